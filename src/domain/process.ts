@@ -29,3 +29,6 @@ export const TicketStages = [
   'closed',
 ] as const;
 export type TicketStage = (typeof TicketStages)[number];
+
+/** One workflow per ticket, named after it: a second start of the same ticket is rejected. */
+export const ticketWorkflowId = (ticketId: number) => `ticket-${ticketId}`;

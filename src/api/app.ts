@@ -1,0 +1,92 @@
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Database } from '../db/client';
+import { DeskError } from '../services/errors';
+import type { TicketService } from '../services/ticket-service';
+import { errorSchema, ticketDetails, ticketSummary } from './schemas';
+import { authPlugin } from './auth';
+import { queueRoutes } from './routes/queues';
+import { ticketRoutes } from './routes/tickets';
+
+export interface AppDependencies {
+  db: Database;
+  tickets: TicketService;
+  logger: Logger;
+  webDir?: string;
+  /** Links printed in the OpenAPI document. */
+  publicUrl?: string;
+}
+
+export const BODY_LIMIT = 64 * 1024;
+
+/** The HTTP face of the desk: thin routes over the ticket service, every route with schemas. */
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  });
+
+  app.addSchema(errorSchema);
+  app.addSchema(ticketSummary);
+  app.addSchema(ticketDetails);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Durable Service Desk API', version: '0.1.0', description: 'Every ticket is a Temporal workflow: register → classify → queue → accept → execute → notify → survey.' },
+      servers: deps.publicUrl ? [{ url: deps.publicUrl }] : [],
+      tags: [
+        { name: 'tickets', description: 'Register and work tickets' },
+        { name: 'queues', description: 'Operator queues' },
+        { name: 'survey', description: 'Client satisfaction' },
+      ],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  app.setErrorHandler((error: FastifyError | DeskError, request, reply) => {
+    if (error instanceof DeskError) {
+      return reply.status(error.statusCode).send({ statusCode: error.statusCode, error: httpReason(error.statusCode), code: error.code, message: error.message });
+    }
+    if (error.validation) {
+      const first = error.validation[0]!;
+      const missing = (first.params as { missingProperty?: string }).missingProperty;
+      const where = `${error.validationContext ?? 'request'}${first.instancePath.replace(/\//g, '.')}${missing ? `.${missing}` : ''}`;
+      const message = missing ? `${where} is required` : `${where} ${first.message ?? 'is invalid'}`;
+      return reply.status(400).send({ statusCode: 400, error: 'Bad Request', code: 'VALIDATION', message, field: where });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      return reply.status(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'something went wrong on our side; it is logged' });
+    }
+    return reply.status(status).send({ statusCode: status, error: httpReason(status), code: error.code, message: error.message });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ statusCode: 404, error: 'Not Found', code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` }),
+  );
+
+  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+
+  await app.register(authPlugin, { db: deps.db });
+  await app.register(ticketRoutes, { tickets: deps.tickets, db: deps.db });
+  await app.register(queueRoutes, { db: deps.db });
+
+  if (deps.webDir) {
+    await app.register(fastifyStatic, { root: path.resolve(deps.webDir), index: ['index.html'] });
+    app.get('/survey/:id', { schema: { hide: true } }, (_request, reply) => reply.sendFile('survey.html'));
+  }
+  return app;
+}
+
+function httpReason(status: number): string {
+  return (
+    { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 503: 'Service Unavailable' }[status] ??
+    'Error'
+  );
+}

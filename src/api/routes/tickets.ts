@@ -1,0 +1,155 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Database } from '../../db/client';
+import { normalizeEmail, normalizePhone } from '../../domain/contacts';
+import { loadTicketDetails, loadTicketSummary, listTicketEvents } from '../../repositories/tickets';
+import { DeskError, notFound } from '../../services/errors';
+import type { NewTicket, TicketService } from '../../services/ticket-service';
+import { maySeeDetails } from '../auth';
+import {
+  newTicketBody,
+  operatorHeader,
+  registeredTicket,
+  resolveBody,
+  resolved,
+  surveyBody,
+  ticketEvent,
+  ticketIdParams,
+  workBody,
+  workRecorded,
+} from '../schemas';
+
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((code) => [code, { $ref: 'Error#' }]));
+const withTicket = { params: ticketIdParams, headers: operatorHeader } as const;
+
+type TicketParams = { Params: { id: number } };
+
+export const ticketRoutes: FastifyPluginAsync<{ tickets: TicketService; db: Database }> = async (app, { tickets, db }) => {
+  const operatorOnly = { preHandler: app.requireOperator };
+
+  app.post<{ Body: NewTicket }>(
+    '/tickets',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: 'Register a ticket',
+        description: 'Starts the ticket workflow. 201 once the ticket is queued; 202 if it is still being registered.',
+        body: newTicketBody,
+        response: { 201: registeredTicket, 202: registeredTicket, ...errors(400, 409, 413, 415, 503) },
+      },
+    },
+    async (request, reply) => {
+      const { client } = request.body;
+      if (!client.phone && !client.email) throw new DeskError(400, 'body.client needs a phone or an email', 'VALIDATION');
+      if (client.phone && !normalizePhone(client.phone)) throw new DeskError(400, `body.client.phone "${client.phone}" is not a phone number`, 'VALIDATION');
+      if (client.email && !normalizeEmail(client.email)) throw new DeskError(400, `body.client.email "${client.email}" is not an e-mail address`, 'VALIDATION');
+      const registration = await tickets.register(request.body);
+      request.log.info({ ticketId: registration.ticketId, workflowId: `ticket-${registration.ticketId}`, stage: registration.stage }, 'ticket registered');
+      return reply.status(registration.stage === 'queued' ? 201 : 202).send({ id: registration.ticketId, ...registration });
+    },
+  );
+
+  app.get<TicketParams>(
+    '/tickets/:id',
+    {
+      ...operatorOnly,
+      schema: {
+        tags: ['tickets'],
+        summary: 'Read a ticket',
+        description: 'The assignee and managers get the whole ticket; anyone else the summary only.',
+        ...withTicket,
+        response: { 200: { oneOf: [{ $ref: 'TicketDetails#' }, { $ref: 'TicketSummary#' }] }, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const summary = await loadTicketSummary(db, request.params.id);
+      if (!summary) throw notFound(`ticket ${request.params.id}`);
+      if (!maySeeDetails(request.operator!, summary)) return summary;
+      return (await loadTicketDetails(db, request.params.id))!;
+    },
+  );
+
+  app.get<TicketParams>(
+    '/tickets/:id/events',
+    {
+      ...operatorOnly,
+      schema: {
+        tags: ['tickets'],
+        summary: "A ticket's events, oldest first",
+        description: 'Each event names the BPMN element of processes/ticket.bpmn. Event data only for the assignee and managers.',
+        ...withTicket,
+        response: { 200: { type: 'array', items: ticketEvent }, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const summary = await loadTicketSummary(db, request.params.id);
+      if (!summary) throw notFound(`ticket ${request.params.id}`);
+      const events = await listTicketEvents(db, request.params.id);
+      if (maySeeDetails(request.operator!, summary)) return events;
+      return events.map(({ data: _hidden, ...event }) => event);
+    },
+  );
+
+  app.post<TicketParams>(
+    '/tickets/:id/accept',
+    {
+      ...operatorOnly,
+      schema: {
+        tags: ['tickets'],
+        summary: 'Accept a queued ticket',
+        description: 'The operator must belong to the group of the ticket’s queue. Returns the whole ticket with the quoted price and due date.',
+        ...withTicket,
+        response: { 200: { $ref: 'TicketDetails#' }, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => tickets.accept(request.params.id, request.operator!),
+  );
+
+  app.post<TicketParams & { Body: { minutes: number; note: string } }>(
+    '/tickets/:id/work',
+    {
+      ...operatorOnly,
+      schema: {
+        tags: ['tickets'],
+        summary: 'Record work on an accepted ticket',
+        ...withTicket,
+        body: workBody,
+        response: { 201: workRecorded, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await tickets.recordWork(request.params.id, request.operator!, request.body)),
+  );
+
+  app.post<TicketParams & { Body: { resolution: string } }>(
+    '/tickets/:id/resolve',
+    {
+      ...operatorOnly,
+      schema: {
+        tags: ['tickets'],
+        summary: 'Resolve the ticket',
+        description: 'The client is then notified on their channel and asked for a CSAT answer.',
+        ...withTicket,
+        body: resolveBody,
+        response: { 200: resolved, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => tickets.resolve(request.params.id, request.operator!, request.body.resolution),
+  );
+
+  app.post<TicketParams & { Body: { token: string; csat: number; comment?: string } }>(
+    '/tickets/:id/survey',
+    {
+      schema: {
+        tags: ['survey'],
+        summary: "The client's satisfaction answer (CSAT 1–5)",
+        description: 'The token comes with the resolution notice.',
+        params: ticketIdParams,
+        body: surveyBody,
+        response: { 202: { type: 'object', properties: { accepted: { type: 'boolean' } } }, ...errors(400, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      await tickets.answerSurvey(request.params.id, request.body);
+      return reply.status(202).send({ accepted: true });
+    },
+  );
+};

@@ -1,0 +1,192 @@
+/** JSON schemas of the API: request validation, response serialisation and the OpenAPI document. */
+
+export const errorSchema = {
+  $id: 'Error',
+  type: 'object',
+  properties: {
+    statusCode: { type: 'integer' },
+    error: { type: 'string' },
+    code: { type: 'string' },
+    message: { type: 'string' },
+    field: { type: 'string', description: 'The request field at fault, e.g. body.client.email' },
+  },
+  required: ['statusCode', 'error', 'message'],
+} as const;
+
+const stage = { type: 'string', enum: ['registering', 'queued', 'in_work', 'resolved', 'awaiting_survey', 'closed'] } as const;
+const nullableString = { type: ['string', 'null'] } as const;
+const priority = { type: ['string', 'null'], enum: ['low', 'normal', 'high', 'critical', null] } as const;
+
+export const ticketIdParams = {
+  type: 'object',
+  properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } },
+  required: ['id'],
+} as const;
+
+export const operatorHeader = {
+  type: 'object',
+  properties: { 'x-operator-id': { type: 'string', minLength: 1, maxLength: 64, description: 'Login of the acting operator' } },
+  required: ['x-operator-id'],
+} as const;
+
+export const newTicketBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    channel: { type: 'string', enum: ['api', 'web', 'email', 'sms', 'telegram', 'phone'], default: 'api' },
+    subject: { type: 'string', minLength: 1, maxLength: 300 },
+    description: { type: 'string', minLength: 1, maxLength: 20000 },
+    client: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        name: { type: 'string', minLength: 1, maxLength: 200 },
+        phone: { type: 'string', pattern: '^\\+?[\\d\\s().-]{6,24}$', description: 'Any common notation; stored as E.164' },
+        email: { type: 'string', format: 'email', maxLength: 254 },
+      },
+      description: 'Who asks: found by phone or e-mail (one of them is required), created if new',
+    },
+  },
+  required: ['subject', 'description', 'client'],
+} as const;
+
+export const registeredTicket = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    stage,
+    category: { type: 'string' },
+    priority,
+    serviceCode: nullableString,
+    queue: { type: 'object', properties: { id: { type: 'integer' }, code: { type: 'string' } } },
+  },
+  required: ['id', 'stage'],
+} as const;
+
+export const ticketSummary = {
+  $id: 'TicketSummary',
+  type: 'object',
+  description: 'What anyone on the desk may see before accepting the ticket',
+  properties: {
+    id: { type: 'integer' },
+    stage,
+    channel: { type: 'string' },
+    category: nullableString,
+    priority,
+    queueId: { type: ['integer', 'null'] },
+    assigneeId: nullableString,
+    createdAt: { type: 'string', format: 'date-time' },
+  },
+  required: ['id', 'stage', 'channel', 'createdAt'],
+} as const;
+
+export const ticketDetails = {
+  $id: 'TicketDetails',
+  type: 'object',
+  description: 'The whole ticket: for its assignee and managers only',
+  properties: {
+    ...ticketSummary.properties,
+    subject: { type: 'string' },
+    description: { type: 'string' },
+    acceptedAt: nullableString,
+    dueAt: nullableString,
+    quotedPrice: nullableString,
+    quotedNormHours: { type: ['number', 'null'] },
+    resolution: nullableString,
+    resolvedAt: nullableString,
+    csat: { type: ['integer', 'null'] },
+    client: {
+      type: 'object',
+      properties: {
+        id: { type: 'integer' },
+        name: nullableString,
+        phone: nullableString,
+        email: nullableString,
+        category: { type: 'string' },
+        preferredChannel: { type: 'string' },
+      },
+    },
+    service: {
+      type: ['object', 'null'],
+      properties: { code: { type: 'string' }, nameRu: { type: 'string' }, nameEn: { type: 'string' }, price: { type: 'string' }, normHours: { type: 'number' } },
+    },
+  },
+  required: ['id', 'stage', 'subject', 'description', 'client'],
+} as const;
+
+export const workBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    minutes: { type: 'integer', minimum: 1, maximum: 1440 },
+    note: { type: 'string', minLength: 1, maxLength: 4000 },
+  },
+  required: ['minutes', 'note'],
+} as const;
+
+export const workRecorded = {
+  type: 'object',
+  properties: { entryId: { type: 'string' }, totalMinutes: { type: 'integer' }, normMinutes: { type: ['integer', 'null'] } },
+} as const;
+
+export const resolveBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { resolution: { type: 'string', minLength: 1, maxLength: 10000, pattern: '\\S' } },
+  required: ['resolution'],
+} as const;
+
+export const resolved = {
+  type: 'object',
+  properties: { ticketId: { type: 'integer' }, resolvedAt: { type: 'string' } },
+} as const;
+
+export const surveyBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    token: { type: 'string', minLength: 1, maxLength: 200 },
+    csat: { type: 'integer', minimum: 1, maximum: 5 },
+    comment: { type: 'string', maxLength: 4000 },
+  },
+  required: ['token', 'csat'],
+} as const;
+
+export const ticketEvent = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    elementId: { type: 'string', description: 'BPMN element id in processes/ticket.bpmn' },
+    action: { type: 'string' },
+    actor: nullableString,
+    at: { type: 'string', format: 'date-time' },
+    data: { type: 'object', additionalProperties: true, description: 'Only for the assignee and managers' },
+  },
+} as const;
+
+export const queueSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    code: { type: 'string' },
+    name: { type: 'string' },
+    groupId: { type: 'integer' },
+    categories: { type: 'array', items: { type: 'string' } },
+    waiting: { type: 'integer' },
+  },
+} as const;
+
+export const queueIdParams = {
+  type: 'object',
+  properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } },
+  required: ['id'],
+} as const;
+
+export const pageQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+    offset: { type: 'integer', minimum: 0, maximum: 1000000, default: 0 },
+  },
+} as const;

@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+
+export interface OutgoingEmail {
+  to: string;
+  subject: string;
+  text: string;
+  messageId: string;
+}
+
+export interface Mailer {
+  /** Where mail goes, for logs: the SMTP URL without credentials, or the drop folder. */
+  readonly target: string;
+  send(email: OutgoingEmail): Promise<void>;
+  close(): void;
+}
+
+/**
+ * E-mail over SMTP when SMTP_URL is set; otherwise each message is written as an .eml file
+ * into `dropDir`, so a desk started without a mail server still keeps what it would send.
+ */
+export function createMailer(options: { smtpUrl?: string; from: string; dropDir: string }): Mailer {
+  if (options.smtpUrl) {
+    const url = new URL(options.smtpUrl);
+    const transport = nodemailer.createTransport({
+      host: url.hostname,
+      port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 25)),
+      secure: url.protocol === 'smtps:',
+      auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
+      ignoreTLS: url.searchParams.get('tls') === 'off',
+    });
+    return {
+      target: `${url.protocol}//${url.host}`,
+      async send(email) {
+        await transport.sendMail({ from: options.from, ...email });
+      },
+      close: () => transport.close(),
+    };
+  }
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true });
+  return {
+    target: options.dropDir,
+    async send(email) {
+      const info = await transport.sendMail({ from: options.from, ...email });
+      await fs.promises.mkdir(options.dropDir, { recursive: true });
+      const file = path.join(options.dropDir, `${email.messageId.replace(/[^\w.-]/g, '_')}.eml`);
+      await fs.promises.writeFile(file, info.message as Buffer);
+    },
+    close: () => transport.close(),
+  };
+}

@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Durations in config are written as `30s`, `15m`, `2h`, `7d` or plain milliseconds. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(text.trim());
+  if (!match) return undefined;
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] ?? 'ms']!;
+  return Math.round(Number(match[1]) * unit);
+}
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === undefined || ms <= 0) {
+        ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration like 30s, 15m, 2h or 7d` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+const booleanText = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(fallback ? 'true' : 'false')
+    .transform((text) => ['true', '1', 'yes'].includes(text));
+
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .optional()
+    .refine(
+      (text) => {
+        if (text === undefined || text === '') return true;
+        try {
+          return protocols.includes(new URL(text).protocol);
+        } catch {
+          return false;
+        }
+      },
+      { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+    )
+    .transform((text) => (text ? text : undefined));
+
+/** Every environment variable the service reads, with its default. */
+export const configSchema = z.object({
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port(3000),
+  PUBLIC_URL: optionalUrl(['http:', 'https:']),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().default('.data'),
+  DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
+  EMBEDDED_PG_PORT: port(54329),
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('tickets'),
+  TEMPORAL_CLI: z.string().optional(),
+  TEMPORAL_PORT: port(7233),
+  TEMPORAL_UI_PORT: port(8233),
+  SMTP_URL: optionalUrl(['smtp:', 'smtps:']),
+  MAIL_FROM: z.string().min(3).default('Service Desk <desk@localhost>'),
+  SURVEY_TIMEOUT: duration('7d'),
+  INTAKE_WAIT: duration('10s'),
+  SEED_DEMO: booleanText(true),
+});
+
+export type Config = z.infer<typeof configSchema> & { rootDir: string; toolsDir: string; dataDir: string };
+
+export class ConfigError extends Error {}
+
+/** Validates the environment once at start; a wrong value names the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, rootDir = path.resolve(__dirname, '..')): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const dataDir = path.resolve(rootDir, parsed.data.DATA_DIR);
+  return { ...parsed.data, rootDir, dataDir, toolsDir: path.join(rootDir, '.tools') };
+}

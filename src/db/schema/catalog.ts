@@ -1,0 +1,17 @@
+import { boolean, numeric, pgTable, serial, smallint, text } from 'drizzle-orm/pg-core';
+import { timestamps } from './columns';
+
+/** The service catalog (каталог сервисов): what the desk does, for how much, in how many norm hours. */
+export const catalogServices = pgTable('catalog_services', {
+  id: serial('id').primaryKey(),
+  code: text('code').notNull().unique(),
+  nameRu: text('name_ru').notNull(),
+  nameEn: text('name_en').notNull(),
+  category: text('category').notNull(),
+  price: numeric('price', { precision: 12, scale: 2 }).notNull(),
+  normHours: numeric('norm_hours', { precision: 7, scale: 2 }).notNull(),
+  supportLine: smallint('support_line').notNull().default(1),
+  /** The service a ticket of this category gets until an operator picks another. */
+  isCategoryDefault: boolean('is_category_default').notNull().default(false),
+  ...timestamps,
+});

@@ -1,0 +1,6 @@
+export * from './catalog';
+export * from './clients';
+export * from './outbox';
+export * from './queues';
+export * from './staff';
+export * from './tickets';

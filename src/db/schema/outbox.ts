@@ -1,0 +1,27 @@
+import { bigint, bigserial, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { NotificationChannel } from './clients';
+
+export const outboxStatuses = ['pending', 'sending', 'sent'] as const;
+export type OutboxStatus = (typeof outboxStatuses)[number];
+
+/** Messages to clients: one row per (ticket, purpose), so a retried activity sends it once. */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    ticketId: bigint('ticket_id', { mode: 'number' }).notNull(),
+    purpose: text('purpose').notNull(),
+    channel: text('channel').$type<NotificationChannel>().notNull(),
+    recipient: text('recipient').notNull(),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    /** The same Message-ID on every attempt lets a receiver drop a resend after a crash mid-send. */
+    messageId: text('message_id').notNull(),
+    status: text('status').$type<OutboxStatus>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('outbox_ticket_purpose_key').on(t.ticketId, t.purpose)],
+);

@@ -1,0 +1,16 @@
+import { boolean, integer, pgTable, serial, text } from 'drizzle-orm/pg-core';
+import { timestamps } from './columns';
+import { operatorGroups } from './staff';
+
+export const queues = pgTable('queues', {
+  id: serial('id').primaryKey(),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  groupId: integer('group_id')
+    .notNull()
+    .references(() => operatorGroups.id),
+  /** Categories this queue takes; the fallback queue takes whatever no other queue does. */
+  categories: text('categories').array().notNull().default([]),
+  isFallback: boolean('is_fallback').notNull().default(false),
+  ...timestamps,
+});

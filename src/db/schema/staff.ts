@@ -1,0 +1,34 @@
+import { integer, pgTable, primaryKey, serial, smallint, text } from 'drizzle-orm/pg-core';
+import { timestamps } from './columns';
+
+export const operatorGroups = pgTable('operator_groups', {
+  id: serial('id').primaryKey(),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+});
+
+export const operatorRoles = ['operator', 'manager'] as const;
+export type OperatorRole = (typeof operatorRoles)[number];
+
+export const operators = pgTable('operators', {
+  /** A login such as `ivanova`: what the X-Operator-Id header carries. */
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  email: text('email'),
+  role: text('role').$type<OperatorRole>().notNull().default('operator'),
+  supportLine: smallint('support_line').notNull().default(1),
+  ...timestamps,
+});
+
+export const operatorGroupMembers = pgTable(
+  'operator_group_members',
+  {
+    operatorId: text('operator_id')
+      .notNull()
+      .references(() => operators.id),
+    groupId: integer('group_id')
+      .notNull()
+      .references(() => operatorGroups.id),
+  },
+  (t) => [primaryKey({ columns: [t.operatorId, t.groupId] })],
+);

@@ -1,0 +1,107 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgSequence,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import type { TicketStage } from '../../domain/process';
+import { catalogServices } from './catalog';
+import { clients } from './clients';
+import { queues } from './queues';
+import { operators } from './staff';
+import { timestamps } from './columns';
+
+/** Ticket numbers are handed out before the workflow starts: the workflow id is `ticket-<number>`. */
+export const ticketNumbers = pgSequence('ticket_number_seq', { startWith: 1001 });
+
+export const ticketPriorities = ['low', 'normal', 'high', 'critical'] as const;
+export type TicketPriority = (typeof ticketPriorities)[number];
+
+export const intakeChannels = ['api', 'web', 'email', 'sms', 'telegram', 'phone'] as const;
+export type IntakeChannel = (typeof intakeChannels)[number];
+
+export const tickets = pgTable(
+  'tickets',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey(),
+    workflowId: text('workflow_id').notNull().unique(),
+    channel: text('channel').$type<IntakeChannel>().notNull(),
+    subject: text('subject').notNull(),
+    description: text('description').notNull(),
+    clientId: integer('client_id')
+      .notNull()
+      .references(() => clients.id),
+    stage: text('stage').$type<TicketStage>().notNull(),
+    category: text('category'),
+    priority: text('priority').$type<TicketPriority>(),
+    serviceId: integer('service_id').references(() => catalogServices.id),
+    queueId: integer('queue_id').references(() => queues.id),
+    queuedAt: timestamp('queued_at', { withTimezone: true }),
+    assigneeId: text('assignee_id').references(() => operators.id),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    quotedPrice: numeric('quoted_price', { precision: 12, scale: 2 }),
+    quotedNormHours: numeric('quoted_norm_hours', { precision: 7, scale: 2 }),
+    dueAt: timestamp('due_at', { withTimezone: true }),
+    resolution: text('resolution'),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    surveyToken: text('survey_token'),
+    csat: smallint('csat'),
+    surveyComment: text('survey_comment'),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    index('tickets_queue_listing_idx').on(t.queueId, t.stage, t.createdAt),
+    index('tickets_client_idx').on(t.clientId, t.createdAt),
+  ],
+);
+
+export const ticketWorkEntries = pgTable(
+  'ticket_work_entries',
+  {
+    /** Chosen by the API so a retried activity inserts the same entry once. */
+    id: uuid('id').primaryKey(),
+    ticketId: bigint('ticket_id', { mode: 'number' })
+      .notNull()
+      .references(() => tickets.id),
+    operatorId: text('operator_id')
+      .notNull()
+      .references(() => operators.id),
+    minutes: integer('minutes').notNull(),
+    note: text('note').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('ticket_work_entries_ticket_idx').on(t.ticketId)],
+);
+
+/**
+ * One row per step a ticket takes, keyed by the BPMN element id of processes/ticket.bpmn.
+ * `dedupeKey` makes every write idempotent: a retried activity records its step once.
+ */
+export const ticketEvents = pgTable(
+  'ticket_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    ticketId: bigint('ticket_id', { mode: 'number' }).notNull(),
+    elementId: text('element_id').notNull(),
+    action: text('action').notNull(),
+    actor: text('actor'),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    dedupeKey: text('dedupe_key').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('ticket_events_dedupe_key').on(t.ticketId, t.dedupeKey),
+    index('ticket_events_element_at_idx').on(t.elementId, t.at),
+  ],
+);

@@ -1,0 +1,95 @@
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import type { WorkerOptions } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { createActivities, type TicketActivities } from '../activities';
+import { buildApp } from './api/app';
+import { createMailer, type Mailer } from './channels/email';
+import { closeDatabase, openDatabase, type Database } from './db/client';
+import { runMigrations } from './db/migrate';
+import { seedDemoData } from './db/seed';
+import { createTicketService, type TicketService } from './services/ticket-service';
+import { createTicketWorker, installTemporalRuntime } from './worker';
+
+export interface DeskOptions {
+  databaseUrl: string;
+  temporalAddress: string;
+  namespace: string;
+  taskQueue: string;
+  logger: Logger;
+  publicUrl: string;
+  smtpUrl?: string;
+  mailFrom: string;
+  mailDropDir: string;
+  surveyTimeoutMs: number;
+  intakeWaitMs: number;
+  seedDemo: boolean;
+  webDir?: string;
+  /** Run the worker in this process (the default); benchmarks may run it elsewhere. */
+  runWorker?: boolean;
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Lets a test wrap an activity, e.g. to make it fail after its write. */
+  wrapActivities?: (activities: TicketActivities) => TicketActivities;
+}
+
+export interface Desk {
+  app: FastifyInstance;
+  db: Database;
+  temporal: Client;
+  tickets: TicketService;
+  mailer: Mailer;
+  stop(): Promise<void>;
+}
+
+/** Wires the desk from its parts: database, mail, Temporal worker and client, HTTP API. */
+export async function startDesk(options: DeskOptions): Promise<Desk> {
+  const { logger } = options;
+  await runMigrations(options.databaseUrl);
+  const db = openDatabase(options.databaseUrl);
+  if (options.seedDemo) await seedDemoData(db);
+
+  const mailer = createMailer({ smtpUrl: options.smtpUrl, from: options.mailFrom, dropDir: options.mailDropDir });
+  const built = createActivities({ db, mailer, logger, publicUrl: options.publicUrl });
+  const activities = options.wrapActivities ? options.wrapActivities(built) : built;
+
+  installTemporalRuntime(logger);
+  const workerParts =
+    options.runWorker === false
+      ? undefined
+      : await createTicketWorker({ address: options.temporalAddress, namespace: options.namespace, taskQueue: options.taskQueue, activities, workflowBundle: options.workflowBundle });
+  const workerRun = workerParts?.worker.run();
+
+  const connection = await Connection.connect({ address: options.temporalAddress });
+  const temporal = new Client({ connection, namespace: options.namespace });
+  const tickets = createTicketService({
+    db,
+    temporal,
+    taskQueue: options.taskQueue,
+    surveyTimeoutMs: options.surveyTimeoutMs,
+    intakeWaitMs: options.intakeWaitMs,
+    logger,
+  });
+  const app = await buildApp({ db, tickets, logger, webDir: options.webDir, publicUrl: options.publicUrl });
+
+  return {
+    app,
+    db,
+    temporal,
+    tickets,
+    mailer,
+    async stop() {
+      await app.close();
+      if (workerParts) {
+        workerParts.worker.shutdown();
+        await workerRun;
+        await workerParts.connection.close();
+      }
+      await connection.close();
+      mailer.close();
+      await closeDatabase(db);
+    },
+  };
+}
+
+export const webDir = path.resolve(__dirname, '..', 'web');

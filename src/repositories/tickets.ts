@@ -1,0 +1,124 @@
+import { and, asc, count, eq, sql } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import { catalogServices, clients, queues, ticketEvents, tickets } from '../db/schema';
+import type { TicketDetails } from '../../workflows/types';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** Everything about a ticket: what the assignee (and only they) sees. */
+export async function loadTicketDetails(db: Database, ticketId: number): Promise<TicketDetails | undefined> {
+  const [row] = await db
+    .select({ ticket: tickets, client: clients, service: catalogServices })
+    .from(tickets)
+    .innerJoin(clients, eq(clients.id, tickets.clientId))
+    .leftJoin(catalogServices, eq(catalogServices.id, tickets.serviceId))
+    .where(eq(tickets.id, ticketId));
+  if (!row) return undefined;
+  const { ticket, client, service } = row;
+  return {
+    id: ticket.id,
+    stage: ticket.stage,
+    channel: ticket.channel,
+    subject: ticket.subject,
+    description: ticket.description,
+    category: ticket.category,
+    priority: ticket.priority,
+    queueId: ticket.queueId,
+    assigneeId: ticket.assigneeId,
+    acceptedAt: iso(ticket.acceptedAt),
+    dueAt: iso(ticket.dueAt),
+    quotedPrice: ticket.quotedPrice,
+    quotedNormHours: ticket.quotedNormHours === null ? null : Number(ticket.quotedNormHours),
+    resolution: ticket.resolution,
+    resolvedAt: iso(ticket.resolvedAt),
+    csat: ticket.csat,
+    createdAt: ticket.createdAt.toISOString(),
+    client: {
+      id: client.id,
+      name: client.name,
+      phone: client.phone,
+      email: client.email,
+      category: client.category,
+      preferredChannel: client.preferredChannel,
+    },
+    service: service
+      ? { code: service.code, nameRu: service.nameRu, nameEn: service.nameEn, price: service.price, normHours: Number(service.normHours) }
+      : null,
+  };
+}
+
+/** What anyone may see of a ticket before accepting it: enough to choose, nothing to cherry-pick by. */
+export interface TicketSummary {
+  id: number;
+  stage: string;
+  channel: string;
+  category: string | null;
+  priority: string | null;
+  queueId: number | null;
+  assigneeId: string | null;
+  createdAt: string;
+}
+
+export async function loadTicketSummary(db: Database, ticketId: number) {
+  const [row] = await db.select(summaryColumns).from(tickets).where(eq(tickets.id, ticketId));
+  return row ? toSummary(row) : undefined;
+}
+
+const summaryColumns = {
+  id: tickets.id,
+  stage: tickets.stage,
+  channel: tickets.channel,
+  category: tickets.category,
+  priority: tickets.priority,
+  queueId: tickets.queueId,
+  assigneeId: tickets.assigneeId,
+  createdAt: tickets.createdAt,
+};
+
+const toSummary = (row: { createdAt: Date } & Omit<TicketSummary, 'createdAt'>): TicketSummary => ({
+  ...row,
+  createdAt: row.createdAt.toISOString(),
+});
+
+const priorityRank = sql`case ${tickets.priority} when 'critical' then 0 when 'high' then 1 when 'normal' then 2 else 3 end`;
+
+/** A queue's waiting tickets in the order they should be worked: priority, then age. */
+export async function listQueuedTickets(db: Database, queueId: number, options: { limit: number; offset: number }) {
+  const rows = await db
+    .select(summaryColumns)
+    .from(tickets)
+    .where(and(eq(tickets.queueId, queueId), eq(tickets.stage, 'queued')))
+    .orderBy(priorityRank, asc(tickets.createdAt), asc(tickets.id))
+    .limit(options.limit)
+    .offset(options.offset);
+  return rows.map(toSummary);
+}
+
+export async function listQueues(db: Database) {
+  const waiting = db
+    .select({ queueId: tickets.queueId, waiting: count().as('waiting') })
+    .from(tickets)
+    .where(eq(tickets.stage, 'queued'))
+    .groupBy(tickets.queueId)
+    .as('waiting');
+  const rows = await db
+    .select({ id: queues.id, code: queues.code, name: queues.name, groupId: queues.groupId, categories: queues.categories, waiting: waiting.waiting })
+    .from(queues)
+    .leftJoin(waiting, eq(waiting.queueId, queues.id))
+    .orderBy(asc(queues.id));
+  return rows.map((r) => ({ ...r, waiting: Number(r.waiting ?? 0) }));
+}
+
+export async function findQueue(db: Database, queueId: number) {
+  const [row] = await db.select().from(queues).where(eq(queues.id, queueId));
+  return row;
+}
+
+export async function listTicketEvents(db: Database, ticketId: number) {
+  const rows = await db
+    .select({ id: ticketEvents.id, elementId: ticketEvents.elementId, action: ticketEvents.action, actor: ticketEvents.actor, data: ticketEvents.data, at: ticketEvents.at })
+    .from(ticketEvents)
+    .where(eq(ticketEvents.ticketId, ticketId))
+    .orderBy(asc(ticketEvents.at), asc(ticketEvents.id));
+  return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
+}

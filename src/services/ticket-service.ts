@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import {
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { eq, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Database } from '../db/client';
+import { tickets } from '../db/schema';
+import { ticketWorkflowId } from '../domain/process';
+import type { OperatorIdentity } from '../repositories/staff';
+import {
+  acceptUpdate,
+  intakeUpdate,
+  recordWorkUpdate,
+  resolveUpdate,
+  surveyAnsweredSignal,
+  ticketWorkflow,
+} from '../../workflows/ticket';
+import { TicketFailure, type ClientContact, type IntakeChannel, type IntakeResult } from '../../workflows/types';
+import { DeskError, notFound } from './errors';
+
+export interface NewTicket {
+  channel: IntakeChannel;
+  subject: string;
+  description: string;
+  client: ClientContact;
+}
+
+export type Registration = IntakeResult | { ticketId: number; stage: 'registering' };
+
+const failureStatus: Record<string, 403 | 409 | 400> = {
+  [TicketFailure.notQueued]: 409,
+  [TicketFailure.alreadyAccepted]: 409,
+  [TicketFailure.notInWork]: 409,
+  [TicketFailure.notInQueueGroup]: 403,
+  [TicketFailure.notAssignee]: 403,
+  [TicketFailure.invalidRequest]: 400,
+};
+
+/** The operations operators and clients perform on tickets; each one goes through the ticket's workflow. */
+export function createTicketService(deps: {
+  db: Database;
+  temporal: Client;
+  taskQueue: string;
+  surveyTimeoutMs: number;
+  /** How long registration waits for the ticket to be queued before answering 202. */
+  intakeWaitMs: number;
+  logger: Logger;
+}) {
+  const { db, temporal } = deps;
+
+  const handleOf = (ticketId: number): WorkflowHandle<typeof ticketWorkflow> => temporal.workflow.getHandle(ticketWorkflowId(ticketId));
+
+  /** Turns what the workflow refused into the caller's 4xx; anything else stays a server error. */
+  const asDeskError = (error: unknown, ticketId: number): unknown => {
+    if (error instanceof WorkflowNotFoundError) return notFound(`ticket ${ticketId}`);
+    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+      const status = error.cause.type ? failureStatus[error.cause.type] : undefined;
+      if (status) return new DeskError(status, error.cause.message, error.cause.type!);
+    }
+    return error;
+  };
+
+  const update = async <T>(ticketId: number, run: (handle: WorkflowHandle<typeof ticketWorkflow>) => Promise<T>): Promise<T> => {
+    try {
+      return await run(handleOf(ticketId));
+    } catch (error) {
+      throw asDeskError(error, ticketId);
+    }
+  };
+
+  return {
+    /** Starts the ticket's workflow and answers once it is queued (or 202 if that takes longer). */
+    async register(ticket: NewTicket): Promise<Registration> {
+      const [{ ticketId }] = (await db.execute(sql`select nextval('ticket_number_seq')::int as "ticketId"`)) as unknown as [{ ticketId: number }];
+      const workflowId = ticketWorkflowId(ticketId);
+      const intake = { ticketId, ...ticket, receivedAt: new Date().toISOString() };
+      const queued = temporal.workflow.executeUpdateWithStart(intakeUpdate, {
+        startWorkflowOperation: new WithStartWorkflowOperation(ticketWorkflow, {
+          workflowId,
+          taskQueue: deps.taskQueue,
+          args: [{ intake, surveyTimeoutMs: deps.surveyTimeoutMs }],
+          workflowIdConflictPolicy: 'FAIL',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        }),
+      });
+      let timer: NodeJS.Timeout | undefined;
+      const stillRegistering = new Promise<'waiting'>((resolve) => {
+        timer = setTimeout(() => resolve('waiting'), deps.intakeWaitMs);
+      });
+      try {
+        const outcome = await Promise.race([queued, stillRegistering]);
+        if (outcome !== 'waiting') return outcome;
+      } catch (error) {
+        if (error instanceof WorkflowExecutionAlreadyStartedError) throw new DeskError(409, `ticket ${ticketId} already exists`, 'DUPLICATE');
+        throw error;
+      } finally {
+        clearTimeout(timer);
+      }
+      queued.catch((error) => deps.logger.warn({ ticketId, workflowId, err: error }, 'intake finished after the caller was answered'));
+      // The answer took too long; the ticket is durable only if its workflow exists.
+      await handleOf(ticketId).describe().catch(() => {
+        throw new DeskError(503, 'the workflow engine did not take the ticket in time; retry later', 'ENGINE_UNAVAILABLE');
+      });
+      return { ticketId, stage: 'registering' };
+    },
+
+    accept: (ticketId: number, operator: OperatorIdentity) =>
+      update(ticketId, (h) => h.executeUpdate(acceptUpdate, { args: [{ operatorId: operator.id, operatorGroupIds: operator.groupIds }] })),
+
+    recordWork: (ticketId: number, operator: OperatorIdentity, work: { minutes: number; note: string }) =>
+      update(ticketId, (h) => h.executeUpdate(recordWorkUpdate, { args: [{ entryId: randomUUID(), operatorId: operator.id, ...work }] })),
+
+    resolve: (ticketId: number, operator: OperatorIdentity, resolution: string) =>
+      update(ticketId, (h) => h.executeUpdate(resolveUpdate, { args: [{ operatorId: operator.id, resolution }] })),
+
+    /** The client's CSAT answer; the token from the notification proves it is theirs. */
+    async answerSurvey(ticketId: number, answer: { token: string; csat: number; comment?: string }) {
+      const [ticket] = await db.select({ stage: tickets.stage, token: tickets.surveyToken }).from(tickets).where(eq(tickets.id, ticketId));
+      if (!ticket) throw notFound(`ticket ${ticketId}`);
+      if (!ticket.token || ticket.token !== answer.token) throw new DeskError(403, 'the survey token does not match this ticket', 'BAD_SURVEY_TOKEN');
+      if (ticket.stage !== 'awaiting_survey') throw new DeskError(409, `ticket ${ticketId} is ${ticket.stage}, not awaiting a survey answer`, 'SURVEY_CLOSED');
+      await update(ticketId, (h) => h.signal(surveyAnsweredSignal, { csat: answer.csat, comment: answer.comment }));
+    },
+  };
+}
+
+export type TicketService = ReturnType<typeof createTicketService>;

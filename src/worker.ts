@@ -1,0 +1,52 @@
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { LogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
+import type { Logger } from 'pino';
+import type { TicketActivities } from '../activities';
+
+/** Temporal's own log lines (workflow `log`, worker internals) go to our pino logger. */
+class PinoTemporalLogger implements TemporalLogger {
+  constructor(private readonly logger: Logger) {}
+  log(level: LogLevel, message: string, meta?: LogMetadata) {
+    const method = level.toLowerCase() as 'trace' | 'debug' | 'info' | 'warn' | 'error';
+    this.logger[method]({ ...meta }, message);
+  }
+  trace = (message: string, meta?: LogMetadata) => this.log('TRACE', message, meta);
+  debug = (message: string, meta?: LogMetadata) => this.log('DEBUG', message, meta);
+  info = (message: string, meta?: LogMetadata) => this.log('INFO', message, meta);
+  warn = (message: string, meta?: LogMetadata) => this.log('WARN', message, meta);
+  error = (message: string, meta?: LogMetadata) => this.log('ERROR', message, meta);
+}
+
+let runtimeInstalled = false;
+
+/** Must run before the first connection; later calls (tests building several workers) are no-ops. */
+export function installTemporalRuntime(logger: Logger): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: new PinoTemporalLogger(logger.child({ component: 'temporal' })) });
+  runtimeInstalled = true;
+}
+
+export interface TicketWorkerOptions {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  activities: TicketActivities;
+  /** A pre-built bundle (tests, benchmarks); otherwise workflows/ is bundled at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  tuning?: Partial<Pick<WorkerOptions, 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentLocalActivityExecutions' | 'maxCachedWorkflows'>>;
+}
+
+export const workflowsPath = require.resolve('../workflows');
+
+export async function createTicketWorker(options: TicketWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const connection = await NativeConnection.connect({ address: options.address });
+  const worker = await Worker.create({
+    connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: options.activities,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    ...options.tuning,
+  });
+  return { worker, connection };
+}

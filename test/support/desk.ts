@@ -1,0 +1,31 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { inject } from 'vitest';
+import { startDesk, type Desk, type DeskOptions } from '../../src/desk';
+
+/**
+ * A whole desk (worker, client, API) against the run's real Temporal and PostgreSQL,
+ * on its own task queue so test files never pick up each other's tickets.
+ */
+export async function startTestDesk(overrides: Partial<DeskOptions> = {}): Promise<Desk & { logFile: string }> {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'desk-'));
+  const logFile = path.join(scratch, 'desk.log');
+  const desk = await startDesk({
+    databaseUrl: inject('databaseUrl'),
+    temporalAddress: inject('temporalAddress'),
+    namespace: 'default',
+    taskQueue: `tickets-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    logger: pino({ level: 'debug' }, pino.destination({ dest: logFile, sync: true })),
+    publicUrl: 'http://desk.test',
+    mailFrom: 'Desk <desk@desk.test>',
+    mailDropDir: path.join(scratch, 'mail'),
+    surveyTimeoutMs: 60_000,
+    intakeWaitMs: 15_000,
+    seedDemo: true,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    ...overrides,
+  });
+  return { ...desk, logFile };
+}

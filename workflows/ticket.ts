@@ -1,0 +1,139 @@
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  log,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import type { TicketStage } from '../src/domain/process';
+import {
+  TicketFailure,
+  type AcceptRequest,
+  type IntakeResult,
+  type Resolved,
+  type ResolveRequest,
+  type SurveyAnswer,
+  type TicketDetails,
+  type TicketOutcome,
+  type TicketWorkflowInput,
+  type WorkRecorded,
+  type WorkRequest,
+} from './types';
+
+type Activities = ReturnType<typeof createActivities>;
+
+/** Database steps are short: run them as local activities, retried until the database answers. */
+const db = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '15s',
+  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '30s' },
+});
+
+/** Talking to the outside world may be slow or down for a while. */
+const channels = proxyActivities<Activities>({
+  startToCloseTimeout: '60s',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5m' },
+});
+
+export const intakeUpdate = defineUpdate<IntakeResult>('intake');
+export const acceptUpdate = defineUpdate<TicketDetails, [AcceptRequest]>('accept');
+export const recordWorkUpdate = defineUpdate<WorkRecorded, [WorkRequest]>('recordWork');
+export const resolveUpdate = defineUpdate<Resolved, [ResolveRequest]>('resolve');
+export const surveyAnsweredSignal = defineSignal<[SurveyAnswer]>('surveyAnswered');
+export const stageQuery = defineQuery<TicketStage>('stage');
+
+const reject = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
+
+/** register → classify → queue → accept → execute → notify → survey, one workflow per ticket. */
+export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflowInput): Promise<TicketOutcome> {
+  const { ticketId } = intake;
+  let stage: TicketStage = 'registering';
+  let queued: IntakeResult | undefined;
+  let assigneeId: string | undefined;
+  let queueGroupId: number | undefined;
+  let resolved = false;
+  let answer: SurveyAnswer | undefined;
+
+  setHandler(stageQuery, () => stage);
+
+  setHandler(intakeUpdate, async () => {
+    await condition(() => queued !== undefined);
+    return queued!;
+  });
+
+  setHandler(
+    acceptUpdate,
+    async ({ operatorId }) => {
+      // Claimed before the first await: a second accept in the same activation is refused.
+      if (assigneeId !== undefined) throw reject(TicketFailure.alreadyAccepted, `ticket ${ticketId} is already accepted by ${assigneeId}`);
+      assigneeId = operatorId;
+      const details = await db.acceptTicket({ ticketId, operatorId });
+      stage = 'in_work';
+      return details;
+    },
+    {
+      validator: ({ operatorId, operatorGroupIds }) => {
+        if (assigneeId !== undefined) throw reject(TicketFailure.alreadyAccepted, `ticket ${ticketId} is already accepted by ${assigneeId}`);
+        if (stage !== 'queued') throw reject(TicketFailure.notQueued, `ticket ${ticketId} is ${stage}, not queued`);
+        if (!operatorGroupIds.includes(queueGroupId!)) {
+          throw reject(TicketFailure.notInQueueGroup, `operator ${operatorId} is not in the group of queue ${queued!.queue.code}`);
+        }
+      },
+    },
+  );
+
+  const assertWorking = (operatorId: string) => {
+    if (stage !== 'in_work') throw reject(TicketFailure.notInWork, `ticket ${ticketId} is ${stage}, not in work`);
+    if (operatorId !== assigneeId) throw reject(TicketFailure.notAssignee, `ticket ${ticketId} is assigned to ${assigneeId}, not ${operatorId}`);
+  };
+
+  setHandler(recordWorkUpdate, (request) => db.recordWork({ ticketId, ...request }), {
+    validator: ({ operatorId }) => assertWorking(operatorId),
+  });
+
+  setHandler(
+    resolveUpdate,
+    async ({ operatorId, resolution }) => {
+      const result = await db.resolveTicket({ ticketId, operatorId, resolution });
+      resolved = true;
+      return result;
+    },
+    {
+      validator: ({ operatorId, resolution }) => {
+        assertWorking(operatorId);
+        if (resolved) throw reject(TicketFailure.notInWork, `ticket ${ticketId} is being resolved`);
+        if (!resolution?.trim()) throw reject(TicketFailure.invalidRequest, 'resolution text is required');
+      },
+    },
+  );
+
+  setHandler(surveyAnsweredSignal, (survey) => {
+    if (stage === 'awaiting_survey' && answer === undefined) answer = survey;
+  });
+
+  const registered = await db.registerTicket(intake);
+  const classified = await db.classifyTicket({ ticketId, subject: intake.subject, description: intake.description, clientCategory: registered.clientCategory });
+  const placed = await db.enqueueTicket({ ticketId, category: classified.category });
+  queueGroupId = placed.groupId;
+  stage = 'queued';
+  queued = { ticketId, stage, ...classified, queue: { id: placed.queueId, code: placed.queueCode } };
+  log.info('ticket queued', { ticketId, queue: placed.queueCode, category: classified.category });
+
+  await condition(() => resolved);
+  stage = 'resolved';
+
+  await channels.notifyClient({ ticketId });
+  stage = 'awaiting_survey';
+
+  const answered = await condition(() => answer !== undefined, surveyTimeoutMs);
+  await db.closeTicket({ ticketId, survey: answered ? answer! : null });
+  stage = 'closed';
+
+  await condition(allHandlersFinished);
+  return { ticketId, csat: answer?.csat ?? null };
+}

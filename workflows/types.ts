@@ -1,0 +1,130 @@
+/** What crosses the workflow boundary: plain data, shared by workflow, activities and API. */
+import type { TicketStage } from '../src/domain/process';
+
+export type IntakeChannel = 'api' | 'web' | 'email' | 'sms' | 'telegram' | 'phone';
+export type TicketPriority = 'low' | 'normal' | 'high' | 'critical';
+
+export interface ClientContact {
+  name?: string;
+  phone?: string;
+  email?: string;
+}
+
+export interface TicketIntake {
+  ticketId: number;
+  channel: IntakeChannel;
+  subject: string;
+  description: string;
+  client: ClientContact;
+  receivedAt: string;
+}
+
+export interface TicketWorkflowInput {
+  intake: TicketIntake;
+  /** How long the survey waits for the client's answer. */
+  surveyTimeoutMs: number;
+}
+
+export interface RegisteredTicket {
+  clientId: number;
+  clientCategory: 'wholesale' | 'regular' | 'one_time';
+  newClient: boolean;
+}
+
+export interface ClassifiedTicket {
+  category: string;
+  priority: TicketPriority;
+  serviceCode: string | null;
+}
+
+export interface QueuedTicket {
+  queueId: number;
+  queueCode: string;
+  groupId: number;
+}
+
+export interface IntakeResult {
+  ticketId: number;
+  stage: TicketStage;
+  category: string;
+  priority: TicketPriority;
+  serviceCode: string | null;
+  queue: { id: number; code: string };
+}
+
+export interface AcceptRequest {
+  operatorId: string;
+  /** The operator's groups as the API found them; the queue's group must be among them. */
+  operatorGroupIds: number[];
+}
+
+export interface TicketDetails {
+  id: number;
+  stage: TicketStage;
+  channel: IntakeChannel;
+  subject: string;
+  description: string;
+  category: string | null;
+  priority: TicketPriority | null;
+  queueId: number | null;
+  assigneeId: string | null;
+  acceptedAt: string | null;
+  dueAt: string | null;
+  quotedPrice: string | null;
+  quotedNormHours: number | null;
+  resolution: string | null;
+  resolvedAt: string | null;
+  csat: number | null;
+  createdAt: string;
+  client: { id: number; name: string | null; phone: string | null; email: string | null; category: string; preferredChannel: string };
+  service: { code: string; nameRu: string; nameEn: string; price: string; normHours: number } | null;
+}
+
+export interface WorkRequest {
+  entryId: string;
+  operatorId: string;
+  minutes: number;
+  note: string;
+}
+
+export interface WorkRecorded {
+  entryId: string;
+  totalMinutes: number;
+  normMinutes: number | null;
+}
+
+export interface ResolveRequest {
+  operatorId: string;
+  resolution: string;
+}
+
+export interface Resolved {
+  ticketId: number;
+  resolvedAt: string;
+}
+
+export interface Notified {
+  channel: string | null;
+  recipient: string | null;
+  status: 'sent' | 'already_sent' | 'no_channel';
+}
+
+export interface SurveyAnswer {
+  csat: number;
+  comment?: string;
+}
+
+export interface TicketOutcome {
+  ticketId: number;
+  csat: number | null;
+}
+
+/** Failure types the API turns into HTTP statuses. */
+export const TicketFailure = {
+  notQueued: 'TicketNotQueued',
+  alreadyAccepted: 'TicketAlreadyAccepted',
+  notInQueueGroup: 'OperatorNotInQueueGroup',
+  notAssignee: 'OperatorNotAssignee',
+  notInWork: 'TicketNotInWork',
+  invalidRequest: 'InvalidRequest',
+} as const;
