@@ -1,0 +1,20 @@
+# The service desk: REST API, web pages and the Temporal worker in one Node process.
+# Built and run by docker-compose.yml, which supplies Postgres, Temporal and SMTP.
+FROM node:20-slim
+
+WORKDIR /app
+# Run as the image's unprivileged `node` user (embedded Postgres, if ever used, refuses root).
+RUN chown node:node /app
+USER node
+
+# Dependencies first, so a source change does not reinstall them.
+COPY --chown=node:node package.json package-lock.json ./
+RUN npm ci && npm cache clean --force
+
+COPY --chown=node:node . .
+
+ENV HOST=0.0.0.0 \
+    PORT=3000
+EXPOSE 3000
+
+CMD ["npx", "tsx", "src/main.ts"]

@@ -1,0 +1,232 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  BpmnGraph,
+  diagramElementIds,
+  processIds,
+  type ModdleDefinitions,
+  type ModdleElement,
+} from '../src/domain/bpmn-graph';
+import { TICKET_PROCESS_ID, TicketElement } from '../src/domain/process';
+
+const BPMN_FILE = path.resolve(__dirname, '../processes/ticket.bpmn');
+
+interface Bounds {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+type DiElement = ModdleElement & { bounds?: Bounds; label?: { bounds?: Bounds }; waypoint?: { x: number; y: number }[] };
+type FlowElement = ModdleElement & { documentation?: { text?: string }[]; cancelActivity?: boolean; eventDefinitions?: ModdleElement[] };
+interface ParseResult {
+  rootElement: ModdleDefinitions & ModdleElement;
+  warnings: { message: string }[];
+}
+interface BpmnModdleInstance {
+  fromXML(xml: string): Promise<ParseResult>;
+}
+
+/**
+ * bpmn-moddle ships ESM with its typings under a subpath that `moduleResolution: node`
+ * does not see, so it is loaded through a dynamic import typed by the few members used here.
+ */
+async function loadModdle(): Promise<BpmnModdleInstance> {
+  type Ctor = new () => BpmnModdleInstance;
+  const mod = (await import('bpmn-moddle' as string)) as { BpmnModdle?: Ctor; default?: Ctor };
+  // v10 exports the class by name; earlier majors exported it as the default.
+  const BpmnModdle = mod.BpmnModdle ?? mod.default;
+  if (!BpmnModdle) throw new Error('bpmn-moddle exports no BpmnModdle class');
+  return new BpmnModdle();
+}
+
+const E = TicketElement;
+const HAPPY_PATH = [E.received, E.register, E.classify, E.queue, E.accept, E.execute, E.notify, E.survey, E.closed];
+
+let parsed: ParseResult;
+let definitions: ModdleDefinitions & ModdleElement;
+let graph: BpmnGraph;
+let processElement: FlowElement;
+
+beforeAll(async () => {
+  const xml = readFileSync(BPMN_FILE, 'utf8');
+  parsed = await (await loadModdle()).fromXML(xml);
+  definitions = parsed.rootElement;
+  graph = BpmnGraph.fromDefinitions(definitions, TICKET_PROCESS_ID);
+  processElement = definitions.rootElements!.find((e) => e.id === TICKET_PROCESS_ID) as FlowElement;
+});
+
+function planeElements(): DiElement[] {
+  return (definitions.diagrams ?? []).flatMap((d) => (d.plane?.planeElement ?? []) as DiElement[]);
+}
+
+function overlaps(a: Bounds, b: Bounds): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+describe('processes/ticket.bpmn', () => {
+  it('parses as BPMN 2.0 without import warnings', () => {
+    expect(definitions.$type).toBe('bpmn:Definitions');
+    expect(parsed.warnings.map((w) => w.message)).toEqual([]);
+  });
+
+  it(`holds the one process "${TICKET_PROCESS_ID}", not executable`, () => {
+    expect(processIds(definitions)).toEqual([TICKET_PROCESS_ID]);
+    expect((processElement as { isExecutable?: boolean }).isExecutable).toBe(false);
+  });
+
+  it('has exactly the flow nodes named in TicketElement, no drift either way', () => {
+    const expected = Object.values(TicketElement);
+    const actual = graph.nodeIds;
+    expect(expected.filter((id) => !actual.includes(id)), 'in TicketElement but not in the diagram').toEqual([]);
+    expect(actual.filter((id) => !(expected as string[]).includes(id)), 'in the diagram but not in TicketElement').toEqual([]);
+    expect(actual).toHaveLength(expected.length);
+  });
+
+  it('gives each element the BPMN type the process asks for', () => {
+    const types = Object.fromEntries(graph.nodeIds.map((id) => [id, graph.nodes.get(id)!.type]));
+    expect(types).toEqual({
+      [E.received]: 'bpmn:StartEvent',
+      [E.register]: 'bpmn:ServiceTask',
+      [E.classify]: 'bpmn:ServiceTask',
+      [E.queue]: 'bpmn:Task',
+      [E.accept]: 'bpmn:UserTask',
+      [E.execute]: 'bpmn:UserTask',
+      [E.notify]: 'bpmn:SendTask',
+      [E.survey]: 'bpmn:ReceiveTask',
+      [E.surveyExpired]: 'bpmn:BoundaryEvent',
+      [E.closed]: 'bpmn:EndEvent',
+    });
+    expect(graph.nodes.get(E.surveyExpired)!.attachedTo).toBe(E.survey);
+    const timer = (processElement.flowElements ?? []).find((e) => e.id === E.surveyExpired) as FlowElement;
+    expect(timer.cancelActivity).toBe(true);
+    expect(timer.eventDefinitions?.map((d) => d.$type)).toEqual(['bpmn:TimerEventDefinition']);
+  });
+
+  it('has no gateways yet', () => {
+    expect(graph.nodeIds.filter((id) => graph.nodes.get(id)!.type.endsWith('Gateway'))).toEqual([]);
+  });
+
+  it('names every flow node "Russian / English" and documents it in both languages', () => {
+    for (const element of processElement.flowElements ?? []) {
+      if (element.$type === 'bpmn:SequenceFlow') continue;
+      const el = element as FlowElement;
+      expect(el.name, el.id).toMatch(/^[^/]*\p{Script=Cyrillic}[^/]* \/ [A-Za-z][^/]*$/u);
+      const doc = (el.documentation ?? []).map((d) => d.text ?? '').join('\n');
+      expect(doc, `${el.id} documentation in Russian`).toMatch(/\p{Script=Cyrillic}{4,}/u);
+      expect(doc, `${el.id} documentation in English`).toMatch(/\b(the|The) [a-z]+/);
+    }
+    const processDoc = (processElement.documentation ?? []).map((d) => d.text ?? '').join('\n');
+    expect(processDoc).toContain('"Russian / English"');
+  });
+
+  it('names every sequence flow flow_<from>_<to>', () => {
+    for (const flow of graph.flows) expect(flow.id).toBe(`flow_${flow.source}_${flow.target}`);
+  });
+
+  it('connects each consecutive pair of the happy path by a sequence flow', () => {
+    for (let i = 1; i < HAPPY_PATH.length; i++) {
+      expect(graph.hasFlow(HAPPY_PATH[i - 1]!, HAPPY_PATH[i]!), `${HAPPY_PATH[i - 1]} → ${HAPPY_PATH[i]}`).toBe(true);
+    }
+    expect(graph.hasFlow(E.surveyExpired, E.closed), `${E.surveyExpired} → ${E.closed}`).toBe(true);
+    expect(graph.flows).toHaveLength(HAPPY_PATH.length); // 8 happy-path flows + the timer's
+  });
+
+  it('reaches every node from the start event', () => {
+    expect(graph.startEvents()).toEqual([E.received]);
+    expect(graph.unreachable()).toEqual([]);
+  });
+
+  it('draws every flow node and sequence flow (DI shapes and edges)', () => {
+    const drawn = diagramElementIds(definitions);
+    const missing = [...graph.nodeIds, ...graph.flows.map((f) => f.id)].filter((id) => !drawn.has(id));
+    expect(missing).toEqual([]);
+    const elements = planeElements();
+    for (const id of graph.nodeIds) {
+      const shape = elements.find((e) => e.bpmnElement?.id === id)!;
+      expect(shape.$type, id).toBe('bpmndi:BPMNShape');
+    }
+    for (const flow of graph.flows) {
+      const edge = elements.find((e) => e.bpmnElement?.id === flow.id)!;
+      expect(edge.$type, flow.id).toBe('bpmndi:BPMNEdge');
+      expect(edge.waypoint?.length ?? 0, flow.id).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('lays the happy path out left to right with no overlapping shapes or labels', () => {
+    const elements = planeElements();
+    const bounds = (id: string) => elements.find((e) => e.bpmnElement?.id === id)!.bounds!;
+    for (let i = 1; i < HAPPY_PATH.length; i++) {
+      const prev = bounds(HAPPY_PATH[i - 1]!);
+      expect(bounds(HAPPY_PATH[i]!).x, HAPPY_PATH[i]).toBeGreaterThan(prev.x + prev.width);
+    }
+    const boxes = elements
+      .filter((e) => e.$type === 'bpmndi:BPMNShape')
+      .flatMap((e) => {
+        const id = e.bpmnElement!.id!;
+        const list = [{ id, owner: id, box: e.bounds! }];
+        if (e.label?.bounds) list.push({ id: `${id} label`, owner: id, box: e.label.bounds });
+        return list;
+      });
+    const host = (id: string) => graph.nodes.get(id)?.attachedTo;
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i]!, boxes[j]!];
+        if (a.owner === b.owner) continue;
+        // A boundary event sits on its host's border by definition.
+        if (a.id === a.owner && b.id === b.owner && (host(a.id) === b.id || host(b.id) === a.id)) continue;
+        expect(overlaps(a.box, b.box), `${a.id} overlaps ${b.id}`).toBe(false);
+      }
+    }
+  });
+
+  it('allows the recorded paths of a ticket and rejects others (isValidPath)', () => {
+    expect(graph.isValidPath(HAPPY_PATH, { fromStart: true, toEnd: true })).toBe(true);
+    const expired = [...HAPPY_PATH.slice(0, -1), E.surveyExpired, E.closed];
+    expect(graph.isValidPath(expired, { fromStart: true, toEnd: true })).toBe(true);
+    expect(graph.isValidPath(HAPPY_PATH.slice(0, 5), { fromStart: true })).toBe(true);
+    expect(graph.isValidPath(HAPPY_PATH.slice(0, 5), { fromStart: true, toEnd: true })).toBe(false);
+    expect(graph.isValidPath([E.register, E.accept])).toBe(false);
+    expect(graph.pathViolation([E.received, E.register, E.accept])).toMatchObject({
+      index: 2,
+      from: E.register,
+      to: E.accept,
+    });
+    expect(graph.isValidPath([E.received, 'nope'])).toBe(false);
+    expect(graph.isValidPath([E.register], { fromStart: true })).toBe(false);
+  });
+});
+
+describe('BpmnGraph on a plain list', () => {
+  const plain = new BpmnGraph({
+    nodes: [
+      { id: 's', type: 'bpmn:StartEvent' },
+      { id: 't', type: 'bpmn:UserTask' },
+      { id: 'b', type: 'bpmn:BoundaryEvent', attachedTo: 't' },
+      { id: 'e', type: 'bpmn:EndEvent' },
+      { id: 'orphan', type: 'bpmn:Task' },
+    ],
+    flows: [
+      { id: 'f1', source: 's', target: 't' },
+      { id: 'f2', source: 't', target: 'e' },
+      { id: 'f3', source: 'b', target: 'e' },
+    ],
+  });
+
+  it('counts a boundary event as one step from its host, but not as a flow', () => {
+    expect(plain.isStep('t', 'b')).toBe(true);
+    expect(plain.hasFlow('t', 'b')).toBe(false);
+    expect(plain.isValidPath(['s', 't', 'b', 'e'], { fromStart: true, toEnd: true })).toBe(true);
+    expect(plain.isValidPath(['s', 'b'])).toBe(false);
+  });
+
+  it('finds nodes no start event reaches', () => {
+    expect(plain.unreachable()).toEqual(['orphan']);
+  });
+
+  it('rejects flows and attachments to unknown nodes', () => {
+    expect(() => new BpmnGraph({ nodes: [{ id: 'a', type: 'bpmn:Task' }], flows: [{ id: 'f', source: 'a', target: 'x' }] })).toThrow(/unknown node "x"/);
+    expect(() => new BpmnGraph({ nodes: [{ id: 'b', type: 'bpmn:BoundaryEvent', attachedTo: 'x' }], flows: [] })).toThrow(/unknown node "x"/);
+  });
+});

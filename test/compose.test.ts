@@ -1,0 +1,282 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+/**
+ * docker-compose.yml cannot be run here (no Docker engine), so this test holds it to what the
+ * app and Temporal need: services wired to each other by name, matching credentials, the
+ * ports each one listens on, and every setting the app cannot do without.
+ */
+
+const ROOT = path.resolve(__dirname, '..');
+const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');
+const CONFIG_FILE = path.join(ROOT, 'src/config.ts');
+
+interface Service {
+  image?: string;
+  build?: string | { context?: string; dockerfile?: string };
+  environment?: Record<string, string | number | boolean | null> | string[];
+  ports?: (string | number | { target: number | string; published?: number | string })[];
+  expose?: (string | number)[];
+  depends_on?: string[] | Record<string, { condition?: string }>;
+  command?: string | string[];
+  entrypoint?: string | string[];
+  healthcheck?: { test?: string | string[] };
+  volumes?: (string | { source?: string; target?: string })[];
+}
+interface Compose {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+}
+
+const compose = parse(readFileSync(COMPOSE_FILE, 'utf8')) as Compose;
+const services = compose.services ?? {};
+
+function service(name: string): Service {
+  const found = services[name];
+  if (!found) throw new Error(`docker-compose.yml has no service "${name}"`);
+  return found;
+}
+
+/** A service's environment as a map, from either the list or the map form; `$$` unescaped. */
+function env(name: string): Record<string, string> {
+  const raw = service(name).environment ?? {};
+  const entries: [string, string][] = Array.isArray(raw)
+    ? raw.map((line) => {
+        const at = line.indexOf('=');
+        return at < 0 ? [line, ''] : [line.slice(0, at), line.slice(at + 1)];
+      })
+    : Object.entries(raw).map(([key, value]) => [key, value === null ? '' : String(value)]);
+  return Object.fromEntries(entries.map(([key, value]) => [key, value.replace(/\$\$/g, '$')]));
+}
+
+/** `{ published, target }` container ports of a service, from short or long syntax. */
+function ports(name: string): { published?: number; target: number }[] {
+  return (service(name).ports ?? []).map((port) => {
+    if (typeof port === 'object') {
+      return { target: Number(port.target), published: port.published === undefined ? undefined : Number(port.published) };
+    }
+    const parts = String(port).replace(/\/(tcp|udp)$/, '').split(':');
+    const target = Number(parts[parts.length - 1]);
+    return parts.length === 1 ? { target } : { target, published: Number(parts[parts.length - 2]) };
+  });
+}
+
+/** Container ports a service offers to the others: published, or only exposed. */
+function containerPorts(name: string): number[] {
+  return [...ports(name).map((p) => p.target), ...(service(name).expose ?? []).map((p) => Number(String(p).split('/')[0]))];
+}
+
+function dependsOn(name: string): Record<string, string> {
+  const raw = service(name).depends_on ?? [];
+  return Array.isArray(raw)
+    ? Object.fromEntries(raw.map((dep) => [dep, 'service_started']))
+    : Object.fromEntries(Object.entries(raw).map(([dep, spec]) => [dep, spec?.condition ?? 'service_started']));
+}
+
+/** A command or entrypoint as one string, `$$` unescaped. */
+function scriptOf(name: string): string {
+  const s = service(name);
+  const parts = [s.entrypoint, s.command].flatMap((part) => (part === undefined ? [] : Array.isArray(part) ? part : [part]));
+  return parts.join(' ').replace(/\$\$/g, '$');
+}
+
+function hostPort(address: string): { host: string; port: number } {
+  const at = address.lastIndexOf(':');
+  return { host: address.slice(0, at), port: Number(address.slice(at + 1)) };
+}
+
+const appEnv = () => env('app');
+const pg = () => env('postgres');
+
+describe('docker-compose.yml', () => {
+  it('has the services postgres, temporal, temporal-ui, mailpit and app', () => {
+    expect(Object.keys(services)).toEqual(expect.arrayContaining(['postgres', 'temporal', 'temporal-ui', 'mailpit', 'app']));
+  });
+
+  it('runs postgres 16 on a named volume with a pg_isready health check', () => {
+    const postgres = service('postgres');
+    expect(postgres.image).toMatch(/^postgres:16(\b|$)/);
+    const volume = (postgres.volumes ?? []).map((v) => (typeof v === 'string' ? v.split(':')[0] : v.source))[0];
+    expect(volume, 'a named volume for the data').toBeTruthy();
+    expect(Object.keys(compose.volumes ?? {})).toContain(volume);
+    expect([postgres.healthcheck?.test ?? []].flat().join(' ')).toContain('pg_isready');
+    expect(pg()).toEqual(expect.objectContaining({ POSTGRES_USER: expect.any(String), POSTGRES_PASSWORD: expect.any(String), POSTGRES_DB: expect.any(String) }));
+  });
+
+  it('builds the app from this directory and publishes port 3000', () => {
+    const app = service('app');
+    const context = typeof app.build === 'string' ? app.build : app.build?.context;
+    expect(path.resolve(ROOT, context ?? '')).toBe(ROOT);
+    expect(ports('app')).toContainEqual({ published: 3000, target: 3000 });
+    expect(Number(appEnv().PORT)).toBe(3000);
+    expect(appEnv().HOST, 'listen on every interface inside the container').toBe('0.0.0.0');
+  });
+
+  it('starts the app after a healthy postgres and a running temporal', () => {
+    const deps = dependsOn('app');
+    expect(deps.postgres).toBe('service_healthy');
+    expect(Object.keys(deps)).toContain('temporal');
+  });
+
+  it('gives the app DATABASE_URL, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, HOST and PORT', () => {
+    for (const key of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'HOST', 'PORT']) {
+      expect(appEnv()[key], key).toBeTruthy();
+    }
+  });
+
+  it("points DATABASE_URL at the postgres service with its user, password and database", () => {
+    const url = new URL(appEnv().DATABASE_URL!);
+    expect(url.protocol).toMatch(/^postgres(ql)?:$/);
+    expect(url.hostname).toBe('postgres');
+    expect(url.port || '5432').toBe('5432');
+    expect(decodeURIComponent(url.username)).toBe(pg().POSTGRES_USER);
+    expect(decodeURIComponent(url.password)).toBe(pg().POSTGRES_PASSWORD);
+    expect(url.pathname.slice(1)).toBe(pg().POSTGRES_DB);
+  });
+
+  it('points TEMPORAL_ADDRESS at the temporal service on the port its frontend listens on (7233)', () => {
+    const { host, port } = hostPort(appEnv().TEMPORAL_ADDRESS!);
+    expect(host).toBe('temporal');
+    expect(port).toBe(7233);
+    const frontendPort = Number(env('temporal').FRONTEND_GRPC_PORT ?? 7233);
+    expect(frontendPort).toBe(port);
+    expect(containerPorts('temporal')).toContain(port);
+  });
+
+  it('runs Temporal 1.29 as temporalio/server, not the deprecated auto-setup image', () => {
+    expect(service('temporal').image).toMatch(/^temporalio\/server:1\.29\./);
+    for (const [name, s] of Object.entries(services)) expect(s.image ?? '', name).not.toMatch(/auto-setup/);
+  });
+
+  it("keeps Temporal's data in the postgres service", () => {
+    const t = env('temporal');
+    expect(t.DB).toMatch(/^postgres12(_pgx)?$/);
+    expect(t.POSTGRES_SEEDS).toBe('postgres');
+    expect(Number(t.DB_PORT ?? 5432)).toBe(5432);
+    expect(t.POSTGRES_USER).toBe(pg().POSTGRES_USER);
+    expect(t.POSTGRES_PWD).toBe(pg().POSTGRES_PASSWORD);
+    expect(dependsOn('temporal').postgres).toBe('service_healthy');
+  });
+
+  it("creates Temporal's schema in that postgres before the server starts", () => {
+    const schemaService = Object.entries(dependsOn('temporal')).find(
+      ([dep, condition]) => condition === 'service_completed_successfully' && scriptOf(dep).includes('temporal-sql-tool'),
+    )?.[0];
+    expect(schemaService, 'temporal depends on a completed temporal-sql-tool run').toBeDefined();
+    const script = scriptOf(schemaService!);
+    expect(service(schemaService!).image).toMatch(/^temporalio\/admin-tools:1\.29\./);
+    expect(script).toMatch(/--ep postgres\b/);
+    expect(script).toContain(`-u ${pg().POSTGRES_USER}`);
+    expect(env(schemaService!).SQL_PASSWORD).toBe(pg().POSTGRES_PASSWORD);
+    const t = env('temporal');
+    for (const db of [t.DBNAME ?? 'temporal', t.VISIBILITY_DBNAME ?? 'temporal_visibility']) {
+      expect(script, `schema of ${db}`).toMatch(new RegExp(`--db ${db} setup-schema`));
+      expect(script, `schema update of ${db}`).toMatch(new RegExp(`--db ${db} update-schema`));
+    }
+  });
+
+  it("registers the app's namespace before the app starts", () => {
+    const namespace = appEnv().TEMPORAL_NAMESPACE!;
+    const registrar = Object.keys(dependsOn('app')).find((dep) => scriptOf(dep).includes('namespace create'));
+    expect(registrar, 'app depends on a service that creates the namespace').toBeDefined();
+    expect(dependsOn('app')[registrar!]).toBe('service_completed_successfully');
+    expect(env(registrar!).TEMPORAL_NAMESPACE).toBe(namespace);
+    expect(env(registrar!).TEMPORAL_ADDRESS).toBe(appEnv().TEMPORAL_ADDRESS);
+  });
+
+  it('points temporal-ui at temporal:7233 and publishes 8080', () => {
+    expect(service('temporal-ui').image).toMatch(/^temporalio\/ui(:|$)/);
+    expect(env('temporal-ui').TEMPORAL_ADDRESS).toBe('temporal:7233');
+    expect(ports('temporal-ui')).toContainEqual({ published: 8080, target: 8080 });
+  });
+
+  it("sends the app's e-mail to mailpit, whose UI is on 8025", () => {
+    expect(service('mailpit').image).toMatch(/^axllent\/mailpit(:|$)/);
+    const smtp = new URL(appEnv().SMTP_URL!);
+    expect(smtp.protocol).toBe('smtp:');
+    expect(smtp.hostname).toBe('mailpit');
+    expect(Number(smtp.port)).toBe(1025);
+    expect(ports('mailpit')).toContainEqual({ published: 8025, target: 8025 });
+  });
+
+  it('depends only on services that exist', () => {
+    for (const name of Object.keys(services)) {
+      for (const dep of Object.keys(dependsOn(name))) expect(Object.keys(services), `${name} → ${dep}`).toContain(dep);
+    }
+  });
+});
+
+describe('Dockerfile and .dockerignore', () => {
+  const dockerfile = path.join(ROOT, 'Dockerfile');
+  const text = existsSync(dockerfile) ? readFileSync(dockerfile, 'utf8') : '';
+  const instructions = text
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'));
+  const args = (keyword: string) =>
+    instructions.filter((line) => line.toUpperCase().startsWith(`${keyword} `)).map((line) => line.slice(keyword.length).trim());
+
+  it('exists, on node:20-slim, installing with npm ci', () => {
+    expect(existsSync(dockerfile)).toBe(true);
+    expect(args('FROM')[0]).toBe('node:20-slim');
+    expect(args('RUN').some((run) => /\bnpm ci\b/.test(run))).toBe(true);
+  });
+
+  it("exposes the app's port", () => {
+    const exposed = args('EXPOSE').flatMap((a) => a.split(/\s+/)).map((p) => Number(p.split('/')[0]));
+    expect(exposed).toContain(Number(appEnv().PORT));
+  });
+
+  it('runs src/main.ts', () => {
+    const cmd = args('CMD').at(-1) ?? '';
+    const parts: string[] = cmd.startsWith('[') ? (JSON.parse(cmd) as string[]) : cmd.split(/\s+/);
+    expect(parts).toContain('src/main.ts');
+  });
+
+  it('keeps local state and dependencies out of the build context', () => {
+    const ignored = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8')
+      .split(/\r?\n/)
+      .map((line) => line.trim().replace(/^\/|\/$/g, ''));
+    expect(ignored).toEqual(expect.arrayContaining(['node_modules', '.data', '.tools', '.git', 'test/artifacts', 'bench/results']));
+  });
+});
+
+/**
+ * Settings the app reads that have no default but are deliberately not set in compose,
+ * each with the reason. A new setting without a default fails the test below until it is
+ * either set on the app service or listed here.
+ */
+const NOT_SET_IN_COMPOSE: Record<string, string> = {
+  TEMPORAL_CLI: 'path of a local `temporal` CLI, used only to start a dev server when TEMPORAL_ADDRESS is unset',
+};
+
+describe('app settings (src/config.ts)', () => {
+  const configExists = existsSync(CONFIG_FILE);
+  const title = 'sets on the app service every setting the app reads that has no default';
+  const run = configExists ? it : it.skip;
+
+  run(configExists ? title : `${title} (skipped: src/config.ts does not exist yet)`, async () => {
+    const { configSchema } = await import('../src/config.js');
+    const shape = configSchema.shape as Record<string, { safeParse(value: unknown): { success: boolean; data?: unknown } }>;
+    const withoutDefault = Object.keys(shape).filter((key) => {
+      const parsed = shape[key]!.safeParse(undefined);
+      return !parsed.success || parsed.data === undefined;
+    });
+    // Anything config.ts reads straight from process.env, outside the schema, has no default either.
+    const source = readFileSync(CONFIG_FILE, 'utf8');
+    const direct = [...source.matchAll(/process\.env(?:\.([A-Z][A-Z0-9_]*)|\[\s*['"]([A-Z][A-Z0-9_]*)['"]\s*\])/g)].map(
+      (m) => (m[1] ?? m[2])!,
+    );
+    const needed = [...new Set([...withoutDefault, ...direct])].filter((key) => !(key in NOT_SET_IN_COMPOSE));
+    const set = appEnv();
+    expect(needed.filter((key) => !set[key]), 'settings without a default missing from the app service').toEqual([]);
+
+    for (const key of Object.keys(NOT_SET_IN_COMPOSE)) expect(Object.keys(shape), `stale exception ${key}`).toContain(key);
+    expect(Object.keys(set).filter((key) => !(key in shape)), 'app variables that config.ts does not know').toEqual([]);
+    const parsed = configSchema.safeParse(set);
+    expect(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([]);
+  });
+});
