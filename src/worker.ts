@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { LogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
 import type { Logger } from 'pino';
@@ -36,7 +37,8 @@ export interface TicketWorkerOptions {
   tuning?: Partial<Pick<WorkerOptions, 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentLocalActivityExecutions' | 'maxCachedWorkflows'>>;
 }
 
-export const workflowsPath = require.resolve('../workflows');
+/** Workflow sources; the SDK's bundler compiles the TypeScript itself. */
+export const workflowsPath = path.join(__dirname, '..', 'workflows', 'index.ts');
 
 export async function createTicketWorker(options: TicketWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
   const connection = await NativeConnection.connect({ address: options.address });

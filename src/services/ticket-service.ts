@@ -75,40 +75,53 @@ export function createTicketService(deps: {
     }
   };
 
+  const startTicket = async (ticketId: number, ticket: NewTicket): Promise<Registration> => {
+    const workflowId = ticketWorkflowId(ticketId);
+    const intake = { ticketId, ...ticket, receivedAt: new Date().toISOString() };
+    const queued = temporal.workflow.executeUpdateWithStart(intakeUpdate, {
+      startWorkflowOperation: new WithStartWorkflowOperation(ticketWorkflow, {
+        workflowId,
+        taskQueue: deps.taskQueue,
+        args: [{ intake, surveyTimeoutMs: deps.surveyTimeoutMs }],
+        workflowIdConflictPolicy: 'FAIL',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      }),
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const stillRegistering = new Promise<'waiting'>((resolve) => {
+      timer = setTimeout(() => resolve('waiting'), deps.intakeWaitMs);
+    });
+    try {
+      const outcome = await Promise.race([queued, stillRegistering]);
+      if (outcome !== 'waiting') return outcome;
+    } finally {
+      clearTimeout(timer);
+    }
+    queued.catch((error) => deps.logger.warn({ ticketId, workflowId, err: error }, 'intake finished after the caller was answered'));
+    // The answer took too long; the ticket is durable only if its workflow exists.
+    await handleOf(ticketId)
+      .describe()
+      .catch(() => {
+        throw new DeskError(503, 'the workflow engine did not take the ticket in time; retry later', 'ENGINE_UNAVAILABLE');
+      });
+    return { ticketId, stage: 'registering' };
+  };
+
   return {
     /** Starts the ticket's workflow and answers once it is queued (or 202 if that takes longer). */
     async register(ticket: NewTicket): Promise<Registration> {
-      const [{ ticketId }] = (await db.execute(sql`select nextval('ticket_number_seq')::int as "ticketId"`)) as unknown as [{ ticketId: number }];
-      const workflowId = ticketWorkflowId(ticketId);
-      const intake = { ticketId, ...ticket, receivedAt: new Date().toISOString() };
-      const queued = temporal.workflow.executeUpdateWithStart(intakeUpdate, {
-        startWorkflowOperation: new WithStartWorkflowOperation(ticketWorkflow, {
-          workflowId,
-          taskQueue: deps.taskQueue,
-          args: [{ intake, surveyTimeoutMs: deps.surveyTimeoutMs }],
-          workflowIdConflictPolicy: 'FAIL',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        }),
-      });
-      let timer: NodeJS.Timeout | undefined;
-      const stillRegistering = new Promise<'waiting'>((resolve) => {
-        timer = setTimeout(() => resolve('waiting'), deps.intakeWaitMs);
-      });
-      try {
-        const outcome = await Promise.race([queued, stillRegistering]);
-        if (outcome !== 'waiting') return outcome;
-      } catch (error) {
-        if (error instanceof WorkflowExecutionAlreadyStartedError) throw new DeskError(409, `ticket ${ticketId} already exists`, 'DUPLICATE');
-        throw error;
-      } finally {
-        clearTimeout(timer);
+      for (let attempt = 1; ; attempt++) {
+        const [{ ticketId }] = (await db.execute(sql`select nextval('ticket_number_seq')::int as "ticketId"`)) as unknown as [{ ticketId: number }];
+        try {
+          return await startTicket(ticketId, ticket);
+        } catch (error) {
+          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+          const [known] = await db.select({ id: tickets.id }).from(tickets).where(eq(tickets.id, ticketId));
+          if (known || attempt >= 3) throw new DeskError(409, `ticket ${ticketId} already exists`, 'DUPLICATE');
+          // Temporal remembers a ticket this database does not (its data was reset): take the next number.
+          deps.logger.warn({ ticketId, workflowId: ticketWorkflowId(ticketId) }, 'workflow id taken by a ticket unknown to the database; skipping the number');
+        }
       }
-      queued.catch((error) => deps.logger.warn({ ticketId, workflowId, err: error }, 'intake finished after the caller was answered'));
-      // The answer took too long; the ticket is durable only if its workflow exists.
-      await handleOf(ticketId).describe().catch(() => {
-        throw new DeskError(503, 'the workflow engine did not take the ticket in time; retry later', 'ENGINE_UNAVAILABLE');
-      });
-      return { ticketId, stage: 'registering' };
     },
 
     accept: (ticketId: number, operator: OperatorIdentity) =>

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import postgresClient from 'postgres';
 import type { TestProject } from 'vitest/node' with { 'resolution-mode': 'import' };
 import { runMigrations } from '../../src/db/migrate';
 import { createDatabase, dropDatabase, ensurePostgres } from '../../src/infra/postgres-server';
@@ -44,6 +45,7 @@ export default async function setup(project: TestProject) {
   const databaseName = `desk_test_${process.pid}_${Date.now()}`;
   const databaseUrl = await createDatabase(postgres.url, databaseName);
   await runMigrations(databaseUrl);
+  await startTicketNumbersFresh(databaseUrl);
   const workflowBundlePath = path.join(scratch, 'workflow-bundle.js');
   fs.writeFileSync(workflowBundlePath, bundle.code);
   log(`Temporal: ${temporal.how}; PostgreSQL: ${postgres.how}; database ${databaseName}`);
@@ -59,4 +61,15 @@ export default async function setup(project: TestProject) {
     await postgres.stop();
     fs.rmSync(scratch, { recursive: true, force: true });
   };
+}
+
+/**
+ * A Temporal server given by TEMPORAL_ADDRESS outlives test databases: start each run's
+ * ticket numbers (and so workflow ids) where no earlier run has been.
+ */
+async function startTicketNumbersFresh(databaseUrl: string) {
+  const sql = postgresClient(databaseUrl, { max: 1, onnotice: () => {} });
+  const base = (Math.floor(Date.now() / 1000) % 2_000_000) * 1000 + 1;
+  await sql.unsafe(`alter sequence ticket_number_seq restart with ${base}`);
+  await sql.end();
 }

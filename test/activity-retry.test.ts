@@ -1,0 +1,88 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TicketActivities } from '../activities';
+import { clients, outbox, ticketEvents, tickets } from '../src/db/schema';
+import { ticketWorkflowId } from '../src/domain/process';
+import { startTestDesk } from './support/desk';
+import { listen } from './support/http';
+import { startSmtpSink } from './support/smtp';
+
+/** Each wrapped activity does its real work, then fails once as if the worker died before reporting. */
+function failOnceAfterWrite(activities: TicketActivities, names: Array<keyof TicketActivities>, calls: Record<string, number>) {
+  const wrapped = { ...activities } as Record<string, (...args: any[]) => Promise<unknown>>;
+  for (const name of names) {
+    const real = activities[name] as (...args: any[]) => Promise<unknown>;
+    wrapped[name] = async (...args) => {
+      const result = await real(...args);
+      calls[name] = (calls[name] ?? 0) + 1;
+      if (calls[name] === 1) throw new Error(`${name}: simulated crash after the write`);
+      return result;
+    };
+  }
+  return wrapped as unknown as TicketActivities;
+}
+
+describe('activities retried after they wrote', () => {
+  let desk: Awaited<ReturnType<typeof startTestDesk>>;
+  let call: Awaited<ReturnType<typeof listen>>['call'];
+  let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
+  const calls: Record<string, number> = {};
+
+  beforeAll(async () => {
+    smtp = await startSmtpSink();
+    desk = await startTestDesk({
+      smtpUrl: smtp.url,
+      surveyTimeoutMs: 500,
+      wrapActivities: (activities) =>
+        failOnceAfterWrite(activities, ['registerTicket', 'classifyTicket', 'enqueueTicket', 'acceptTicket', 'recordWork', 'resolveTicket', 'notifyClient', 'closeTicket'], calls),
+    });
+    ({ call } = await listen(desk.app));
+  });
+  afterAll(async () => {
+    await desk?.stop();
+    await smtp?.close();
+  });
+
+  it('store no duplicate row or event and send the e-mail once', async () => {
+    const email = 'new.client@retry.example';
+    const registered = await call('POST', '/tickets', { body: { subject: 'Роутер не раздаёт wi-fi', description: 'Интернет пропал', client: { email, name: 'Новый клиент' } } });
+    expect(registered.status).toBe(201);
+    const id = registered.body.id;
+    expect((await call('POST', `/tickets/${id}/accept`, { operator: 'ivanova' })).status).toBe(200);
+    expect((await call('POST', `/tickets/${id}/work`, { operator: 'ivanova', body: { minutes: 20, note: 'Перезагрузили роутер' } })).body.totalMinutes).toBe(20);
+    expect((await call('POST', `/tickets/${id}/resolve`, { operator: 'ivanova', body: { resolution: 'Канал wi-fi сменён' } })).status).toBe(200);
+    await desk.temporal.workflow.getHandle(ticketWorkflowId(id)).result();
+
+    // Every activity really ran twice: the failure happened after its write.
+    for (const name of ['registerTicket', 'classifyTicket', 'enqueueTicket', 'acceptTicket', 'recordWork', 'resolveTicket', 'notifyClient', 'closeTicket']) {
+      expect(calls[name], name).toBeGreaterThanOrEqual(2);
+    }
+    expect(await desk.db.select().from(tickets).where(eq(tickets.id, id))).toHaveLength(1);
+    expect(await desk.db.select().from(clients).where(eq(clients.email, email))).toHaveLength(1);
+    const events = await desk.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, id));
+    expect(events.map((e) => e.dedupeKey.replace(/^work:.*/, 'work')).sort()).toEqual(['accept', 'classify', 'closed', 'notify', 'queue', 'received', 'register', 'resolve', 'survey', 'work']);
+    const messages = await desk.db.select().from(outbox).where(eq(outbox.ticketId, id));
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.status).toBe('sent');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(smtp.received.filter((m) => m.subject?.includes(`№${id}`))).toHaveLength(1);
+  });
+
+  it('retries a notification while the SMTP server is down and sends it once it is back', async () => {
+    const registered = await call('POST', '/tickets', { body: { subject: 'Счёт', description: 'Нужен счёт на оплату', client: { email: 'billing@retry.example' } } });
+    const id = registered.body.id;
+    await call('POST', `/tickets/${id}/accept`, { operator: 'ivanova' });
+    await smtp.close();
+    expect((await call('POST', `/tickets/${id}/resolve`, { operator: 'ivanova', body: { resolution: 'Счёт выставлен' } })).status).toBe(200);
+    await expect.poll(async () => (await desk.db.select().from(outbox).where(eq(outbox.ticketId, id)))[0]?.lastError ?? null, { timeout: 15_000 }).toMatch(/ECONNREFUSED/);
+    const [row] = await desk.db.select().from(outbox).where(eq(outbox.ticketId, id));
+    expect(row!.status).not.toBe('sent');
+    // The same port again: the activity's retry reaches it.
+    smtp = await startSmtpSink(Number(new URL(smtp.url).port));
+    await smtp.waitFor((m) => m.subject?.includes(`№${id}`) ?? false, 30_000);
+    await desk.temporal.workflow.getHandle(ticketWorkflowId(id)).result();
+    const [sent] = await desk.db.select().from(outbox).where(eq(outbox.ticketId, id));
+    expect(sent).toMatchObject({ status: 'sent', lastError: null });
+    expect(sent!.attempts).toBeGreaterThanOrEqual(2);
+  }, 90_000);
+});
