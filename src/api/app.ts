@@ -31,6 +31,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
 
+  // JSON only: a text body is refused with 415 rather than read as a string.
+  app.removeContentTypeParser('text/plain');
   app.addSchema(errorSchema);
   app.addSchema(ticketSummary);
   app.addSchema(ticketDetails);

@@ -28,16 +28,26 @@ const categoryStems: Array<[category: string, stems: string[]]> = [
 ];
 
 const criticalStems = ['авари', 'не работает у всех', 'outage', 'everyone is down'];
-const urgentStems = ['срочно', 'срочн', 'urgent', 'asap', 'immediately'];
+const urgentStems = ['срочн', 'urgent', 'asap', 'immediately'];
+/** "Не срочно", "not urgent": a negated word does not count. */
+const negations = ['не ', 'not ', 'no '];
 
 /** Lower case, ё → е, collapsed spaces: what the stems are matched against. */
 export function normaliseText(text: string): string {
   return text.toLowerCase().replace(/ё/g, 'е').replace(/\s+/g, ' ');
 }
 
+function occursUnnegated(text: string, stem: string): boolean {
+  for (let at = text.indexOf(stem); at !== -1; at = text.indexOf(stem, at + 1)) {
+    const before = text.slice(Math.max(0, at - 4), at);
+    if (!negations.some((negation) => before.endsWith(negation))) return true;
+  }
+  return false;
+}
+
 export function classifyTicket(input: ClassificationInput): Classification {
   const text = normaliseText(`${input.subject} ${input.description}`);
-  const found = (stems: string[]) => stems.filter((stem) => text.includes(stem));
+  const found = (stems: string[]) => stems.filter((stem) => occursUnnegated(text, stem));
   let category = 'general';
   const matched: string[] = [];
   for (const [candidate, stems] of categoryStems) {

@@ -8,7 +8,7 @@ export const queueRoutes: FastifyPluginAsync<{ db: Database }> = async (app, { d
   app.get(
     '/queues',
     {
-      preHandler: app.requireOperator,
+      onRequest: app.requireOperator,
       schema: {
         tags: ['queues'],
         summary: 'List queues with the number of tickets waiting',
@@ -22,7 +22,7 @@ export const queueRoutes: FastifyPluginAsync<{ db: Database }> = async (app, { d
   app.get<{ Params: { id: number }; Querystring: { limit: number; offset: number } }>(
     '/queues/:id/tickets',
     {
-      preHandler: app.requireOperator,
+      onRequest: app.requireOperator,
       schema: {
         tags: ['queues'],
         summary: "A queue's waiting tickets, in the order to work them",

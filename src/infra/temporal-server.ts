@@ -1,0 +1,435 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+
+export interface TemporalEndpoint {
+  address: string;
+  namespace: string;
+  uiUrl?: string;
+  /** How the server was obtained, for logs and benchmark records. */
+  how: string;
+  stop(): Promise<void>;
+}
+
+export interface EnsureTemporalOptions {
+  /** TEMPORAL_ADDRESS: use this server instead of starting one. */
+  address?: string;
+  /** TEMPORAL_CLI: the `temporal` binary to run. */
+  cliPath?: string;
+  /** Where a Go-built CLI lives (<toolsDir>/bin/temporal), e.g. <repo>/.tools. */
+  toolsDir: string;
+  /** SQLite file for persistence, e.g. .data/temporal.db; null keeps state in memory. */
+  dbFile: string | null;
+  /** gRPC port; 0/undefined picks a free one. */
+  port?: number;
+  /** Web UI port; 0/undefined picks a free one. */
+  uiPort?: number;
+  headless?: boolean;
+  namespace: string;
+  log: (msg: string) => void;
+}
+
+export type CliSource = 'TEMPORAL_CLI' | 'PATH' | 'tools' | 'go-install';
+
+export interface TemporalCli {
+  path: string;
+  source: CliSource;
+}
+
+type CliLookup = Pick<EnsureTemporalOptions, 'cliPath' | 'toolsDir' | 'log'>;
+
+const CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
+const READY_TIMEOUT_MS = 60_000;
+const STOP_GRACE_MS = 10_000;
+const PROGRESS_EVERY_MS = 10_000;
+const STAGING_PREFIX = '.temporal-build-';
+
+/** Connects to TEMPORAL_ADDRESS if given, else starts a dev server with the best CLI available. */
+export async function ensureTemporal(opts: EnsureTemporalOptions): Promise<TemporalEndpoint> {
+  if (opts.address) return useExistingServer(opts.address, opts.namespace);
+  const cli = await resolveTemporalCli(opts);
+  return cli ? startDevServer(cli, opts) : startSdkDevServer(opts);
+}
+
+/**
+ * Finds a `temporal` binary: TEMPORAL_CLI, then PATH, then <toolsDir>/bin, then a
+ * one-off Go build into <toolsDir>/bin. Null means "let @temporalio/testing download one".
+ */
+export async function resolveTemporalCli(opts: CliLookup): Promise<TemporalCli | null> {
+  if (opts.cliPath) {
+    const cliPath = path.resolve(opts.cliPath);
+    if (!isExecutableFile(cliPath)) throw new Error(`TEMPORAL_CLI=${opts.cliPath} is not an executable file`);
+    return { path: cliPath, source: 'TEMPORAL_CLI' };
+  }
+  const onPath = findOnPath('temporal');
+  if (onPath) return { path: onPath, source: 'PATH' };
+  const toolsBinary = toolsCliPath(opts.toolsDir);
+  if (isExecutableFile(toolsBinary)) return { path: toolsBinary, source: 'tools' };
+  if (!findOnPath('go')) return null;
+  const built = await buildCliWithGo(opts);
+  return built ? { path: built, source: 'go-install' } : null;
+}
+
+/** A port that was free a moment ago; good enough for local servers and tests. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function useExistingServer(address: string, namespace: string): Promise<TemporalEndpoint> {
+  try {
+    const connection = await Connection.connect({ address, connectTimeout: '5s' });
+    await connection.close();
+  } catch (err) {
+    throw new Error(`TEMPORAL_ADDRESS=${address} is set but no Temporal server answers there: ${errorMessage(err)}`);
+  }
+  return { address, namespace, how: `existing server at ${address} (TEMPORAL_ADDRESS)`, stop: async () => {} };
+}
+
+// ---------------------------------------------------------------------------
+// Dev server as our own child process
+
+interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  error?: Error;
+}
+
+async function startDevServer(cli: TemporalCli, opts: EnsureTemporalOptions): Promise<TemporalEndpoint> {
+  const port = opts.port || (await freePort());
+  const uiPort = opts.headless ? undefined : opts.uiPort || (await freePort());
+  const address = `127.0.0.1:${port}`;
+  const args = [
+    'server', 'start-dev',
+    '--ip', '127.0.0.1',
+    '--port', String(port),
+    ...(uiPort ? ['--ui-port', String(uiPort)] : ['--headless']),
+    '--namespace', opts.namespace,
+    '--log-level', 'warn',
+    ...persistenceArgs(opts.dbFile),
+  ];
+  makeDbDir(opts.dbFile);
+  const logFile = serverLogFile(opts);
+  const child = spawnLoggingTo(cli.path, args, logFile);
+  const exited = exitOf(child);
+  // Without this a crashed parent would leave the server holding its ports. SIGTERM, as
+  // the parent cannot wait, lets the server close its SQLite file cleanly on its own.
+  const killOnParentExit = () => child.kill('SIGTERM');
+  process.on('exit', killOnParentExit);
+  const stop = async () => {
+    process.off('exit', killOnParentExit);
+    await terminate(child, exited);
+  };
+
+  opts.log(`starting Temporal dev server on ${address} (log: ${relative(logFile)})…`);
+  try {
+    await waitUntilServing(address, opts.namespace, exited, logFile);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    address,
+    namespace: opts.namespace,
+    uiUrl: uiPort ? `http://127.0.0.1:${uiPort}` : undefined,
+    how: `dev server ${relative(cli.path)} (source: ${cli.source}), ${describeStorage(opts.dbFile)}`,
+    stop,
+  };
+}
+
+function persistenceArgs(dbFile: string | null): string[] {
+  return dbFile ? ['--db-filename', path.resolve(dbFile), ...sqlitePragmaArgs(dbFile)] : [];
+}
+
+/** Pragmas only matter with a file; in memory the dev server accepts but ignores them. */
+function sqlitePragmaArgs(dbFile: string | null): string[] {
+  if (!dbFile) return [];
+  // WAL lets readers (UI, visibility queries) proceed while workflows write; with WAL,
+  // synchronous=normal stays crash-safe and saves an fsync per commit.
+  return ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'];
+}
+
+function makeDbDir(dbFile: string | null): void {
+  if (dbFile) fs.mkdirSync(path.dirname(path.resolve(dbFile)), { recursive: true });
+}
+
+function describeStorage(dbFile: string | null): string {
+  return dbFile ? `sqlite ${relative(dbFile)} (wal)` : 'in-memory';
+}
+
+/** Server output goes to a file so it does not drown the service's own output. */
+function serverLogFile(opts: EnsureTemporalOptions): string {
+  if (!opts.dbFile) return path.resolve(opts.toolsDir, '..', '.data', 'temporal-in-memory.log');
+  const db = path.resolve(opts.dbFile);
+  return path.join(path.dirname(db), `${path.basename(db, path.extname(db))}.log`);
+}
+
+function spawnLoggingTo(command: string, args: string[], logFile: string, env: NodeJS.ProcessEnv = {}): ChildProcess {
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  const out = fs.openSync(logFile, 'a');
+  try {
+    fs.writeSync(out, `\n--- ${new Date().toISOString()} ${command} ${args.join(' ')}\n`);
+    return spawn(command, args, { stdio: ['ignore', out, out], env: { ...process.env, ...env } });
+  } finally {
+    fs.closeSync(out);
+  }
+}
+
+function exitOf(child: ChildProcess): Promise<ExitInfo> {
+  return new Promise((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    // A failed spawn (e.g. EACCES) emits 'error' and may never emit 'exit'.
+    child.once('error', (error) => resolve({ code: null, signal: null, error }));
+  });
+}
+
+async function waitUntilServing(address: string, namespace: string, exited: Promise<ExitInfo>, logFile: string): Promise<void> {
+  let exit: ExitInfo | undefined;
+  void exited.then((info) => (exit = info));
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (exit) {
+      throw new Error(`Temporal dev server exited during start-up (${describeExit(exit)}); last lines of ${relative(logFile)}:\n${tailOf(logFile)}`);
+    }
+    try {
+      await describeNamespace(address, namespace);
+      return;
+    } catch (err) {
+      lastError = err;
+    }
+    await sleep(250);
+  }
+  throw new Error(
+    `Temporal dev server did not answer on ${address} within ${READY_TIMEOUT_MS / 1000} s (${errorMessage(lastError)}); last lines of ${relative(logFile)}:\n${tailOf(logFile)}`,
+  );
+}
+
+/** Answers only once the frontend is up and our namespace has been registered. */
+async function describeNamespace(address: string, namespace: string): Promise<void> {
+  const connection = await Connection.connect({ address, connectTimeout: '2s' });
+  try {
+    await connection.workflowService.describeNamespace({ namespace });
+  } finally {
+    await connection.close();
+  }
+}
+
+async function terminate(child: ChildProcess, exited: Promise<ExitInfo>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timedOut = Symbol('timed out');
+  let timer: NodeJS.Timeout | undefined;
+  const outcome = await Promise.race([
+    exited,
+    new Promise<typeof timedOut>((resolve) => (timer = setTimeout(() => resolve(timedOut), STOP_GRACE_MS))),
+  ]);
+  clearTimeout(timer);
+  if (outcome !== timedOut) return;
+  child.kill('SIGKILL');
+  await exited;
+}
+
+function describeExit(exit: ExitInfo): string {
+  if (exit.error) return exit.error.message;
+  return exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+}
+
+// ---------------------------------------------------------------------------
+// Dev server downloaded and run by @temporalio/testing (no CLI, no Go)
+
+async function startSdkDevServer(opts: EnsureTemporalOptions): Promise<TemporalEndpoint> {
+  opts.log('no Temporal CLI and no Go found: @temporalio/testing downloads a dev server (first run only)…');
+  // Loaded lazily: it pulls in the worker's native runtime, which the other paths never need.
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  const uiPort = opts.headless ? undefined : opts.uiPort || (await freePort());
+  makeDbDir(opts.dbFile);
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'cached-download', downloadDir: path.resolve(opts.toolsDir) },
+      ip: '127.0.0.1',
+      port: opts.port || undefined,
+      ui: uiPort !== undefined,
+      uiPort,
+      namespace: opts.namespace,
+      dbFilename: opts.dbFile ? path.resolve(opts.dbFile) : undefined,
+      log: { format: 'text', level: 'warn' },
+      extraArgs: sqlitePragmaArgs(opts.dbFile),
+    },
+  }).catch((err) => {
+    throw new Error(`${errorMessage(err)}\n(offline? set TEMPORAL_CLI to a temporal binary, TEMPORAL_ADDRESS to a running server, or install Go)`);
+  });
+  return {
+    address: env.address,
+    namespace: opts.namespace,
+    uiUrl: uiPort ? `http://127.0.0.1:${uiPort}` : undefined,
+    how: `dev server downloaded by @temporalio/testing into ${relative(opts.toolsDir)}, ${describeStorage(opts.dbFile)}`,
+    stop: () => env.teardown(),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// One-off Go build of the CLI into <toolsDir>/bin
+
+function toolsCliPath(toolsDir: string): string {
+  return path.resolve(toolsDir, 'bin', 'temporal');
+}
+
+/**
+ * Builds the CLI once per machine. A lock file keeps parallel processes (e.g. test
+ * workers) from building at the same time; the binary is built into a staging
+ * directory and renamed into place, so nobody ever runs a half-written file.
+ */
+async function buildCliWithGo(opts: CliLookup): Promise<string | null> {
+  const target = toolsCliPath(opts.toolsDir);
+  const lockFile = path.resolve(opts.toolsDir, 'temporal-build.lock');
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+
+  const gotLock = await withProgress(opts.log, 'waiting for another process building the Temporal CLI', () =>
+    waitForBuildLock(lockFile, target),
+  );
+  if (!gotLock) return target;
+  try {
+    // The previous lock holder may have finished between our last look and our lock.
+    if (isExecutableFile(target)) return target;
+    return await withProgress(opts.log, 'building Temporal CLI with Go (first run only, ~3 min)', () =>
+      goInstallCli(opts, target),
+    );
+  } finally {
+    fs.rmSync(lockFile, { force: true });
+  }
+}
+
+/** Resolves true once we hold the lock, false if someone else's build produced the binary meanwhile. */
+async function waitForBuildLock(lockFile: string, target: string): Promise<boolean> {
+  for (;;) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    if (isExecutableFile(target)) return false;
+    if (!isLockHolderAlive(lockFile)) {
+      // A killed build left its lock; take over.
+      fs.rmSync(lockFile, { force: true });
+      continue;
+    }
+    await sleep(1000);
+  }
+}
+
+function isLockHolderAlive(lockFile: string): boolean {
+  let contents: string;
+  try {
+    contents = fs.readFileSync(lockFile, 'utf8');
+  } catch {
+    // Released meanwhile: look again on the next round.
+    return true;
+  }
+  // Empty means the holder has created the file but not yet written its pid.
+  if (contents.trim() === '') return true;
+  return isAlive(Number.parseInt(contents, 10));
+}
+
+async function goInstallCli(opts: CliLookup, target: string): Promise<string | null> {
+  const binDir = path.dirname(target);
+  removeAbandonedStagingDirs(binDir);
+  // Named by pid so a later build can tell an abandoned directory from a live one.
+  const stagingDir = path.join(binDir, `${STAGING_PREFIX}${process.pid}`);
+  fs.mkdirSync(stagingDir, { recursive: true });
+  const buildLog = path.resolve(opts.toolsDir, 'temporal-build.log');
+  try {
+    const child = spawnLoggingTo('go', ['install', CLI_MODULE], buildLog, { GOBIN: stagingDir });
+    const exit = await exitOf(child);
+    if (exit.code !== 0) {
+      opts.log(`building the Temporal CLI failed (${describeExit(exit)}); last lines of ${relative(buildLog)}:\n${tailOf(buildLog)}`);
+      return null;
+    }
+    fs.renameSync(path.join(stagingDir, 'temporal'), target);
+    opts.log(`built Temporal CLI into ${relative(target)}`);
+    return target;
+  } finally {
+    fs.rmSync(stagingDir, { recursive: true, force: true });
+  }
+}
+
+/** Builds killed half-way leave a ~250 MB staging directory behind. */
+function removeAbandonedStagingDirs(binDir: string): void {
+  for (const entry of fs.readdirSync(binDir)) {
+    if (!entry.startsWith(STAGING_PREFIX)) continue;
+    const builderPid = Number.parseInt(entry.slice(STAGING_PREFIX.length), 10);
+    if (!isAlive(builderPid)) fs.rmSync(path.join(binDir, entry), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Small helpers
+
+async function withProgress<T>(log: (msg: string) => void, activity: string, work: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  const timer = setInterval(() => log(`${activity}… ${Math.round((Date.now() - started) / 1000)} s`), PROGRESS_EVERY_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function isExecutableFile(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function findOnPath(command: string): string | null {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, command);
+    if (isExecutableFile(candidate)) return candidate;
+  }
+  return null;
+}
+
+function tailOf(file: string, lines = 15): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no output)';
+  }
+}
+
+/** Paths inside the project read better relative to it; others stay absolute. */
+function relative(p: string): string {
+  const rel = path.relative(process.cwd(), path.resolve(p));
+  return rel === '' ? '.' : rel.startsWith('..') ? path.resolve(p) : rel;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

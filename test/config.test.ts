@@ -1,0 +1,151 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseDuration } from '../src/config';
+
+const rootDir = path.resolve('/srv/desk');
+const load = (env: NodeJS.ProcessEnv) => loadConfig(env, rootDir);
+
+/** The error must name the variable at the start of its line, not just contain it (EMBEDDED_PG_PORT ⊃ PORT). */
+function expectInvalid(env: NodeJS.ProcessEnv, variable: string) {
+  expect(() => load(env)).toThrow(ConfigError);
+  expect(() => load(env)).toThrow(new RegExp(`^\\s+${variable}: `, 'm'));
+}
+
+describe('loadConfig', () => {
+  it('uses the defaults when the environment is empty', () => {
+    expect(load({})).toEqual({
+      HOST: '127.0.0.1',
+      PORT: 3000,
+      PUBLIC_URL: undefined,
+      LOG_LEVEL: 'info',
+      DATA_DIR: '.data',
+      DATABASE_URL: undefined,
+      EMBEDDED_PG_PORT: 54329,
+      TEMPORAL_ADDRESS: undefined,
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: 'tickets',
+      TEMPORAL_CLI: undefined,
+      TEMPORAL_PORT: 7233,
+      TEMPORAL_UI_PORT: 8233,
+      SMTP_URL: undefined,
+      MAIL_FROM: 'Service Desk <desk@localhost>',
+      SURVEY_TIMEOUT: 7 * 86_400_000,
+      INTAKE_WAIT: 10_000,
+      SEED_DEMO: true,
+      rootDir,
+      dataDir: path.join(rootDir, '.data'),
+      toolsDir: path.join(rootDir, '.tools'),
+    });
+  });
+
+  it('ignores variables it does not know', () => {
+    expect(load({ PATH: '/usr/bin', HOME: '/root' })).not.toHaveProperty('PATH');
+  });
+
+  it('reads numbers, URLs and durations from their text', () => {
+    const config = load({
+      PORT: '8080',
+      DATABASE_URL: 'postgres://desk:secret@db:5432/desk',
+      SMTP_URL: 'smtp://mail:1025',
+      PUBLIC_URL: 'https://desk.example.org',
+      SURVEY_TIMEOUT: '2h',
+      INTAKE_WAIT: '1500',
+    });
+    expect(config).toMatchObject({
+      PORT: 8080,
+      DATABASE_URL: 'postgres://desk:secret@db:5432/desk',
+      SMTP_URL: 'smtp://mail:1025',
+      PUBLIC_URL: 'https://desk.example.org',
+      SURVEY_TIMEOUT: 7_200_000,
+      INTAKE_WAIT: 1500,
+    });
+  });
+
+  it('accepts postgresql:// as well as postgres://', () => {
+    expect(load({ DATABASE_URL: 'postgresql://localhost/desk' }).DATABASE_URL).toBe('postgresql://localhost/desk');
+  });
+
+  it('treats an empty URL as not set', () => {
+    const config = load({ DATABASE_URL: '', SMTP_URL: '' });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.SMTP_URL).toBeUndefined();
+  });
+
+  it('treats any variable set to nothing as not set, so its default applies', () => {
+    expect(load({ PORT: '', TEMPORAL_TASK_QUEUE: ' ', INTAKE_WAIT: '' })).toMatchObject({ PORT: 3000, TEMPORAL_TASK_QUEUE: 'tickets', INTAKE_WAIT: 10_000 });
+  });
+
+  it('resolves DATA_DIR against the root, and keeps an absolute one', () => {
+    expect(load({ DATA_DIR: 'var/data' }).dataDir).toBe(path.join(rootDir, 'var/data'));
+    expect(load({ DATA_DIR: '/var/lib/desk' }).dataDir).toBe(path.resolve('/var/lib/desk'));
+  });
+
+  it.each([
+    ['false', false],
+    ['0', false],
+    ['no', false],
+    ['true', true],
+    ['1', true],
+    ['yes', true],
+  ])('reads SEED_DEMO=%s as %s', (text, value) => {
+    expect(load({ SEED_DEMO: text }).SEED_DEMO).toBe(value);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ PORT: '-1' }, 'PORT'],
+    [{ PORT: '80.5' }, 'PORT'],
+    [{ TEMPORAL_UI_PORT: '99999' }, 'TEMPORAL_UI_PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
+    [{ SMTP_URL: 'http://mail' }, 'SMTP_URL'],
+    [{ PUBLIC_URL: 'desk.example.org' }, 'PUBLIC_URL'],
+    [{ SURVEY_TIMEOUT: 'soon' }, 'SURVEY_TIMEOUT'],
+    [{ SURVEY_TIMEOUT: '0' }, 'SURVEY_TIMEOUT'],
+    [{ SEED_DEMO: 'maybe' }, 'SEED_DEMO'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
+  ])('refuses %j, naming %s', (env, variable) => {
+    expectInvalid(env, variable);
+  });
+
+  it('names PORT alone when only PORT is wrong', () => {
+    expect(() => load({ PORT: 'abc' })).toThrow(/^Invalid configuration:\n {2}PORT: [^\n]+$/);
+  });
+
+  it('quotes the wrong duration in its message', () => {
+    expect(() => load({ SURVEY_TIMEOUT: 'soon' })).toThrow('"soon" is not a duration');
+  });
+
+  it('lists every wrong variable at once', () => {
+    let message = '';
+    try {
+      load({ PORT: 'abc', DATABASE_URL: 'mysql://x', SURVEY_TIMEOUT: 'soon' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.match(/^ {2}\w+:/gm)).toEqual(['  PORT:', '  DATABASE_URL:', '  SURVEY_TIMEOUT:']);
+  });
+});
+
+describe('parseDuration', () => {
+  it.each([
+    ['30s', 30_000],
+    ['15m', 900_000],
+    ['2h', 7_200_000],
+    ['7d', 604_800_000],
+    ['250ms', 250],
+    ['250', 250],
+    ['0', 0],
+    ['1.5h', 5_400_000],
+    ['0.5s', 500],
+    ['2 h', 7_200_000],
+    ['  10s  ', 10_000],
+  ])('reads %j as %d ms', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+  });
+
+  it.each(['', 'soon', '-5s', '2w', '1e3', 'h', '.5h', '1,5h', '2h30m', '10 seconds'])('does not read %j', (text) => {
+    expect(parseDuration(text)).toBeUndefined();
+  });
+});

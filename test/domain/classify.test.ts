@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { chooseQueue, classifyTicket, normaliseText, type ClassificationInput } from '../../src/domain/classify';
+
+const ticket = (subject: string, description = '', clientCategory: ClassificationInput['clientCategory'] = 'regular') =>
+  classifyTicket({ subject, description, clientCategory });
+
+describe('classifyTicket: category', () => {
+  it.each([
+    ['repair', 'Ноутбук не включается', 'После падения со стола ноутбук не включается, индикатор зарядки не горит.'],
+    ['repair', 'Разбит экран смартфона', 'Уронил смартфон, по экрану пошли трещины, сенсор не реагирует.'],
+    ['repair', 'Laptop screen cracked', 'The screen of my laptop cracked after a fall and shows vertical lines.'],
+    ['warranty', 'Гарантийный случай', 'Купил пылесос два месяца назад, перестал всасывать. Прошу принять по гарантии.'],
+    ['warranty', 'Is my vacuum still covered?', 'Bought it in March; does the warranty cover a broken motor?'],
+    ['connectivity', 'Нет интернета в офисе', 'С утра на третьем этаже пропал интернет, роутер мигает красным.'],
+    ['connectivity', 'VPN не подключается', 'Из дома не могу зайти в корпоративную сеть, VPN выдаёт ошибку 809.'],
+    ['connectivity', 'Wi-Fi drops every hour', 'The office Wi-Fi keeps dropping the connection in meeting room B.'],
+    ['billing', 'Выставьте счёт', 'Прошу выставить счёт на оплату ремонта по договору №17 для ООО «Ромашка».'],
+    ['billing', 'Нужен акт сверки', 'Бухгалтерия просит акт сверки за первый квартал.'],
+    ['billing', 'Charged twice', 'Invoice 2023-118 was charged twice, please refund one payment.'],
+    ['facilities', 'Сломался стул', 'В переговорной у стула отвалилась спинка, нужна замена мебели.'],
+    ['facilities', 'Жарко в кабинете', 'Кондиционер в 305 кабинете гонит тёплый воздух.'],
+    ['facilities', 'Cleaning of the lobby', 'The lobby has not had its cleaning since Monday.'],
+    ['complaint', 'Жалоба на мастера', 'Мастер опоздал на два часа и нагрубил. Я недоволен обслуживанием.'],
+    ['complaint', 'Formal complaint', 'Three visits and the fault is still there. This is unacceptable.'],
+    ['general', 'Часы работы', 'Подскажите, пожалуйста, до скольки вы работаете в субботу?'],
+    ['general', 'Opening hours', 'Hello, are you open on public holidays?'],
+  ])('%s: %s', (category, subject, description) => {
+    expect(ticket(subject, description).category).toBe(category);
+  });
+
+  it('reads subject and description together', () => {
+    expect(ticket('Вопрос', 'Не приходит счёт за май').category).toBe('billing');
+    expect(ticket('Не приходит счёт за май', 'Вопрос').category).toBe('billing');
+  });
+
+  it('treats ё as е: "счёт" matches the stem "счет"', () => {
+    const result = ticket('Где мой счёт?');
+    expect(result.category).toBe('billing');
+    expect(result.matched).toContain('счет');
+  });
+
+  it('ignores case in Russian and English', () => {
+    expect(ticket('РОУТЕР НЕ РАЗДАЁТ').category).toBe('connectivity');
+    expect(ticket('Router Is Dead').category).toBe('connectivity');
+    expect(ticket('СЧЁТ НЕ ПРИШЁЛ').category).toBe('billing');
+  });
+
+  it('matches a phrase split across lines', () => {
+    expect(ticket('Планшет', 'Совсем\nне\n  включается').category).toBe('repair');
+  });
+
+  it('says which words decided', () => {
+    expect(ticket('Ремонт телефона').matched).toEqual(['телефон', 'ремонт']);
+    expect(ticket('Подскажите адрес').matched).toEqual([]);
+  });
+});
+
+describe('classifyTicket: order of the rules', () => {
+  it('takes a complaint about a repair for a complaint', () => {
+    const result = ticket('Претензия по ремонту', 'Ремонт телефона занял месяц, экран снова не работает.');
+    expect(result.category).toBe('complaint');
+    expect(result.matched).toEqual(['претензи']);
+  });
+
+  it('takes a complaint about an invoice for a complaint', () => {
+    expect(ticket('I want to complain', 'Your invoice is wrong again.').category).toBe('complaint');
+  });
+
+  it('takes a broken phone under warranty for warranty', () => {
+    expect(ticket('Телефон на гарантии', 'Экран погас, телефон не включается.').category).toBe('warranty');
+  });
+
+  it('takes a broken chair for facilities, not repair', () => {
+    expect(ticket('Broken chair', 'The chair in room 12 is broken.').category).toBe('facilities');
+  });
+});
+
+describe('classifyTicket: priority', () => {
+  it('is normal by default', () => {
+    expect(ticket('Ноутбук не включается').priority).toBe('normal');
+  });
+
+  it.each(['Авария: не работает интернет', 'Аварийное отключение сети', 'Почта не работает у всех', 'Network outage in building 2', 'Everyone is down since 9:00'])(
+    'is critical for %j',
+    (subject) => {
+      expect(ticket(subject).priority).toBe('critical');
+    },
+  );
+
+  it.each(['Срочно нужен счёт', 'Срочная замена экрана', 'СРОЧНО!!!', 'Urgent: router dead', 'Please call back ASAP', 'Need a refund immediately'])(
+    'is high for %j',
+    (subject) => {
+      expect(ticket(subject).priority).toBe('high');
+    },
+  );
+
+  it('is high for a wholesale client even without urgent words', () => {
+    expect(ticket('Партия ноутбуков на ремонт', 'Двадцать штук, не включаются.', 'wholesale').priority).toBe('high');
+  });
+
+  it('stays normal for regular and one-time clients', () => {
+    expect(ticket('Партия ноутбуков на ремонт', '', 'regular').priority).toBe('normal');
+    expect(ticket('Партия ноутбуков на ремонт', '', 'one_time').priority).toBe('normal');
+  });
+
+  it('lets critical words win over urgent words and the wholesale category', () => {
+    expect(ticket('Срочно! Авария', '', 'wholesale').priority).toBe('critical');
+  });
+
+  it('lists the priority words after the category words', () => {
+    const { matched } = ticket('Авария роутера', 'Нужно срочно');
+    expect(matched[0]).toBe('роутер');
+    expect(matched).toContain('авари');
+    expect(matched).toContain('срочн');
+  });
+
+  it('is not raised by a negated "не срочно" or "not urgent"', () => {
+    expect(ticket('Не срочно: заменить картридж в принтере').priority).toBe('normal');
+    expect(ticket('Not urgent: replace the printer cartridge').priority).toBe('normal');
+    expect(ticket('Не срочно, но потом очень срочно').priority).toBe('high');
+  });
+});
+
+describe('normaliseText', () => {
+  it('lower-cases, folds ё into е and collapses whitespace', () => {
+    expect(normaliseText('Ёлка  И\tЁЖ\n\nПришёл')).toBe('елка и еж пришел');
+  });
+});
+
+describe('chooseQueue', () => {
+  const queues = [
+    { code: 'it', categories: ['connectivity', 'repair'], isFallback: false },
+    { code: 'repair-2', categories: ['repair', 'warranty'], isFallback: false },
+    { code: 'first-line', categories: [], isFallback: true },
+    { code: 'spare', categories: [], isFallback: true },
+  ];
+
+  it('takes the first queue that lists the category', () => {
+    expect(chooseQueue(queues, 'repair')?.code).toBe('it');
+    expect(chooseQueue(queues, 'warranty')?.code).toBe('repair-2');
+  });
+
+  it('falls back to the first fallback queue for an unlisted category', () => {
+    expect(chooseQueue(queues, 'billing')?.code).toBe('first-line');
+  });
+
+  it('prefers a listing queue over a fallback queue that comes first', () => {
+    const fallbackFirst = [{ code: 'fallback', categories: ['general'], isFallback: true }, ...queues];
+    expect(chooseQueue(fallbackFirst, 'connectivity')?.code).toBe('it');
+    expect(chooseQueue(fallbackFirst, 'general')?.code).toBe('fallback');
+  });
+
+  it('is undefined when no queue lists the category and there is no fallback', () => {
+    expect(chooseQueue(queues.filter((q) => !q.isFallback), 'billing')).toBeUndefined();
+    expect(chooseQueue([], 'repair')).toBeUndefined();
+  });
+
+  it('returns the queue object itself', () => {
+    expect(chooseQueue(queues, 'connectivity')).toBe(queues[0]);
+  });
+});

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Script } from 'node:vm';
+import { describe, expect, it } from 'vitest';
+
+const page = (name: string) => readFileSync(path.resolve(__dirname, '../web', name), 'utf8');
+const inlineScripts = (html: string) => [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+
+describe.each([
+  ['index.html', ['subject', 'description', 'name', 'phone', 'email'], /fetch\('\/tickets',/],
+  ['survey.html', ['csat', 'comment'], /fetch\(`\/tickets\/\$\{ticketId\}\/survey`,/],
+])('web/%s', (file, fields, fetchCall) => {
+  const html = page(file);
+
+  it('is a Russian HTML page that works offline: no external URL, no external script or style', () => {
+    expect(html).toMatch(/^<!doctype html>\s*<html lang="ru">/i);
+    expect(html).not.toMatch(/https?:\/\//i);
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+stylesheet|@import|@font-face/i);
+  });
+
+  it('has its inline script, and that script compiles', () => {
+    const scripts = inlineScripts(html);
+    expect(scripts).toHaveLength(1);
+    expect(() => new Script(scripts[0]!, { filename: file })).not.toThrow();
+  });
+
+  it('has the form fields, each with a label', () => {
+    for (const name of fields) {
+      const control = html.match(new RegExp(`<(?:input|textarea)[^>]*name="${name}"[^>]*>`))?.[0];
+      expect(control, name).toBeDefined();
+      const id = /\bid="([^"]+)"/.exec(control!)?.[1];
+      // Labelled by <label for=id>, or by a <label> wrapping the control (the CSAT radios).
+      expect(html, name).toMatch(id ? new RegExp(`<label[^>]*for="${id}"`) : new RegExp(`<label[^>]*>\\s*<input[^>]*name="${name}"`));
+    }
+  });
+
+  it('posts JSON to its API route and shows the API error message', () => {
+    const script = inlineScripts(html)[0]!;
+    expect(script).toMatch(fetchCall);
+    expect(script).toContain("method: 'POST'");
+    expect(script).toContain("'Content-Type': 'application/json'");
+    expect(script).toContain('JSON.stringify(');
+    expect(script).toMatch(/body\.message/);
+  });
+});
+
+describe('web/index.html', () => {
+  it('registers the ticket from the web channel and links to the API docs', () => {
+    expect(page('index.html')).toContain("channel: 'web'");
+    expect(page('index.html')).toContain('href="/docs"');
+  });
+});
+
+describe('web/survey.html', () => {
+  const html = page('survey.html');
+
+  it('offers the five CSAT scores', () => {
+    expect([...html.matchAll(/<input type="radio" name="csat" value="(\d)">/g)].map((m) => m[1])).toEqual(['1', '2', '3', '4', '5']);
+  });
+
+  it('reads the ticket from the path and the token from the query, and says when the link is incomplete', () => {
+    const script = inlineScripts(html)[0]!;
+    expect(script).toContain('location.pathname');
+    expect(script).toContain("URLSearchParams(location.search).get('token')");
+    expect(script).toContain('Ссылка неполная');
+    expect(script).toContain('response.status === 202');
+  });
+});
