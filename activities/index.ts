@@ -6,7 +6,7 @@ import type { Mailer } from '../src/channels/email';
 import type { Database } from '../src/db/client';
 import { recordTicketEvent } from '../src/db/events';
 import { catalogServices, clients, outbox, queues, tickets, ticketWorkEntries, type ClientCategory } from '../src/db/schema';
-import { chooseQueue, classifyTicket as classifyByRules } from '../src/domain/classify';
+import { chooseQueue, chooseService, classifyTicket as classifyByRules } from '../src/domain/classify';
 import { normalizeEmail, normalizePhone } from '../src/domain/contacts';
 import { resolutionNotice } from '../src/domain/notices';
 import { TicketElement, ticketWorkflowId } from '../src/domain/process';
@@ -89,11 +89,12 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
 
     async classifyTicket(input: { ticketId: number; subject: string; description: string; clientCategory: ClientCategory }): Promise<ClassifiedTicket> {
       const { category, priority, matched } = classifyByRules(input);
-      const [service] = await db
-        .select({ id: catalogServices.id, code: catalogServices.code })
+      const services = await db
+        .select({ id: catalogServices.id, code: catalogServices.code, category: catalogServices.category, keywords: catalogServices.keywords, isCategoryDefault: catalogServices.isCategoryDefault })
         .from(catalogServices)
-        .where(and(eq(catalogServices.category, category), eq(catalogServices.isCategoryDefault, true)))
-        .limit(1);
+        .where(eq(catalogServices.category, category))
+        .orderBy(catalogServices.id);
+      const service = chooseService(services, category, `${input.subject} ${input.description}`);
       await db.transaction(async (tx) => {
         await tx.update(tickets).set({ category, priority, serviceId: service?.id ?? null, updatedAt: new Date() }).where(eq(tickets.id, input.ticketId));
         await recordTicketEvent(tx, { ticketId: input.ticketId, elementId: TicketElement.classify, action: 'classified', data: { category, priority, matched, service: service?.code ?? null }, dedupeKey: 'classify' });

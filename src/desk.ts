@@ -29,6 +29,8 @@ export interface DeskOptions {
   /** Run the worker in this process (the default); benchmarks may run it elsewhere. */
   runWorker?: boolean;
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Called if the worker stops on its own (it should not): the process decides what to do. */
+  onWorkerFailure?: (error: unknown) => void;
   /** Lets a test wrap an activity, e.g. to make it fail after its write. */
   wrapActivities?: (activities: TicketActivities) => TicketActivities;
 }
@@ -58,7 +60,10 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     options.runWorker === false
       ? undefined
       : await createTicketWorker({ address: options.temporalAddress, namespace: options.namespace, taskQueue: options.taskQueue, activities, workflowBundle: options.workflowBundle });
-  const workerRun = workerParts?.worker.run();
+  const workerRun = workerParts?.worker.run().catch((error) => {
+    if (options.onWorkerFailure) options.onWorkerFailure(error);
+    else logger.error({ err: error }, 'the Temporal worker stopped');
+  });
 
   const connection = await Connection.connect({ address: options.temporalAddress });
   const temporal = new Client({ connection, namespace: options.namespace });

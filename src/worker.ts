@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
 import type { LogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
 import type { Logger } from 'pino';
 import type { TicketActivities } from '../activities';
@@ -23,7 +23,8 @@ let runtimeInstalled = false;
 /** Must run before the first connection; later calls (tests building several workers) are no-ops. */
 export function installTemporalRuntime(logger: Logger): void {
   if (runtimeInstalled) return;
-  Runtime.install({ logger: new PinoTemporalLogger(logger.child({ component: 'temporal' })) });
+  // No shutdownSignals: the process decides when to stop, and stops the worker itself.
+  Runtime.install({ logger: new PinoTemporalLogger(logger.child({ component: 'temporal' })), shutdownSignals: [] });
   runtimeInstalled = true;
 }
 
@@ -40,6 +41,13 @@ export interface TicketWorkerOptions {
 /** Workflow sources; the SDK's bundler compiles the TypeScript itself. */
 export const workflowsPath = path.join(__dirname, '..', 'workflows', 'index.ts');
 
+const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
+
+/** Bundles workflows/ once; webpack's report stays out of the service's log. */
+export async function bundleTicketWorkflows(): Promise<{ code: string }> {
+  return bundleWorkflowCode({ workflowsPath, logger: quiet });
+}
+
 export async function createTicketWorker(options: TicketWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
   const connection = await NativeConnection.connect({ address: options.address });
   const worker = await Worker.create({
@@ -47,7 +55,7 @@ export async function createTicketWorker(options: TicketWorkerOptions): Promise<
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    workflowBundle: options.workflowBundle ?? (await bundleTicketWorkflows()),
     ...options.tuning,
   });
   return { worker, connection };

@@ -44,7 +44,8 @@ export function createMailer(options: { smtpUrl?: string; from: string; dropDir:
     async send(email) {
       const info = await transport.sendMail({ from: options.from, ...email });
       await fs.promises.mkdir(options.dropDir, { recursive: true });
-      const file = path.join(options.dropDir, `${email.messageId.replace(/[^\w.-]/g, '_')}.eml`);
+      // <ticket-1001.resolution@host> → ticket-1001.resolution.eml
+      const file = path.join(options.dropDir, `${email.messageId.replace(/^<|@.*$/g, '').replace(/[^\w.-]/g, '_')}.eml`);
       await fs.promises.writeFile(file, info.message as Buffer);
     },
     close: () => transport.close(),

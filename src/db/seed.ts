@@ -53,8 +53,8 @@ export async function seedDemoData(db: Database): Promise<void> {
     await tx
       .insert(catalogServices)
       .values([
-        { code: 'phone-screen', nameRu: 'Замена экрана смартфона', nameEn: 'Smartphone screen replacement', category: 'repair', price: '3500.00', normHours: '2', supportLine: 2, isCategoryDefault: true },
-        { code: 'laptop-diagnostics', nameRu: 'Диагностика ноутбука', nameEn: 'Laptop diagnostics', category: 'repair', price: '1500.00', normHours: '1', supportLine: 2 },
+        { code: 'phone-screen', keywords: ['экран', 'дисплей', 'стекло', 'screen', 'display'], nameRu: 'Замена экрана смартфона', nameEn: 'Smartphone screen replacement', category: 'repair', price: '3500.00', normHours: '2', supportLine: 2, isCategoryDefault: true },
+        { code: 'laptop-diagnostics', keywords: ['ноутбук', 'laptop', 'notebook'], nameRu: 'Диагностика ноутбука', nameEn: 'Laptop diagnostics', category: 'repair', price: '1500.00', normHours: '1', supportLine: 2 },
         { code: 'warranty-check', nameRu: 'Гарантийная экспертиза', nameEn: 'Warranty inspection', category: 'warranty', price: '0.00', normHours: '3', supportLine: 2, isCategoryDefault: true },
         { code: 'network-setup', nameRu: 'Настройка сети и роутера', nameEn: 'Network and router setup', category: 'connectivity', price: '2000.00', normHours: '1.5', isCategoryDefault: true },
         { code: 'invoice-question', nameRu: 'Вопрос по счёту', nameEn: 'Invoice question', category: 'billing', price: '0.00', normHours: '0.5', isCategoryDefault: true },

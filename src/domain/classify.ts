@@ -74,3 +74,20 @@ export function chooseQueue<Q extends { categories: string[]; isFallback: boolea
 ): Q | undefined {
   return queues.find((q) => q.categories.includes(category)) ?? queues.find((q) => q.isFallback);
 }
+
+/**
+ * The catalog service for a classified ticket: the first service of the category whose
+ * keywords occur in the text, else the category's default service.
+ */
+export function chooseService<S extends { category: string; keywords: string[]; isCategoryDefault: boolean }>(
+  services: S[],
+  category: string,
+  text: string,
+): S | undefined {
+  const normalised = normaliseText(text);
+  const candidates = services.filter((s) => s.category === category);
+  return (
+    candidates.find((s) => s.keywords.some((keyword) => occursUnnegated(normalised, normaliseText(keyword)))) ??
+    candidates.find((s) => s.isCategoryDefault)
+  );
+}

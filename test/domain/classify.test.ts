@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseQueue, classifyTicket, normaliseText, type ClassificationInput } from '../../src/domain/classify';
+import { chooseQueue, classifyTicket, normaliseText, type ClassificationInput, chooseService } from '../../src/domain/classify';
 
 const ticket = (subject: string, description = '', clientCategory: ClassificationInput['clientCategory'] = 'regular') =>
   classifyTicket({ subject, description, clientCategory });
@@ -157,5 +157,28 @@ describe('chooseQueue', () => {
 
   it('returns the queue object itself', () => {
     expect(chooseQueue(queues, 'connectivity')).toBe(queues[0]);
+  });
+});
+
+describe('chooseService', () => {
+  const services = [
+    { code: 'phone-screen', category: 'repair', keywords: ['экран', 'screen'], isCategoryDefault: true },
+    { code: 'laptop-diagnostics', category: 'repair', keywords: ['ноутбук', 'laptop'], isCategoryDefault: false },
+    { code: 'network-setup', category: 'connectivity', keywords: [], isCategoryDefault: true },
+  ];
+
+  it('picks the service whose keywords the text names', () => {
+    expect(chooseService(services, 'repair', 'Ноутбук не включается')?.code).toBe('laptop-diagnostics');
+    expect(chooseService(services, 'repair', 'Cracked SCREEN')?.code).toBe('phone-screen');
+  });
+
+  it('falls back to the category default, and never crosses categories', () => {
+    expect(chooseService(services, 'repair', 'Сломался планшет')?.code).toBe('phone-screen');
+    expect(chooseService(services, 'connectivity', 'ноутбук не видит сеть')?.code).toBe('network-setup');
+    expect(chooseService(services, 'billing', 'счёт')).toBeUndefined();
+  });
+
+  it('ignores a negated keyword', () => {
+    expect(chooseService(services, 'repair', 'Не ноутбук, а экран телефона')?.code).toBe('phone-screen');
   });
 });

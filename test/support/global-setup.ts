@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import postgresClient from 'postgres';
 import type { TestProject } from 'vitest/node' with { 'resolution-mode': 'import' };
 import { runMigrations } from '../../src/db/migrate';
 import { createDatabase, dropDatabase, ensurePostgres } from '../../src/infra/postgres-server';
 import { ensureTemporal } from '../../src/infra/temporal-server';
-import { workflowsPath } from '../../src/worker';
+import { bundleTicketWorkflows } from '../../src/worker';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -39,7 +38,7 @@ export default async function setup(project: TestProject) {
       log,
     }),
     ensurePostgres({ url: process.env.DATABASE_URL, dataDir: path.join(scratch, 'postgres'), database: 'postgres', log }),
-    bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } }),
+    bundleTicketWorkflows(),
   ]);
 
   const databaseName = `desk_test_${process.pid}_${Date.now()}`;

@@ -8,6 +8,7 @@ CREATE TABLE "catalog_services" (
 	"price" numeric(12, 2) NOT NULL,
 	"norm_hours" numeric(7, 2) NOT NULL,
 	"support_line" smallint DEFAULT 1 NOT NULL,
+	"keywords" text[] DEFAULT '{}' NOT NULL,
 	"is_category_default" boolean DEFAULT false NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,

@@ -11,7 +11,9 @@ export const catalogServices = pgTable('catalog_services', {
   price: numeric('price', { precision: 12, scale: 2 }).notNull(),
   normHours: numeric('norm_hours', { precision: 7, scale: 2 }).notNull(),
   supportLine: smallint('support_line').notNull().default(1),
-  /** The service a ticket of this category gets until an operator picks another. */
+  /** Word stems (ru/en) that point a ticket of this category to this service. */
+  keywords: text('keywords').array().notNull().default([]),
+  /** The service a ticket of this category gets when no keyword points elsewhere. */
   isCategoryDefault: boolean('is_category_default').notNull().default(false),
   ...timestamps,
 });

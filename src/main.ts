@@ -1,0 +1,108 @@
+import path from 'node:path';
+import { ConfigError, loadConfig } from './config';
+import { startDesk, webDir, type Desk } from './desk';
+import { ensurePostgres, type PostgresEndpoint } from './infra/postgres-server';
+import { ensureTemporal, type TemporalEndpoint } from './infra/temporal-server';
+import { createLogger } from './logger';
+
+/**
+ * `npm start`: the whole desk on one machine. Temporal and PostgreSQL are used when
+ * TEMPORAL_ADDRESS / DATABASE_URL are given, otherwise started here with data under .data/.
+ */
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const say = (message: string) => logger.info(message);
+
+  let temporal: TemporalEndpoint | undefined;
+  let postgres: PostgresEndpoint | undefined;
+  let desk: Desk | undefined;
+  let stopping = false;
+  const stop = async (reason: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say(`stopping (${reason})…`);
+    const step = async (what: string, run?: () => Promise<void>) => {
+      try {
+        await run?.();
+      } catch (error) {
+        logger.error({ err: error }, `could not stop ${what} cleanly`);
+      }
+    };
+    await step('the desk', desk?.stop);
+    await step('Temporal', temporal?.stop);
+    await step('PostgreSQL', postgres?.stop);
+    say('stopped');
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void stop('SIGINT', 0));
+  process.once('SIGTERM', () => void stop('SIGTERM', 0));
+
+  try {
+    [temporal, postgres] = await Promise.all([
+      ensureTemporal({
+        address: config.TEMPORAL_ADDRESS,
+        cliPath: config.TEMPORAL_CLI,
+        toolsDir: config.toolsDir,
+        dbFile: path.join(config.dataDir, 'temporal.db'),
+        port: config.TEMPORAL_PORT,
+        uiPort: config.TEMPORAL_UI_PORT,
+        namespace: config.TEMPORAL_NAMESPACE,
+        log: say,
+      }),
+      ensurePostgres({ url: config.DATABASE_URL, dataDir: path.join(config.dataDir, 'postgres'), port: config.EMBEDDED_PG_PORT, database: 'servicedesk', log: say }),
+    ]);
+    say(`Temporal: ${temporal.how}`);
+    say(`PostgreSQL: ${postgres.how}`);
+
+    const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+    const baseUrl = config.PUBLIC_URL ?? `http://${shownHost}:${config.PORT}`;
+    desk = await startDesk({
+      databaseUrl: postgres.url,
+      temporalAddress: temporal.address,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      logger,
+      publicUrl: baseUrl,
+      smtpUrl: config.SMTP_URL,
+      mailFrom: config.MAIL_FROM,
+      mailDropDir: path.join(config.dataDir, 'mail'),
+      surveyTimeoutMs: config.SURVEY_TIMEOUT,
+      intakeWaitMs: config.INTAKE_WAIT,
+      seedDemo: config.SEED_DEMO,
+      webDir,
+      onWorkerFailure: (error) => {
+        logger.fatal({ err: error }, 'the Temporal worker stopped');
+        void stop('worker failure', 1);
+      },
+    });
+    await desk.app.listen({ host: config.HOST, port: config.PORT });
+
+    const lines = [
+      '',
+      'Service desk is running:',
+      `  Web          ${baseUrl}/`,
+      `  API docs     ${baseUrl}/docs`,
+      `  Temporal UI  ${temporal.uiUrl ?? '(not started here: see your Temporal deployment)'}`,
+      `  E-mail       ${desk.mailer.target}${config.SMTP_URL ? '' : '  (no SMTP_URL: messages are saved as .eml files)'}`,
+      `Try: curl -s -X POST ${baseUrl}/tickets -H 'content-type: application/json' -d '{"subject":"Не включается ноутбук","description":"Не включается после обновления","client":{"phone":"+79161234567"}}'`,
+      'Stop with Ctrl-C.',
+      '',
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } catch (error) {
+    logger.fatal({ err: error }, error instanceof Error ? error.message : 'start-up failed');
+    await stop('start-up failed', 1);
+  }
+}
+
+void main();
