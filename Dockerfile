@@ -17,4 +17,4 @@ ENV HOST=0.0.0.0 \
     PORT=3000
 EXPOSE 3000
 
-CMD ["npx", "tsx", "src/main.ts"]
+CMD ["node", "--import", "tsx", "src/main.ts"]

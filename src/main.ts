@@ -32,20 +32,27 @@ async function main() {
     stopping = true;
     say(`stopping (${reason})…`);
     const step = async (what: string, run?: () => Promise<void>) => {
+      let timer: NodeJS.Timeout | undefined;
+      const giveUp = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('no answer in 20 s')), 20_000);
+      });
       try {
-        await run?.();
+        if (run) await Promise.race([run(), giveUp]);
       } catch (error) {
         logger.error({ err: error }, `could not stop ${what} cleanly`);
+      } finally {
+        clearTimeout(timer);
       }
     };
     await step('the desk', desk?.stop);
     await step('Temporal', temporal?.stop);
     await step('PostgreSQL', postgres?.stop);
     say('stopped');
-    process.exit(code);
+    logger.flush(() => process.exit(code));
   };
   process.once('SIGINT', () => void stop('SIGINT', 0));
   process.once('SIGTERM', () => void stop('SIGTERM', 0));
+  process.once('SIGHUP', () => void stop('SIGHUP', 0));
 
   try {
     [temporal, postgres] = await Promise.all([

@@ -137,7 +137,7 @@ describe('a ticket walks all seven stages over HTTP', () => {
 
     if (process.env.RECORD_HISTORIES) {
       const history = await handle.fetchHistory();
-      fs.writeFileSync(path.join(__dirname, 'histories', 'ticket-lifecycle.json'), historyToJSON(history));
+      fs.writeFileSync(path.join(__dirname, 'histories', `ticket-lifecycle-${new Date().toISOString().slice(0, 10)}.json`), historyToJSON(history));
     }
   });
 

