@@ -2,6 +2,7 @@ import path from 'node:path';
 import { ConfigError, loadConfig } from './config';
 import { startDesk, webDir, type Desk } from './desk';
 import { ensurePostgres, type PostgresEndpoint } from './infra/postgres-server';
+import { lockDataDir } from './infra/run-lock';
 import { ensureTemporal, type TemporalEndpoint } from './infra/temporal-server';
 import { createLogger } from './logger';
 
@@ -26,6 +27,7 @@ async function main() {
   let temporal: TemporalEndpoint | undefined;
   let postgres: PostgresEndpoint | undefined;
   let desk: Desk | undefined;
+  let releaseDataDir: (() => void) | undefined;
   let stopping = false;
   const stop = async (reason: string, code: number) => {
     if (stopping) return;
@@ -47,14 +49,15 @@ async function main() {
     await step('the desk', desk?.stop);
     await step('Temporal', temporal?.stop);
     await step('PostgreSQL', postgres?.stop);
+    releaseDataDir?.();
     say('stopped');
     logger.flush(() => process.exit(code));
   };
-  process.once('SIGINT', () => void stop('SIGINT', 0));
-  process.once('SIGTERM', () => void stop('SIGTERM', 0));
-  process.once('SIGHUP', () => void stop('SIGHUP', 0));
+  // Repeated signals (Ctrl-C twice) are ignored while stopping: dying halfway would orphan the servers.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal, 0));
 
   try {
+    releaseDataDir = lockDataDir(config.dataDir);
     [temporal, postgres] = await Promise.all([
       ensureTemporal({
         address: config.TEMPORAL_ADDRESS,

@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
+import { isAlive, readPidFile, stopProcess } from './processes';
 import { freePort } from './temporal-server';
 
 export interface PostgresEndpoint {
@@ -87,6 +88,7 @@ async function startEmbeddedPostgres(opts: EnsurePostgresOptions): Promise<Postg
       throw new Error(`initialising PostgreSQL in ${relative(dataDir)} failed: ${errorMessage(err)}`);
     });
   }
+  await stopOrphanedPostmaster(dataDir, opts.log);
   removeStalePostmasterPid(dataDir, opts.log);
   // The library rejects with no reason when postgres exits during start-up; the server log holds it.
   await server.start().catch(() => {
@@ -134,18 +136,26 @@ function letPostgresUserReach(dataDir: string, log: (msg: string) => void): void
 }
 
 /**
+ * A run killed without stopping its server (kill -9, a crash) leaves postgres running on this
+ * data directory; the caller holds the data directory (see the desk's run lock), so that server
+ * is an orphan: stop it (fast shutdown) before starting ours.
+ */
+async function stopOrphanedPostmaster(dataDir: string, log: (msg: string) => void): Promise<void> {
+  const pid = readPidFile(path.join(dataDir, 'postmaster.pid'));
+  if (pid === undefined || isStalePostmaster(pid, dataDir)) return;
+  log(`stopping a PostgreSQL server left running on ${relative(dataDir)} by an earlier run (pid ${pid})…`);
+  await stopProcess(pid, 'SIGINT', 15_000);
+}
+
+/**
  * A killed run leaves postmaster.pid behind. Postgres ignores it when that pid is gone,
  * but after a restart (typically of a container) the pid can belong to another process
  * of the postgres user, and postgres then refuses to start, taking it for a live server.
  */
 function removeStalePostmasterPid(dataDir: string, log: (msg: string) => void): void {
   const pidFile = path.join(dataDir, 'postmaster.pid');
-  let pid: number;
-  try {
-    pid = Number.parseInt(fs.readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
-  } catch {
-    return;
-  }
+  const pid = readPidFile(pidFile);
+  if (pid === undefined) return;
   if (!isStalePostmaster(pid, dataDir)) return;
   fs.rmSync(pidFile);
   log(`removed stale ${relative(pidFile)} left by a previous run (pid ${pid} no longer serves it)`);
@@ -153,12 +163,7 @@ function removeStalePostmasterPid(dataDir: string, log: (msg: string) => void): 
 
 /** Stale unless a live process has the data directory as its working directory, as a postmaster does. */
 function isStalePostmaster(pid: number, dataDir: string): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return true;
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  if (!isAlive(pid)) return true;
   try {
     return fs.realpathSync(`/proc/${pid}/cwd`) !== fs.realpathSync(dataDir);
   } catch {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { commandLineOf, isAlive, readPidFile, stopProcess } from './processes';
 
 export interface TemporalEndpoint {
   address: string;
@@ -117,9 +118,12 @@ async function startDevServer(cli: TemporalCli, opts: EnsureTemporalOptions): Pr
     ...persistenceArgs(opts.dbFile),
   ];
   makeDbDir(opts.dbFile);
+  await stopOrphanedServer(opts);
   const logFile = serverLogFile(opts);
   const child = spawnLoggingTo(cli.path, args, logFile);
   const exited = exitOf(child);
+  const pidFile = opts.dbFile ? serverPidFile(opts.dbFile) : undefined;
+  if (pidFile && child.pid) fs.writeFileSync(pidFile, `${child.pid}\n`);
   // Without this a crashed parent would leave the server holding its ports. SIGTERM, as
   // the parent cannot wait, lets the server close its SQLite file cleanly on its own.
   const killOnParentExit = () => child.kill('SIGTERM');
@@ -127,6 +131,7 @@ async function startDevServer(cli: TemporalCli, opts: EnsureTemporalOptions): Pr
   const stop = async () => {
     process.off('exit', killOnParentExit);
     await terminate(child, exited);
+    if (pidFile) fs.rmSync(pidFile, { force: true });
   };
 
   opts.log(`starting Temporal dev server on ${address} (log: ${relative(logFile)})…`);
@@ -143,6 +148,24 @@ async function startDevServer(cli: TemporalCli, opts: EnsureTemporalOptions): Pr
     how: `dev server ${relative(cli.path)} (source: ${cli.source}), ${describeStorage(opts.dbFile)}`,
     stop,
   };
+}
+
+const serverPidFile = (dbFile: string) => `${path.resolve(dbFile)}.pid`;
+
+/**
+ * A run killed without a chance to stop its children (kill -9, a crash) leaves the dev server
+ * holding the ports and the database file; the next start stops it first. Only a process whose
+ * command line names this database file is touched.
+ */
+async function stopOrphanedServer(opts: EnsureTemporalOptions): Promise<void> {
+  if (!opts.dbFile) return;
+  const pidFile = serverPidFile(opts.dbFile);
+  const pid = readPidFile(pidFile);
+  if (pid && isAlive(pid) && commandLineOf(pid).includes(path.resolve(opts.dbFile))) {
+    opts.log(`stopping a Temporal dev server left running by an earlier run (pid ${pid})…`);
+    await stopProcess(pid, 'SIGTERM', STOP_GRACE_MS);
+  }
+  fs.rmSync(pidFile, { force: true });
 }
 
 function persistenceArgs(dbFile: string | null): string[] {
@@ -371,15 +394,6 @@ function removeAbandonedStagingDirs(binDir: string): void {
   }
 }
 
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
 
 // ---------------------------------------------------------------------------
 // Small helpers
