@@ -61,6 +61,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       const message = missing ? `${where} is required` : `${where} ${first.message ?? 'is invalid'}`;
       return reply.status(400).send({ statusCode: 400, error: 'Bad Request', code: 'VALIDATION', message, field: where });
     }
+    if (isBackendUnavailable(error)) {
+      request.log.error({ err: error }, 'a backend is unavailable');
+      return reply.status(503).send({ statusCode: 503, error: 'Service Unavailable', code: 'BACKEND_UNAVAILABLE', message: 'the workflow engine or the database does not answer; retry later' });
+    }
     const status = error.statusCode ?? 500;
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed');
@@ -84,6 +88,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     app.get('/survey/:id', { schema: { hide: true } }, (_request, reply) => reply.sendFile('survey.html'));
   }
   return app;
+}
+
+/** Temporal's gRPC errors (ServiceError, UNAVAILABLE) and refused database connections. */
+function isBackendUnavailable(error: unknown): boolean {
+  for (let cause = error as { name?: string; code?: unknown; cause?: unknown } | undefined; cause; cause = cause.cause as typeof cause) {
+    if (cause.name === 'ServiceError' || cause.code === 'ECONNREFUSED' || cause.code === 'CONNECTION_CLOSED' || cause.code === 14) return true;
+  }
+  return false;
 }
 
 function httpReason(status: number): string {

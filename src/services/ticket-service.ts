@@ -4,6 +4,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
@@ -60,6 +61,9 @@ export function createTicketService(deps: {
   /** Turns what the workflow refused into the caller's 4xx; anything else stays a server error. */
   const asDeskError = (error: unknown, ticketId: number): unknown => {
     if (error instanceof WorkflowNotFoundError) return notFound(`ticket ${ticketId}`);
+    if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+      return new DeskError(503, `ticket ${ticketId} did not answer in time; the action may still complete: read the ticket before retrying`, 'ENGINE_TIMEOUT');
+    }
     if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
       const status = error.cause.type ? failureStatus[error.cause.type] : undefined;
       if (status) return new DeskError(status, error.cause.message, error.cause.type!);
