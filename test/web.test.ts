@@ -12,10 +12,13 @@ describe.each([
 ])('web/%s', (file, fields, fetchCall) => {
   const html = page(file);
 
-  it('is a Russian HTML page that works offline: no external URL, no external script or style', () => {
+  it('is a Russian HTML page that works offline: no external URL, script or style; only the desk\'s own stylesheet', () => {
     expect(html).toMatch(/^<!doctype html>\s*<html lang="ru">/i);
     expect(html).not.toMatch(/https?:\/\//i);
-    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+stylesheet|@import|@font-face/i);
+    expect(html).not.toMatch(/<script[^>]+src=|@import|@font-face/i);
+    const stylesheets = [...html.matchAll(/<link[^>]+stylesheet[^>]*href="([^"]+)"/gi)].map((m) => m[1]);
+    expect(stylesheets).toEqual(['/desk.css']);
+    expect(page('desk.css')).toMatch(/--accent/);
   });
 
   it('has its inline script, and that script compiles', () => {

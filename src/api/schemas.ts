@@ -17,7 +17,8 @@ const stage = { type: 'string', enum: ['registering', 'queued', 'in_work', 'reso
 const nullableString = { type: ['string', 'null'] } as const;
 const priority = { type: ['string', 'null'], enum: ['low', 'normal', 'high', 'critical', null] } as const;
 
-export const ticketIdParams = {
+/** `:id` of a ticket or a queue. */
+export const idParams = {
   type: 'object',
   properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } },
   required: ['id'],
@@ -174,12 +175,6 @@ export const queueSchema = {
     categories: { type: 'array', items: { type: 'string' } },
     waiting: { type: 'integer' },
   },
-} as const;
-
-export const queueIdParams = {
-  type: 'object',
-  properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } },
-  required: ['id'],
 } as const;
 
 export const pageQuery = {

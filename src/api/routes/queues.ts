@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Database } from '../../db/client';
 import { findQueue, listQueuedTickets, listQueues } from '../../repositories/tickets';
 import { notFound } from '../../services/errors';
-import { operatorHeader, pageQuery, queueIdParams, queueSchema } from '../schemas';
+import { operatorHeader, pageQuery, idParams, queueSchema } from '../schemas';
 
 export const queueRoutes: FastifyPluginAsync<{ db: Database }> = async (app, { db }) => {
   app.get(
@@ -28,7 +28,7 @@ export const queueRoutes: FastifyPluginAsync<{ db: Database }> = async (app, { d
         summary: "A queue's waiting tickets, in the order to work them",
         description: 'Blind: only what is needed to choose (no subject, text or client) until a ticket is accepted.',
         headers: operatorHeader,
-        params: queueIdParams,
+        params: idParams,
         querystring: pageQuery,
         response: { 200: { type: 'array', items: { $ref: 'TicketSummary#' } }, 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 404: { $ref: 'Error#' } },
       },

@@ -13,13 +13,13 @@ import {
   resolved,
   surveyBody,
   ticketEvent,
-  ticketIdParams,
+  idParams,
   workBody,
   workRecorded,
 } from '../schemas';
 
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((code) => [code, { $ref: 'Error#' }]));
-const withTicket = { params: ticketIdParams, headers: operatorHeader } as const;
+const withTicket = { params: idParams, headers: operatorHeader } as const;
 
 type TicketParams = { Params: { id: number } };
 
@@ -143,7 +143,7 @@ export const ticketRoutes: FastifyPluginAsync<{ tickets: TicketService; db: Data
         tags: ['survey'],
         summary: "The client's satisfaction answer (CSAT 1–5)",
         description: 'The token comes with the resolution notice.',
-        params: ticketIdParams,
+        params: idParams,
         body: surveyBody,
         response: { 202: { type: 'object', properties: { accepted: { type: 'boolean' } } }, ...errors(400, 403, 404, 409) },
       },
