@@ -28,6 +28,14 @@ export function installTemporalRuntime(logger: Logger): void {
   runtimeInstalled = true;
 }
 
+export type WorkerTuning = Partial<Pick<WorkerOptions, 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentLocalActivityExecutions' | 'maxCachedWorkflows'>>;
+
+/**
+ * The product worker's tuning, also given to the benchmark's bare-workflow worker so the
+ * floor is measured with the same options. Empty: the SDK's defaults.
+ */
+export const ticketWorkerTuning: WorkerTuning = {};
+
 export interface TicketWorkerOptions {
   address: string;
   namespace: string;
@@ -35,7 +43,7 @@ export interface TicketWorkerOptions {
   activities: TicketActivities;
   /** A pre-built bundle (tests, benchmarks); otherwise workflows/ is bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
-  tuning?: Partial<Pick<WorkerOptions, 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentLocalActivityExecutions' | 'maxCachedWorkflows'>>;
+  tuning?: WorkerTuning;
 }
 
 /** Workflow sources; the SDK's bundler compiles the TypeScript itself. */
@@ -56,6 +64,7 @@ export async function createTicketWorker(options: TicketWorkerOptions): Promise<
     taskQueue: options.taskQueue,
     activities: options.activities,
     workflowBundle: options.workflowBundle ?? (await bundleTicketWorkflows()),
+    ...ticketWorkerTuning,
     ...options.tuning,
   });
   return { worker, connection };
