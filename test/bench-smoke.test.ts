@@ -43,7 +43,7 @@ describe('npm run bench, every scenario at a tiny size', () => {
 
     expect(history!.steps.map((s) => s.status)).toEqual([201, 200, 201, 200, 202]);
     expect(history!.events).toBeGreaterThan(20);
-    expect(history!.localActivities).toBeGreaterThanOrEqual(7);
+    expect(history!.localActivities).toBeGreaterThanOrEqual(5);
     expect(history!.activityTasks).toBe(1);
     expect(history!.updates).toBe(4);
     expect(history!.signals).toBe(1);

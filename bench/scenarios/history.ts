@@ -79,7 +79,7 @@ export async function runHistory(env: BenchEnvironment): Promise<HistoryResult> 
     events: events.length,
     workflowTasks: typeCount('workflowTaskCompleted', 'workflowTaskFailed'),
     activityTasks: typeCount('activityTaskScheduled'),
-    localActivities: typeCount('markerRecorded'),
+    localActivities: events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length,
     updates: typeCount('workflowExecutionUpdateAccepted'),
     signals: typeCount('workflowExecutionSignaled'),
     payloads,

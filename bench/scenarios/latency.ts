@@ -2,7 +2,7 @@ import type { BenchEnvironment } from '../env';
 import { ticketGenerator } from '../generator';
 import { callApi, Outcomes } from '../http';
 import type { BenchOptions } from '../options';
-import { summarize, type LatencySummary } from '../stats';
+import { runClosedLoop, summarize, type LatencySummary } from '../stats';
 import { round } from './floor';
 
 export interface LatencyAtRate {
@@ -27,6 +27,10 @@ export interface LatencyResult {
 export async function runLatency(env: BenchEnvironment, options: BenchOptions): Promise<LatencyResult> {
   const rates: LatencyAtRate[] = [];
   const next = ticketGenerator(options.seed, 2);
+  // Steady state is what is measured: the worker's first tickets pay for caches and JIT.
+  await runClosedLoop(options.warmup, Math.min(options.inFlight, 10), async () => {
+    await callApi(env.baseUrl, 'POST', '/tickets', { body: next() });
+  });
   for (const rate of options.rates) {
     const total = Math.max(1, Math.round(rate * options.durationS));
     const outcomes = new Outcomes();
