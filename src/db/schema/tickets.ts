@@ -72,6 +72,8 @@ export const tickets = pgTable(
     index('tickets_client_idx').on(t.clientId, t.createdAt),
     // Trigram search of subjects (ILIKE '%word%'); needs the pg_trgm extension, created by the migration.
     index('tickets_subject_trgm_idx').using('gin', t.subject.op('gin_trgm_ops')),
+    // Newest first: a search for a common word walks this and stops at the first page of matches.
+    index('tickets_created_idx').on(t.createdAt, t.id),
   ],
 );
 
