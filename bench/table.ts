@@ -27,6 +27,7 @@ export function formatReport(report: BenchReport): string {
   if (open) {
     add('open', `filing ${open.n} tickets`, `${open.createdPerSecond}/s · queued ${open.queued}/${open.n} · ${open.waitingInDesk} waiting in all`);
     add('open', 'desk process RSS · heap used', `${open.memory.processRssMiB} MiB · ${open.memory.heapUsedMiB} MiB`);
+    add('open', 'desk RSS as tickets were filed', open.growth.map((g) => `${g.filed}: ${Math.round(g.processRssMiB)}`).join(' · ') + ' MiB');
     add('open', 'Temporal server RSS · database size', `${open.memory.temporalServerRssMiB ?? '—'} MiB · ${open.memory.databaseMiB} MiB`);
     add('open', `accept ${open.accepts.n} waiting tickets`, `${lat(open.accepts.latencyMs)} · ${open.accepts.outcomes.byStatus['200'] ?? 0} accepted`);
   }

@@ -27,15 +27,23 @@ export interface OpenResult {
     temporalServerRssMiB: number | null;
     databaseMiB: number;
   };
+  /** Memory every tenth of the way: whether it levels off (bounded worker cache) or keeps growing. */
+  growth: Array<{ filed: number; processRssMiB: number; temporalServerRssMiB: number | null }>;
   accepts: { n: number; outcomes: ReturnType<Outcomes['toJSON']>; latencyMs: LatencySummary };
 }
 
+const mib = (bytes: number) => round(bytes / 2 ** 20, 1);
+
 /** N tickets left waiting; memory and size with them open; then some accepted, to show they are alive. */
 export async function runOpen(env: BenchEnvironment, options: BenchOptions): Promise<OpenResult> {
+  const serverRss = () => (env.temporal.pid ? residentMiB(env.temporal.pid) : null);
   const next = ticketGenerator(options.seed, 3);
   const created = new Outcomes();
   const ids: number[] = [];
   const progress = env.progress('open: filing', options.open);
+  const growth: OpenResult['growth'] = [];
+  const sampleEvery = Math.max(1, Math.ceil(options.open / 10));
+  let filed = 0;
   const started = process.hrtime.bigint();
   await runClosedLoop(options.open, options.inFlight, async () => {
     try {
@@ -45,6 +53,7 @@ export async function runOpen(env: BenchEnvironment, options: BenchOptions): Pro
     } catch (error) {
       created.record('error', error);
     }
+    if (++filed % sampleEvery === 0) growth.push({ filed, processRssMiB: mib(process.memoryUsage().rss), temporalServerRssMiB: serverRss() });
     progress.tick();
   });
   const creationSeconds = elapsedMs(started) / 1000;
@@ -54,7 +63,6 @@ export async function runOpen(env: BenchEnvironment, options: BenchOptions): Pro
   const [{ waiting }] = (await env.desk.db.execute(sql`select count(*)::int as waiting from tickets where stage = 'queued'`)) as unknown as [{ waiting: number }];
   const [{ bytes }] = (await env.desk.db.execute(sql`select pg_database_size(current_database())::bigint as bytes`)) as unknown as [{ bytes: string }];
   const usage = process.memoryUsage();
-  const mib = (b: number) => round(b / 2 ** 20, 1);
 
   // Accept tickets spread over all those filed: most have left the worker's cache and are replayed.
   const random = seededRandom(options.seed);
@@ -87,9 +95,10 @@ export async function runOpen(env: BenchEnvironment, options: BenchOptions): Pro
       heapUsedMiB: mib(usage.heapUsed),
       heapTotalMiB: mib(usage.heapTotal),
       externalMiB: mib(usage.external),
-      temporalServerRssMiB: env.temporal.pid ? residentMiB(env.temporal.pid) : null,
+      temporalServerRssMiB: serverRss(),
       databaseMiB: mib(Number(bytes)),
     },
+    growth,
     accepts: { n: chosen.length, outcomes: acceptOutcomes.toJSON(), latencyMs: summarize(latencies) },
   };
 }
