@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import type { WorkerOptions } from '@temporalio/worker';
+import type { Worker, WorkerOptions } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createActivities, type TicketActivities } from '../activities';
@@ -41,6 +41,8 @@ export interface Desk {
   temporal: Client;
   tickets: TicketService;
   mailer: Mailer;
+  /** The in-process worker, when there is one (benchmarks record its options). */
+  worker?: Worker;
   stop(): Promise<void>;
 }
 
@@ -83,6 +85,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     temporal,
     tickets,
     mailer,
+    worker: workerParts?.worker,
     async stop() {
       await app.close();
       if (workerParts) {

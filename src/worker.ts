@@ -28,6 +28,17 @@ export function installTemporalRuntime(logger: Logger): void {
   runtimeInstalled = true;
 }
 
+export type WorkerTuning = Partial<Pick<WorkerOptions, 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentLocalActivityExecutions' | 'maxCachedWorkflows'>>;
+
+/**
+ * The product worker's tuning, also given to the benchmark's bare-workflow worker so the
+ * floor is measured with the same options. Open tickets wait for days, so most of them are
+ * idle: a bounded cache keeps the worker's memory flat however many wait (the SDK's default
+ * grows with the heap limit, ~2,300 here, and the desk process levelled off near 800 MiB);
+ * a ticket outside it is replayed from its short history when an operator acts on it.
+ */
+export const ticketWorkerTuning: WorkerTuning = { maxCachedWorkflows: 1000 };
+
 export interface TicketWorkerOptions {
   address: string;
   namespace: string;
@@ -35,7 +46,7 @@ export interface TicketWorkerOptions {
   activities: TicketActivities;
   /** A pre-built bundle (tests, benchmarks); otherwise workflows/ is bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
-  tuning?: Partial<Pick<WorkerOptions, 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentLocalActivityExecutions' | 'maxCachedWorkflows'>>;
+  tuning?: WorkerTuning;
 }
 
 /** Workflow sources; the SDK's bundler compiles the TypeScript itself. */
@@ -56,6 +67,7 @@ export async function createTicketWorker(options: TicketWorkerOptions): Promise<
     taskQueue: options.taskQueue,
     activities: options.activities,
     workflowBundle: options.workflowBundle ?? (await bundleTicketWorkflows()),
+    ...ticketWorkerTuning,
     ...options.tuning,
   });
   return { worker, connection };

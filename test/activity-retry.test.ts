@@ -34,7 +34,7 @@ describe('activities retried after they wrote', () => {
       smtpUrl: smtp.url,
       surveyTimeoutMs: 500,
       wrapActivities: (activities) =>
-        failOnceAfterWrite(activities, ['registerTicket', 'classifyTicket', 'enqueueTicket', 'acceptTicket', 'recordWork', 'resolveTicket', 'notifyClient', 'closeTicket'], calls),
+        failOnceAfterWrite(activities, ['intakeTicket', 'acceptTicket', 'recordWork', 'resolveTicket', 'notifyClient', 'closeTicket'], calls),
     });
     ({ call } = await listen(desk.app));
   });
@@ -54,7 +54,7 @@ describe('activities retried after they wrote', () => {
     await desk.temporal.workflow.getHandle(ticketWorkflowId(id)).result();
 
     // Every activity really ran twice: the failure happened after its write.
-    for (const name of ['registerTicket', 'classifyTicket', 'enqueueTicket', 'acceptTicket', 'recordWork', 'resolveTicket', 'notifyClient', 'closeTicket']) {
+    for (const name of ['intakeTicket', 'acceptTicket', 'recordWork', 'resolveTicket', 'notifyClient', 'closeTicket']) {
       expect(calls[name], name).toBeGreaterThanOrEqual(2);
     }
     expect(await desk.db.select().from(tickets).where(eq(tickets.id, id))).toHaveLength(1);

@@ -6,6 +6,7 @@ import {
   defineSignal,
   defineUpdate,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -15,6 +16,7 @@ import type { TicketStage } from '../src/domain/process';
 import {
   TicketFailure,
   type AcceptRequest,
+  type IntakeOutcome,
   type IntakeResult,
   type Resolved,
   type ResolveRequest,
@@ -46,6 +48,16 @@ export const recordWorkUpdate = defineUpdate<WorkRecorded, [WorkRequest]>('recor
 export const resolveUpdate = defineUpdate<Resolved, [ResolveRequest]>('resolve');
 export const surveyAnsweredSignal = defineSignal<[SurveyAnswer]>('surveyAnswered');
 export const stageQuery = defineQuery<TicketStage>('stage');
+
+/** Tickets started before register, classify and queue became one local activity run them one by one. */
+const INTAKE_IN_ONE_STEP = 'intake-in-one-step';
+
+async function intakeStepByStep(intake: TicketWorkflowInput['intake']): Promise<IntakeOutcome> {
+  const registered = await db.registerTicket(intake);
+  const classified = await db.classifyTicket({ ticketId: intake.ticketId, subject: intake.subject, description: intake.description, clientCategory: registered.clientCategory });
+  const queued = await db.enqueueTicket({ ticketId: intake.ticketId, category: classified.category });
+  return { registered, classified, queued };
+}
 
 const reject = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
 
@@ -116,9 +128,7 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     if (stage === 'awaiting_survey' && answer === undefined) answer = survey;
   });
 
-  const registered = await db.registerTicket(intake);
-  const classified = await db.classifyTicket({ ticketId, subject: intake.subject, description: intake.description, clientCategory: registered.clientCategory });
-  const placed = await db.enqueueTicket({ ticketId, category: classified.category });
+  const { classified, queued: placed } = patched(INTAKE_IN_ONE_STEP) ? await db.intakeTicket(intake) : await intakeStepByStep(intake);
   queueGroupId = placed.groupId;
   stage = 'queued';
   queued = { ticketId, stage, ...classified, queue: { id: placed.queueId, code: placed.queueCode } };

@@ -43,6 +43,13 @@ export interface QueuedTicket {
   groupId: number;
 }
 
+/** Register, classify and queue done in one step. */
+export interface IntakeOutcome {
+  registered: RegisteredTicket;
+  classified: ClassifiedTicket;
+  queued: QueuedTicket;
+}
+
 export interface IntakeResult {
   ticketId: number;
   stage: TicketStage;

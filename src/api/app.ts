@@ -9,6 +9,7 @@ import { DeskError } from '../services/errors';
 import type { TicketService } from '../services/ticket-service';
 import { errorSchema, ticketDetails, ticketSummary } from './schemas';
 import { authPlugin } from './auth';
+import { clientRoutes } from './routes/clients';
 import { queueRoutes } from './routes/queues';
 import { ticketRoutes } from './routes/tickets';
 
@@ -44,6 +45,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       tags: [
         { name: 'tickets', description: 'Register and work tickets' },
         { name: 'queues', description: 'Operator queues' },
+        { name: 'clients', description: 'Clients and their tickets' },
         { name: 'survey', description: 'Client satisfaction' },
       ],
     },
@@ -82,6 +84,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(authPlugin, { db: deps.db });
   await app.register(ticketRoutes, { tickets: deps.tickets, db: deps.db });
   await app.register(queueRoutes, { db: deps.db });
+  await app.register(clientRoutes, { db: deps.db });
 
   if (deps.webDir) {
     await app.register(fastifyStatic, { root: path.resolve(deps.webDir), index: ['index.html'] });

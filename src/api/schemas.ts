@@ -185,3 +185,27 @@ export const pageQuery = {
     offset: { type: 'integer', minimum: 0, maximum: 1000000, default: 0 },
   },
 } as const;
+
+export const ticketListItem = {
+  type: 'object',
+  description: 'A ticket summary; `subject` only for its assignee and managers',
+  properties: { ...ticketSummary.properties, subject: { type: 'string' } },
+  required: ticketSummary.required,
+} as const;
+
+export const searchQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    q: { type: 'string', minLength: 3, maxLength: 100, description: 'Text the subject contains (case-insensitive); at least 3 characters' },
+    limit: pageQuery.properties.limit,
+    offset: pageQuery.properties.offset,
+  },
+  required: ['q'],
+} as const;
+
+export const clientIdParams = {
+  type: 'object',
+  properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } },
+  required: ['id'],
+} as const;

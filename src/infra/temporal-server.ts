@@ -11,6 +11,8 @@ export interface TemporalEndpoint {
   uiUrl?: string;
   /** How the server was obtained, for logs and benchmark records. */
   how: string;
+  /** The dev server's process id when we started it as our child (benchmarks read its memory). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -146,6 +148,7 @@ async function startDevServer(cli: TemporalCli, opts: EnsureTemporalOptions): Pr
     namespace: opts.namespace,
     uiUrl: uiPort ? `http://127.0.0.1:${uiPort}` : undefined,
     how: `dev server ${relative(cli.path)} (source: ${cli.source}), ${describeStorage(opts.dbFile)}`,
+    pid: child.pid,
     stop,
   };
 }
@@ -172,12 +175,16 @@ function persistenceArgs(dbFile: string | null): string[] {
   return dbFile ? ['--db-filename', path.resolve(dbFile), ...sqlitePragmaArgs(dbFile)] : [];
 }
 
+/**
+ * WAL lets readers (UI, visibility queries) proceed while workflows write; with WAL,
+ * synchronous=normal stays crash-safe and saves an fsync per commit.
+ */
+export const SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal'] as const;
+
 /** Pragmas only matter with a file; in memory the dev server accepts but ignores them. */
 function sqlitePragmaArgs(dbFile: string | null): string[] {
   if (!dbFile) return [];
-  // WAL lets readers (UI, visibility queries) proceed while workflows write; with WAL,
-  // synchronous=normal stays crash-safe and saves an fsync per commit.
-  return ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'];
+  return SQLITE_PRAGMAS.flatMap((pragma) => ['--sqlite-pragma', pragma]);
 }
 
 function makeDbDir(dbFile: string | null): void {

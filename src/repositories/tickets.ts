@@ -1,6 +1,6 @@
-import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, ilike, notInArray, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { catalogServices, clients, queues, ticketEvents, tickets } from '../db/schema';
+import { catalogServices, clients, priorityRank, queues, ticketEvents, tickets } from '../db/schema';
 import type { TicketDetails } from '../../workflows/types';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -80,18 +80,56 @@ const toSummary = (row: { createdAt: Date } & Omit<TicketSummary, 'createdAt'>):
   createdAt: row.createdAt.toISOString(),
 });
 
-const priorityRank = sql`case ${tickets.priority} when 'critical' then 0 when 'high' then 1 when 'normal' then 2 else 3 end`;
-
 /** A queue's waiting tickets in the order they should be worked: priority, then age. */
 export async function listQueuedTickets(db: Database, queueId: number, options: { limit: number; offset: number }) {
   const rows = await db
     .select(summaryColumns)
     .from(tickets)
     .where(and(eq(tickets.queueId, queueId), eq(tickets.stage, 'queued')))
-    .orderBy(priorityRank, asc(tickets.createdAt), asc(tickets.id))
+    .orderBy(priorityRank(tickets.priority), asc(tickets.createdAt), asc(tickets.id))
     .limit(options.limit)
     .offset(options.offset);
   return rows.map(toSummary);
+}
+
+/** A ticket in a search or a client's list: its subject only for those who may see its contents. */
+export type TicketListItem = TicketSummary & { subject?: string };
+
+export interface TicketListViewer {
+  operatorId: string;
+  isManager: boolean;
+}
+
+const listColumns = { ...summaryColumns, subject: tickets.subject };
+
+/** Newest first; the subject is dropped from tickets the viewer may not see the contents of. */
+async function listVisible(db: Database, where: SQL | undefined, viewer: TicketListViewer, page: { limit: number; offset: number }): Promise<TicketListItem[]> {
+  const rows = await db.select(listColumns).from(tickets).where(where).orderBy(desc(tickets.createdAt), desc(tickets.id)).limit(page.limit).offset(page.offset);
+  return rows.map(({ subject, ...row }) =>
+    viewer.isManager || row.assigneeId === viewer.operatorId ? { ...toSummary(row), subject } : toSummary(row),
+  );
+}
+
+/** `%`, `_` and `\` in what the operator typed are literal characters, not patterns. */
+const likeContaining = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * Tickets whose subject contains `text` (trigram index). An operator's search leaves out
+ * tickets not yet accepted: a match would tell what a blind ticket is about.
+ */
+export async function searchTickets(db: Database, text: string, viewer: TicketListViewer, page: { limit: number; offset: number }) {
+  const matches = ilike(tickets.subject, likeContaining(text));
+  return listVisible(db, viewer.isManager ? matches : and(matches, notInArray(tickets.stage, ['registering', 'queued'])), viewer, page);
+}
+
+/** A client's tickets, newest first. */
+export async function listClientTickets(db: Database, clientId: number, viewer: TicketListViewer, page: { limit: number; offset: number }) {
+  return listVisible(db, eq(tickets.clientId, clientId), viewer, page);
+}
+
+export async function clientExists(db: Database, clientId: number): Promise<boolean> {
+  const rows = await db.select({ id: clients.id }).from(clients).where(eq(clients.id, clientId));
+  return rows.length > 0;
 }
 
 export async function listQueues(db: Database) {

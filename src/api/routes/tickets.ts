@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Database } from '../../db/client';
 import { normalizeEmail, normalizePhone } from '../../domain/contacts';
-import { loadTicketDetails, loadTicketSummary, listTicketEvents } from '../../repositories/tickets';
+import { loadTicketDetails, loadTicketSummary, listTicketEvents, searchTickets } from '../../repositories/tickets';
 import { DeskError, notFound } from '../../services/errors';
 import type { NewTicket, TicketService } from '../../services/ticket-service';
 import { maySeeDetails } from '../auth';
@@ -11,9 +11,11 @@ import {
   registeredTicket,
   resolveBody,
   resolved,
+  searchQuery,
   surveyBody,
   ticketEvent,
   idParams,
+  ticketListItem,
   workBody,
   workRecorded,
 } from '../schemas';
@@ -46,6 +48,27 @@ export const ticketRoutes: FastifyPluginAsync<{ tickets: TicketService; db: Data
       const registration = await tickets.register(request.body);
       request.log.info({ ticketId: registration.ticketId, workflowId: `ticket-${registration.ticketId}`, stage: registration.stage }, 'ticket registered');
       return reply.status(registration.stage === 'queued' ? 201 : 202).send({ id: registration.ticketId, ...registration });
+    },
+  );
+
+  app.get<{ Querystring: { q: string; limit: number; offset: number } }>(
+    '/tickets',
+    {
+      ...operatorOnly,
+      schema: {
+        tags: ['tickets'],
+        summary: 'Search tickets by subject, newest first',
+        description:
+          'Managers search every ticket; operators only tickets already accepted (a match would reveal what a blind ticket is about). The subject is shown only to the assignee and managers.',
+        headers: operatorHeader,
+        querystring: searchQuery,
+        response: { 200: { type: 'array', items: ticketListItem }, ...errors(400, 401) },
+      },
+    },
+    async (request) => {
+      const { q, ...page } = request.query;
+      const operator = request.operator!;
+      return searchTickets(db, q, { operatorId: operator.id, isManager: operator.role === 'manager' }, page);
     },
   );
 

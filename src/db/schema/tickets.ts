@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   bigserial,
   index,
@@ -29,6 +30,12 @@ export type TicketPriority = (typeof ticketPriorities)[number];
 
 export const intakeChannels = ['api', 'web', 'email', 'sms', 'telegram', 'phone'] as const;
 export type IntakeChannel = (typeof intakeChannels)[number];
+
+/**
+ * The order a queue is worked in: critical first, low last. The queue listing sorts by it and
+ * an index is built on the same expression, so the first page is read without sorting the queue.
+ */
+export const priorityRank = (priority: AnyPgColumn) => sql`(case ${priority} when 'critical' then 0 when 'high' then 1 when 'normal' then 2 else 3 end)`;
 
 export const tickets = pgTable(
   'tickets',
@@ -61,8 +68,12 @@ export const tickets = pgTable(
     ...timestamps,
   },
   (t) => [
-    index('tickets_queue_listing_idx').on(t.queueId, t.stage, t.createdAt),
+    index('tickets_queue_order_idx').on(t.queueId, t.stage, priorityRank(t.priority), t.createdAt, t.id),
     index('tickets_client_idx').on(t.clientId, t.createdAt),
+    // Trigram search of subjects (ILIKE '%word%'); needs the pg_trgm extension, created by the migration.
+    index('tickets_subject_trgm_idx').using('gin', t.subject.op('gin_trgm_ops')),
+    // Newest first: a search for a common word walks this and stops at the first page of matches.
+    index('tickets_created_idx').on(t.createdAt, t.id),
   ],
 );
 

@@ -1,0 +1,63 @@
+import { startBenchEnvironment, type BenchEnvironment, type BenchInfraOptions } from './env';
+import type { BenchOptions, ScenarioName } from './options';
+import { runFloor, type FloorResult } from './scenarios/floor';
+import { runHistory, type HistoryResult } from './scenarios/history';
+import { runLatency, type LatencyResult } from './scenarios/latency';
+import { runListing, type ListingResult } from './scenarios/listing';
+import { runOpen, type OpenResult } from './scenarios/open';
+import { runThroughput, type ThroughputResult } from './scenarios/throughput';
+import { evaluateTargets, type TargetCheck } from './targets';
+
+export interface BenchReport {
+  startedAt: string;
+  finishedAt: string;
+  scenarios: ScenarioName[];
+  options: BenchOptions;
+  environment: BenchEnvironment['facts'];
+  results: {
+    floor?: FloorResult;
+    throughput?: ThroughputResult;
+    latency?: LatencyResult;
+    history?: HistoryResult;
+    open?: OpenResult;
+    listing?: ListingResult;
+  };
+  targets: TargetCheck[];
+}
+
+/** Starts the desk and what it needs, runs the scenarios in order, and stops everything. */
+export async function runBench(scenarios: ScenarioName[], options: BenchOptions, infra: BenchInfraOptions): Promise<BenchReport> {
+  const startedAt = new Date().toISOString();
+  const env = await startBenchEnvironment(infra);
+  const results: BenchReport['results'] = {};
+  try {
+    for (const scenario of scenarios) {
+      infra.log(`— ${scenario}`);
+      switch (scenario) {
+        case 'floor':
+          results.floor = await runFloor(env, options);
+          break;
+        case 'throughput':
+          // The ratio needs the floor of this very run: measure its ticket-like shape if it was not asked for.
+          results.floor ??= await runFloor(env, options, ['threeLocalActivitiesWorkflow']);
+          results.throughput = await runThroughput(env, options, results.floor);
+          break;
+        case 'latency':
+          results.latency = await runLatency(env, options);
+          break;
+        case 'history':
+          results.history = await runHistory(env);
+          break;
+        case 'open':
+          results.open = await runOpen(env, options);
+          break;
+        case 'listing':
+          results.listing = await runListing(env, options);
+          break;
+      }
+    }
+  } finally {
+    await env.stop();
+  }
+  return { startedAt, finishedAt: new Date().toISOString(), scenarios, options, environment: env.facts, results, targets: evaluateTargets(results, options) };
+}

@@ -1,0 +1,38 @@
+/** What a run measures and how much; every figure has a default for the full benchmark. */
+export interface BenchOptions {
+  /** Workflows per floor shape and tickets for the throughput scenario. */
+  n: number;
+  /** Requests or workflows in flight in the closed-loop scenarios. */
+  inFlight: number;
+  /** Open-loop arrival rates, tickets per second. */
+  rates: number[];
+  /** Seconds each latency rate runs. */
+  durationS: number;
+  /** Tickets left waiting in queues. */
+  open: number;
+  /** Waiting tickets accepted afterwards, to show they are alive. */
+  accepts: number;
+  /** Tickets seeded straight into PostgreSQL for the listing scenario. */
+  listingRows: number;
+  /** Requests per listing query. */
+  listingRequests: number;
+  /** Untimed warm-up before each timed phase. */
+  warmup: number;
+  seed: number;
+}
+
+export const defaultOptions: BenchOptions = {
+  n: 1000,
+  inFlight: 50,
+  rates: [5, 10, 20],
+  durationS: 30,
+  open: 10_000,
+  accepts: 100,
+  listingRows: 1_000_000,
+  listingRequests: 200,
+  warmup: 20,
+  seed: 42,
+};
+
+export const scenarioNames = ['floor', 'throughput', 'latency', 'history', 'open', 'listing'] as const;
+export type ScenarioName = (typeof scenarioNames)[number];

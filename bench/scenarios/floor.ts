@@ -1,0 +1,72 @@
+import path from 'node:path';
+import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { ticketWorkerTuning } from '../../src/worker';
+import { describeWorkerOptions, type BenchEnvironment } from '../env';
+import { createFloorActivities } from '../floor-activities';
+import type { BenchOptions } from '../options';
+import { elapsedMs, runClosedLoop, summarize, type LatencySummary } from '../stats';
+
+export const floorShapes = ['emptyWorkflow', 'threeActivitiesWorkflow', 'threeLocalActivitiesWorkflow'] as const;
+export type FloorShape = (typeof floorShapes)[number];
+
+export interface FloorShapeResult {
+  n: number;
+  seconds: number;
+  perSecond: number;
+  /** Start → result of one workflow. */
+  latencyMs: LatencySummary;
+}
+
+export interface FloorResult {
+  inFlight: number;
+  taskQueue: string;
+  worker: Record<string, unknown>;
+  shapes: Partial<Record<FloorShape, FloorShapeResult>>;
+}
+
+const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
+
+/**
+ * Bare workflows on the same server, on a worker with the product's tuning, own task queue:
+ * the most this machine's Temporal can do, measured in the same run as the desk.
+ */
+export async function runFloor(env: BenchEnvironment, options: BenchOptions, shapes: readonly FloorShape[] = floorShapes): Promise<FloorResult> {
+  const taskQueue = `bench-floor-${env.runId}`;
+  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(__dirname, '..', 'workflows', 'index.ts'), logger: quiet });
+  const connection = await NativeConnection.connect({ address: env.temporal.address });
+  const worker = await Worker.create({
+    connection,
+    namespace: env.temporal.namespace,
+    taskQueue,
+    workflowBundle: { code },
+    activities: createFloorActivities(),
+    ...ticketWorkerTuning,
+  });
+  const client = env.desk.temporal;
+  const result: FloorResult = { inFlight: options.inFlight, taskQueue, worker: describeWorkerOptions(worker.options), shapes: {} };
+  try {
+    await worker.runUntil(async () => {
+      for (const shape of shapes) {
+        const run = (id: string) => client.workflow.execute(shape, { taskQueue, workflowId: `floor-${env.runId}-${shape}-${id}` });
+        await runClosedLoop(options.warmup, options.inFlight, (i) => run(`warmup-${i}`).then(() => undefined));
+        const progress = env.progress(`floor ${shape.replace('Workflow', '')}`, options.n);
+        const latencies: number[] = [];
+        const started = process.hrtime.bigint();
+        await runClosedLoop(options.n, options.inFlight, async (i) => {
+          const t = process.hrtime.bigint();
+          await run(String(i));
+          latencies.push(elapsedMs(t));
+          progress.tick();
+        });
+        const seconds = elapsedMs(started) / 1000;
+        progress.done();
+        result.shapes[shape] = { n: options.n, seconds: round(seconds), perSecond: round(options.n / seconds), latencyMs: summarize(latencies) };
+      }
+    });
+  } finally {
+    await connection.close();
+  }
+  return result;
+}
+
+export const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;

@@ -1,0 +1,35 @@
+/** Latency figures in milliseconds, nearest-rank percentiles. */
+export interface LatencySummary {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+export function summarize(samples: number[]): LatencySummary {
+  if (samples.length === 0) return { count: 0, p50: Number.NaN, p90: Number.NaN, p99: Number.NaN, max: Number.NaN, mean: Number.NaN };
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return {
+    count: sorted.length,
+    p50: round(at(0.5)),
+    p90: round(at(0.9)),
+    p99: round(at(0.99)),
+    max: round(sorted[sorted.length - 1]!),
+    mean: round(sorted.reduce((sum, x) => sum + x, 0) / sorted.length),
+  };
+}
+
+/** Runs `task(i)` for i in [0, n) with at most `inFlight` at once (closed loop). */
+export async function runClosedLoop(n: number, inFlight: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < n) await task(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, n) }, lane));
+}
+
+export const elapsedMs = (startedAt: bigint) => Number(process.hrtime.bigint() - startedAt) / 1e6;

@@ -1,0 +1,62 @@
+import type { BenchReport } from './harness';
+import type { LatencySummary } from './stats';
+
+/** The report as a plain-text table (also valid Markdown), then the query plans. */
+export function formatReport(report: BenchReport): string {
+  const rows: Array<[string, string, string]> = [];
+  const add = (scenario: string, figure: string, value: string) => rows.push([scenario, figure, value]);
+  const lat = (l: LatencySummary) => `p50 ${l.p50} · p90 ${l.p90} · p99 ${l.p99} · max ${l.max} ms`;
+  const { floor, throughput, latency, history, open, listing } = report.results;
+
+  if (floor) {
+    for (const [shape, r] of Object.entries(floor.shapes)) add('floor', `${shape.replace('Workflow', '')} (${r.n}, ${floor.inFlight} in flight)`, `${r.perSecond}/s · ${lat(r.latencyMs)}`);
+  }
+  if (throughput) {
+    add('throughput', `tickets registered→queued (${throughput.n}, ${throughput.inFlight} in flight)`, `${throughput.perSecond}/s · queued ${throughput.queued}/${throughput.n}`);
+    add('throughput', 'ratio to floor threeLocalActivities', throughput.ratioToFloor === null ? '—' : `${Math.round(throughput.ratioToFloor * 100)}% (floor ${throughput.floorPerSecond}/s)`);
+    add('throughput', 'register→queued under load', lat(throughput.latencyMs));
+  }
+  for (const r of latency?.rates ?? []) {
+    add('latency', `${r.rate}/s open loop, ${r.sent} tickets`, `${lat(r.latencyMs)} · got ${r.achievedPerSecond}/s`);
+  }
+  if (history) {
+    add('history', 'events per ticket (7 stages)', String(history.events));
+    add('history', 'workflow tasks · activity tasks · local activities', `${history.workflowTasks} · ${history.activityTasks} · ${history.localActivities}`);
+    add('history', 'payloads', `${history.payloads} payloads, ${history.payloadBytes} bytes`);
+  }
+  if (open) {
+    add('open', `filing ${open.n} tickets`, `${open.createdPerSecond}/s · queued ${open.queued}/${open.n} · ${open.waitingInDesk} waiting in all`);
+    add('open', 'desk process RSS · heap used', `${open.memory.processRssMiB} MiB · ${open.memory.heapUsedMiB} MiB`);
+    add('open', 'desk RSS as tickets were filed', open.growth.map((g) => `${g.filed}: ${Math.round(g.processRssMiB)}`).join(' · ') + ' MiB');
+    add('open', 'Temporal server RSS · database size', `${open.memory.temporalServerRssMiB ?? '—'} MiB · ${open.memory.databaseMiB} MiB`);
+    add('open', `accept ${open.accepts.n} waiting tickets`, `${lat(open.accepts.latencyMs)} · ${open.accepts.outcomes.byStatus['200'] ?? 0} accepted`);
+  }
+  if (listing) {
+    add('listing', `${listing.rows} tickets seeded`, `in ${listing.seedSeconds} s · table + indexes ${listing.tableMiB} MiB`);
+    for (const [name, q] of Object.entries(listing.queries)) add('listing', `${name} (${q.requests} requests, ~${q.meanRows} rows each)`, lat(q.latencyMs));
+  }
+
+  const env = report.environment;
+  const lines = [
+    `Benchmark ${report.startedAt} — ${env.machine.cpus} × ${env.machine.cpuModel}, ${env.machine.memoryGiB} GiB, load ${env.machine.loadAverage.join(' ')}, Node ${env.machine.node}`,
+    `Temporal ${env.temporal.serverVersion}: ${env.temporal.how} (${env.temporal.storage})`,
+    `PostgreSQL: ${env.postgres.how}`,
+    '',
+    ...markdownTable(['scenario', 'figure', 'value'], rows),
+    '',
+    ...markdownTable(
+      ['target', 'this run', 'met'],
+      report.targets.map((t) => [t.target, t.value, t.met === null ? 'n/a (smaller run)' : t.met ? 'yes' : 'NO']),
+    ),
+  ];
+  if (listing) {
+    for (const [name, q] of Object.entries(listing.queries)) lines.push('', `Plan of ${name}:`, ...q.plan.map((l) => `  ${l}`));
+  }
+  return lines.join('\n');
+}
+
+function markdownTable(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)];
+}

@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { runBench, type BenchReport } from '../bench/harness';
+import { defaultOptions, scenarioNames } from '../bench/options';
+import { silentProgress } from '../bench/progress';
+import { formatReport } from '../bench/table';
+
+/**
+ * Every benchmark scenario with tiny sizes against the test run's Temporal and PostgreSQL:
+ * the harness cannot rot silently. Speed is judged by `npm run bench`, never here.
+ */
+describe('npm run bench, every scenario at a tiny size', () => {
+  it('produces a whole, sane report', { timeout: 240_000 }, async () => {
+    const options = { ...defaultOptions, n: 10, inFlight: 5, rates: [5], durationS: 2, open: 20, accepts: 5, listingRows: 2_000, listingRequests: 10, warmup: 2 };
+    const report: BenchReport = await runBench([...scenarioNames], options, {
+      temporalAddress: inject('temporalAddress'),
+      databaseUrl: inject('adminDatabaseUrl'),
+      ticketBundlePath: inject('workflowBundlePath'),
+      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-smoke-')),
+      log: () => {},
+      progress: silentProgress,
+    });
+    const { floor, throughput, latency, history, open, listing } = report.results;
+
+    expect(Object.keys(floor!.shapes).sort()).toEqual(['emptyWorkflow', 'threeActivitiesWorkflow', 'threeLocalActivitiesWorkflow']);
+    for (const shape of Object.values(floor!.shapes)) {
+      expect(shape.n).toBe(10);
+      expect(shape.latencyMs.count).toBe(10);
+      expect(shape.perSecond).toBeGreaterThan(0);
+    }
+    expect(floor!.worker).toEqual(report.environment.worker);
+
+    expect(throughput!.outcomes.byStatus).toEqual({ 201: 10 });
+    expect(throughput!.queued).toBe(10);
+    expect(throughput!.ratioToFloor).toBeGreaterThan(0);
+    expect(throughput!.ratioToFloor).toBeLessThan(2);
+
+    expect(latency!.rates).toHaveLength(1);
+    expect(latency!.rates[0]!.outcomes.byStatus).toEqual({ 201: 10 });
+    expect(latency!.rates[0]!.latencyMs.p99).toBeGreaterThanOrEqual(latency!.rates[0]!.latencyMs.p50);
+
+    expect(history!.steps.map((s) => s.status)).toEqual([201, 200, 201, 200, 202]);
+    expect(history!.events).toBeGreaterThan(20);
+    expect(history!.localActivities).toBeGreaterThanOrEqual(5);
+    expect(history!.activityTasks).toBe(1);
+    expect(history!.updates).toBe(4);
+    expect(history!.signals).toBe(1);
+    expect(history!.workflowTasks).toBeGreaterThan(0);
+    expect(history!.payloadBytes).toBeGreaterThan(0);
+
+    expect(open!.created.byStatus).toEqual({ 201: 20 });
+    expect(open!.queued).toBe(20);
+    expect(open!.accepts.outcomes.byStatus).toEqual({ 200: 5 });
+    expect(open!.memory.processRssMiB).toBeGreaterThan(0);
+    expect(open!.memory.databaseMiB).toBeGreaterThan(0);
+    // The test run's server was not started by the bench, so its memory is not ours to read.
+    expect(open!.memory.temporalServerRssMiB).toBeNull();
+
+    expect(listing!.rows).toBe(2_000);
+    for (const query of Object.values(listing!.queries)) {
+      expect(query.outcomes.byStatus).toEqual({ 200: 10 });
+      expect(query.meanRows).toBeGreaterThan(0);
+      expect(query.plan.join('\n')).toMatch(/Execution Time/);
+    }
+
+    expect(report.targets.map((t) => t.target)).toEqual(expect.arrayContaining([expect.stringMatching(/throughput/), expect.stringMatching(/history events/)]));
+    const table = formatReport(report);
+    for (const scenario of scenarioNames) expect(table).toContain(`| ${scenario}`);
+  });
+});
