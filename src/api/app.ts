@@ -6,15 +6,18 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
 import { DeskError } from '../services/errors';
+import type { ProcessCatalog } from '../services/process-catalog';
 import type { TicketService } from '../services/ticket-service';
 import { errorSchema, ticketDetails, ticketSummary } from './schemas';
 import { authPlugin } from './auth';
+import { processRoutes } from './routes/processes';
 import { queueRoutes } from './routes/queues';
 import { ticketRoutes } from './routes/tickets';
 
 export interface AppDependencies {
   db: Database;
   tickets: TicketService;
+  processes: ProcessCatalog;
   logger: Logger;
   webDir?: string;
   /** Links printed in the OpenAPI document. */
@@ -22,6 +25,8 @@ export interface AppDependencies {
 }
 
 export const BODY_LIMIT = 64 * 1024;
+
+const bpmnJsDist = path.join(path.dirname(require.resolve('bpmn-js/package.json')), 'dist');
 
 /** The HTTP face of the desk: thin routes over the ticket service, every route with schemas. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
@@ -45,6 +50,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         { name: 'tickets', description: 'Register and work tickets' },
         { name: 'queues', description: 'Operator queues' },
         { name: 'survey', description: 'Client satisfaction' },
+        { name: 'processes', description: 'BPMN processes with live figures, and each ticket’s path' },
       ],
     },
   });
@@ -78,10 +84,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(authPlugin, { db: deps.db });
   await app.register(ticketRoutes, { tickets: deps.tickets, db: deps.db });
   await app.register(queueRoutes, { db: deps.db });
+  await app.register(processRoutes, { db: deps.db, processes: deps.processes });
 
   if (deps.webDir) {
     await app.register(fastifyStatic, { root: path.resolve(deps.webDir), index: ['index.html'] });
     app.get('/survey/:id', { schema: { hide: true } }, (_request, reply) => reply.sendFile('survey.html'));
+    // The diagram viewer's library, prebuilt by bpmn-js: no build step and no CDN.
+    await app.register(fastifyStatic, { root: bpmnJsDist, prefix: '/vendor/bpmn-js/', decorateReply: false });
   }
   return app;
 }

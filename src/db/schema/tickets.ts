@@ -63,6 +63,8 @@ export const tickets = pgTable(
   (t) => [
     index('tickets_queue_listing_idx').on(t.queueId, t.stage, t.createdAt),
     index('tickets_client_idx').on(t.clientId, t.createdAt),
+    // Tickets "now at an element" on the process diagram: only the open ones are looked at.
+    index('tickets_open_idx').on(t.id).where(sql`${t.stage} <> 'closed'`),
   ],
 );
 
@@ -103,5 +105,9 @@ export const ticketEvents = pgTable(
   (t) => [
     uniqueIndex('ticket_events_dedupe_key').on(t.ticketId, t.dedupeKey),
     index('ticket_events_element_at_idx').on(t.elementId, t.at),
+    // A ticket's events in order (its trail, lag/lead per ticket, its latest event), read from the index alone.
+    index('ticket_events_ticket_order_idx').on(t.ticketId, t.at, t.id, t.elementId),
+    // Which tickets moved during a period.
+    index('ticket_events_at_ticket_idx').on(t.at, t.ticketId),
   ],
 );
