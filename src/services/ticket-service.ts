@@ -111,6 +111,17 @@ export function createTicketService(deps: {
     return { ticketId, stage: 'registering' };
   };
 
+  const ticketState = async (ticketId: number) => {
+    const [ticket] = await db.select({ stage: tickets.stage, assigneeId: tickets.assigneeId }).from(tickets).where(eq(tickets.id, ticketId));
+    if (!ticket) throw notFound(`ticket ${ticketId}`);
+    return ticket;
+  };
+
+  /** A closed ticket's workflow is gone: say so rather than let the engine answer "not found". */
+  const refuseIfClosed = (ticketId: number, ticket: { stage: string }, what: string) => {
+    if (ticket.stage === 'closed') throw new DeskError(409, `ticket ${ticketId} is closed and cannot be ${what}`, 'TICKET_CLOSED');
+  };
+
   const surveyedTicket = async (ticketId: number, token: string) => {
     const [ticket] = await db.select({ stage: tickets.stage, token: tickets.surveyToken }).from(tickets).where(eq(tickets.id, ticketId));
     if (!ticket) throw notFound(`ticket ${ticketId}`);
@@ -158,14 +169,14 @@ export function createTicketService(deps: {
     async reopen(ticketId: number, by: { operator: OperatorIdentity } | { token: string }, reason: string) {
       let who: string;
       if ('operator' in by) {
-        const [ticket] = await db.select({ assigneeId: tickets.assigneeId }).from(tickets).where(eq(tickets.id, ticketId));
-        if (!ticket) throw notFound(`ticket ${ticketId}`);
+        const ticket = await ticketState(ticketId);
         if (by.operator.role !== 'manager' && ticket.assigneeId !== by.operator.id) {
           throw new DeskError(403, `only the assignee (${ticket.assigneeId}) or a manager may reopen ticket ${ticketId}`, TicketFailure.notAssignee);
         }
+        refuseIfClosed(ticketId, ticket, 'reopened');
         who = by.operator.id;
       } else {
-        await surveyedTicket(ticketId, by.token);
+        refuseIfClosed(ticketId, await surveyedTicket(ticketId, by.token), 'reopened');
         who = 'client';
       }
       return update(ticketId, (h) => h.executeUpdate(reopenUpdate, { args: [{ by: who, reason }] }));
@@ -174,6 +185,7 @@ export function createTicketService(deps: {
     /** A manager closes the complaint the survey opened; the ticket then closes. */
     async resolveComplaint(ticketId: number, operator: OperatorIdentity, resolution: string) {
       if (operator.role !== 'manager') throw new DeskError(403, `complaints are handled by managers; ${operator.id} is not one`, 'NOT_MANAGER');
+      refuseIfClosed(ticketId, await ticketState(ticketId), 'given a complaint resolution');
       return update(ticketId, (h) => h.executeUpdate(resolveComplaintUpdate, { args: [{ operatorId: operator.id, resolution }] }));
     },
   };
