@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as processDomain from '../src/domain/process';
 import { pathOf } from '../src/domain/trail';
@@ -76,6 +79,12 @@ describe('conformance of the workflows with the BPMN diagrams', () => {
         await t.resolveComplaint(id, 'sidorova');
       }),
     ]);
+
+    if (process.env.RECORD_HISTORIES) {
+      // A ticket reopened and then complained about, for the replay test (test/replay.test.ts).
+      const history = await desk.temporal.workflow.getHandle(processDomain.ticketWorkflowId(scenarios.get('reopened by the client, then a low score')!)).fetchHistory();
+      fs.writeFileSync(path.join(__dirname, 'histories', `ticket-reopen-complaint-${new Date().toISOString().slice(0, 10)}.json`), historyToJSON(history));
+    }
   }, 240_000);
 
   afterAll(async () => {

@@ -34,9 +34,11 @@ const Viewer = (() => {
     return response.text();
   }
 
-  /** 95 000 → "1 мин 35 с". */
+  /** 95 000 → "1 мин 35 с"; 350 → "350 мс". */
   function duration(ms) {
     if (ms === null || ms === undefined) return '—';
+    if (ms < 1000) return `${Math.round(ms)} мс`;
+    if (ms < 10000) return `${(ms / 1000).toFixed(1)} с`;
     const s = Math.round(ms / 1000);
     if (s < 60) return `${s} с`;
     const m = Math.floor(s / 60);

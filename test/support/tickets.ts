@@ -67,6 +67,7 @@ export function ticketDriver(desk: Desk, call: Call) {
       return ok(call('POST', `/tickets/${id}/complaint/resolve`, { operator, body: { resolution: 'Извинились, вернули деньги / Apologised and refunded' } }));
     },
     closed: (id: number) => handle(id).result(),
+    reaches: (id: number, stage: string) => until(() => handle(id).query(stageQuery), stage, `ticket ${id}`),
     stage: (id: number) => handle(id).query(stageQuery),
     /** The element ids the ticket recorded, oldest first. */
     async recordedElements(id: number): Promise<string[]> {
