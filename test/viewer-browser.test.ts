@@ -59,7 +59,8 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the process viewer in
     profile = mkdtempSync(path.join(os.tmpdir(), 'desk-chromium-'));
     context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1500, height: 950 } });
     page = context.pages()[0] ?? (await context.newPage());
-    await page.addInitScript(() => localStorage.setItem('desk.operatorId', 'sidorova'));
+    // The operator the pages act as, as if chosen on the page before.
+    await page.addInitScript({ content: "localStorage.setItem('desk.operatorId', 'sidorova')" });
   }, 180_000);
 
   afterAll(async () => {
