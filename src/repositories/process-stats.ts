@@ -42,62 +42,53 @@ function ticketFilters(query: TicketFilters): SQL {
 
 const idList = (ids: readonly string[]) => sql`array[${sql.join(ids.map((id) => sql`${id}`), sql`, `)}]::text[]`;
 
+const hasFilters = (query: TicketFilters) => query.queue !== undefined || query.category !== undefined || query.clientCategory !== undefined;
+
 /**
- * Duration, breaches and escalations per element over a period, from ticket_events alone.
- * The tickets that moved in the period are found by the (at, ticket_id) index; their whole
- * trails are read in order from the (ticket_id, at, id, element_id) index, so a visit that
- * began before the period or ends after it is still measured from its real ends.
+ * Duration, breaches and escalations per element over a period. Durations come from
+ * ticket_element_visits (kept by a trigger on ticket_events), read by its (entered_at, …)
+ * index alone; tickets and clients are joined only when a filter asks for them. Breaches and
+ * escalations come from a partial index of those events.
  */
-export async function elementDurations(db: Database, elementIds: readonly string[], query: ProcessStatsQuery) {
+export function elementDurationsQuery(elementIds: readonly string[], query: ProcessStatsQuery): SQL {
   const from = query.from.toISOString();
   const to = query.to.toISOString();
-  const rows = await db.execute<{ elementId: string; visits: number; medianMs: number | null; p90Ms: number | null; breaches: number; escalations: number }>(sql`
-    with moved as (
-      select distinct e.ticket_id from ticket_events e where e.at >= ${from} and e.at < ${to}
-    ),
-    scoped as (
-      select m.ticket_id from moved m
-      join tickets t on t.id = m.ticket_id
-      join clients c on c.id = t.client_id
-      where ${ticketFilters(query)}
-    ),
-    marked as (
-      select e.ticket_id, e.id, e.at, e.element_id, e.action,
-             e.element_id is distinct from lag(e.element_id) over (partition by e.ticket_id order by e.at, e.id) as enters
-      from ticket_events e join scoped s on s.ticket_id = e.ticket_id
-    ),
-    visits as (
-      select element_id, at as entered_at, lead(at) over (partition by ticket_id order by at, id) as left_at
-      from marked where enters
-    ),
-    durations as (
-      select element_id, count(*)::int as visits,
-             percentile_cont(0.5) within group (order by extract(epoch from left_at - entered_at) * 1000) as median_ms,
-             percentile_cont(0.9) within group (order by extract(epoch from left_at - entered_at) * 1000) as p90_ms
-      from visits
-      where entered_at >= ${from} and entered_at < ${to} and element_id = any(${idList(elementIds)})
-      group by element_id
+  const ticketsOf = (alias: string) =>
+    hasFilters(query)
+      ? sql`join tickets t on t.id = ${sql.raw(alias)}.ticket_id join clients c on c.id = t.client_id where ${ticketFilters(query)} and`
+      : sql`where`;
+  return sql`
+    with durations as (
+      select v.element_id, count(*)::int as visits,
+             percentile_cont(array[0.5, 0.9]) within group (order by extract(epoch from v.left_at - v.entered_at) * 1000) as pct
+      from ticket_element_visits v
+      ${ticketsOf('v')} v.entered_at >= ${from} and v.entered_at < ${to} and v.element_id = any(${idList(elementIds)})
+      group by v.element_id
     ),
     flagged as (
-      select element_id,
-             count(*) filter (where action like ${BREACH})::int as breaches,
-             count(*) filter (where action like ${ESCALATION})::int as escalations
-      from marked
-      where at >= ${from} and at < ${to} and (action like ${BREACH} or action like ${ESCALATION}) and element_id = any(${idList(elementIds)})
-      group by element_id
+      select e.element_id,
+             count(*) filter (where e.action like ${BREACH})::int as breaches,
+             count(*) filter (where e.action like ${ESCALATION})::int as escalations
+      from ticket_events e
+      ${ticketsOf('e')} e.at >= ${from} and e.at < ${to} and (e.action like '%breach%' or e.action like '%escalat%') and e.element_id = any(${idList(elementIds)})
+      group by e.element_id
     )
     select coalesce(d.element_id, f.element_id) as "elementId",
            coalesce(d.visits, 0) as "visits",
-           d.median_ms as "medianMs", d.p90_ms as "p90Ms",
+           d.pct[1] as "medianMs", d.pct[2] as "p90Ms",
            coalesce(f.breaches, 0) as "breaches", coalesce(f.escalations, 0) as "escalations"
     from durations d full join flagged f on f.element_id = d.element_id
-  `);
+  `;
+}
+
+export async function elementDurations(db: Database, elementIds: readonly string[], query: ProcessStatsQuery) {
+  const rows = await db.execute<{ elementId: string; visits: number; medianMs: number | null; p90Ms: number | null; breaches: number; escalations: number }>(elementDurationsQuery(elementIds, query));
   return [...rows];
 }
 
 /** Open tickets per element they are at now (their latest event), under the same filters. */
-export async function ticketsNowPerElement(db: Database, elementIds: readonly string[], query: TicketFilters) {
-  const rows = await db.execute<{ elementId: string; now: number }>(sql`
+export function ticketsNowQuery(elementIds: readonly string[], query: TicketFilters): SQL {
+  return sql`
     select last.element_id as "elementId", count(*)::int as "now"
     from tickets t
     join clients c on c.id = t.client_id
@@ -107,7 +98,11 @@ export async function ticketsNowPerElement(db: Database, elementIds: readonly st
     where t.stage <> 'closed' and ${ticketFilters(query)}
       and last.element_id = any(${idList(elementIds)})
     group by last.element_id
-  `);
+  `;
+}
+
+export async function ticketsNowPerElement(db: Database, elementIds: readonly string[], query: TicketFilters) {
+  const rows = await db.execute<{ elementId: string; now: number }>(ticketsNowQuery(elementIds, query));
   return [...rows];
 }
 
