@@ -130,4 +130,16 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the process viewer in
     expect(await page.locator('#timeline tbody tr').count()).toBe(trail.visits.length);
     await page.screenshot({ path: path.join(artifacts, 'ticket-path.png'), fullPage: true });
   });
+
+  it('lets the client reopen a resolved ticket from the survey page', async () => {
+    const token = await ticketDriver(desk, call).surveyToken(ids.surveyed);
+    await page.goto(`${address}/survey/${ids.surveyed}?token=${token}`);
+    await page.fill('#reason', 'Интернет снова пропал / The internet is gone again');
+    await page.click('#reopen-form button[type="submit"]');
+    await page.waitForSelector('#message.ok');
+    await page.screenshot({ path: path.join(artifacts, 'survey-reopened.png'), fullPage: true });
+    const trail = (await call('GET', `/tickets/${ids.surveyed}/trail`, { operator: 'sidorova' })).body;
+    expect(trail).toMatchObject({ stage: 'in_work', current: E.reopen });
+    expect(trail.visits.at(-1)).toMatchObject({ elementId: E.reopen, actors: ['client'] });
+  });
 });
