@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Mailer } from '../src/channels/email';
 import type { Database } from '../src/db/client';
 import { recordTicketEvent } from '../src/db/events';
-import { catalogServices, clients, outbox, queues, tickets, ticketWorkEntries, type ClientCategory } from '../src/db/schema';
+import { catalogServices, clients, outbox, queues, ticketEvents, tickets, ticketWorkEntries, type ClientCategory } from '../src/db/schema';
 import { chooseQueue, chooseService, classifyTicket as classifyByRules } from '../src/domain/classify';
 import { normalizeEmail, normalizePhone } from '../src/domain/contacts';
 import { resolutionNotice } from '../src/domain/notices';
@@ -15,7 +15,9 @@ import { loadTicketDetails } from '../src/repositories/tickets';
 import type {
   ClassifiedTicket,
   IntakeOutcome,
+  ComplaintResolved,
   Notified,
+  Reopened,
   QueuedTicket,
   RegisteredTicket,
   Resolved,
@@ -141,14 +143,14 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
       });
     },
 
-    async resolveTicket(input: { ticketId: number; operatorId: string; resolution: string }): Promise<Resolved> {
+    async resolveTicket(input: { ticketId: number; operatorId: string; resolution: string; round?: number }): Promise<Resolved> {
       const resolvedAt = await db.transaction(async (tx) => {
         const [row] = await tx
           .update(tickets)
           .set({ resolution: input.resolution.trim(), resolvedAt: sql`coalesce(${tickets.resolvedAt}, now())`, stage: 'resolved', updatedAt: new Date() })
           .where(eq(tickets.id, input.ticketId))
           .returning({ resolvedAt: tickets.resolvedAt });
-        await recordTicketEvent(tx, { ticketId: input.ticketId, elementId: TicketElement.execute, action: 'resolved', actor: input.operatorId, dedupeKey: 'resolve', at: row!.resolvedAt! });
+        await recordTicketEvent(tx, { ticketId: input.ticketId, elementId: TicketElement.execute, action: 'resolved', actor: input.operatorId, data: { round: input.round ?? 1 }, dedupeKey: perRound('resolve', input.round), at: row!.resolvedAt! });
         return row!.resolvedAt!;
       });
       ticketLog(input.ticketId).info({ operatorId: input.operatorId }, 'ticket resolved');
@@ -160,30 +162,31 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
      * once; a retry after it was sent sends nothing. Only a crash between the SMTP server's
      * acceptance and marking the row sent can resend it, with the same Message-ID.
      */
-    async notifyClient(input: { ticketId: number }): Promise<Notified> {
+    async notifyClient(input: { ticketId: number; round?: number }): Promise<Notified> {
       const log = ticketLog(input.ticketId);
       const details = await loadTicketDetails(db, input.ticketId);
       if (!details) throw new Error(`ticket ${input.ticketId} is not registered`);
       const recipient = details.client.email;
       if (!recipient) {
-        await recordTicketEvent(db, { ticketId: input.ticketId, elementId: TicketElement.notify, action: 'not_notified', data: { reason: 'the client has no e-mail address', preferredChannel: details.client.preferredChannel }, dedupeKey: 'notify' });
-        await markAwaitingSurvey(input.ticketId);
+        await recordTicketEvent(db, { ticketId: input.ticketId, elementId: TicketElement.notify, action: 'not_notified', data: { reason: 'the client has no e-mail address', preferredChannel: details.client.preferredChannel }, dedupeKey: perRound('notify', input.round) });
+        await markAwaitingSurvey(input.ticketId, input.round);
         log.warn('client has no deliverable channel; nothing sent');
         return { channel: null, recipient: null, status: 'no_channel' };
       }
       const token = randomBytes(18).toString('base64url');
       await db.update(tickets).set({ surveyToken: token }).where(and(eq(tickets.id, input.ticketId), isNull(tickets.surveyToken)));
       const [{ surveyToken }] = (await db.select({ surveyToken: tickets.surveyToken }).from(tickets).where(eq(tickets.id, input.ticketId))) as [{ surveyToken: string }];
+      const purpose = perRound('resolution', input.round);
       const notice = resolutionNotice(details, new URL(path.posix.join('/survey', String(input.ticketId)) + `?token=${surveyToken}`, publicUrl).toString());
       const host = new URL(publicUrl).hostname || 'localhost';
       await db
         .insert(outbox)
-        .values({ ticketId: input.ticketId, purpose: 'resolution', channel: 'email', recipient, subject: notice.subject, body: notice.text, messageId: `<ticket-${input.ticketId}.resolution@${host}>` })
+        .values({ ticketId: input.ticketId, purpose, channel: 'email', recipient, subject: notice.subject, body: notice.text, messageId: `<ticket-${input.ticketId}.${purpose.replace(':', '-')}@${host}>` })
         .onConflictDoNothing();
       const [message] = await db
         .update(outbox)
         .set({ status: 'sending', attempts: sql`${outbox.attempts} + 1` })
-        .where(and(eq(outbox.ticketId, input.ticketId), eq(outbox.purpose, 'resolution'), or(eq(outbox.status, 'pending'), eq(outbox.status, 'sending'))))
+        .where(and(eq(outbox.ticketId, input.ticketId), eq(outbox.purpose, purpose), or(eq(outbox.status, 'pending'), eq(outbox.status, 'sending'))))
         .returning();
       if (!message) {
         log.info('resolution notice already sent');
@@ -197,11 +200,78 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
       }
       await db.transaction(async (tx) => {
         await tx.update(outbox).set({ status: 'sent', sentAt: new Date(), lastError: null }).where(eq(outbox.id, message.id));
-        await recordTicketEvent(tx, { ticketId: input.ticketId, elementId: TicketElement.notify, action: 'notified', data: { channel: 'email', recipient }, dedupeKey: 'notify' });
+        await recordTicketEvent(tx, { ticketId: input.ticketId, elementId: TicketElement.notify, action: 'notified', data: { channel: 'email', recipient }, dedupeKey: perRound('notify', input.round) });
       });
-      await markAwaitingSurvey(input.ticketId);
+      await markAwaitingSurvey(input.ticketId, input.round);
       log.info({ recipient, via: mailer.target }, 'client notified');
       return { channel: 'email', recipient, status: 'sent' };
+    },
+
+    /** The client or an operator reopens the resolved ticket: its assignee works it again. */
+    async reopenTicket(input: { ticketId: number; round: number; by: string; reason: string }): Promise<Reopened> {
+      const assigneeId = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(tickets)
+          .set({ stage: 'in_work', resolvedAt: null, updatedAt: new Date() })
+          .where(eq(tickets.id, input.ticketId))
+          .returning({ assigneeId: tickets.assigneeId });
+        if (!row) throw new Error(`ticket ${input.ticketId} is not registered`);
+        await recordTicketEvent(tx, {
+          ticketId: input.ticketId,
+          elementId: TicketElement.reopen,
+          action: 'reopened',
+          actor: input.by,
+          data: { round: input.round, reason: input.reason },
+          dedupeKey: `reopen:${input.round}`,
+        });
+        return row.assigneeId!;
+      });
+      ticketLog(input.ticketId).info({ by: input.by, round: input.round }, 'ticket reopened');
+      return { ticketId: input.ticketId, round: input.round, assigneeId };
+    },
+
+    /** Stores the client's answer; a complaint (or a low score) opens the manager's step. */
+    async takeSurveyAnswer(input: { ticketId: number; survey: SurveyAnswer; opensComplaint: boolean }): Promise<void> {
+      const { survey } = input;
+      await db.transaction(async (tx) => {
+        await tx
+          .update(tickets)
+          .set({ csat: survey.csat, surveyComment: survey.comment ?? null, ...(input.opensComplaint ? { stage: 'complaint' as const } : {}), updatedAt: new Date() })
+          .where(eq(tickets.id, input.ticketId));
+        await recordTicketEvent(tx, { ticketId: input.ticketId, elementId: TicketElement.survey, action: 'survey_answered', data: { csat: survey.csat, complaint: survey.complaint ?? false }, dedupeKey: 'survey' });
+        if (input.opensComplaint) {
+          await recordTicketEvent(tx, {
+            ticketId: input.ticketId,
+            elementId: TicketElement.handleComplaint,
+            action: 'complaint_opened',
+            data: { csat: survey.csat, explicit: survey.complaint ?? false, comment: survey.comment ?? null },
+            dedupeKey: 'complaint_opened',
+          });
+        }
+      });
+      if (input.opensComplaint) ticketLog(input.ticketId).warn({ csat: survey.csat }, 'complaint opened');
+    },
+
+    async resolveComplaint(input: { ticketId: number; operatorId: string; resolution: string }): Promise<ComplaintResolved> {
+      const at = await db.transaction(async (tx) => {
+        const recordedAt = new Date();
+        await recordTicketEvent(tx, {
+          ticketId: input.ticketId,
+          elementId: TicketElement.handleComplaint,
+          action: 'complaint_resolved',
+          actor: input.operatorId,
+          data: { resolution: input.resolution },
+          dedupeKey: 'complaint_resolved',
+          at: recordedAt,
+        });
+        const [event] = await tx
+          .select({ at: ticketEvents.at })
+          .from(ticketEvents)
+          .where(and(eq(ticketEvents.ticketId, input.ticketId), eq(ticketEvents.dedupeKey, 'complaint_resolved')));
+        return event!.at;
+      });
+      ticketLog(input.ticketId).info({ operatorId: input.operatorId }, 'complaint resolved');
+      return { ticketId: input.ticketId, resolvedAt: at.toISOString() };
     },
 
     /** Stores the survey answer (or that none came) and closes the ticket. */
@@ -222,8 +292,12 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
     },
   };
 
-  async function markAwaitingSurvey(ticketId: number) {
-    await db.update(tickets).set({ stage: 'awaiting_survey', updatedAt: new Date() }).where(and(eq(tickets.id, ticketId), eq(tickets.stage, 'resolved')));
+  /** The survey starts once the client has been told: the diagram's survey step begins here. */
+  async function markAwaitingSurvey(ticketId: number, round: number | undefined) {
+    await db.transaction(async (tx) => {
+      await tx.update(tickets).set({ stage: 'awaiting_survey', updatedAt: new Date() }).where(and(eq(tickets.id, ticketId), eq(tickets.stage, 'resolved')));
+      await recordTicketEvent(tx, { ticketId, elementId: TicketElement.survey, action: 'survey_requested', data: { round: round ?? 1 }, dedupeKey: perRound('survey_requested', round) });
+    });
   }
 }
 
@@ -307,6 +381,11 @@ async function enqueueIn(tx: Transaction, input: EnqueueInput): Promise<QueuedTi
     .where(and(eq(tickets.id, input.ticketId), eq(tickets.stage, 'registering')));
   await recordTicketEvent(tx, { ticketId: input.ticketId, elementId: TicketElement.queue, action: 'queued', data: { queue: queue.code }, dedupeKey: 'queue' });
   return { queueId: queue.id, queueCode: queue.code, groupId: queue.groupId };
+}
+
+/** Dedupe keys and outbox purposes of a step that repeats after a reopening; round 1 keeps the original key. */
+function perRound(key: string, round: number | undefined): string {
+  return round === undefined || round <= 1 ? key : `${key}:${round}`;
 }
 
 export type TicketActivities = ReturnType<typeof createActivities>;

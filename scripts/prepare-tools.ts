@@ -1,12 +1,30 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { resolveTemporalCli } from '../src/infra/temporal-server';
 
+const CHROMIUM = '/usr/bin/chromium';
+
 /**
- * Runs before `npm test`: makes sure a Temporal CLI is at hand (TEMPORAL_CLI, PATH,
+ * The viewer's browser test drives Debian's chromium package. As root (CI on Debian) it is
+ * installed here once; anyone else is told how, and the browser test is skipped outside CI.
+ */
+function ensureChromium() {
+  if (existsSync(CHROMIUM)) return;
+  if (process.getuid?.() !== 0) {
+    console.log(`[prepare] no ${CHROMIUM}: the browser test will be skipped (as root: sh scripts/ensure-chromium.sh)`);
+    return;
+  }
+  execFileSync('sh', [path.resolve(__dirname, 'ensure-chromium.sh')], { stdio: 'inherit' });
+}
+
+/**
+ * Runs before `npm test`: makes sure headless Chromium and a Temporal CLI are at hand (TEMPORAL_CLI, PATH,
  * .tools/bin, or a one-off Go build into .tools/bin that takes a few minutes), so the
  * tests' set-up never waits on a build. Nothing to do when TEMPORAL_ADDRESS is set.
  */
 async function main() {
+  ensureChromium();
   if (process.env.TEMPORAL_ADDRESS) return;
   const cli = await resolveTemporalCli({
     cliPath: process.env.TEMPORAL_CLI || undefined,

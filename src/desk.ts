@@ -9,6 +9,7 @@ import { createMailer, type Mailer } from './channels/email';
 import { closeDatabase, openDatabase, type Database } from './db/client';
 import { runMigrations } from './db/migrate';
 import { seedDemoData } from './db/seed';
+import { loadProcessCatalog } from './services/process-catalog';
 import { createTicketService, type TicketService } from './services/ticket-service';
 import { createTicketWorker, installTemporalRuntime } from './worker';
 
@@ -77,7 +78,8 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     intakeWaitMs: options.intakeWaitMs,
     logger,
   });
-  const app = await buildApp({ db, tickets, logger, webDir: options.webDir, publicUrl: options.publicUrl });
+  const processes = await loadProcessCatalog();
+  const app = await buildApp({ db, tickets, processes, logger, webDir: options.webDir, publicUrl: options.publicUrl });
 
   return {
     app,

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TicketActivities } from '../activities';
 import { clients, outbox, ticketEvents, tickets } from '../src/db/schema';
 import { ticketWorkflowId } from '../src/domain/process';
+import { sampleTickets, ticketDriver } from './support/tickets';
 import { startTestDesk } from './support/desk';
 import { listen } from './support/http';
 import { startSmtpSink } from './support/smtp';
@@ -60,7 +61,7 @@ describe('activities retried after they wrote', () => {
     expect(await desk.db.select().from(tickets).where(eq(tickets.id, id))).toHaveLength(1);
     expect(await desk.db.select().from(clients).where(eq(clients.email, email))).toHaveLength(1);
     const events = await desk.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, id));
-    expect(events.map((e) => e.dedupeKey.replace(/^work:.*/, 'work')).sort()).toEqual(['accept', 'classify', 'closed', 'notify', 'queue', 'received', 'register', 'resolve', 'survey', 'work']);
+    expect(events.map((e) => e.dedupeKey.replace(/^work:.*/, 'work')).sort()).toEqual(['accept', 'classify', 'closed', 'notify', 'queue', 'received', 'register', 'resolve', 'survey', 'survey_requested', 'work']);
     const messages = await desk.db.select().from(outbox).where(eq(outbox.ticketId, id));
     expect(messages).toHaveLength(1);
     expect(messages[0]!.status).toBe('sent');
@@ -85,4 +86,42 @@ describe('activities retried after they wrote', () => {
     expect(sent).toMatchObject({ status: 'sent', lastError: null });
     expect(sent!.attempts).toBeGreaterThanOrEqual(2);
   }, 90_000);
+});
+
+describe('reopening and complaint activities retried after they wrote', () => {
+  let desk: Awaited<ReturnType<typeof startTestDesk>>;
+  const calls: Record<string, number> = {};
+  const retried: Array<keyof TicketActivities> = ['resolveTicket', 'notifyClient', 'reopenTicket', 'takeSurveyAnswer', 'resolveComplaint', 'closeTicket'];
+
+  beforeAll(async () => {
+    desk = await startTestDesk({ wrapActivities: (activities) => failOnceAfterWrite(activities, retried, calls) });
+  });
+  afterAll(async () => {
+    await desk?.stop();
+  });
+
+  it('record each round once: two notices, one reopening, one survey answer, one complaint', async () => {
+    const t = ticketDriver(desk, (await listen(desk.app)).call);
+    const id = await t.register(sampleTickets.router);
+    await t.accept(id, 'ivanova');
+    await t.resolve(id, 'ivanova');
+    expect(await t.reopenAsOperator(id, 'ivanova')).toMatchObject({ round: 2 });
+    await t.resolve(id, 'ivanova');
+    await t.answer(id, { csat: 2, complaint: false });
+    await t.resolveComplaint(id, 'sidorova');
+    expect(await t.closed(id)).toEqual({ ticketId: id, csat: 2 });
+
+    for (const name of retried) expect(calls[name], name).toBeGreaterThanOrEqual(2);
+    const events = await desk.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, id));
+    expect(events.map((e) => e.dedupeKey).sort()).toEqual(
+      ['accept', 'classify', 'closed', 'complaint_opened', 'complaint_resolved', 'notify', 'notify:2', 'queue', 'received', 'register', 'reopen:2', 'resolve', 'resolve:2', 'survey', 'survey_requested', 'survey_requested:2'].sort(),
+    );
+    const messages = await desk.db.select().from(outbox).where(eq(outbox.ticketId, id));
+    expect(messages.map((m) => [m.purpose, m.status, m.attempts]).sort()).toEqual([
+      ['resolution', 'sent', 1],
+      ['resolution:2', 'sent', 1],
+    ]);
+    const [row] = await desk.db.select().from(tickets).where(eq(tickets.id, id));
+    expect(row).toMatchObject({ stage: 'closed', csat: 2 });
+  });
 });

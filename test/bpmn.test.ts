@@ -8,7 +8,7 @@ import {
   type ModdleDefinitions,
   type ModdleElement,
 } from '../src/domain/bpmn-graph';
-import { TICKET_PROCESS_ID, TicketElement } from '../src/domain/process';
+import { TICKET_PROCESS_ID, TicketElement, TicketGateway } from '../src/domain/process';
 
 const BPMN_FILE = path.resolve(__dirname, '../processes/ticket.bpmn');
 
@@ -76,8 +76,8 @@ describe('processes/ticket.bpmn', () => {
     expect((processElement as { isExecutable?: boolean }).isExecutable).toBe(false);
   });
 
-  it('has exactly the flow nodes named in TicketElement, no drift either way', () => {
-    const expected = Object.values(TicketElement);
+  it('has exactly the flow nodes named in TicketElement and TicketGateway, no drift either way', () => {
+    const expected = [...Object.values(TicketElement), ...Object.values(TicketGateway)];
     const actual = graph.nodeIds;
     expect(expected.filter((id) => !actual.includes(id)), 'in TicketElement but not in the diagram').toEqual([]);
     expect(actual.filter((id) => !(expected as string[]).includes(id)), 'in the diagram but not in TicketElement').toEqual([]);
@@ -96,16 +96,26 @@ describe('processes/ticket.bpmn', () => {
       [E.notify]: 'bpmn:SendTask',
       [E.survey]: 'bpmn:ReceiveTask',
       [E.surveyExpired]: 'bpmn:BoundaryEvent',
+      [E.reopen]: 'bpmn:BoundaryEvent',
+      [TicketGateway.surveyOutcome]: 'bpmn:ExclusiveGateway',
+      [E.handleComplaint]: 'bpmn:UserTask',
       [E.closed]: 'bpmn:EndEvent',
     });
+    const element = (id: string) => (processElement.flowElements ?? []).find((e) => e.id === id) as FlowElement;
     expect(graph.nodes.get(E.surveyExpired)!.attachedTo).toBe(E.survey);
-    const timer = (processElement.flowElements ?? []).find((e) => e.id === E.surveyExpired) as FlowElement;
-    expect(timer.cancelActivity).toBe(true);
-    expect(timer.eventDefinitions?.map((d) => d.$type)).toEqual(['bpmn:TimerEventDefinition']);
+    expect(element(E.surveyExpired).cancelActivity).toBe(true);
+    expect(element(E.surveyExpired).eventDefinitions?.map((d) => d.$type)).toEqual(['bpmn:TimerEventDefinition']);
+    expect(graph.nodes.get(E.reopen)!.attachedTo).toBe(E.survey);
+    expect(element(E.reopen).cancelActivity).toBe(true);
+    expect(element(E.reopen).eventDefinitions?.map((d) => d.$type)).toEqual(['bpmn:MessageEventDefinition']);
   });
 
-  it('has no gateways yet', () => {
-    expect(graph.nodeIds.filter((id) => graph.nodes.get(id)!.type.endsWith('Gateway'))).toEqual([]);
+  it('decides the complaint at one gateway whose default closes the ticket', () => {
+    expect(graph.nodeIds.filter((id) => graph.isGateway(id))).toEqual([TicketGateway.surveyOutcome]);
+    const gateway = (processElement.flowElements ?? []).find((e) => e.id === TicketGateway.surveyOutcome) as FlowElement & { default?: { id?: string } };
+    expect(gateway.default?.id).toBe(`flow_${TicketGateway.surveyOutcome}_${E.closed}`);
+    expect(graph.successors(TicketGateway.surveyOutcome).sort()).toEqual([E.closed, E.handleComplaint].sort());
+    expect(graph.successors(E.reopen)).toEqual([E.execute]);
   });
 
   it('names every flow node "Russian / English" and documents it in both languages', () => {
@@ -125,12 +135,15 @@ describe('processes/ticket.bpmn', () => {
     for (const flow of graph.flows) expect(flow.id).toBe(`flow_${flow.source}_${flow.target}`);
   });
 
-  it('connects each consecutive pair of the happy path by a sequence flow', () => {
+  it('connects each consecutive pair of the happy path by a sequence flow, or through the gateway', () => {
     for (let i = 1; i < HAPPY_PATH.length; i++) {
-      expect(graph.hasFlow(HAPPY_PATH[i - 1]!, HAPPY_PATH[i]!), `${HAPPY_PATH[i - 1]} → ${HAPPY_PATH[i]}`).toBe(true);
+      const [from, to] = [HAPPY_PATH[i - 1]!, HAPPY_PATH[i]!];
+      expect(graph.hasFlow(from, to) || graph.isStepThroughGateways(from, to), `${from} → ${to}`).toBe(true);
     }
+    expect(graph.hasFlow(E.survey, E.closed)).toBe(false);
     expect(graph.hasFlow(E.surveyExpired, E.closed), `${E.surveyExpired} → ${E.closed}`).toBe(true);
-    expect(graph.flows).toHaveLength(HAPPY_PATH.length); // 8 happy-path flows + the timer's
+    // 7 happy-path flows, 2 through the gateway, the timer's, reopen's, the complaint's two.
+    expect(graph.flows).toHaveLength(13);
   });
 
   it('reaches every node from the start event', () => {
@@ -182,9 +195,15 @@ describe('processes/ticket.bpmn', () => {
   });
 
   it('allows the recorded paths of a ticket and rejects others (isValidPath)', () => {
-    expect(graph.isValidPath(HAPPY_PATH, { fromStart: true, toEnd: true })).toBe(true);
+    const recorded = { fromStart: true, toEnd: true, throughGateways: true };
+    expect(graph.isValidPath(HAPPY_PATH, recorded)).toBe(true);
+    expect(graph.isValidPath(HAPPY_PATH, { fromStart: true, toEnd: true })).toBe(false);
     const expired = [...HAPPY_PATH.slice(0, -1), E.surveyExpired, E.closed];
     expect(graph.isValidPath(expired, { fromStart: true, toEnd: true })).toBe(true);
+    const reopened = [...HAPPY_PATH.slice(0, 8), E.reopen, E.execute, E.notify, E.survey, E.handleComplaint, E.closed];
+    expect(graph.isValidPath(reopened, recorded)).toBe(true);
+    expect(graph.isValidPath([E.notify, E.reopen], recorded)).toBe(false);
+    expect(graph.isValidPath([E.survey, E.handleComplaint, E.survey], recorded)).toBe(false);
     expect(graph.isValidPath(HAPPY_PATH.slice(0, 5), { fromStart: true })).toBe(true);
     expect(graph.isValidPath(HAPPY_PATH.slice(0, 5), { fromStart: true, toEnd: true })).toBe(false);
     expect(graph.isValidPath([E.register, E.accept])).toBe(false);
@@ -228,5 +247,31 @@ describe('BpmnGraph on a plain list', () => {
   it('rejects flows and attachments to unknown nodes', () => {
     expect(() => new BpmnGraph({ nodes: [{ id: 'a', type: 'bpmn:Task' }], flows: [{ id: 'f', source: 'a', target: 'x' }] })).toThrow(/unknown node "x"/);
     expect(() => new BpmnGraph({ nodes: [{ id: 'b', type: 'bpmn:BoundaryEvent', attachedTo: 'x' }], flows: [] })).toThrow(/unknown node "x"/);
+  });
+});
+
+describe('BpmnGraph through gateways', () => {
+  const gated = new BpmnGraph({
+    nodes: [
+      { id: 'a', type: 'bpmn:UserTask' },
+      { id: 'g1', type: 'bpmn:ExclusiveGateway' },
+      { id: 'g2', type: 'bpmn:ParallelGateway' },
+      { id: 'b', type: 'bpmn:UserTask' },
+      { id: 'c', type: 'bpmn:UserTask' },
+    ],
+    flows: [
+      { id: 'f1', source: 'a', target: 'g1' },
+      { id: 'f2', source: 'g1', target: 'g2' },
+      { id: 'f3', source: 'g2', target: 'b' },
+      { id: 'f4', source: 'b', target: 'c' },
+    ],
+  });
+
+  it('crosses chains of gateways but no task', () => {
+    expect(gated.isStepThroughGateways('a', 'b')).toBe(true);
+    expect(gated.isStepThroughGateways('a', 'c')).toBe(false);
+    expect(gated.isStep('a', 'b')).toBe(false);
+    expect(gated.pathViolation(['a', 'b', 'c'], { throughGateways: true })).toBeUndefined();
+    expect(gated.pathViolation(['a', 'c'], { throughGateways: true })?.reason).toMatch(/through gateways only/);
   });
 });

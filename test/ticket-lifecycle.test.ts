@@ -122,6 +122,7 @@ describe('a ticket walks all seven stages over HTTP', () => {
       `${TicketElement.execute}:work_recorded`,
       `${TicketElement.execute}:resolved`,
       `${TicketElement.notify}:notified`,
+      `${TicketElement.survey}:survey_requested`,
       `${TicketElement.survey}:survey_answered`,
       `${TicketElement.closed}:closed`,
     ]);

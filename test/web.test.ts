@@ -69,3 +69,32 @@ describe('web/survey.html', () => {
     expect(script).toContain('response.status === 202');
   });
 });
+
+describe.each(['processes.html', 'process.html', 'ticket.html'])('web/%s (process viewer)', (file) => {
+  const html = page(file);
+
+  it('works offline: scripts and styles from this server only (bpmn-js from /vendor), no external URL', () => {
+    expect(html).toMatch(/^<!doctype html>\s*<html lang="ru">/i);
+    expect(html).not.toMatch(/https?:\/\//i);
+    for (const [, src] of html.matchAll(/<(?:script|link)[^>]+(?:src|href)="([^"]+)"/g)) expect(src, file).toMatch(/^\/(vendor\/bpmn-js\/|viewer\.(js|css)$)/);
+  });
+
+  it('has one inline script, and it compiles', () => {
+    const scripts = inlineScripts(html);
+    expect(scripts).toHaveLength(1);
+    expect(() => new Script(scripts[0]!, { filename: file })).not.toThrow();
+  });
+});
+
+describe('web/survey.html, complaint and reopening', () => {
+  const html = page('survey.html');
+
+  it('lets the client mark a complaint and reopen the ticket with a reason', () => {
+    expect(html).toMatch(/<label[^>]*>\s*<input type="checkbox" name="complaint"/);
+    expect(html).toMatch(/<label[^>]*for="reason"/);
+    const script = inlineScripts(html)[0]!;
+    expect(script).toContain('answer.complaint = true');
+    expect(script).toMatch(/fetch\(`\/tickets\/\$\{ticketId\}\/reopen`,/);
+    expect(script).toContain('JSON.stringify({ token, reason })');
+  });
+});

@@ -13,11 +13,16 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { TicketStage } from '../src/domain/process';
+import { isComplaint } from '../src/domain/survey';
 import {
   TicketFailure,
   type AcceptRequest,
   type IntakeOutcome,
+  type ComplaintResolution,
+  type ComplaintResolved,
   type IntakeResult,
+  type Reopened,
+  type ReopenRequest,
   type Resolved,
   type ResolveRequest,
   type SurveyAnswer,
@@ -47,11 +52,19 @@ export const acceptUpdate = defineUpdate<TicketDetails, [AcceptRequest]>('accept
 export const recordWorkUpdate = defineUpdate<WorkRecorded, [WorkRequest]>('recordWork');
 export const resolveUpdate = defineUpdate<Resolved, [ResolveRequest]>('resolve');
 export const surveyAnsweredSignal = defineSignal<[SurveyAnswer]>('surveyAnswered');
+export const reopenUpdate = defineUpdate<Reopened, [ReopenRequest]>('reopen');
+export const resolveComplaintUpdate = defineUpdate<ComplaintResolved, [ComplaintResolution]>('resolveComplaint');
 export const stageQuery = defineQuery<TicketStage>('stage');
 
-/** Tickets started before register, classify and queue became one local activity run them one by one. */
-const INTAKE_IN_ONE_STEP = 'intake-in-one-step';
+/** Changes to the ticket's commands; tickets started before a change replay the code they ran. */
+export const TicketPatch = {
+  /** Reopen while the survey waits, and the complaint step after a low score or a complaint. */
+  reopenAndComplaint: 'reopen-and-complaint',
+  /** Register, classify and queue in one local activity (one round trip, fewer history events). */
+  intakeInOneStep: 'intake-in-one-step',
+} as const;
 
+/** Tickets started before register, classify and queue became one local activity run them one by one. */
 async function intakeStepByStep(intake: TicketWorkflowInput['intake']): Promise<IntakeOutcome> {
   const registered = await db.registerTicket(intake);
   const classified = await db.classifyTicket({ ticketId: intake.ticketId, subject: intake.subject, description: intake.description, clientCategory: registered.clientCategory });
@@ -61,7 +74,11 @@ async function intakeStepByStep(intake: TicketWorkflowInput['intake']): Promise<
 
 const reject = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
 
-/** register → classify → queue → accept → execute → notify → survey, one workflow per ticket. */
+/**
+ * register → classify → queue → accept → execute → notify → survey, one workflow per ticket.
+ * While the survey waits the ticket may be reopened (back to execute, then notified again);
+ * a low score or a complaint goes to a manager before the ticket closes.
+ */
 export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflowInput): Promise<TicketOutcome> {
   const { ticketId } = intake;
   let stage: TicketStage = 'registering';
@@ -70,6 +87,12 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
   let queueGroupId: number | undefined;
   let resolved = false;
   let answer: SurveyAnswer | undefined;
+  /** 1 for the first resolution; each reopening adds one (notices and events are per round). */
+  let round = 1;
+  /** Only tickets on the patched path may be reopened: the old code has nowhere to go back to. */
+  let reopenable = false;
+  let reopening = false;
+  let complaint: 'none' | 'open' | 'resolving' | 'resolved' = 'none';
 
   setHandler(stageQuery, () => stage);
 
@@ -111,7 +134,7 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
   setHandler(
     resolveUpdate,
     async ({ operatorId, resolution }) => {
-      const result = await db.resolveTicket({ ticketId, operatorId, resolution });
+      const result = await db.resolveTicket({ ticketId, operatorId, resolution, round });
       resolved = true;
       return result;
     },
@@ -125,23 +148,87 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
   );
 
   setHandler(surveyAnsweredSignal, (survey) => {
-    if (stage === 'awaiting_survey' && answer === undefined) answer = survey;
+    if (stage === 'awaiting_survey' && answer === undefined && !reopening) answer = survey;
   });
 
-  const { classified, queued: placed } = patched(INTAKE_IN_ONE_STEP) ? await db.intakeTicket(intake) : await intakeStepByStep(intake);
+  setHandler(
+    reopenUpdate,
+    async (request) => {
+      reopening = true;
+      try {
+        const reopened = await db.reopenTicket({ ticketId, round: round + 1, by: request.by, reason: request.reason.trim() });
+        round += 1;
+        resolved = false;
+        stage = 'in_work';
+        return reopened;
+      } finally {
+        reopening = false;
+      }
+    },
+    {
+      validator: ({ reason }) => {
+        if (!reopenable || stage !== 'awaiting_survey' || answer !== undefined || reopening) {
+          throw reject(TicketFailure.notAwaitingSurvey, `ticket ${ticketId} is ${stage}: only a resolved ticket awaiting its survey can be reopened`);
+        }
+        if (!reason?.trim()) throw reject(TicketFailure.invalidRequest, 'a reason to reopen is required');
+      },
+    },
+  );
+
+  setHandler(
+    resolveComplaintUpdate,
+    async (request) => {
+      complaint = 'resolving';
+      const result = await db.resolveComplaint({ ticketId, operatorId: request.operatorId, resolution: request.resolution.trim() });
+      complaint = 'resolved';
+      return result;
+    },
+    {
+      validator: ({ resolution }) => {
+        if (complaint !== 'open') throw reject(TicketFailure.noOpenComplaint, `ticket ${ticketId} has no open complaint`);
+        if (!resolution?.trim()) throw reject(TicketFailure.invalidRequest, 'the complaint resolution text is required');
+      },
+    },
+  );
+
+  const { classified, queued: placed } = patched(TicketPatch.intakeInOneStep) ? await db.intakeTicket(intake) : await intakeStepByStep(intake);
   queueGroupId = placed.groupId;
   stage = 'queued';
   queued = { ticketId, stage, ...classified, queue: { id: placed.queueId, code: placed.queueCode } };
   log.info('ticket queued', { ticketId, queue: placed.queueCode, category: classified.category });
 
-  await condition(() => resolved);
-  stage = 'resolved';
+  for (;;) {
+    await condition(() => resolved);
+    stage = 'resolved';
 
-  await channels.notifyClient({ ticketId });
-  stage = 'awaiting_survey';
+    await channels.notifyClient({ ticketId, round });
+    stage = 'awaiting_survey';
 
-  const answered = await condition(() => answer !== undefined, surveyTimeoutMs);
-  await db.closeTicket({ ticketId, survey: answered ? answer! : null });
+    if (!patched(TicketPatch.reopenAndComplaint)) {
+      const answered = await condition(() => answer !== undefined, surveyTimeoutMs);
+      await db.closeTicket({ ticketId, survey: answered ? answer! : null });
+      break;
+    }
+
+    reopenable = true;
+    const surveyRound = round;
+    const answered = await condition(() => answer !== undefined || reopening || round !== surveyRound, surveyTimeoutMs);
+    // A reopening under way wins over the survey timer that fired meanwhile.
+    await condition(() => !reopening);
+    if (round !== surveyRound) continue;
+
+    if (answered) {
+      const opensComplaint = isComplaint(answer!);
+      if (opensComplaint) stage = 'complaint';
+      await db.takeSurveyAnswer({ ticketId, survey: answer!, opensComplaint });
+      if (opensComplaint) {
+        complaint = 'open';
+        await condition(() => complaint === 'resolved');
+      }
+    }
+    await db.closeTicket({ ticketId, survey: answered ? answer! : null });
+    break;
+  }
   stage = 'closed';
 
   await condition(allHandlersFinished);

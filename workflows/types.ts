@@ -119,6 +119,31 @@ export interface Notified {
 export interface SurveyAnswer {
   csat: number;
   comment?: string;
+  /** The client says it is a complaint, whatever the score. */
+  complaint?: boolean;
+}
+
+export interface ReopenRequest {
+  /** `client` (proved by the survey token) or the login of the operator who reopens. */
+  by: string;
+  reason: string;
+}
+
+export interface Reopened {
+  ticketId: number;
+  /** 1 for the first resolution; each reopening adds one. */
+  round: number;
+  assigneeId: string;
+}
+
+export interface ComplaintResolution {
+  operatorId: string;
+  resolution: string;
+}
+
+export interface ComplaintResolved {
+  ticketId: number;
+  resolvedAt: string;
 }
 
 export interface TicketOutcome {
@@ -133,5 +158,7 @@ export const TicketFailure = {
   notInQueueGroup: 'OperatorNotInQueueGroup',
   notAssignee: 'OperatorNotAssignee',
   notInWork: 'TicketNotInWork',
+  notAwaitingSurvey: 'TicketNotAwaitingSurvey',
+  noOpenComplaint: 'TicketHasNoOpenComplaint',
   invalidRequest: 'InvalidRequest',
 } as const;

@@ -6,16 +6,19 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
 import { DeskError } from '../services/errors';
+import type { ProcessCatalog } from '../services/process-catalog';
 import type { TicketService } from '../services/ticket-service';
 import { errorSchema, ticketDetails, ticketSummary } from './schemas';
 import { authPlugin } from './auth';
 import { clientRoutes } from './routes/clients';
+import { processRoutes } from './routes/processes';
 import { queueRoutes } from './routes/queues';
 import { ticketRoutes } from './routes/tickets';
 
 export interface AppDependencies {
   db: Database;
   tickets: TicketService;
+  processes: ProcessCatalog;
   logger: Logger;
   webDir?: string;
   /** Links printed in the OpenAPI document. */
@@ -23,6 +26,8 @@ export interface AppDependencies {
 }
 
 export const BODY_LIMIT = 64 * 1024;
+
+const bpmnJsDist = path.join(path.dirname(require.resolve('bpmn-js/package.json')), 'dist');
 
 /** The HTTP face of the desk: thin routes over the ticket service, every route with schemas. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
@@ -47,6 +52,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         { name: 'queues', description: 'Operator queues' },
         { name: 'clients', description: 'Clients and their tickets' },
         { name: 'survey', description: 'Client satisfaction' },
+        { name: 'processes', description: 'BPMN processes with live figures, and each ticket’s path' },
       ],
     },
   });
@@ -85,10 +91,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(ticketRoutes, { tickets: deps.tickets, db: deps.db });
   await app.register(queueRoutes, { db: deps.db });
   await app.register(clientRoutes, { db: deps.db });
+  await app.register(processRoutes, { db: deps.db, processes: deps.processes });
 
   if (deps.webDir) {
     await app.register(fastifyStatic, { root: path.resolve(deps.webDir), index: ['index.html'] });
     app.get('/survey/:id', { schema: { hide: true } }, (_request, reply) => reply.sendFile('survey.html'));
+    // The diagram viewer's library, prebuilt by bpmn-js: no build step and no CDN.
+    await app.register(fastifyStatic, { root: bpmnJsDist, prefix: '/vendor/bpmn-js/', decorateReply: false });
   }
   return app;
 }

@@ -13,7 +13,7 @@ export const errorSchema = {
   required: ['statusCode', 'error', 'message'],
 } as const;
 
-const stage = { type: 'string', enum: ['registering', 'queued', 'in_work', 'resolved', 'awaiting_survey', 'closed'] } as const;
+const stage = { type: 'string', enum: ['registering', 'queued', 'in_work', 'resolved', 'awaiting_survey', 'complaint', 'closed'] } as const;
 const nullableString = { type: ['string', 'null'] } as const;
 const priority = { type: ['string', 'null'], enum: ['low', 'normal', 'high', 'critical', null] } as const;
 
@@ -149,9 +149,27 @@ export const surveyBody = {
     token: { type: 'string', minLength: 1, maxLength: 200 },
     csat: { type: 'integer', minimum: 1, maximum: 5 },
     comment: { type: 'string', maxLength: 4000 },
+    complaint: { type: 'boolean', default: false, description: 'The client files a complaint: a manager handles it before the ticket closes' },
   },
   required: ['token', 'csat'],
 } as const;
+
+export const reopenBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    reason: { type: 'string', minLength: 1, maxLength: 4000, pattern: '\\S' },
+    token: { type: 'string', minLength: 1, maxLength: 200, description: 'The survey token, when the client reopens (no X-Operator-Id)' },
+  },
+  required: ['reason'],
+} as const;
+
+export const reopened = {
+  type: 'object',
+  properties: { ticketId: { type: 'integer' }, round: { type: 'integer' }, assigneeId: { type: 'string' } },
+} as const;
+
+export const complaintResolutionBody = resolveBody;
 
 export const ticketEvent = {
   type: 'object',

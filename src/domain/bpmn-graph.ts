@@ -28,6 +28,15 @@ export interface BpmnGraphInput {
   flows: readonly BpmnFlow[];
 }
 
+export interface PathOptions {
+  /** The path must begin at a start event. */
+  fromStart?: boolean;
+  /** The path must stop at an end event. */
+  toEnd?: boolean;
+  /** A step may cross gateways, which nobody records. */
+  throughGateways?: boolean;
+}
+
 /** One step of a path that the graph does not allow, and why. */
 export interface PathViolation {
   /** Index in the path of the step's target (the first id is index 0). */
@@ -179,6 +188,31 @@ export class BpmnGraph {
     return this.next.get(from)?.has(to) ?? false;
   }
 
+  /** Whether the node is a gateway (any `bpmn:*Gateway`): a decision, not a step anyone records. */
+  isGateway(id: string): boolean {
+    return this.nodes.get(id)?.type.endsWith('Gateway') ?? false;
+  }
+
+  /**
+   * Whether `to` follows `from` in one step or through gateways only: `from` → gateway → …
+   * → `to`, as a recorded path sees it (gateways are decided in code and never recorded).
+   */
+  isStepThroughGateways(from: string, to: string): boolean {
+    const seen = new Set<string>();
+    const stack = [from];
+    while (stack.length > 0) {
+      const id = stack.pop()!;
+      for (const nextId of this.next.get(id) ?? []) {
+        if (nextId === to) return true;
+        if (this.isGateway(nextId) && !seen.has(nextId)) {
+          seen.add(nextId);
+          stack.push(nextId);
+        }
+      }
+    }
+    return false;
+  }
+
   /** Ids one step after `id`, see `isStep`. */
   successors(id: string): string[] {
     return [...(this.next.get(id) ?? [])];
@@ -210,13 +244,14 @@ export class BpmnGraph {
 
   /**
    * The first step of `ids` that the graph does not allow, or undefined when it allows the
-   * whole path: every id is a node, and each consecutive pair is a step (`isStep`). With
-   * `fromStart` the path must begin at a start event; with `toEnd` it must stop at an end event.
+   * whole path: every id is a node, and each consecutive pair is a step (`isStep`, or with
+   * `throughGateways` `isStepThroughGateways`). With `fromStart` the path must begin at a
+   * start event; with `toEnd` it must stop at an end event.
    * An empty path is allowed unless `fromStart` or `toEnd` is set.
    */
   pathViolation(
     ids: readonly string[],
-    options: { fromStart?: boolean; toEnd?: boolean } = {},
+    options: PathOptions = {},
   ): PathViolation | undefined {
     if (ids.length === 0) {
       return options.fromStart || options.toEnd ? { index: 0, to: '', reason: 'the path is empty' } : undefined;
@@ -231,8 +266,9 @@ export class BpmnGraph {
         continue;
       }
       const from = ids[index - 1]!;
-      if (!this.isStep(from, to)) {
-        return { index, from, to, reason: `no sequence flow or boundary attachment leads from "${from}" to "${to}"` };
+      if (options.throughGateways ? !this.isStepThroughGateways(from, to) : !this.isStep(from, to)) {
+        const via = options.throughGateways ? ' (through gateways only)' : '';
+        return { index, from, to, reason: `no sequence flow or boundary attachment leads from "${from}" to "${to}"${via}` };
       }
     }
     const last = ids[ids.length - 1]!;
@@ -243,7 +279,7 @@ export class BpmnGraph {
   }
 
   /** Whether the graph allows the path `ids`; see `pathViolation`. */
-  isValidPath(ids: readonly string[], options: { fromStart?: boolean; toEnd?: boolean } = {}): boolean {
+  isValidPath(ids: readonly string[], options: PathOptions = {}): boolean {
     return this.pathViolation(ids, options) === undefined;
   }
 }

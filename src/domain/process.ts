@@ -12,7 +12,19 @@ export const TicketElement = {
   notify: 'notify',
   survey: 'survey',
   surveyExpired: 'survey_expired',
+  /** The client or an operator reopens the resolved ticket while the survey waits: back to execute. */
+  reopen: 'reopen',
+  /** A low score or an explicit complaint: a manager handles it before the ticket closes. */
+  handleComplaint: 'handle_complaint',
   closed: 'closed',
+} as const;
+
+/**
+ * Gateways of processes/ticket.bpmn. The workflow decides them in code and records nothing
+ * for them: a recorded path crosses them between two recorded elements.
+ */
+export const TicketGateway = {
+  surveyOutcome: 'survey_outcome',
 } as const;
 
 export type TicketElementId = (typeof TicketElement)[keyof typeof TicketElement];
@@ -26,6 +38,7 @@ export const TicketStages = [
   'in_work',
   'resolved',
   'awaiting_survey',
+  'complaint',
   'closed',
 ] as const;
 export type TicketStage = (typeof TicketStages)[number];

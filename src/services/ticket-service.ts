@@ -19,6 +19,8 @@ import {
   acceptUpdate,
   intakeUpdate,
   recordWorkUpdate,
+  reopenUpdate,
+  resolveComplaintUpdate,
   resolveUpdate,
   surveyAnsweredSignal,
   ticketWorkflow,
@@ -39,6 +41,8 @@ const failureStatus: Record<string, 403 | 409 | 400> = {
   [TicketFailure.notQueued]: 409,
   [TicketFailure.alreadyAccepted]: 409,
   [TicketFailure.notInWork]: 409,
+  [TicketFailure.notAwaitingSurvey]: 409,
+  [TicketFailure.noOpenComplaint]: 409,
   [TicketFailure.notInQueueGroup]: 403,
   [TicketFailure.notAssignee]: 403,
   [TicketFailure.invalidRequest]: 400,
@@ -111,6 +115,24 @@ export function createTicketService(deps: {
     return { ticketId, stage: 'registering' };
   };
 
+  const ticketState = async (ticketId: number) => {
+    const [ticket] = await db.select({ stage: tickets.stage, assigneeId: tickets.assigneeId }).from(tickets).where(eq(tickets.id, ticketId));
+    if (!ticket) throw notFound(`ticket ${ticketId}`);
+    return ticket;
+  };
+
+  /** A closed ticket's workflow is gone: say so rather than let the engine answer "not found". */
+  const refuseIfClosed = (ticketId: number, ticket: { stage: string }, what: string) => {
+    if (ticket.stage === 'closed') throw new DeskError(409, `ticket ${ticketId} is closed and cannot be ${what}`, 'TICKET_CLOSED');
+  };
+
+  const surveyedTicket = async (ticketId: number, token: string) => {
+    const [ticket] = await db.select({ stage: tickets.stage, token: tickets.surveyToken }).from(tickets).where(eq(tickets.id, ticketId));
+    if (!ticket) throw notFound(`ticket ${ticketId}`);
+    if (!ticket.token || ticket.token !== token) throw new DeskError(403, 'the survey token does not match this ticket', 'BAD_SURVEY_TOKEN');
+    return ticket;
+  };
+
   return {
     /** Starts the ticket's workflow and answers once it is queued (or 202 if that takes longer). */
     async register(ticket: NewTicket): Promise<Registration> {
@@ -138,12 +160,37 @@ export function createTicketService(deps: {
       update(ticketId, (h) => h.executeUpdate(resolveUpdate, { args: [{ operatorId: operator.id, resolution }] })),
 
     /** The client's CSAT answer; the token from the notification proves it is theirs. */
-    async answerSurvey(ticketId: number, answer: { token: string; csat: number; comment?: string }) {
-      const [ticket] = await db.select({ stage: tickets.stage, token: tickets.surveyToken }).from(tickets).where(eq(tickets.id, ticketId));
-      if (!ticket) throw notFound(`ticket ${ticketId}`);
-      if (!ticket.token || ticket.token !== answer.token) throw new DeskError(403, 'the survey token does not match this ticket', 'BAD_SURVEY_TOKEN');
+    async answerSurvey(ticketId: number, answer: { token: string; csat: number; comment?: string; complaint?: boolean }) {
+      const ticket = await surveyedTicket(ticketId, answer.token);
       if (ticket.stage !== 'awaiting_survey') throw new DeskError(409, `ticket ${ticketId} is ${ticket.stage}, not awaiting a survey answer`, 'SURVEY_CLOSED');
-      await update(ticketId, (h) => h.signal(surveyAnsweredSignal, { csat: answer.csat, comment: answer.comment }));
+      await update(ticketId, (h) => h.signal(surveyAnsweredSignal, { csat: answer.csat, comment: answer.comment, complaint: answer.complaint }));
+    },
+
+    /**
+     * Reopens a resolved ticket while its survey waits: by the client (the survey token proves
+     * it) or by an operator who is the assignee or a manager.
+     */
+    async reopen(ticketId: number, by: { operator: OperatorIdentity } | { token: string }, reason: string) {
+      let who: string;
+      if ('operator' in by) {
+        const ticket = await ticketState(ticketId);
+        if (by.operator.role !== 'manager' && ticket.assigneeId !== by.operator.id) {
+          throw new DeskError(403, `only the assignee (${ticket.assigneeId}) or a manager may reopen ticket ${ticketId}`, TicketFailure.notAssignee);
+        }
+        refuseIfClosed(ticketId, ticket, 'reopened');
+        who = by.operator.id;
+      } else {
+        refuseIfClosed(ticketId, await surveyedTicket(ticketId, by.token), 'reopened');
+        who = 'client';
+      }
+      return update(ticketId, (h) => h.executeUpdate(reopenUpdate, { args: [{ by: who, reason }] }));
+    },
+
+    /** A manager closes the complaint the survey opened; the ticket then closes. */
+    async resolveComplaint(ticketId: number, operator: OperatorIdentity, resolution: string) {
+      if (operator.role !== 'manager') throw new DeskError(403, `complaints are handled by managers; ${operator.id} is not one`, 'NOT_MANAGER');
+      refuseIfClosed(ticketId, await ticketState(ticketId), 'given a complaint resolution');
+      return update(ticketId, (h) => h.executeUpdate(resolveComplaintUpdate, { args: [{ operatorId: operator.id, resolution }] }));
     },
   };
 }

@@ -6,9 +6,12 @@ import { DeskError, notFound } from '../../services/errors';
 import type { NewTicket, TicketService } from '../../services/ticket-service';
 import { maySeeDetails } from '../auth';
 import {
+  complaintResolutionBody,
   newTicketBody,
   operatorHeader,
   registeredTicket,
+  reopenBody,
+  reopened,
   resolveBody,
   resolved,
   searchQuery,
@@ -159,7 +162,50 @@ export const ticketRoutes: FastifyPluginAsync<{ tickets: TicketService; db: Data
     async (request) => tickets.resolve(request.params.id, request.operator!, request.body.resolution),
   );
 
-  app.post<TicketParams & { Body: { token: string; csat: number; comment?: string } }>(
+  app.post<TicketParams & { Body: { reason: string; token?: string } }>(
+    '/tickets/:id/reopen',
+    {
+      // An operator names themself; the client has no login and shows the survey token instead.
+      onRequest: async (request) => {
+        if (request.headers['x-operator-id'] !== undefined) await app.requireOperator(request);
+      },
+      schema: {
+        tags: ['tickets'],
+        summary: 'Reopen a resolved ticket while its survey waits',
+        description: 'By the client (with the survey token) or by the assignee or a manager (X-Operator-Id). The assignee works it again; the client is notified again.',
+        params: idParams,
+        body: reopenBody,
+        response: { 200: reopened, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const { reason, token } = request.body;
+      if (request.operator) return tickets.reopen(request.params.id, { operator: request.operator }, reason);
+      if (!token) throw new DeskError(400, 'body.token is required when no X-Operator-Id is given', 'VALIDATION');
+      return tickets.reopen(request.params.id, { token }, reason);
+    },
+  );
+
+  app.post<TicketParams & { Body: { resolution: string } }>(
+    '/tickets/:id/complaint/resolve',
+    {
+      ...operatorOnly,
+      schema: {
+        tags: ['tickets'],
+        summary: "Close the complaint a survey opened (managers only)",
+        description: 'A score of 1–2 or an explicit complaint waits for a manager; the ticket closes once the complaint is resolved.',
+        ...withTicket,
+        body: complaintResolutionBody,
+        response: { 200: resolved, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const result = await tickets.resolveComplaint(request.params.id, request.operator!, request.body.resolution);
+      return { ticketId: result.ticketId, resolvedAt: result.resolvedAt };
+    },
+  );
+
+  app.post<TicketParams & { Body: { token: string; csat: number; comment?: string; complaint?: boolean } }>(
     '/tickets/:id/survey',
     {
       schema: {

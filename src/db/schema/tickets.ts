@@ -74,6 +74,8 @@ export const tickets = pgTable(
     index('tickets_subject_trgm_idx').using('gin', t.subject.op('gin_trgm_ops')),
     // Newest first: a search for a common word walks this and stops at the first page of matches.
     index('tickets_created_idx').on(t.createdAt, t.id),
+    // Tickets "now at an element" on the process diagram: only the open ones are looked at.
+    index('tickets_open_idx').on(t.id).where(sql`${t.stage} <> 'closed'`),
   ],
 );
 
@@ -114,5 +116,34 @@ export const ticketEvents = pgTable(
   (t) => [
     uniqueIndex('ticket_events_dedupe_key').on(t.ticketId, t.dedupeKey),
     index('ticket_events_element_at_idx').on(t.elementId, t.at),
+    // A ticket's events in order (its trail, lag/lead per ticket, its latest event), read from the index alone.
+    index('ticket_events_ticket_order_idx').on(t.ticketId, t.at, t.id, t.elementId),
+    // Which tickets moved during a period.
+    // Breaches and escalations of a period, without reading the other events.
+    index('ticket_events_flagged_at_idx').on(t.at, t.elementId).where(sql`${t.action} like '%breach%' or ${t.action} like '%escalat%'`),
+  ],
+);
+
+/**
+ * One row per visit of a ticket to a BPMN element: a run of its consecutive events at that
+ * element, from the first of them to the ticket's next event elsewhere (`leftAt`, null while
+ * it is still there). Kept by a trigger on ticket_events (migration 0001), so every writer of
+ * events keeps it right; the process statistics read durations here instead of recomputing
+ * them with window functions over every event.
+ */
+export const ticketElementVisits = pgTable(
+  'ticket_element_visits',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    ticketId: bigint('ticket_id', { mode: 'number' }).notNull(),
+    elementId: text('element_id').notNull(),
+    enteredAt: timestamp('entered_at', { withTimezone: true }).notNull(),
+    leftAt: timestamp('left_at', { withTimezone: true }),
+  },
+  (t) => [
+    // A ticket is at one element at a time.
+    uniqueIndex('ticket_element_visits_open_key').on(t.ticketId).where(sql`${t.leftAt} is null`),
+    // Per element, the visits of a period come out of the index in element order, ready to aggregate.
+    index('ticket_element_visits_element_idx').on(t.elementId, t.enteredAt, t.leftAt, t.ticketId),
   ],
 );

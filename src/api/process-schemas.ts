@@ -1,0 +1,127 @@
+/** JSON schemas of the process routes (diagrams, live figures, a ticket's trail). */
+import { clientCategories } from '../db/schema';
+
+const nullableNumber = { type: ['number', 'null'] } as const;
+
+export const processIdParams = {
+  type: 'object',
+  properties: { processId: { type: 'string', pattern: '^[A-Za-z_][\\w.-]{0,63}$' } },
+  required: ['processId'],
+} as const;
+
+export const elementParams = {
+  type: 'object',
+  properties: { ...processIdParams.properties, elementId: { type: 'string', pattern: '^[A-Za-z_][\\w.-]{0,63}$' } },
+  required: ['processId', 'elementId'],
+} as const;
+
+const filterProperties = {
+  queue: { type: 'string', minLength: 1, maxLength: 64, description: 'Queue code, e.g. repairs' },
+  category: { type: 'string', minLength: 1, maxLength: 64, description: 'Ticket category, e.g. repair' },
+  clientCategory: { type: 'string', enum: [...clientCategories] },
+} as const;
+
+export const filtersQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { ...filterProperties, limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+} as const;
+
+export const statisticsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    from: { type: 'string', format: 'date-time', description: 'Start of the period (default: 7 days before `to`)' },
+    to: { type: 'string', format: 'date-time', description: 'End of the period, exclusive (default: now)' },
+    ...filterProperties,
+  },
+} as const;
+
+export const processSummary = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string', description: '"Русский / English"' },
+    file: { type: 'string' },
+    elementIds: { type: 'array', items: { type: 'string' }, description: 'Elements tickets are recorded at (every flow node but gateways)' },
+  },
+} as const;
+
+export const processStatistics = {
+  type: 'object',
+  properties: {
+    processId: { type: 'string' },
+    from: { type: 'string', format: 'date-time' },
+    to: { type: 'string', format: 'date-time' },
+    filters: { type: 'object', properties: filterProperties },
+    elements: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          elementId: { type: 'string' },
+          now: { type: 'integer', description: 'Open tickets whose latest event is at the element' },
+          visits: { type: 'integer', description: 'Visits that began in the period' },
+          medianMs: { ...nullableNumber, description: 'Median time from entering the element to the ticket’s next step, over visits of the period that ended' },
+          p90Ms: nullableNumber,
+          breaches: { type: 'integer' },
+          escalations: { type: 'integer' },
+        },
+      },
+    },
+  },
+} as const;
+
+export const ticketAtElement = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    stage: { type: 'string' },
+    channel: { type: 'string' },
+    category: { type: ['string', 'null'] },
+    priority: { type: ['string', 'null'] },
+    queueId: { type: ['integer', 'null'] },
+    assigneeId: { type: ['string', 'null'] },
+    createdAt: { type: 'string', format: 'date-time' },
+    since: { type: 'string', format: 'date-time' },
+    subject: { type: 'string', description: 'Managers only' },
+    clientName: { type: ['string', 'null'], description: 'Managers only' },
+  },
+} as const;
+
+const trailEvent = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    elementId: { type: 'string' },
+    action: { type: 'string' },
+    actor: { type: ['string', 'null'] },
+    at: { type: 'string', format: 'date-time' },
+    data: { type: 'object', additionalProperties: true, description: 'Only for the assignee and managers' },
+  },
+} as const;
+
+export const ticketTrail = {
+  type: 'object',
+  properties: {
+    ticketId: { type: 'integer' },
+    processId: { type: 'string' },
+    stage: { type: 'string' },
+    path: { type: 'array', items: { type: 'string' }, description: 'Elements the ticket went through, repeats collapsed' },
+    current: { type: ['string', 'null'], description: 'The element of the latest event' },
+    visits: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          elementId: { type: 'string' },
+          enteredAt: { type: 'string', format: 'date-time' },
+          leftAt: { type: ['string', 'null'] },
+          durationMs: nullableNumber,
+          actors: { type: 'array', items: { type: 'string' } },
+          events: { type: 'array', items: trailEvent },
+        },
+      },
+    },
+  },
+} as const;

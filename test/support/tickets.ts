@@ -1,0 +1,79 @@
+import { asc, eq } from 'drizzle-orm';
+import { ticketEvents, tickets } from '../../src/db/schema';
+import { ticketWorkflowId } from '../../src/domain/process';
+import { stageQuery } from '../../workflows/ticket';
+import type { startTestDesk } from './desk';
+import type { listen } from './http';
+
+type Desk = Awaited<ReturnType<typeof startTestDesk>>;
+type Call = Awaited<ReturnType<typeof listen>>['call'];
+
+/** Clients of the demo seed, by what they usually ask about. */
+export const sampleTickets = {
+  phoneScreen: { subject: 'Разбит экран телефона', description: 'Экран разбит, сенсор не работает', client: { phone: '8 (916) 123-45-67' } },
+  invoice: { subject: 'Invoice question', description: 'Please resend the invoice for October', client: { email: 'john.carter@example.com' } },
+  laptop: { subject: 'Не включается ноутбук', description: 'Ноутбук не включается после обновления', client: { email: 'zakaz@tehnoopt.example' } },
+  router: { subject: 'Не работает интернет', description: 'Роутер не раздаёт wifi', client: { email: 'e.morozova@mail.example' } },
+} as const;
+
+/** Polls until `read` gives `want` (usable in hooks, where expect.poll is not). */
+async function until<T>(read: () => Promise<T>, want: T, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await read();
+    if (last === want) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${what}: still ${String(last)} after ${timeoutMs} ms, not ${String(want)}`);
+}
+
+/** Drives tickets through the desk's HTTP API the way operators and clients do, asserting each answer. */
+export function ticketDriver(desk: Desk, call: Call) {
+  const ok = async (response: Promise<{ status: number; body: any; text: string }>, status = 200) => {
+    const answer = await response;
+    if (answer.status !== status) throw new Error(`expected ${status}, got ${answer.status}: ${answer.text}`);
+    return answer.body;
+  };
+  const handle = (id: number) => desk.temporal.workflow.getHandle(ticketWorkflowId(id));
+
+  const driver = {
+    async register(ticket: (typeof sampleTickets)[keyof typeof sampleTickets]): Promise<number> {
+      return (await ok(call('POST', '/tickets', { body: ticket }), 201)).id;
+    },
+    accept: (id: number, operator: string) => ok(call('POST', `/tickets/${id}/accept`, { operator })),
+    work: (id: number, operator: string, minutes = 15) => ok(call('POST', `/tickets/${id}/work`, { operator, body: { minutes, note: 'работа / work' } }), 201),
+    resolve: (id: number, operator: string) => ok(call('POST', `/tickets/${id}/resolve`, { operator, body: { resolution: 'Готово / Done' } })),
+    /** Waits until the survey waits for the client, and gives the client's survey token. */
+    async surveyToken(id: number): Promise<string> {
+      await until(() => handle(id).query(stageQuery), 'awaiting_survey', `ticket ${id}`);
+      const [row] = await desk.db.select({ token: tickets.surveyToken }).from(tickets).where(eq(tickets.id, id));
+      return row!.token!;
+    },
+    async answer(id: number, survey: { csat: number; complaint?: boolean }) {
+      const token = await driver.surveyToken(id);
+      await ok(call('POST', `/tickets/${id}/survey`, { body: { token, ...survey } }), 202);
+    },
+    async reopenAsClient(id: number) {
+      const token = await driver.surveyToken(id);
+      return ok(call('POST', `/tickets/${id}/reopen`, { body: { token, reason: 'Не помогло / It did not help' } }));
+    },
+    async reopenAsOperator(id: number, operator: string) {
+      await driver.surveyToken(id);
+      return ok(call('POST', `/tickets/${id}/reopen`, { operator, body: { reason: 'Клиент перезвонил / The client called back' } }));
+    },
+    async resolveComplaint(id: number, operator: string) {
+      await until(() => handle(id).query(stageQuery), 'complaint', `ticket ${id}`);
+      return ok(call('POST', `/tickets/${id}/complaint/resolve`, { operator, body: { resolution: 'Извинились, вернули деньги / Apologised and refunded' } }));
+    },
+    closed: (id: number) => handle(id).result(),
+    reaches: (id: number, stage: string) => until(() => handle(id).query(stageQuery), stage, `ticket ${id}`),
+    stage: (id: number) => handle(id).query(stageQuery),
+    /** The element ids the ticket recorded, oldest first. */
+    async recordedElements(id: number): Promise<string[]> {
+      const rows = await desk.db.select({ elementId: ticketEvents.elementId }).from(ticketEvents).where(eq(ticketEvents.ticketId, id)).orderBy(asc(ticketEvents.at), asc(ticketEvents.id));
+      return rows.map((r) => r.elementId);
+    },
+  };
+  return driver;
+}

@@ -1,0 +1,145 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webDir } from '../src/desk';
+import { TICKET_PROCESS_ID, TicketElement as E } from '../src/domain/process';
+import { startTestDesk } from './support/desk';
+import { listen } from './support/http';
+import { sampleTickets, ticketDriver } from './support/tickets';
+
+type Desk = Awaited<ReturnType<typeof startTestDesk>>;
+
+/** Debian's chromium package, installed by scripts/ensure-chromium.sh (npm test's pretest, as root). */
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const artifacts = path.resolve(__dirname, 'artifacts');
+
+// Outside CI a machine without the package skips this file; in CI a missing browser fails it.
+describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the process viewer in headless Chromium', () => {
+  let desk: Desk;
+  let call: Awaited<ReturnType<typeof listen>>['call'];
+  let address: string;
+  let context: BrowserContext;
+  let page: Page;
+  let profile: string;
+  const ids: Record<string, number> = {};
+
+  beforeAll(async () => {
+    desk = await startTestDesk({ webDir });
+    ({ call, address } = await listen(desk.app));
+    const t = ticketDriver(desk, call);
+    // A few tickets left at different steps, and one that went all the way round.
+    ids.queued = await t.register(sampleTickets.invoice);
+    ids.working = await t.register(sampleTickets.phoneScreen);
+    await t.accept(ids.working, 'petrov');
+    await t.work(ids.working, 'petrov');
+    ids.surveyed = await t.register(sampleTickets.router);
+    await t.accept(ids.surveyed, 'ivanova');
+    await t.resolve(ids.surveyed, 'ivanova');
+    await t.surveyToken(ids.surveyed);
+    ids.complaint = await t.register(sampleTickets.laptop);
+    await t.accept(ids.complaint, 'petrov');
+    await t.resolve(ids.complaint, 'petrov');
+    await t.reopenAsClient(ids.complaint);
+    await t.work(ids.complaint, 'petrov');
+    await t.resolve(ids.complaint, 'petrov');
+    await t.answer(ids.complaint, { csat: 2 });
+    await t.reaches(ids.complaint, 'complaint');
+    ids.closed = await t.register(sampleTickets.phoneScreen);
+    await t.accept(ids.closed, 'petrov');
+    await t.resolve(ids.closed, 'petrov');
+    await t.reopenAsOperator(ids.closed, 'petrov');
+    await t.resolve(ids.closed, 'petrov');
+    await t.answer(ids.closed, { csat: 5 });
+    await t.closed(ids.closed);
+
+    mkdirSync(artifacts, { recursive: true });
+    profile = mkdtempSync(path.join(os.tmpdir(), 'desk-chromium-'));
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1500, height: 950 } });
+    page = context.pages()[0] ?? (await context.newPage());
+    // The operator the pages act as, as if chosen on the page before.
+    await page.addInitScript({ content: "localStorage.setItem('desk.operatorId', 'sidorova')" });
+  }, 180_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    await desk?.stop();
+  });
+
+  it('lists the processes and opens the ticket lifecycle with badges equal to the API’s numbers', async () => {
+    await page.goto(`${address}/processes.html`);
+    await page.click(`a[data-process-id="${TICKET_PROCESS_ID}"]`);
+    await page.waitForSelector('body[data-state="ready"]');
+    expect(await page.textContent('#message')).toBe('');
+
+    const badges = Object.fromEntries(
+      await page.$$eval('.badge[data-element-id]', (nodes) => nodes.map((n) => [n.getAttribute('data-element-id')!, Number(n.textContent)])),
+    );
+    const search = new URL(page.url()).searchParams;
+    expect(search.get('process')).toBe(TICKET_PROCESS_ID);
+    const stats = await call('GET', `/processes/${TICKET_PROCESS_ID}/statistics`, { operator: 'sidorova' });
+    const expected = Object.fromEntries(stats.body.elements.filter((e: { now: number }) => e.now > 0).map((e: { elementId: string; now: number }) => [e.elementId, e.now]));
+    expect(badges).toEqual(expected);
+    // Our tickets are among them: waiting in the queue, at work, waiting for the survey.
+    for (const element of [E.queue, E.execute, E.survey, E.handleComplaint]) expect(badges[element], element).toBeGreaterThanOrEqual(1);
+
+    await page.screenshot({ path: path.join(artifacts, 'process-ticket-lifecycle.png'), fullPage: true });
+    // The heatmap colours finished steps, and the legend explains the colours.
+    expect(await page.locator('.djs-element[class*="heat-"]').count()).toBeGreaterThan(0);
+    expect(await page.locator('#legend .legend-band').count()).toBeGreaterThan(0);
+    expect(await page.locator('#stats tbody tr').count()).toBe(stats.body.elements.length);
+  });
+
+  it('lists the tickets at a clicked element, with subjects for a manager', async () => {
+    await page.click(`.djs-element[data-element-id="${E.execute}"]`);
+    const item = page.locator(`#element-tickets li[data-ticket-id="${ids.working}"]`);
+    await item.waitFor();
+    expect(await item.textContent()).toContain('Разбит экран телефона');
+    await page.screenshot({ path: path.join(artifacts, 'process-element-tickets.png'), fullPage: true });
+  });
+
+  it('keeps the period and filters in the URL', async () => {
+    await page.selectOption('select[name="queue"]', 'repairs');
+    await page.click('form#filters button[type="submit"]');
+    await page.waitForURL(/queue=repairs/);
+    await page.waitForSelector('body[data-state="ready"]');
+    const url = new URL(page.url());
+    expect(url.searchParams.get('from')).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(await page.inputValue('select[name="queue"]')).toBe('repairs');
+    const badges = Object.fromEntries(await page.$$eval('.badge[data-element-id]', (nodes) => nodes.map((n) => [n.getAttribute('data-element-id')!, Number(n.textContent)])));
+    const stats = await call('GET', `/processes/${TICKET_PROCESS_ID}/statistics?queue=repairs`, { operator: 'sidorova' });
+    const expected = Object.fromEntries(stats.body.elements.filter((e: { now: number }) => e.now > 0).map((e: { elementId: string; now: number }) => [e.elementId, e.now]));
+    expect(badges).toEqual(expected);
+    expect(badges[E.queue]).toBeUndefined(); // the invoice question waits in the general queue
+  });
+
+  it("highlights the path a ticket took and emphasises where it is, with its timeline", async () => {
+    const trail = (await call('GET', `/tickets/${ids.closed}/trail`, { operator: 'sidorova' })).body;
+    expect(trail.path).toContain(E.reopen);
+    await page.goto(`${address}/ticket.html?id=${ids.closed}`);
+    await page.waitForSelector('body[data-state="ready"]');
+    const marked = (cls: string) => page.$$eval(`.djs-shape.${cls}`, (nodes) => nodes.map((n) => n.getAttribute('data-element-id')!).sort());
+    expect(await marked('trail-current')).toEqual([E.closed]);
+    expect(await marked('trail-visited')).toEqual([...new Set(trail.path as string[])].filter((id) => id !== E.closed).concat('survey_outcome').sort());
+    const flows = await page.$$eval('.djs-connection.trail-visited', (nodes) => nodes.map((n) => n.getAttribute('data-element-id')));
+    expect(flows).toEqual(expect.arrayContaining(['flow_reopen_execute', 'flow_survey_survey_outcome', 'flow_survey_outcome_closed']));
+    expect(flows).not.toContain('flow_survey_outcome_handle_complaint');
+    expect(await page.locator('#timeline tbody tr').count()).toBe(trail.visits.length);
+    await page.screenshot({ path: path.join(artifacts, 'ticket-path.png'), fullPage: true });
+  });
+
+  it('lets the client reopen a resolved ticket from the survey page', async () => {
+    const token = await ticketDriver(desk, call).surveyToken(ids.surveyed);
+    await page.goto(`${address}/survey/${ids.surveyed}?token=${token}`);
+    await page.fill('#reason', 'Интернет снова пропал / The internet is gone again');
+    await page.click('#reopen-form button[type="submit"]');
+    await page.waitForSelector('#message.ok');
+    await page.screenshot({ path: path.join(artifacts, 'survey-reopened.png'), fullPage: true });
+    const trail = (await call('GET', `/tickets/${ids.surveyed}/trail`, { operator: 'sidorova' })).body;
+    expect(trail).toMatchObject({ stage: 'in_work', current: E.reopen });
+    expect(trail.visits.at(-1)).toMatchObject({ elementId: E.reopen, actors: ['client'] });
+  });
+});
