@@ -5,12 +5,13 @@ import type { Logger } from 'pino';
 import type { Mailer } from '../src/channels/email';
 import type { Database } from '../src/db/client';
 import { recordTicketEvent } from '../src/db/events';
-import { catalogServices, clients, outbox, queues, tickets, ticketWorkEntries, type ClientCategory } from '../src/db/schema';
-import { chooseQueue, chooseService, classifyTicket as classifyByRules } from '../src/domain/classify';
+import { catalogServices, clients, outbox, queues, ticketEvents, ticketOffers, tickets, ticketWorkEntries, type ClientCategory } from '../src/db/schema';
+import { chooseQueue, chooseService, decideClassification } from '../src/domain/classify';
 import { normalizeEmail, normalizePhone } from '../src/domain/contacts';
 import { resolutionNotice } from '../src/domain/notices';
 import { TicketElement, ticketWorkflowId } from '../src/domain/process';
 import { quoteFromCatalog } from '../src/domain/quote';
+import { createRoutingCache } from '../src/repositories/routing';
 import { loadTicketDetails } from '../src/repositories/tickets';
 import type {
   ClassifiedTicket,
@@ -36,6 +37,7 @@ export interface ActivityDependencies {
 /** The ticket's side effects, built from their dependencies; every one is safe to retry. */
 export function createActivities({ db, mailer, logger, publicUrl }: ActivityDependencies) {
   const ticketLog = (ticketId: number) => logger.child({ ticketId, workflowId: ticketWorkflowId(ticketId) });
+  const routing = createRoutingCache(db);
 
   return {
     /** The client is found by phone or e-mail, created if new; the ticket row is written once. */
@@ -70,6 +72,8 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
             subject: intake.subject,
             description: intake.description,
             clientId: client.id,
+            productGroup: intake.productGroup ?? null,
+            location: intake.location ?? null,
             stage: 'registering',
             createdAt: new Date(intake.receivedAt),
           })
@@ -87,24 +91,54 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
       return result;
     },
 
+    /** Rules first, then the category model's suggestion, else triage; the decision and why go on the ticket's trail. */
     async classifyTicket(input: { ticketId: number; subject: string; description: string; clientCategory: ClientCategory }): Promise<ClassifiedTicket> {
-      const { category, priority, matched } = classifyByRules(input);
+      const [ticket] = await db
+        .select({ channel: tickets.channel, productGroup: tickets.productGroup, location: tickets.location })
+        .from(tickets)
+        .where(eq(tickets.id, input.ticketId));
+      if (!ticket) throw new Error(`ticket ${input.ticketId} is not registered`);
+      const decision = await routing.decide({ ...input, ...ticket });
+      const { category, priority, source, suggestion } = decideClassification(decision.rules, decision.suggestion);
       const services = await db
-        .select({ id: catalogServices.id, code: catalogServices.code, category: catalogServices.category, keywords: catalogServices.keywords, isCategoryDefault: catalogServices.isCategoryDefault })
+        .select({ id: catalogServices.id, code: catalogServices.code, category: catalogServices.category, keywords: catalogServices.keywords, isCategoryDefault: catalogServices.isCategoryDefault, supportLine: catalogServices.supportLine })
         .from(catalogServices)
-        .where(eq(catalogServices.category, category))
         .orderBy(catalogServices.id);
-      const service = chooseService(services, category, `${input.subject} ${input.description}`);
+      const named = decision.rules.outcome.serviceCode;
+      const service = (named ? services.find((s) => s.code === named) : undefined) ?? chooseService(services, category, `${input.subject} ${input.description}`);
+      const supportLine = decision.rules.outcome.supportLine ?? service?.supportLine ?? 1;
       await db.transaction(async (tx) => {
-        await tx.update(tickets).set({ category, priority, serviceId: service?.id ?? null, updatedAt: new Date() }).where(eq(tickets.id, input.ticketId));
-        await recordTicketEvent(tx, { ticketId: input.ticketId, elementId: TicketElement.classify, action: 'classified', data: { category, priority, matched, service: service?.code ?? null }, dedupeKey: 'classify' });
+        await tx.update(tickets).set({ category, priority, serviceId: service?.id ?? null, supportLine, updatedAt: new Date() }).where(eq(tickets.id, input.ticketId));
+        await recordTicketEvent(tx, {
+          ticketId: input.ticketId,
+          elementId: TicketElement.classify,
+          action: 'classified',
+          data: { category, priority, source, suggestion, service: service?.code ?? null, supportLine, queueCode: decision.rules.outcome.queueCode ?? null, rules: decision.rules.fired },
+          dedupeKey: 'classify',
+        });
       });
       return { category, priority, serviceCode: service?.code ?? null };
     },
 
+    /** The queue a rule named, else the first queue whose filter takes the ticket, else the fallback (triage) queue. */
     async enqueueTicket(input: { ticketId: number; category: string }): Promise<QueuedTicket> {
+      const [row] = await db
+        .select({ ticket: tickets, clientCategory: clients.category, classified: ticketEvents.data })
+        .from(tickets)
+        .innerJoin(clients, eq(clients.id, tickets.clientId))
+        .leftJoin(ticketEvents, and(eq(ticketEvents.ticketId, tickets.id), eq(ticketEvents.dedupeKey, 'classify')))
+        .where(eq(tickets.id, input.ticketId));
+      if (!row) throw new Error(`ticket ${input.ticketId} is not registered`);
       const allQueues = await db.select().from(queues);
-      const queue = chooseQueue(allQueues, input.category);
+      const facts = {
+        category: input.category,
+        priority: row.ticket.priority ?? 'normal',
+        clientCategory: row.clientCategory,
+        channel: row.ticket.channel,
+        supportLine: row.ticket.supportLine ?? 1,
+        region: row.ticket.location,
+      };
+      const queue = chooseQueue(allQueues, facts, (row.classified?.queueCode as string | null | undefined) ?? null);
       if (!queue) throw new Error(`no queue takes category ${input.category} and there is no fallback queue`);
       await db.transaction(async (tx) => {
         await tx
@@ -139,9 +173,15 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
             quotedPrice: quote?.price ?? null,
             quotedNormHours: quote ? String(quote.normHours) : null,
             dueAt: quote?.dueAt ?? null,
+            offeredTo: null,
+            offerExpiresAt: null,
             updatedAt: new Date(),
           })
           .where(and(eq(tickets.id, input.ticketId), or(isNull(tickets.assigneeId), eq(tickets.assigneeId, input.operatorId))));
+        await tx
+          .update(ticketOffers)
+          .set({ outcome: 'accepted', closedAt: new Date() })
+          .where(and(eq(ticketOffers.ticketId, input.ticketId), eq(ticketOffers.operatorId, input.operatorId), eq(ticketOffers.outcome, 'offered')));
         await recordTicketEvent(tx, {
           ticketId: input.ticketId,
           elementId: TicketElement.accept,

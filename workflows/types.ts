@@ -17,6 +17,9 @@ export interface TicketIntake {
   description: string;
   client: ClientContact;
   receivedAt: string;
+  /** Device or product group and location (region), when the channel knows them: rules and queues read them. */
+  productGroup?: string;
+  location?: string;
 }
 
 export interface TicketWorkflowInput {

@@ -30,6 +30,8 @@ export interface NewTicket {
   subject: string;
   description: string;
   client: ClientContact;
+  productGroup?: string;
+  location?: string;
 }
 
 export type Registration = IntakeResult | { ticketId: number; stage: 'registering' };

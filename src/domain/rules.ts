@@ -1,0 +1,206 @@
+import { normaliseText, stemWord } from './text';
+
+export const ticketPriorities = ['low', 'normal', 'high', 'critical'] as const;
+export type Priority = (typeof ticketPriorities)[number];
+
+/**
+ * When a rule fires. Every condition given must hold; within a list any entry will do.
+ * Words are compared by stem, so "роутер" also matches "роутеры", "роутера"; a word ending in
+ * `*` matches any word it begins ("гарант*" matches "гарантийный"). A word right after
+ * "не" / "not" / "no" does not count ("не срочно" is not urgent) unless the entry itself
+ * starts with the negation ("не включается").
+ */
+export interface RuleCondition {
+  words?: string[];
+  /** A regular expression over the normalised (lower case, ё → е) subject and description. */
+  pattern?: string;
+  channels?: string[];
+  clientCategories?: string[];
+  productGroups?: string[];
+  locations?: string[];
+  /** The catalog service the ticket already has (given at intake or set by an earlier rule). */
+  serviceCodes?: string[];
+}
+
+/** What a rule decides; each field is taken from the first enabled rule, in order, that sets it. */
+export interface RuleOutcome {
+  category?: string;
+  priority?: Priority;
+  queueCode?: string;
+  serviceCode?: string;
+  supportLine?: number;
+}
+
+export interface ClassificationRule {
+  id: number;
+  name: string;
+  position: number;
+  enabled: boolean;
+  condition: RuleCondition;
+  outcome: RuleOutcome;
+}
+
+/** What rules look at. */
+export interface RoutingFacts {
+  subject: string;
+  description: string;
+  channel: string;
+  clientCategory: string;
+  productGroup?: string | null;
+  location?: string | null;
+  serviceCode?: string | null;
+}
+
+export interface FiredRule {
+  ruleId: number;
+  name: string;
+  /** The outcome fields this rule decided (fields an earlier rule had decided are not listed). */
+  decided: Array<keyof RuleOutcome>;
+  /** Why it fired, e.g. `word "роутер" (in "роутеры")`, `channel is email`. */
+  because: string[];
+}
+
+export interface RulesDecision {
+  outcome: RuleOutcome;
+  fired: FiredRule[];
+}
+
+const negations = new Set(['не', 'not', 'no']);
+const outcomeFields: Array<keyof RuleOutcome> = ['category', 'priority', 'queueCode', 'serviceCode', 'supportLine'];
+
+interface WordTerm {
+  source: string;
+  /** Stems to find in a row; a prefix term has one raw word prefix instead. */
+  stems: string[];
+  prefix?: string;
+}
+
+interface CompiledRule {
+  rule: ClassificationRule;
+  words: WordTerm[];
+  pattern?: RegExp;
+  sets: Array<keyof RuleOutcome>;
+}
+
+export interface CompiledRules {
+  rules: CompiledRule[];
+}
+
+/** Rules in position order, enabled only, with stems and patterns prepared once (not per ticket). */
+export function compileRules(rules: ClassificationRule[]): CompiledRules {
+  const ordered = rules.filter((r) => r.enabled).sort((a, b) => a.position - b.position || a.id - b.id);
+  return {
+    rules: ordered.map((rule) => ({
+      rule,
+      words: (rule.condition.words ?? []).map(compileWord),
+      pattern: rule.condition.pattern ? new RegExp(rule.condition.pattern, 'u') : undefined,
+      sets: outcomeFields.filter((field) => rule.outcome[field] !== undefined && rule.outcome[field] !== null),
+    })),
+  };
+}
+
+function compileWord(source: string): WordTerm {
+  const normalised = normaliseText(source);
+  if (normalised.endsWith('*') && !normalised.includes(' ')) return { source, stems: [], prefix: normalised.slice(0, -1) };
+  return { source, stems: normalised.split(' ').filter(Boolean).map(stemWord) };
+}
+
+/** Checks a regular expression before it is stored: a broken one is the caller's 400, not a 500 later. */
+export function patternProblem(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern, 'u');
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+interface TextIndex {
+  normalised: string;
+  words: string[];
+  stems: string[];
+  at: Map<string, number[]>;
+}
+
+const wordPattern = /[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu;
+
+function indexText(subject: string, description: string): TextIndex {
+  const normalised = normaliseText(`${subject}\n${description}`);
+  const words = normalised.match(wordPattern) ?? [];
+  const stems = words.map(stemWord);
+  const at = new Map<string, number[]>();
+  stems.forEach((stem, i) => {
+    const list = at.get(stem);
+    if (list) list.push(i);
+    else at.set(stem, [i]);
+  });
+  return { normalised, words, stems, at };
+}
+
+/** Where the term occurs un-negated: the index of its first word, or -1. */
+function findTerm(text: TextIndex, term: WordTerm): number {
+  const negatable = (i: number) => i > 0 && negations.has(text.stems[i - 1]!);
+  if (term.prefix !== undefined) {
+    for (let i = 0; i < text.words.length; i++) if (text.words[i]!.startsWith(term.prefix) && !negatable(i)) return i;
+    return -1;
+  }
+  const [first, ...rest] = term.stems;
+  if (first === undefined) return -1;
+  const startsNegated = negations.has(first);
+  for (const i of text.at.get(first) ?? []) {
+    if (rest.every((stem, k) => text.stems[i + 1 + k] === stem) && (startsNegated || !negatable(i))) return i;
+  }
+  return -1;
+}
+
+const listed = (values: string[] | undefined, value: string | null | undefined) => values === undefined || values.length === 0 || (value != null && values.includes(value));
+
+/** Why a rule fires on these facts, or undefined if it does not. */
+function firingReasons(compiled: CompiledRule, facts: RoutingFacts, text: TextIndex, serviceCode: string | null | undefined): string[] | undefined {
+  const { condition } = compiled.rule;
+  const because: string[] = [];
+  const checks: Array<[string[] | undefined, string | null | undefined, string]> = [
+    [condition.channels, facts.channel, 'channel'],
+    [condition.clientCategories, facts.clientCategory, 'client category'],
+    [condition.productGroups, facts.productGroup, 'product group'],
+    [condition.locations, facts.location, 'location'],
+    [condition.serviceCodes, serviceCode, 'service'],
+  ];
+  for (const [values, value, label] of checks) {
+    if (!listed(values, value)) return undefined;
+    if (values && values.length > 0) because.push(`${label} is ${value}`);
+  }
+  if (compiled.words.length > 0) {
+    const found = compiled.words.flatMap((term) => {
+      const at = findTerm(text, term);
+      if (at < 0) return [];
+      const length = term.prefix !== undefined ? 1 : term.stems.length;
+      return [`word "${term.source}" (in "${text.words.slice(at, at + length).join(' ')}")`];
+    });
+    if (found.length === 0) return undefined;
+    because.push(...found);
+  }
+  if (compiled.pattern) {
+    const match = compiled.pattern.exec(text.normalised);
+    if (!match) return undefined;
+    because.push(`pattern /${compiled.rule.condition.pattern}/ matched "${match[0]}"`);
+  }
+  return because;
+}
+
+/** Walks the rules in order; each outcome field comes from the first firing rule that sets it. */
+export function applyRules(compiled: CompiledRules, facts: RoutingFacts): RulesDecision {
+  const text = indexText(facts.subject, facts.description);
+  const outcome: RuleOutcome = {};
+  const fired: FiredRule[] = [];
+  for (const entry of compiled.rules) {
+    const open = entry.sets.filter((field) => outcome[field] === undefined);
+    if (open.length === 0) continue;
+    const because = firingReasons(entry, facts, text, outcome.serviceCode ?? facts.serviceCode);
+    if (!because) continue;
+    for (const field of open) (outcome as Record<string, unknown>)[field] = entry.rule.outcome[field];
+    fired.push({ ruleId: entry.rule.id, name: entry.rule.name, decided: open, because });
+    if (outcomeFields.every((field) => outcome[field] !== undefined)) break;
+  }
+  return { outcome, fired };
+}
