@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Mailer } from '../src/channels/email';
@@ -13,17 +14,21 @@ import { TicketElement, ticketWorkflowId } from '../src/domain/process';
 import { quoteFromCatalog } from '../src/domain/quote';
 import { createRoutingCache } from '../src/repositories/routing';
 import { loadTicketDetails } from '../src/repositories/tickets';
-import type {
-  ClassifiedTicket,
-  Notified,
-  QueuedTicket,
-  RegisteredTicket,
-  Resolved,
-  SurveyAnswer,
-  TicketDetails,
-  TicketIntake,
-  WorkRecorded,
-  WorkRequest,
+import {
+  TicketFailure,
+  type ClassifiedTicket,
+  type MoveRequest,
+  type ReassignRequest,
+  type TransferRequest,
+  type Notified,
+  type QueuedTicket,
+  type RegisteredTicket,
+  type Resolved,
+  type SurveyAnswer,
+  type TicketDetails,
+  type TicketIntake,
+  type WorkRecorded,
+  type WorkRequest,
 } from '../workflows/types';
 
 export interface ActivityDependencies {
@@ -180,8 +185,8 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
           .where(and(eq(tickets.id, input.ticketId), or(isNull(tickets.assigneeId), eq(tickets.assigneeId, input.operatorId))));
         await tx
           .update(ticketOffers)
-          .set({ outcome: 'accepted', closedAt: new Date() })
-          .where(and(eq(ticketOffers.ticketId, input.ticketId), eq(ticketOffers.operatorId, input.operatorId), eq(ticketOffers.outcome, 'offered')));
+          .set({ outcome: sql`case when ${ticketOffers.operatorId} = ${input.operatorId} then 'accepted' else 'withdrawn' end`, closedAt: new Date() })
+          .where(and(eq(ticketOffers.ticketId, input.ticketId), eq(ticketOffers.outcome, 'offered')));
         await recordTicketEvent(tx, {
           ticketId: input.ticketId,
           elementId: TicketElement.accept,
@@ -194,6 +199,68 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
       });
       ticketLog(input.ticketId).info({ operatorId: input.operatorId }, 'ticket accepted');
       return (await loadTicketDetails(db, input.ticketId))!;
+    },
+
+    /** The ticket changes hands; who moved it, from whom and why go on its trail. */
+    async reassignTicket(input: ReassignRequest & { ticketId: number; from: string }): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx.update(tickets).set({ assigneeId: input.toOperatorId, updatedAt: new Date() }).where(eq(tickets.id, input.ticketId));
+        await recordTicketEvent(tx, {
+          ticketId: input.ticketId,
+          elementId: TicketElement.accept,
+          action: 'reassigned',
+          actor: input.actorId,
+          data: { from: input.from, to: input.toOperatorId, reason: input.reason },
+          dedupeKey: `move:${input.moveId}`,
+        });
+      });
+      ticketLog(input.ticketId).info({ from: input.from, to: input.toOperatorId, by: input.actorId }, 'ticket reassigned');
+    },
+
+    /** Back to its queue, unassigned: the quote stays, the next accept quotes again. */
+    async returnTicketToQueue(input: MoveRequest & { ticketId: number; from: string }): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx
+          .update(tickets)
+          .set({ assigneeId: null, acceptedAt: null, stage: 'queued', offeredTo: null, offerExpiresAt: null, updatedAt: new Date() })
+          .where(eq(tickets.id, input.ticketId));
+        await recordTicketEvent(tx, {
+          ticketId: input.ticketId,
+          elementId: TicketElement.queue,
+          action: 'returned_to_queue',
+          actor: input.actorId,
+          data: { from: input.from, reason: input.reason },
+          dedupeKey: `move:${input.moveId}`,
+        });
+      });
+      ticketLog(input.ticketId).info({ from: input.from, by: input.actorId }, 'ticket returned to its queue');
+    },
+
+    /** Into another queue, unassigned. A queue that does not exist fails the move, not the ticket. */
+    async transferTicket(input: TransferRequest & { ticketId: number; from: string | null }): Promise<QueuedTicket> {
+      const [queue] = await db.select().from(queues).where(eq(queues.id, input.toQueueId));
+      if (!queue) throw ApplicationFailure.create({ type: TicketFailure.invalidRequest, message: `queue ${input.toQueueId} does not exist`, nonRetryable: true });
+      await db.transaction(async (tx) => {
+        const [before] = await tx.select({ queueId: tickets.queueId }).from(tickets).where(eq(tickets.id, input.ticketId));
+        await tx
+          .update(tickets)
+          .set({ queueId: queue.id, assigneeId: null, acceptedAt: null, stage: 'queued', offeredTo: null, offerExpiresAt: null, queuedAt: sql`now()`, updatedAt: new Date() })
+          .where(eq(tickets.id, input.ticketId));
+        await tx
+          .update(ticketOffers)
+          .set({ outcome: 'withdrawn', closedAt: new Date() })
+          .where(and(eq(ticketOffers.ticketId, input.ticketId), eq(ticketOffers.outcome, 'offered')));
+        await recordTicketEvent(tx, {
+          ticketId: input.ticketId,
+          elementId: TicketElement.queue,
+          action: 'transferred',
+          actor: input.actorId,
+          data: { fromQueueId: before?.queueId ?? null, toQueue: queue.code, fromAssignee: input.from, reason: input.reason },
+          dedupeKey: `move:${input.moveId}`,
+        });
+      });
+      ticketLog(input.ticketId).info({ queue: queue.code, by: input.actorId }, 'ticket transferred');
+      return { queueId: queue.id, queueCode: queue.code, groupId: queue.groupId };
     },
 
     async recordWork(input: WorkRequest & { ticketId: number }): Promise<WorkRecorded> {

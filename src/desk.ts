@@ -9,6 +9,8 @@ import { createMailer, type Mailer } from './channels/email';
 import { closeDatabase, openDatabase, type Database } from './db/client';
 import { runMigrations } from './db/migrate';
 import { seedDemoData } from './db/seed';
+import { createQueueService, type QueueService } from './services/queue-service';
+import { createRulesService } from './services/rules-service';
 import { createTicketService, type TicketService } from './services/ticket-service';
 import { createTicketWorker, installTemporalRuntime } from './worker';
 
@@ -24,6 +26,8 @@ export interface DeskOptions {
   mailDropDir: string;
   surveyTimeoutMs: number;
   intakeWaitMs: number;
+  /** How long an offer from `POST /queues/:id/next` is held for its operator. */
+  offerTtlMs?: number;
   seedDemo: boolean;
   webDir?: string;
   /** Run the worker in this process (the default); benchmarks may run it elsewhere. */
@@ -40,6 +44,7 @@ export interface Desk {
   db: Database;
   temporal: Client;
   tickets: TicketService;
+  queues: QueueService;
   mailer: Mailer;
   stop(): Promise<void>;
 }
@@ -67,6 +72,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
 
   const connection = await Connection.connect({ address: options.temporalAddress });
   const temporal = new Client({ connection, namespace: options.namespace });
+  const queueService = createQueueService({ db, offerTtlMs: options.offerTtlMs ?? 60_000 });
   const tickets = createTicketService({
     db,
     temporal,
@@ -74,14 +80,17 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     surveyTimeoutMs: options.surveyTimeoutMs,
     intakeWaitMs: options.intakeWaitMs,
     logger,
+    reserveForAccept: queueService.reserveForAccept,
   });
-  const app = await buildApp({ db, tickets, logger, webDir: options.webDir, publicUrl: options.publicUrl });
+  const rules = createRulesService({ db });
+  const app = await buildApp({ db, tickets, queues: queueService, rules, logger, webDir: options.webDir, publicUrl: options.publicUrl });
 
   return {
     app,
     db,
     temporal,
     tickets,
+    queues: queueService,
     mailer,
     async stop() {
       await app.close();

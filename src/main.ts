@@ -85,6 +85,7 @@ async function main() {
       mailDropDir: path.join(config.dataDir, 'mail'),
       surveyTimeoutMs: config.SURVEY_TIMEOUT,
       intakeWaitMs: config.INTAKE_WAIT,
+      offerTtlMs: config.OFFER_TTL,
       seedDemo: config.SEED_DEMO,
       webDir,
       onWorkerFailure: (error) => {

@@ -83,6 +83,33 @@ export interface TicketDetails {
   service: { code: string; nameRu: string; nameEn: string; price: string; normHours: number } | null;
 }
 
+/** Who moves a ticket and why: reassign, return to queue, transfer. `moveId` keeps a retried step single. */
+export interface MoveRequest {
+  moveId: string;
+  actorId: string;
+  actorIsManager: boolean;
+  /** The actor's groups: a member of the queue's group may transfer a ticket still waiting in it (triage). */
+  actorGroupIds: number[];
+  reason: string;
+}
+
+export interface ReassignRequest extends MoveRequest {
+  toOperatorId: string;
+  /** The new assignee's groups as the API found them; the queue's group must be among them. */
+  toOperatorGroupIds: number[];
+}
+
+export interface TransferRequest extends MoveRequest {
+  toQueueId: number;
+}
+
+export interface Moved {
+  ticketId: number;
+  stage: TicketStage;
+  assigneeId: string | null;
+  queue: { id: number; code: string };
+}
+
 export interface WorkRequest {
   entryId: string;
   operatorId: string;
@@ -130,4 +157,5 @@ export const TicketFailure = {
   notAssignee: 'OperatorNotAssignee',
   notInWork: 'TicketNotInWork',
   invalidRequest: 'InvalidRequest',
+  notAllowed: 'MoveNotAllowed',
 } as const;

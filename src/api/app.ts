@@ -9,12 +9,18 @@ import { DeskError } from '../services/errors';
 import type { TicketService } from '../services/ticket-service';
 import { errorSchema, ticketDetails, ticketSummary } from './schemas';
 import { authPlugin } from './auth';
+import type { QueueService } from '../services/queue-service';
+import type { RulesService } from '../services/rules-service';
+import { queuedTicketSchema, ruleSchema } from './routing-schemas';
 import { queueRoutes } from './routes/queues';
+import { routingRoutes } from './routes/routing';
 import { ticketRoutes } from './routes/tickets';
 
 export interface AppDependencies {
   db: Database;
   tickets: TicketService;
+  queues: QueueService;
+  rules: RulesService;
   logger: Logger;
   webDir?: string;
   /** Links printed in the OpenAPI document. */
@@ -36,6 +42,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.addSchema(errorSchema);
   app.addSchema(ticketSummary);
   app.addSchema(ticketDetails);
+  app.addSchema(ruleSchema);
+  app.addSchema(queuedTicketSchema);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -43,7 +51,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       servers: deps.publicUrl ? [{ url: deps.publicUrl }] : [],
       tags: [
         { name: 'tickets', description: 'Register and work tickets' },
-        { name: 'queues', description: 'Operator queues' },
+        { name: 'queues', description: 'Operator queues: blind listings, pull the next ticket' },
+        { name: 'rules', description: 'Classification and routing rules' },
         { name: 'survey', description: 'Client satisfaction' },
       ],
     },
@@ -78,6 +87,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(authPlugin, { db: deps.db });
   await app.register(ticketRoutes, { tickets: deps.tickets, db: deps.db });
   await app.register(queueRoutes, { db: deps.db });
+  await app.register(routingRoutes, { db: deps.db, rules: deps.rules, queues: deps.queues, tickets: deps.tickets });
 
   if (deps.webDir) {
     await app.register(fastifyStatic, { root: path.resolve(deps.webDir), index: ['index.html'] });

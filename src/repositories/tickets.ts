@@ -82,15 +82,55 @@ const toSummary = (row: { createdAt: Date } & Omit<TicketSummary, 'createdAt'>):
 
 const priorityRank = sql`case ${tickets.priority} when 'critical' then 0 when 'high' then 1 when 'normal' then 2 else 3 end`;
 
-/** A queue's waiting tickets in the order they should be worked: priority, then age. */
+/**
+ * A queue's waiting tickets in the order they should be worked: priority, then SLA due time
+ * (none yet: null), then age. Blind: nothing of the subject, text or client.
+ */
 export async function listQueuedTickets(db: Database, queueId: number, options: { limit: number; offset: number }) {
+  const rows = await db
+    .select({
+      id: tickets.id,
+      stage: tickets.stage,
+      category: tickets.category,
+      priority: tickets.priority,
+      channel: tickets.channel,
+      queueId: tickets.queueId,
+      ageSeconds: sql<number>`greatest(0, extract(epoch from now() - coalesce(${tickets.queuedAt}, ${tickets.createdAt})))::int`,
+      offered: sql<boolean>`coalesce(${tickets.offerExpiresAt} > now(), false)`,
+    })
+    .from(tickets)
+    .where(and(eq(tickets.queueId, queueId), eq(tickets.stage, 'queued')))
+    .orderBy(priorityRank, sql`${tickets.queuedAt} asc nulls last`, asc(tickets.id))
+    .limit(options.limit)
+    .offset(options.offset);
+  return rows.map((row) => ({ ...row, slaDueAt: null }));
+}
+
+/**
+ * Tickets by queue, stage and words. Words are looked for only among tickets the caller may
+ * read in full (their own; every ticket for a manager): a search must not reveal what a blind
+ * queue hides. Results are summaries either way.
+ */
+export async function searchTickets(
+  db: Database,
+  caller: { id: string; role: string },
+  query: { q?: string; queueId?: number; stage?: TicketSummary['stage']; limit: number },
+) {
+  const conditions = [
+    query.queueId ? eq(tickets.queueId, query.queueId) : undefined,
+    query.stage ? eq(tickets.stage, query.stage as never) : undefined,
+  ];
+  if (query.q) {
+    const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conditions.push(sql`(${tickets.subject} ilike ${like} or ${tickets.description} ilike ${like})`);
+    if (caller.role !== 'manager') conditions.push(eq(tickets.assigneeId, caller.id));
+  }
   const rows = await db
     .select(summaryColumns)
     .from(tickets)
-    .where(and(eq(tickets.queueId, queueId), eq(tickets.stage, 'queued')))
-    .orderBy(priorityRank, asc(tickets.createdAt), asc(tickets.id))
-    .limit(options.limit)
-    .offset(options.offset);
+    .where(and(...conditions))
+    .orderBy(asc(tickets.id))
+    .limit(query.limit);
   return rows.map(toSummary);
 }
 

@@ -32,7 +32,8 @@ export const categoryModels = pgTable('category_models', {
   trainedAt: timestamp('trained_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
-export const offerOutcomes = ['offered', 'accepted', 'skipped', 'expired'] as const;
+/** withdrawn: the ticket left the queue another way (accepted by someone else, transferred) while on offer. */
+export const offerOutcomes = ['offered', 'accepted', 'skipped', 'expired', 'withdrawn'] as const;
 export type OfferOutcome = (typeof offerOutcomes)[number];
 
 /** Every offer `POST /queues/:id/next` made, and what became of it (skip reasons included). */
