@@ -12,10 +12,11 @@ import { normalizeEmail, normalizePhone } from '../src/domain/contacts';
 import { resolutionNotice } from '../src/domain/notices';
 import { TicketElement, ticketWorkflowId } from '../src/domain/process';
 import { quoteFromCatalog } from '../src/domain/quote';
-import { createRoutingCache } from '../src/repositories/routing';
+import { createRoutingCache, retrainCategoryModel } from '../src/repositories/routing';
 import { loadTicketDetails } from '../src/repositories/tickets';
 import {
   TicketFailure,
+  type CategoryModelTrained,
   type ClassifiedTicket,
   type MoveRequest,
   type ReassignRequest,
@@ -261,6 +262,13 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
       });
       ticketLog(input.ticketId).info({ queue: queue.code, by: input.actorId }, 'ticket transferred');
       return { queueId: queue.id, queueCode: queue.code, groupId: queue.groupId };
+    },
+
+    /** Deterministic training on the verdicts so far; a retry stores the same model once. */
+    async retrainCategoryModel(): Promise<CategoryModelTrained> {
+      const trained = await retrainCategoryModel(db);
+      logger.info(trained, 'category model trained');
+      return trained;
     },
 
     async recordWork(input: WorkRequest & { ticketId: number }): Promise<WorkRecorded> {

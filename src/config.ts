@@ -67,6 +67,7 @@ export const configSchema = z.object({
   SURVEY_TIMEOUT: duration('7d'),
   INTAKE_WAIT: duration('10s'),
   OFFER_TTL: duration('60s'),
+  RETRAIN_EVERY: duration('6h'),
   SEED_DEMO: booleanText(true),
 });
 

@@ -10,7 +10,7 @@ import { closeDatabase, openDatabase, type Database } from './db/client';
 import { runMigrations } from './db/migrate';
 import { seedDemoData } from './db/seed';
 import { createQueueService, type QueueService } from './services/queue-service';
-import { createRulesService } from './services/rules-service';
+import { createRulesService, ensureRetrainSchedule } from './services/rules-service';
 import { createTicketService, type TicketService } from './services/ticket-service';
 import { createTicketWorker, installTemporalRuntime } from './worker';
 
@@ -28,6 +28,8 @@ export interface DeskOptions {
   intakeWaitMs: number;
   /** How long an offer from `POST /queues/:id/next` is held for its operator. */
   offerTtlMs?: number;
+  /** Retrain the category model on a Temporal schedule this often; none when absent. */
+  retrainEveryMs?: number;
   seedDemo: boolean;
   webDir?: string;
   /** Run the worker in this process (the default); benchmarks may run it elsewhere. */
@@ -82,7 +84,8 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     logger,
     reserveForAccept: queueService.reserveForAccept,
   });
-  const rules = createRulesService({ db });
+  const rules = createRulesService({ db, temporal, taskQueue: options.taskQueue });
+  if (options.retrainEveryMs) await ensureRetrainSchedule(temporal, options.taskQueue, options.retrainEveryMs);
   const app = await buildApp({ db, tickets, queues: queueService, rules, logger, webDir: options.webDir, publicUrl: options.publicUrl });
 
   return {

@@ -86,6 +86,7 @@ async function main() {
       surveyTimeoutMs: config.SURVEY_TIMEOUT,
       intakeWaitMs: config.INTAKE_WAIT,
       offerTtlMs: config.OFFER_TTL,
+      retrainEveryMs: config.RETRAIN_EVERY,
       seedDemo: config.SEED_DEMO,
       webDir,
       onWorkerFailure: (error) => {

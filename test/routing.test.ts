@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { categoryFeedback, operatorGroupMembers, operatorGroups, operators, queues, ticketEvents, ticketOffers, tickets } from '../src/db/schema';
+import { categoryFeedback, categoryModels, operatorGroupMembers, operatorGroups, operators, queues, ticketEvents, ticketOffers, tickets } from '../src/db/schema';
 import { startTestDesk } from './support/desk';
 import { listen } from './support/http';
 
@@ -319,4 +319,43 @@ describe('rules, blind queues and pulling work', () => {
       expect(row).toMatchObject({ category: 'billing', operatorId: 'sidorova' });
     });
   });
+
+  describe('the category model', () => {
+    it('retrains in a workflow on operators’ verdicts and then suggests when no rule fires', async () => {
+      const taught = [
+        ['facilities', 'Квазарный модулятор гудит в подсобке'],
+        ['facilities', 'Квазарный модулятор опять гудит'],
+        ['facilities', 'Проверьте квазарный модулятор на складе'],
+        ['facilities', 'Quasar modulator humming in the storage room'],
+        ['billing', 'Пульсарная ведомость не сходится'],
+        ['billing', 'Пульсарная ведомость за март'],
+        ['billing', 'Pulsar ledger is off by a few roubles'],
+      ] as const;
+      for (const [verdict, text] of taught) {
+        const ticket = await register(text, text);
+        expect(ticket.category).toBe('general');
+        expect((await call('POST', `/tickets/${ticket.id}/category`, { operator: 'sidorova', body: { category: verdict } })).body.verdict).toBe('corrected');
+      }
+      expect((await call('POST', '/category-model/retrain', { operator: 'petrov' })).status).toBe(403);
+      const trained = await call('POST', '/category-model/retrain', { operator: 'sidorova' });
+      expect(trained.status).toBe(200);
+      expect(trained.body).toMatchObject({ changed: true, categories: expect.arrayContaining(['facilities', 'billing']) });
+      expect(trained.body.trainingTickets).toBeGreaterThanOrEqual(taught.length);
+      const again = await call('POST', '/category-model/retrain', { operator: 'sidorova' });
+      expect(again.body).toMatchObject({ changed: false, modelId: trained.body.modelId });
+
+      const dry = await call('POST', '/rules/dry-run', { operator: 'ivanova', body: { subject: 'Квазарный модулятор снова гудит' } });
+      expect(dry.body).toMatchObject({ category: 'facilities', source: 'model', fired: [] });
+      expect(dry.body.suggestion.confidence).toBeGreaterThanOrEqual(0.6);
+      const unknown = await call('POST', '/rules/dry-run', { operator: 'ivanova', body: { subject: 'Совершенно новая тема' } });
+      expect(unknown.body).toMatchObject({ category: 'general', source: 'triage', suggestion: null });
+
+      const ticket = await register('Квазарный модулятор гудит громче', 'Гудит');
+      expect(ticket.category).toBe('facilities');
+      expect((await eventsOf(ticket.id)).find((e) => e.action === 'classified')!.data).toMatchObject({ source: 'model', category: 'facilities' });
+      // Other test files share this database: leave no model behind to classify their tickets.
+      await desk.db.delete(categoryModels);
+    });
+  });
 });
+

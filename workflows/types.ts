@@ -110,6 +110,15 @@ export interface Moved {
   queue: { id: number; code: string };
 }
 
+export interface CategoryModelTrained {
+  /** null when there were no verdicts to learn from. */
+  modelId: number | null;
+  trainingTickets: number;
+  categories: string[];
+  /** false when the newest model was already trained on exactly these verdicts. */
+  changed: boolean;
+}
+
 export interface WorkRequest {
   entryId: string;
   operatorId: string;

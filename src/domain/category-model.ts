@@ -53,11 +53,15 @@ export function trainCategoryModel(examples: LabelledText[]): CategoryModel {
   return model;
 }
 
-/** The likeliest category with its posterior probability; undefined for an untrained model. */
+/**
+ * The likeliest category with its posterior probability; undefined for an untrained model or a
+ * text with no word the model has seen (the prior alone is no evidence about this ticket).
+ */
 export function suggestCategory(model: CategoryModel, text: string): CategorySuggestion | undefined {
   if (model.categories.length === 0) return undefined;
   const allTickets = model.categories.reduce((sum, c) => sum + model.tickets[c]!, 0);
   const words = features(text);
+  if (!words.some((word) => model.categories.some((c) => word in model.stemCounts[c]!))) return undefined;
   const scores = model.categories.map((category) => {
     const counts = model.stemCounts[category]!;
     const denominator = model.totals[category]! + model.vocabularySize + 1;

@@ -1,7 +1,7 @@
-import { asc, count, desc, max } from 'drizzle-orm';
+import { asc, count, desc, eq, max, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { categoryModels, classificationRules } from '../db/schema';
-import { suggestCategory, type CategoryModel } from '../domain/category-model';
+import { categoryFeedback, categoryModels, classificationRules, tickets } from '../db/schema';
+import { suggestCategory, trainCategoryModel, type CategoryModel } from '../domain/category-model';
 import { applyRules, compileRules, type ClassificationRule, type CompiledRules, type RoutingFacts } from '../domain/rules';
 
 export async function listRules(db: Pick<Database, 'select'>): Promise<ClassificationRule[]> {
@@ -46,3 +46,18 @@ export function createRoutingCache(db: Database) {
 }
 
 export type RoutingCache = ReturnType<typeof createRoutingCache>;
+
+/** Trains on every operator verdict and stores the model, once per set of verdicts. */
+export async function retrainCategoryModel(db: Database) {
+  const examples = await db
+    .select({ text: sql<string>`${tickets.subject} || E'\\n' || ${tickets.description}`, category: categoryFeedback.category, at: categoryFeedback.at })
+    .from(categoryFeedback)
+    .innerJoin(tickets, eq(tickets.id, categoryFeedback.ticketId));
+  if (examples.length === 0) return { modelId: null, trainingTickets: 0, categories: [], changed: false };
+  const newest = examples.reduce((latest, e) => (e.at > latest ? e.at : latest), examples[0]!.at);
+  const trainedOn = `${examples.length}:${newest.toISOString()}`;
+  const model = trainCategoryModel(examples);
+  const [stored] = await db.insert(categoryModels).values({ model, trainingTickets: examples.length, trainedOn }).onConflictDoNothing().returning({ id: categoryModels.id });
+  const id = stored?.id ?? (await db.select({ id: categoryModels.id }).from(categoryModels).where(eq(categoryModels.trainedOn, trainedOn)))[0]!.id;
+  return { modelId: id, trainingTickets: examples.length, categories: model.categories, changed: stored !== undefined };
+}

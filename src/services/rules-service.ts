@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { eq, max, sql } from 'drizzle-orm';
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { Database } from '../db/client';
+import { retrainCategoryModelWorkflow } from '../../workflows/category-model';
 import { catalogServices, categoryFeedback, classificationRules, queues, tickets } from '../db/schema';
 import { chooseQueue, chooseService, decideClassification } from '../domain/classify';
 import { patternProblem, type RuleCondition, type RuleOutcome, type RoutingFacts } from '../domain/rules';
@@ -43,7 +45,7 @@ const requireManager = (operator: OperatorIdentity) => {
 };
 
 /** Classification rules as data: list, change, reorder, disable, and try a text against them. */
-export function createRulesService({ db }: { db: Database }) {
+export function createRulesService({ db, temporal, taskQueue }: { db: Database; temporal: Client; taskQueue: string }) {
   const routing = createRoutingCache(db);
 
   const renumber = async (tx: Pick<Database, 'execute'>, orderedIds: number[]) => {
@@ -128,6 +130,17 @@ export function createRulesService({ db }: { db: Database }) {
       };
     },
 
+    /** Retrains the category model now, through its workflow; a retrain already running is joined, not doubled. */
+    async retrainCategoryModel(operator: OperatorIdentity) {
+      requireManager(operator);
+      const handle = await temporal.workflow.start(retrainCategoryModelWorkflow, {
+        workflowId: retrainWorkflowId(taskQueue),
+        taskQueue,
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+      return handle.result();
+    },
+
     /** An operator confirms or corrects a ticket's category: what the category model learns from. */
     async recordCategoryVerdict(operator: OperatorIdentity, ticketId: number, category: string) {
       const [ticket] = await db.select({ category: tickets.category, assigneeId: tickets.assigneeId }).from(tickets).where(eq(tickets.id, ticketId));
@@ -158,11 +171,23 @@ export function createRulesService({ db }: { db: Database }) {
 
 export type RulesService = ReturnType<typeof createRulesService>;
 
-/** Training examples: every ticket an operator confirmed or corrected, with its text. */
-export async function loadCategoryVerdicts(db: Database) {
-  return db
-    .select({ text: sql<string>`${tickets.subject} || E'\\n' || ${tickets.description}`, category: categoryFeedback.category })
-    .from(categoryFeedback)
-    .innerJoin(tickets, eq(tickets.id, categoryFeedback.ticketId));
-}
+const retrainWorkflowId = (taskQueue: string) => `category-model-retrain-${taskQueue}`;
 
+/**
+ * Retraining runs on a Temporal schedule, not a timer in the API process: it survives restarts,
+ * never overlaps itself, and every run is on the record in Temporal.
+ */
+export async function ensureRetrainSchedule(temporal: Client, taskQueue: string, everyMs: number) {
+  const options = {
+    scheduleId: retrainWorkflowId(taskQueue),
+    spec: { intervals: [{ every: everyMs }] },
+    action: { type: 'startWorkflow' as const, workflowType: retrainCategoryModelWorkflow, taskQueue, workflowId: retrainWorkflowId(taskQueue) },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP },
+  };
+  try {
+    await temporal.schedule.create(options);
+  } catch (error) {
+    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+    await temporal.schedule.getHandle(options.scheduleId).update((previous) => ({ ...previous, spec: options.spec }));
+  }
+}

@@ -144,6 +144,24 @@ export const routingRoutes: FastifyPluginAsync<{ db: Database; rules: RulesServi
     async (request) => rules.recordCategoryVerdict(request.operator!, request.params.id, request.body.category),
   );
 
+  app.post(
+    '/category-model/retrain',
+    {
+      ...operatorOnly,
+      schema: {
+        tags: ['rules'],
+        summary: 'Retrain the category model on operators’ verdicts now (managers)',
+        description: 'Runs the retraining workflow (the same one the schedule starts) and answers with what it learnt from.',
+        headers: operatorHeader,
+        response: {
+          200: { type: 'object', properties: { modelId: { type: ['integer', 'null'] }, trainingTickets: { type: 'integer' }, categories: { type: 'array', items: { type: 'string' } }, changed: { type: 'boolean' } } },
+          ...errors(401, 403),
+        },
+      },
+    },
+    async (request) => rules.retrainCategoryModel(request.operator!),
+  );
+
   app.get<{ Querystring: { q?: string; queueId?: number; stage?: string; limit: number } }>(
     '/tickets',
     {

@@ -10,7 +10,9 @@ CREATE TABLE "category_models" (
 	"id" serial PRIMARY KEY NOT NULL,
 	"model" jsonb NOT NULL,
 	"training_tickets" integer NOT NULL,
-	"trained_at" timestamp with time zone DEFAULT now() NOT NULL
+	"trained_on" text NOT NULL,
+	"trained_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "category_models_trained_on_unique" UNIQUE("trained_on")
 );
 --> statement-breakpoint
 CREATE TABLE "classification_rules" (

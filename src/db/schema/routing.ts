@@ -29,6 +29,8 @@ export const categoryModels = pgTable('category_models', {
   id: serial('id').primaryKey(),
   model: jsonb('model').$type<CategoryModel>().notNull(),
   trainingTickets: integer('training_tickets').notNull(),
+  /** What it learnt from (number of verdicts and the newest one): a retried training stores one row. */
+  trainedOn: text('trained_on').notNull().unique(),
   trainedAt: timestamp('trained_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
