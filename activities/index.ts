@@ -146,15 +146,16 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
       };
       const queue = chooseQueue(allQueues, facts, (row.classified?.queueCode as string | null | undefined) ?? null);
       if (!queue) throw new Error(`no queue takes category ${input.category} and there is no fallback queue`);
-      await db.transaction(async (tx) => {
+      const autoAssignee = await db.transaction(async (tx) => {
         await tx
           .update(tickets)
           .set({ queueId: queue.id, stage: 'queued', queuedAt: sql`coalesce(${tickets.queuedAt}, now())`, updatedAt: new Date() })
           .where(and(eq(tickets.id, input.ticketId), eq(tickets.stage, 'registering')));
         await recordTicketEvent(tx, { ticketId: input.ticketId, elementId: TicketElement.queue, action: 'queued', data: { queue: queue.code }, dedupeKey: 'queue' });
+        return queue.autoAssign ? holdForLeastLoaded(tx, input.ticketId, queue, input.category) : undefined;
       });
-      ticketLog(input.ticketId).info({ queue: queue.code }, 'ticket queued');
-      return { queueId: queue.id, queueCode: queue.code, groupId: queue.groupId };
+      ticketLog(input.ticketId).info({ queue: queue.code, autoAssignee }, 'ticket queued');
+      return { queueId: queue.id, queueCode: queue.code, groupId: queue.groupId, ...(autoAssignee ? { autoAssignee } : {}) };
     },
 
     /** Assigns the ticket and quotes price and due date from the catalog service's norm hours. */
@@ -379,6 +380,32 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
       ticketLog(input.ticketId).info({ csat: input.survey?.csat ?? null }, 'ticket closed');
     },
   };
+
+  /**
+   * The group's operator with the fewest tickets in work or on offer, below their limit and
+   * competent for the category (or with no competences listed). The ticket is held for them
+   * as an offer in the same transaction, so the next ticket counts it; a retry finds the hold.
+   */
+  async function holdForLeastLoaded(tx: Parameters<Parameters<Database['transaction']>[0]>[0], ticketId: number, queue: { id: number; groupId: number }, category: string) {
+    const [held] = await tx.select({ operatorId: ticketOffers.operatorId }).from(ticketOffers).where(and(eq(ticketOffers.ticketId, ticketId), eq(ticketOffers.outcome, 'offered')));
+    if (held) return held.operatorId;
+    // One choice at a time per queue: two tickets arriving together do not both see the same lightest load.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('auto-assign'), ${queue.id})`);
+    const [chosen] = (await tx.execute(sql`
+      select o.id from operators o
+      join operator_group_members m on m.operator_id = o.id and m.group_id = ${queue.groupId}
+      where cardinality(o.competences) = 0 or ${category} = any(o.competences)
+      group by o.id, o.ticket_limit
+      having (select count(*) from tickets t where t.assignee_id = o.id and t.stage = 'in_work')
+           + (select count(*) from ticket_offers f where f.operator_id = o.id and f.outcome = 'offered' and f.expires_at > now()) < o.ticket_limit
+      order by (select count(*) from tickets t where t.assignee_id = o.id and t.stage = 'in_work')
+             + (select count(*) from ticket_offers f where f.operator_id = o.id and f.outcome = 'offered' and f.expires_at > now()), o.id
+      limit 1`)) as unknown as Array<{ id: string }>;
+    if (!chosen) return undefined;
+    await tx.update(tickets).set({ offeredTo: chosen.id, offerExpiresAt: sql`now() + interval '1 hour'` }).where(eq(tickets.id, ticketId));
+    await tx.insert(ticketOffers).values({ ticketId, queueId: queue.id, operatorId: chosen.id, expiresAt: sql`now() + interval '1 hour'` as unknown as Date, reason: 'auto-assigned by least load' });
+    return chosen.id;
+  }
 
   async function markAwaitingSurvey(ticketId: number) {
     await db.update(tickets).set({ stage: 'awaiting_survey', updatedAt: new Date() }).where(and(eq(tickets.id, ticketId), eq(tickets.stage, 'resolved')));

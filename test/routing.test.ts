@@ -357,5 +357,31 @@ describe('rules, blind queues and pulling work', () => {
       await desk.db.delete(categoryModels);
     });
   });
+
+  describe('auto-assignment', () => {
+    it('gives each new ticket to the least-loaded competent operator below their limit, else leaves it queued', async () => {
+      const word = `xq${run}`;
+      const autoCategory = `auto-${run}`;
+      const [group] = await desk.db.insert(operatorGroups).values({ code: `ga-${run}`, name: 'Auto group' }).returning();
+      await desk.db.insert(queues).values({ code: `qa-${run}`, name: 'Auto queue', groupId: group!.id, categories: [autoCategory], autoAssign: true });
+      const team = [
+        { id: `a1-${run}`, competences: [autoCategory] },
+        { id: `a2-${run}`, competences: [] },
+        { id: `a3-${run}`, competences: ['plumbing'] },
+      ];
+      await desk.db.insert(operators).values(team.map((o) => ({ id: o.id, name: o.id, competences: o.competences, ticketLimit: 2 })));
+      await desk.db.insert(operatorGroupMembers).values(team.map((o) => ({ operatorId: o.id, groupId: group!.id })));
+      await call('POST', '/rules', { operator: 'sidorova', body: { name: `auto ${run}`, condition: { words: [word] }, outcome: { category: autoCategory, queueCode: `qa-${run}` } } });
+
+      const assignees: Array<string | null> = [];
+      for (let i = 0; i < 5; i++) {
+        const ticket = await register(`${word} ${i}`);
+        const [row] = await desk.db.select({ assigneeId: tickets.assigneeId, stage: tickets.stage }).from(tickets).where(eq(tickets.id, ticket.id));
+        assignees.push(row!.stage === 'in_work' ? row!.assigneeId : null);
+        if (row!.stage === 'in_work') expect((await eventsOf(ticket.id)).find((e) => e.action === 'accepted')!.actor).toBe(row!.assigneeId);
+      }
+      expect(assignees).toEqual([team[0]!.id, team[1]!.id, team[0]!.id, team[1]!.id, null]);
+    });
+  });
 });
 

@@ -6,6 +6,7 @@ import {
   defineSignal,
   defineUpdate,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -208,6 +209,12 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
   stage = 'queued';
   queued = { ticketId, stage, ...classified, queue: { id: placed.queueId, code: placed.queueCode } };
   log.info('ticket queued', { ticketId, queue: placed.queueCode, category: classified.category });
+  // Only queues set to auto-assign name an assignee, so tickets recorded before this never reach the patch.
+  if (placed.autoAssignee && patched('auto-assign-least-load')) {
+    assigneeId = placed.autoAssignee;
+    await db.acceptTicket({ ticketId, operatorId: assigneeId });
+    stage = 'in_work';
+  }
 
   await condition(() => resolved);
   stage = 'resolved';

@@ -44,6 +44,8 @@ export interface QueuedTicket {
   queueId: number;
   queueCode: string;
   groupId: number;
+  /** Set when the queue assigns automatically: the least-loaded competent operator, already holding the ticket. */
+  autoAssignee?: string;
 }
 
 export interface IntakeResult {

@@ -44,6 +44,7 @@ ALTER TABLE "queues" ADD COLUMN "channels" text[] DEFAULT '{}' NOT NULL;--> stat
 ALTER TABLE "queues" ADD COLUMN "support_lines" integer[] DEFAULT '{}' NOT NULL;--> statement-breakpoint
 ALTER TABLE "queues" ADD COLUMN "regions" text[] DEFAULT '{}' NOT NULL;--> statement-breakpoint
 ALTER TABLE "queues" ADD COLUMN "position" integer DEFAULT 100 NOT NULL;--> statement-breakpoint
+ALTER TABLE "queues" ADD COLUMN "auto_assign" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "operators" ADD COLUMN "ticket_limit" integer DEFAULT 5 NOT NULL;--> statement-breakpoint
 ALTER TABLE "operators" ADD COLUMN "competences" text[] DEFAULT '{}' NOT NULL;--> statement-breakpoint
 ALTER TABLE "tickets" ADD COLUMN "product_group" text;--> statement-breakpoint

@@ -20,5 +20,7 @@ export const queues = pgTable('queues', {
   regions: text('regions').array().notNull().default([]),
   /** Queues are tried in this order; the first whose filter takes the ticket gets it. */
   position: integer('position').notNull().default(100),
+  /** Assign each new ticket at once to the least-loaded competent operator of the group, instead of waiting for `next`. */
+  autoAssign: boolean('auto_assign').notNull().default(false),
   ...timestamps,
 });
