@@ -1,6 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { categoryFeedback, categoryModels, operatorGroupMembers, operatorGroups, operators, queues, ticketEvents, ticketOffers, tickets } from '../src/db/schema';
+import { ticketWorkflowId } from '../src/domain/process';
 import { startTestDesk } from './support/desk';
 import { listen } from './support/http';
 
@@ -12,7 +16,8 @@ const token = `zq${run}`;
 const category = `cat-${run}`;
 const queueCode = `q-${run}`;
 const op = (n: number) => `op${n}-${run}`;
-const OFFER_TTL_MS = 1500;
+/** Long enough that a slow, shared machine does not lapse an offer mid-test; the expiry test waits it out. */
+const OFFER_TTL_MS = 4000;
 
 describe('rules, blind queues and pulling work', () => {
   let desk: Desk;
@@ -39,6 +44,12 @@ describe('rules, blind queues and pulling work', () => {
       const moved = await call('POST', `/tickets/${id}/transfer`, { operator: 'sidorova', body: { toQueueId: 1, reason: 'clearing the test queue' } });
       expect(moved.status).toBe(200);
     }
+  };
+  /** RECORD_HISTORIES=1: keep this ticket's history for the replay test (test/histories). */
+  const recordHistory = async (ticketId: number, topic: string) => {
+    if (!process.env.RECORD_HISTORIES) return;
+    const history = await desk.temporal.workflow.getHandle(ticketWorkflowId(ticketId)).fetchHistory();
+    fs.writeFileSync(path.join(__dirname, 'histories', `ticket-routing-${topic}-${new Date().toISOString().slice(0, 10)}.json`), historyToJSON(history));
   };
   const setLimit = (operatorId: string, limit: number) => desk.db.update(operators).set({ ticketLimit: limit }).where(eq(operators.id, operatorId));
 
@@ -304,6 +315,7 @@ describe('rules, blind queues and pulling work', () => {
       ]);
       expect(moves[0]!.data).toMatchObject({ from: op(1), to: op(2) });
       expect(moves[2]!.data).toMatchObject({ fromQueueId: queueId, toQueue: 'repairs' });
+      await recordHistory(id, 'moves');
     });
   });
 
@@ -374,13 +386,21 @@ describe('rules, blind queues and pulling work', () => {
       await call('POST', '/rules', { operator: 'sidorova', body: { name: `auto ${run}`, condition: { words: [word] }, outcome: { category: autoCategory, queueCode: `qa-${run}` } } });
 
       const assignees: Array<string | null> = [];
+      const ticketIds: number[] = [];
       for (let i = 0; i < 5; i++) {
         const ticket = await register(`${word} ${i}`);
-        const [row] = await desk.db.select({ assigneeId: tickets.assigneeId, stage: tickets.stage }).from(tickets).where(eq(tickets.id, ticket.id));
-        assignees.push(row!.stage === 'in_work' ? row!.assigneeId : null);
-        if (row!.stage === 'in_work') expect((await eventsOf(ticket.id)).find((e) => e.action === 'accepted')!.actor).toBe(row!.assigneeId);
+        ticketIds.push(ticket.id);
+        // The hold is written with the queue step, the accept just after the intake answer: wait for it.
+        const [hold] = await desk.db.select({ operatorId: ticketOffers.operatorId }).from(ticketOffers).where(eq(ticketOffers.ticketId, ticket.id));
+        assignees.push(hold?.operatorId ?? null);
+        if (!hold) continue;
+        await expect.poll(async () => (await desk.db.select({ stage: tickets.stage, assigneeId: tickets.assigneeId }).from(tickets).where(eq(tickets.id, ticket.id)))[0], { timeout: 15_000 }).toEqual({ stage: 'in_work', assigneeId: hold.operatorId });
+        expect((await eventsOf(ticket.id)).find((e) => e.action === 'accepted')!.actor).toBe(hold.operatorId);
+        if (i === 0) await recordHistory(ticket.id, 'auto-assign');
       }
       expect(assignees).toEqual([team[0]!.id, team[1]!.id, team[0]!.id, team[1]!.id, null]);
+      const [last] = await desk.db.select({ stage: tickets.stage }).from(tickets).where(eq(tickets.id, ticketIds[4]!));
+      expect(last!.stage).toBe('queued');
     });
   });
 });
