@@ -5,6 +5,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { categoryFeedback, categoryModels, operatorGroupMembers, operatorGroups, operators, queues, ticketEvents, ticketOffers, tickets } from '../src/db/schema';
 import { ticketWorkflowId } from '../src/domain/process';
+import { ensureRetrainSchedule } from '../src/services/rules-service';
 import { startTestDesk } from './support/desk';
 import { listen } from './support/http';
 
@@ -367,6 +368,20 @@ describe('rules, blind queues and pulling work', () => {
       expect((await eventsOf(ticket.id)).find((e) => e.action === 'classified')!.data).toMatchObject({ source: 'model', category: 'facilities' });
       // Other test files share this database: leave no model behind to classify their tickets.
       await desk.db.delete(categoryModels);
+    });
+
+    it('has its retraining on a Temporal schedule, created once and updated on the next start', async () => {
+      const taskQueue = `retrain-${run}`;
+      await ensureRetrainSchedule(desk.temporal, taskQueue, 3_600_000);
+      await ensureRetrainSchedule(desk.temporal, taskQueue, 2 * 3_600_000);
+      const schedule = desk.temporal.schedule.getHandle(`category-model-retrain-${taskQueue}`);
+      try {
+        const described = await schedule.describe();
+        expect(described.spec.intervals?.[0]?.every).toBe(2 * 3_600_000);
+        expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'retrainCategoryModelWorkflow', taskQueue });
+      } finally {
+        await schedule.delete();
+      }
     });
   });
 
