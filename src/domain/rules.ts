@@ -96,13 +96,19 @@ interface CompiledRule {
 
 export interface CompiledRules {
   rules: CompiledRule[];
+  /**
+   * Which rules a stem can make fire: a rule with words fires only if one of its terms occurs,
+   * so a ticket need only look at the rules whose first stems it contains, plus `unindexed`
+   * (rules without words, or with a prefix term). A thousand rules then cost a handful each.
+   */
+  byFirstStem: Map<string, number[]>;
+  unindexed: number[];
 }
 
 /** Rules in position order, enabled only, with stems and patterns prepared once (not per ticket). */
 export function compileRules(rules: ClassificationRule[]): CompiledRules {
   const ordered = rules.filter((r) => r.enabled).sort((a, b) => a.position - b.position || a.id - b.id);
-  return {
-    rules: ordered.map((rule) => ({
+  const compiled: CompiledRule[] = ordered.map((rule) => ({
       rule,
       checks: factChecks.flatMap(({ key, label, read }) => {
         const values = rule.condition[key] as string[] | undefined;
@@ -111,14 +117,27 @@ export function compileRules(rules: ClassificationRule[]): CompiledRules {
       words: (rule.condition.words ?? []).map(compileWord),
       pattern: rule.condition.pattern ? new RegExp(rule.condition.pattern, 'u') : undefined,
       sets: outcomeFields.filter((field) => rule.outcome[field] !== undefined && rule.outcome[field] !== null),
-    })),
-  };
+  }));
+  const byFirstStem = new Map<string, number[]>();
+  const unindexed: number[] = [];
+  compiled.forEach((entry, i) => {
+    if (entry.words.length === 0 || entry.words.some((term) => term.prefix !== undefined)) {
+      unindexed.push(i);
+      return;
+    }
+    for (const first of new Set(entry.words.map((term) => term.stems[0]).filter((stem) => stem !== undefined))) {
+      const list = byFirstStem.get(first);
+      if (list) list.push(i);
+      else byFirstStem.set(first, [i]);
+    }
+  });
+  return { rules: compiled, byFirstStem, unindexed };
 }
 
 function compileWord(source: string): WordTerm {
   const normalised = normaliseText(source);
   if (normalised.endsWith('*') && !normalised.includes(' ')) return { source, stems: [], prefix: normalised.slice(0, -1) };
-  return { source, stems: normalised.split(' ').filter(Boolean).map(stemWord) };
+  return { source, stems: (normalised.match(wordPattern) ?? []).map(stemWord) };
 }
 
 /** Checks a regular expression before it is stored: a broken one is the caller's 400, not a 500 later. */
@@ -198,7 +217,12 @@ export function applyRules(compiled: CompiledRules, facts: RoutingFacts): RulesD
   const text = indexText(facts.subject, facts.description);
   const outcome: RuleOutcome = {};
   const fired: FiredRule[] = [];
-  for (const entry of compiled.rules) {
+  const candidate = new Uint8Array(compiled.rules.length);
+  for (const i of compiled.unindexed) candidate[i] = 1;
+  for (const stem of text.at.keys()) for (const i of compiled.byFirstStem.get(stem) ?? []) candidate[i] = 1;
+  for (let i = 0; i < compiled.rules.length; i++) {
+    if (!candidate[i]) continue;
+    const entry = compiled.rules[i]!;
     if (entry.sets.every((field) => outcome[field] !== undefined)) continue;
     const serviceCode = outcome.serviceCode ?? facts.serviceCode;
     if (!fires(entry, facts, text, serviceCode)) continue;

@@ -56,6 +56,18 @@ describe('applyRules', () => {
     ]);
   });
 
+  it('reads rule words as it reads tickets: punctuation and spacing do not matter', () => {
+    const sloppy = rule({ condition: { words: ['  Акт   сверки, '] }, outcome: { category: 'billing' } });
+    expect(decide([sloppy], facts('Нужен АКТ СВЕРКИ')).outcome).toEqual({ category: 'billing' });
+  });
+
+  it('keeps the order between rules with words and rules without', () => {
+    const byChannel = rule({ position: 1, condition: { channels: ['sms'] }, outcome: { category: 'sms-first' } });
+    const byWord = rule({ position: 2, condition: { words: ['router'] }, outcome: { category: 'connectivity', priority: 'high' } });
+    const lateChannel = rule({ position: 3, condition: { channels: ['sms'] }, outcome: { priority: 'low' } });
+    expect(decide([lateChannel, byWord, byChannel], facts('router', { channel: 'sms' })).outcome).toEqual({ category: 'sms-first', priority: 'high' });
+  });
+
   it('skips a disabled rule', () => {
     const off = rule({ position: 1, enabled: false, condition: { words: ['router'] }, outcome: { category: 'off' } });
     expect(decide([off, router], facts('router')).outcome.category).toBe('connectivity');
