@@ -1,31 +1,38 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Mailer } from '../src/channels/email';
 import type { Database } from '../src/db/client';
 import { recordTicketEvent } from '../src/db/events';
-import { catalogServices, clients, outbox, queues, ticketEvents, tickets, ticketWorkEntries, type ClientCategory } from '../src/db/schema';
-import { chooseQueue, chooseService, classifyTicket as classifyByRules } from '../src/domain/classify';
+import { catalogServices, clients, outbox, queues, ticketEvents, ticketOffers, tickets, ticketWorkEntries, type ClientCategory } from '../src/db/schema';
+import { chooseQueue, chooseService, decideClassification } from '../src/domain/classify';
 import { normalizeEmail, normalizePhone } from '../src/domain/contacts';
 import { resolutionNotice } from '../src/domain/notices';
 import { TicketElement, ticketWorkflowId } from '../src/domain/process';
 import { quoteFromCatalog } from '../src/domain/quote';
+import { createRoutingCache, retrainCategoryModel } from '../src/repositories/routing';
 import { loadTicketDetails } from '../src/repositories/tickets';
-import type {
-  ClassifiedTicket,
-  IntakeOutcome,
-  ComplaintResolved,
-  Notified,
-  Reopened,
-  QueuedTicket,
-  RegisteredTicket,
-  Resolved,
-  SurveyAnswer,
-  TicketDetails,
-  TicketIntake,
-  WorkRecorded,
-  WorkRequest,
+import {
+  TicketFailure,
+  type CategoryModelTrained,
+  type ClassifiedTicket,
+  type ComplaintResolved,
+  type IntakeOutcome,
+  type Reopened,
+  type MoveRequest,
+  type ReassignRequest,
+  type TransferRequest,
+  type Notified,
+  type QueuedTicket,
+  type RegisteredTicket,
+  type Resolved,
+  type SurveyAnswer,
+  type TicketDetails,
+  type TicketIntake,
+  type WorkRecorded,
+  type WorkRequest,
 } from '../workflows/types';
 
 export interface ActivityDependencies {
@@ -39,6 +46,7 @@ export interface ActivityDependencies {
 /** The ticket's side effects, built from their dependencies; every one is safe to retry. */
 export function createActivities({ db, mailer, logger, publicUrl }: ActivityDependencies) {
   const ticketLog = (ticketId: number) => logger.child({ ticketId, workflowId: ticketWorkflowId(ticketId) });
+  const routing = createRoutingCache(db);
 
   return {
     /**
@@ -55,7 +63,7 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
       });
       const log = ticketLog(intake.ticketId);
       log.info({ clientId: outcome.registered.clientId, newClient: outcome.registered.newClient }, 'ticket registered');
-      log.info({ queue: outcome.queued.queueCode }, 'ticket queued');
+      log.info({ queue: outcome.queued.queueCode, autoAssignee: outcome.queued.autoAssignee }, 'ticket queued');
       return outcome;
     },
 
@@ -72,7 +80,7 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
 
     async enqueueTicket(input: EnqueueInput): Promise<QueuedTicket> {
       const queued = await db.transaction((tx) => enqueueIn(tx, input));
-      ticketLog(input.ticketId).info({ queue: queued.queueCode }, 'ticket queued');
+      ticketLog(input.ticketId).info({ queue: queued.queueCode, autoAssignee: queued.autoAssignee }, 'ticket queued');
       return queued;
     },
 
@@ -98,9 +106,15 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
             quotedPrice: quote?.price ?? null,
             quotedNormHours: quote ? String(quote.normHours) : null,
             dueAt: quote?.dueAt ?? null,
+            offeredTo: null,
+            offerExpiresAt: null,
             updatedAt: new Date(),
           })
           .where(and(eq(tickets.id, input.ticketId), or(isNull(tickets.assigneeId), eq(tickets.assigneeId, input.operatorId))));
+        await tx
+          .update(ticketOffers)
+          .set({ outcome: sql`case when ${ticketOffers.operatorId} = ${input.operatorId} then 'accepted' else 'withdrawn' end`, closedAt: new Date() })
+          .where(and(eq(ticketOffers.ticketId, input.ticketId), eq(ticketOffers.outcome, 'offered')));
         await recordTicketEvent(tx, {
           ticketId: input.ticketId,
           elementId: TicketElement.accept,
@@ -113,6 +127,75 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
       });
       ticketLog(input.ticketId).info({ operatorId: input.operatorId }, 'ticket accepted');
       return (await loadTicketDetails(db, input.ticketId))!;
+    },
+
+    /** The ticket changes hands; who moved it, from whom and why go on its trail. */
+    async reassignTicket(input: ReassignRequest & { ticketId: number; from: string }): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx.update(tickets).set({ assigneeId: input.toOperatorId, updatedAt: new Date() }).where(eq(tickets.id, input.ticketId));
+        await recordTicketEvent(tx, {
+          ticketId: input.ticketId,
+          elementId: TicketElement.accept,
+          action: 'reassigned',
+          actor: input.actorId,
+          data: { from: input.from, to: input.toOperatorId, reason: input.reason },
+          dedupeKey: `move:${input.moveId}`,
+        });
+      });
+      ticketLog(input.ticketId).info({ from: input.from, to: input.toOperatorId, by: input.actorId }, 'ticket reassigned');
+    },
+
+    /** Back to its queue, unassigned: the quote stays, the next accept quotes again. */
+    async returnTicketToQueue(input: MoveRequest & { ticketId: number; from: string }): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx
+          .update(tickets)
+          .set({ assigneeId: null, acceptedAt: null, stage: 'queued', offeredTo: null, offerExpiresAt: null, updatedAt: new Date() })
+          .where(eq(tickets.id, input.ticketId));
+        await recordTicketEvent(tx, {
+          ticketId: input.ticketId,
+          elementId: TicketElement.queue,
+          action: 'returned_to_queue',
+          actor: input.actorId,
+          data: { from: input.from, reason: input.reason },
+          dedupeKey: `move:${input.moveId}`,
+        });
+      });
+      ticketLog(input.ticketId).info({ from: input.from, by: input.actorId }, 'ticket returned to its queue');
+    },
+
+    /** Into another queue, unassigned. A queue that does not exist fails the move, not the ticket. */
+    async transferTicket(input: TransferRequest & { ticketId: number; from: string | null }): Promise<QueuedTicket> {
+      const [queue] = await db.select().from(queues).where(eq(queues.id, input.toQueueId));
+      if (!queue) throw ApplicationFailure.create({ type: TicketFailure.invalidRequest, message: `queue ${input.toQueueId} does not exist`, nonRetryable: true });
+      await db.transaction(async (tx) => {
+        const [before] = await tx.select({ queueId: tickets.queueId }).from(tickets).where(eq(tickets.id, input.ticketId));
+        await tx
+          .update(tickets)
+          .set({ queueId: queue.id, assigneeId: null, acceptedAt: null, stage: 'queued', offeredTo: null, offerExpiresAt: null, queuedAt: sql`now()`, updatedAt: new Date() })
+          .where(eq(tickets.id, input.ticketId));
+        await tx
+          .update(ticketOffers)
+          .set({ outcome: 'withdrawn', closedAt: new Date() })
+          .where(and(eq(ticketOffers.ticketId, input.ticketId), eq(ticketOffers.outcome, 'offered')));
+        await recordTicketEvent(tx, {
+          ticketId: input.ticketId,
+          elementId: TicketElement.queue,
+          action: 'transferred',
+          actor: input.actorId,
+          data: { fromQueueId: before?.queueId ?? null, toQueue: queue.code, fromAssignee: input.from, reason: input.reason },
+          dedupeKey: `move:${input.moveId}`,
+        });
+      });
+      ticketLog(input.ticketId).info({ queue: queue.code, by: input.actorId }, 'ticket transferred');
+      return { queueId: queue.id, queueCode: queue.code, groupId: queue.groupId };
+    },
+
+    /** Deterministic training on the verdicts so far; a retry stores the same model once. */
+    async retrainCategoryModel(): Promise<CategoryModelTrained> {
+      const trained = await retrainCategoryModel(db);
+      logger.info(trained, 'category model trained');
+      return trained;
     },
 
     async recordWork(input: WorkRequest & { ticketId: number }): Promise<WorkRecorded> {
@@ -292,6 +375,88 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
     },
   };
 
+  /** Rules first, then the category model's suggestion, else triage; the decision and why go on the ticket's trail. */
+  async function classifyIn(tx: Transaction, input: ClassifyInput): Promise<ClassifiedTicket> {
+    const [ticket] = await tx
+      .select({ channel: tickets.channel, productGroup: tickets.productGroup, location: tickets.location })
+      .from(tickets)
+      .where(eq(tickets.id, input.ticketId));
+    if (!ticket) throw new Error(`ticket ${input.ticketId} is not registered`);
+    const decision = await routing.decide({ ...input, ...ticket });
+    const { category, priority, source, suggestion } = decideClassification(decision.rules, decision.suggestion);
+    const services = await tx
+      .select({ id: catalogServices.id, code: catalogServices.code, category: catalogServices.category, keywords: catalogServices.keywords, isCategoryDefault: catalogServices.isCategoryDefault, supportLine: catalogServices.supportLine })
+      .from(catalogServices)
+      .orderBy(catalogServices.id);
+    const named = decision.rules.outcome.serviceCode;
+    const service = (named ? services.find((s) => s.code === named) : undefined) ?? chooseService(services, category, `${input.subject} ${input.description}`);
+    const supportLine = decision.rules.outcome.supportLine ?? service?.supportLine ?? 1;
+    await tx.update(tickets).set({ category, priority, serviceId: service?.id ?? null, supportLine, updatedAt: new Date() }).where(eq(tickets.id, input.ticketId));
+    await recordTicketEvent(tx, {
+      ticketId: input.ticketId,
+      elementId: TicketElement.classify,
+      action: 'classified',
+      data: { category, priority, source, suggestion, service: service?.code ?? null, supportLine, queueCode: decision.rules.outcome.queueCode ?? null, rules: decision.rules.fired },
+      dedupeKey: 'classify',
+    });
+    return { category, priority, serviceCode: service?.code ?? null };
+  }
+
+  /** The queue a rule named, else the first queue whose filter takes the ticket, else the fallback (triage) queue. */
+  async function enqueueIn(tx: Transaction, input: EnqueueInput): Promise<QueuedTicket> {
+    const [row] = await tx
+      .select({ ticket: tickets, clientCategory: clients.category, classified: ticketEvents.data })
+      .from(tickets)
+      .innerJoin(clients, eq(clients.id, tickets.clientId))
+      .leftJoin(ticketEvents, and(eq(ticketEvents.ticketId, tickets.id), eq(ticketEvents.dedupeKey, 'classify')))
+      .where(eq(tickets.id, input.ticketId));
+    if (!row) throw new Error(`ticket ${input.ticketId} is not registered`);
+    const allQueues = await tx.select().from(queues);
+    const facts = {
+      category: input.category,
+      priority: row.ticket.priority ?? 'normal',
+      clientCategory: row.clientCategory,
+      channel: row.ticket.channel,
+      supportLine: row.ticket.supportLine ?? 1,
+      region: row.ticket.location,
+    };
+    const queue = chooseQueue(allQueues, facts, (row.classified?.queueCode as string | null | undefined) ?? null);
+    if (!queue) throw new Error(`no queue takes category ${input.category} and there is no fallback queue`);
+    await tx
+      .update(tickets)
+      .set({ queueId: queue.id, stage: 'queued', queuedAt: sql`coalesce(${tickets.queuedAt}, now())`, updatedAt: new Date() })
+      .where(and(eq(tickets.id, input.ticketId), eq(tickets.stage, 'registering')));
+    await recordTicketEvent(tx, { ticketId: input.ticketId, elementId: TicketElement.queue, action: 'queued', data: { queue: queue.code }, dedupeKey: 'queue' });
+    const autoAssignee = queue.autoAssign ? await holdForLeastLoaded(tx, input.ticketId, queue, input.category) : undefined;
+    return { queueId: queue.id, queueCode: queue.code, groupId: queue.groupId, ...(autoAssignee ? { autoAssignee } : {}) };
+  }
+
+  /**
+   * The group's operator with the fewest tickets in work or on offer, below their limit and
+   * competent for the category (or with no competences listed). The ticket is held for them
+   * as an offer in the same transaction, so the next ticket counts it; a retry finds the hold.
+   */
+  async function holdForLeastLoaded(tx: Parameters<Parameters<Database['transaction']>[0]>[0], ticketId: number, queue: { id: number; groupId: number }, category: string) {
+    const [held] = await tx.select({ operatorId: ticketOffers.operatorId }).from(ticketOffers).where(and(eq(ticketOffers.ticketId, ticketId), eq(ticketOffers.outcome, 'offered')));
+    if (held) return held.operatorId;
+    // One choice at a time per queue: two tickets arriving together do not both see the same lightest load.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('auto-assign'), ${queue.id})`);
+    const [chosen] = (await tx.execute(sql`
+      select o.id from operators o
+      join operator_group_members m on m.operator_id = o.id and m.group_id = ${queue.groupId}
+      where cardinality(o.competences) = 0 or ${category} = any(o.competences)
+      group by o.id, o.ticket_limit
+      having (select count(*) from tickets t where t.assignee_id = o.id and t.stage = 'in_work')
+           + (select count(*) from ticket_offers f where f.operator_id = o.id and f.outcome = 'offered' and f.expires_at > now()) < o.ticket_limit
+      order by (select count(*) from tickets t where t.assignee_id = o.id and t.stage = 'in_work')
+             + (select count(*) from ticket_offers f where f.operator_id = o.id and f.outcome = 'offered' and f.expires_at > now()), o.id
+      limit 1`)) as unknown as Array<{ id: string }>;
+    if (!chosen) return undefined;
+    await tx.update(tickets).set({ offeredTo: chosen.id, offerExpiresAt: sql`now() + interval '1 hour'` }).where(eq(tickets.id, ticketId));
+    await tx.insert(ticketOffers).values({ ticketId, queueId: queue.id, operatorId: chosen.id, expiresAt: sql`now() + interval '1 hour'` as unknown as Date, reason: 'auto-assigned by least load' });
+    return chosen.id;
+  }
+
   /** The survey starts once the client has been told: the diagram's survey step begins here. */
   async function markAwaitingSurvey(ticketId: number, round: number | undefined) {
     await db.transaction(async (tx) => {
@@ -345,6 +510,8 @@ async function registerIn(tx: Transaction, intake: TicketIntake): Promise<Regist
       subject: intake.subject,
       description: intake.description,
       clientId: client.id,
+      productGroup: intake.productGroup ?? null,
+      location: intake.location ?? null,
       stage: 'registering',
       createdAt: new Date(intake.receivedAt),
     })
@@ -357,30 +524,6 @@ async function registerIn(tx: Transaction, intake: TicketIntake): Promise<Regist
   await recordTicketEvent(tx, { ticketId: intake.ticketId, elementId: TicketElement.received, action: 'received', data: { channel: intake.channel }, dedupeKey: 'received', at: new Date(intake.receivedAt) });
   await recordTicketEvent(tx, { ticketId: intake.ticketId, elementId: TicketElement.register, action: 'registered', data: { clientId: client!.id, newClient }, dedupeKey: 'register' });
   return { clientId: client!.id, clientCategory: client!.category as ClientCategory, newClient };
-}
-
-async function classifyIn(tx: Transaction, input: ClassifyInput): Promise<ClassifiedTicket> {
-  const { category, priority, matched } = classifyByRules(input);
-  const services = await tx
-    .select({ id: catalogServices.id, code: catalogServices.code, category: catalogServices.category, keywords: catalogServices.keywords, isCategoryDefault: catalogServices.isCategoryDefault })
-    .from(catalogServices)
-    .where(eq(catalogServices.category, category))
-    .orderBy(catalogServices.id);
-  const service = chooseService(services, category, `${input.subject} ${input.description}`);
-  await tx.update(tickets).set({ category, priority, serviceId: service?.id ?? null, updatedAt: new Date() }).where(eq(tickets.id, input.ticketId));
-  await recordTicketEvent(tx, { ticketId: input.ticketId, elementId: TicketElement.classify, action: 'classified', data: { category, priority, matched, service: service?.code ?? null }, dedupeKey: 'classify' });
-  return { category, priority, serviceCode: service?.code ?? null };
-}
-
-async function enqueueIn(tx: Transaction, input: EnqueueInput): Promise<QueuedTicket> {
-  const queue = chooseQueue(await tx.select().from(queues), input.category);
-  if (!queue) throw new Error(`no queue takes category ${input.category} and there is no fallback queue`);
-  await tx
-    .update(tickets)
-    .set({ queueId: queue.id, stage: 'queued', queuedAt: sql`coalesce(${tickets.queuedAt}, now())`, updatedAt: new Date() })
-    .where(and(eq(tickets.id, input.ticketId), eq(tickets.stage, 'registering')));
-  await recordTicketEvent(tx, { ticketId: input.ticketId, elementId: TicketElement.queue, action: 'queued', data: { queue: queue.code }, dedupeKey: 'queue' });
-  return { queueId: queue.id, queueCode: queue.code, groupId: queue.groupId };
 }
 
 /** Dedupe keys and outbox purposes of a step that repeats after a reopening; round 1 keeps the original key. */

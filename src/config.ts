@@ -66,6 +66,8 @@ export const configSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Service Desk <desk@localhost>'),
   SURVEY_TIMEOUT: duration('7d'),
   INTAKE_WAIT: duration('10s'),
+  OFFER_TTL: duration('60s'),
+  RETRAIN_EVERY: duration('6h'),
   SEED_DEMO: booleanText(true),
 });
 

@@ -10,6 +10,8 @@ import { closeDatabase, openDatabase, type Database } from './db/client';
 import { runMigrations } from './db/migrate';
 import { seedDemoData } from './db/seed';
 import { loadProcessCatalog } from './services/process-catalog';
+import { createQueueService, type QueueService } from './services/queue-service';
+import { createRulesService, ensureRetrainSchedule } from './services/rules-service';
 import { createTicketService, type TicketService } from './services/ticket-service';
 import { createTicketWorker, installTemporalRuntime } from './worker';
 
@@ -25,6 +27,10 @@ export interface DeskOptions {
   mailDropDir: string;
   surveyTimeoutMs: number;
   intakeWaitMs: number;
+  /** How long an offer from `POST /queues/:id/next` is held for its operator. */
+  offerTtlMs?: number;
+  /** Retrain the category model on a Temporal schedule this often; none when absent. */
+  retrainEveryMs?: number;
   seedDemo: boolean;
   webDir?: string;
   /** Run the worker in this process (the default); benchmarks may run it elsewhere. */
@@ -41,6 +47,7 @@ export interface Desk {
   db: Database;
   temporal: Client;
   tickets: TicketService;
+  queues: QueueService;
   mailer: Mailer;
   /** The in-process worker, when there is one (benchmarks record its options). */
   worker?: Worker;
@@ -70,6 +77,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
 
   const connection = await Connection.connect({ address: options.temporalAddress });
   const temporal = new Client({ connection, namespace: options.namespace });
+  const queueService = createQueueService({ db, offerTtlMs: options.offerTtlMs ?? 60_000 });
   const tickets = createTicketService({
     db,
     temporal,
@@ -77,15 +85,19 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     surveyTimeoutMs: options.surveyTimeoutMs,
     intakeWaitMs: options.intakeWaitMs,
     logger,
+    reserveForAccept: queueService.reserveForAccept,
   });
+  const rules = createRulesService({ db, temporal, taskQueue: options.taskQueue });
+  if (options.retrainEveryMs) await ensureRetrainSchedule(temporal, options.taskQueue, options.retrainEveryMs);
   const processes = await loadProcessCatalog();
-  const app = await buildApp({ db, tickets, processes, logger, webDir: options.webDir, publicUrl: options.publicUrl });
+  const app = await buildApp({ db, tickets, processes, queues: queueService, rules, logger, webDir: options.webDir, publicUrl: options.publicUrl });
 
   return {
     app,
     db,
     temporal,
     tickets,
+    queues: queueService,
     mailer,
     worker: workerParts?.worker,
     async stop() {

@@ -88,6 +88,8 @@ async function main() {
       mailDropDir: path.join(config.dataDir, 'mail'),
       surveyTimeoutMs: config.SURVEY_TIMEOUT,
       intakeWaitMs: config.INTAKE_WAIT,
+      offerTtlMs: config.OFFER_TTL,
+      retrainEveryMs: config.RETRAIN_EVERY,
       seedDemo: config.SEED_DEMO,
       webDir,
       onWorkerFailure: (error) => {

@@ -31,6 +31,8 @@ describe('loadConfig', () => {
       MAIL_FROM: 'Service Desk <desk@localhost>',
       SURVEY_TIMEOUT: 7 * 86_400_000,
       INTAKE_WAIT: 10_000,
+      OFFER_TTL: 60_000,
+      RETRAIN_EVERY: 6 * 3_600_000,
       SEED_DEMO: true,
       rootDir,
       dataDir: path.join(rootDir, '.data'),

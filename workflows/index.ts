@@ -1,1 +1,2 @@
 export * from './ticket';
+export * from './category-model';

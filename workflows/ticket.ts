@@ -23,6 +23,10 @@ import {
   type IntakeResult,
   type Reopened,
   type ReopenRequest,
+  type MoveRequest,
+  type Moved,
+  type ReassignRequest,
+  type TransferRequest,
   type Resolved,
   type ResolveRequest,
   type SurveyAnswer,
@@ -51,6 +55,9 @@ export const intakeUpdate = defineUpdate<IntakeResult>('intake');
 export const acceptUpdate = defineUpdate<TicketDetails, [AcceptRequest]>('accept');
 export const recordWorkUpdate = defineUpdate<WorkRecorded, [WorkRequest]>('recordWork');
 export const resolveUpdate = defineUpdate<Resolved, [ResolveRequest]>('resolve');
+export const reassignUpdate = defineUpdate<Moved, [ReassignRequest]>('reassign');
+export const returnToQueueUpdate = defineUpdate<Moved, [MoveRequest]>('returnToQueue');
+export const transferUpdate = defineUpdate<Moved, [TransferRequest]>('transfer');
 export const surveyAnsweredSignal = defineSignal<[SurveyAnswer]>('surveyAnswered');
 export const reopenUpdate = defineUpdate<Reopened, [ReopenRequest]>('reopen');
 export const resolveComplaintUpdate = defineUpdate<ComplaintResolved, [ComplaintResolution]>('resolveComplaint');
@@ -86,6 +93,8 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
   let assigneeId: string | undefined;
   let queueGroupId: number | undefined;
   let resolved = false;
+  /** A reassign, return or transfer is being written: nothing else may start on the ticket meanwhile. */
+  let moving = false;
   let answer: SurveyAnswer | undefined;
   /** 1 for the first resolution; each reopening adds one (notices and events are per round). */
   let round = 1;
@@ -113,6 +122,7 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     },
     {
       validator: ({ operatorId, operatorGroupIds }) => {
+        if (moving) throw reject(TicketFailure.notQueued, `ticket ${ticketId} is being moved`);
         if (assigneeId !== undefined) throw reject(TicketFailure.alreadyAccepted, `ticket ${ticketId} is already accepted by ${assigneeId}`);
         if (stage !== 'queued') throw reject(TicketFailure.notQueued, `ticket ${ticketId} is ${stage}, not queued`);
         if (!operatorGroupIds.includes(queueGroupId!)) {
@@ -130,6 +140,81 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
   setHandler(recordWorkUpdate, (request) => db.recordWork({ ticketId, ...request }), {
     validator: ({ operatorId }) => assertWorking(operatorId),
   });
+
+  /** The assignee or a manager may move a ticket; nobody moves one being resolved or already moving. */
+  const assertMayMove = ({ actorId, actorIsManager, actorGroupIds, reason }: MoveRequest, stages: TicketStage[]) => {
+    const accepting = stage === 'queued' && assigneeId !== undefined;
+    if (moving || resolved || accepting || !stages.includes(stage)) {
+      throw reject(TicketFailure.notInWork, `ticket ${ticketId} is ${moving ? 'being moved' : accepting ? 'being accepted' : stage}; it can be moved only when ${stages.join(' or ')}`);
+    }
+    const triage = stage === 'queued' && actorGroupIds.includes(queueGroupId!);
+    if (!actorIsManager && actorId !== assigneeId && !triage) throw reject(TicketFailure.notAllowed, `only the assignee, the queue's group or a manager may move ticket ${ticketId}`);
+    if (!reason?.trim()) throw reject(TicketFailure.invalidRequest, 'a reason is required');
+  };
+
+  const movedTo = (): Moved => ({ ticketId, stage, assigneeId: assigneeId ?? null, queue: queued!.queue });
+
+  setHandler(
+    reassignUpdate,
+    async (request) => {
+      const from = assigneeId!;
+      assigneeId = request.toOperatorId;
+      moving = true;
+      try {
+        await db.reassignTicket({ ticketId, from, ...request });
+      } finally {
+        moving = false;
+      }
+      return movedTo();
+    },
+    {
+      validator: (request) => {
+        assertMayMove(request, ['in_work']);
+        if (request.toOperatorId === assigneeId) throw reject(TicketFailure.invalidRequest, `ticket ${ticketId} is already assigned to ${assigneeId}`);
+        if (!request.toOperatorGroupIds.includes(queueGroupId!)) throw reject(TicketFailure.notInQueueGroup, `operator ${request.toOperatorId} is not in the group of queue ${queued!.queue.code}`);
+      },
+    },
+  );
+
+  setHandler(
+    returnToQueueUpdate,
+    async (request) => {
+      const from = assigneeId!;
+      moving = true;
+      try {
+        await db.returnTicketToQueue({ ticketId, from, ...request });
+        assigneeId = undefined;
+        stage = 'queued';
+      } finally {
+        moving = false;
+      }
+      return movedTo();
+    },
+    { validator: (request) => assertMayMove(request, ['in_work']) },
+  );
+
+  setHandler(
+    transferUpdate,
+    async (request) => {
+      moving = true;
+      try {
+        const placed = await db.transferTicket({ ticketId, from: assigneeId ?? null, ...request });
+        queueGroupId = placed.groupId;
+        queued = { ...queued!, queue: { id: placed.queueId, code: placed.queueCode } };
+        assigneeId = undefined;
+        stage = 'queued';
+      } finally {
+        moving = false;
+      }
+      return movedTo();
+    },
+    {
+      validator: (request) => {
+        assertMayMove(request, ['queued', 'in_work']);
+        if (request.toQueueId === queued!.queue.id) throw reject(TicketFailure.invalidRequest, `ticket ${ticketId} is already in queue ${queued!.queue.code}`);
+      },
+    },
+  );
 
   setHandler(
     resolveUpdate,
@@ -196,6 +281,12 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
   stage = 'queued';
   queued = { ticketId, stage, ...classified, queue: { id: placed.queueId, code: placed.queueCode } };
   log.info('ticket queued', { ticketId, queue: placed.queueCode, category: classified.category });
+  // Only queues set to auto-assign name an assignee, so tickets recorded before this never reach the patch.
+  if (placed.autoAssignee && patched('auto-assign-least-load')) {
+    assigneeId = placed.autoAssignee;
+    await db.acceptTicket({ ticketId, operatorId: assigneeId });
+    stage = 'in_work';
+  }
 
   for (;;) {
     await condition(() => resolved);

@@ -17,6 +17,9 @@ export interface TicketIntake {
   description: string;
   client: ClientContact;
   receivedAt: string;
+  /** Device or product group and location (region), when the channel knows them: rules and queues read them. */
+  productGroup?: string;
+  location?: string;
 }
 
 export interface TicketWorkflowInput {
@@ -41,6 +44,8 @@ export interface QueuedTicket {
   queueId: number;
   queueCode: string;
   groupId: number;
+  /** Set when the queue assigns automatically: the least-loaded competent operator, already holding the ticket. */
+  autoAssignee?: string;
 }
 
 /** Register, classify and queue done in one step. */
@@ -85,6 +90,42 @@ export interface TicketDetails {
   createdAt: string;
   client: { id: number; name: string | null; phone: string | null; email: string | null; category: string; preferredChannel: string };
   service: { code: string; nameRu: string; nameEn: string; price: string; normHours: number } | null;
+}
+
+/** Who moves a ticket and why: reassign, return to queue, transfer. `moveId` keeps a retried step single. */
+export interface MoveRequest {
+  moveId: string;
+  actorId: string;
+  actorIsManager: boolean;
+  /** The actor's groups: a member of the queue's group may transfer a ticket still waiting in it (triage). */
+  actorGroupIds: number[];
+  reason: string;
+}
+
+export interface ReassignRequest extends MoveRequest {
+  toOperatorId: string;
+  /** The new assignee's groups as the API found them; the queue's group must be among them. */
+  toOperatorGroupIds: number[];
+}
+
+export interface TransferRequest extends MoveRequest {
+  toQueueId: number;
+}
+
+export interface Moved {
+  ticketId: number;
+  stage: TicketStage;
+  assigneeId: string | null;
+  queue: { id: number; code: string };
+}
+
+export interface CategoryModelTrained {
+  /** null when there were no verdicts to learn from. */
+  modelId: number | null;
+  trainingTickets: number;
+  categories: string[];
+  /** false when the newest model was already trained on exactly these verdicts. */
+  changed: boolean;
 }
 
 export interface WorkRequest {
@@ -161,4 +202,5 @@ export const TicketFailure = {
   notAwaitingSurvey: 'TicketNotAwaitingSurvey',
   noOpenComplaint: 'TicketHasNoOpenComplaint',
   invalidRequest: 'InvalidRequest',
+  notAllowed: 'MoveNotAllowed',
 } as const;

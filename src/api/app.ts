@@ -12,13 +12,19 @@ import { errorSchema, ticketDetails, ticketSummary } from './schemas';
 import { authPlugin } from './auth';
 import { clientRoutes } from './routes/clients';
 import { processRoutes } from './routes/processes';
+import type { QueueService } from '../services/queue-service';
+import type { RulesService } from '../services/rules-service';
+import { queuedTicketSchema, ruleSchema } from './routing-schemas';
 import { queueRoutes } from './routes/queues';
+import { routingRoutes } from './routes/routing';
 import { ticketRoutes } from './routes/tickets';
 
 export interface AppDependencies {
   db: Database;
   tickets: TicketService;
   processes: ProcessCatalog;
+  queues: QueueService;
+  rules: RulesService;
   logger: Logger;
   webDir?: string;
   /** Links printed in the OpenAPI document. */
@@ -42,6 +48,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.addSchema(errorSchema);
   app.addSchema(ticketSummary);
   app.addSchema(ticketDetails);
+  app.addSchema(ruleSchema);
+  app.addSchema(queuedTicketSchema);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -49,8 +57,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       servers: deps.publicUrl ? [{ url: deps.publicUrl }] : [],
       tags: [
         { name: 'tickets', description: 'Register and work tickets' },
-        { name: 'queues', description: 'Operator queues' },
+        { name: 'queues', description: 'Operator queues: blind listings, pull the next ticket' },
         { name: 'clients', description: 'Clients and their tickets' },
+        { name: 'rules', description: 'Classification and routing rules' },
         { name: 'survey', description: 'Client satisfaction' },
         { name: 'processes', description: 'BPMN processes with live figures, and each ticket’s path' },
       ],
@@ -92,6 +101,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(queueRoutes, { db: deps.db });
   await app.register(clientRoutes, { db: deps.db });
   await app.register(processRoutes, { db: deps.db, processes: deps.processes });
+  await app.register(routingRoutes, { db: deps.db, rules: deps.rules, queues: deps.queues, tickets: deps.tickets });
 
   if (deps.webDir) {
     await app.register(fastifyStatic, { root: path.resolve(deps.webDir), index: ['index.html'] });

@@ -47,6 +47,8 @@ export const newTicketBody = {
       },
       description: 'Who asks: found by phone or e-mail (one of them is required), created if new',
     },
+    productGroup: { type: 'string', minLength: 1, maxLength: 100, description: 'Device or product group, e.g. smartphones; rules may read it' },
+    location: { type: 'string', minLength: 1, maxLength: 100, description: 'Region or site, e.g. moscow; rules and queue filters may read it' },
   },
   required: ['subject', 'description', 'client'],
 } as const;

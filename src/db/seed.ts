@@ -1,6 +1,7 @@
-import { inArray } from 'drizzle-orm';
+import { count, inArray, sql } from 'drizzle-orm';
+import { defaultRules } from '../domain/default-rules';
 import type { Database } from './client';
-import { catalogServices, clients, operatorGroupMembers, operatorGroups, operators, queues } from './schema';
+import { catalogServices, classificationRules, clients, operatorGroupMembers, operatorGroups, operators, queues } from './schema';
 
 /**
  * A small demo desk: two groups with a queue each, three operators, a catalog with
@@ -8,6 +9,8 @@ import { catalogServices, clients, operatorGroupMembers, operatorGroups, operato
  */
 export async function seedDemoData(db: Database): Promise<void> {
   await db.transaction(async (tx) => {
+    // Two desks starting on one database at once must not both add the default rules.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('seed-demo'))`);
     await tx
       .insert(operatorGroups)
       .values([
@@ -27,6 +30,7 @@ export async function seedDemoData(db: Database): Promise<void> {
           groupId: groupId('first-line'),
           categories: ['general', 'connectivity', 'billing', 'facilities', 'complaint'],
           isFallback: true,
+          position: 1000,
         },
         { code: 'repairs', name: 'Ремонт техники / Repairs', groupId: groupId('workshop'), categories: ['repair', 'warranty'] },
       ])
@@ -75,5 +79,8 @@ export async function seedDemoData(db: Database): Promise<void> {
         { name: 'Елена Морозова', phone: null, email: 'e.morozova@mail.example', category: 'one_time' },
       ])
       .onConflictDoNothing();
+
+    const [rules] = await tx.select({ n: count() }).from(classificationRules);
+    if (rules!.n === 0) await tx.insert(classificationRules).values(defaultRules.map((rule, i) => ({ ...rule, position: (i + 1) * 10 })));
   });
 }

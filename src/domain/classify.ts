@@ -1,41 +1,80 @@
-import type { ClientCategory } from '../db/schema/clients';
-import type { TicketPriority } from '../db/schema/tickets';
+import type { CategorySuggestion } from './category-model';
+import type { Priority, RulesDecision } from './rules';
+import { normaliseText } from './text';
 
-export interface ClassificationInput {
-  subject: string;
-  description: string;
-  clientCategory: ClientCategory;
-}
+export { normaliseText };
+
+/** The category a ticket gets when neither the rules nor the model are sure: the 1st line triages it. */
+export const TRIAGE_CATEGORY = 'general';
+/** Below this posterior probability the model's suggestion is not taken. */
+export const SUGGESTION_THRESHOLD = 0.6;
 
 export interface Classification {
   category: string;
-  priority: TicketPriority;
-  /** Why: the words that decided, for the ticket's event trail. */
-  matched: string[];
+  priority: Priority;
+  /** rule: a rule fired; model: the category model was confident; triage: neither. */
+  source: 'rule' | 'model' | 'triage';
+  suggestion: CategorySuggestion | null;
+}
+
+/** Rules win when they name a category; else a confident suggestion; else triage. */
+export function decideClassification(rules: RulesDecision, suggestion: CategorySuggestion | undefined, threshold = SUGGESTION_THRESHOLD): Classification {
+  const priority = rules.outcome.priority ?? 'normal';
+  const common = { priority, suggestion: suggestion ?? null };
+  if (rules.outcome.category) return { category: rules.outcome.category, source: 'rule', ...common };
+  if (suggestion && suggestion.confidence >= threshold) return { category: suggestion.category, source: 'model', ...common };
+  return { category: TRIAGE_CATEGORY, source: 'triage', ...common };
+}
+
+/** What a queue filter looks at. */
+export interface QueueFacts {
+  category: string;
+  priority: string;
+  clientCategory: string;
+  channel: string;
+  supportLine: number;
+  region: string | null;
+}
+
+export interface QueueFilter {
+  code: string;
+  isFallback: boolean;
+  position: number;
+  id: number;
+  categories: string[];
+  priorities: string[];
+  clientCategories: string[];
+  channels: string[];
+  supportLines: number[];
+  regions: string[];
+}
+
+const takes = <T>(values: T[], value: T | null) => values.length === 0 || (value !== null && values.includes(value));
+
+export function queueTakes(queue: QueueFilter, facts: QueueFacts): boolean {
+  return (
+    takes(queue.categories, facts.category) &&
+    takes(queue.priorities, facts.priority) &&
+    takes(queue.clientCategories, facts.clientCategory) &&
+    takes(queue.channels, facts.channel) &&
+    takes(queue.supportLines, facts.supportLine) &&
+    takes(queue.regions, facts.region)
+  );
 }
 
 /**
- * First-cut rules by word stems (Russian and English); a later rules engine replaces them.
- * Order matters: a complaint about a repair is a complaint.
+ * The queue for a classified ticket: the one a rule named, else the first queue (by position)
+ * whose filter takes it, else the fallback queue.
  */
-const categoryStems: Array<[category: string, stems: string[]]> = [
-  ['complaint', ['жалоб', 'претензи', 'недоволен', 'complain', 'unacceptable']],
-  ['warranty', ['гарант', 'warrant']],
-  ['connectivity', ['интернет', 'роутер', 'wi-fi', 'wifi', 'сеть', 'сети', 'vpn', 'internet', 'router', 'network', 'connection']],
-  ['billing', ['счет', 'оплат', 'акт сверки', 'invoice', 'payment', 'billing', 'refund']],
-  ['facilities', ['мебел', 'кондиционер', 'стул', 'уборк', 'furniture', 'air condition', 'chair', 'cleaning']],
-  ['repair', ['телефон', 'смартфон', 'ноутбук', 'экран', 'не включается', 'ремонт', 'phone', 'laptop', 'screen', 'repair', 'broken', 'battery', 'батаре']],
-];
-
-const criticalStems = ['авари', 'не работает у всех', 'outage', 'everyone is down'];
-const urgentStems = ['срочн', 'urgent', 'asap', 'immediately'];
-/** "Не срочно", "not urgent": a negated word does not count. */
-const negations = ['не ', 'not ', 'no '];
-
-/** Lower case, ё → е, collapsed spaces: what the stems are matched against. */
-export function normaliseText(text: string): string {
-  return text.toLowerCase().replace(/ё/g, 'е').replace(/\s+/g, ' ');
+export function chooseQueue<Q extends QueueFilter>(queues: Q[], facts: QueueFacts, namedByRule?: string | null): Q | undefined {
+  const named = namedByRule ? queues.find((q) => q.code === namedByRule) : undefined;
+  if (named) return named;
+  const ordered = [...queues].sort((a, b) => a.position - b.position || a.id - b.id);
+  return ordered.find((q) => !q.isFallback && queueTakes(q, facts)) ?? ordered.find((q) => q.isFallback);
 }
+
+/** "Не срочно", "not urgent": a negated keyword does not count. */
+const negations = ['не ', 'not ', 'no '];
 
 function occursUnnegated(text: string, stem: string): boolean {
   for (let at = text.indexOf(stem); at !== -1; at = text.indexOf(stem, at + 1)) {
@@ -43,36 +82,6 @@ function occursUnnegated(text: string, stem: string): boolean {
     if (!negations.some((negation) => before.endsWith(negation))) return true;
   }
   return false;
-}
-
-export function classifyTicket(input: ClassificationInput): Classification {
-  const text = normaliseText(`${input.subject} ${input.description}`);
-  const found = (stems: string[]) => stems.filter((stem) => occursUnnegated(text, stem));
-  let category = 'general';
-  const matched: string[] = [];
-  for (const [candidate, stems] of categoryStems) {
-    const hits = found(stems);
-    if (hits.length > 0) {
-      category = candidate;
-      matched.push(...hits);
-      break;
-    }
-  }
-  const critical = found(criticalStems);
-  const urgent = found(urgentStems);
-  matched.push(...critical, ...urgent);
-  let priority: TicketPriority = 'normal';
-  if (critical.length > 0) priority = 'critical';
-  else if (urgent.length > 0 || input.clientCategory === 'wholesale') priority = 'high';
-  return { category, priority, matched };
-}
-
-/** The queue for a category: the first queue that lists it, else the fallback queue. */
-export function chooseQueue<Q extends { categories: string[]; isFallback: boolean }>(
-  queues: Q[],
-  category: string,
-): Q | undefined {
-  return queues.find((q) => q.categories.includes(category)) ?? queues.find((q) => q.isFallback);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, ilike, notInArray, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, ilike, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { catalogServices, clients, priorityRank, queues, ticketEvents, tickets } from '../db/schema';
 import type { TicketDetails } from '../../workflows/types';
@@ -80,16 +80,29 @@ const toSummary = (row: { createdAt: Date } & Omit<TicketSummary, 'createdAt'>):
   createdAt: row.createdAt.toISOString(),
 });
 
-/** A queue's waiting tickets in the order they should be worked: priority, then age. */
+/**
+ * A queue's waiting tickets in the order they should be worked: priority, then age (the order of
+ * tickets_queue_order_idx; SLA due time joins it with the SLA work). Blind: nothing of the
+ * subject, text or client.
+ */
 export async function listQueuedTickets(db: Database, queueId: number, options: { limit: number; offset: number }) {
   const rows = await db
-    .select(summaryColumns)
+    .select({
+      id: tickets.id,
+      stage: tickets.stage,
+      category: tickets.category,
+      priority: tickets.priority,
+      channel: tickets.channel,
+      queueId: tickets.queueId,
+      ageSeconds: sql<number>`greatest(0, extract(epoch from now() - coalesce(${tickets.queuedAt}, ${tickets.createdAt})))::int`,
+      offered: sql<boolean>`coalesce(${tickets.offerExpiresAt} > now(), false)`,
+    })
     .from(tickets)
     .where(and(eq(tickets.queueId, queueId), eq(tickets.stage, 'queued')))
     .orderBy(priorityRank(tickets.priority), asc(tickets.createdAt), asc(tickets.id))
     .limit(options.limit)
     .offset(options.offset);
-  return rows.map(toSummary);
+  return rows.map((row) => ({ ...row, slaDueAt: null }));
 }
 
 /** A ticket in a search or a client's list: its subject only for those who may see its contents. */

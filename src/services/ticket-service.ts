@@ -18,10 +18,13 @@ import type { OperatorIdentity } from '../repositories/staff';
 import {
   acceptUpdate,
   intakeUpdate,
+  reassignUpdate,
   recordWorkUpdate,
   reopenUpdate,
   resolveComplaintUpdate,
   resolveUpdate,
+  returnToQueueUpdate,
+  transferUpdate,
   surveyAnsweredSignal,
   ticketWorkflow,
 } from '../../workflows/ticket';
@@ -33,6 +36,8 @@ export interface NewTicket {
   subject: string;
   description: string;
   client: ClientContact;
+  productGroup?: string;
+  location?: string;
 }
 
 export type Registration = IntakeResult | { ticketId: number; stage: 'registering' };
@@ -45,6 +50,7 @@ const failureStatus: Record<string, 403 | 409 | 400> = {
   [TicketFailure.noOpenComplaint]: 409,
   [TicketFailure.notInQueueGroup]: 403,
   [TicketFailure.notAssignee]: 403,
+  [TicketFailure.notAllowed]: 403,
   [TicketFailure.invalidRequest]: 400,
 };
 
@@ -57,6 +63,8 @@ export function createTicketService(deps: {
   /** How long registration waits for the ticket to be queued before answering 202. */
   intakeWaitMs: number;
   logger: Logger;
+  /** Holds a queued ticket for the accepting operator (see QueueService); returns the release for a failed accept. */
+  reserveForAccept?: (operator: OperatorIdentity, ticketId: number) => Promise<() => Promise<void>>;
 }) {
   const { db, temporal } = deps;
 
@@ -82,6 +90,14 @@ export function createTicketService(deps: {
       throw asDeskError(error, ticketId);
     }
   };
+
+  const move = (actor: OperatorIdentity, reason: string) => ({
+    moveId: randomUUID(),
+    actorId: actor.id,
+    actorIsManager: actor.role === 'manager',
+    actorGroupIds: actor.groupIds,
+    reason,
+  });
 
   const startTicket = async (ticketId: number, ticket: NewTicket): Promise<Registration> => {
     const workflowId = ticketWorkflowId(ticketId);
@@ -150,8 +166,25 @@ export function createTicketService(deps: {
       }
     },
 
-    accept: (ticketId: number, operator: OperatorIdentity) =>
-      update(ticketId, (h) => h.executeUpdate(acceptUpdate, { args: [{ operatorId: operator.id, operatorGroupIds: operator.groupIds }] })),
+    /** Only the operator a ticket is on offer to may accept it while the offer is open. */
+    async accept(ticketId: number, operator: OperatorIdentity) {
+      const release = deps.reserveForAccept ? await deps.reserveForAccept(operator, ticketId) : async () => {};
+      try {
+        return await update(ticketId, (h) => h.executeUpdate(acceptUpdate, { args: [{ operatorId: operator.id, operatorGroupIds: operator.groupIds }] }));
+      } catch (error) {
+        await release();
+        throw error;
+      }
+    },
+
+    reassign: (ticketId: number, actor: OperatorIdentity, to: OperatorIdentity, reason: string) =>
+      update(ticketId, (h) => h.executeUpdate(reassignUpdate, { args: [{ ...move(actor, reason), toOperatorId: to.id, toOperatorGroupIds: to.groupIds }] })),
+
+    returnToQueue: (ticketId: number, actor: OperatorIdentity, reason: string) =>
+      update(ticketId, (h) => h.executeUpdate(returnToQueueUpdate, { args: [move(actor, reason)] })),
+
+    transfer: (ticketId: number, actor: OperatorIdentity, toQueueId: number, reason: string) =>
+      update(ticketId, (h) => h.executeUpdate(transferUpdate, { args: [{ ...move(actor, reason), toQueueId }] })),
 
     recordWork: (ticketId: number, operator: OperatorIdentity, work: { minutes: number; note: string }) =>
       update(ticketId, (h) => h.executeUpdate(recordWorkUpdate, { args: [{ entryId: randomUUID(), operatorId: operator.id, ...work }] })),

@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { chooseQueue, classifyTicket, normaliseText, type ClassificationInput, chooseService } from '../../src/domain/classify';
+import { chooseQueue, chooseService, decideClassification, normaliseText, type QueueFacts, type QueueFilter } from '../../src/domain/classify';
+import { defaultRules } from '../../src/domain/default-rules';
+import { applyRules, compileRules } from '../../src/domain/rules';
 
-const ticket = (subject: string, description = '', clientCategory: ClassificationInput['clientCategory'] = 'regular') =>
-  classifyTicket({ subject, description, clientCategory });
+/** The rules a new desk starts with: the same decisions the first-cut keyword classifier made. */
+const rules = compileRules(defaultRules.map((rule, i) => ({ ...rule, id: i + 1, position: i + 1, enabled: true })));
 
-describe('classifyTicket: category', () => {
+const ticket = (subject: string, description = '', clientCategory = 'regular') => {
+  const decision = applyRules(rules, { subject, description, channel: 'api', clientCategory });
+  return { ...decideClassification(decision, undefined), matched: decision.fired.flatMap((f) => f.because) };
+};
+
+describe('default rules: category', () => {
   it.each([
     ['repair', 'Ноутбук не включается', 'После падения со стола ноутбук не включается, индикатор зарядки не горит.'],
     ['repair', 'Разбит экран смартфона', 'Уронил смартфон, по экрану пошли трещины, сенсор не реагирует.'],
@@ -36,7 +43,7 @@ describe('classifyTicket: category', () => {
   it('treats ё as е: "счёт" matches the stem "счет"', () => {
     const result = ticket('Где мой счёт?');
     expect(result.category).toBe('billing');
-    expect(result.matched).toContain('счет');
+    expect(result.matched).toContain('word "счет" (in "счет")');
   });
 
   it('ignores case in Russian and English', () => {
@@ -50,16 +57,16 @@ describe('classifyTicket: category', () => {
   });
 
   it('says which words decided', () => {
-    expect(ticket('Ремонт телефона').matched).toEqual(['телефон', 'ремонт']);
+    expect(ticket('Ремонт телефона').matched).toEqual(['word "телефон" (in "телефона")', 'word "ремонт" (in "ремонт")']);
     expect(ticket('Подскажите адрес').matched).toEqual([]);
   });
 });
 
-describe('classifyTicket: order of the rules', () => {
+describe('default rules: order', () => {
   it('takes a complaint about a repair for a complaint', () => {
     const result = ticket('Претензия по ремонту', 'Ремонт телефона занял месяц, экран снова не работает.');
     expect(result.category).toBe('complaint');
-    expect(result.matched).toEqual(['претензи']);
+    expect(result.matched).toEqual(['word "претензия" (in "претензия")', 'word "претенз*" (in "претензия")']);
   });
 
   it('takes a complaint about an invoice for a complaint', () => {
@@ -75,7 +82,7 @@ describe('classifyTicket: order of the rules', () => {
   });
 });
 
-describe('classifyTicket: priority', () => {
+describe('default rules: priority', () => {
   it('is normal by default', () => {
     expect(ticket('Ноутбук не включается').priority).toBe('normal');
   });
@@ -107,11 +114,13 @@ describe('classifyTicket: priority', () => {
     expect(ticket('Срочно! Авария', '', 'wholesale').priority).toBe('critical');
   });
 
-  it('lists the priority words after the category words', () => {
-    const { matched } = ticket('Авария роутера', 'Нужно срочно');
-    expect(matched[0]).toBe('роутер');
-    expect(matched).toContain('авари');
-    expect(matched).toContain('срочн');
+  it('lists the firing rules in order, each with the field it decided', () => {
+    const decision = applyRules(rules, { subject: 'Авария роутера', description: 'Нужно срочно', channel: 'api', clientCategory: 'regular' });
+    expect(decision.fired.map((f) => [f.name, f.decided])).toEqual([
+      ['Авария / outage → critical', ['priority']],
+      ['Связь и сеть / connectivity', ['category']],
+    ]);
+    expect(decision.fired[1]!.because).toEqual(['word "роутер" (in "роутера")']);
   });
 
   it('is not raised by a negated "не срочно" or "not urgent"', () => {
@@ -128,35 +137,59 @@ describe('normaliseText', () => {
 });
 
 describe('chooseQueue', () => {
+  const queue = (id: number, code: string, filter: Partial<QueueFilter> = {}): QueueFilter => ({
+    id, code, isFallback: false, position: 100, categories: [], priorities: [], clientCategories: [], channels: [], supportLines: [], regions: [], ...filter,
+  });
   const queues = [
-    { code: 'it', categories: ['connectivity', 'repair'], isFallback: false },
-    { code: 'repair-2', categories: ['repair', 'warranty'], isFallback: false },
-    { code: 'first-line', categories: [], isFallback: true },
-    { code: 'spare', categories: [], isFallback: true },
+    queue(1, 'it', { categories: ['connectivity', 'repair'] }),
+    queue(2, 'repair-2', { categories: ['repair', 'warranty'] }),
+    queue(3, 'vip', { categories: ['repair'], clientCategories: ['wholesale'], position: 10 }),
+    queue(4, 'moscow-critical', { priorities: ['critical'], regions: ['moscow'], channels: ['phone', 'api'], position: 5 }),
+    queue(5, 'line-3', { supportLines: [3], position: 1 }),
+    queue(6, 'first-line', { isFallback: true }),
+    queue(7, 'spare', { isFallback: true }),
   ];
+  const facts = (overrides: Partial<QueueFacts>): QueueFacts => ({ category: 'general', priority: 'normal', clientCategory: 'regular', channel: 'api', supportLine: 1, region: null, ...overrides });
 
-  it('takes the first queue that lists the category', () => {
-    expect(chooseQueue(queues, 'repair')?.code).toBe('it');
-    expect(chooseQueue(queues, 'warranty')?.code).toBe('repair-2');
+  it('takes the first queue by position whose filter takes the ticket', () => {
+    expect(chooseQueue(queues, facts({ category: 'repair' }))?.code).toBe('it');
+    expect(chooseQueue(queues, facts({ category: 'warranty' }))?.code).toBe('repair-2');
+    expect(chooseQueue(queues, facts({ category: 'repair', clientCategory: 'wholesale' }))?.code).toBe('vip');
   });
 
-  it('falls back to the first fallback queue for an unlisted category', () => {
-    expect(chooseQueue(queues, 'billing')?.code).toBe('first-line');
+  it('needs every part of the filter: priority, region, channel, line', () => {
+    expect(chooseQueue(queues, facts({ priority: 'critical', region: 'moscow' }))?.code).toBe('moscow-critical');
+    expect(chooseQueue(queues, facts({ priority: 'critical', region: 'moscow', channel: 'email' }))?.code).toBe('first-line');
+    expect(chooseQueue(queues, facts({ priority: 'critical', region: null }))?.code).toBe('first-line');
+    expect(chooseQueue(queues, facts({ category: 'repair', supportLine: 3 }))?.code).toBe('line-3');
   });
 
-  it('prefers a listing queue over a fallback queue that comes first', () => {
-    const fallbackFirst = [{ code: 'fallback', categories: ['general'], isFallback: true }, ...queues];
-    expect(chooseQueue(fallbackFirst, 'connectivity')?.code).toBe('it');
-    expect(chooseQueue(fallbackFirst, 'general')?.code).toBe('fallback');
+  it('falls back to the first fallback queue when no filter takes the ticket', () => {
+    expect(chooseQueue(queues, facts({ category: 'billing' }))?.code).toBe('first-line');
   });
 
-  it('is undefined when no queue lists the category and there is no fallback', () => {
-    expect(chooseQueue(queues.filter((q) => !q.isFallback), 'billing')).toBeUndefined();
-    expect(chooseQueue([], 'repair')).toBeUndefined();
+  it('takes the queue a rule named, whatever the filters', () => {
+    expect(chooseQueue(queues, facts({ category: 'billing' }), 'repair-2')?.code).toBe('repair-2');
+    expect(chooseQueue(queues, facts({ category: 'billing' }), 'no-such-queue')?.code).toBe('first-line');
   });
 
-  it('returns the queue object itself', () => {
-    expect(chooseQueue(queues, 'connectivity')).toBe(queues[0]);
+  it('is undefined when nothing takes the ticket and there is no fallback', () => {
+    expect(chooseQueue(queues.filter((q) => !q.isFallback), facts({ category: 'billing' }))).toBeUndefined();
+    expect(chooseQueue([], facts({ category: 'repair' }))).toBeUndefined();
+  });
+});
+
+describe('decideClassification', () => {
+  const none = { outcome: {}, fired: [] };
+  it('lets a firing rule win over a confident model', () => {
+    expect(decideClassification({ outcome: { category: 'billing' }, fired: [] }, { category: 'repair', confidence: 0.99 })).toMatchObject({ category: 'billing', source: 'rule' });
+  });
+  it('takes a confident suggestion when no rule names a category', () => {
+    expect(decideClassification(none, { category: 'repair', confidence: 0.8 })).toMatchObject({ category: 'repair', source: 'model', priority: 'normal' });
+  });
+  it('sends the ticket to triage when neither is confident', () => {
+    expect(decideClassification(none, { category: 'repair', confidence: 0.4 })).toMatchObject({ category: 'general', source: 'triage' });
+    expect(decideClassification(none, undefined)).toMatchObject({ category: 'general', source: 'triage' });
   });
 });
 

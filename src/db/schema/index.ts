@@ -4,3 +4,4 @@ export * from './outbox';
 export * from './queues';
 export * from './staff';
 export * from './tickets';
+export * from './routing';

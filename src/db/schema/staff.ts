@@ -17,6 +17,9 @@ export const operators = pgTable('operators', {
   email: text('email'),
   role: text('role').$type<OperatorRole>().notNull().default('operator'),
   supportLine: smallint('support_line').notNull().default(1),
+  /** Tickets in work (and offered) at once; at the limit `next` offers nothing. */
+  ticketLimit: integer('ticket_limit').notNull().default(5),
+  competences: text('competences').array().notNull().default([]),
   ...timestamps,
 });
 

@@ -54,6 +54,13 @@ export const tickets = pgTable(
     serviceId: integer('service_id').references(() => catalogServices.id),
     queueId: integer('queue_id').references(() => queues.id),
     queuedAt: timestamp('queued_at', { withTimezone: true }),
+    /** Device or product group and location (region), given at intake: rules and queue filters read them. */
+    productGroup: text('product_group'),
+    location: text('location'),
+    supportLine: smallint('support_line'),
+    /** The open offer from `next`: only this operator may accept until it expires. */
+    offeredTo: text('offered_to'),
+    offerExpiresAt: timestamp('offer_expires_at', { withTimezone: true }),
     assigneeId: text('assignee_id').references(() => operators.id),
     acceptedAt: timestamp('accepted_at', { withTimezone: true }),
     quotedPrice: numeric('quoted_price', { precision: 12, scale: 2 }),

@@ -1,0 +1,56 @@
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import type { CategoryModel } from '../../domain/category-model';
+import type { RuleCondition, RuleOutcome } from '../../domain/rules';
+import { timestamps } from './columns';
+
+/** Classification rules, applied in `position` order (see domain/rules.ts). */
+export const classificationRules = pgTable('classification_rules', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull(),
+  position: integer('position').notNull(),
+  enabled: boolean('enabled').notNull().default(true),
+  condition: jsonb('condition').$type<RuleCondition>().notNull(),
+  outcome: jsonb('outcome').$type<RuleOutcome>().notNull(),
+  ...timestamps,
+});
+
+/** Operators' verdicts on a ticket's category: what the category model learns from. One per ticket, the latest wins. */
+export const categoryFeedback = pgTable('category_feedback', {
+  ticketId: bigint('ticket_id', { mode: 'number' }).primaryKey(),
+  category: text('category').notNull(),
+  /** The category the desk had given; equal to `category` when the operator confirmed it. */
+  givenCategory: text('given_category'),
+  operatorId: text('operator_id').notNull(),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Trained category models; the newest row is the one in use. */
+export const categoryModels = pgTable('category_models', {
+  id: serial('id').primaryKey(),
+  model: jsonb('model').$type<CategoryModel>().notNull(),
+  trainingTickets: integer('training_tickets').notNull(),
+  /** What it learnt from (number of verdicts and the newest one): a retried training stores one row. */
+  trainedOn: text('trained_on').notNull().unique(),
+  trainedAt: timestamp('trained_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** withdrawn: the ticket left the queue another way (accepted by someone else, transferred) while on offer. */
+export const offerOutcomes = ['offered', 'accepted', 'skipped', 'expired', 'withdrawn'] as const;
+export type OfferOutcome = (typeof offerOutcomes)[number];
+
+/** Every offer `POST /queues/:id/next` made, and what became of it (skip reasons included). */
+export const ticketOffers = pgTable(
+  'ticket_offers',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    ticketId: bigint('ticket_id', { mode: 'number' }).notNull(),
+    queueId: integer('queue_id').notNull(),
+    operatorId: text('operator_id').notNull(),
+    offeredAt: timestamp('offered_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    outcome: text('outcome').$type<OfferOutcome>().notNull().default('offered'),
+    reason: text('reason'),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+  },
+  (t) => [index('ticket_offers_ticket_idx').on(t.ticketId, t.operatorId), index('ticket_offers_open_idx').on(t.operatorId, t.outcome)],
+);

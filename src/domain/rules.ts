@@ -1,0 +1,236 @@
+import { normaliseText, stemWord } from './text';
+
+export const ticketPriorities = ['low', 'normal', 'high', 'critical'] as const;
+export type Priority = (typeof ticketPriorities)[number];
+
+/**
+ * When a rule fires. Every condition given must hold; within a list any entry will do.
+ * Words are compared by stem, so "роутер" also matches "роутеры", "роутера"; a word ending in
+ * `*` matches any word it begins ("гарант*" matches "гарантийный"). A word right after
+ * "не" / "not" / "no" does not count ("не срочно" is not urgent) unless the entry itself
+ * starts with the negation ("не включается").
+ */
+export interface RuleCondition {
+  words?: string[];
+  /** A regular expression over the normalised (lower case, ё → е) subject and description. */
+  pattern?: string;
+  channels?: string[];
+  clientCategories?: string[];
+  productGroups?: string[];
+  locations?: string[];
+  /** The catalog service the ticket already has (given at intake or set by an earlier rule). */
+  serviceCodes?: string[];
+}
+
+/** What a rule decides; each field is taken from the first enabled rule, in order, that sets it. */
+export interface RuleOutcome {
+  category?: string;
+  priority?: Priority;
+  queueCode?: string;
+  serviceCode?: string;
+  supportLine?: number;
+}
+
+export interface ClassificationRule {
+  id: number;
+  name: string;
+  position: number;
+  enabled: boolean;
+  condition: RuleCondition;
+  outcome: RuleOutcome;
+}
+
+/** What rules look at. */
+export interface RoutingFacts {
+  subject: string;
+  description: string;
+  channel: string;
+  clientCategory: string;
+  productGroup?: string | null;
+  location?: string | null;
+  serviceCode?: string | null;
+}
+
+export interface FiredRule {
+  ruleId: number;
+  name: string;
+  /** The outcome fields this rule decided (fields an earlier rule had decided are not listed). */
+  decided: Array<keyof RuleOutcome>;
+  /** Why it fired, e.g. `word "роутер" (in "роутеры")`, `channel is email`. */
+  because: string[];
+}
+
+export interface RulesDecision {
+  outcome: RuleOutcome;
+  fired: FiredRule[];
+}
+
+const negations = new Set(['не', 'not', 'no']);
+const outcomeFields: Array<keyof RuleOutcome> = ['category', 'priority', 'queueCode', 'serviceCode', 'supportLine'];
+
+interface WordTerm {
+  source: string;
+  /** Stems to find in a row; a prefix term has one raw word prefix instead. */
+  stems: string[];
+  prefix?: string;
+}
+
+type FactCheck = { label: string; values: Set<string>; read: (facts: RoutingFacts, serviceCode: string | null | undefined) => string | null | undefined };
+
+const factChecks: Array<{ key: keyof RuleCondition; label: string; read: FactCheck['read'] }> = [
+  { key: 'channels', label: 'channel', read: (f) => f.channel },
+  { key: 'clientCategories', label: 'client category', read: (f) => f.clientCategory },
+  { key: 'productGroups', label: 'product group', read: (f) => f.productGroup },
+  { key: 'locations', label: 'location', read: (f) => f.location },
+  { key: 'serviceCodes', label: 'service', read: (_f, serviceCode) => serviceCode },
+];
+
+interface CompiledRule {
+  rule: ClassificationRule;
+  /** Only the conditions the rule gives: a thousand rules cost nothing for what they leave open. */
+  checks: FactCheck[];
+  words: WordTerm[];
+  pattern?: RegExp;
+  sets: Array<keyof RuleOutcome>;
+}
+
+export interface CompiledRules {
+  rules: CompiledRule[];
+  /**
+   * Which rules a stem can make fire: a rule with words fires only if one of its terms occurs,
+   * so a ticket need only look at the rules whose first stems it contains, plus `unindexed`
+   * (rules without words, or with a prefix term). A thousand rules then cost a handful each.
+   */
+  byFirstStem: Map<string, number[]>;
+  unindexed: number[];
+}
+
+/** Rules in position order, enabled only, with stems and patterns prepared once (not per ticket). */
+export function compileRules(rules: ClassificationRule[]): CompiledRules {
+  const ordered = rules.filter((r) => r.enabled).sort((a, b) => a.position - b.position || a.id - b.id);
+  const compiled: CompiledRule[] = ordered.map((rule) => ({
+      rule,
+      checks: factChecks.flatMap(({ key, label, read }) => {
+        const values = rule.condition[key] as string[] | undefined;
+        return values && values.length > 0 ? [{ label, values: new Set(values), read }] : [];
+      }),
+      words: (rule.condition.words ?? []).map(compileWord),
+      pattern: rule.condition.pattern ? new RegExp(rule.condition.pattern, 'u') : undefined,
+      sets: outcomeFields.filter((field) => rule.outcome[field] !== undefined && rule.outcome[field] !== null),
+  }));
+  const byFirstStem = new Map<string, number[]>();
+  const unindexed: number[] = [];
+  compiled.forEach((entry, i) => {
+    if (entry.words.length === 0 || entry.words.some((term) => term.prefix !== undefined)) {
+      unindexed.push(i);
+      return;
+    }
+    for (const first of new Set(entry.words.map((term) => term.stems[0]).filter((stem) => stem !== undefined))) {
+      const list = byFirstStem.get(first);
+      if (list) list.push(i);
+      else byFirstStem.set(first, [i]);
+    }
+  });
+  return { rules: compiled, byFirstStem, unindexed };
+}
+
+function compileWord(source: string): WordTerm {
+  const normalised = normaliseText(source);
+  if (normalised.endsWith('*') && !normalised.includes(' ')) return { source, stems: [], prefix: normalised.slice(0, -1) };
+  return { source, stems: (normalised.match(wordPattern) ?? []).map(stemWord) };
+}
+
+/** Checks a regular expression before it is stored: a broken one is the caller's 400, not a 500 later. */
+export function patternProblem(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern, 'u');
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+interface TextIndex {
+  normalised: string;
+  words: string[];
+  stems: string[];
+  at: Map<string, number[]>;
+}
+
+const wordPattern = /[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*/gu;
+
+function indexText(subject: string, description: string): TextIndex {
+  const normalised = normaliseText(`${subject}\n${description}`);
+  const words = normalised.match(wordPattern) ?? [];
+  const stems = words.map(stemWord);
+  const at = new Map<string, number[]>();
+  stems.forEach((stem, i) => {
+    const list = at.get(stem);
+    if (list) list.push(i);
+    else at.set(stem, [i]);
+  });
+  return { normalised, words, stems, at };
+}
+
+/** Where the term occurs un-negated: the index of its first word, or -1. */
+function findTerm(text: TextIndex, term: WordTerm): number {
+  const negatable = (i: number) => i > 0 && negations.has(text.stems[i - 1]!);
+  if (term.prefix !== undefined) {
+    for (let i = 0; i < text.words.length; i++) if (text.words[i]!.startsWith(term.prefix) && !negatable(i)) return i;
+    return -1;
+  }
+  const [first, ...rest] = term.stems;
+  if (first === undefined) return -1;
+  const startsNegated = negations.has(first);
+  for (const i of text.at.get(first) ?? []) {
+    if (rest.every((stem, k) => text.stems[i + 1 + k] === stem) && (startsNegated || !negatable(i))) return i;
+  }
+  return -1;
+}
+
+/** Whether a rule fires: no allocation, since most of a thousand rules do not. */
+function fires(compiled: CompiledRule, facts: RoutingFacts, text: TextIndex, serviceCode: string | null | undefined): boolean {
+  for (const check of compiled.checks) {
+    const value = check.read(facts, serviceCode);
+    if (value == null || !check.values.has(value)) return false;
+  }
+  if (compiled.words.length > 0 && !compiled.words.some((term) => findTerm(text, term) >= 0)) return false;
+  if (compiled.pattern && !compiled.pattern.test(text.normalised)) return false;
+  return true;
+}
+
+/** Why a firing rule fired: each condition with what in the ticket met it. */
+function firingReasons(compiled: CompiledRule, facts: RoutingFacts, text: TextIndex, serviceCode: string | null | undefined): string[] {
+  const because = compiled.checks.map((check) => `${check.label} is ${check.read(facts, serviceCode)}`);
+  for (const term of compiled.words) {
+    const at = findTerm(text, term);
+    if (at < 0) continue;
+    const length = term.prefix !== undefined ? 1 : term.stems.length;
+    because.push(`word "${term.source}" (in "${text.words.slice(at, at + length).join(' ')}")`);
+  }
+  if (compiled.pattern) because.push(`pattern /${compiled.rule.condition.pattern}/ matched "${compiled.pattern.exec(text.normalised)![0]}"`);
+  return because;
+}
+
+/** Walks the rules in order; each outcome field comes from the first firing rule that sets it. */
+export function applyRules(compiled: CompiledRules, facts: RoutingFacts): RulesDecision {
+  const text = indexText(facts.subject, facts.description);
+  const outcome: RuleOutcome = {};
+  const fired: FiredRule[] = [];
+  const candidate = new Uint8Array(compiled.rules.length);
+  for (const i of compiled.unindexed) candidate[i] = 1;
+  for (const stem of text.at.keys()) for (const i of compiled.byFirstStem.get(stem) ?? []) candidate[i] = 1;
+  for (let i = 0; i < compiled.rules.length; i++) {
+    if (!candidate[i]) continue;
+    const entry = compiled.rules[i]!;
+    if (entry.sets.every((field) => outcome[field] !== undefined)) continue;
+    const serviceCode = outcome.serviceCode ?? facts.serviceCode;
+    if (!fires(entry, facts, text, serviceCode)) continue;
+    const because = firingReasons(entry, facts, text, serviceCode);
+    const open = entry.sets.filter((field) => outcome[field] === undefined);
+    for (const field of open) (outcome as Record<string, unknown>)[field] = entry.rule.outcome[field];
+    fired.push({ ruleId: entry.rule.id, name: entry.rule.name, decided: open, because });
+    if (outcomeFields.every((field) => outcome[field] !== undefined)) break;
+  }
+  return { outcome, fired };
+}

@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import { eq, max, sql } from 'drizzle-orm';
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import type { Database } from '../db/client';
+import { retrainCategoryModelWorkflow } from '../../workflows/category-model';
+import { catalogServices, categoryFeedback, classificationRules, queues, tickets } from '../db/schema';
+import { chooseQueue, chooseService, decideClassification } from '../domain/classify';
+import { patternProblem, type RuleCondition, type RuleOutcome, type RoutingFacts } from '../domain/rules';
+import { recordTicketEvent } from '../db/events';
+import { TicketElement } from '../domain/process';
+import { createRoutingCache, listRules } from '../repositories/routing';
+import type { OperatorIdentity } from '../repositories/staff';
+import { DeskError, notFound } from './errors';
+
+export interface RuleInput {
+  name: string;
+  condition: RuleCondition;
+  outcome: RuleOutcome;
+  enabled?: boolean;
+  /** Where to put the rule: before the rule now at this 1-based place; the end if absent. */
+  place?: number;
+}
+
+const conditionKeys: Array<keyof RuleCondition> = ['words', 'pattern', 'channels', 'clientCategories', 'productGroups', 'locations', 'serviceCodes'];
+
+function checkRule(rule: { condition?: RuleCondition; outcome?: RuleOutcome }) {
+  if (rule.condition) {
+    const given = conditionKeys.filter((key) => {
+      const value = rule.condition![key];
+      return Array.isArray(value) ? value.length > 0 : value !== undefined;
+    });
+    if (given.length === 0) throw new DeskError(400, 'body.condition needs at least one of words, pattern, channels, clientCategories, productGroups, locations, serviceCodes', 'VALIDATION');
+    if (rule.condition.pattern !== undefined) {
+      const problem = patternProblem(rule.condition.pattern);
+      if (problem) throw new DeskError(400, `body.condition.pattern is not a valid regular expression: ${problem}`, 'VALIDATION');
+    }
+  }
+  if (rule.outcome && Object.values(rule.outcome).every((v) => v === undefined)) {
+    throw new DeskError(400, 'body.outcome needs at least one of category, priority, queueCode, serviceCode, supportLine', 'VALIDATION');
+  }
+}
+
+const requireManager = (operator: OperatorIdentity) => {
+  if (operator.role !== 'manager') throw new DeskError(403, `operator ${operator.id} is not a manager: only managers change the rules`, 'NOT_MANAGER');
+};
+
+/** Classification rules as data: list, change, reorder, disable, and try a text against them. */
+export function createRulesService({ db, temporal, taskQueue }: { db: Database; temporal: Client; taskQueue: string }) {
+  const routing = createRoutingCache(db);
+
+  const renumber = async (tx: Pick<Database, 'execute'>, orderedIds: number[]) => {
+    if (orderedIds.length === 0) return;
+    // One statement: positions 10, 20, … in the given order, so later inserts fit between.
+    await tx.execute(sql`update classification_rules as r set position = o.place * 10, updated_at = now()
+      from unnest(${sql.raw(`array[${orderedIds.map(Number).join(',')}]::int[]`)}) with ordinality as o(id, place) where r.id = o.id`);
+  };
+
+  return {
+    list: () => listRules(db),
+
+    async create(operator: OperatorIdentity, input: RuleInput) {
+      requireManager(operator);
+      checkRule(input);
+      return db.transaction(async (tx) => {
+        await tx.execute(sql`lock table classification_rules in share row exclusive mode`);
+        const [last] = await tx.select({ position: max(classificationRules.position) }).from(classificationRules);
+        const [created] = await tx
+          .insert(classificationRules)
+          .values({ name: input.name, condition: input.condition, outcome: input.outcome, enabled: input.enabled ?? true, position: (last?.position ?? 0) + 10 })
+          .returning();
+        if (input.place !== undefined) {
+          const ids = (await listRules(tx)).map((r) => r.id).filter((id) => id !== created!.id);
+          ids.splice(Math.min(input.place - 1, ids.length), 0, created!.id);
+          await renumber(tx, ids);
+        }
+        return (await listRules(tx)).find((r) => r.id === created!.id)!;
+      });
+    },
+
+    async update(operator: OperatorIdentity, ruleId: number, change: Partial<Omit<RuleInput, 'place'>>) {
+      requireManager(operator);
+      checkRule(change);
+      const [updated] = await db
+        .update(classificationRules)
+        .set({ ...change, updatedAt: new Date() })
+        .where(eq(classificationRules.id, ruleId))
+        .returning();
+      if (!updated) throw notFound(`rule ${ruleId}`);
+      const { id, name, position, enabled, condition, outcome } = updated;
+      return { id, name, position, enabled, condition, outcome };
+    },
+
+    /** The new order of every rule: each id once, none left out, so no rule silently moves. */
+    async reorder(operator: OperatorIdentity, ruleIds: number[]) {
+      requireManager(operator);
+      return db.transaction(async (tx) => {
+        await tx.execute(sql`lock table classification_rules in share row exclusive mode`);
+        const known = (await listRules(tx)).map((r) => r.id);
+        const given = new Set(ruleIds);
+        if (given.size !== ruleIds.length) throw new DeskError(400, 'body.ruleIds lists a rule twice', 'VALIDATION');
+        const unknown = ruleIds.filter((id) => !known.includes(id));
+        if (unknown.length) throw new DeskError(400, `body.ruleIds names unknown rules: ${unknown.join(', ')}`, 'VALIDATION');
+        const missing = known.filter((id) => !given.has(id));
+        if (missing.length) throw new DeskError(400, `body.ruleIds leaves out rules: ${missing.join(', ')}`, 'VALIDATION');
+        await renumber(tx, ruleIds);
+        return listRules(tx);
+      });
+    },
+
+    /** What the desk would decide for this text now: the rules that fired and why, the model's guess, the queue. */
+    async dryRun(facts: RoutingFacts) {
+      const decision = await routing.decide(facts);
+      const classification = decideClassification(decision.rules, decision.suggestion);
+      const services = await db.select().from(catalogServices).orderBy(catalogServices.id);
+      const named = decision.rules.outcome.serviceCode;
+      const service = (named ? services.find((s) => s.code === named) : undefined) ?? chooseService(services, classification.category, `${facts.subject} ${facts.description}`);
+      const supportLine = decision.rules.outcome.supportLine ?? service?.supportLine ?? 1;
+      const queue = chooseQueue(
+        await db.select().from(queues),
+        { category: classification.category, priority: classification.priority, clientCategory: facts.clientCategory, channel: facts.channel, supportLine, region: facts.location ?? null },
+        decision.rules.outcome.queueCode,
+      );
+      return {
+        ...classification,
+        serviceCode: service?.code ?? null,
+        supportLine,
+        queue: queue ? { id: queue.id, code: queue.code } : null,
+        rulesOutcome: decision.rules.outcome,
+        fired: decision.rules.fired,
+      };
+    },
+
+    /** Retrains the category model now, through its workflow; a retrain already running is joined, not doubled. */
+    async retrainCategoryModel(operator: OperatorIdentity) {
+      requireManager(operator);
+      const handle = await temporal.workflow.start(retrainCategoryModelWorkflow, {
+        workflowId: retrainWorkflowId(taskQueue),
+        taskQueue,
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+      return handle.result();
+    },
+
+    /** An operator confirms or corrects a ticket's category: what the category model learns from. */
+    async recordCategoryVerdict(operator: OperatorIdentity, ticketId: number, category: string) {
+      const [ticket] = await db.select({ category: tickets.category, assigneeId: tickets.assigneeId }).from(tickets).where(eq(tickets.id, ticketId));
+      if (!ticket) throw notFound(`ticket ${ticketId}`);
+      if (operator.role !== 'manager' && ticket.assigneeId !== operator.id) {
+        throw new DeskError(403, `only the assignee of ticket ${ticketId} or a manager may confirm or correct its category`, 'NOT_ASSIGNEE');
+      }
+      const verdict = ticket.category === category ? 'confirmed' : 'corrected';
+      await db.transaction(async (tx) => {
+        await tx
+          .insert(categoryFeedback)
+          .values({ ticketId, category, givenCategory: ticket.category, operatorId: operator.id })
+          .onConflictDoUpdate({ target: categoryFeedback.ticketId, set: { category, operatorId: operator.id, at: new Date() } });
+        await tx.update(tickets).set({ category, updatedAt: new Date() }).where(eq(tickets.id, ticketId));
+        await recordTicketEvent(tx, {
+          ticketId,
+          elementId: TicketElement.classify,
+          action: `category_${verdict}`,
+          actor: operator.id,
+          data: { category, was: ticket.category },
+          dedupeKey: `category:${randomUUID()}`,
+        });
+      });
+      return { ticketId, category, verdict };
+    },
+  };
+}
+
+export type RulesService = ReturnType<typeof createRulesService>;
+
+const retrainWorkflowId = (taskQueue: string) => `category-model-retrain-${taskQueue}`;
+
+/**
+ * Retraining runs on a Temporal schedule, not a timer in the API process: it survives restarts,
+ * never overlaps itself, and every run is on the record in Temporal.
+ */
+export async function ensureRetrainSchedule(temporal: Client, taskQueue: string, everyMs: number) {
+  const options = {
+    scheduleId: retrainWorkflowId(taskQueue),
+    spec: { intervals: [{ every: everyMs }] },
+    action: { type: 'startWorkflow' as const, workflowType: retrainCategoryModelWorkflow, taskQueue, workflowId: retrainWorkflowId(taskQueue) },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP },
+  };
+  try {
+    await temporal.schedule.create(options);
+  } catch (error) {
+    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+    await temporal.schedule.getHandle(options.scheduleId).update((previous) => ({ ...previous, spec: options.spec }));
+  }
+}
