@@ -382,7 +382,7 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
       .from(tickets)
       .where(eq(tickets.id, input.ticketId));
     if (!ticket) throw new Error(`ticket ${input.ticketId} is not registered`);
-    const decision = await routing.decide({ ...input, ...ticket });
+    const decision = await routing.decide({ ...input, ...ticket }, tx);
     const { category, priority, source, suggestion } = decideClassification(decision.rules, decision.suggestion);
     const services = await tx
       .select({ id: catalogServices.id, code: catalogServices.code, category: catalogServices.category, keywords: catalogServices.keywords, isCategoryDefault: catalogServices.isCategoryDefault, supportLine: catalogServices.supportLine })

@@ -13,18 +13,18 @@ export async function listRules(db: Pick<Database, 'select'>): Promise<Classific
  * Compiled rules and the newest category model, reloaded only when the tables changed: one
  * cheap query per ticket instead of reading and compiling a thousand rules each time.
  */
-export function createRoutingCache(db: Database) {
+export function createRoutingCache(pool: Database) {
   let rules: { version: string; compiled: CompiledRules } | undefined;
   let model: { id: number; model: CategoryModel } | undefined;
 
-  const currentRules = async () => {
+  const currentRules = async (db: Pick<Database, 'select'>) => {
     const [state] = await db.select({ n: count(), changed: max(classificationRules.updatedAt) }).from(classificationRules);
     const version = `${state?.n}:${state?.changed?.toISOString()}`;
     if (rules?.version !== version) rules = { version, compiled: compileRules(await listRules(db)) };
     return rules.compiled;
   };
 
-  const currentModel = async () => {
+  const currentModel = async (db: Pick<Database, 'select'>) => {
     const [newest] = await db.select({ id: categoryModels.id }).from(categoryModels).orderBy(desc(categoryModels.id)).limit(1);
     if (!newest) return undefined;
     if (model?.id !== newest.id) {
@@ -35,8 +35,13 @@ export function createRoutingCache(db: Database) {
   };
 
   return {
-    async decide(facts: RoutingFacts) {
-      const [compiled, trained] = await Promise.all([currentRules(), currentModel()]);
+    /**
+     * Inside a transaction, pass it as `db`: asking the pool for a second connection while the
+     * transaction holds one deadlocks once every connection is held by a waiting intake.
+     */
+    async decide(facts: RoutingFacts, db: Pick<Database, 'select'> = pool) {
+      const compiled = await currentRules(db);
+      const trained = await currentModel(db);
       return {
         rules: applyRules(compiled, facts),
         suggestion: trained ? suggestCategory(trained, `${facts.subject}\n${facts.description}`) : undefined,
