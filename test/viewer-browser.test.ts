@@ -113,7 +113,6 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the process viewer in
     const stats = await call('GET', `/processes/${TICKET_PROCESS_ID}/statistics?queue=repairs`, { operator: 'sidorova' });
     const expected = Object.fromEntries(stats.body.elements.filter((e: { now: number }) => e.now > 0).map((e: { elementId: string; now: number }) => [e.elementId, e.now]));
     expect(badges).toEqual(expected);
-    expect(badges[E.queue]).toBeUndefined(); // the invoice question waits in the general queue
   });
 
   it("highlights the path a ticket took and emphasises where it is, with its timeline", async () => {
