@@ -1,6 +1,6 @@
 import { startBenchEnvironment, type BenchEnvironment, type BenchInfraOptions } from './env';
 import type { BenchOptions, ScenarioName } from './options';
-import { runFloor, type FloorResult } from './scenarios/floor';
+import { runFloor, startFloorRig, type FloorResult, type FloorRig } from './scenarios/floor';
 import { runHistory, type HistoryResult } from './scenarios/history';
 import { runLatency, type LatencyResult } from './scenarios/latency';
 import { runListing, type ListingResult } from './scenarios/listing';
@@ -30,20 +30,22 @@ export async function runBench(scenarios: ScenarioName[], options: BenchOptions,
   const startedAt = new Date().toISOString();
   const env = await startBenchEnvironment(infra);
   const results: BenchReport['results'] = {};
+  let rig: FloorRig | undefined;
+  const floorRig = async () => (rig ??= await startFloorRig(env));
   try {
     for (const scenario of scenarios) {
       infra.log(`— ${scenario}`);
       switch (scenario) {
         case 'floor':
-          results.floor = await runFloor(env, options);
+          results.floor = await runFloor(env, await floorRig(), options);
           break;
         case 'throughput':
           // The ratio needs the floor of this very run: measure its ticket-like shape if it was not asked for.
-          results.floor ??= await runFloor(env, options, ['threeLocalActivitiesWorkflow']);
+          results.floor ??= await runFloor(env, await floorRig(), options, ['threeLocalActivitiesWorkflow']);
           results.throughput = await runThroughput(env, options, results.floor);
           break;
         case 'latency':
-          results.latency = await runLatency(env, options);
+          results.latency = await runLatency(env, await floorRig(), options);
           break;
         case 'history':
           results.history = await runHistory(env);
@@ -57,6 +59,7 @@ export async function runBench(scenarios: ScenarioName[], options: BenchOptions,
       }
     }
   } finally {
+    await rig?.stop();
     await env.stop();
   }
   return { startedAt, finishedAt: new Date().toISOString(), scenarios, options, environment: env.facts, results, targets: evaluateTargets(results, options) };

@@ -78,6 +78,8 @@ function fail(message: string): never {
 
 async function main() {
   const { scenarios, options, keep } = parseArgs(process.argv.slice(2));
+  // Exiting (rather than dying of the signal) lets the servers started here be stopped by their exit hooks.
+  process.once('SIGINT', () => process.exit(130));
   const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
   const report = await runBench(scenarios, options, {
     temporalAddress: process.env.TEMPORAL_ADDRESS || undefined,

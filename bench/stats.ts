@@ -33,3 +33,26 @@ export async function runClosedLoop(n: number, inFlight: number, task: (i: numbe
 }
 
 export const elapsedMs = (startedAt: bigint) => Number(process.hrtime.bigint() - startedAt) / 1e6;
+
+/**
+ * Open loop: call i is made at start + i/rate whatever happened to the others, and its latency
+ * counts from that instant, so a slow system cannot hide its queueing (no coordinated omission).
+ * `call` resolves true when the call succeeded; only successes are timed.
+ */
+export async function runOpenLoop(rate: number, total: number, call: (i: number) => Promise<boolean>, onDone: () => void = () => {}): Promise<{ latencies: number[]; seconds: number }> {
+  const latencies: number[] = [];
+  const start = performance.now() + 50;
+  await Promise.all(
+    Array.from({ length: total }, (_, i) => {
+      const scheduled = start + (i * 1000) / rate;
+      return new Promise<void>((resolve) => {
+        setTimeout(async () => {
+          if (await call(i)) latencies.push(performance.now() - scheduled);
+          onDone();
+          resolve();
+        }, Math.max(0, scheduled - performance.now()));
+      });
+    }),
+  );
+  return { latencies, seconds: (performance.now() - start) / 1000 };
+}

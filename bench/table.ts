@@ -18,6 +18,7 @@ export function formatReport(report: BenchReport): string {
   }
   for (const r of latency?.rates ?? []) {
     add('latency', `${r.rate}/s open loop, ${r.sent} tickets`, `${lat(r.latencyMs)} · got ${r.achievedPerSecond}/s`);
+    add('latency', `${r.rate}/s open loop, floor threeLocalActivities`, lat(r.floorLatencyMs));
   }
   if (history) {
     add('history', 'events per ticket (7 stages)', String(history.events));

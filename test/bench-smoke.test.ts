@@ -40,6 +40,7 @@ describe('npm run bench, every scenario at a tiny size', () => {
     expect(latency!.rates).toHaveLength(1);
     expect(latency!.rates[0]!.outcomes.byStatus).toEqual({ 201: 10 });
     expect(latency!.rates[0]!.latencyMs.p99).toBeGreaterThanOrEqual(latency!.rates[0]!.latencyMs.p50);
+    expect(latency!.rates[0]!.floorLatencyMs.count).toBe(10);
 
     expect(history!.steps.map((s) => s.status)).toEqual([201, 200, 201, 200, 202]);
     expect(history!.events).toBeGreaterThan(20);

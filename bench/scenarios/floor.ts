@@ -24,13 +24,19 @@ export interface FloorResult {
   shapes: Partial<Record<FloorShape, FloorShapeResult>>;
 }
 
+/** A worker for the bare workflows, running beside the desk's for the whole run. */
+export interface FloorRig {
+  taskQueue: string;
+  worker: Record<string, unknown>;
+  /** Starts one bare workflow and waits for its result. */
+  execute(shape: FloorShape, id: string): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
 
-/**
- * Bare workflows on the same server, on a worker with the product's tuning, own task queue:
- * the most this machine's Temporal can do, measured in the same run as the desk.
- */
-export async function runFloor(env: BenchEnvironment, options: BenchOptions, shapes: readonly FloorShape[] = floorShapes): Promise<FloorResult> {
+/** Same server, the product's worker tuning, a task queue of its own. */
+export async function startFloorRig(env: BenchEnvironment): Promise<FloorRig> {
   const taskQueue = `bench-floor-${env.runId}`;
   const { code } = await bundleWorkflowCode({ workflowsPath: path.join(__dirname, '..', 'workflows', 'index.ts'), logger: quiet });
   const connection = await NativeConnection.connect({ address: env.temporal.address });
@@ -42,29 +48,36 @@ export async function runFloor(env: BenchEnvironment, options: BenchOptions, sha
     activities: createFloorActivities(),
     ...ticketWorkerTuning,
   });
-  const client = env.desk.temporal;
-  const result: FloorResult = { inFlight: options.inFlight, taskQueue, worker: describeWorkerOptions(worker.options), shapes: {} };
-  try {
-    await worker.runUntil(async () => {
-      for (const shape of shapes) {
-        const run = (id: string) => client.workflow.execute(shape, { taskQueue, workflowId: `floor-${env.runId}-${shape}-${id}` });
-        await runClosedLoop(options.warmup, options.inFlight, (i) => run(`warmup-${i}`).then(() => undefined));
-        const progress = env.progress(`floor ${shape.replace('Workflow', '')}`, options.n);
-        const latencies: number[] = [];
-        const started = process.hrtime.bigint();
-        await runClosedLoop(options.n, options.inFlight, async (i) => {
-          const t = process.hrtime.bigint();
-          await run(String(i));
-          latencies.push(elapsedMs(t));
-          progress.tick();
-        });
-        const seconds = elapsedMs(started) / 1000;
-        progress.done();
-        result.shapes[shape] = { n: options.n, seconds: round(seconds), perSecond: round(options.n / seconds), latencyMs: summarize(latencies) };
-      }
+  const running = worker.run();
+  return {
+    taskQueue,
+    worker: describeWorkerOptions(worker.options),
+    execute: (shape, id) => env.desk.temporal.workflow.execute(shape, { taskQueue, workflowId: `floor-${env.runId}-${shape}-${id}` }),
+    async stop() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}
+
+/** The most this machine's Temporal can do with bare workflows, measured in the same run as the desk. */
+export async function runFloor(env: BenchEnvironment, rig: FloorRig, options: BenchOptions, shapes: readonly FloorShape[] = floorShapes): Promise<FloorResult> {
+  const result: FloorResult = { inFlight: options.inFlight, taskQueue: rig.taskQueue, worker: rig.worker, shapes: {} };
+  for (const shape of shapes) {
+    await runClosedLoop(options.warmup, options.inFlight, (i) => rig.execute(shape, `warmup-${i}`).then(() => undefined));
+    const progress = env.progress(`floor ${shape.replace('Workflow', '')}`, options.n);
+    const latencies: number[] = [];
+    const started = process.hrtime.bigint();
+    await runClosedLoop(options.n, options.inFlight, async (i) => {
+      const t = process.hrtime.bigint();
+      await rig.execute(shape, String(i));
+      latencies.push(elapsedMs(t));
+      progress.tick();
     });
-  } finally {
-    await connection.close();
+    const seconds = elapsedMs(started) / 1000;
+    progress.done();
+    result.shapes[shape] = { n: options.n, seconds: round(seconds), perSecond: round(options.n / seconds), latencyMs: summarize(latencies) };
   }
   return result;
 }

@@ -2,8 +2,8 @@ import type { BenchEnvironment } from '../env';
 import { ticketGenerator } from '../generator';
 import { callApi, Outcomes } from '../http';
 import type { BenchOptions } from '../options';
-import { runClosedLoop, summarize, type LatencySummary } from '../stats';
-import { round } from './floor';
+import { runClosedLoop, runOpenLoop, summarize, type LatencySummary } from '../stats';
+import { round, type FloorRig } from './floor';
 
 export interface LatencyAtRate {
   rate: number;
@@ -14,17 +14,16 @@ export interface LatencyAtRate {
   outcomes: ReturnType<Outcomes['toJSON']>;
   /** From each request's scheduled instant to its 201 (register → queued). */
   latencyMs: LatencySummary;
+  /** Bare three-local-activity workflows at the same rate just before: the engine's own share. */
+  floorLatencyMs: LatencySummary;
 }
 
 export interface LatencyResult {
   rates: LatencyAtRate[];
 }
 
-/**
- * Open loop: request i is sent at start + i/rate whatever happened to the others, and its
- * latency counts from that instant, so a slow desk cannot hide its queueing (no coordinated omission).
- */
-export async function runLatency(env: BenchEnvironment, options: BenchOptions): Promise<LatencyResult> {
+/** Tickets at fixed arrival rates, each rate beside bare workflows arriving at the same rate. */
+export async function runLatency(env: BenchEnvironment, rig: FloorRig, options: BenchOptions): Promise<LatencyResult> {
   const rates: LatencyAtRate[] = [];
   const next = ticketGenerator(options.seed, 2);
   // Steady state is what is measured: the worker's first tickets pay for caches and JIT.
@@ -33,31 +32,43 @@ export async function runLatency(env: BenchEnvironment, options: BenchOptions): 
   });
   for (const rate of options.rates) {
     const total = Math.max(1, Math.round(rate * options.durationS));
+    const floorProgress = env.progress(`latency floor ${rate}/s`, total);
+    const floor = await runOpenLoop(
+      rate,
+      total,
+      (i) => rig.execute('threeLocalActivitiesWorkflow', `latency-${rate}-${i}`).then(() => true, () => false),
+      () => floorProgress.tick(),
+    );
+    floorProgress.done();
+
     const outcomes = new Outcomes();
-    const latencies: number[] = [];
+    const bodies = Array.from({ length: total }, next);
     const progress = env.progress(`latency ${rate}/s`, total);
-    const start = performance.now() + 50;
-    const requests = Array.from({ length: total }, (_, i) => {
-      const scheduled = start + (i * 1000) / rate;
-      const body = next();
-      return new Promise<void>((resolve) => {
-        setTimeout(async () => {
-          try {
-            const { status, body: answer } = await callApi(env.baseUrl, 'POST', '/tickets', { body });
-            outcomes.record(status, answer);
-            if (status === 201) latencies.push(performance.now() - scheduled);
-          } catch (error) {
-            outcomes.record('error', error);
-          }
-          progress.tick();
-          resolve();
-        }, Math.max(0, scheduled - performance.now()));
-      });
-    });
-    await Promise.all(requests);
+    const desk = await runOpenLoop(
+      rate,
+      total,
+      async (i) => {
+        try {
+          const { status, body } = await callApi(env.baseUrl, 'POST', '/tickets', { body: bodies[i] });
+          outcomes.record(status, body);
+          return status === 201;
+        } catch (error) {
+          outcomes.record('error', error);
+          return false;
+        }
+      },
+      () => progress.tick(),
+    );
     progress.done();
-    const seconds = (performance.now() - start) / 1000;
-    rates.push({ rate, seconds: round(seconds), sent: total, achievedPerSecond: round(outcomes.count(201) / seconds), outcomes: outcomes.toJSON(), latencyMs: summarize(latencies) });
+    rates.push({
+      rate,
+      seconds: round(desk.seconds),
+      sent: total,
+      achievedPerSecond: round(outcomes.count(201) / desk.seconds),
+      outcomes: outcomes.toJSON(),
+      latencyMs: summarize(desk.latencies),
+      floorLatencyMs: summarize(floor.latencies),
+    });
   }
   return { rates };
 }

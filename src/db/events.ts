@@ -15,8 +15,14 @@ export interface TicketEventRecord {
 }
 
 export async function recordTicketEvent(db: Executor, event: TicketEventRecord): Promise<void> {
+  await recordTicketEvents(db, [event]);
+}
+
+/** Several steps in one statement (one round trip), in the order given. */
+export async function recordTicketEvents(db: Executor, events: TicketEventRecord[]): Promise<void> {
+  if (events.length === 0) return;
   await db
     .insert(ticketEvents)
-    .values({ ...event, actor: event.actor ?? null, data: event.data ?? {} })
+    .values(events.map((event) => ({ ...event, actor: event.actor ?? null, data: event.data ?? {} })))
     .onConflictDoNothing({ target: [ticketEvents.ticketId, ticketEvents.dedupeKey] });
 }
