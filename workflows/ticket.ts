@@ -6,15 +6,23 @@ import {
   defineSignal,
   defineUpdate,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { TicketStage } from '../src/domain/process';
+import { newTarget, nextAlarm, slaStatus, targetKey, type SlaAlarm, type SlaTarget } from './sla';
 import {
   TicketFailure,
   type AcceptRequest,
+  type ChangeSlaRequest,
+  type EscalateRequest,
+  type Escalated,
+  type PauseRequest,
+  type SlaStatus,
+  type SlaTerms,
   type IntakeResult,
   type Resolved,
   type ResolveRequest,
@@ -44,14 +52,21 @@ export const intakeUpdate = defineUpdate<IntakeResult>('intake');
 export const acceptUpdate = defineUpdate<TicketDetails, [AcceptRequest]>('accept');
 export const recordWorkUpdate = defineUpdate<WorkRecorded, [WorkRequest]>('recordWork');
 export const resolveUpdate = defineUpdate<Resolved, [ResolveRequest]>('resolve');
+export const waitForClientUpdate = defineUpdate<SlaStatus, [PauseRequest]>('waitForClient');
+export const resumeUpdate = defineUpdate<SlaStatus, [{ operatorId: string }]>('resume');
+export const escalateUpdate = defineUpdate<Escalated, [EscalateRequest]>('escalate');
+export const changeSlaUpdate = defineUpdate<SlaStatus, [ChangeSlaRequest]>('changeSla');
 export const surveyAnsweredSignal = defineSignal<[SurveyAnswer]>('surveyAnswered');
 export const stageQuery = defineQuery<TicketStage>('stage');
+export const slaQuery = defineQuery<SlaStatus>('sla');
 
 const reject = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
 
 /** register → classify → queue → accept → execute → notify → survey, one workflow per ticket. */
 export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflowInput): Promise<TicketOutcome> {
   const { ticketId } = intake;
+  // Tickets started before SLA clocks existed replay without them.
+  const slaClocks = patched('sla-timers');
   let stage: TicketStage = 'registering';
   let queued: IntakeResult | undefined;
   let assigneeId: string | undefined;
@@ -59,12 +74,58 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
   let resolved = false;
   let answer: SurveyAnswer | undefined;
 
+  // SLA state: the agreement's targets; every change bumps the version so the clock re-plans.
+  let terms: SlaTerms | null = null;
+  const targets: SlaTarget[] = [];
+  let slaVersion = 0;
+  let supportLine = 1;
+  let acceptances = 0;
+  let pauses = 0;
+  let slaChanges = 0;
+  let manualEscalations = 0;
+  const now = () => new Date(Date.now()).toISOString();
+  const target = (kind: 'response' | 'resolution') => targets.find((t) => t.kind === kind);
+
   setHandler(stageQuery, () => stage);
+  setHandler(slaQuery, () => slaStatus(terms?.agreementId ?? null, supportLine, targets));
 
   setHandler(intakeUpdate, async () => {
     await condition(() => queued !== undefined);
     return queued!;
   });
+
+  /** Stops a target's clock, adding the business time it ran to what it has used. */
+  const stopClock = async (t: SlaTarget, agreementId: number | null) => {
+    if (t.runningSince === null) return;
+    slaVersion++;
+    const since = t.runningSince;
+    t.runningSince = null;
+    t.plan = undefined;
+    t.usedMs += await db.measureSlaTime({ ticketId, agreementId, from: new Date(since).toISOString(), to: now() });
+  };
+
+  /** A target is met: its clock stops for good and the record says whether it was in time. */
+  const meet = async (t: SlaTarget) => {
+    if (t.met) return;
+    t.met = true;
+    slaVersion++;
+    await db.recordSlaEvent({ ticketId, action: 'sla_met', target: t.kind, data: { late: t.breached, handover: t.kind === 'handover' ? t.index : undefined }, dedupeKey: `sla:met:${targetKey(t)}` });
+  };
+
+  /** The ticket moved up a line: it waits in the new queue, unassigned, and that line's OLA starts. */
+  const applyEscalation = (moved: Escalated) => {
+    if (!moved.moved) return;
+    supportLine = moved.supportLine;
+    queueGroupId = moved.groupId;
+    queued = { ...queued!, queue: moved.queue };
+    if (stage === 'in_work') stage = 'queued';
+    assigneeId = undefined;
+    if (moved.handover) {
+      const index = targets.filter((t) => t.kind === 'handover').length + 1;
+      targets.push(newTarget('handover', moved.handover.ms, Date.now(), { warningShare: terms?.warningShare ?? 0.8, recipients: moved.handover.recipients, index }));
+    }
+    slaVersion++;
+  };
 
   setHandler(
     acceptUpdate,
@@ -72,8 +133,10 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
       // Claimed before the first await: a second accept in the same activation is refused.
       if (assigneeId !== undefined) throw reject(TicketFailure.alreadyAccepted, `ticket ${ticketId} is already accepted by ${assigneeId}`);
       assigneeId = operatorId;
-      const details = await db.acceptTicket({ ticketId, operatorId });
+      acceptances++;
+      const details = await db.acceptTicket(slaClocks ? { ticketId, operatorId, acceptance: acceptances } : { ticketId, operatorId });
       stage = 'in_work';
+      if (slaClocks) for (const t of targets.filter((t) => !t.met && (t.kind === 'response' || t.kind === 'handover'))) await meet(t);
       return details;
     },
     {
@@ -96,25 +159,205 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     validator: ({ operatorId }) => assertWorking(operatorId),
   });
 
+  /** Past the resolution deadline: the clock's breach, or the deadline passed before its timer fired. */
+  const overdue = () => {
+    const t = target('resolution');
+    return !!t && (t.breached || (t.runningSince !== null && !!t.plan && Date.now() >= Date.parse(t.plan.dueAt)));
+  };
+
   setHandler(
     resolveUpdate,
-    async ({ operatorId, resolution }) => {
-      const result = await db.resolveTicket({ ticketId, operatorId, resolution });
+    async ({ operatorId, resolution, overdueReason, overdueNote }) => {
+      const result = await db.resolveTicket({ ticketId, operatorId, resolution, ...(slaClocks ? { overdueReason, overdueNote } : {}) });
       resolved = true;
+      const t = target('resolution');
+      if (t) await meet(t);
       return result;
     },
     {
-      validator: ({ operatorId, resolution }) => {
+      validator: ({ operatorId, resolution, overdueReason }) => {
         assertWorking(operatorId);
         if (resolved) throw reject(TicketFailure.notInWork, `ticket ${ticketId} is being resolved`);
         if (!resolution?.trim()) throw reject(TicketFailure.invalidRequest, 'resolution text is required');
+        if (slaClocks && overdue() && !overdueReason) {
+          throw reject(TicketFailure.overdueReasonRequired, `ticket ${ticketId} is past its resolution deadline (${target('resolution')!.plan?.dueAt ?? 'breached'}): overdueReason is required`);
+        }
       },
     },
   );
 
+  setHandler(
+    waitForClientUpdate,
+    async ({ operatorId, reason }) => {
+      stage = 'waiting_for_client';
+      pauses++;
+      const t = target('resolution');
+      if (t) await stopClock(t, terms!.agreementId);
+      slaVersion++;
+      await db.recordSlaEvent({ ticketId, action: 'sla_paused', target: 'resolution', actor: operatorId, data: { reason, usedMs: t?.usedMs ?? null }, dedupeKey: `sla:paused:${pauses}` });
+      return slaStatus(terms?.agreementId ?? null, supportLine, targets);
+    },
+    {
+      validator: ({ operatorId, reason }) => {
+        if (!slaClocks) throw reject(TicketFailure.noSla, `ticket ${ticketId} predates SLA clocks`);
+        assertWorking(operatorId);
+        if (resolved) throw reject(TicketFailure.notInWork, `ticket ${ticketId} is being resolved`);
+        if (!reason?.trim()) throw reject(TicketFailure.invalidRequest, 'reason is required: what the ticket waits for from the client');
+      },
+    },
+  );
+
+  setHandler(
+    resumeUpdate,
+    async ({ operatorId }) => {
+      stage = 'in_work';
+      const t = target('resolution');
+      if (t && !t.met) t.runningSince = Date.now();
+      slaVersion++;
+      await db.recordSlaEvent({ ticketId, action: 'sla_resumed', target: 'resolution', actor: operatorId, data: { usedMs: t?.usedMs ?? null }, dedupeKey: `sla:resumed:${pauses}` });
+      return slaStatus(terms?.agreementId ?? null, supportLine, targets);
+    },
+    {
+      validator: ({ operatorId }) => {
+        if (stage !== 'waiting_for_client') throw reject(TicketFailure.notWaiting, `ticket ${ticketId} is ${stage}, not waiting for the client`);
+        if (operatorId !== assigneeId) throw reject(TicketFailure.notAssignee, `ticket ${ticketId} is assigned to ${assigneeId}, not ${operatorId}`);
+      },
+    },
+  );
+
+  setHandler(
+    escalateUpdate,
+    async ({ operatorId, reason }) => {
+      manualEscalations++;
+      const moved = await db.escalateTicket({ ticketId, level: null, actor: operatorId, reason: reason.trim(), dedupeKey: `sla:escalated:manual:${manualEscalations}` });
+      applyEscalation(moved);
+      return moved;
+    },
+    {
+      validator: ({ operatorId, isManager, reason }) => {
+        if (!slaClocks) throw reject(TicketFailure.noSla, `ticket ${ticketId} predates SLA clocks`);
+        if (stage !== 'queued' && stage !== 'in_work') throw reject(TicketFailure.notInWork, `ticket ${ticketId} is ${stage}: only a queued or worked ticket is escalated`);
+        if (!isManager && operatorId !== assigneeId) throw reject(TicketFailure.notAssignee, `only the assignee (${assigneeId ?? 'nobody yet'}) or a manager escalates ticket ${ticketId}`);
+        if (!reason?.trim()) throw reject(TicketFailure.invalidRequest, 'reason is required: why the ticket goes to the next line');
+        if (supportLine >= 3) throw reject(TicketFailure.topLine, `ticket ${ticketId} is already on the third line`);
+      },
+    },
+  );
+
+  /** A manager moves the ticket to another agreement; time already used stays used. */
+  const changeSla = async ({ operatorId, agreementId }: ChangeSlaRequest): Promise<SlaStatus> => {
+    slaChanges++;
+    const previous = terms!.agreementId;
+    const next: SlaTerms | null = await db.changeSla({ ticketId, agreementId, actor: operatorId, change: slaChanges });
+    if (!next) throw reject(TicketFailure.invalidRequest, `agreement ${agreementId} does not exist`);
+    // Time used so far is measured on the old agreement's calendar and kept; only the budget changes.
+    for (const t of targets.filter((t) => !t.met && t.kind !== 'handover')) {
+      const running = t.runningSince !== null;
+      await stopClock(t, previous);
+      if (running) t.runningSince = Date.now();
+      t.budgetMs = t.kind === 'response' ? next.responseMs : next.resolutionMs;
+      t.warningShare = next.warningShare;
+      t.escalationAfterMs = next.escalationAfterMs;
+      t.plan = undefined;
+    }
+    terms = next;
+    slaVersion++;
+    return slaStatus(next.agreementId, supportLine, targets);
+  };
+  setHandler(changeSlaUpdate, changeSla, {
+    // The validator names its argument so the SDK infers the update's argument types from it.
+    validator: ({ agreementId }) => {
+      if (!Number.isInteger(agreementId)) throw reject(TicketFailure.invalidRequest, 'agreementId must be an integer');
+      if (!slaClocks || !terms) throw reject(TicketFailure.noSla, `ticket ${ticketId} runs under no SLA`);
+      if (resolved || stage === 'closed') throw reject(TicketFailure.notInWork, `ticket ${ticketId} is ${stage}`);
+    },
+  });
+
   setHandler(surveyAnsweredSignal, (survey) => {
     if (stage === 'awaiting_survey' && answer === undefined) answer = survey;
   });
+
+  /** What the clock does when an alarm is due: one activity (or two) per event, no polling. */
+  const fire = async ({ target: t, kind }: SlaAlarm) => {
+    // A pause or an accept in the same activation as the timer wins over the alarm.
+    if (t.met || t.runningSince === null || !t.plan) return;
+    const key = targetKey(t);
+    if (kind === 'warn') {
+      t.warned = true;
+      await db.recordSlaEvent({ ticketId, action: 'sla_warned', target: t.kind, data: { dueAt: t.plan!.dueAt, assigneeId: assigneeId ?? null }, dedupeKey: `sla:warned:${key}` });
+      await channels.notifyStaff({
+        ticketId,
+        purpose: `sla-warning:${key}`,
+        to: assigneeId ? { operatorIds: [assigneeId] } : t.kind === 'handover' ? { operatorIds: t.recipients } : { managers: true },
+        subject: `Заявка №${ticketId}: скоро срок SLA / Ticket ${ticketId}: SLA deadline near`,
+        text: `${t.kind} due at ${t.plan!.dueAt}`,
+      });
+    } else if (kind === 'breach') {
+      t.breached = true;
+      await db.recordSlaEvent({ ticketId, action: 'sla_breached', target: t.kind, data: { dueAt: t.plan!.dueAt, supportLine }, dedupeKey: `sla:breached:${key}` });
+      await channels.notifyStaff({
+        ticketId,
+        purpose: `sla-breach:${key}`,
+        to: t.kind === 'handover' ? { operatorIds: t.recipients } : { managers: true },
+        subject: `Заявка №${ticketId}: нарушен срок SLA / Ticket ${ticketId}: SLA breached`,
+        text: `${t.kind} was due at ${t.plan!.dueAt}; the ticket is on line ${supportLine}`,
+      });
+    } else {
+      t.escalations++;
+      const level = t.escalations;
+      const moved = await db.escalateTicket({ ticketId, level, target: t.kind, dedupeKey: `sla:escalated:${key}:${level}` });
+      applyEscalation(moved);
+      const recipients = t.kind === 'handover' ? t.recipients : terms?.escalationRecipients[level - 1] ?? [];
+      await channels.notifyStaff({
+        ticketId,
+        purpose: `sla-escalation:${key}:${level}`,
+        to: { operatorIds: recipients },
+        subject: `Заявка №${ticketId}: эскалация, уровень ${level} / Ticket ${ticketId}: escalation level ${level}`,
+        text: `${t.kind} breached at ${t.plan!.dueAt}; the ticket is now on line ${moved.supportLine} (queue ${moved.queue.code})`,
+      });
+    }
+  };
+
+  /**
+   * The SLA clock: one durable timer at a time, for the nearest alarm of any target. Deadlines
+   * come from an activity on the business calendar; a pause, resume, accept or SLA change
+   * wakes the clock to plan again from the time left.
+   */
+  const runSlaClock = async (startedAt: number) => {
+    terms = await db.startSla({ ticketId });
+    if (!terms) return;
+    targets.push(
+      newTarget('response', terms.responseMs, startedAt, terms),
+      newTarget('resolution', terms.resolutionMs, startedAt, terms),
+    );
+    slaVersion++;
+    for (;;) {
+      const open = targets.filter((t) => !t.met);
+      if (open.length === 0) return;
+      const seen = slaVersion;
+      for (const t of open) {
+        if (t.runningSince === null || t.plan) continue;
+        const plan = await db.planSlaTarget({
+          ticketId,
+          agreementId: t.kind === 'handover' ? null : terms!.agreementId,
+          target: t.kind,
+          from: new Date(t.runningSince).toISOString(),
+          budgetMs: t.budgetMs,
+          usedMs: t.usedMs,
+          warningShare: t.warningShare,
+          escalationAfterMs: t.escalationAfterMs,
+        });
+        if (slaVersion !== seen) break;
+        t.plan = plan;
+      }
+      if (slaVersion !== seen) continue;
+      const alarm = nextAlarm(open);
+      const changed = alarm
+        ? await condition(() => slaVersion !== seen, Math.max(1, alarm.at - Date.now()))
+        : await condition(() => slaVersion !== seen).then(() => true);
+      if (!changed && alarm) await fire(alarm);
+    }
+  };
 
   const registered = await db.registerTicket(intake);
   const classified = await db.classifyTicket({ ticketId, subject: intake.subject, description: intake.description, clientCategory: registered.clientCategory });
@@ -123,9 +366,11 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
   stage = 'queued';
   queued = { ticketId, stage, ...classified, queue: { id: placed.queueId, code: placed.queueCode } };
   log.info('ticket queued', { ticketId, queue: placed.queueCode, category: classified.category });
+  const slaClock = slaClocks ? runSlaClock(Date.now()) : undefined;
 
   await condition(() => resolved);
   stage = 'resolved';
+  await slaClock;
 
   await channels.notifyClient({ ticketId });
   stage = 'awaiting_survey';

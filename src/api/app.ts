@@ -6,9 +6,11 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
 import { DeskError } from '../services/errors';
+import { createCatalogService } from '../services/catalog-service';
 import type { TicketService } from '../services/ticket-service';
 import { errorSchema, ticketDetails, ticketSummary } from './schemas';
 import { authPlugin } from './auth';
+import { catalogRoutes } from './routes/catalog';
 import { queueRoutes } from './routes/queues';
 import { ticketRoutes } from './routes/tickets';
 
@@ -45,6 +47,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         { name: 'tickets', description: 'Register and work tickets' },
         { name: 'queues', description: 'Operator queues' },
         { name: 'survey', description: 'Client satisfaction' },
+        { name: 'sla', description: 'SLA clocks: pause, resume, escalate, change' },
+        { name: 'catalog', description: 'Service catalog, business calendars, SLA/OLA, overdue reasons' },
       ],
     },
   });
@@ -78,6 +82,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(authPlugin, { db: deps.db });
   await app.register(ticketRoutes, { tickets: deps.tickets, db: deps.db });
   await app.register(queueRoutes, { db: deps.db });
+  await app.register(catalogRoutes, { catalog: createCatalogService({ db: deps.db }) });
 
   if (deps.webDir) {
     await app.register(fastifyStatic, { root: path.resolve(deps.webDir), index: ['index.html'] });

@@ -1,4 +1,4 @@
-import { boolean, integer, pgTable, serial, text } from 'drizzle-orm/pg-core';
+import { boolean, integer, pgTable, serial, smallint, text } from 'drizzle-orm/pg-core';
 import { timestamps } from './columns';
 import { operatorGroups } from './staff';
 
@@ -12,5 +12,7 @@ export const queues = pgTable('queues', {
   /** Categories this queue takes; the fallback queue takes whatever no other queue does. */
   categories: text('categories').array().notNull().default([]),
   isFallback: boolean('is_fallback').notNull().default(false),
+  /** The support line working this queue (1, 2, 3): escalation moves a ticket to the next line's queue. */
+  supportLine: smallint('support_line').notNull().default(1),
   ...timestamps,
 });
