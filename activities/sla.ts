@@ -134,7 +134,7 @@ export function createSlaActivities({ db, mailer, logger }: SlaActivityDependenc
       const at = new Date();
       await db.transaction(async (tx) => {
         if (input.action === 'sla_breached' && input.target !== 'handover') {
-          await tx.update(tickets).set({ slaBreachedAt: sql`coalesce(${tickets.slaBreachedAt}, ${at})` }).where(eq(tickets.id, input.ticketId));
+          await tx.update(tickets).set({ slaBreachedAt: sql`coalesce(${tickets.slaBreachedAt}, now())` }).where(eq(tickets.id, input.ticketId));
         }
         if (input.action === 'sla_paused') {
           await tx.update(tickets).set({ stage: 'waiting_for_client', slaPausedAt: at, updatedAt: new Date() }).where(and(eq(tickets.id, input.ticketId), eq(tickets.stage, 'in_work')));

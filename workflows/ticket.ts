@@ -86,6 +86,20 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
   const now = () => new Date(Date.now()).toISOString();
   const target = (kind: 'response' | 'resolution') => targets.find((t) => t.kind === kind);
 
+  // Local activities of handlers and of the SLA clock never run at the same time: two in flight
+  // may complete in either order, and replay could then order the commands after them differently.
+  let slaBusy = false;
+  const exclusive = async <T>(work: () => Promise<T>): Promise<T> => {
+    if (!slaClocks) return work();
+    await condition(() => !slaBusy);
+    slaBusy = true;
+    try {
+      return await work();
+    } finally {
+      slaBusy = false;
+    }
+  };
+
   setHandler(stageQuery, () => stage);
   setHandler(slaQuery, () => slaStatus(terms?.agreementId ?? null, supportLine, targets));
 
@@ -97,7 +111,6 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
   /** Stops a target's clock, adding the business time it ran to what it has used. */
   const stopClock = async (t: SlaTarget, agreementId: number | null) => {
     if (t.runningSince === null) return;
-    slaVersion++;
     const since = t.runningSince;
     t.runningSince = null;
     t.plan = undefined;
@@ -108,7 +121,6 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
   const meet = async (t: SlaTarget) => {
     if (t.met) return;
     t.met = true;
-    slaVersion++;
     await db.recordSlaEvent({ ticketId, action: 'sla_met', target: t.kind, data: { late: t.breached, handover: t.kind === 'handover' ? t.index : undefined }, dedupeKey: `sla:met:${targetKey(t)}` });
   };
 
@@ -134,10 +146,14 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
       if (assigneeId !== undefined) throw reject(TicketFailure.alreadyAccepted, `ticket ${ticketId} is already accepted by ${assigneeId}`);
       assigneeId = operatorId;
       acceptances++;
-      const details = await db.acceptTicket(slaClocks ? { ticketId, operatorId, acceptance: acceptances } : { ticketId, operatorId });
-      stage = 'in_work';
-      if (slaClocks) for (const t of targets.filter((t) => !t.met && (t.kind === 'response' || t.kind === 'handover'))) await meet(t);
-      return details;
+      const acceptance = acceptances;
+      return exclusive(async () => {
+        const details = await db.acceptTicket(slaClocks ? { ticketId, operatorId, acceptance } : { ticketId, operatorId });
+        stage = 'in_work';
+        if (slaClocks) for (const t of targets.filter((t) => !t.met && (t.kind === 'response' || t.kind === 'handover'))) await meet(t);
+        slaVersion++;
+        return details;
+      });
     },
     {
       validator: ({ operatorId, operatorGroupIds }) => {
@@ -155,7 +171,7 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     if (operatorId !== assigneeId) throw reject(TicketFailure.notAssignee, `ticket ${ticketId} is assigned to ${assigneeId}, not ${operatorId}`);
   };
 
-  setHandler(recordWorkUpdate, (request) => db.recordWork({ ticketId, ...request }), {
+  setHandler(recordWorkUpdate, (request) => exclusive(() => db.recordWork({ ticketId, ...request })), {
     validator: ({ operatorId }) => assertWorking(operatorId),
   });
 
@@ -167,13 +183,15 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
 
   setHandler(
     resolveUpdate,
-    async ({ operatorId, resolution, overdueReason, overdueNote }) => {
-      const result = await db.resolveTicket({ ticketId, operatorId, resolution, ...(slaClocks ? { overdueReason, overdueNote } : {}) });
-      resolved = true;
-      const t = target('resolution');
-      if (t) await meet(t);
-      return result;
-    },
+    async ({ operatorId, resolution, overdueReason, overdueNote }) =>
+      exclusive(async () => {
+        const result = await db.resolveTicket({ ticketId, operatorId, resolution, ...(slaClocks ? { overdueReason, overdueNote } : {}) });
+        resolved = true;
+        const t = target('resolution');
+        if (t) await meet(t);
+        slaVersion++;
+        return result;
+      }),
     {
       validator: ({ operatorId, resolution, overdueReason }) => {
         assertWorking(operatorId);
@@ -188,15 +206,16 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
 
   setHandler(
     waitForClientUpdate,
-    async ({ operatorId, reason }) => {
-      stage = 'waiting_for_client';
-      pauses++;
-      const t = target('resolution');
-      if (t) await stopClock(t, terms!.agreementId);
-      slaVersion++;
-      await db.recordSlaEvent({ ticketId, action: 'sla_paused', target: 'resolution', actor: operatorId, data: { reason, usedMs: t?.usedMs ?? null }, dedupeKey: `sla:paused:${pauses}` });
-      return slaStatus(terms?.agreementId ?? null, supportLine, targets);
-    },
+    async ({ operatorId, reason }) =>
+      exclusive(async () => {
+        stage = 'waiting_for_client';
+        pauses++;
+        const t = target('resolution');
+        if (t) await stopClock(t, terms!.agreementId);
+        await db.recordSlaEvent({ ticketId, action: 'sla_paused', target: 'resolution', actor: operatorId, data: { reason, usedMs: t?.usedMs ?? null }, dedupeKey: `sla:paused:${pauses}` });
+        slaVersion++;
+        return slaStatus(terms?.agreementId ?? null, supportLine, targets);
+      }),
     {
       validator: ({ operatorId, reason }) => {
         if (!slaClocks) throw reject(TicketFailure.noSla, `ticket ${ticketId} predates SLA clocks`);
@@ -209,14 +228,15 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
 
   setHandler(
     resumeUpdate,
-    async ({ operatorId }) => {
-      stage = 'in_work';
-      const t = target('resolution');
-      if (t && !t.met) t.runningSince = Date.now();
-      slaVersion++;
-      await db.recordSlaEvent({ ticketId, action: 'sla_resumed', target: 'resolution', actor: operatorId, data: { usedMs: t?.usedMs ?? null }, dedupeKey: `sla:resumed:${pauses}` });
-      return slaStatus(terms?.agreementId ?? null, supportLine, targets);
-    },
+    async ({ operatorId }) =>
+      exclusive(async () => {
+        stage = 'in_work';
+        const t = target('resolution');
+        if (t && !t.met) t.runningSince = Date.now();
+        await db.recordSlaEvent({ ticketId, action: 'sla_resumed', target: 'resolution', actor: operatorId, data: { usedMs: t?.usedMs ?? null }, dedupeKey: `sla:resumed:${pauses}` });
+        slaVersion++;
+        return slaStatus(terms?.agreementId ?? null, supportLine, targets);
+      }),
     {
       validator: ({ operatorId }) => {
         if (stage !== 'waiting_for_client') throw reject(TicketFailure.notWaiting, `ticket ${ticketId} is ${stage}, not waiting for the client`);
@@ -227,12 +247,13 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
 
   setHandler(
     escalateUpdate,
-    async ({ operatorId, reason }) => {
-      manualEscalations++;
-      const moved = await db.escalateTicket({ ticketId, level: null, actor: operatorId, reason: reason.trim(), dedupeKey: `sla:escalated:manual:${manualEscalations}` });
-      applyEscalation(moved);
-      return moved;
-    },
+    async ({ operatorId, reason }) =>
+      exclusive(async () => {
+        manualEscalations++;
+        const moved = await db.escalateTicket({ ticketId, level: null, actor: operatorId, reason: reason.trim(), dedupeKey: `sla:escalated:manual:${manualEscalations}` });
+        applyEscalation(moved);
+        return moved;
+      }),
     {
       validator: ({ operatorId, isManager, reason }) => {
         if (!slaClocks) throw reject(TicketFailure.noSla, `ticket ${ticketId} predates SLA clocks`);
@@ -264,7 +285,7 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     slaVersion++;
     return slaStatus(next.agreementId, supportLine, targets);
   };
-  setHandler(changeSlaUpdate, changeSla, {
+  setHandler(changeSlaUpdate, (request) => exclusive(() => changeSla(request)), {
     // The validator names its argument so the SDK infers the update's argument types from it.
     validator: ({ agreementId }) => {
       if (!Number.isInteger(agreementId)) throw reject(TicketFailure.invalidRequest, 'agreementId must be an integer');
@@ -324,38 +345,41 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
    * wakes the clock to plan again from the time left.
    */
   const runSlaClock = async (startedAt: number) => {
-    terms = await db.startSla({ ticketId });
-    if (!terms) return;
-    targets.push(
-      newTarget('response', terms.responseMs, startedAt, terms),
-      newTarget('resolution', terms.resolutionMs, startedAt, terms),
-    );
-    slaVersion++;
+    const started = await exclusive(async () => {
+      terms = await db.startSla({ ticketId });
+      if (!terms) return false;
+      targets.push(newTarget('response', terms.responseMs, startedAt, terms), newTarget('resolution', terms.resolutionMs, startedAt, terms));
+      // An accept (or even the resolution) that came while the agreement was being looked up.
+      if (acceptances > 0) await meet(target('response')!);
+      if (resolved) await meet(target('resolution')!);
+      return true;
+    });
+    if (!started) return;
     for (;;) {
       const open = targets.filter((t) => !t.met);
       if (open.length === 0) return;
       const seen = slaVersion;
-      for (const t of open) {
-        if (t.runningSince === null || t.plan) continue;
-        const plan = await db.planSlaTarget({
-          ticketId,
-          agreementId: t.kind === 'handover' ? null : terms!.agreementId,
-          target: t.kind,
-          from: new Date(t.runningSince).toISOString(),
-          budgetMs: t.budgetMs,
-          usedMs: t.usedMs,
-          warningShare: t.warningShare,
-          escalationAfterMs: t.escalationAfterMs,
-        });
-        if (slaVersion !== seen) break;
-        t.plan = plan;
-      }
+      await exclusive(async () => {
+        for (const t of open) {
+          if (t.runningSince === null || t.plan || slaVersion !== seen) continue;
+          t.plan = await db.planSlaTarget({
+            ticketId,
+            agreementId: t.kind === 'handover' ? null : terms!.agreementId,
+            target: t.kind,
+            from: new Date(t.runningSince).toISOString(),
+            budgetMs: t.budgetMs,
+            usedMs: t.usedMs,
+            warningShare: t.warningShare,
+            escalationAfterMs: t.escalationAfterMs,
+          });
+        }
+      });
       if (slaVersion !== seen) continue;
       const alarm = nextAlarm(open);
       const changed = alarm
         ? await condition(() => slaVersion !== seen, Math.max(1, alarm.at - Date.now()))
         : await condition(() => slaVersion !== seen).then(() => true);
-      if (!changed && alarm) await fire(alarm);
+      if (!changed && alarm) await exclusive(() => fire(alarm));
     }
   };
 
