@@ -59,10 +59,11 @@ export function createSlaActivities({ db, mailer, logger }: SlaActivityDependenc
 
   /** Recipients' e-mail addresses: named operators, or every manager. */
   const staffAddresses = async (to: { operatorIds?: string[]; managers?: boolean }) => {
+    if (!to.managers && !to.operatorIds?.length) return [];
     const rows = await db
       .select({ id: operators.id, email: operators.email })
       .from(operators)
-      .where(to.managers ? eq(operators.role, 'manager') : inArray(operators.id, to.operatorIds?.length ? to.operatorIds : ['']));
+      .where(to.managers ? eq(operators.role, 'manager') : inArray(operators.id, to.operatorIds!));
     return rows.filter((r): r is { id: string; email: string } => !!r.email);
   };
 
@@ -120,6 +121,7 @@ export function createSlaActivities({ db, mailer, logger }: SlaActivityDependenc
         warnAt: after(input.budgetMs * input.warningShare - input.usedMs).toISOString(),
         dueAt: due.toISOString(),
         escalateAt: input.escalationAfterMs.map((ms) => addBusinessTime(calendar, due, ms).toISOString()),
+        computedAt: new Date().toISOString(),
       };
       const column = input.target === 'response' ? { responseDueAt: due } : input.target === 'resolution' ? { resolutionDueAt: due } : undefined;
       if (column) await db.update(tickets).set({ ...column, updatedAt: new Date() }).where(eq(tickets.id, input.ticketId));

@@ -376,8 +376,11 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
       });
       if (slaVersion !== seen) continue;
       const alarm = nextAlarm(open);
+      // Workflow time stands still while local activities run in one workflow task, and the
+      // timer starts only when that task completes: count from the planner's clock when later.
+      const clock = Math.max(Date.now(), ...open.map((t) => (t.plan?.computedAt ? Date.parse(t.plan.computedAt) : 0)));
       const changed = alarm
-        ? await condition(() => slaVersion !== seen, Math.max(1, alarm.at - Date.now()))
+        ? await condition(() => slaVersion !== seen, Math.max(1, alarm.at - clock))
         : await condition(() => slaVersion !== seen).then(() => true);
       if (!changed && alarm) await exclusive(() => fire(alarm));
     }

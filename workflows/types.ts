@@ -72,6 +72,8 @@ export interface SlaPlan {
   warnAt: string;
   dueAt: string;
   escalateAt: string[];
+  /** The activity's clock when it planned (absent in plans recorded before it was added). */
+  computedAt?: string;
 }
 
 export interface Escalated {
