@@ -8,6 +8,7 @@ import { addBusinessMinutes } from '../src/domain/calendar';
 import { EscalationElement, TicketElement, ticketWorkflowId } from '../src/domain/process';
 import { teamCalendarOfTicket } from '../src/repositories/calendars';
 import { startTestDesk } from './support/desk';
+import { failOnceAfterWrite } from './support/faults';
 import { listen } from './support/http';
 
 type Desk = Awaited<ReturnType<typeof startTestDesk>>;
@@ -23,8 +24,11 @@ describe('SLA clocks, escalation and the catalog over HTTP', () => {
   const run = Math.random().toString(36).replace(/[^a-z]/g, '').slice(0, 6);
   let serial = 0;
 
+  const calls: Record<string, number> = {};
+
   beforeAll(async () => {
-    desk = await startTestDesk();
+    // The first escalation and the first staff notice fail after their writes: retries must not move or send twice.
+    desk = await startTestDesk({ wrapActivities: (activities) => failOnceAfterWrite(activities, ['escalateTicket', 'notifyStaff'], calls) });
     ({ call } = await listen(desk.app));
   });
   afterAll(async () => desk?.stop());
@@ -157,6 +161,7 @@ describe('SLA clocks, escalation and the catalog over HTTP', () => {
       [3, 3, false],
     ]);
 
+    expect(calls.escalateTicket).toBeGreaterThanOrEqual(4);
     const [row] = await desk.db.select().from(tickets).where(eq(tickets.id, id));
     expect(row).toMatchObject({ supportLine: 3, stage: 'queued', assigneeId: null });
     expect(row!.slaBreachedAt).not.toBeNull();
