@@ -223,6 +223,10 @@ describe('SLA clocks, escalation and the catalog over HTTP', () => {
       `${EscalationElement.breached}:sla_breached`,
     ]);
     expect(trail[2]!.data).toMatchObject({ reason: 'Ждём фото серийного номера' });
+    // Accepted by then: the warning goes to the assignee, the breach to the managers.
+    await expect
+      .poll(async () => (await desk.db.select({ purpose: outbox.purpose }).from(outbox).where(eq(outbox.ticketId, id))).map((m) => m.purpose).sort(), { timeout: 10_000 })
+      .toEqual(['sla-breach:resolution:sidorova', 'sla-warning:resolution:ivanova']);
 
     const noReason = await call('POST', `/tickets/${id}/resolve`, { operator: 'ivanova', body: { resolution: 'Ответили клиенту' } });
     expect(noReason.status).toBe(400);
@@ -290,5 +294,26 @@ describe('SLA clocks, escalation and the catalog over HTTP', () => {
     await expect.poll(async () => (await desk.db.select({ solvedLine: tickets.solvedLine }).from(tickets).where(eq(tickets.id, id)))[0]!.solvedLine).toBe(2);
     const accepts = (await events(id)).filter((e) => e.elementId === TicketElement.accept).map((e) => e.actor);
     expect(accepts).toEqual(['ivanova', 'petrov']);
+  });
+
+  it('runs the OLA of the line a ticket is handed to: breached when nobody there takes it in time', async () => {
+    const ola = await call('PUT', '/ola/2', { operator: 'sidorova', body: { handoverSeconds: 2, recipients: ['petrov'] } });
+    expect(ola.status).toBe(200);
+    expect((await call('PUT', '/ola/2', { operator: 'petrov', body: { handoverSeconds: 2 } })).status).toBe(403);
+    try {
+      const { keyword } = await serviceWithSla({ responseSeconds: 600, resolutionSeconds: 600 });
+      const id = await register(keyword);
+      expect((await call('POST', `/tickets/${id}/escalate`, { operator: 'sidorova', body: { reason: 'Сразу на вторую линию' } })).status).toBe(200);
+      const breached = await waitForEvent(id, (e) => e.action === 'sla_breached');
+      expect(breached.data).toMatchObject({ target: 'handover', supportLine: 2 });
+      const [row] = await desk.db.select({ slaBreachedAt: tickets.slaBreachedAt }).from(tickets).where(eq(tickets.id, id));
+      expect(row!.slaBreachedAt).toBeNull(); // an internal OLA miss is not the client's SLA breach
+      await expect.poll(async () => (await desk.db.select({ purpose: outbox.purpose }).from(outbox).where(eq(outbox.ticketId, id))).map((m) => m.purpose)).toContain('sla-breach:handover:1:petrov');
+      expect((await call('POST', `/tickets/${id}/accept`, { operator: 'petrov' })).status).toBe(200);
+      const met = await waitForEvent(id, (e) => e.action === 'sla_met' && e.data.target === 'handover');
+      expect(met.data).toMatchObject({ late: true, handover: 1 });
+    } finally {
+      await call('PUT', '/ola/2', { operator: 'sidorova', body: { handoverSeconds: 7200, recipients: ['sidorova'] } });
+    }
   });
 });
