@@ -298,6 +298,13 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     if (stage === 'awaiting_survey' && answer === undefined) answer = survey;
   });
 
+  // Staff notices are sent alongside, not awaited: a mail server that is down for a while must
+  // hold up neither the next timer nor an operator's action. The clock waits for them at its end.
+  const notices: Promise<unknown>[] = [];
+  const noticeToStaff = (notice: Parameters<typeof channels.notifyStaff>[0]) => {
+    notices.push(channels.notifyStaff(notice));
+  };
+
   /** What the clock does when an alarm is due: one activity (or two) per event, no polling. */
   const fire = async ({ target: t, kind }: SlaAlarm) => {
     // A pause or an accept in the same activation as the timer wins over the alarm.
@@ -306,7 +313,7 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     if (kind === 'warn') {
       t.warned = true;
       await db.recordSlaEvent({ ticketId, action: 'sla_warned', target: t.kind, data: { dueAt: t.plan!.dueAt, assigneeId: assigneeId ?? null }, dedupeKey: `sla:warned:${key}` });
-      await channels.notifyStaff({
+      noticeToStaff({
         ticketId,
         purpose: `sla-warning:${key}`,
         to: assigneeId ? { operatorIds: [assigneeId] } : t.kind === 'handover' ? { operatorIds: t.recipients } : { managers: true },
@@ -316,7 +323,7 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     } else if (kind === 'breach') {
       t.breached = true;
       await db.recordSlaEvent({ ticketId, action: 'sla_breached', target: t.kind, data: { dueAt: t.plan!.dueAt, supportLine }, dedupeKey: `sla:breached:${key}` });
-      await channels.notifyStaff({
+      noticeToStaff({
         ticketId,
         purpose: `sla-breach:${key}`,
         to: t.kind === 'handover' ? { operatorIds: t.recipients } : { managers: true },
@@ -329,7 +336,7 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
       const moved = await db.escalateTicket({ ticketId, level, target: t.kind, dedupeKey: `sla:escalated:${key}:${level}` });
       applyEscalation(moved);
       const recipients = t.kind === 'handover' ? t.recipients : terms?.escalationRecipients[level - 1] ?? [];
-      await channels.notifyStaff({
+      noticeToStaff({
         ticketId,
         purpose: `sla-escalation:${key}:${level}`,
         to: { operatorIds: recipients },
@@ -355,6 +362,14 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
       return true;
     });
     if (!started) return;
+    try {
+      await clockLoop();
+    } finally {
+      await Promise.all(notices);
+    }
+  };
+
+  const clockLoop = async () => {
     for (;;) {
       const open = targets.filter((t) => !t.met);
       if (open.length === 0) return;
