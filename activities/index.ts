@@ -34,6 +34,8 @@ import {
   type WorkRecorded,
   type WorkRequest,
 } from '../workflows/types';
+import { teamCalendarOfTicket } from '../src/repositories/calendars';
+import { createSlaActivities } from './sla';
 
 export interface ActivityDependencies {
   db: Database;
@@ -49,6 +51,7 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
   const routing = createRoutingCache(db);
 
   return {
+    ...createSlaActivities({ db, mailer, logger }),
     /**
      * Register → classify → queue in one transaction: one local activity and one commit per
      * new ticket instead of three (what the benchmark showed intake spending its time on).
@@ -84,8 +87,11 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
       return queued;
     },
 
-    /** Assigns the ticket and quotes price and due date from the catalog service's norm hours. */
-    async acceptTicket(input: { ticketId: number; operatorId: string }): Promise<TicketDetails> {
+    /**
+     * Assigns the ticket and quotes price and due date from the catalog service's norm hours on
+     * the servicing team's calendar. `acceptance` counts accepts: an escalated ticket is accepted again.
+     */
+    async acceptTicket(input: { ticketId: number; operatorId: string; acceptance?: number }): Promise<TicketDetails> {
       await db.transaction(async (tx) => {
         const [row] = await tx
           .select({ acceptedAt: tickets.acceptedAt, assigneeId: tickets.assigneeId, price: catalogServices.price, normHours: catalogServices.normHours })
@@ -96,7 +102,8 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
         if (!row) throw new Error(`ticket ${input.ticketId} is not registered`);
         if (row.assigneeId && row.assigneeId !== input.operatorId) throw new Error(`ticket ${input.ticketId} is assigned to ${row.assigneeId}`);
         const acceptedAt = row.acceptedAt ?? new Date();
-        const quote = row.price !== null && row.normHours !== null ? quoteFromCatalog({ price: row.price, normHours: row.normHours }, acceptedAt) : null;
+        const calendar = await teamCalendarOfTicket(tx, input.ticketId, acceptedAt);
+        const quote = row.price !== null && row.normHours !== null ? quoteFromCatalog({ price: row.price, normHours: row.normHours }, acceptedAt, calendar) : null;
         await tx
           .update(tickets)
           .set({
@@ -121,8 +128,8 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
           action: 'accepted',
           actor: input.operatorId,
           data: { price: quote?.price ?? null, dueAt: quote?.dueAt.toISOString() ?? null },
-          dedupeKey: 'accept',
-          at: acceptedAt,
+          dedupeKey: (input.acceptance ?? 1) > 1 ? `accept:${input.acceptance}` : 'accept',
+          at: (input.acceptance ?? 1) > 1 ? new Date() : acceptedAt,
         });
       });
       ticketLog(input.ticketId).info({ operatorId: input.operatorId }, 'ticket accepted');
@@ -198,6 +205,7 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
       return trained;
     },
 
+    /** Work against the norm: the entry, the checklist steps done, and actual/norm stored on the ticket. */
     async recordWork(input: WorkRequest & { ticketId: number }): Promise<WorkRecorded> {
       return db.transaction(async (tx) => {
         await tx
@@ -209,31 +217,52 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
           elementId: TicketElement.execute,
           action: 'work_recorded',
           actor: input.operatorId,
-          data: { entryId: input.entryId, minutes: input.minutes },
+          data: { entryId: input.entryId, minutes: input.minutes, ...(input.stepsDone?.length ? { stepsDone: input.stepsDone } : {}) },
           dedupeKey: `work:${input.entryId}`,
         });
         const [totals] = await tx
-          .select({ total: sql<number>`coalesce(sum(${ticketWorkEntries.minutes}), 0)::int`, norm: tickets.quotedNormHours })
+          .select({ total: sql<number>`coalesce(sum(${ticketWorkEntries.minutes}), 0)::int`, norm: tickets.quotedNormHours, done: tickets.checklistDone })
           .from(tickets)
           .leftJoin(ticketWorkEntries, eq(ticketWorkEntries.ticketId, tickets.id))
           .where(eq(tickets.id, input.ticketId))
-          .groupBy(tickets.quotedNormHours);
-        return {
-          entryId: input.entryId,
-          totalMinutes: totals?.total ?? input.minutes,
-          normMinutes: totals?.norm == null ? null : Math.round(Number(totals.norm) * 60),
-        };
+          .groupBy(tickets.quotedNormHours, tickets.checklistDone);
+        const totalMinutes = totals?.total ?? input.minutes;
+        const normMinutes = totals?.norm == null ? null : Math.round(Number(totals.norm) * 60);
+        const normRatio = normMinutes ? Math.round((totalMinutes / normMinutes) * 1000) / 1000 : null;
+        const checklistDone = [...new Set([...(totals?.done ?? []), ...(input.stepsDone ?? [])])];
+        await tx
+          .update(tickets)
+          .set({ workNormRatio: normRatio === null ? null : String(normRatio), checklistDone, updatedAt: new Date() })
+          .where(eq(tickets.id, input.ticketId));
+        return { entryId: input.entryId, totalMinutes, normMinutes, normRatio, checklistDone };
       });
     },
 
-    async resolveTicket(input: { ticketId: number; operatorId: string; resolution: string; round?: number }): Promise<Resolved> {
+    /** Resolves the ticket, recording the line that solved it and, when late, the overdue reason. */
+    async resolveTicket(input: { ticketId: number; operatorId: string; resolution: string; round?: number; overdueReason?: string; overdueNote?: string }): Promise<Resolved> {
       const resolvedAt = await db.transaction(async (tx) => {
         const [row] = await tx
           .update(tickets)
-          .set({ resolution: input.resolution.trim(), resolvedAt: sql`coalesce(${tickets.resolvedAt}, now())`, stage: 'resolved', updatedAt: new Date() })
+          .set({
+            resolution: input.resolution.trim(),
+            resolvedAt: sql`coalesce(${tickets.resolvedAt}, now())`,
+            stage: 'resolved',
+            solvedLine: sql`${tickets.supportLine}`,
+            overdueReason: input.overdueReason ?? null,
+            overdueNote: input.overdueNote?.trim() || null,
+            updatedAt: new Date(),
+          })
           .where(eq(tickets.id, input.ticketId))
           .returning({ resolvedAt: tickets.resolvedAt });
-        await recordTicketEvent(tx, { ticketId: input.ticketId, elementId: TicketElement.execute, action: 'resolved', actor: input.operatorId, data: { round: input.round ?? 1 }, dedupeKey: perRound('resolve', input.round), at: row!.resolvedAt! });
+        await recordTicketEvent(tx, {
+          ticketId: input.ticketId,
+          elementId: TicketElement.execute,
+          action: 'resolved',
+          actor: input.operatorId,
+          data: { round: input.round ?? 1, ...(input.overdueReason ? { overdueReason: input.overdueReason } : {}) },
+          dedupeKey: perRound('resolve', input.round),
+          at: row!.resolvedAt!,
+        });
         return row!.resolvedAt!;
       });
       ticketLog(input.ticketId).info({ operatorId: input.operatorId }, 'ticket resolved');
@@ -387,6 +416,7 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
     const services = await tx
       .select({ id: catalogServices.id, code: catalogServices.code, category: catalogServices.category, keywords: catalogServices.keywords, isCategoryDefault: catalogServices.isCategoryDefault, supportLine: catalogServices.supportLine })
       .from(catalogServices)
+      .where(eq(catalogServices.active, true))
       .orderBy(catalogServices.id);
     const named = decision.rules.outcome.serviceCode;
     const service = (named ? services.find((s) => s.code === named) : undefined) ?? chooseService(services, category, `${input.subject} ${input.description}`);

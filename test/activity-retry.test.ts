@@ -1,27 +1,13 @@
+import type { TicketActivities } from '../activities';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TicketActivities } from '../activities';
 import { clients, outbox, ticketEvents, tickets } from '../src/db/schema';
 import { ticketWorkflowId } from '../src/domain/process';
 import { sampleTickets, ticketDriver } from './support/tickets';
 import { startTestDesk } from './support/desk';
+import { failOnceAfterWrite } from './support/faults';
 import { listen } from './support/http';
 import { startSmtpSink } from './support/smtp';
-
-/** Each wrapped activity does its real work, then fails once as if the worker died before reporting. */
-function failOnceAfterWrite(activities: TicketActivities, names: Array<keyof TicketActivities>, calls: Record<string, number>) {
-  const wrapped = { ...activities } as Record<string, (...args: any[]) => Promise<unknown>>;
-  for (const name of names) {
-    const real = activities[name] as (...args: any[]) => Promise<unknown>;
-    wrapped[name] = async (...args) => {
-      const result = await real(...args);
-      calls[name] = (calls[name] ?? 0) + 1;
-      if (calls[name] === 1) throw new Error(`${name}: simulated crash after the write`);
-      return result;
-    };
-  }
-  return wrapped as unknown as TicketActivities;
-}
 
 describe('activities retried after they wrote', () => {
   let desk: Awaited<ReturnType<typeof startTestDesk>>;
@@ -35,7 +21,7 @@ describe('activities retried after they wrote', () => {
       smtpUrl: smtp.url,
       surveyTimeoutMs: 500,
       wrapActivities: (activities) =>
-        failOnceAfterWrite(activities, ['intakeTicket', 'acceptTicket', 'recordWork', 'resolveTicket', 'notifyClient', 'closeTicket'], calls),
+        failOnceAfterWrite(activities, ['intakeTicket', 'startSla', 'planSlaTarget', 'acceptTicket', 'recordSlaEvent', 'recordWork', 'resolveTicket', 'notifyClient', 'closeTicket'], calls),
     });
     ({ call } = await listen(desk.app));
   });
@@ -55,13 +41,28 @@ describe('activities retried after they wrote', () => {
     await desk.temporal.workflow.getHandle(ticketWorkflowId(id)).result();
 
     // Every activity really ran twice: the failure happened after its write.
-    for (const name of ['intakeTicket', 'acceptTicket', 'recordWork', 'resolveTicket', 'notifyClient', 'closeTicket']) {
+    for (const name of ['intakeTicket', 'startSla', 'planSlaTarget', 'acceptTicket', 'recordSlaEvent', 'recordWork', 'resolveTicket', 'notifyClient', 'closeTicket']) {
       expect(calls[name], name).toBeGreaterThanOrEqual(2);
     }
     expect(await desk.db.select().from(tickets).where(eq(tickets.id, id))).toHaveLength(1);
     expect(await desk.db.select().from(clients).where(eq(clients.email, email))).toHaveLength(1);
     const events = await desk.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, id));
-    expect(events.map((e) => e.dedupeKey.replace(/^work:.*/, 'work')).sort()).toEqual(['accept', 'classify', 'closed', 'notify', 'queue', 'received', 'register', 'resolve', 'survey', 'survey_requested', 'work']);
+    expect(events.map((e) => e.dedupeKey.replace(/^work:.*/, 'work')).sort()).toEqual([
+      'accept',
+      'classify',
+      'closed',
+      'notify',
+      'queue',
+      'received',
+      'register',
+      'resolve',
+      'sla:met:resolution',
+      'sla:met:response',
+      'sla:started',
+      'survey',
+      'survey_requested',
+      'work',
+    ]);
     const messages = await desk.db.select().from(outbox).where(eq(outbox.ticketId, id));
     expect(messages).toHaveLength(1);
     expect(messages[0]!.status).toBe('sent');

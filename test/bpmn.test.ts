@@ -8,7 +8,7 @@ import {
   type ModdleDefinitions,
   type ModdleElement,
 } from '../src/domain/bpmn-graph';
-import { TICKET_PROCESS_ID, TicketElement, TicketGateway } from '../src/domain/process';
+import { ESCALATION_PROCESS_ID, EscalationElement, TICKET_PROCESS_ID, TicketElement, TicketGateway } from '../src/domain/process';
 
 const BPMN_FILE = path.resolve(__dirname, '../processes/ticket.bpmn');
 
@@ -93,6 +93,7 @@ describe('processes/ticket.bpmn', () => {
       [E.queue]: 'bpmn:Task',
       [E.accept]: 'bpmn:UserTask',
       [E.execute]: 'bpmn:UserTask',
+      [E.waitingForClient]: 'bpmn:ReceiveTask',
       [E.notify]: 'bpmn:SendTask',
       [E.survey]: 'bpmn:ReceiveTask',
       [E.surveyExpired]: 'bpmn:BoundaryEvent',
@@ -142,8 +143,9 @@ describe('processes/ticket.bpmn', () => {
     }
     expect(graph.hasFlow(E.survey, E.closed)).toBe(false);
     expect(graph.hasFlow(E.surveyExpired, E.closed), `${E.surveyExpired} → ${E.closed}`).toBe(true);
-    // 7 happy-path flows, 2 through the gateway, the timer's, reopen's, the complaint's two.
-    expect(graph.flows).toHaveLength(13);
+    expect(graph.hasFlow(E.execute, E.waitingForClient) && graph.hasFlow(E.waitingForClient, E.execute), 'the pause goes out of execute and back').toBe(true);
+    // 7 happy-path flows, 2 through the gateway, the timer's, reopen's, the complaint's two, the pause out and back.
+    expect(graph.flows).toHaveLength(15);
   });
 
   it('reaches every node from the start event', () => {
@@ -214,6 +216,83 @@ describe('processes/ticket.bpmn', () => {
     });
     expect(graph.isValidPath([E.received, 'nope'])).toBe(false);
     expect(graph.isValidPath([E.register], { fromStart: true })).toBe(false);
+    const paused = [...HAPPY_PATH.slice(0, 6), E.waitingForClient, E.execute, ...HAPPY_PATH.slice(6)];
+    expect(graph.isValidPath(paused, { fromStart: true, toEnd: true })).toBe(true);
+  });
+});
+
+describe('processes/escalation.bpmn', () => {
+  const X = EscalationElement;
+  let escalation: ParseResult;
+  let defs: ModdleDefinitions & ModdleElement;
+  let g: BpmnGraph;
+  let process: FlowElement;
+
+  beforeAll(async () => {
+    escalation = await (await loadModdle()).fromXML(readFileSync(path.resolve(__dirname, '../processes/escalation.bpmn'), 'utf8'));
+    defs = escalation.rootElement;
+    g = BpmnGraph.fromDefinitions(defs, ESCALATION_PROCESS_ID);
+    process = defs.rootElements!.find((e) => e.id === ESCALATION_PROCESS_ID) as FlowElement;
+  });
+
+  it(`parses without warnings and holds the one process "${ESCALATION_PROCESS_ID}"`, () => {
+    expect(escalation.warnings.map((w) => w.message)).toEqual([]);
+    expect(processIds(defs)).toEqual([ESCALATION_PROCESS_ID]);
+  });
+
+  it('has exactly the flow nodes named in EscalationElement, and none of the ticket process ids', () => {
+    expect([...g.nodeIds].sort()).toEqual([...Object.values(EscalationElement)].sort());
+    expect(g.nodeIds.filter((id) => (Object.values(TicketElement) as string[]).includes(id))).toEqual([]);
+  });
+
+  it('hangs the warning, the breach and manual escalation on the running clock', () => {
+    const boundary = (id: string) => (process.flowElements ?? []).find((e) => e.id === id) as FlowElement;
+    expect(g.nodes.get(X.warning)!.attachedTo).toBe(X.clock);
+    expect(boundary(X.warning).cancelActivity).toBe(false);
+    expect(boundary(X.warning).eventDefinitions?.map((d) => d.$type)).toEqual(['bpmn:TimerEventDefinition']);
+    expect(g.nodes.get(X.breached)!.attachedTo).toBe(X.clock);
+    expect(boundary(X.breached).eventDefinitions?.map((d) => d.$type)).toEqual(['bpmn:TimerEventDefinition']);
+    expect(boundary(X.manual).eventDefinitions?.map((d) => d.$type)).toEqual(['bpmn:MessageEventDefinition']);
+    const breach = [X.started, X.clock, X.breached, X.notifyManager, X.level1, X.level2, X.level3, X.escalated];
+    expect(g.isValidPath(breach, { fromStart: true, toEnd: true })).toBe(true);
+    expect(g.isValidPath([X.started, X.clock, X.warning, X.notifyAssignee, X.warned], { fromStart: true, toEnd: true })).toBe(true);
+    expect(g.isValidPath([X.started, X.clock, X.met], { fromStart: true, toEnd: true })).toBe(true);
+    expect(g.isValidPath([X.started, X.clock, X.manual, X.escalateManually, X.escalatedManually], { fromStart: true, toEnd: true })).toBe(true);
+  });
+
+  it('names nodes "Russian / English" with documentation in both, flows flow_<from>_<to>', () => {
+    for (const element of process.flowElements ?? []) {
+      if (element.$type === 'bpmn:SequenceFlow') continue;
+      const el = element as FlowElement;
+      expect(el.name, el.id).toMatch(/^[^/]*\p{Script=Cyrillic}[^/]* \/ [A-Za-z][^/]*$/u);
+      const doc = (el.documentation ?? []).map((d) => d.text ?? '').join('\n');
+      expect(doc, el.id).toMatch(/\p{Script=Cyrillic}{4,}/u);
+      expect(doc, el.id).toMatch(/\b(the|The) [a-z]+/);
+    }
+    for (const flow of g.flows) expect(flow.id).toBe(`flow_${flow.source}_${flow.target}`);
+  });
+
+  it('reaches every node and draws every node and flow without overlaps', () => {
+    expect(g.startEvents()).toEqual([X.started]);
+    expect(g.unreachable()).toEqual([]);
+    const drawn = diagramElementIds(defs);
+    expect([...g.nodeIds, ...g.flows.map((f) => f.id)].filter((id) => !drawn.has(id))).toEqual([]);
+    const elements = (defs.diagrams ?? []).flatMap((d) => (d.plane?.planeElement ?? []) as DiElement[]);
+    const boxes = elements
+      .filter((e) => e.$type === 'bpmndi:BPMNShape')
+      .flatMap((e) => {
+        const id = e.bpmnElement!.id!;
+        return [{ id, owner: id, box: e.bounds! }, ...(e.label?.bounds ? [{ id: `${id} label`, owner: id, box: e.label.bounds }] : [])];
+      });
+    const host = (id: string) => g.nodes.get(id)?.attachedTo;
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i]!, boxes[j]!];
+        if (a.owner === b.owner) continue;
+        if (a.id === a.owner && b.id === b.owner && (host(a.id) === b.id || host(b.id) === a.id)) continue;
+        expect(overlaps(a.box, b.box), `${a.id} overlaps ${b.id}`).toBe(false);
+      }
+    }
   });
 });
 

@@ -4,7 +4,9 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox, ticketWorkEntries, tickets } from '../src/db/schema';
-import { TicketElement, ticketWorkflowId } from '../src/domain/process';
+import { addBusinessMinutes } from '../src/domain/calendar';
+import { EscalationElement, TicketElement, ticketWorkflowId } from '../src/domain/process';
+import { teamCalendarOfTicket } from '../src/repositories/calendars';
 import { stageQuery } from '../workflows/ticket';
 import { startTestDesk } from './support/desk';
 import { listen } from './support/http';
@@ -71,14 +73,21 @@ describe('a ticket walks all seven stages over HTTP', () => {
       client: { name: 'Ольга Кузнецова', phone: '+79161234567', email: 'olga.k@mail.example', category: 'regular' },
       service: { code: 'phone-screen', price: '3500.00', normHours: 2 },
     });
-    expect(Date.parse(accepted.body.dueAt) - Date.parse(accepted.body.acceptedAt)).toBe(2 * 3_600_000);
+    // Two norm hours on the workshop's calendar (Moscow office hours, RU holidays), not the wall clock.
+    const calendar = await teamCalendarOfTicket(desk.db, id, new Date(accepted.body.acceptedAt));
+    expect(accepted.body.dueAt).toBe(addBusinessMinutes(calendar, new Date(accepted.body.acceptedAt), 120).toISOString());
+    expect(accepted.body.sla).toMatchObject({ responseDueAt: expect.any(String), resolutionDueAt: expect.any(String), breachedAt: null });
+    expect(accepted.body).toMatchObject({ supportLine: 2, checklist: expect.arrayContaining(['Диагностика / Diagnostics']) });
 
     const again = await call('POST', `/tickets/${id}/accept`, { operator: 'sidorova' });
     expect(again.status).toBe(409);
 
-    const work = await call('POST', `/tickets/${id}/work`, { operator: 'petrov', body: { minutes: 45, note: 'Заменён дисплейный модуль' } });
+    const work = await call('POST', `/tickets/${id}/work`, { operator: 'petrov', body: { minutes: 45, note: 'Заменён дисплейный модуль', stepsDone: ['Диагностика / Diagnostics'] } });
     expect(work.status).toBe(201);
-    expect(work.body).toMatchObject({ totalMinutes: 45, normMinutes: 120 });
+    expect(work.body).toMatchObject({ totalMinutes: 45, normMinutes: 120, normRatio: 0.375, checklistDone: ['Диагностика / Diagnostics'] });
+    const notAStep = await call('POST', `/tickets/${id}/work`, { operator: 'petrov', body: { minutes: 5, note: 'x', stepsDone: ['Покраска / Painting'] } });
+    expect(notAStep.status).toBe(400);
+    expect(notAStep.body.message).toMatch(/not in the service checklist/);
     const notMine = await call('POST', `/tickets/${id}/work`, { operator: 'sidorova', body: { minutes: 5, note: 'x' } });
     expect(notMine.status).toBe(403);
 
@@ -105,7 +114,7 @@ describe('a ticket walks all seven stages over HTTP', () => {
     expect(await handle.result()).toEqual({ ticketId: id, csat: 5 });
 
     const [row] = await desk.db.select().from(tickets).where(eq(tickets.id, id));
-    expect(row).toMatchObject({ stage: 'closed', csat: 5, surveyComment: 'Быстро и качественно', assigneeId: 'petrov', resolution: 'Экран заменён, телефон проверен.' });
+    expect(row).toMatchObject({ stage: 'closed', csat: 5, surveyComment: 'Быстро и качественно', assigneeId: 'petrov', resolution: 'Экран заменён, телефон проверен.', solvedLine: 2, workNormRatio: '0.375', overdueReason: null });
     expect(await desk.db.select().from(ticketWorkEntries).where(eq(ticketWorkEntries.ticketId, id))).toHaveLength(1);
     const sent = await desk.db.select().from(outbox).where(eq(outbox.ticketId, id));
     expect(sent).toHaveLength(1);
@@ -118,9 +127,12 @@ describe('a ticket walks all seven stages over HTTP', () => {
       `${TicketElement.register}:registered`,
       `${TicketElement.classify}:classified`,
       `${TicketElement.queue}:queued`,
+      `${EscalationElement.started}:sla_started`,
       `${TicketElement.accept}:accepted`,
+      `${EscalationElement.met}:sla_met`,
       `${TicketElement.execute}:work_recorded`,
       `${TicketElement.execute}:resolved`,
+      `${EscalationElement.met}:sla_met`,
       `${TicketElement.notify}:notified`,
       `${TicketElement.survey}:survey_requested`,
       `${TicketElement.survey}:survey_answered`,
@@ -138,7 +150,7 @@ describe('a ticket walks all seven stages over HTTP', () => {
 
     if (process.env.RECORD_HISTORIES) {
       const history = await handle.fetchHistory();
-      fs.writeFileSync(path.join(__dirname, 'histories', `ticket-lifecycle-${new Date().toISOString().slice(0, 10)}.json`), historyToJSON(history));
+      fs.writeFileSync(path.join(__dirname, 'histories', `ticket-sla-${new Date().toISOString().slice(0, 10)}.json`), historyToJSON(history));
     }
   });
 

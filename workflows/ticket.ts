@@ -13,6 +13,7 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { TicketStage } from '../src/domain/process';
+import { newTarget, nextAlarm, slaStatus, targetKey, type SlaAlarm, type SlaTarget } from './sla';
 import { isComplaint } from '../src/domain/survey';
 import {
   TicketFailure,
@@ -20,6 +21,12 @@ import {
   type IntakeOutcome,
   type ComplaintResolution,
   type ComplaintResolved,
+  type ChangeSlaRequest,
+  type EscalateRequest,
+  type Escalated,
+  type PauseRequest,
+  type SlaStatus,
+  type SlaTerms,
   type IntakeResult,
   type Reopened,
   type ReopenRequest,
@@ -58,10 +65,15 @@ export const resolveUpdate = defineUpdate<Resolved, [ResolveRequest]>('resolve')
 export const reassignUpdate = defineUpdate<Moved, [ReassignRequest]>('reassign');
 export const returnToQueueUpdate = defineUpdate<Moved, [MoveRequest]>('returnToQueue');
 export const transferUpdate = defineUpdate<Moved, [TransferRequest]>('transfer');
+export const waitForClientUpdate = defineUpdate<SlaStatus, [PauseRequest]>('waitForClient');
+export const resumeUpdate = defineUpdate<SlaStatus, [{ operatorId: string }]>('resume');
+export const escalateUpdate = defineUpdate<Escalated, [EscalateRequest]>('escalate');
+export const changeSlaUpdate = defineUpdate<SlaStatus, [ChangeSlaRequest]>('changeSla');
 export const surveyAnsweredSignal = defineSignal<[SurveyAnswer]>('surveyAnswered');
 export const reopenUpdate = defineUpdate<Reopened, [ReopenRequest]>('reopen');
 export const resolveComplaintUpdate = defineUpdate<ComplaintResolved, [ComplaintResolution]>('resolveComplaint');
 export const stageQuery = defineQuery<TicketStage>('stage');
+export const slaQuery = defineQuery<SlaStatus>('sla');
 
 /** Changes to the ticket's commands; tickets started before a change replay the code they ran. */
 export const TicketPatch = {
@@ -88,6 +100,8 @@ const reject = (type: string, message: string) => ApplicationFailure.create({ ty
  */
 export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflowInput): Promise<TicketOutcome> {
   const { ticketId } = intake;
+  // Tickets started before SLA clocks existed replay without them.
+  const slaClocks = patched('sla-timers');
   let stage: TicketStage = 'registering';
   let queued: IntakeResult | undefined;
   let assigneeId: string | undefined;
@@ -103,12 +117,70 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
   let reopening = false;
   let complaint: 'none' | 'open' | 'resolving' | 'resolved' = 'none';
 
+  // SLA state: the agreement's targets; every change bumps the version so the clock re-plans.
+  let terms: SlaTerms | null = null;
+  const targets: SlaTarget[] = [];
+  let slaVersion = 0;
+  let supportLine = 1;
+  let acceptances = 0;
+  let pauses = 0;
+  let slaChanges = 0;
+  let manualEscalations = 0;
+  const now = () => new Date(Date.now()).toISOString();
+  const target = (kind: 'response' | 'resolution') => targets.find((t) => t.kind === kind);
+
+  // Local activities of handlers and of the SLA clock never run at the same time: two in flight
+  // may complete in either order, and replay could then order the commands after them differently.
+  let slaBusy = false;
+  const exclusive = async <T>(work: () => Promise<T>): Promise<T> => {
+    if (!slaClocks) return work();
+    await condition(() => !slaBusy);
+    slaBusy = true;
+    try {
+      return await work();
+    } finally {
+      slaBusy = false;
+    }
+  };
+
   setHandler(stageQuery, () => stage);
+  setHandler(slaQuery, () => slaStatus(terms?.agreementId ?? null, supportLine, targets));
 
   setHandler(intakeUpdate, async () => {
     await condition(() => queued !== undefined);
     return queued!;
   });
+
+  /** Stops a target's clock, adding the business time it ran to what it has used. */
+  const stopClock = async (t: SlaTarget, agreementId: number | null) => {
+    if (t.runningSince === null) return;
+    const since = t.runningSince;
+    t.runningSince = null;
+    t.plan = undefined;
+    t.usedMs += await db.measureSlaTime({ ticketId, agreementId, from: new Date(since).toISOString(), to: now() });
+  };
+
+  /** A target is met: its clock stops for good and the record says whether it was in time. */
+  const meet = async (t: SlaTarget) => {
+    if (t.met) return;
+    t.met = true;
+    await db.recordSlaEvent({ ticketId, action: 'sla_met', target: t.kind, data: { late: t.breached, handover: t.kind === 'handover' ? t.index : undefined }, dedupeKey: `sla:met:${targetKey(t)}` });
+  };
+
+  /** The ticket moved up a line: it waits in the new queue, unassigned, and that line's OLA starts. */
+  const applyEscalation = (moved: Escalated) => {
+    if (!moved.moved) return;
+    supportLine = moved.supportLine;
+    queueGroupId = moved.groupId;
+    queued = { ...queued!, queue: moved.queue };
+    if (stage === 'in_work') stage = 'queued';
+    assigneeId = undefined;
+    if (moved.handover) {
+      const index = targets.filter((t) => t.kind === 'handover').length + 1;
+      targets.push(newTarget('handover', moved.handover.ms, Date.now(), { warningShare: terms?.warningShare ?? 0.8, recipients: moved.handover.recipients, index }));
+    }
+    slaVersion++;
+  };
 
   setHandler(
     acceptUpdate,
@@ -116,9 +188,15 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
       // Claimed before the first await: a second accept in the same activation is refused.
       if (assigneeId !== undefined) throw reject(TicketFailure.alreadyAccepted, `ticket ${ticketId} is already accepted by ${assigneeId}`);
       assigneeId = operatorId;
-      const details = await db.acceptTicket({ ticketId, operatorId });
-      stage = 'in_work';
-      return details;
+      acceptances++;
+      const acceptance = acceptances;
+      return exclusive(async () => {
+        const details = await db.acceptTicket(slaClocks ? { ticketId, operatorId, acceptance } : { ticketId, operatorId });
+        stage = 'in_work';
+        if (slaClocks) for (const t of targets.filter((t) => !t.met && (t.kind === 'response' || t.kind === 'handover'))) await meet(t);
+        slaVersion++;
+        return details;
+      });
     },
     {
       validator: ({ operatorId, operatorGroupIds }) => {
@@ -137,7 +215,7 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     if (operatorId !== assigneeId) throw reject(TicketFailure.notAssignee, `ticket ${ticketId} is assigned to ${assigneeId}, not ${operatorId}`);
   };
 
-  setHandler(recordWorkUpdate, (request) => db.recordWork({ ticketId, ...request }), {
+  setHandler(recordWorkUpdate, (request) => exclusive(() => db.recordWork({ ticketId, ...request })), {
     validator: ({ operatorId }) => assertWorking(operatorId),
   });
 
@@ -161,7 +239,7 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
       assigneeId = request.toOperatorId;
       moving = true;
       try {
-        await db.reassignTicket({ ticketId, from, ...request });
+        await exclusive(() => db.reassignTicket({ ticketId, from, ...request }));
       } finally {
         moving = false;
       }
@@ -182,7 +260,7 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
       const from = assigneeId!;
       moving = true;
       try {
-        await db.returnTicketToQueue({ ticketId, from, ...request });
+        await exclusive(() => db.returnTicketToQueue({ ticketId, from, ...request }));
         assigneeId = undefined;
         stage = 'queued';
       } finally {
@@ -198,7 +276,7 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     async (request) => {
       moving = true;
       try {
-        const placed = await db.transferTicket({ ticketId, from: assigneeId ?? null, ...request });
+        const placed = await exclusive(() => db.transferTicket({ ticketId, from: assigneeId ?? null, ...request }));
         queueGroupId = placed.groupId;
         queued = { ...queued!, queue: { id: placed.queueId, code: placed.queueCode } };
         assigneeId = undefined;
@@ -216,21 +294,124 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     },
   );
 
+  /** Past the resolution deadline: the clock's breach, or the deadline passed before its timer fired. */
+  const overdue = () => {
+    const t = target('resolution');
+    return !!t && (t.breached || (t.runningSince !== null && !!t.plan && Date.now() >= Date.parse(t.plan.dueAt)));
+  };
+
   setHandler(
     resolveUpdate,
-    async ({ operatorId, resolution }) => {
-      const result = await db.resolveTicket({ ticketId, operatorId, resolution, round });
-      resolved = true;
-      return result;
-    },
+    async ({ operatorId, resolution, overdueReason, overdueNote }) =>
+      exclusive(async () => {
+        const result = await db.resolveTicket({ ticketId, operatorId, resolution, round, ...(slaClocks ? { overdueReason, overdueNote } : {}) });
+        resolved = true;
+        const t = target('resolution');
+        if (t) await meet(t);
+        slaVersion++;
+        return result;
+      }),
     {
-      validator: ({ operatorId, resolution }) => {
+      validator: ({ operatorId, resolution, overdueReason }) => {
         assertWorking(operatorId);
         if (resolved) throw reject(TicketFailure.notInWork, `ticket ${ticketId} is being resolved`);
         if (!resolution?.trim()) throw reject(TicketFailure.invalidRequest, 'resolution text is required');
+        if (slaClocks && overdue() && !overdueReason) {
+          throw reject(TicketFailure.overdueReasonRequired, `ticket ${ticketId} is past its resolution deadline (${target('resolution')!.plan?.dueAt ?? 'breached'}): overdueReason is required`);
+        }
       },
     },
   );
+
+  setHandler(
+    waitForClientUpdate,
+    async ({ operatorId, reason }) =>
+      exclusive(async () => {
+        stage = 'waiting_for_client';
+        pauses++;
+        const t = target('resolution');
+        if (t) await stopClock(t, terms!.agreementId);
+        await db.recordSlaEvent({ ticketId, action: 'sla_paused', target: 'resolution', actor: operatorId, data: { reason, usedMs: t?.usedMs ?? null }, dedupeKey: `sla:paused:${pauses}` });
+        slaVersion++;
+        return slaStatus(terms?.agreementId ?? null, supportLine, targets);
+      }),
+    {
+      validator: ({ operatorId, reason }) => {
+        if (!slaClocks) throw reject(TicketFailure.noSla, `ticket ${ticketId} predates SLA clocks`);
+        assertWorking(operatorId);
+        if (resolved) throw reject(TicketFailure.notInWork, `ticket ${ticketId} is being resolved`);
+        if (!reason?.trim()) throw reject(TicketFailure.invalidRequest, 'reason is required: what the ticket waits for from the client');
+      },
+    },
+  );
+
+  setHandler(
+    resumeUpdate,
+    async ({ operatorId }) =>
+      exclusive(async () => {
+        stage = 'in_work';
+        const t = target('resolution');
+        if (t && !t.met) t.runningSince = Date.now();
+        await db.recordSlaEvent({ ticketId, action: 'sla_resumed', target: 'resolution', actor: operatorId, data: { usedMs: t?.usedMs ?? null }, dedupeKey: `sla:resumed:${pauses}` });
+        slaVersion++;
+        return slaStatus(terms?.agreementId ?? null, supportLine, targets);
+      }),
+    {
+      validator: ({ operatorId }) => {
+        if (stage !== 'waiting_for_client') throw reject(TicketFailure.notWaiting, `ticket ${ticketId} is ${stage}, not waiting for the client`);
+        if (operatorId !== assigneeId) throw reject(TicketFailure.notAssignee, `ticket ${ticketId} is assigned to ${assigneeId}, not ${operatorId}`);
+      },
+    },
+  );
+
+  setHandler(
+    escalateUpdate,
+    async ({ operatorId, reason }) =>
+      exclusive(async () => {
+        manualEscalations++;
+        const moved = await db.escalateTicket({ ticketId, level: null, actor: operatorId, reason: reason.trim(), dedupeKey: `sla:escalated:manual:${manualEscalations}` });
+        applyEscalation(moved);
+        return moved;
+      }),
+    {
+      validator: ({ operatorId, isManager, reason }) => {
+        if (!slaClocks) throw reject(TicketFailure.noSla, `ticket ${ticketId} predates SLA clocks`);
+        if (stage !== 'queued' && stage !== 'in_work') throw reject(TicketFailure.notInWork, `ticket ${ticketId} is ${stage}: only a queued or worked ticket is escalated`);
+        if (!isManager && operatorId !== assigneeId) throw reject(TicketFailure.notAssignee, `only the assignee (${assigneeId ?? 'nobody yet'}) or a manager escalates ticket ${ticketId}`);
+        if (!reason?.trim()) throw reject(TicketFailure.invalidRequest, 'reason is required: why the ticket goes to the next line');
+        if (supportLine >= 3) throw reject(TicketFailure.topLine, `ticket ${ticketId} is already on the third line`);
+      },
+    },
+  );
+
+  /** A manager moves the ticket to another agreement; time already used stays used. */
+  const changeSla = async ({ operatorId, agreementId }: ChangeSlaRequest): Promise<SlaStatus> => {
+    slaChanges++;
+    const previous = terms!.agreementId;
+    const next: SlaTerms | null = await db.changeSla({ ticketId, agreementId, actor: operatorId, change: slaChanges });
+    if (!next) throw reject(TicketFailure.invalidRequest, `agreement ${agreementId} does not exist`);
+    // Time used so far is measured on the old agreement's calendar and kept; only the budget changes.
+    for (const t of targets.filter((t) => !t.met && t.kind !== 'handover')) {
+      const running = t.runningSince !== null;
+      await stopClock(t, previous);
+      if (running) t.runningSince = Date.now();
+      t.budgetMs = t.kind === 'response' ? next.responseMs : next.resolutionMs;
+      t.warningShare = next.warningShare;
+      t.escalationAfterMs = next.escalationAfterMs;
+      t.plan = undefined;
+    }
+    terms = next;
+    slaVersion++;
+    return slaStatus(next.agreementId, supportLine, targets);
+  };
+  setHandler(changeSlaUpdate, (request) => exclusive(() => changeSla(request)), {
+    // The validator names its argument so the SDK infers the update's argument types from it.
+    validator: ({ agreementId }) => {
+      if (!Number.isInteger(agreementId)) throw reject(TicketFailure.invalidRequest, 'agreementId must be an integer');
+      if (!slaClocks || !terms) throw reject(TicketFailure.noSla, `ticket ${ticketId} runs under no SLA`);
+      if (resolved || stage === 'closed') throw reject(TicketFailure.notInWork, `ticket ${ticketId} is ${stage}`);
+    },
+  });
 
   setHandler(surveyAnsweredSignal, (survey) => {
     if (stage === 'awaiting_survey' && answer === undefined && !reopening) answer = survey;
@@ -241,7 +422,7 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     async (request) => {
       reopening = true;
       try {
-        const reopened = await db.reopenTicket({ ticketId, round: round + 1, by: request.by, reason: request.reason.trim() });
+        const reopened = await exclusive(() => db.reopenTicket({ ticketId, round: round + 1, by: request.by, reason: request.reason.trim() }));
         round += 1;
         resolved = false;
         stage = 'in_work';
@@ -264,7 +445,7 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     resolveComplaintUpdate,
     async (request) => {
       complaint = 'resolving';
-      const result = await db.resolveComplaint({ ticketId, operatorId: request.operatorId, resolution: request.resolution.trim() });
+      const result = await exclusive(() => db.resolveComplaint({ ticketId, operatorId: request.operatorId, resolution: request.resolution.trim() }));
       complaint = 'resolved';
       return result;
     },
@@ -276,21 +457,134 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     },
   );
 
+  // Staff notices are sent alongside, not awaited: a mail server that is down for a while must
+  // hold up neither the next timer nor an operator's action. The clock waits for them at its end.
+  const notices: Promise<unknown>[] = [];
+  const noticeToStaff = (notice: Parameters<typeof channels.notifyStaff>[0]) => {
+    notices.push(channels.notifyStaff(notice));
+  };
+
+  /** What the clock does when an alarm is due: one activity (or two) per event, no polling. */
+  const fire = async ({ target: t, kind }: SlaAlarm) => {
+    // A pause or an accept in the same activation as the timer wins over the alarm.
+    if (t.met || t.runningSince === null || !t.plan) return;
+    const key = targetKey(t);
+    if (kind === 'warn') {
+      t.warned = true;
+      await db.recordSlaEvent({ ticketId, action: 'sla_warned', target: t.kind, data: { dueAt: t.plan!.dueAt, assigneeId: assigneeId ?? null }, dedupeKey: `sla:warned:${key}` });
+      noticeToStaff({
+        ticketId,
+        purpose: `sla-warning:${key}`,
+        to: assigneeId ? { operatorIds: [assigneeId] } : t.kind === 'handover' ? { operatorIds: t.recipients } : { managers: true },
+        subject: `Заявка №${ticketId}: скоро срок SLA / Ticket ${ticketId}: SLA deadline near`,
+        text: `${t.kind} due at ${t.plan!.dueAt}`,
+      });
+    } else if (kind === 'breach') {
+      t.breached = true;
+      await db.recordSlaEvent({ ticketId, action: 'sla_breached', target: t.kind, data: { dueAt: t.plan!.dueAt, supportLine }, dedupeKey: `sla:breached:${key}` });
+      noticeToStaff({
+        ticketId,
+        purpose: `sla-breach:${key}`,
+        to: t.kind === 'handover' ? { operatorIds: t.recipients } : { managers: true },
+        subject: `Заявка №${ticketId}: нарушен срок SLA / Ticket ${ticketId}: SLA breached`,
+        text: `${t.kind} was due at ${t.plan!.dueAt}; the ticket is on line ${supportLine}`,
+      });
+    } else {
+      t.escalations++;
+      const level = t.escalations;
+      const moved = await db.escalateTicket({ ticketId, level, target: t.kind, dedupeKey: `sla:escalated:${key}:${level}` });
+      applyEscalation(moved);
+      const recipients = t.kind === 'handover' ? t.recipients : terms?.escalationRecipients[level - 1] ?? [];
+      noticeToStaff({
+        ticketId,
+        purpose: `sla-escalation:${key}:${level}`,
+        to: { operatorIds: recipients },
+        subject: `Заявка №${ticketId}: эскалация, уровень ${level} / Ticket ${ticketId}: escalation level ${level}`,
+        text: `${t.kind} breached at ${t.plan!.dueAt}; the ticket is now on line ${moved.supportLine} (queue ${moved.queue.code})`,
+      });
+    }
+  };
+
+  /**
+   * The SLA clock: one durable timer at a time, for the nearest alarm of any target. Deadlines
+   * come from an activity on the business calendar; a pause, resume, accept or SLA change
+   * wakes the clock to plan again from the time left.
+   */
+  const runSlaClock = async (startedAt: number) => {
+    const started = await exclusive(async () => {
+      terms = await db.startSla({ ticketId });
+      if (!terms) return false;
+      targets.push(newTarget('response', terms.responseMs, startedAt, terms), newTarget('resolution', terms.resolutionMs, startedAt, terms));
+      // An accept (or even the resolution) that came while the agreement was being looked up.
+      if (acceptances > 0) await meet(target('response')!);
+      if (resolved) await meet(target('resolution')!);
+      return true;
+    });
+    if (!started) return;
+    try {
+      await clockLoop();
+    } finally {
+      await Promise.all(notices);
+    }
+  };
+
+  const clockLoop = async () => {
+    for (;;) {
+      const open = targets.filter((t) => !t.met);
+      if (open.length === 0) return;
+      const seen = slaVersion;
+      await exclusive(async () => {
+        for (const t of open) {
+          if (t.runningSince === null || t.plan || slaVersion !== seen) continue;
+          t.plan = await db.planSlaTarget({
+            ticketId,
+            agreementId: t.kind === 'handover' ? null : terms!.agreementId,
+            target: t.kind,
+            from: new Date(t.runningSince).toISOString(),
+            budgetMs: t.budgetMs,
+            usedMs: t.usedMs,
+            warningShare: t.warningShare,
+            escalationAfterMs: t.escalationAfterMs,
+          });
+        }
+      });
+      if (slaVersion !== seen) continue;
+      const alarm = nextAlarm(open);
+      // Workflow time stands still while local activities run in one workflow task, and the
+      // timer starts only when that task completes: count from the planner's clock when later.
+      const clock = Math.max(Date.now(), ...open.map((t) => (t.plan?.computedAt ? Date.parse(t.plan.computedAt) : 0)));
+      const changed = alarm
+        ? await condition(() => slaVersion !== seen, Math.max(1, alarm.at - clock))
+        : await condition(() => slaVersion !== seen).then(() => true);
+      if (!changed && alarm) await exclusive(() => fire(alarm));
+    }
+  };
+
   const { classified, queued: placed } = patched(TicketPatch.intakeInOneStep) ? await db.intakeTicket(intake) : await intakeStepByStep(intake);
   queueGroupId = placed.groupId;
   stage = 'queued';
   queued = { ticketId, stage, ...classified, queue: { id: placed.queueId, code: placed.queueCode } };
   log.info('ticket queued', { ticketId, queue: placed.queueCode, category: classified.category });
+  const slaClock = slaClocks ? runSlaClock(Date.now()) : undefined;
+
   // Only queues set to auto-assign name an assignee, so tickets recorded before this never reach the patch.
   if (placed.autoAssignee && patched('auto-assign-least-load')) {
-    assigneeId = placed.autoAssignee;
-    await db.acceptTicket({ ticketId, operatorId: assigneeId });
-    stage = 'in_work';
+    const operatorId = placed.autoAssignee;
+    assigneeId = operatorId;
+    acceptances++;
+    const acceptance = acceptances;
+    await exclusive(async () => {
+      await db.acceptTicket(slaClocks ? { ticketId, operatorId, acceptance } : { ticketId, operatorId });
+      stage = 'in_work';
+      if (slaClocks) for (const t of targets.filter((t) => !t.met && (t.kind === 'response' || t.kind === 'handover'))) await meet(t);
+      slaVersion++;
+    });
   }
 
   for (;;) {
     await condition(() => resolved);
     stage = 'resolved';
+    await slaClock;
 
     await channels.notifyClient({ ticketId, round });
     stage = 'awaiting_survey';

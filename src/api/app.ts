@@ -15,6 +15,8 @@ import { processRoutes } from './routes/processes';
 import type { QueueService } from '../services/queue-service';
 import type { RulesService } from '../services/rules-service';
 import { queuedTicketSchema, ruleSchema } from './routing-schemas';
+import { createCatalogService } from '../services/catalog-service';
+import { catalogRoutes } from './routes/catalog';
 import { queueRoutes } from './routes/queues';
 import { routingRoutes } from './routes/routing';
 import { ticketRoutes } from './routes/tickets';
@@ -62,6 +64,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         { name: 'rules', description: 'Classification and routing rules' },
         { name: 'survey', description: 'Client satisfaction' },
         { name: 'processes', description: 'BPMN processes with live figures, and each ticket’s path' },
+        { name: 'sla', description: 'SLA clocks: pause, resume, escalate, change' },
+        { name: 'catalog', description: 'Service catalog, business calendars, SLA/OLA, overdue reasons' },
       ],
     },
   });
@@ -102,6 +106,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(clientRoutes, { db: deps.db });
   await app.register(processRoutes, { db: deps.db, processes: deps.processes });
   await app.register(routingRoutes, { db: deps.db, rules: deps.rules, queues: deps.queues, tickets: deps.tickets });
+  await app.register(catalogRoutes, { catalog: createCatalogService({ db: deps.db }) });
 
   if (deps.webDir) {
     await app.register(fastifyStatic, { root: path.resolve(deps.webDir), index: ['index.html'] });

@@ -13,7 +13,7 @@ export const errorSchema = {
   required: ['statusCode', 'error', 'message'],
 } as const;
 
-const stage = { type: 'string', enum: ['registering', 'queued', 'in_work', 'resolved', 'awaiting_survey', 'complaint', 'closed'] } as const;
+const stage = { type: 'string', enum: ['registering', 'queued', 'in_work', 'waiting_for_client', 'resolved', 'awaiting_survey', 'complaint', 'closed'] } as const;
 const nullableString = { type: ['string', 'null'] } as const;
 const priority = { type: ['string', 'null'], enum: ['low', 'normal', 'high', 'critical', null] } as const;
 
@@ -92,7 +92,24 @@ export const ticketDetails = {
     subject: { type: 'string' },
     description: { type: 'string' },
     acceptedAt: nullableString,
-    dueAt: nullableString,
+    dueAt: { ...nullableString, description: 'Promised completion: the norm hours on the servicing team’s business calendar' },
+    supportLine: { type: 'integer' },
+    solvedLine: { type: ['integer', 'null'], description: 'The support line that resolved it (1 = first-contact resolution)' },
+    sla: {
+      type: 'object',
+      properties: {
+        agreementId: { type: ['integer', 'null'] },
+        responseDueAt: nullableString,
+        resolutionDueAt: nullableString,
+        breachedAt: nullableString,
+        pausedAt: nullableString,
+        overdueReason: nullableString,
+        overdueNote: nullableString,
+      },
+    },
+    workNormRatio: { type: ['number', 'null'], description: 'Minutes worked / norm minutes' },
+    checklist: { type: 'array', items: { type: 'string' } },
+    checklistDone: { type: 'array', items: { type: 'string' } },
     quotedPrice: nullableString,
     quotedNormHours: { type: ['number', 'null'] },
     resolution: nullableString,
@@ -123,19 +140,30 @@ export const workBody = {
   properties: {
     minutes: { type: 'integer', minimum: 1, maximum: 1440 },
     note: { type: 'string', minLength: 1, maxLength: 4000 },
+    stepsDone: { type: 'array', maxItems: 50, items: { type: 'string', minLength: 1, maxLength: 200 }, description: 'Checklist steps of the catalog service done with this work' },
   },
   required: ['minutes', 'note'],
 } as const;
 
 export const workRecorded = {
   type: 'object',
-  properties: { entryId: { type: 'string' }, totalMinutes: { type: 'integer' }, normMinutes: { type: ['integer', 'null'] } },
+  properties: {
+    entryId: { type: 'string' },
+    totalMinutes: { type: 'integer' },
+    normMinutes: { type: ['integer', 'null'] },
+    normRatio: { type: ['number', 'null'] },
+    checklistDone: { type: 'array', items: { type: 'string' } },
+  },
 } as const;
 
 export const resolveBody = {
   type: 'object',
   additionalProperties: false,
-  properties: { resolution: { type: 'string', minLength: 1, maxLength: 10000, pattern: '\\S' } },
+  properties: {
+    resolution: { type: 'string', minLength: 1, maxLength: 10000, pattern: '\\S' },
+    overdueReason: { type: 'string', minLength: 1, maxLength: 64, description: 'Code from GET /overdue-reasons; required once the resolution deadline has passed' },
+    overdueNote: { type: 'string', maxLength: 2000 },
+  },
   required: ['resolution'],
 } as const;
 

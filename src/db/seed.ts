@@ -1,24 +1,47 @@
-import { count, inArray, sql } from 'drizzle-orm';
+import { count, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { defaultRules } from '../domain/default-rules';
 import type { Database } from './client';
-import { catalogServices, classificationRules, clients, operatorGroupMembers, operatorGroups, operators, queues } from './schema';
+import { DEFAULT_CALENDAR_CODE } from '../repositories/calendars';
+import { businessCalendars, catalogServices, classificationRules, clientCategories, clients, olaAgreements, operatorGroupMembers, operatorGroups, operators, overdueReasons, queues, slaAgreements } from './schema';
 
 /**
- * A small demo desk: two groups with a queue each, three operators, a catalog with
- * prices and norm hours, and clients of every category. Safe to run on every start.
+ * A small demo desk: three support lines with a queue each, three operators, a catalog with
+ * prices and norm hours, SLA per service × client category on the RU office calendar, OLA per
+ * line, overdue reasons, and clients of every category. Safe to run on every start.
  */
 export async function seedDemoData(db: Database): Promise<void> {
   await db.transaction(async (tx) => {
     // Two desks starting on one database at once must not both add the default rules.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('seed-demo'))`);
+    const weekdays = (hours: { start: string; end: string }[]) => ({ 1: hours, 2: hours, 3: hours, 4: hours, 5: hours });
+    await tx
+      .insert(businessCalendars)
+      .values([
+        {
+          code: DEFAULT_CALENDAR_CODE,
+          name: 'Офис, Москва, пн–пт 9–18 с обедом / Moscow office, Mon–Fri 9–18 with lunch',
+          timeZone: 'Europe/Moscow',
+          week: weekdays([
+            { start: '09:00', end: '13:00' },
+            { start: '14:00', end: '18:00' },
+          ]),
+          holidayCountry: 'RU',
+        },
+        { code: '24x7', name: 'Круглосуточно / Around the clock', timeZone: 'UTC', week: Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [d, [{ start: '00:00', end: '24:00' }]])) },
+      ])
+      .onConflictDoNothing();
+    const [office] = await tx.select({ id: businessCalendars.id }).from(businessCalendars).where(eq(businessCalendars.code, DEFAULT_CALENDAR_CODE));
+
     await tx
       .insert(operatorGroups)
       .values([
-        { code: 'first-line', name: '1-я линия / First line' },
-        { code: 'workshop', name: 'Мастерская / Repair workshop' },
+        { code: 'first-line', name: '1-я линия / First line', calendarId: office!.id },
+        { code: 'workshop', name: 'Мастерская / Repair workshop', calendarId: office!.id },
+        { code: 'experts', name: '3-я линия, эксперты / Third line, experts', calendarId: office!.id },
       ])
       .onConflictDoNothing();
-    const groups = await tx.select().from(operatorGroups).where(inArray(operatorGroups.code, ['first-line', 'workshop']));
+    await tx.update(operatorGroups).set({ calendarId: office!.id }).where(isNull(operatorGroups.calendarId));
+    const groups = await tx.select().from(operatorGroups).where(inArray(operatorGroups.code, ['first-line', 'workshop', 'experts']));
     const groupId = (code: string) => groups.find((g) => g.code === code)!.id;
 
     await tx
@@ -31,8 +54,10 @@ export async function seedDemoData(db: Database): Promise<void> {
           categories: ['general', 'connectivity', 'billing', 'facilities', 'complaint'],
           isFallback: true,
           position: 1000,
+          supportLine: 1,
         },
-        { code: 'repairs', name: 'Ремонт техники / Repairs', groupId: groupId('workshop'), categories: ['repair', 'warranty'] },
+        { code: 'repairs', name: 'Ремонт техники / Repairs', groupId: groupId('workshop'), categories: ['repair', 'warranty'], supportLine: 2 },
+        { code: 'experts', name: 'Эксперты / Experts', groupId: groupId('experts'), categories: [], supportLine: 3 },
       ])
       .onConflictDoNothing();
 
@@ -51,13 +76,14 @@ export async function seedDemoData(db: Database): Promise<void> {
         { operatorId: 'petrov', groupId: groupId('workshop') },
         { operatorId: 'sidorova', groupId: groupId('first-line') },
         { operatorId: 'sidorova', groupId: groupId('workshop') },
+        { operatorId: 'sidorova', groupId: groupId('experts') },
       ])
       .onConflictDoNothing();
 
     await tx
       .insert(catalogServices)
       .values([
-        { code: 'phone-screen', keywords: ['экран', 'дисплей', 'стекло', 'screen', 'display'], nameRu: 'Замена экрана смартфона', nameEn: 'Smartphone screen replacement', category: 'repair', price: '3500.00', normHours: '2', supportLine: 2, isCategoryDefault: true },
+        { code: 'phone-screen', checklist: ['Диагностика / Diagnostics', 'Замена модуля / Module replaced', 'Проверка сенсора / Touch tested'], requiredCompetence: 'soldering', keywords: ['экран', 'дисплей', 'стекло', 'screen', 'display'], nameRu: 'Замена экрана смартфона', nameEn: 'Smartphone screen replacement', category: 'repair', price: '3500.00', normHours: '2', supportLine: 2, isCategoryDefault: true },
         { code: 'laptop-diagnostics', keywords: ['ноутбук', 'laptop', 'notebook'], nameRu: 'Диагностика ноутбука', nameEn: 'Laptop diagnostics', category: 'repair', price: '1500.00', normHours: '1', supportLine: 2 },
         { code: 'warranty-check', nameRu: 'Гарантийная экспертиза', nameEn: 'Warranty inspection', category: 'warranty', price: '0.00', normHours: '3', supportLine: 2, isCategoryDefault: true },
         { code: 'network-setup', nameRu: 'Настройка сети и роутера', nameEn: 'Network and router setup', category: 'connectivity', price: '2000.00', normHours: '1.5', isCategoryDefault: true },
@@ -65,6 +91,46 @@ export async function seedDemoData(db: Database): Promise<void> {
         { code: 'facilities-request', nameRu: 'Заявка АХО', nameEn: 'Facilities request', category: 'facilities', price: '0.00', normHours: '4', isCategoryDefault: true },
         { code: 'complaint-review', nameRu: 'Рассмотрение жалобы', nameEn: 'Complaint review', category: 'complaint', price: '0.00', normHours: '8', supportLine: 2, isCategoryDefault: true },
         { code: 'consultation', nameRu: 'Консультация', nameEn: 'Consultation', category: 'general', price: '500.00', normHours: '1', isCategoryDefault: true },
+      ])
+      .onConflictDoNothing();
+
+    // SLA per service × client category: wholesale answered fastest, one-time clients slowest;
+    // resolution twice the norm hours. Breaches go to the manager at once, then up the lines.
+    const services = await tx.select({ id: catalogServices.id, normHours: catalogServices.normHours }).from(catalogServices);
+    const responseHours = { wholesale: 1, regular: 2, one_time: 4 } as const;
+    await tx
+      .insert(slaAgreements)
+      .values(
+        services.flatMap((service) =>
+          clientCategories.map((clientCategory) => ({
+            serviceId: service.id,
+            clientCategory,
+            responseSeconds: responseHours[clientCategory] * 3600,
+            resolutionSeconds: Math.round(Number(service.normHours) * 2 * 3600),
+            escalation: [
+              { afterSeconds: 0, recipients: ['sidorova'] },
+              { afterSeconds: 2 * 3600, recipients: ['sidorova'] },
+              { afterSeconds: 8 * 3600, recipients: ['sidorova'] },
+            ],
+          })),
+        ),
+      )
+      .onConflictDoNothing();
+    await tx
+      .insert(olaAgreements)
+      .values([
+        { supportLine: 2, handoverSeconds: 2 * 3600, recipients: ['sidorova'] },
+        { supportLine: 3, handoverSeconds: 4 * 3600, recipients: ['sidorova'] },
+      ])
+      .onConflictDoNothing();
+    await tx
+      .insert(overdueReasons)
+      .values([
+        { code: 'waiting-parts', nameRu: 'Ожидание запчастей', nameEn: 'Waiting for parts' },
+        { code: 'client-unreachable', nameRu: 'Клиент недоступен', nameEn: 'Client unreachable' },
+        { code: 'underestimated', nameRu: 'Работа сложнее норматива', nameEn: 'Work harder than the norm' },
+        { code: 'third-party', nameRu: 'Задержка подрядчика', nameEn: 'Third-party delay' },
+        { code: 'overload', nameRu: 'Перегрузка линии', nameEn: 'Line overloaded' },
       ])
       .onConflictDoNothing();
 

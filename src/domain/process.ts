@@ -9,6 +9,7 @@ export const TicketElement = {
   queue: 'queue',
   accept: 'accept',
   execute: 'execute',
+  waitingForClient: 'waiting_for_client',
   notify: 'notify',
   survey: 'survey',
   surveyExpired: 'survey_expired',
@@ -36,6 +37,7 @@ export const TicketStages = [
   'registering',
   'queued',
   'in_work',
+  'waiting_for_client',
   'resolved',
   'awaiting_survey',
   'complaint',
@@ -45,3 +47,33 @@ export type TicketStage = (typeof TicketStages)[number];
 
 /** One workflow per ticket, named after it: a second start of the same ticket is rejected. */
 export const ticketWorkflowId = (ticketId: number) => `ticket-${ticketId}`;
+
+export const ESCALATION_PROCESS_ID = 'sla_escalation';
+
+/**
+ * BPMN element ids of processes/escalation.bpmn: the SLA clock of one target (response,
+ * resolution, or a line's OLA handover) and its escalation across support lines.
+ */
+export const EscalationElement = {
+  started: 'sla_started',
+  clock: 'sla_clock',
+  warning: 'sla_warning',
+  notifyAssignee: 'notify_assignee',
+  warned: 'assignee_warned',
+  breached: 'sla_breached',
+  notifyManager: 'notify_manager',
+  level1: 'escalate_level_1',
+  level2: 'escalate_level_2',
+  level3: 'escalate_level_3',
+  escalated: 'escalation_done',
+  manual: 'manual_escalation',
+  escalateManually: 'escalate_to_next_line',
+  escalatedManually: 'escalated_manually',
+  met: 'sla_met',
+} as const;
+
+export type EscalationElementId = (typeof EscalationElement)[keyof typeof EscalationElement];
+
+/** The element of the n-th escalation level (1–3). */
+export const escalationLevelElement = (level: number): EscalationElementId =>
+  [EscalationElement.level1, EscalationElement.level2, EscalationElement.level3][Math.min(3, Math.max(1, level)) - 1]!;

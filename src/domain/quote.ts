@@ -1,3 +1,5 @@
+import { addBusinessMinutes, type BusinessCalendar } from './calendar';
+
 export interface Quote {
   price: string;
   normHours: number;
@@ -5,10 +7,10 @@ export interface Quote {
 }
 
 /**
- * Price and promised completion from the catalog service's norm hours.
- * Counts wall-clock hours from acceptance; business calendars come with the SLA work.
+ * Price and promised completion from the catalog service's norm hours, counted in the
+ * servicing team's business time from acceptance: nights, weekends and holidays do not count.
  */
-export function quoteFromCatalog(service: { price: string; normHours: string }, acceptedAt: Date): Quote {
+export function quoteFromCatalog(service: { price: string; normHours: string }, acceptedAt: Date, calendar: BusinessCalendar): Quote {
   const normHours = Number(service.normHours);
-  return { price: service.price, normHours, dueAt: new Date(acceptedAt.getTime() + normHours * 3_600_000) };
+  return { price: service.price, normHours, dueAt: addBusinessMinutes(calendar, acceptedAt, normHours * 60) };
 }

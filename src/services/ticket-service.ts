@@ -9,14 +9,16 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
-import { tickets } from '../db/schema';
+import { catalogServices, overdueReasons, tickets } from '../db/schema';
 import { ticketWorkflowId } from '../domain/process';
 import type { OperatorIdentity } from '../repositories/staff';
 import {
   acceptUpdate,
+  changeSlaUpdate,
+  escalateUpdate,
   intakeUpdate,
   reassignUpdate,
   recordWorkUpdate,
@@ -25,8 +27,11 @@ import {
   resolveUpdate,
   returnToQueueUpdate,
   transferUpdate,
+  resumeUpdate,
+  slaQuery,
   surveyAnsweredSignal,
   ticketWorkflow,
+  waitForClientUpdate,
 } from '../../workflows/ticket';
 import { TicketFailure, type ClientContact, type IntakeChannel, type IntakeResult } from '../../workflows/types';
 import { DeskError, notFound } from './errors';
@@ -52,6 +57,11 @@ const failureStatus: Record<string, 403 | 409 | 400> = {
   [TicketFailure.notAssignee]: 403,
   [TicketFailure.notAllowed]: 403,
   [TicketFailure.invalidRequest]: 400,
+  [TicketFailure.overdueReasonRequired]: 400,
+  [TicketFailure.notWaiting]: 409,
+  [TicketFailure.topLine]: 409,
+  [TicketFailure.notManager]: 403,
+  [TicketFailure.noSla]: 409,
 };
 
 /** The operations operators and clients perform on tickets; each one goes through the ticket's workflow. */
@@ -186,11 +196,43 @@ export function createTicketService(deps: {
     transfer: (ticketId: number, actor: OperatorIdentity, toQueueId: number, reason: string) =>
       update(ticketId, (h) => h.executeUpdate(transferUpdate, { args: [{ ...move(actor, reason), toQueueId }] })),
 
-    recordWork: (ticketId: number, operator: OperatorIdentity, work: { minutes: number; note: string }) =>
-      update(ticketId, (h) => h.executeUpdate(recordWorkUpdate, { args: [{ entryId: randomUUID(), operatorId: operator.id, ...work }] })),
+    /** Work against the norm; checklist steps named must be steps of the ticket's catalog service. */
+    async recordWork(ticketId: number, operator: OperatorIdentity, work: { minutes: number; note: string; stepsDone?: string[] }) {
+      if (work.stepsDone?.length) {
+        const [row] = await db.select({ checklist: catalogServices.checklist }).from(tickets).leftJoin(catalogServices, eq(catalogServices.id, tickets.serviceId)).where(eq(tickets.id, ticketId));
+        if (!row) throw notFound(`ticket ${ticketId}`);
+        const unknown = work.stepsDone.filter((step) => !(row.checklist ?? []).includes(step));
+        if (unknown.length > 0) throw new DeskError(400, `body.stepsDone: ${unknown.map((s) => `"${s}"`).join(', ')} not in the service checklist (${(row.checklist ?? []).join('; ') || 'none'})`, 'VALIDATION');
+      }
+      return update(ticketId, (h) => h.executeUpdate(recordWorkUpdate, { args: [{ entryId: randomUUID(), operatorId: operator.id, ...work }] }));
+    },
 
-    resolve: (ticketId: number, operator: OperatorIdentity, resolution: string) =>
-      update(ticketId, (h) => h.executeUpdate(resolveUpdate, { args: [{ operatorId: operator.id, resolution }] })),
+    /** Resolves the ticket; after its deadline the workflow refuses it without a reason from the managed list. */
+    async resolve(ticketId: number, operator: OperatorIdentity, request: { resolution: string; overdueReason?: string; overdueNote?: string }) {
+      if (request.overdueReason) {
+        const [reason] = await db.select().from(overdueReasons).where(and(eq(overdueReasons.code, request.overdueReason), eq(overdueReasons.active, true)));
+        if (!reason) {
+          const known = await db.select({ code: overdueReasons.code }).from(overdueReasons).where(eq(overdueReasons.active, true));
+          throw new DeskError(400, `body.overdueReason "${request.overdueReason}" is not one of ${known.map((r) => r.code).join(', ')}`, 'VALIDATION');
+        }
+      }
+      return update(ticketId, (h) => h.executeUpdate(resolveUpdate, { args: [{ operatorId: operator.id, ...request }] }));
+    },
+
+    waitForClient: (ticketId: number, operator: OperatorIdentity, reason: string) =>
+      update(ticketId, (h) => h.executeUpdate(waitForClientUpdate, { args: [{ operatorId: operator.id, reason }] })),
+
+    resume: (ticketId: number, operator: OperatorIdentity) => update(ticketId, (h) => h.executeUpdate(resumeUpdate, { args: [{ operatorId: operator.id }] })),
+
+    escalate: (ticketId: number, operator: OperatorIdentity, reason: string) =>
+      update(ticketId, (h) => h.executeUpdate(escalateUpdate, { args: [{ operatorId: operator.id, isManager: operator.role === 'manager', reason }] })),
+
+    async changeSla(ticketId: number, operator: OperatorIdentity, agreementId: number) {
+      if (operator.role !== 'manager') throw new DeskError(403, `only a manager changes a ticket's SLA; ${operator.id} is not one`, TicketFailure.notManager);
+      return update(ticketId, (h) => h.executeUpdate(changeSlaUpdate, { args: [{ operatorId: operator.id, agreementId }] }));
+    },
+
+    sla: (ticketId: number) => update(ticketId, (h) => h.query(slaQuery)),
 
     /** The client's CSAT answer; the token from the notification proves it is theirs. */
     async answerSurvey(ticketId: number, answer: { token: string; csat: number; comment?: string; complaint?: boolean }) {

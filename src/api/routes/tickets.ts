@@ -5,6 +5,7 @@ import { loadTicketDetails, loadTicketSummary, listTicketEvents, searchTickets }
 import { DeskError, notFound } from '../../services/errors';
 import type { NewTicket, TicketService } from '../../services/ticket-service';
 import { maySeeDetails } from '../auth';
+import { changeSlaBody, escalatedSchema, reasonBody, slaStatusSchema } from '../catalog-schemas';
 import {
   complaintResolutionBody,
   newTicketBody,
@@ -131,7 +132,7 @@ export const ticketRoutes: FastifyPluginAsync<{ tickets: TicketService; db: Data
     async (request) => tickets.accept(request.params.id, request.operator!),
   );
 
-  app.post<TicketParams & { Body: { minutes: number; note: string } }>(
+  app.post<TicketParams & { Body: { minutes: number; note: string; stepsDone?: string[] } }>(
     '/tickets/:id/work',
     {
       ...operatorOnly,
@@ -146,20 +147,86 @@ export const ticketRoutes: FastifyPluginAsync<{ tickets: TicketService; db: Data
     async (request, reply) => reply.status(201).send(await tickets.recordWork(request.params.id, request.operator!, request.body)),
   );
 
-  app.post<TicketParams & { Body: { resolution: string } }>(
+  app.post<TicketParams & { Body: { resolution: string; overdueReason?: string; overdueNote?: string } }>(
     '/tickets/:id/resolve',
     {
       ...operatorOnly,
       schema: {
         tags: ['tickets'],
         summary: 'Resolve the ticket',
-        description: 'The client is then notified on their channel and asked for a CSAT answer.',
+        description: 'The client is then notified on their channel and asked for a CSAT answer. After the resolution deadline an overdueReason from GET /overdue-reasons is required (400 without it).',
         ...withTicket,
         body: resolveBody,
         response: { 200: resolved, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    async (request) => tickets.resolve(request.params.id, request.operator!, request.body.resolution),
+    async (request) => tickets.resolve(request.params.id, request.operator!, request.body),
+  );
+
+  app.get<TicketParams>(
+    '/tickets/:id/sla',
+    {
+      ...operatorOnly,
+      schema: { tags: ['sla'], summary: "The ticket's SLA clocks as its workflow holds them", ...withTicket, response: { 200: slaStatusSchema, ...errors(400, 401, 404) } },
+    },
+    async (request) => tickets.sla(request.params.id),
+  );
+
+  app.post<TicketParams & { Body: { reason: string } }>(
+    '/tickets/:id/wait-for-client',
+    {
+      ...operatorOnly,
+      schema: {
+        tags: ['sla'],
+        summary: 'Wait for the client: the SLA clock stops',
+        description: 'The assignee pauses the ticket with a reason; resume recomputes the deadline from the business time left.',
+        ...withTicket,
+        body: reasonBody,
+        response: { 200: slaStatusSchema, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => tickets.waitForClient(request.params.id, request.operator!, request.body.reason),
+  );
+
+  app.post<TicketParams>(
+    '/tickets/:id/resume',
+    {
+      ...operatorOnly,
+      schema: { tags: ['sla'], summary: 'The client answered: the SLA clock runs again', ...withTicket, response: { 200: slaStatusSchema, ...errors(400, 401, 403, 404, 409) } },
+    },
+    async (request) => tickets.resume(request.params.id, request.operator!),
+  );
+
+  app.post<TicketParams & { Body: { reason: string } }>(
+    '/tickets/:id/escalate',
+    {
+      ...operatorOnly,
+      schema: {
+        tags: ['sla'],
+        summary: 'Escalate to the next support line',
+        description: 'The assignee or a manager moves the ticket to the queue of the next line (1 → 2 → 3), with a reason.',
+        ...withTicket,
+        body: reasonBody,
+        response: { 200: escalatedSchema, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => tickets.escalate(request.params.id, request.operator!, request.body.reason),
+  );
+
+  app.post<TicketParams & { Body: { agreementId: number } }>(
+    '/tickets/:id/sla',
+    {
+      ...operatorOnly,
+      schema: {
+        tags: ['sla'],
+        summary: "Change the ticket's SLA (managers)",
+        description: 'Business time already used is kept; deadlines are recomputed from the new agreement.',
+        ...withTicket,
+        body: changeSlaBody,
+        response: { 200: slaStatusSchema, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => tickets.changeSla(request.params.id, request.operator!, request.body.agreementId),
   );
 
   app.post<TicketParams & { Body: { reason: string; token?: string } }>(

@@ -1,4 +1,4 @@
-import { boolean, integer, pgTable, serial, text } from 'drizzle-orm/pg-core';
+import { boolean, integer, pgTable, serial, smallint, text } from 'drizzle-orm/pg-core';
 import { timestamps } from './columns';
 import { operatorGroups } from './staff';
 
@@ -22,5 +22,7 @@ export const queues = pgTable('queues', {
   position: integer('position').notNull().default(100),
   /** Assign each new ticket at once to the least-loaded competent operator of the group, instead of waiting for `next`. */
   autoAssign: boolean('auto_assign').notNull().default(false),
+  /** The support line working this queue (1, 2, 3): escalation moves a ticket to the next line's queue. */
+  supportLine: smallint('support_line').notNull().default(1),
   ...timestamps,
 });

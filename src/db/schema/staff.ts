@@ -5,6 +5,8 @@ export const operatorGroups = pgTable('operator_groups', {
   id: serial('id').primaryKey(),
   code: text('code').notNull().unique(),
   name: text('name').notNull(),
+  /** The team's business calendar (business_calendars.id); the desk's default calendar when null. */
+  calendarId: integer('calendar_id'),
 });
 
 export const operatorRoles = ['operator', 'manager'] as const;

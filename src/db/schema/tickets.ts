@@ -57,7 +57,6 @@ export const tickets = pgTable(
     /** Device or product group and location (region), given at intake: rules and queue filters read them. */
     productGroup: text('product_group'),
     location: text('location'),
-    supportLine: smallint('support_line'),
     /** The open offer from `next`: only this operator may accept until it expires. */
     offeredTo: text('offered_to'),
     offerExpiresAt: timestamp('offer_expires_at', { withTimezone: true }),
@@ -66,6 +65,19 @@ export const tickets = pgTable(
     quotedPrice: numeric('quoted_price', { precision: 12, scale: 2 }),
     quotedNormHours: numeric('quoted_norm_hours', { precision: 7, scale: 2 }),
     dueAt: timestamp('due_at', { withTimezone: true }),
+    /** The support line the ticket is on now; `solvedLine` is the one that resolved it (FCR). */
+    supportLine: smallint('support_line').notNull().default(1),
+    solvedLine: smallint('solved_line'),
+    slaAgreementId: integer('sla_agreement_id'),
+    responseDueAt: timestamp('response_due_at', { withTimezone: true }),
+    resolutionDueAt: timestamp('resolution_due_at', { withTimezone: true }),
+    slaBreachedAt: timestamp('sla_breached_at', { withTimezone: true }),
+    slaPausedAt: timestamp('sla_paused_at', { withTimezone: true }),
+    overdueReason: text('overdue_reason'),
+    overdueNote: text('overdue_note'),
+    /** Work logged against the catalog norm: actual minutes / norm minutes. */
+    workNormRatio: numeric('work_norm_ratio', { precision: 8, scale: 3 }),
+    checklistDone: jsonb('checklist_done').$type<string[]>().notNull().default([]),
     resolution: text('resolution'),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     surveyToken: text('survey_token'),

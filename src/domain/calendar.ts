@@ -1,0 +1,205 @@
+/**
+ * Business calendars and deadline arithmetic: pure functions over calendar data.
+ *
+ * Working time is a set of half-open local intervals [start, end) per weekday (split shifts
+ * are several intervals), in an IANA time zone, minus holidays, with one-off exceptions that
+ * replace a date's hours (a day off, or a transferred working Saturday). Wall-clock times are
+ * turned into instants with Intl, so DST transitions shift nothing: 09:00 is 09:00 local on
+ * both sides of a change.
+ */
+
+/** "HH:MM" local wall-clock time; "24:00" ends a day. */
+export interface WorkingInterval {
+  start: string;
+  end: string;
+}
+
+/** ISO weekday: 1 = Monday … 7 = Sunday. */
+export type IsoWeekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+
+export interface CalendarException {
+  /** Local date, YYYY-MM-DD. */
+  date: string;
+  /** The hours that day instead of the usual ones; empty means a day off. */
+  hours: WorkingInterval[];
+}
+
+export interface BusinessCalendar {
+  timeZone: string;
+  week: Partial<Record<IsoWeekday, WorkingInterval[]>>;
+  /** Local dates (YYYY-MM-DD) that are days off whatever the weekday. */
+  holidays: ReadonlySet<string> | string[];
+  exceptions?: CalendarException[];
+}
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+/** A calendar with no working time in this many days is an error, not an endless loop. */
+const MAX_IDLE_DAYS = 366;
+
+export class CalendarError extends Error {}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/** Whether Intl knows the zone; calendars from the API are checked with this. */
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    formatterFor(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Offset of the zone from UTC at an instant, in ms (Moscow: +3 h). */
+export function zoneOffsetMs(timeZone: string, instant: number): number {
+  const parts = formatterFor(timeZone).formatToParts(new Date(instant));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return asUtc - Math.floor(instant / 1000) * 1000;
+}
+
+/** The local date (YYYY-MM-DD) of an instant in a zone. */
+export function localDateOf(timeZone: string, instant: number): string {
+  return new Date(instant + zoneOffsetMs(timeZone, instant)).toISOString().slice(0, 10);
+}
+
+/**
+ * The instant of a local wall-clock time. In a DST gap (02:30 on a spring-forward night)
+ * the time does not exist: the instant just after the gap is taken. In an overlap the
+ * earlier instant is taken.
+ */
+export function instantOfLocal(timeZone: string, localDate: string, minuteOfDay: number): number {
+  const wall = Date.parse(`${localDate}T00:00:00Z`) + minuteOfDay * MINUTE;
+  const before = zoneOffsetMs(timeZone, wall - DAY / 2);
+  const after = zoneOffsetMs(timeZone, wall + DAY / 2);
+  const candidates = [wall - before, wall - after].filter((t) => zoneOffsetMs(timeZone, t) === wall - t).sort((a, b) => a - b);
+  return candidates[0] ?? wall - before;
+}
+
+const nextDate = (localDate: string) => new Date(Date.parse(`${localDate}T00:00:00Z`) + DAY).toISOString().slice(0, 10);
+const isoWeekday = (localDate: string) => (((new Date(`${localDate}T00:00:00Z`).getUTCDay() + 6) % 7) + 1) as IsoWeekday;
+
+export function parseClock(clock: string): number {
+  const match = /^([01]\d|2[0-4]):([0-5]\d)$/.exec(clock);
+  if (!match || (match[1] === '24' && match[2] !== '00')) throw new CalendarError(`"${clock}" is not a time of day HH:MM (00:00–24:00)`);
+  return Number(match[1]) * 60 + Number(match[2]);
+}
+
+/** Problems with a calendar's data, named by where they are; empty when it is usable. */
+export function calendarProblems(calendar: BusinessCalendar): string[] {
+  const problems: string[] = [];
+  if (!isValidTimeZone(calendar.timeZone)) problems.push(`timeZone "${calendar.timeZone}" is not an IANA time zone`);
+  const checkHours = (where: string, hours: WorkingInterval[]) => {
+    let last = -1;
+    for (const [i, interval] of hours.entries()) {
+      try {
+        const start = parseClock(interval.start);
+        const end = parseClock(interval.end);
+        if (end <= start) problems.push(`${where}[${i}] ends (${interval.end}) before it starts (${interval.start})`);
+        if (start < last) problems.push(`${where}[${i}] overlaps or precedes the interval before it`);
+        last = end;
+      } catch (error) {
+        problems.push(`${where}[${i}]: ${(error as Error).message}`);
+      }
+    }
+  };
+  for (const [day, hours] of Object.entries(calendar.week)) {
+    if (!/^[1-7]$/.test(day)) problems.push(`week.${day} is not an ISO weekday 1–7`);
+    checkHours(`week.${day}`, hours ?? []);
+  }
+  for (const [i, exception] of (calendar.exceptions ?? []).entries()) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(exception.date) || Number.isNaN(Date.parse(exception.date))) problems.push(`exceptions[${i}].date "${exception.date}" is not YYYY-MM-DD`);
+    checkHours(`exceptions[${i}].hours`, exception.hours);
+  }
+  return problems;
+}
+
+/** The working intervals of one local date as instants [start, end), in order. */
+export function workingIntervalsOn(calendar: BusinessCalendar, localDate: string): Array<[number, number]> {
+  const exception = calendar.exceptions?.find((e) => e.date === localDate);
+  const holidays = calendar.holidays instanceof Set ? calendar.holidays : new Set(calendar.holidays);
+  const hours = exception ? exception.hours : holidays.has(localDate) ? [] : calendar.week[isoWeekday(localDate)] ?? [];
+  return hours
+    .map(({ start, end }): [number, number] => {
+      const endMinute = parseClock(end);
+      const endInstant = endMinute === 24 * 60 ? instantOfLocal(calendar.timeZone, nextDate(localDate), 0) : instantOfLocal(calendar.timeZone, localDate, endMinute);
+      return [instantOfLocal(calendar.timeZone, localDate, parseClock(start)), endInstant];
+    })
+    .filter(([s, e]) => e > s);
+}
+
+/** Walks working intervals from the local day holding `from`, in order. */
+function* intervalsFrom(calendar: BusinessCalendar, from: number): Generator<[number, number]> {
+  // The day before too: an interval ending at 24:00 local may hold `from` early on the next day.
+  let date = localDateOf(calendar.timeZone, from - DAY);
+  let idleDays = 0;
+  for (;;) {
+    const intervals = workingIntervalsOn(calendar, date);
+    idleDays = intervals.length === 0 ? idleDays + 1 : 0;
+    if (idleDays > MAX_IDLE_DAYS) throw new CalendarError(`the calendar has no working time for ${MAX_IDLE_DAYS} days after ${new Date(from).toISOString()}`);
+    for (const interval of intervals) if (interval[1] > from) yield interval;
+    date = nextDate(date);
+  }
+}
+
+/**
+ * The instant `ms` of business time after `from`. A positive amount ends inside working
+ * time (at most at the end of an interval); zero returns `from` itself.
+ */
+export function addBusinessTime(calendar: BusinessCalendar, from: Date, ms: number): Date {
+  if (!(ms >= 0) || !Number.isFinite(ms)) throw new CalendarError(`business time to add must be a non-negative number, got ${ms}`);
+  if (ms === 0) return new Date(from);
+  let remaining = ms;
+  for (const [start, end] of intervalsFrom(calendar, from.getTime())) {
+    const begin = Math.max(start, from.getTime());
+    if (end - begin >= remaining) return new Date(begin + remaining);
+    remaining -= end - begin;
+  }
+  throw new CalendarError('unreachable');
+}
+
+/** Business time (ms) in [from, to); zero when `to` is not after `from`. */
+export function businessTimeBetween(calendar: BusinessCalendar, from: Date, to: Date): number {
+  let total = 0;
+  if (to.getTime() <= from.getTime()) return 0;
+  for (const [start, end] of intervalsFrom(calendar, from.getTime())) {
+    if (start >= to.getTime()) break;
+    total += Math.min(end, to.getTime()) - Math.max(start, from.getTime());
+  }
+  return total;
+}
+
+export const addBusinessMinutes = (calendar: BusinessCalendar, from: Date, minutes: number) => addBusinessTime(calendar, from, minutes * MINUTE);
+export const businessMinutesBetween = (calendar: BusinessCalendar, from: Date, to: Date) => businessTimeBetween(calendar, from, to) / MINUTE;
+
+/** Whether an instant lies in working time. */
+export function isWorkingTime(calendar: BusinessCalendar, instant: Date): boolean {
+  const date = localDateOf(calendar.timeZone, instant.getTime());
+  const t = instant.getTime();
+  return [localDateOf(calendar.timeZone, t - DAY), date].some((d) => workingIntervalsOn(calendar, d).some(([s, e]) => s <= t && t < e));
+}
+
+/** Open around the clock, every day: agreements then count plain elapsed time. */
+export const aroundTheClock = (timeZone = 'UTC'): BusinessCalendar => ({
+  timeZone,
+  week: Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [d, [{ start: '00:00', end: '24:00' }]])),
+  holidays: [],
+});

@@ -1,0 +1,171 @@
+import { asc, eq } from 'drizzle-orm';
+import type { Database } from '../db/client';
+import { businessCalendars, catalogServices, clientCategories, olaAgreements, overdueReasons, slaAgreements, type EscalationLevel } from '../db/schema';
+import { calendarProblems, type CalendarException, type IsoWeekday, type WorkingInterval } from '../domain/calendar';
+import { isKnownHolidayCountry } from '../domain/holidays';
+import { DeskError, notFound } from './errors';
+
+export interface CatalogServiceInput {
+  code: string;
+  nameRu: string;
+  nameEn: string;
+  category: string;
+  price: string;
+  normHours: number;
+  supportLine: number;
+  requiredCompetence?: string | null;
+  checklist?: string[];
+  keywords?: string[];
+  isCategoryDefault?: boolean;
+}
+
+export interface CalendarInput {
+  name: string;
+  timeZone: string;
+  week: Partial<Record<IsoWeekday, WorkingInterval[]>>;
+  holidayCountry?: string | null;
+  extraHolidays?: string[];
+  exceptions?: CalendarException[];
+}
+
+export interface AgreementInput {
+  responseSeconds: number;
+  resolutionSeconds: number;
+  warningShare?: number;
+  calendarCode?: string | null;
+  escalation?: EscalationLevel[];
+}
+
+type ServiceRow = typeof catalogServices.$inferSelect;
+
+const presentService = (row: ServiceRow) => ({
+  code: row.code,
+  nameRu: row.nameRu,
+  nameEn: row.nameEn,
+  category: row.category,
+  price: row.price,
+  normHours: Number(row.normHours),
+  supportLine: row.supportLine,
+  requiredCompetence: row.requiredCompetence,
+  checklist: row.checklist,
+  keywords: row.keywords,
+  isCategoryDefault: row.isCategoryDefault,
+  active: row.active,
+});
+
+/** The service catalog, business calendars, agreements and overdue reasons, as managers keep them. */
+export function createCatalogService({ db }: { db: Database }) {
+  const findService = async (code: string) => {
+    const [row] = await db.select().from(catalogServices).where(eq(catalogServices.code, code));
+    if (!row) throw notFound(`catalog service "${code}"`);
+    return row;
+  };
+
+  const calendarId = async (code: string | null | undefined) => {
+    if (!code) return null;
+    const [row] = await db.select({ id: businessCalendars.id }).from(businessCalendars).where(eq(businessCalendars.code, code));
+    if (!row) throw new DeskError(400, `body.calendarCode: no calendar "${code}"`, 'VALIDATION');
+    return row.id;
+  };
+
+  const updateService = async (code: string, changes: Partial<Omit<CatalogServiceInput, 'code'>> & { active?: boolean }) => {
+    await findService(code);
+    const { normHours, ...rest } = changes;
+    const [row] = await db
+      .update(catalogServices)
+      .set({ ...rest, ...(normHours === undefined ? {} : { normHours: String(normHours) }), updatedAt: new Date() })
+      .where(eq(catalogServices.code, code))
+      .returning();
+    return presentService(row!);
+  };
+
+  return {
+    async listServices(options: { includeInactive: boolean }) {
+      const rows = await db.select().from(catalogServices).orderBy(asc(catalogServices.code));
+      return rows.filter((r) => options.includeInactive || r.active).map(presentService);
+    },
+
+    getService: async (code: string) => presentService(await findService(code)),
+
+    async createService(input: CatalogServiceInput) {
+      const [row] = await db
+        .insert(catalogServices)
+        .values({ ...input, normHours: String(input.normHours), checklist: input.checklist ?? [], keywords: input.keywords ?? [] })
+        .onConflictDoNothing()
+        .returning();
+      if (!row) throw new DeskError(409, `catalog service "${input.code}" already exists`, 'DUPLICATE');
+      return presentService(row);
+    },
+
+    /** Deactivated, not deleted: old tickets keep their service; new tickets no longer get it. */
+    updateService,
+
+    deactivateService: (code: string) => updateService(code, { active: false }),
+
+    async listCalendars() {
+      return db.select().from(businessCalendars).orderBy(asc(businessCalendars.code));
+    },
+
+    async putCalendar(code: string, input: CalendarInput) {
+      const problems = calendarProblems({ timeZone: input.timeZone, week: input.week, holidays: input.extraHolidays ?? [], exceptions: input.exceptions });
+      if (input.holidayCountry && !isKnownHolidayCountry(input.holidayCountry)) problems.push(`holidayCountry "${input.holidayCountry}" is not a country the holidays library knows`);
+      if (problems.length > 0) throw new DeskError(400, `body: ${problems.join('; ')}`, 'VALIDATION');
+      const values = { name: input.name, timeZone: input.timeZone, week: input.week, holidayCountry: input.holidayCountry ?? null, extraHolidays: input.extraHolidays ?? [], exceptions: input.exceptions ?? [] };
+      const [row] = await db
+        .insert(businessCalendars)
+        .values({ code, ...values })
+        .onConflictDoUpdate({ target: businessCalendars.code, set: { ...values, updatedAt: new Date() } })
+        .returning();
+      return row!;
+    },
+
+    async listAgreements(code: string) {
+      const service = await findService(code);
+      return db.select().from(slaAgreements).where(eq(slaAgreements.serviceId, service.id)).orderBy(asc(slaAgreements.clientCategory));
+    },
+
+    /** The SLA of a service for a client category: created or replaced. */
+    async putAgreement(code: string, clientCategory: string, input: AgreementInput) {
+      if (!(clientCategories as readonly string[]).includes(clientCategory)) {
+        throw new DeskError(400, `params.clientCategory "${clientCategory}" is not one of ${clientCategories.join(', ')}`, 'VALIDATION');
+      }
+      const service = await findService(code);
+      const values = {
+        responseSeconds: input.responseSeconds,
+        resolutionSeconds: input.resolutionSeconds,
+        warningShare: String(input.warningShare ?? 0.8),
+        calendarId: await calendarId(input.calendarCode),
+        escalation: input.escalation ?? [],
+      };
+      const [row] = await db
+        .insert(slaAgreements)
+        .values({ serviceId: service.id, clientCategory, ...values })
+        .onConflictDoUpdate({ target: [slaAgreements.serviceId, slaAgreements.clientCategory], set: { ...values, updatedAt: new Date() } })
+        .returning();
+      return row!;
+    },
+
+    listOla: () => db.select().from(olaAgreements).orderBy(asc(olaAgreements.supportLine)),
+
+    async putOla(supportLine: number, input: { handoverSeconds: number; recipients?: string[] }) {
+      const values = { handoverSeconds: input.handoverSeconds, recipients: input.recipients ?? [] };
+      const [row] = await db.insert(olaAgreements).values({ supportLine, ...values }).onConflictDoUpdate({ target: olaAgreements.supportLine, set: { ...values, updatedAt: new Date() } }).returning();
+      return row!;
+    },
+
+    listOverdueReasons: (options: { includeInactive: boolean }) =>
+      db
+        .select()
+        .from(overdueReasons)
+        .orderBy(asc(overdueReasons.code))
+        .then((rows) => rows.filter((r) => options.includeInactive || r.active)),
+
+    async putOverdueReason(code: string, input: { nameRu: string; nameEn: string; active?: boolean }) {
+      const values = { nameRu: input.nameRu, nameEn: input.nameEn, active: input.active ?? true };
+      const [row] = await db.insert(overdueReasons).values({ code, ...values }).onConflictDoUpdate({ target: overdueReasons.code, set: { ...values, updatedAt: new Date() } }).returning();
+      return row!;
+    },
+  };
+}
+
+export type CatalogService = ReturnType<typeof createCatalogService>;
