@@ -57,7 +57,8 @@ export async function seedDemoData(db: Database): Promise<void> {
           supportLine: 1,
         },
         { code: 'repairs', name: 'Ремонт техники / Repairs', groupId: groupId('workshop'), categories: ['repair', 'warranty'], supportLine: 2 },
-        { code: 'experts', name: 'Эксперты / Experts', groupId: groupId('experts'), categories: [], supportLine: 3 },
+        // Takes only what reached the third line (escalation), never new tickets.
+        { code: 'experts', name: 'Эксперты / Experts', groupId: groupId('experts'), categories: [], supportLines: [3], supportLine: 3 },
       ])
       .onConflictDoNothing();
 
