@@ -86,17 +86,19 @@ export async function elementDurations(db: Database, elementIds: readonly string
   return [...rows];
 }
 
-/** Open tickets per element they are at now (their latest event), under the same filters. */
+/** Open tickets per element they are at now (their latest event in the process), under the same filters. */
 export function ticketsNowQuery(elementIds: readonly string[], query: TicketFilters): SQL {
   return sql`
     select last.element_id as "elementId", count(*)::int as "now"
     from tickets t
     join clients c on c.id = t.client_id
     cross join lateral (
-      select e.element_id from ticket_events e where e.ticket_id = t.id order by e.at desc, e.id desc limit 1
+      -- The latest step in this process: a ticket's SLA events belong to another diagram.
+      select e.element_id from ticket_events e
+      where e.ticket_id = t.id and e.element_id = any(${idList(elementIds)})
+      order by e.at desc, e.id desc limit 1
     ) last
     where t.stage <> 'closed' and ${ticketFilters(query)}
-      and last.element_id = any(${idList(elementIds)})
     group by last.element_id
   `;
 }
