@@ -95,9 +95,9 @@ const toSummary = (row: { createdAt: Date } & Omit<TicketSummary, 'createdAt'>):
 });
 
 /**
- * A queue's waiting tickets in the order they should be worked: priority, then age (the order of
- * tickets_queue_order_idx; SLA due time joins it with the SLA work). Blind: nothing of the
- * subject, text or client.
+ * A queue's waiting tickets by priority, then age (the order of tickets_queue_order_idx), each
+ * with its SLA response due time; `next` offers by priority, then that due time. Blind: nothing
+ * of the subject, text or client.
  */
 export async function listQueuedTickets(db: Database, queueId: number, options: { limit: number; offset: number }) {
   const rows = await db
@@ -110,13 +110,14 @@ export async function listQueuedTickets(db: Database, queueId: number, options: 
       queueId: tickets.queueId,
       ageSeconds: sql<number>`greatest(0, extract(epoch from now() - coalesce(${tickets.queuedAt}, ${tickets.createdAt})))::int`,
       offered: sql<boolean>`coalesce(${tickets.offerExpiresAt} > now(), false)`,
+      responseDueAt: tickets.responseDueAt,
     })
     .from(tickets)
     .where(and(eq(tickets.queueId, queueId), eq(tickets.stage, 'queued')))
     .orderBy(priorityRank(tickets.priority), asc(tickets.createdAt), asc(tickets.id))
     .limit(options.limit)
     .offset(options.offset);
-  return rows.map((row) => ({ ...row, slaDueAt: null }));
+  return rows.map(({ responseDueAt, ...row }) => ({ ...row, slaDueAt: responseDueAt ? responseDueAt.toISOString() : null }));
 }
 
 /** A ticket in a search or a client's list: its subject only for those who may see its contents. */

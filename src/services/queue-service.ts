@@ -45,7 +45,7 @@ export function createQueueService({ db, offerTtlMs }: { db: Database; offerTtlM
     }
   };
 
-  const toOffer = (row: { offerId: number; ticketId: number; queueId: number; expiresAt: Date; category: string | null; priority: string | null; channel: string; queuedAt: Date | null; createdAt: Date }): Offer => ({
+  const toOffer = (row: { offerId: number; ticketId: number; queueId: number; expiresAt: Date; category: string | null; priority: string | null; channel: string; queuedAt: Date | null; createdAt: Date; responseDueAt: Date | null }): Offer => ({
     offerId: row.offerId,
     ticketId: row.ticketId,
     queueId: row.queueId,
@@ -56,7 +56,7 @@ export function createQueueService({ db, offerTtlMs }: { db: Database; offerTtlM
       priority: row.priority,
       channel: row.channel,
       ageSeconds: Math.max(0, Math.round((Date.now() - (row.queuedAt ?? row.createdAt).getTime()) / 1000)),
-      slaDueAt: null,
+      slaDueAt: row.responseDueAt ? row.responseDueAt.toISOString() : null,
     },
   });
 
@@ -70,6 +70,7 @@ export function createQueueService({ db, offerTtlMs }: { db: Database; offerTtlM
     channel: tickets.channel,
     queuedAt: tickets.queuedAt,
     createdAt: tickets.createdAt,
+    responseDueAt: tickets.responseDueAt,
   };
 
   const queueOf = async (operator: OperatorIdentity, queueId: number) => {
@@ -124,7 +125,8 @@ export function createQueueService({ db, offerTtlMs }: { db: Database; offerTtlM
               sql`not exists (select 1 from ticket_offers o where o.ticket_id = ${tickets.id} and o.operator_id = ${operator.id} and o.outcome = 'skipped')`,
             ),
           )
-          .orderBy(priorityRank, sql`${tickets.queuedAt} asc nulls last`, tickets.id)
+          // Priority, then the SLA's time to first response, then age.
+          .orderBy(priorityRank, sql`${tickets.responseDueAt} asc nulls last`, sql`${tickets.queuedAt} asc nulls last`, tickets.id)
           .limit(1)
           .for('update', { skipLocked: true });
         if (!pick) return undefined;
