@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
+import type { TicketSummary } from './tickets';
 
 /** Which tickets a process view is about: the filters of the URL. */
 export interface TicketFilters {
@@ -125,15 +126,8 @@ export async function elementStatistics(db: Database, elementIds: readonly strin
   });
 }
 
-export interface TicketAtElement {
-  id: number;
-  stage: string;
-  channel: string;
-  category: string | null;
-  priority: string | null;
-  queueId: number | null;
-  assigneeId: string | null;
-  createdAt: string;
+/** A ticket's summary, and its contents only for those who may see them. */
+export interface TicketAtElement extends TicketSummary {
   /** When the ticket's latest event (the one that put it here) happened. */
   since: string;
   subject?: string;
