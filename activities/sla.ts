@@ -27,13 +27,15 @@ const termsOf = (agreement: AgreementRow): SlaTerms => ({
   escalationRecipients: agreement.escalation.slice(0, 3).map((level) => level.recipients),
 });
 
-/** SLA events in ticket_events: each names its element in escalation.bpmn (pause: ticket.bpmn). */
-export type SlaEventAction = 'sla_started' | 'sla_paused' | 'sla_resumed' | 'sla_warned' | 'sla_breached' | 'sla_met' | 'sla_changed' | 'sla_rearmed';
+/** SLA events in ticket_events: each names its element in escalation.bpmn (pause and restart on reopening: ticket.bpmn). */
+export type SlaEventAction = 'sla_started' | 'sla_paused' | 'sla_resumed' | 'sla_restarted' | 'sla_warned' | 'sla_breached' | 'sla_met' | 'sla_changed' | 'sla_rearmed';
 
 const slaEventElement: Record<SlaEventAction, string> = {
   sla_started: EscalationElement.started,
   sla_paused: TicketElement.waitingForClient,
   sla_resumed: TicketElement.waitingForClient,
+  // A reopening starts the resolution clock again: recorded where the ticket is, like the pause.
+  sla_restarted: TicketElement.reopen,
   sla_warned: EscalationElement.warning,
   sla_breached: EscalationElement.breached,
   sla_met: EscalationElement.met,

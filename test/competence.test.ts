@@ -35,7 +35,8 @@ describe('the competence a catalog service requires', () => {
     const [queue] = await desk.db.insert(queues).values({ code: `qc-${run}`, name: 'Competence queue', groupId: group!.id, categories: [category] }).returning();
     queueId = queue!.id;
     autoQueueCode = `qca-${run}`;
-    await desk.db.insert(queues).values({ code: autoQueueCode, name: 'Competence auto queue', groupId: group!.id, categories: [], autoAssign: true });
+    // Its filter takes only this test's category: an empty one would take every other test's tickets.
+    await desk.db.insert(queues).values({ code: autoQueueCode, name: 'Competence auto queue', groupId: group!.id, categories: [category], autoAssign: true });
     await desk.db.insert(operators).values([
       { id: skilled, name: 'Skilled', competences: [category, competence] },
       { id: unskilled, name: 'Unskilled', competences: [] },

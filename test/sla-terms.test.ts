@@ -4,7 +4,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox, ticketEvents, tickets } from '../src/db/schema';
-import { EscalationElement, ticketWorkflowId } from '../src/domain/process';
+import { EscalationElement, TicketElement, ticketWorkflowId } from '../src/domain/process';
 import { stageQuery } from '../workflows/ticket';
 import { startTestDesk } from './support/desk';
 import { listen } from './support/http';
@@ -162,8 +162,8 @@ describe('SLA clocks across an SLA change, a wait for the client and a reopening
 
     const reopenedAt = Date.now();
     expect((await call('POST', `/tickets/${id}/reopen`, { operator: 'ivanova', body: { reason: 'Клиент перезвонил' } })).status).toBe(200);
-    const [restarted] = await waitForEvents(id, (e) => e.action === 'sla_started' && e.data.round === 2);
-    expect(restarted!.data).toMatchObject({ target: 'resolution', usedMs: firstRound.usedMs, budgetMs: 5_000 });
+    const [restarted] = await waitForEvents(id, (e) => e.action === 'sla_restarted');
+    expect(restarted).toMatchObject({ elementId: TicketElement.reopen, data: { round: 2, target: 'resolution', usedMs: firstRound.usedMs, budgetMs: 5_000 } });
     // Round 2: past its warning share already, so warned at once; breached when the 5 s are used up.
     const [, warned2] = await waitForEvents(id, (e) => e.action === 'sla_warned', 2);
     expect(warned2!.data.round).toBe(2);

@@ -461,7 +461,7 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
           // Stopped and measured at the resolution (tickets resolved before that keep no clock after a reopening).
           if (t?.met && t.runningSince === null && patched(TicketPatch.slaReopenRounds)) {
             reopenTarget(t, round + 1, Date.now());
-            await db.recordSlaEvent({ ticketId, action: 'sla_started', target: 'resolution', data: { round: round + 1, usedMs: t.usedMs, budgetMs: t.budgetMs }, dedupeKey: `sla:started:${round + 1}` });
+            await db.recordSlaEvent({ ticketId, action: 'sla_restarted', target: 'resolution', data: { round: round + 1, usedMs: t.usedMs, budgetMs: t.budgetMs }, dedupeKey: `sla:restarted:${round + 1}` });
             slaVersion++;
             slaClock = runSlaClockAgain();
           }

@@ -9,7 +9,11 @@ import { businessCalendars, catalogServices, classificationRules, clientCategori
  * prices and norm hours, SLA per service × client category on the RU office calendar, OLA per
  * line, overdue reasons, and clients of every category. Safe to run on every start.
  */
-const petrovCompetences = ['repair', 'warranty', 'soldering'] as const;
+/**
+ * Petrov: the workshop's categories (auto-assignment reads them) and soldering, which phone-screen
+ * requires. Sidorova, the third line's expert and manager, solders too.
+ */
+const demoCompetences: Record<string, string[]> = { petrov: ['repair', 'warranty', 'soldering'], sidorova: ['soldering'] };
 
 export async function seedDemoData(db: Database): Promise<void> {
   await db.transaction(async (tx) => {
@@ -68,13 +72,14 @@ export async function seedDemoData(db: Database): Promise<void> {
       .insert(operators)
       .values([
         { id: 'ivanova', name: 'Анна Иванова', email: 'ivanova@desk.local', role: 'operator', supportLine: 1 },
-        // The workshop's categories (auto-assignment reads them) and soldering (phone-screen requires it).
-        { id: 'petrov', name: 'Пётр Петров', email: 'petrov@desk.local', role: 'operator', supportLine: 2, competences: [...petrovCompetences] },
-        { id: 'sidorova', name: 'Мария Сидорова', email: 'sidorova@desk.local', role: 'manager', supportLine: 3 },
+        { id: 'petrov', name: 'Пётр Петров', email: 'petrov@desk.local', role: 'operator', supportLine: 2, competences: demoCompetences.petrov },
+        { id: 'sidorova', name: 'Мария Сидорова', email: 'sidorova@desk.local', role: 'manager', supportLine: 3, competences: demoCompetences.sidorova },
       ])
       .onConflictDoNothing();
-    // Desks seeded before competences were enforced: petrov keeps taking screen repairs.
-    await tx.update(operators).set({ competences: [...petrovCompetences] }).where(and(eq(operators.id, 'petrov'), sql`cardinality(${operators.competences}) = 0`));
+    // Desks seeded before competences were enforced: the demo operators keep taking screen repairs.
+    for (const [id, competences] of Object.entries(demoCompetences)) {
+      await tx.update(operators).set({ competences }).where(and(eq(operators.id, id), sql`cardinality(${operators.competences}) = 0`));
+    }
     await tx
       .insert(operatorGroupMembers)
       .values([
