@@ -463,7 +463,8 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
 
   /**
    * The group's operator with the fewest tickets in work or on offer, below their limit and
-   * competent for the category (or with no competences listed). The ticket is held for them
+   * competent for the category (or with no competences listed) and having the competence the
+   * ticket's catalog service requires, if any. The ticket is held for them
    * as an offer in the same transaction, so the next ticket counts it; a retry finds the hold.
    */
   async function holdForLeastLoaded(tx: Parameters<Parameters<Database['transaction']>[0]>[0], ticketId: number, queue: { id: number; groupId: number }, category: string) {
@@ -474,7 +475,9 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
     const [chosen] = (await tx.execute(sql`
       select o.id from operators o
       join operator_group_members m on m.operator_id = o.id and m.group_id = ${queue.groupId}
-      where cardinality(o.competences) = 0 or ${category} = any(o.competences)
+      where (cardinality(o.competences) = 0 or ${category} = any(o.competences))
+        and not exists (select 1 from tickets t join catalog_services s on s.id = t.service_id
+                        where t.id = ${ticketId} and s.required_competence is not null and not (s.required_competence = any(o.competences)))
       group by o.id, o.ticket_limit
       having (select count(*) from tickets t where t.assignee_id = o.id and t.stage = 'in_work')
            + (select count(*) from ticket_offers f where f.operator_id = o.id and f.outcome = 'offered' and f.expires_at > now()) < o.ticket_limit

@@ -27,17 +27,20 @@ const termsOf = (agreement: AgreementRow): SlaTerms => ({
   escalationRecipients: agreement.escalation.slice(0, 3).map((level) => level.recipients),
 });
 
-/** SLA events in ticket_events: each names its element in escalation.bpmn (pause: ticket.bpmn). */
-export type SlaEventAction = 'sla_started' | 'sla_paused' | 'sla_resumed' | 'sla_warned' | 'sla_breached' | 'sla_met' | 'sla_changed';
+/** SLA events in ticket_events: each names its element in escalation.bpmn (pause and restart on reopening: ticket.bpmn). */
+export type SlaEventAction = 'sla_started' | 'sla_paused' | 'sla_resumed' | 'sla_restarted' | 'sla_warned' | 'sla_breached' | 'sla_met' | 'sla_changed' | 'sla_rearmed';
 
 const slaEventElement: Record<SlaEventAction, string> = {
   sla_started: EscalationElement.started,
   sla_paused: TicketElement.waitingForClient,
   sla_resumed: TicketElement.waitingForClient,
+  // A reopening starts the resolution clock again: recorded where the ticket is, like the pause.
+  sla_restarted: TicketElement.reopen,
   sla_warned: EscalationElement.warning,
   sla_breached: EscalationElement.breached,
   sla_met: EscalationElement.met,
   sla_changed: EscalationElement.clock,
+  sla_rearmed: EscalationElement.clock,
 };
 
 /**
@@ -102,7 +105,13 @@ export function createSlaActivities({ db, mailer, logger }: SlaActivityDependenc
       return businessTimeBetween(calendar, new Date(input.from), new Date(input.to));
     },
 
-    /** Warning, due and escalation instants of a target whose clock runs from `from` with `usedMs` already spent. */
+    /**
+     * Warning, due and escalation instants of a target whose clock runs from `from` with `usedMs`
+     * already spent. Each is a point on the clock's own business time: the warning at its share of
+     * the budget, the breach at the budget, escalation level n its delay after the breach (after
+     * `breachedAtUsedMs` once breached), so a pause stops the escalation levels too and a resume
+     * goes on with what was left of their delay.
+     */
     async planSlaTarget(input: {
       ticketId: number;
       agreementId: number | null;
@@ -112,15 +121,17 @@ export function createSlaActivities({ db, mailer, logger }: SlaActivityDependenc
       usedMs: number;
       warningShare: number;
       escalationAfterMs: number[];
+      breachedAtUsedMs?: number;
     }): Promise<SlaPlan> {
       const from = new Date(input.from);
       const calendar = await agreementCalendar(db, input.ticketId, input.agreementId, from);
-      const after = (ms: number) => addBusinessTime(calendar, from, Math.max(0, ms));
-      const due = after(input.budgetMs - input.usedMs);
+      const at = (clockMs: number) => addBusinessTime(calendar, from, Math.max(0, clockMs - input.usedMs));
+      const due = at(input.budgetMs);
+      const breachAt = input.breachedAtUsedMs ?? Math.max(input.budgetMs, input.usedMs);
       const plan = {
-        warnAt: after(input.budgetMs * input.warningShare - input.usedMs).toISOString(),
+        warnAt: at(input.budgetMs * input.warningShare).toISOString(),
         dueAt: due.toISOString(),
-        escalateAt: input.escalationAfterMs.map((ms) => addBusinessTime(calendar, due, ms).toISOString()),
+        escalateAt: input.escalationAfterMs.map((ms) => at(breachAt + ms).toISOString()),
         computedAt: new Date().toISOString(),
       };
       const column = input.target === 'response' ? { responseDueAt: due } : input.target === 'resolution' ? { resolutionDueAt: due } : undefined;
@@ -132,11 +143,23 @@ export function createSlaActivities({ db, mailer, logger }: SlaActivityDependenc
      * One SLA event on the record; a breach and a pause are also marked on the ticket. Stamped
      * with the time it is written, so a late timer shows as late.
      */
-    async recordSlaEvent(input: { ticketId: number; action: SlaEventAction; target?: SlaTargetKind; actor?: string; data?: Record<string, unknown>; dedupeKey: string }): Promise<void> {
+    async recordSlaEvent(input: {
+      ticketId: number;
+      action: SlaEventAction;
+      target?: SlaTargetKind;
+      actor?: string;
+      data?: Record<string, unknown>;
+      dedupeKey: string;
+      /** With `sla_rearmed`: no client target is breached under the new terms any more, so the ticket is not shown breached. */
+      clearBreach?: boolean;
+    }): Promise<void> {
       const at = new Date();
       await db.transaction(async (tx) => {
         if (input.action === 'sla_breached' && input.target !== 'handover') {
           await tx.update(tickets).set({ slaBreachedAt: sql`coalesce(${tickets.slaBreachedAt}, now())` }).where(eq(tickets.id, input.ticketId));
+        }
+        if (input.action === 'sla_rearmed' && input.clearBreach) {
+          await tx.update(tickets).set({ slaBreachedAt: null, updatedAt: new Date() }).where(eq(tickets.id, input.ticketId));
         }
         if (input.action === 'sla_paused') {
           await tx.update(tickets).set({ stage: 'waiting_for_client', slaPausedAt: at, updatedAt: new Date() }).where(and(eq(tickets.id, input.ticketId), eq(tickets.stage, 'in_work')));

@@ -155,7 +155,9 @@ describe('conformance of the workflows with the BPMN diagrams', () => {
 
   it('took the paths the scenarios meant', () => {
     const E = processDomain.TicketElement;
-    const path = (name: string) => pathOf(recorded.get(scenarios.get(name)!)!.map((elementId) => ({ elementId })));
+    // The ticket's own steps: the SLA clock's (met again after a reopening) are escalation.bpmn's.
+    const ticketSteps = new Set<string>(Object.values(E));
+    const path = (name: string) => pathOf(recorded.get(scenarios.get(name)!)!.filter((elementId) => ticketSteps.has(elementId)).map((elementId) => ({ elementId })));
     expect(path('answered').slice(-3)).toEqual([E.notify, E.survey, E.closed]);
     expect(path('survey expired').slice(-3)).toEqual([E.survey, E.surveyExpired, E.closed]);
     expect(path('reopened by the client, then a low score').slice(-8)).toEqual([E.notify, E.survey, E.reopen, E.execute, E.notify, E.survey, E.handleComplaint, E.closed]);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { outbox, tickets } from '../src/db/schema';
+import { businessCalendars, operatorGroupMembers, operatorGroups, outbox, queues, tickets } from '../src/db/schema';
 import { addBusinessMinutes } from '../src/domain/calendar';
 import { EscalationElement, TicketElement, ticketWorkflowId } from '../src/domain/process';
 import { teamCalendarOfTicket } from '../src/repositories/calendars';
@@ -301,9 +301,19 @@ describe('SLA clocks, escalation and the catalog over HTTP', () => {
     expect(ola.status).toBe(200);
     expect((await call('PUT', '/ola/2', { operator: 'petrov', body: { handoverSeconds: 2 } })).status).toBe(403);
     try {
-      const { keyword } = await serviceWithSla({ responseSeconds: 600, resolutionSeconds: 600 });
+      // The handover counts on the calendar of the team it is handed to: a line-2 team of this
+      // test's own, working around the clock, so the 2 s elapse whatever the time of day in Moscow.
+      const olaCategory = `ola-${run}`;
+      const [clock] = await desk.db.select({ id: businessCalendars.id }).from(businessCalendars).where(eq(businessCalendars.code, '24x7'));
+      const [team] = await desk.db.insert(operatorGroups).values({ code: `ola-${run}`, name: 'Line 2, around the clock', calendarId: clock!.id }).returning();
+      await desk.db.insert(queues).values({ code: `ola-${run}`, name: 'Line 2 OLA probe', groupId: team!.id, categories: [olaCategory], supportLines: [2], supportLine: 2 });
+      await desk.db.insert(operatorGroupMembers).values({ operatorId: 'petrov', groupId: team!.id });
+      const { keyword } = await serviceWithSla({ responseSeconds: 600, resolutionSeconds: 600 }, { category: olaCategory });
+      expect((await call('POST', '/rules', { operator: 'sidorova', body: { name: `ola ${run}`, condition: { words: [keyword] }, outcome: { category: olaCategory, queueCode: 'general' } } })).status).toBe(201);
       const id = await register(keyword);
-      expect((await call('POST', `/tickets/${id}/escalate`, { operator: 'sidorova', body: { reason: 'Сразу на вторую линию' } })).status).toBe(200);
+      const escalated = await call('POST', `/tickets/${id}/escalate`, { operator: 'sidorova', body: { reason: 'Сразу на вторую линию' } });
+      expect(escalated.status).toBe(200);
+      expect(escalated.body.queue.code).toBe(`ola-${run}`);
       const breached = await waitForEvent(id, (e) => e.action === 'sla_breached');
       expect(breached.data).toMatchObject({ target: 'handover', supportLine: 2 });
       const [row] = await desk.db.select({ slaBreachedAt: tickets.slaBreachedAt }).from(tickets).where(eq(tickets.id, id));

@@ -18,6 +18,12 @@ export interface SlaTarget {
   breached: boolean;
   escalations: number;
   met: boolean;
+  /** The ticket's round (a reopening starts the next); absent in round 1. */
+  round?: number;
+  /** The SLA change that last armed a warning or breach again; absent if none did. */
+  rearmedBy?: number;
+  /** Business time used when the breach fired: the escalation levels count their delays from it. */
+  breachedAtUsedMs?: number;
 }
 
 export type SlaAlarm = { target: SlaTarget; kind: 'warn' | 'breach' | 'escalate'; at: number };
@@ -57,8 +63,63 @@ export function nextAlarm(targets: SlaTarget[]): SlaAlarm | undefined {
   return next;
 }
 
-/** A unique, stable key for the target's events. */
-export const targetKey = (target: SlaTarget) => (target.kind === 'handover' ? `handover:${target.index}` : target.kind);
+/**
+ * A unique, stable key for the target's events: per handover, per round after a reopening, and
+ * per SLA change that armed its warning or breach again (so the same alarm can be recorded again).
+ */
+export const targetKey = (target: SlaTarget) =>
+  (target.kind === 'handover' ? `handover:${target.index}` : target.kind) +
+  ((target.round ?? 1) > 1 ? `:${target.round}` : '') +
+  (target.rearmedBy ? `:change${target.rearmedBy}` : '');
+
+/**
+ * Which clocks waiting for the client stops. Only the resolution clock (with its warning, breach
+ * and escalation levels): the delay is the client's. The first response is the desk's own act
+ * (a ticket waits for the client only once accepted, and accepting meets the response), and an
+ * OLA handover measures how fast a line takes a ticket handed to it, which needs nothing from
+ * the client (a ticket waiting for the client is in someone's hands: its handover is met).
+ */
+export const pausesWhileWaitingForClient = (kind: SlaTargetKind) => kind === 'resolution';
+
+/**
+ * A manager put the ticket under new terms: the time used stays. A warning or a breach that the
+ * time used has not reached under the new terms is armed again and fires at its new instant
+ * (the breach already recorded stays in the ticket's events); one the time used has reached
+ * fires now if it had not yet. Escalation levels already run stay run. `change` numbers the
+ * SLA change; returns whether anything was armed again.
+ */
+export function applyNewTerms(target: SlaTarget, terms: { budgetMs: number; warningShare: number; escalationAfterMs: number[] }, change: number): boolean {
+  target.budgetMs = terms.budgetMs;
+  target.warningShare = terms.warningShare;
+  target.escalationAfterMs = terms.escalationAfterMs;
+  target.plan = undefined;
+  const unbreached = target.breached && target.usedMs < terms.budgetMs;
+  const unwarned = target.warned && target.usedMs < terms.budgetMs * terms.warningShare;
+  if (unbreached) {
+    target.breached = false;
+    target.breachedAtUsedMs = undefined;
+  }
+  if (unwarned) target.warned = false;
+  if (unbreached || unwarned) target.rearmedBy = change;
+  return unbreached || unwarned;
+}
+
+/**
+ * The resolution clock of a reopened ticket runs again from `since` with the time it had used
+ * (the time between resolution and reopening does not count); its warning, breach and
+ * escalation levels apply again in the new round, recorded under the round's keys.
+ */
+export function reopenTarget(target: SlaTarget, round: number, since: number): void {
+  target.round = round;
+  target.rearmedBy = undefined;
+  target.met = false;
+  target.warned = false;
+  target.breached = false;
+  target.breachedAtUsedMs = undefined;
+  target.escalations = 0;
+  target.runningSince = since;
+  target.plan = undefined;
+}
 
 export function slaStatus(agreementId: number | null, supportLine: number, targets: SlaTarget[]): SlaStatus {
   return {
@@ -74,6 +135,7 @@ export function slaStatus(agreementId: number | null, supportLine: number, targe
       escalations: t.escalations,
       met: t.met,
       dueAt: t.plan?.dueAt ?? null,
+      round: t.round ?? 1,
     })),
   };
 }

@@ -13,7 +13,7 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { TicketStage } from '../src/domain/process';
-import { newTarget, nextAlarm, slaStatus, targetKey, type SlaAlarm, type SlaTarget } from './sla';
+import { applyNewTerms, newTarget, nextAlarm, pausesWhileWaitingForClient, reopenTarget, slaStatus, targetKey, type SlaAlarm, type SlaTarget } from './sla';
 import { isComplaint } from '../src/domain/survey';
 import {
   TicketFailure,
@@ -81,6 +81,10 @@ export const TicketPatch = {
   reopenAndComplaint: 'reopen-and-complaint',
   /** Register, classify and queue in one local activity (one round trip, fewer history events). */
   intakeInOneStep: 'intake-in-one-step',
+  /** An SLA change arms again the warning and breach the time used has not reached under the new terms. */
+  slaChangeRearms: 'sla-change-rearms',
+  /** Resolving stops the resolution clock; a reopening runs it again with the time used, its alarms per round. */
+  slaReopenRounds: 'sla-reopen-rounds',
 } as const;
 
 /** Tickets started before register, classify and queue became one local activity run them one by one. */
@@ -116,6 +120,8 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
   let reopenable = false;
   let reopening = false;
   let complaint: 'none' | 'open' | 'resolving' | 'resolved' = 'none';
+  /** The running SLA clock: the first from intake, another after each reopening that resumes it. */
+  let slaClock: Promise<void> | undefined;
 
   // SLA state: the agreement's targets; every change bumps the version so the clock re-plans.
   let terms: SlaTerms | null = null;
@@ -164,7 +170,13 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
   const meet = async (t: SlaTarget) => {
     if (t.met) return;
     t.met = true;
-    await db.recordSlaEvent({ ticketId, action: 'sla_met', target: t.kind, data: { late: t.breached, handover: t.kind === 'handover' ? t.index : undefined }, dedupeKey: `sla:met:${targetKey(t)}` });
+    await db.recordSlaEvent({
+      ticketId,
+      action: 'sla_met',
+      target: t.kind,
+      data: { late: t.breached, handover: t.kind === 'handover' ? t.index : undefined, ...((t.round ?? 1) > 1 ? { round: t.round } : {}) },
+      dedupeKey: `sla:met:${targetKey(t)}`,
+    });
   };
 
   /** The ticket moved up a line: it waits in the new queue, unassigned, and that line's OLA starts. */
@@ -307,6 +319,8 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
         const result = await db.resolveTicket({ ticketId, operatorId, resolution, round, ...(slaClocks ? { overdueReason, overdueNote } : {}) });
         resolved = true;
         const t = target('resolution');
+        // The time used is kept for a reopening: the clock stops here, and what it ran is measured.
+        if (t && !t.met && t.runningSince !== null && patched(TicketPatch.slaReopenRounds)) await stopClock(t, terms!.agreementId);
         if (t) await meet(t);
         slaVersion++;
         return result;
@@ -329,8 +343,8 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
       exclusive(async () => {
         stage = 'waiting_for_client';
         pauses++;
+        for (const paused of targets.filter((t) => pausesWhileWaitingForClient(t.kind))) await stopClock(paused, terms!.agreementId);
         const t = target('resolution');
-        if (t) await stopClock(t, terms!.agreementId);
         await db.recordSlaEvent({ ticketId, action: 'sla_paused', target: 'resolution', actor: operatorId, data: { reason, usedMs: t?.usedMs ?? null }, dedupeKey: `sla:paused:${pauses}` });
         slaVersion++;
         return slaStatus(terms?.agreementId ?? null, supportLine, targets);
@@ -350,8 +364,8 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     async ({ operatorId }) =>
       exclusive(async () => {
         stage = 'in_work';
+        for (const paused of targets.filter((t) => pausesWhileWaitingForClient(t.kind) && !t.met)) paused.runningSince = Date.now();
         const t = target('resolution');
-        if (t && !t.met) t.runningSince = Date.now();
         await db.recordSlaEvent({ ticketId, action: 'sla_resumed', target: 'resolution', actor: operatorId, data: { usedMs: t?.usedMs ?? null }, dedupeKey: `sla:resumed:${pauses}` });
         slaVersion++;
         return slaStatus(terms?.agreementId ?? null, supportLine, targets);
@@ -384,23 +398,42 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     },
   );
 
-  /** A manager moves the ticket to another agreement; time already used stays used. */
+  /**
+   * A manager moves the ticket to another agreement; time already used stays used. A warning or
+   * breach not reached under the new terms is armed again (see applyNewTerms).
+   */
   const changeSla = async ({ operatorId, agreementId }: ChangeSlaRequest): Promise<SlaStatus> => {
     slaChanges++;
+    const change = slaChanges;
     const previous = terms!.agreementId;
-    const next: SlaTerms | null = await db.changeSla({ ticketId, agreementId, actor: operatorId, change: slaChanges });
+    const next: SlaTerms | null = await db.changeSla({ ticketId, agreementId, actor: operatorId, change });
     if (!next) throw reject(TicketFailure.invalidRequest, `agreement ${agreementId} does not exist`);
-    // Time used so far is measured on the old agreement's calendar and kept; only the budget changes.
+    const rearms = patched(TicketPatch.slaChangeRearms);
+    const rearmed: SlaTarget[] = [];
+    // Time used so far is measured on the old agreement's calendar and kept; the terms change.
     for (const t of targets.filter((t) => !t.met && t.kind !== 'handover')) {
       const running = t.runningSince !== null;
       await stopClock(t, previous);
       if (running) t.runningSince = Date.now();
-      t.budgetMs = t.kind === 'response' ? next.responseMs : next.resolutionMs;
-      t.warningShare = next.warningShare;
-      t.escalationAfterMs = next.escalationAfterMs;
-      t.plan = undefined;
+      const newTerms = { budgetMs: t.kind === 'response' ? next.responseMs : next.resolutionMs, warningShare: next.warningShare, escalationAfterMs: next.escalationAfterMs };
+      if (rearms) {
+        if (applyNewTerms(t, newTerms, change)) rearmed.push(t);
+      } else {
+        Object.assign(t, newTerms);
+        t.plan = undefined;
+      }
     }
     terms = next;
+    if (rearmed.length > 0) {
+      await db.recordSlaEvent({
+        ticketId,
+        action: 'sla_rearmed',
+        actor: operatorId,
+        data: { agreementId: next.agreementId, targets: rearmed.map((t) => ({ target: t.kind, usedMs: t.usedMs, budgetMs: t.budgetMs, warned: t.warned, breached: t.breached })) },
+        dedupeKey: `sla:rearmed:${change}`,
+        clearBreach: !targets.some((t) => t.kind !== 'handover' && t.breached),
+      });
+    }
     slaVersion++;
     return slaStatus(next.agreementId, supportLine, targets);
   };
@@ -422,7 +455,18 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     async (request) => {
       reopening = true;
       try {
-        const reopened = await exclusive(() => db.reopenTicket({ ticketId, round: round + 1, by: request.by, reason: request.reason.trim() }));
+        const reopened = await exclusive(async () => {
+          const done = await db.reopenTicket({ ticketId, round: round + 1, by: request.by, reason: request.reason.trim() });
+          const t = target('resolution');
+          // Stopped and measured at the resolution (tickets resolved before that keep no clock after a reopening).
+          if (t?.met && t.runningSince === null && patched(TicketPatch.slaReopenRounds)) {
+            reopenTarget(t, round + 1, Date.now());
+            await db.recordSlaEvent({ ticketId, action: 'sla_restarted', target: 'resolution', data: { round: round + 1, usedMs: t.usedMs, budgetMs: t.budgetMs }, dedupeKey: `sla:restarted:${round + 1}` });
+            slaVersion++;
+            slaClock = runSlaClockAgain();
+          }
+          return done;
+        });
         round += 1;
         resolved = false;
         stage = 'in_work';
@@ -469,9 +513,10 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     // A pause or an accept in the same activation as the timer wins over the alarm.
     if (t.met || t.runningSince === null || !t.plan) return;
     const key = targetKey(t);
+    const perRound = (t.round ?? 1) > 1 ? { round: t.round } : {};
     if (kind === 'warn') {
       t.warned = true;
-      await db.recordSlaEvent({ ticketId, action: 'sla_warned', target: t.kind, data: { dueAt: t.plan!.dueAt, assigneeId: assigneeId ?? null }, dedupeKey: `sla:warned:${key}` });
+      await db.recordSlaEvent({ ticketId, action: 'sla_warned', target: t.kind, data: { dueAt: t.plan!.dueAt, assigneeId: assigneeId ?? null, ...perRound }, dedupeKey: `sla:warned:${key}` });
       noticeToStaff({
         ticketId,
         purpose: `sla-warning:${key}`,
@@ -481,7 +526,9 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
       });
     } else if (kind === 'breach') {
       t.breached = true;
-      await db.recordSlaEvent({ ticketId, action: 'sla_breached', target: t.kind, data: { dueAt: t.plan!.dueAt, supportLine }, dedupeKey: `sla:breached:${key}` });
+      // Where on the clock the breach came: the planned budget, or the time used if that was past it.
+      t.breachedAtUsedMs = Math.max(t.budgetMs, t.usedMs);
+      await db.recordSlaEvent({ ticketId, action: 'sla_breached', target: t.kind, data: { dueAt: t.plan!.dueAt, supportLine, ...perRound }, dedupeKey: `sla:breached:${key}` });
       noticeToStaff({
         ticketId,
         purpose: `sla-breach:${key}`,
@@ -528,6 +575,15 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     }
   };
 
+  /** After a reopening: the clock of the new round, awaited like the first before the client is told. */
+  const runSlaClockAgain = async () => {
+    try {
+      await clockLoop();
+    } finally {
+      await Promise.all(notices);
+    }
+  };
+
   const clockLoop = async () => {
     for (;;) {
       const open = targets.filter((t) => !t.met);
@@ -545,6 +601,7 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
             usedMs: t.usedMs,
             warningShare: t.warningShare,
             escalationAfterMs: t.escalationAfterMs,
+            ...(t.breached && t.breachedAtUsedMs !== undefined ? { breachedAtUsedMs: t.breachedAtUsedMs } : {}),
           });
         }
       });
@@ -565,7 +622,7 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
   stage = 'queued';
   queued = { ticketId, stage, ...classified, queue: { id: placed.queueId, code: placed.queueCode } };
   log.info('ticket queued', { ticketId, queue: placed.queueCode, category: classified.category });
-  const slaClock = slaClocks ? runSlaClock(Date.now()) : undefined;
+  slaClock = slaClocks ? runSlaClock(Date.now()) : undefined;
 
   // Only queues set to auto-assign name an assignee, so tickets recorded before this never reach the patch.
   if (placed.autoAssignee && patched('auto-assign-least-load')) {

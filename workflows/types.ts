@@ -221,7 +221,7 @@ export interface ChangeSlaRequest {
 export interface SlaStatus {
   agreementId: number | null;
   supportLine: number;
-  targets: Array<{ kind: SlaTargetKind; budgetMs: number; usedMs: number; running: boolean; warned: boolean; breached: boolean; escalations: number; met: boolean; dueAt: string | null }>;
+  targets: Array<{ kind: SlaTargetKind; budgetMs: number; usedMs: number; running: boolean; warned: boolean; breached: boolean; escalations: number; met: boolean; dueAt: string | null; round: number }>;
 }
 
 export interface Resolved {

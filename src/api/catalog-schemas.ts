@@ -173,6 +173,7 @@ export const slaStatusSchema = {
           escalations: { type: 'integer' },
           met: { type: 'boolean' },
           dueAt: nullableString,
+          round: { type: 'integer', description: 'The ticket round the clock runs in: 1, then one more for each reopening' },
         },
       },
     },

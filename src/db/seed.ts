@@ -1,4 +1,4 @@
-import { count, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { defaultRules } from '../domain/default-rules';
 import type { Database } from './client';
 import { DEFAULT_CALENDAR_CODE } from '../repositories/calendars';
@@ -9,6 +9,12 @@ import { businessCalendars, catalogServices, classificationRules, clientCategori
  * prices and norm hours, SLA per service × client category on the RU office calendar, OLA per
  * line, overdue reasons, and clients of every category. Safe to run on every start.
  */
+/**
+ * Petrov: the workshop's categories (auto-assignment reads them) and soldering, which phone-screen
+ * requires. Sidorova, the third line's expert and manager, solders too.
+ */
+const demoCompetences: Record<string, string[]> = { petrov: ['repair', 'warranty', 'soldering'], sidorova: ['soldering'] };
+
 export async function seedDemoData(db: Database): Promise<void> {
   await db.transaction(async (tx) => {
     // Two desks starting on one database at once must not both add the default rules.
@@ -66,10 +72,14 @@ export async function seedDemoData(db: Database): Promise<void> {
       .insert(operators)
       .values([
         { id: 'ivanova', name: 'Анна Иванова', email: 'ivanova@desk.local', role: 'operator', supportLine: 1 },
-        { id: 'petrov', name: 'Пётр Петров', email: 'petrov@desk.local', role: 'operator', supportLine: 2 },
-        { id: 'sidorova', name: 'Мария Сидорова', email: 'sidorova@desk.local', role: 'manager', supportLine: 3 },
+        { id: 'petrov', name: 'Пётр Петров', email: 'petrov@desk.local', role: 'operator', supportLine: 2, competences: demoCompetences.petrov },
+        { id: 'sidorova', name: 'Мария Сидорова', email: 'sidorova@desk.local', role: 'manager', supportLine: 3, competences: demoCompetences.sidorova },
       ])
       .onConflictDoNothing();
+    // Desks seeded before competences were enforced: the demo operators keep taking screen repairs.
+    for (const [id, competences] of Object.entries(demoCompetences)) {
+      await tx.update(operators).set({ competences }).where(and(eq(operators.id, id), sql`cardinality(${operators.competences}) = 0`));
+    }
     await tx
       .insert(operatorGroupMembers)
       .values([

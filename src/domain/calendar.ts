@@ -95,7 +95,8 @@ export function instantOfLocal(timeZone: string, localDate: string, minuteOfDay:
 }
 
 const nextDate = (localDate: string) => new Date(Date.parse(`${localDate}T00:00:00Z`) + DAY).toISOString().slice(0, 10);
-const isoWeekday = (localDate: string) => (((new Date(`${localDate}T00:00:00Z`).getUTCDay() + 6) % 7) + 1) as IsoWeekday;
+/** The ISO weekday of a local date (YYYY-MM-DD). */
+export const isoWeekdayOf = (localDate: string) => (((new Date(`${localDate}T00:00:00Z`).getUTCDay() + 6) % 7) + 1) as IsoWeekday;
 
 export function parseClock(clock: string): number {
   const match = /^([01]\d|2[0-4]):([0-5]\d)$/.exec(clock);
@@ -136,7 +137,7 @@ export function calendarProblems(calendar: BusinessCalendar): string[] {
 export function workingIntervalsOn(calendar: BusinessCalendar, localDate: string): Array<[number, number]> {
   const exception = calendar.exceptions?.find((e) => e.date === localDate);
   const holidays = calendar.holidays instanceof Set ? calendar.holidays : new Set(calendar.holidays);
-  const hours = exception ? exception.hours : holidays.has(localDate) ? [] : calendar.week[isoWeekday(localDate)] ?? [];
+  const hours = exception ? exception.hours : holidays.has(localDate) ? [] : calendar.week[isoWeekdayOf(localDate)] ?? [];
   return hours
     .map(({ start, end }): [number, number] => {
       const endMinute = parseClock(end);

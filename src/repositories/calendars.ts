@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { businessCalendars, operatorGroups, queues, slaAgreements, tickets } from '../db/schema';
 import type { BusinessCalendar } from '../domain/calendar';
-import { holidaysAround } from '../domain/holidays';
+import { holidaysAround, transfersAround, withDayTransfers } from '../domain/holidays';
 
 type Executor = Pick<Database, 'select'>;
 
@@ -11,11 +11,11 @@ export const DEFAULT_CALENDAR_CODE = 'ru-office';
 
 type CalendarRow = typeof businessCalendars.$inferSelect;
 
-/** A stored calendar as the arithmetic wants it, with the country's holidays for the years around `at`. */
+/** A stored calendar as the arithmetic wants it, with the country's holidays and transfers of days off for the years around `at`. */
 export function toBusinessCalendar(row: CalendarRow, at: Date): BusinessCalendar {
   const holidays = holidaysAround(row.holidayCountry, at);
   for (const day of row.extraHolidays) holidays.add(day);
-  return { timeZone: row.timeZone, week: row.week, holidays, exceptions: row.exceptions };
+  return withDayTransfers({ timeZone: row.timeZone, week: row.week, holidays, exceptions: row.exceptions }, transfersAround(row.holidayCountry, at), row.extraHolidays);
 }
 
 async function calendarRow(db: Executor, id: number | null): Promise<CalendarRow> {

@@ -81,7 +81,7 @@ export function createQueueService({ db, offerTtlMs }: { db: Database; offerTtlM
   };
 
   return {
-    /** The ticket this operator should work next, reserved for them; undefined when the queue has nothing for them. */
+    /** The ticket this operator should work next, reserved for them; undefined when the queue has nothing they can take. */
     async next(operator: OperatorIdentity, queueId: number): Promise<Offer | undefined> {
       await queueOf(operator, queueId);
       return db.transaction(async (tx) => {
@@ -123,6 +123,9 @@ export function createQueueService({ db, offerTtlMs }: { db: Database; offerTtlM
               sql`${tickets.assigneeId} is null`,
               sql`(${tickets.offeredTo} is null or ${tickets.offerExpiresAt} <= now())`,
               sql`not exists (select 1 from ticket_offers o where o.ticket_id = ${tickets.id} and o.operator_id = ${operator.id} and o.outcome = 'skipped')`,
+              // Only tickets they could accept: none whose catalog service needs a competence they lack.
+              sql`not exists (select 1 from catalog_services s where s.id = ${tickets.serviceId} and s.required_competence is not null
+                    and not exists (select 1 from operators me where me.id = ${operator.id} and s.required_competence = any(me.competences)))`,
             ),
           )
           // Priority, then the SLA's time to first response, then age.

@@ -12,7 +12,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
-import { catalogServices, overdueReasons, tickets } from '../db/schema';
+import { catalogServices, operators, overdueReasons, queues, tickets } from '../db/schema';
+import { missingCompetence } from '../domain/competence';
 import { ticketWorkflowId } from '../domain/process';
 import type { OperatorIdentity } from '../repositories/staff';
 import {
@@ -152,6 +153,30 @@ export function createTicketService(deps: {
     if (ticket.stage === 'closed') throw new DeskError(409, `ticket ${ticketId} is closed and cannot be ${what}`, 'TICKET_CLOSED');
   };
 
+  /** The competence the ticket's catalog service requires and the operator lacks; null when none is missing. */
+  const competenceMissing = async (required: string | null, operatorId: string) => {
+    if (!required) return null;
+    const [operator] = await db.select({ competences: operators.competences }).from(operators).where(eq(operators.id, operatorId));
+    return missingCompetence(required, operator?.competences ?? []);
+  };
+
+  /**
+   * Refuses an accept by an operator without the competence the ticket's service requires. Asked
+   * only where the workflow would let them take it (queued, nobody on it, their queue's group), so
+   * "already accepted" or "not in the group" keep their answers. Names the competence, nothing of the ticket.
+   */
+  const refuseAcceptWithoutCompetence = async (ticketId: number, operator: OperatorIdentity) => {
+    const [row] = await db
+      .select({ stage: tickets.stage, assigneeId: tickets.assigneeId, groupId: queues.groupId, required: catalogServices.requiredCompetence })
+      .from(tickets)
+      .leftJoin(queues, eq(queues.id, tickets.queueId))
+      .leftJoin(catalogServices, eq(catalogServices.id, tickets.serviceId))
+      .where(eq(tickets.id, ticketId));
+    if (!row || row.stage !== 'queued' || row.assigneeId !== null || row.groupId === null || !operator.groupIds.includes(row.groupId)) return;
+    const missing = await competenceMissing(row.required, operator.id);
+    if (missing) throw new DeskError(403, `operator ${operator.id} lacks the competence "${missing}" that ticket ${ticketId} requires`, 'MISSING_COMPETENCE');
+  };
+
   const surveyedTicket = async (ticketId: number, token: string) => {
     const [ticket] = await db.select({ stage: tickets.stage, token: tickets.surveyToken }).from(tickets).where(eq(tickets.id, ticketId));
     if (!ticket) throw notFound(`ticket ${ticketId}`);
@@ -178,6 +203,7 @@ export function createTicketService(deps: {
 
     /** Only the operator a ticket is on offer to may accept it while the offer is open. */
     async accept(ticketId: number, operator: OperatorIdentity) {
+      await refuseAcceptWithoutCompetence(ticketId, operator);
       const release = deps.reserveForAccept ? await deps.reserveForAccept(operator, ticketId) : async () => {};
       try {
         return await update(ticketId, (h) => h.executeUpdate(acceptUpdate, { args: [{ operatorId: operator.id, operatorGroupIds: operator.groupIds }] }));
@@ -187,8 +213,13 @@ export function createTicketService(deps: {
       }
     },
 
-    reassign: (ticketId: number, actor: OperatorIdentity, to: OperatorIdentity, reason: string) =>
-      update(ticketId, (h) => h.executeUpdate(reassignUpdate, { args: [{ ...move(actor, reason), toOperatorId: to.id, toOperatorGroupIds: to.groupIds }] })),
+    /** The new assignee must have the competence the ticket's service requires. */
+    async reassign(ticketId: number, actor: OperatorIdentity, to: OperatorIdentity, reason: string) {
+      const [row] = await db.select({ required: catalogServices.requiredCompetence }).from(tickets).leftJoin(catalogServices, eq(catalogServices.id, tickets.serviceId)).where(eq(tickets.id, ticketId));
+      const missing = row ? await competenceMissing(row.required, to.id) : null;
+      if (missing) throw new DeskError(409, `operator ${to.id} lacks the competence "${missing}" that ticket ${ticketId} requires`, 'MISSING_COMPETENCE');
+      return update(ticketId, (h) => h.executeUpdate(reassignUpdate, { args: [{ ...move(actor, reason), toOperatorId: to.id, toOperatorGroupIds: to.groupIds }] }));
+    },
 
     returnToQueue: (ticketId: number, actor: OperatorIdentity, reason: string) =>
       update(ticketId, (h) => h.executeUpdate(returnToQueueUpdate, { args: [move(actor, reason)] })),
