@@ -3,6 +3,7 @@
  *
  *   npm run bench:process                 # 1,000,000 events (about 100,000 tickets over a year)
  *   npm run bench:process -- 50000        # fewer events, for a quick look
+ *   BENCH_KEEP=1 npm run bench:process    # keep the database (with DATABASE_URL) to look at it afterwards
  *
  * Target: p99 under 200 ms for the statistics of a period, as the API computes them
  * (repositories/process-stats.ts elementStatistics: the summary's counts and duration histogram,
@@ -26,10 +27,10 @@ import {
   elementHistogramQuery,
   elementStatistics,
   EXACT_PERCENTILES_UP_TO,
-  splitPeriod,
   ticketsNowQuery,
   type ProcessStatsQuery,
 } from '../src/repositories/process-stats';
+import { splitPeriod } from '../src/domain/summary-period';
 import { loadProcessCatalog } from '../src/services/process-catalog';
 import { TICKET_PROCESS_ID } from '../src/domain/process';
 
@@ -104,7 +105,8 @@ async function main() {
     await printPlan(db, 'tickets now per element', ticketsNowQuery(TICKET_PROCESS_ID, {}));
   } finally {
     await closeDatabase(db);
-    await dropDatabase(server.url, name).catch(() => {});
+    if (process.env.BENCH_KEEP) console.log(`[bench] kept the database: ${url}`);
+    else await dropDatabase(server.url, name).catch(() => {});
     await server.stop();
     fs.rmSync(scratch, { recursive: true, force: true });
   }

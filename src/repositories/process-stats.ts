@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { histogramPercentiles } from '../domain/duration-histogram';
+import { splitPeriod, type DayRange, type PeriodSplit } from '../domain/summary-period';
 import type { TicketSummary } from './tickets';
 
 /** Which tickets a process view is about: the filters of the URL. */
@@ -47,7 +48,6 @@ export const EXACT_PERCENTILES_UP_TO = 20_000;
 /** Issue 4's SLA and escalation steps record actions named like these (`sla_breached`, `sla_escalated`). */
 const BREACH = '%breach%';
 const ESCALATION = '%escalat%';
-const DAY_MS = 86_400_000;
 
 /** Filters on a row that carries the ticket's queue id, category and client category: a visit or a summary row. */
 function dimensionFilters(alias: string, query: TicketFilters): SQL {
@@ -74,56 +74,24 @@ const idList = (ids: readonly string[]) => sql`array[${sql.join(ids.map((id) => 
 
 const durationMs = (alias: string) => sql.raw(`extract(epoch from ${alias}.left_at - ${alias}.entered_at)::float8 * 1000`);
 
-/**
- * How a period splits for the summary: whole UTC months and the other whole UTC days come from
- * the summary (and its deltas not yet folded), the parts of a day at either end from the
- * visits themselves. `undefined` when the period holds no whole day.
- */
-export interface PeriodSplit {
-  from: Date;
-  to: Date;
-  /** Whole days: [firstDay, endDay), as dates. */
-  firstDay: string;
-  endDay: string;
-  /** Whole months inside them: [firstMonth, endMonth); equal when there is none. */
-  firstMonth: string;
-  endMonth: string;
-}
-
-const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-export function splitPeriod(from: Date, to: Date): PeriodSplit | undefined {
-  const firstDayMs = Math.ceil(from.getTime() / DAY_MS) * DAY_MS;
-  const endDayMs = Math.floor(to.getTime() / DAY_MS) * DAY_MS;
-  if (firstDayMs >= endDayMs) return undefined;
-  const first = new Date(firstDayMs);
-  const end = new Date(endDayMs);
-  const firstMonthMs = first.getUTCDate() === 1 ? firstDayMs : Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 1);
-  const endMonthMs = Date.UTC(end.getUTCFullYear(), end.getUTCMonth(), 1);
-  const months = firstMonthMs < endMonthMs;
-  return {
-    from,
-    to,
-    firstDay: isoDate(firstDayMs),
-    endDay: isoDate(endDayMs),
-    firstMonth: isoDate(months ? firstMonthMs : firstDayMs),
-    endMonth: isoDate(months ? endMonthMs : firstDayMs),
-  };
-}
-
-/** Summary rows (of `table`, alias s) of the whole months and other whole days of the period. */
+/** Summary rows (alias s) of the period's months, weeks and days. */
 function summaryRows(split: PeriodSplit): SQL {
-  return sql`(
-    (s.grain = 'month' and s.day >= ${split.firstMonth}::date and s.day < ${split.endMonth}::date)
-    or (s.grain = 'day' and ((s.day >= ${split.firstDay}::date and s.day < ${split.firstMonth}::date) or (s.day >= ${split.endMonth}::date and s.day < ${split.endDay}::date)))
-  )`;
+  const ranges = (Object.entries(split.grains) as [string, DayRange[]][]).flatMap(([grain, list]) =>
+    list.map(([a, b]) => sql`(s.grain = ${grain} and s.day >= ${a}::date and s.day < ${b}::date)`),
+  );
+  return sql`(${sql.join(ranges, sql` or `)})`;
 }
 
-/** Rows whose `column` falls in the parts of a day at either end of the period (before the first whole day, from the end of the last). */
+/** Summary rows (alias s) of every ticket when there is no filter, else those of the filter's queue, category and client category. */
+function summaryScope(query: TicketFilters): SQL {
+  return hasFilters(query) ? sql`not s.all_tickets and ${dimensionFilters('s', query)}` : sql`s.all_tickets`;
+}
+
+/** Rows whose `column` falls in the parts of a day at either end of the period (before its first whole day, after its last). */
 function periodEnds(column: SQL, split: PeriodSplit): SQL {
-  const dayStart = (day: string) => new Date(`${day}T00:00:00Z`).toISOString();
-  return sql`((${column} >= ${split.from.toISOString()} and ${column} < ${dayStart(split.firstDay)})
-           or (${column} >= ${dayStart(split.endDay)} and ${column} < ${split.to.toISOString()}))`;
+  const dayStart = (day: string) => `${day}T00:00:00.000Z`;
+  return sql`((${column} >= ${split.from.toISOString()} and ${column} < ${dayStart(split.days[0])})
+           or (${column} >= ${dayStart(split.days[1])} and ${column} < ${split.to.toISOString()}))`;
 }
 
 /**
@@ -138,10 +106,10 @@ export function elementCountsQuery(processId: string, elementIds: readonly strin
     select element_id as "elementId", sum(visits)::int as "visits", sum(breaches)::int as "breaches", sum(escalations)::int as "escalations"
     from (
       select s.element_id, s.visits, s.breaches, s.escalations from process_stat_counts s
-      where s.process_id = ${processId} and ${summaryRows(split)} and ${dimensionFilters('s', query)}
+      where s.process_id = ${processId} and ${summaryScope(query)} and ${summaryRows(split)}
       union all
       select s.element_id, s.visits, s.breaches, s.escalations from process_stat_deltas s
-      where s.process_id = ${processId} and s.bucket is null and s.day >= ${split.firstDay}::date and s.day < ${split.endDay}::date and ${dimensionFilters('s', query)}
+      where s.process_id = ${processId} and s.bucket is null and s.day >= ${split.days[0]}::date and s.day < ${split.days[1]}::date and ${dimensionFilters('s', query)}
       union all
       select v.element_id, 1, 0, 0 from ticket_element_visits v
       where v.process_id = ${processId} and v.element_id = any(${ids}) and ${periodEnds(sql`v.entered_at`, split)} and ${dimensionFilters('v', query)}
@@ -161,10 +129,10 @@ export function elementHistogramQuery(processId: string, elementIds: readonly st
     select element_id as "elementId", bucket, sum(visits)::int as "visits"
     from (
       select s.element_id, s.bucket, s.visits from process_stat_durations s
-      where s.process_id = ${processId} and ${summaryRows(split)} and ${dimensionFilters('s', query)}
+      where s.process_id = ${processId} and ${summaryScope(query)} and ${summaryRows(split)}
       union all
       select s.element_id, s.bucket, s.visits from process_stat_deltas s
-      where s.process_id = ${processId} and s.bucket is not null and s.day >= ${split.firstDay}::date and s.day < ${split.endDay}::date and ${dimensionFilters('s', query)}
+      where s.process_id = ${processId} and s.bucket is not null and s.day >= ${split.days[0]}::date and s.day < ${split.days[1]}::date and ${dimensionFilters('s', query)}
       union all
       select v.element_id, process_stat_bucket(${durationMs('v')}), 1 from ticket_element_visits v
       where v.process_id = ${processId} and v.element_id = any(${ids}) and v.left_at is not null and ${periodEnds(sql`v.entered_at`, split)} and ${dimensionFilters('v', query)}

@@ -1,7 +1,8 @@
 CREATE TABLE "process_stat_counts" (
+	"process_id" text NOT NULL,
+	"all_tickets" boolean NOT NULL,
 	"grain" text NOT NULL,
 	"day" date NOT NULL,
-	"process_id" text NOT NULL,
 	"element_id" text NOT NULL,
 	"queue_id" integer NOT NULL,
 	"category" text NOT NULL,
@@ -9,7 +10,7 @@ CREATE TABLE "process_stat_counts" (
 	"visits" integer DEFAULT 0 NOT NULL,
 	"breaches" integer DEFAULT 0 NOT NULL,
 	"escalations" integer DEFAULT 0 NOT NULL,
-	CONSTRAINT "process_stat_counts_pkey" PRIMARY KEY("grain","process_id","day","element_id","queue_id","category","client_category")
+	CONSTRAINT "process_stat_counts_pkey" PRIMARY KEY("process_id","all_tickets","grain","day","element_id","queue_id","category","client_category")
 );
 --> statement-breakpoint
 CREATE TABLE "process_stat_deltas" (
@@ -26,16 +27,17 @@ CREATE TABLE "process_stat_deltas" (
 );
 --> statement-breakpoint
 CREATE TABLE "process_stat_durations" (
+	"process_id" text NOT NULL,
+	"all_tickets" boolean NOT NULL,
 	"grain" text NOT NULL,
 	"day" date NOT NULL,
-	"process_id" text NOT NULL,
 	"element_id" text NOT NULL,
 	"queue_id" integer NOT NULL,
 	"category" text NOT NULL,
 	"client_category" text NOT NULL,
 	"bucket" smallint NOT NULL,
 	"visits" integer DEFAULT 0 NOT NULL,
-	CONSTRAINT "process_stat_durations_pkey" PRIMARY KEY("grain","process_id","day","element_id","queue_id","category","client_category","bucket")
+	CONSTRAINT "process_stat_durations_pkey" PRIMARY KEY("process_id","all_tickets","grain","day","element_id","queue_id","category","client_category","bucket")
 );
 --> statement-breakpoint
 DROP INDEX "ticket_events_ticket_order_idx";--> statement-breakpoint
@@ -206,9 +208,9 @@ END
 $$;--> statement-breakpoint
 CREATE TRIGGER "clients_restate_visits" AFTER UPDATE OF "category" ON "clients" FOR EACH ROW
   WHEN (OLD.category IS DISTINCT FROM NEW.category) EXECUTE FUNCTION "clients_restate_visits"();--> statement-breakpoint
--- Folds the deltas into the day and month rows of the summary, in one transaction: a reader sees the
--- deltas or their sum, never both. One folder at a time; rows that came to nothing are dropped.
--- Returns how many deltas it folded.
+-- Folds the deltas into the summary's day, week and month rows, per queue × category × client category
+-- and over all tickets, in one transaction: a reader sees the deltas or their sum, never both. One
+-- folder at a time; rows that came to nothing are dropped. Returns how many deltas it folded.
 CREATE FUNCTION "fold_process_stat_deltas"() RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
   folded integer;
@@ -220,24 +222,28 @@ BEGIN
   END IF;
   WITH moved AS (
     DELETE FROM process_stat_deltas RETURNING *
-  ), grains AS (
-    SELECT g.grain, CASE g.grain WHEN 'day' THEN m.day ELSE date_trunc('month', m.day)::date END AS day,
-           m.process_id, m.element_id, m.queue_id, m.category, m.client_category, m.bucket, m.visits, m.breaches, m.escalations
-    FROM moved m CROSS JOIN (VALUES ('day'), ('month')) g(grain)
+  ), rows AS (
+    SELECT m.process_id, a.all_tickets, g.grain,
+           CASE g.grain WHEN 'day' THEN m.day ELSE date_trunc(g.grain, m.day)::date END AS day, m.element_id,
+           CASE WHEN a.all_tickets THEN 0 ELSE m.queue_id END AS queue_id,
+           CASE WHEN a.all_tickets THEN '' ELSE m.category END AS category,
+           CASE WHEN a.all_tickets THEN '' ELSE m.client_category END AS client_category,
+           m.bucket, m.visits, m.breaches, m.escalations
+    FROM moved m CROSS JOIN (VALUES ('day'), ('week'), ('month')) g(grain) CROSS JOIN (VALUES (false), (true)) a(all_tickets)
   ), counts AS (
-    INSERT INTO process_stat_counts AS s (grain, day, process_id, element_id, queue_id, category, client_category, visits, breaches, escalations)
-    SELECT grain, day, process_id, element_id, queue_id, category, client_category, sum(visits), sum(breaches), sum(escalations)
-    FROM grains WHERE bucket IS NULL
-    GROUP BY grain, day, process_id, element_id, queue_id, category, client_category
-    ON CONFLICT (grain, process_id, day, element_id, queue_id, category, client_category)
+    INSERT INTO process_stat_counts AS s (process_id, all_tickets, grain, day, element_id, queue_id, category, client_category, visits, breaches, escalations)
+    SELECT process_id, all_tickets, grain, day, element_id, queue_id, category, client_category, sum(visits), sum(breaches), sum(escalations)
+    FROM rows WHERE bucket IS NULL
+    GROUP BY process_id, all_tickets, grain, day, element_id, queue_id, category, client_category
+    ON CONFLICT (process_id, all_tickets, grain, day, element_id, queue_id, category, client_category)
     DO UPDATE SET visits = s.visits + excluded.visits, breaches = s.breaches + excluded.breaches, escalations = s.escalations + excluded.escalations
     RETURNING s.*
   ), durations AS (
-    INSERT INTO process_stat_durations AS s (grain, day, process_id, element_id, queue_id, category, client_category, bucket, visits)
-    SELECT grain, day, process_id, element_id, queue_id, category, client_category, bucket, sum(visits)
-    FROM grains WHERE bucket IS NOT NULL
-    GROUP BY grain, day, process_id, element_id, queue_id, category, client_category, bucket
-    ON CONFLICT (grain, process_id, day, element_id, queue_id, category, client_category, bucket)
+    INSERT INTO process_stat_durations AS s (process_id, all_tickets, grain, day, element_id, queue_id, category, client_category, bucket, visits)
+    SELECT process_id, all_tickets, grain, day, element_id, queue_id, category, client_category, bucket, sum(visits)
+    FROM rows WHERE bucket IS NOT NULL
+    GROUP BY process_id, all_tickets, grain, day, element_id, queue_id, category, client_category, bucket
+    ON CONFLICT (process_id, all_tickets, grain, day, element_id, queue_id, category, client_category, bucket)
     DO UPDATE SET visits = s.visits + excluded.visits
     RETURNING s.*
   )
@@ -246,12 +252,12 @@ BEGIN
          (SELECT array_agg(d) FROM durations d WHERE d.visits = 0)
     INTO folded, zero_counts, zero_durations;
   DELETE FROM process_stat_counts s USING unnest(zero_counts) z
-   WHERE (s.grain, s.process_id, s.day, s.element_id, s.queue_id, s.category, s.client_category)
-       = (z.grain, z.process_id, z.day, z.element_id, z.queue_id, z.category, z.client_category)
+   WHERE (s.process_id, s.all_tickets, s.grain, s.day, s.element_id, s.queue_id, s.category, s.client_category)
+       = (z.process_id, z.all_tickets, z.grain, z.day, z.element_id, z.queue_id, z.category, z.client_category)
      AND s.visits = 0 AND s.breaches = 0 AND s.escalations = 0;
   DELETE FROM process_stat_durations s USING unnest(zero_durations) z
-   WHERE (s.grain, s.process_id, s.day, s.element_id, s.queue_id, s.category, s.client_category, s.bucket)
-       = (z.grain, z.process_id, z.day, z.element_id, z.queue_id, z.category, z.client_category, z.bucket)
+   WHERE (s.process_id, s.all_tickets, s.grain, s.day, s.element_id, s.queue_id, s.category, s.client_category, s.bucket)
+       = (z.process_id, z.all_tickets, z.grain, z.day, z.element_id, z.queue_id, z.category, z.client_category, z.bucket)
      AND s.visits = 0;
   RETURN folded;
 END

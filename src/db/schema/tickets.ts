@@ -3,6 +3,7 @@ import {
   type AnyPgColumn,
   bigint,
   bigserial,
+  boolean,
   date,
   index,
   integer,
@@ -184,22 +185,28 @@ export const ticketElementVisits = pgTable(
 
 /** The key of a summary row (a primary key: no nulls, hence the 0 and '' below). */
 const summaryKey = {
-  /** `day` rows hold one UTC day; `month` rows the whole month that `day` (its first day) begins. */
-  grain: text('grain').$type<'day' | 'month'>().notNull(),
-  day: date('day', { mode: 'string' }).notNull(),
   processId: text('process_id').notNull(),
+  /** Rows summed over every ticket (no filter; queue, category and client category 0, '', ''), or per the three of them. */
+  allTickets: boolean('all_tickets').notNull(),
+  /** `day` rows hold one UTC day, `week` rows the ISO week `day` (a Monday) begins, `month` rows the month `day` (its 1st) begins. */
+  grain: text('grain').$type<'day' | 'week' | 'month'>().notNull(),
+  day: date('day', { mode: 'string' }).notNull(),
   elementId: text('element_id').notNull(),
   /** The ticket's queue, category and client category now; 0 and '' when it has none. */
   queueId: integer('queue_id').notNull(),
   category: text('category').notNull(),
   clientCategory: text('client_category').notNull(),
 };
+const summaryColumns = (t: { processId: AnyPgColumn; allTickets: AnyPgColumn; grain: AnyPgColumn; day: AnyPgColumn; elementId: AnyPgColumn; queueId: AnyPgColumn; category: AnyPgColumn; clientCategory: AnyPgColumn }) =>
+  [t.processId, t.allTickets, t.grain, t.day, t.elementId, t.queueId, t.category, t.clientCategory] as const;
 
 /**
- * Per day (and per month) × process × element × queue × category × client category: visits that
- * began then, and the breaches and escalations recorded then. Folded from
- * process_stat_deltas (see foldProcessStatDeltas); whole-period statistics read these rows
- * instead of every visit.
+ * Per day, week and month × process × element × queue × category × client category (and the
+ * same summed over every ticket): visits that began then, and the breaches and escalations
+ * recorded then. Folded from process_stat_deltas (fold_process_stat_deltas); statistics of
+ * long periods read these rows (a year: about a dozen months, a few weeks and days) instead of
+ * every visit. The key leads with what a statistics query fixes: process, unfiltered or not,
+ * grain and a range of days.
  */
 export const processStatCounts = pgTable(
   'process_stat_counts',
@@ -209,11 +216,11 @@ export const processStatCounts = pgTable(
     breaches: integer('breaches').notNull().default(0),
     escalations: integer('escalations').notNull().default(0),
   },
-  (t) => [primaryKey({ name: 'process_stat_counts_pkey', columns: [t.grain, t.processId, t.day, t.elementId, t.queueId, t.category, t.clientCategory] })],
+  (t) => [primaryKey({ name: 'process_stat_counts_pkey', columns: [...summaryColumns(t)] })],
 );
 
 /**
- * The durations of the ended visits that began on a day (or in a month), as a histogram in
+ * The durations of the ended visits that began on a day (week, month), as a histogram in
  * fixed log-scale buckets: bucket k holds durations in (γ^(k−1), γ^k] ms (γ = 1.02 / 0.98),
  * the zero bucket (−32768) durations of 0. Median and p90 read from it are within 2 % of the
  * exact ones (src/domain/duration-histogram.ts).
@@ -225,7 +232,7 @@ export const processStatDurations = pgTable(
     bucket: smallint('bucket').notNull(),
     visits: integer('visits').notNull().default(0),
   },
-  (t) => [primaryKey({ name: 'process_stat_durations_pkey', columns: [t.grain, t.processId, t.day, t.elementId, t.queueId, t.category, t.clientCategory, t.bucket] })],
+  (t) => [primaryKey({ name: 'process_stat_durations_pkey', columns: [...summaryColumns(t), t.bucket] })],
 );
 
 /**
