@@ -3,6 +3,9 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clients, queues, ticketEvents, tickets } from '../src/db/schema';
 import { ESCALATION_PROCESS_ID, EscalationElement as X, processOfElement, TICKET_PROCESS_ID, TicketElement as E } from '../src/domain/process';
+import { RELATIVE_ERROR } from '../src/domain/duration-histogram';
+import { elementStatistics } from '../src/repositories/process-stats';
+import { loadProcessCatalog } from '../src/services/process-catalog';
 import { startTestDesk } from './support/desk';
 import { listen } from './support/http';
 
@@ -154,6 +157,28 @@ describe('process statistics on a fixture of known timestamps', () => {
     expect(atExecute.body).toEqual([expect.objectContaining({ id: ids.sla, since: '2020-01-01T02:00:00.000Z' })]);
     const atBreach = await call('GET', `/processes/${ESCALATION_PROCESS_ID}/elements/${X.breached}/tickets?category=${category}-sla`, { operator: 'sidorova' });
     expect(atBreach.body).toEqual([expect.objectContaining({ id: ids.sla, since: '2020-01-01T01:20:00.000Z' })]);
+  });
+
+  it('gives the same counts from the summary, and median and p90 within 2 % of the hand-computed ones', async () => {
+    const processEntry = (await loadProcessCatalog()).find(TICKET_PROCESS_ID)!;
+    const query = { from: at('01T00:00:00'), to: at('02T00:00:00'), category };
+    const exact = await elementStatistics(desk.db, TICKET_PROCESS_ID, processEntry.recordedElementIds, query);
+    const summary = await elementStatistics(desk.db, TICKET_PROCESS_ID, processEntry.recordedElementIds, query, { exactUpTo: 0 });
+    expect(exact.percentiles).toBe('exact');
+    expect(summary.percentiles).toBe('histogram');
+    const t4Accept = (24 * 60 + 10) * MIN;
+    const handComputed: Record<string, [number, number]> = {
+      [E.queue]: [20 * MIN, 28 * MIN],
+      [E.accept]: [30 * MIN, 30 * MIN + 0.8 * (t4Accept - 30 * MIN)],
+      [E.execute]: [31 * MIN, 31 * MIN],
+      [E.notify]: [30_000, 30_000],
+    };
+    for (const [elementId, [median, p90]] of Object.entries(handComputed)) {
+      const byHistogram = summary.elements.find((e) => e.elementId === elementId)!;
+      expect(Math.abs(byHistogram.medianMs! - median), elementId).toBeLessThanOrEqual(RELATIVE_ERROR * median + 0.5);
+      expect(Math.abs(byHistogram.p90Ms! - p90), elementId).toBeLessThanOrEqual(RELATIVE_ERROR * p90 + 0.5);
+    }
+    expect(summary.elements.map(({ medianMs: _m, p90Ms: _p, ...counts }) => counts)).toEqual(exact.elements.map(({ medianMs: _m, p90Ms: _p, ...counts }) => counts));
   });
 
   it('lists the tickets now at an element: summaries for operators, subject and client for managers', async () => {

@@ -176,8 +176,8 @@ export const ticketElementVisits = pgTable(
   (t) => [
     // A ticket is at one element of each process at a time.
     uniqueIndex('ticket_element_visits_open_key').on(t.ticketId, t.processId).where(sql`${t.leftAt} is null`),
-    // Per element, the visits of a period come out of the index in element order, filters included, ready to aggregate.
-    index('ticket_element_visits_element_idx').on(t.processId, t.elementId, t.enteredAt, t.leftAt, t.queueId, t.category, t.clientCategory),
+    // The visits of a process that began in a period, one range of the index (filters included: read from the index alone).
+    index('ticket_element_visits_period_idx').on(t.processId, t.enteredAt, t.elementId, t.leftAt, t.queueId, t.category, t.clientCategory),
     // A ticket's visits (rebuilt after a late event, restated when the ticket moves).
     index('ticket_element_visits_ticket_idx').on(t.ticketId, t.processId, t.enteredAt),
   ],
