@@ -59,6 +59,7 @@ async function main() {
 
     const elementIds = (await loadProcessCatalog()).find(TICKET_PROCESS_ID)!.recordedElementIds;
     const shapes: [string, ProcessStatsQuery][] = [
+      ['last 3 days', period(now, 3)],
       ['last 7 days', period(now, 7)],
       ['last 30 days', period(now, 30)],
       ['last 30 days, queue=repairs, clientCategory=regular', { ...period(now, 30), queue: 'repairs', clientCategory: 'regular' }],
@@ -87,7 +88,7 @@ async function main() {
         ...elements.flatMap((e, i) => [relative(e.medianMs, exact.elements[i]!.medianMs), relative(e.p90Ms, exact.elements[i]!.p90Ms)]),
       );
       const visits = elements.reduce((sum, e) => sum + e.visits, 0);
-      results.push({ statistics: label, visits, percentiles, max_error_pct: round(error * 100), ...(await timed(() => elementStatistics(db, TICKET_PROCESS_ID, elementIds, query))) });
+      results.push({ statistics: label, visits, percentiles, max_error_pct: Math.round(error * 10_000) / 100, ...(await timed(() => elementStatistics(db, TICKET_PROCESS_ID, elementIds, query))) });
     }
     results.push({ statistics: 'tickets now per element (alone)', visits: 0, percentiles: '-', max_error_pct: 0, ...(await timed(() => db.execute(ticketsNowQuery(TICKET_PROCESS_ID, {})))) });
     console.table(results);
