@@ -69,7 +69,7 @@ export const processRoutes: FastifyPluginAsync<{ db: Database; processes: Proces
         description:
           'Visits of the process (an event of another process in between does not end one). `now` ignores the period; the rest counts visits that began in it. ' +
           `Counts are exact. Median and p90 are exact (percentile_cont over the visits) when the period holds no whole UTC day or at most ${EXACT_PERCENTILES_UP_TO} visits of the process (all tickets); ` +
-          `otherwise they are read from the summary's log-scale duration histogram (per UTC day, ISO week and month) and are within ${RELATIVE_ERROR * 100} % of the exact values (\`percentiles\` says which).`,
+          `otherwise they are read from the summary's log-scale duration histogram (per UTC day, ISO week and month) and are within ${RELATIVE_ERROR * 100} % of the exact values, before rounding to whole ms (\`percentiles\` says which).`,
         headers: operatorHeader,
         params: processIdParams,
         querystring: statisticsQuery,
