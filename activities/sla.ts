@@ -2,11 +2,11 @@ import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Mailer } from '../src/channels/email';
 import type { Database } from '../src/db/client';
-import { recordTicketEvent } from '../src/db/events';
+import { recordTicketEvent, recordTicketEvents, type TicketEventRecord } from '../src/db/events';
 import { clients, olaAgreements, operators, outbox, queues, slaAgreements, ticketEvents, tickets } from '../src/db/schema';
 import { addBusinessTime, businessTimeBetween } from '../src/domain/calendar';
 import { chooseQueue } from '../src/domain/classify';
-import { EscalationElement, escalationLevelElement, TicketElement, ticketWorkflowId } from '../src/domain/process';
+import { ESCALATION_PROCESS_ID, EscalationElement, escalationLevelElement, TicketElement, ticketWorkflowId } from '../src/domain/process';
 import { agreementCalendar } from '../src/repositories/calendars';
 import type { Escalated, SlaPlan, SlaTargetKind, SlaTerms } from '../workflows/types';
 
@@ -27,7 +27,12 @@ const termsOf = (agreement: AgreementRow): SlaTerms => ({
   escalationRecipients: agreement.escalation.slice(0, 3).map((level) => level.recipients),
 });
 
-/** SLA events in ticket_events: each names its element in escalation.bpmn (pause and restart on reopening: ticket.bpmn). */
+/**
+ * SLA events in ticket_events: each names its element in escalation.bpmn (pause and restart on
+ * reopening: ticket.bpmn). Dedupe keys read `sla:<step>:<target>`, target `response`, `resolution`
+ * or `handover:<n>` (none: the agreement's two clocks), so each target's run through the diagram
+ * can be told apart; a reopening's round or an SLA change adds a suffix after the target.
+ */
 export type SlaEventAction = 'sla_started' | 'sla_paused' | 'sla_resumed' | 'sla_restarted' | 'sla_warned' | 'sla_breached' | 'sla_met' | 'sla_changed' | 'sla_rearmed';
 
 const slaEventElement: Record<SlaEventAction, string> = {
@@ -42,6 +47,17 @@ const slaEventElement: Record<SlaEventAction, string> = {
   sla_changed: EscalationElement.clock,
   sla_rearmed: EscalationElement.clock,
 };
+
+/**
+ * The BPMN steps of a staff notice, by its purpose (`sla-warning:<target>`, `sla-breach:<target>`):
+ * the send task and the end event after it. A level's notice is part of its escalation task.
+ */
+function noticeSteps(purpose: string): { task: string; done: string; key: string } | undefined {
+  const [kind, ...target] = purpose.split(':');
+  if (kind === 'sla-warning') return { task: EscalationElement.notifyAssignee, done: EscalationElement.warned, key: `warning:${target.join(':')}` };
+  if (kind === 'sla-breach') return { task: EscalationElement.notifyManager, done: EscalationElement.managerNotified, key: `breach:${target.join(':')}` };
+  return undefined;
+}
 
 /**
  * The SLA clock's side effects. Deadlines are computed here, on the calendar, from instants
@@ -77,13 +93,16 @@ export function createSlaActivities({ db, mailer, logger }: SlaActivityDependenc
       if (!agreement) return null;
       await db.transaction(async (tx) => {
         await tx.update(tickets).set({ slaAgreementId: agreement.id, updatedAt: new Date() }).where(eq(tickets.id, input.ticketId));
-        await recordTicketEvent(tx, {
-          ticketId: input.ticketId,
-          elementId: EscalationElement.started,
-          action: 'sla_started',
-          data: { agreementId: agreement.id, responseSeconds: agreement.responseSeconds, resolutionSeconds: agreement.resolutionSeconds },
-          dedupeKey: 'sla:started',
-        });
+        await recordTicketEvents(tx, [
+          {
+            ticketId: input.ticketId,
+            elementId: EscalationElement.started,
+            action: 'sla_started',
+            data: { agreementId: agreement.id, responseSeconds: agreement.responseSeconds, resolutionSeconds: agreement.resolutionSeconds },
+            dedupeKey: 'sla:started',
+          },
+          { ticketId: input.ticketId, elementId: EscalationElement.clock, action: 'clock_started', data: { targets: ['response', 'resolution'] }, dedupeKey: 'sla:clock' },
+        ]);
       });
       return termsOf(agreement);
     },
@@ -217,14 +236,42 @@ export function createSlaActivities({ db, mailer, logger }: SlaActivityDependenc
         }
         const [ola] = moved ? await tx.select().from(olaAgreements).where(eq(olaAgreements.supportLine, queue.supportLine)) : [];
         if (!already) {
-          await recordTicketEvent(tx, {
+          const escalated: TicketEventRecord = {
             ticketId: input.ticketId,
             elementId: input.level === null ? EscalationElement.escalateManually : escalationLevelElement(input.level),
             action: 'sla_escalated',
             actor: input.actor ?? null,
             data: { level: input.level, target: input.target ?? null, reason: input.reason ?? null, fromLine: ticket.supportLine, toLine: queue.supportLine, queue: queue.code, moved },
             dedupeKey: input.dedupeKey,
+          };
+          const step = (elementId: string, action: string, suffix: string, data: Record<string, unknown> = {}): TicketEventRecord => ({
+            ticketId: input.ticketId,
+            elementId,
+            action,
+            actor: input.actor ?? null,
+            data,
+            dedupeKey: `${input.dedupeKey}:${suffix}`,
           });
+          // By hand: the operator's request (the message event), the handover, and its end. After level 3: the end of escalation.
+          const events =
+            input.level === null
+              ? [step(EscalationElement.manual, 'handover_requested', 'requested', { reason: input.reason ?? null }), escalated, step(EscalationElement.escalatedManually, 'handed_over', 'done', { toLine: queue.supportLine })]
+              : input.level >= 3
+                ? [escalated, step(EscalationElement.escalated, 'levels_exhausted', 'done', { supportLine: queue.supportLine })]
+                : [escalated];
+          // The line taking the ticket starts its OLA clock: the workflow counts its handovers the same way (one per move under an OLA).
+          if (ola) {
+            const [{ handovers }] = (await tx.execute(
+              sql`select count(*)::int as handovers from ticket_events where ticket_id = ${input.ticketId} and process_id = ${ESCALATION_PROCESS_ID} and action = 'ola_started'`,
+            )) as unknown as [{ handovers: number }];
+            const clock = `handover:${handovers + 1}`;
+            const data = { target: 'handover', handover: handovers + 1, supportLine: queue.supportLine, handoverSeconds: ola.handoverSeconds };
+            events.push(
+              { ticketId: input.ticketId, elementId: EscalationElement.started, action: 'ola_started', data, dedupeKey: `sla:started:${clock}` },
+              { ticketId: input.ticketId, elementId: EscalationElement.clock, action: 'clock_started', data, dedupeKey: `sla:clock:${clock}` },
+            );
+          }
+          await recordTicketEvents(tx, events);
         }
         ticketLog(input.ticketId).info({ level: input.level, toLine: queue.supportLine, moved }, 'ticket escalated');
         return {
@@ -242,6 +289,8 @@ export function createSlaActivities({ db, mailer, logger }: SlaActivityDependenc
      * breach, a level's recipients on escalation. One outbox row per (event, recipient).
      */
     async notifyStaff(input: { ticketId: number; purpose: string; to: { operatorIds?: string[]; managers?: boolean }; subject: string; text: string }): Promise<{ sent: string[] }> {
+      const notice = noticeSteps(input.purpose);
+      if (notice) await recordTicketEvent(db, { ticketId: input.ticketId, elementId: notice.task, action: 'notice_sending', data: { purpose: input.purpose }, dedupeKey: `sla:notify-${notice.key}` });
       const recipients = await staffAddresses(input.to);
       const sent: string[] = [];
       for (const recipient of recipients) {
@@ -259,6 +308,14 @@ export function createSlaActivities({ db, mailer, logger }: SlaActivityDependenc
         await mailer.send({ to: message.recipient, subject: message.subject, text: message.body, messageId: message.messageId });
         await db.update(outbox).set({ status: 'sent', sentAt: new Date() }).where(eq(outbox.id, message.id));
         sent.push(recipient.id);
+      }
+      if (notice) {
+        const [row] = await db
+          .select({ recipients: sql<string[]>`coalesce(array_agg(${outbox.purpose}), '{}')` })
+          .from(outbox)
+          .where(and(eq(outbox.ticketId, input.ticketId), sql`${outbox.purpose} like ${`${input.purpose}:%`}`, eq(outbox.status, 'sent')));
+        const to = (row?.recipients ?? []).map((purpose) => purpose.slice(input.purpose.length + 1));
+        await recordTicketEvent(db, { ticketId: input.ticketId, elementId: notice.done, action: 'notice_sent', data: { purpose: input.purpose, to }, dedupeKey: `sla:notified-${notice.key}` });
       }
       return { sent };
     },

@@ -9,6 +9,7 @@ import { createMailer, type Mailer } from './channels/email';
 import { closeDatabase, openDatabase, type Database } from './db/client';
 import { runMigrations } from './db/migrate';
 import { seedDemoData } from './db/seed';
+import { foldProcessStatDeltas } from './repositories/process-stats';
 import { loadProcessCatalog } from './services/process-catalog';
 import { createQueueService, type QueueService } from './services/queue-service';
 import { createRulesService, ensureRetrainSchedule } from './services/rules-service';
@@ -38,6 +39,8 @@ export interface DeskOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Called if the worker stops on its own (it should not): the process decides what to do. */
   onWorkerFailure?: (error: unknown) => void;
+  /** How often the process statistics' summary folds in its deltas (default 10 s). */
+  statsFoldEveryMs?: number;
   /** Lets a test wrap an activity, e.g. to make it fail after its write. */
   wrapActivities?: (activities: TicketActivities) => TicketActivities;
 }
@@ -91,6 +94,12 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
   if (options.retrainEveryMs) await ensureRetrainSchedule(temporal, options.taskQueue, options.retrainEveryMs);
   const processes = await loadProcessCatalog();
   const app = await buildApp({ db, tickets, processes, queues: queueService, rules, logger, webDir: options.webDir, publicUrl: options.publicUrl });
+  // Statistics add the deltas not folded yet, so folding is only for speed: a failed fold is retried next time.
+  let folding: Promise<unknown> = Promise.resolve();
+  const foldTimer = setInterval(() => {
+    folding = foldProcessStatDeltas(db).catch((error) => logger.warn({ err: error }, 'could not fold the process statistics deltas'));
+  }, options.statsFoldEveryMs ?? 10_000);
+  foldTimer.unref();
 
   return {
     app,
@@ -101,7 +110,9 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     mailer,
     worker: workerParts?.worker,
     async stop() {
+      clearInterval(foldTimer);
       await app.close();
+      await folding;
       if (workerParts) {
         workerParts.worker.shutdown();
         await workerRun;

@@ -56,6 +56,7 @@ describe('activities retried after they wrote', () => {
       'received',
       'register',
       'resolve',
+      'sla:clock',
       'sla:met:resolution',
       'sla:met:response',
       'sla:started',
@@ -115,7 +116,7 @@ describe('reopening and complaint activities retried after they wrote', () => {
     for (const name of retried) expect(calls[name], name).toBeGreaterThanOrEqual(2);
     const events = await desk.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, id));
     expect(events.map((e) => e.dedupeKey).sort()).toEqual(
-      ['accept', 'classify', 'closed', 'complaint_opened', 'complaint_resolved', 'notify', 'notify:2', 'queue', 'received', 'register', 'reopen:2', 'resolve', 'resolve:2', 'sla:met:resolution', 'sla:met:resolution:2', 'sla:met:response', 'sla:restarted:2', 'sla:started', 'survey', 'survey_requested', 'survey_requested:2'].sort(),
+      ['accept', 'classify', 'closed', 'complaint_opened', 'complaint_resolved', 'notify', 'notify:2', 'queue', 'received', 'register', 'reopen:2', 'resolve', 'resolve:2', 'sla:clock', 'sla:met:resolution', 'sla:met:resolution:2', 'sla:met:response', 'sla:restarted:2', 'sla:started', 'survey', 'survey_requested', 'survey_requested:2'].sort(),
     );
     const messages = await desk.db.select().from(outbox).where(eq(outbox.ticketId, id));
     expect(messages.map((m) => [m.purpose, m.status, m.attempts]).sort()).toEqual([

@@ -245,19 +245,35 @@ describe('processes/escalation.bpmn', () => {
     expect(g.nodeIds.filter((id) => (Object.values(TicketElement) as string[]).includes(id))).toEqual([]);
   });
 
-  it('hangs the warning, the breach and manual escalation on the running clock', () => {
+  it('hangs the warning, the breach and manual escalation on the running clock, none of them stopping it', () => {
     const boundary = (id: string) => (process.flowElements ?? []).find((e) => e.id === id) as FlowElement;
     expect(g.nodes.get(X.warning)!.attachedTo).toBe(X.clock);
     expect(boundary(X.warning).cancelActivity).toBe(false);
     expect(boundary(X.warning).eventDefinitions?.map((d) => d.$type)).toEqual(['bpmn:TimerEventDefinition']);
     expect(g.nodes.get(X.breached)!.attachedTo).toBe(X.clock);
+    expect(g.nodes.get(X.breached)!.cancelActivity).toBe(false);
     expect(boundary(X.breached).eventDefinitions?.map((d) => d.$type)).toEqual(['bpmn:TimerEventDefinition']);
     expect(boundary(X.manual).eventDefinitions?.map((d) => d.$type)).toEqual(['bpmn:MessageEventDefinition']);
-    const breach = [X.started, X.clock, X.breached, X.notifyManager, X.level1, X.level2, X.level3, X.escalated];
+    expect(g.nodes.get(X.manual)!.cancelActivity).toBe(false);
+    const breach = [X.started, X.clock, X.breached, X.level1, X.level2, X.level3, X.escalated];
     expect(g.isValidPath(breach, { fromStart: true, toEnd: true })).toBe(true);
+    expect(g.isValidPath([X.started, X.clock, X.breached, X.notifyManager, X.managerNotified], { fromStart: true, toEnd: true })).toBe(true);
     expect(g.isValidPath([X.started, X.clock, X.warning, X.notifyAssignee, X.warned], { fromStart: true, toEnd: true })).toBe(true);
     expect(g.isValidPath([X.started, X.clock, X.met], { fromStart: true, toEnd: true })).toBe(true);
     expect(g.isValidPath([X.started, X.clock, X.manual, X.escalateManually, X.escalatedManually], { fromStart: true, toEnd: true })).toBe(true);
+  });
+
+  it("replays one target's clock with its branches side by side: warned, breached, escalated and met late", () => {
+    // The notices are sent alongside: they may be recorded after the next steps of the clock.
+    const late = [X.started, X.clock, X.warning, X.breached, X.notifyAssignee, X.level1, X.notifyManager, X.warned, X.level2, X.managerNotified, X.level3, X.escalated, X.met];
+    expect(g.replayViolation(late, { fromStart: true })).toBeUndefined();
+    expect(g.replayViolation([X.started, X.clock, X.manual, X.escalateManually, X.warning, X.escalatedManually, X.notifyAssignee, X.warned, X.met], { fromStart: true })).toBeUndefined();
+    // A target met at once, its clock restarted by an agreement change (the same step again).
+    expect(g.replayViolation([X.started, X.clock, X.clock, X.met], { fromStart: true })).toBeUndefined();
+    expect(g.replayViolation([X.started, X.clock, X.level1], { fromStart: true })).toMatchObject({ index: 2, reason: expect.stringMatching(/no token can step to "escalate_level_1"/) });
+    expect(g.replayViolation([X.started, X.clock, X.met, X.warning], { fromStart: true })).toMatchObject({ index: 3, reason: expect.stringMatching(/no token is at "sla_clock"/) });
+    expect(g.replayViolation([X.clock, X.met], { fromStart: true })).toMatchObject({ index: 0 });
+    expect(g.replayViolation([X.started, X.clock, X.started], { fromStart: true })).toMatchObject({ index: 2 });
   });
 
   it('names nodes "Russian / English" with documentation in both, flows flow_<from>_<to>', () => {
@@ -317,6 +333,30 @@ describe('BpmnGraph on a plain list', () => {
     expect(plain.hasFlow('t', 'b')).toBe(false);
     expect(plain.isValidPath(['s', 't', 'b', 'e'], { fromStart: true, toEnd: true })).toBe(true);
     expect(plain.isValidPath(['s', 'b'])).toBe(false);
+  });
+
+  it('replays an interrupting boundary event instead of its host, a non-interrupting one beside it', () => {
+    expect(plain.nodes.get('b')!.cancelActivity).toBeUndefined();
+    expect(plain.replayViolation(['s', 't', 'b', 'e'], { fromStart: true })).toBeUndefined();
+    expect(plain.replayViolation(['s', 't', 'b', 'e', 'e'])).toBeUndefined();
+    const beside = new BpmnGraph({
+      nodes: [
+        { id: 's', type: 'bpmn:StartEvent' },
+        { id: 't', type: 'bpmn:Task' },
+        { id: 'b', type: 'bpmn:BoundaryEvent', attachedTo: 't', cancelActivity: false },
+        { id: 'i', type: 'bpmn:BoundaryEvent', attachedTo: 't', cancelActivity: true },
+        { id: 'e', type: 'bpmn:EndEvent' },
+        { id: 'x', type: 'bpmn:EndEvent' },
+      ],
+      flows: [
+        { id: 'f1', source: 's', target: 't' },
+        { id: 'f2', source: 't', target: 'e' },
+        { id: 'f3', source: 'b', target: 'x' },
+        { id: 'f4', source: 'i', target: 'x' },
+      ],
+    });
+    expect(beside.replayViolation(['s', 't', 'b', 'x', 'e'])).toBeUndefined();
+    expect(beside.replayViolation(['s', 't', 'i', 'x', 'e'])).toMatchObject({ index: 4, to: 'e' });
   });
 
   it('finds nodes no start event reaches', () => {

@@ -1,13 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ticketEvents } from '../src/db/schema';
 import * as processDomain from '../src/domain/process';
 import { pathOf } from '../src/domain/trail';
 import { loadProcessCatalog, type ProcessCatalog, type ProcessEntry } from '../src/services/process-catalog';
 import { startTestDesk } from './support/desk';
 import { listen } from './support/http';
-import { sampleTickets, ticketDriver } from './support/tickets';
+import { sampleTickets, ticketDriver, type NewTicket } from './support/tickets';
 
 type Desk = Awaited<ReturnType<typeof startTestDesk>>;
 
@@ -24,6 +26,41 @@ const recordableElementIds = (): Record<string, string> =>
       .flatMap(([name, value]) => Object.entries(value as Record<string, unknown>).filter(([, id]) => typeof id === 'string').map(([key, id]) => [`${name}.${key}`, id as string])),
   );
 
+/** An event as the conformance checks read it: its element, its process and the key that names its SLA target. */
+interface Recorded {
+  elementId: string;
+  processId: string;
+  dedupeKey: string;
+}
+
+const AGREEMENT_TARGETS = ['response', 'resolution'] as const;
+
+/**
+ * Each SLA target is an instance of escalation.bpmn (its documentation says so): the events of a
+ * ticket, split by target. The target is in the dedupe key, `sla:<step>:<target>[:…]`
+ * (activities/sla.ts): `response`, `resolution` or `handover:<n>`; none (the agreement's start)
+ * means both agreement targets; a manual escalation or an agreement change, the agreement
+ * targets still running (not met yet).
+ */
+function runsPerTarget(events: readonly Recorded[]): Map<string, string[]> {
+  const runs = new Map<string, string[]>();
+  const met = new Set<string>();
+  for (const event of events.filter((e) => e.processId === processDomain.ESCALATION_PROCESS_ID)) {
+    const [, step, ...rest] = event.dedupeKey.split(':');
+    const targets =
+      rest.length === 0
+        ? [...AGREEMENT_TARGETS]
+        : rest[0] === 'manual' || step === 'changed'
+          ? AGREEMENT_TARGETS.filter((t) => !met.has(t))
+          : [rest[0] === 'handover' ? `handover:${rest[1]}` : rest[0]!];
+    for (const target of targets) {
+      runs.set(target, [...(runs.get(target) ?? []), event.elementId]);
+      if (event.elementId === processDomain.EscalationElement.met) met.add(target);
+    }
+  }
+  return runs;
+}
+
 describe('conformance of the workflows with the BPMN diagrams', () => {
   let catalog: ProcessCatalog;
   let desk: Desk;
@@ -31,6 +68,7 @@ describe('conformance of the workflows with the BPMN diagrams', () => {
   /** Each scenario's ticket, by what it went through. */
   const scenarios = new Map<string, number>();
   const recorded = new Map<number, string[]>();
+  const recordedEvents = new Map<number, Recorded[]>();
 
   const processOf = (elementId: string): ProcessEntry | undefined => catalog.list().find((p) => p.graph.hasNode(elementId));
 
@@ -41,12 +79,43 @@ describe('conformance of the workflows with the BPMN diagrams', () => {
     ({ call } = await listen(desk.app));
     const t = ticketDriver(desk, call);
 
-    const run = async (name: string, ticket: (typeof sampleTickets)[keyof typeof sampleTickets], walk: (id: number) => Promise<void>) => {
-      const id = await t.register(ticket);
+    const run = async (name: string, ticket: NewTicket | Promise<NewTicket>, walk: (id: number) => Promise<void>) => {
+      const id = await t.register(await ticket);
       scenarios.set(name, id);
       await walk(id);
       await t.closed(id);
       recorded.set(id, await t.recordedElements(id));
+      recordedEvents.set(
+        id,
+        await desk.db
+          .select({ elementId: ticketEvents.elementId, processId: ticketEvents.processId, dedupeKey: ticketEvents.dedupeKey })
+          .from(ticketEvents)
+          .where(eq(ticketEvents.ticketId, id))
+          .orderBy(asc(ticketEvents.at), asc(ticketEvents.id)),
+      );
+    };
+
+    /** A ticket of a catalog service of its own, under an agreement measured in seconds on the 24/7 calendar (as in test/sla.test.ts). */
+    const probe = Math.random().toString(36).replace(/[^a-z]/g, '').slice(0, 6);
+    const withSla = async (name: string, agreement: Record<string, unknown>): Promise<NewTicket> => {
+      const keyword = `zconf${probe}${name}`;
+      const code = `conf-${probe}-${name}`;
+      const created = await call('POST', '/catalog/services', {
+        operator: 'sidorova',
+        body: { code, nameRu: 'Проверка схемы SLA', nameEn: 'SLA diagram probe', category: 'general', price: '100.00', normHours: 1, supportLine: 1, keywords: [keyword] },
+      });
+      expect(created.status, created.text).toBe(201);
+      expect((await call('PUT', `/catalog/services/${code}/sla/one_time`, { operator: 'sidorova', body: { calendarCode: '24x7', ...agreement } })).status).toBe(200);
+      return { subject: `Вопрос ${keyword}`, description: `Нужна консультация ${keyword}`, client: { email: `client-${keyword}@example.com` } };
+    };
+    const reached = async (id: number, elementId: string) => {
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline) {
+        const rows = await desk.db.select({ id: ticketEvents.id }).from(ticketEvents).where(and(eq(ticketEvents.ticketId, id), eq(ticketEvents.elementId, elementId)));
+        if (rows.length > 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      throw new Error(`ticket ${id} did not reach ${elementId}`);
     };
 
     await Promise.all([
@@ -81,6 +150,33 @@ describe('conformance of the workflows with the BPMN diagrams', () => {
         await t.answer(id, { csat: 4, complaint: true });
         await t.resolveComplaint(id, 'sidorova');
       }),
+      // Nobody takes it: warned at half the 2 s, breached, escalated 0, 1 and 2 s later up to the third line, taken there late.
+      run(
+        'SLA warned, breached, escalated three levels, met late',
+        withSla('late', {
+          responseSeconds: 2,
+          resolutionSeconds: 600,
+          warningShare: 0.5,
+          escalation: [
+            { afterSeconds: 0, recipients: ['ivanova'] },
+            { afterSeconds: 1, recipients: ['petrov'] },
+            { afterSeconds: 2, recipients: ['sidorova'] },
+          ],
+        }),
+        async (id) => {
+          await reached(id, processDomain.EscalationElement.escalated);
+          await t.accept(id, 'sidorova');
+          await t.resolve(id, 'sidorova');
+          await t.answer(id, { csat: 5 });
+        },
+      ),
+      run('SLA escalated by hand to the next line', withSla('hand', { responseSeconds: 600, resolutionSeconds: 600 }), async (id) => {
+        await t.accept(id, 'ivanova');
+        expect((await call('POST', `/tickets/${id}/escalate`, { operator: 'ivanova', body: { reason: 'Нужен мастер / A technician is needed' } })).body).toMatchObject({ moved: true, supportLine: 2 });
+        await t.accept(id, 'petrov');
+        await t.resolve(id, 'petrov');
+        await t.answer(id, { csat: 4 });
+      }),
     ]);
 
     if (process.env.RECORD_HISTORIES) {
@@ -108,34 +204,35 @@ describe('conformance of the workflows with the BPMN diagrams', () => {
     expect([...new Set(unknown)]).toEqual([]);
   });
 
-  /**
-   * The SLA diagram (escalation.bpmn) is not held to a whole path yet: its clock step is not
-   * recorded and no ticket here breaches an agreement. Its ids are checked both ways above.
-   */
-  const heldToPaths = (processId: string) => processId === processDomain.TICKET_PROCESS_ID;
-  it.todo('escalation.bpmn: SLA tickets here warn, breach, escalate and are escalated by hand, each a valid path through sla_escalation');
+  it('records every event in the process whose diagram has its element', () => {
+    for (const events of recordedEvents.values()) for (const e of events) expect(processOf(e.elementId)?.id, e.elementId).toBe(e.processId);
+  });
 
-  it("records each ticket's steps as a valid path through its diagrams (repeats collapsed, gateways crossed)", () => {
+  it("records each ticket's lifecycle as a whole path through ticket.bpmn (repeats collapsed, gateways crossed)", () => {
     for (const [scenario, id] of scenarios) {
-      const elements = recorded.get(id)!;
-      const byProcess = new Map<string, string[]>();
-      for (const elementId of elements) {
-        const process = processOf(elementId)!;
-        if (!heldToPaths(process.id)) continue;
-        byProcess.set(process.id, [...(byProcess.get(process.id) ?? []), elementId]);
-      }
-      for (const [processId, ids] of byProcess) {
-        const path = pathOf(ids.map((elementId) => ({ elementId })));
-        const whole = processId === processDomain.TICKET_PROCESS_ID;
-        const violation = catalog.find(processId)!.graph.pathViolation(path, { throughGateways: true, fromStart: whole, toEnd: whole });
-        expect(violation, `${scenario} (ticket ${id}) in ${processId}: ${path.join(' → ')}`).toBeUndefined();
+      const ids = recordedEvents.get(id)!.filter((e) => e.processId === processDomain.TICKET_PROCESS_ID).map((e) => e.elementId);
+      const path = pathOf(ids.map((elementId) => ({ elementId })));
+      const violation = catalog.find(processDomain.TICKET_PROCESS_ID)!.graph.pathViolation(path, { throughGateways: true, fromStart: true, toEnd: true });
+      expect(violation, `${scenario} (ticket ${id}): ${path.join(' → ')}`).toBeUndefined();
+    }
+  });
+
+  it("records each SLA target of each ticket as a run through escalation.bpmn from its start, branches side by side", () => {
+    const graph = catalog.find(processDomain.ESCALATION_PROCESS_ID)!.graph;
+    for (const [scenario, id] of scenarios) {
+      const runs = runsPerTarget(recordedEvents.get(id)!);
+      // Every ticket here has an agreement (the demo catalog's or its own): both agreement targets ran.
+      expect([...runs.keys()], `${scenario} (ticket ${id})`).toEqual(expect.arrayContaining([...AGREEMENT_TARGETS]));
+      for (const [target, ids] of runs) {
+        const violation = graph.replayViolation(ids, { fromStart: true });
+        expect(violation, `${scenario} (ticket ${id}), target ${target}: ${ids.join(' → ')}`).toBeUndefined();
       }
     }
   });
 
   it('exercises every task and event of every diagram (gateways are decided, not recorded)', () => {
     const seen = new Set([...recorded.values()].flat());
-    const unexercised = catalog.list().filter((p) => heldToPaths(p.id)).flatMap((p) => p.recordedElementIds.filter((id) => !seen.has(id)).map((id) => `${p.file}#${id}`));
+    const unexercised = catalog.list().flatMap((p) => p.recordedElementIds.filter((id) => !seen.has(id)).map((id) => `${p.file}#${id}`));
     expect(unexercised, 'diagram elements no test ticket went through').toEqual([]);
   });
 
@@ -163,5 +260,22 @@ describe('conformance of the workflows with the BPMN diagrams', () => {
     expect(path('reopened by the client, then a low score').slice(-8)).toEqual([E.notify, E.survey, E.reopen, E.execute, E.notify, E.survey, E.handleComplaint, E.closed]);
     expect(path('reopened by a manager, then an explicit complaint')).toContain(E.reopen);
     expect(path('reopened by a manager, then an explicit complaint').slice(-2)).toEqual([E.handleComplaint, E.closed]);
+
+    const X = processDomain.EscalationElement;
+    const runs = (name: string) => runsPerTarget(recordedEvents.get(scenarios.get(name)!)!);
+    const late = runs('SLA warned, breached, escalated three levels, met late');
+    // The response target: every step of the clock, the notices in between wherever they were sent.
+    expect(late.get('response')!.filter((e) => ![X.notifyAssignee, X.warned, X.notifyManager, X.managerNotified].includes(e as never))).toEqual([
+      X.started, X.clock, X.warning, X.breached, X.level1, X.level2, X.level3, X.escalated, X.met,
+    ]);
+    expect(late.get('response')).toEqual(expect.arrayContaining([X.notifyAssignee, X.warned, X.notifyManager, X.managerNotified]));
+    expect(late.get('resolution')).toEqual([X.started, X.clock, X.met]);
+    // Levels 1 and 2 handed it to lines 2 and 3: their OLA clocks ran until the third line took it.
+    expect(late.get('handover:1')).toEqual([X.started, X.clock, X.met]);
+    expect(late.get('handover:2')).toEqual([X.started, X.clock, X.met]);
+    const byHand = runs('SLA escalated by hand to the next line');
+    expect(byHand.get('response')).toEqual([X.started, X.clock, X.met]);
+    expect(byHand.get('resolution')).toEqual([X.started, X.clock, X.manual, X.escalateManually, X.escalatedManually, X.met]);
+    expect(byHand.get('handover:1')).toEqual([X.started, X.clock, X.met]);
   });
 });

@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clients, queues, ticketEvents, tickets } from '../src/db/schema';
-import { TICKET_PROCESS_ID, TicketElement as E } from '../src/domain/process';
+import { ESCALATION_PROCESS_ID, EscalationElement as X, processOfElement, TICKET_PROCESS_ID, TicketElement as E } from '../src/domain/process';
+import { RELATIVE_ERROR } from '../src/domain/duration-histogram';
+import { elementStatistics } from '../src/repositories/process-stats';
+import { loadProcessCatalog } from '../src/services/process-catalog';
 import { startTestDesk } from './support/desk';
 import { listen } from './support/http';
 
@@ -21,7 +24,7 @@ describe('process statistics on a fixture of known timestamps', () => {
   let desk: Desk;
   let call: Awaited<ReturnType<typeof listen>>['call'];
   const category = `fixture-${randomUUID().slice(0, 8)}`;
-  const ids: Record<'t1' | 't2' | 't3' | 't4' | 'other', number> = { t1: 0, t2: 0, t3: 0, t4: 0, other: 0 };
+  const ids: Record<'t1' | 't2' | 't3' | 't4' | 'other' | 'sla', number> = { t1: 0, t2: 0, t3: 0, t4: 0, other: 0, sla: 0 };
 
   beforeAll(async () => {
     desk = await startTestDesk();
@@ -35,7 +38,7 @@ describe('process statistics on a fixture of known timestamps', () => {
       const [{ id }] = (await db.execute(sql`select nextval('ticket_number_seq')::int as id`)) as unknown as [{ id: number }];
       ids[key] = id;
       await db.insert(tickets).values({ id, workflowId: `fixture-${id}`, channel: 'api', subject: `Fixture ${key}`, description: 'fixture', category, createdAt: at(trail[0]![0]), ...values });
-      await db.insert(ticketEvents).values(trail.map(([time, elementId, action, actor], n) => ({ ticketId: id, elementId, action, actor: actor ?? null, dedupeKey: `${n}`, at: at(time) })));
+      await db.insert(ticketEvents).values(trail.map(([time, elementId, action, actor], n) => ({ ticketId: id, processId: processOfElement(elementId), elementId, action, actor: actor ?? null, dedupeKey: `${n}`, at: at(time) })));
     };
     await ticket('t1', { stage: 'closed', queueId: general!.id, clientId: wholesale!.id, assigneeId: 'ivanova' }, [
       ['01T00:00:00', E.queue, 'queued'],
@@ -64,6 +67,18 @@ describe('process statistics on a fixture of known timestamps', () => {
       ['02T01:00:00', E.execute, 'work_recorded', 'ivanova'],
       ['02T02:00:00', E.execute, 'sla_breached'],
     ]);
+    // The lifecycle with SLA events in between (a category of its own): they are steps of the other diagram.
+    await ticket('sla', { stage: 'in_work', queueId: general!.id, clientId: regular!.id, category: `${category}-sla`, assigneeId: 'ivanova' }, [
+      ['01T00:00:00', E.queue, 'queued'],
+      ['01T00:05:00', X.started, 'sla_started'],
+      ['01T00:05:00', X.clock, 'clock_started'],
+      ['01T00:30:00', E.accept, 'accepted', 'ivanova'],
+      ['01T00:30:00', X.met, 'sla_met'],
+      ['01T00:45:00', X.warning, 'sla_warned'],
+      ['01T01:00:00', E.execute, 'work_recorded', 'ivanova'],
+      ['01T01:20:00', X.breached, 'sla_breached'],
+      ['01T02:00:00', E.execute, 'work_recorded', 'ivanova'],
+    ]);
     await ticket('other', { stage: 'in_work', queueId: general!.id, clientId: regular!.id, category: `${category}-other`, assigneeId: 'ivanova' }, [
       ['01T00:00:00', E.queue, 'queued'],
       ['01T00:01:00', E.accept, 'accepted', 'ivanova'],
@@ -74,9 +89,10 @@ describe('process statistics on a fixture of known timestamps', () => {
     await desk?.stop();
   });
 
-  const statistics = async (query: string, operator = 'sidorova') => {
-    const response = await call('GET', `/processes/${TICKET_PROCESS_ID}/statistics?${PERIOD}&category=${category}${query}`, { operator });
+  const statistics = async (query: string, operator = 'sidorova', ofCategory = category, processId: string = TICKET_PROCESS_ID) => {
+    const response = await call('GET', `/processes/${processId}/statistics?${PERIOD}&category=${ofCategory}${query}`, { operator });
     expect(response.status, response.text).toBe(200);
+    expect(response.body.percentiles).toBe('exact');
     return Object.fromEntries(response.body.elements.map((e: { elementId: string }) => [e.elementId, e]));
   };
 
@@ -111,6 +127,58 @@ describe('process statistics on a fixture of known timestamps', () => {
     expect(execute).toMatchObject({ visits: 1, medianMs: null, breaches: 1 });
     const before = await call('GET', `/processes/${TICKET_PROCESS_ID}/statistics?from=2019-01-01T00:00:00Z&to=2019-06-01T00:00:00Z&category=${category}`, { operator: 'ivanova' });
     expect(before.body.elements.every((e: { visits: number }) => e.visits === 0)).toBe(true);
+  });
+
+  it('keeps the visits of each process apart: an SLA event in between does not end a lifecycle visit', async () => {
+    const lifecycle = await statistics('', 'sidorova', `${category}-sla`);
+    // queue 00:00 → accept 00:30 (the SLA start at 00:05 is another diagram's step); accept 00:30 → execute 01:00.
+    expect(lifecycle[E.queue]).toEqual({ elementId: E.queue, now: 0, visits: 1, medianMs: 30 * MIN, p90Ms: 30 * MIN, breaches: 0, escalations: 0 });
+    expect(lifecycle[E.accept]).toMatchObject({ visits: 1, medianMs: 30 * MIN });
+    // The ticket is at execute in its lifecycle (the breach at 01:20 does not move it there).
+    expect(lifecycle[E.execute]).toMatchObject({ now: 1, visits: 1, medianMs: null, breaches: 0 });
+    const sla = await statistics('', 'sidorova', `${category}-sla`, ESCALATION_PROCESS_ID);
+    // started and clock at 00:05 (0 ms at the start event), the clock until met at 00:30, met until the warning at 00:45, the warning until the breach at 01:20.
+    expect(sla[X.started]).toMatchObject({ visits: 1, medianMs: 0 });
+    expect(sla[X.clock]).toMatchObject({ visits: 1, medianMs: 25 * MIN });
+    expect(sla[X.met]).toMatchObject({ visits: 1, medianMs: 15 * MIN });
+    expect(sla[X.warning]).toMatchObject({ visits: 1, medianMs: 35 * MIN });
+    expect(sla[X.breached]).toEqual({ elementId: X.breached, now: 1, visits: 1, medianMs: null, p90Ms: null, breaches: 1, escalations: 0 });
+    expect(Object.keys(sla)).not.toContain(E.queue);
+
+    const trail = await call('GET', `/tickets/${ids.sla}/trail`, { operator: 'sidorova' });
+    expect(trail.body.path).toEqual([E.queue, E.accept, E.execute]);
+    expect(trail.body.visits.map((v: { durationMs: number | null }) => v.durationMs)).toEqual([30 * MIN, 30 * MIN, null]);
+    expect(trail.body.visits[2].events).toHaveLength(2);
+    const slaTrail = await call('GET', `/tickets/${ids.sla}/trail?processId=${ESCALATION_PROCESS_ID}`, { operator: 'sidorova' });
+    expect(slaTrail.body).toMatchObject({ processId: ESCALATION_PROCESS_ID, current: X.breached, path: [X.started, X.clock, X.met, X.warning, X.breached] });
+    expect((await call('GET', `/tickets/${ids.sla}/trail?processId=nope`, { operator: 'sidorova' })).status).toBe(404);
+
+    const atExecute = await call('GET', `/processes/${TICKET_PROCESS_ID}/elements/${E.execute}/tickets?category=${category}-sla`, { operator: 'sidorova' });
+    expect(atExecute.body).toEqual([expect.objectContaining({ id: ids.sla, since: '2020-01-01T02:00:00.000Z' })]);
+    const atBreach = await call('GET', `/processes/${ESCALATION_PROCESS_ID}/elements/${X.breached}/tickets?category=${category}-sla`, { operator: 'sidorova' });
+    expect(atBreach.body).toEqual([expect.objectContaining({ id: ids.sla, since: '2020-01-01T01:20:00.000Z' })]);
+  });
+
+  it('gives the same counts from the summary, and median and p90 within 2 % of the hand-computed ones', async () => {
+    const processEntry = (await loadProcessCatalog()).find(TICKET_PROCESS_ID)!;
+    const query = { from: at('01T00:00:00'), to: at('02T00:00:00'), category };
+    const exact = await elementStatistics(desk.db, TICKET_PROCESS_ID, processEntry.recordedElementIds, query);
+    const summary = await elementStatistics(desk.db, TICKET_PROCESS_ID, processEntry.recordedElementIds, query, { exactUpTo: 0 });
+    expect(exact.percentiles).toBe('exact');
+    expect(summary.percentiles).toBe('histogram');
+    const t4Accept = (24 * 60 + 10) * MIN;
+    const handComputed: Record<string, [number, number]> = {
+      [E.queue]: [20 * MIN, 28 * MIN],
+      [E.accept]: [30 * MIN, 30 * MIN + 0.8 * (t4Accept - 30 * MIN)],
+      [E.execute]: [31 * MIN, 31 * MIN],
+      [E.notify]: [30_000, 30_000],
+    };
+    for (const [elementId, [median, p90]] of Object.entries(handComputed)) {
+      const byHistogram = summary.elements.find((e) => e.elementId === elementId)!;
+      expect(Math.abs(byHistogram.medianMs! - median), elementId).toBeLessThanOrEqual(RELATIVE_ERROR * median + 0.5);
+      expect(Math.abs(byHistogram.p90Ms! - p90), elementId).toBeLessThanOrEqual(RELATIVE_ERROR * p90 + 0.5);
+    }
+    expect(summary.elements.map(({ medianMs: _m, p90Ms: _p, ...counts }) => counts)).toEqual(exact.elements.map(({ medianMs: _m, p90Ms: _p, ...counts }) => counts));
   });
 
   it('lists the tickets now at an element: summaries for operators, subject and client for managers', async () => {

@@ -128,6 +128,7 @@ describe('a ticket walks all seven stages over HTTP', () => {
       `${TicketElement.classify}:classified`,
       `${TicketElement.queue}:queued`,
       `${EscalationElement.started}:sla_started`,
+      `${EscalationElement.clock}:clock_started`,
       `${TicketElement.accept}:accepted`,
       `${EscalationElement.met}:sla_met`,
       `${TicketElement.execute}:work_recorded`,

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webDir } from '../src/desk';
-import { TICKET_PROCESS_ID, TicketElement as E } from '../src/domain/process';
+import { and, eq } from 'drizzle-orm';
+import { ticketEvents } from '../src/db/schema';
+import { ESCALATION_PROCESS_ID, EscalationElement as X, TICKET_PROCESS_ID, TicketElement as E } from '../src/domain/process';
 import { startTestDesk } from './support/desk';
 import { listen } from './support/http';
 import { sampleTickets, ticketDriver } from './support/tickets';
@@ -54,6 +56,20 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the process viewer in
     await t.resolve(ids.closed, 'petrov');
     await t.answer(ids.closed, { csat: 5 });
     await t.closed(ids.closed);
+    // One nobody takes in time: warned, breached and escalated to the second line, where its OLA clock runs.
+    const keyword = `zview${Math.random().toString(36).replace(/[^a-z]/g, '').slice(0, 6)}`;
+    expect((await call('POST', '/catalog/services', { operator: 'sidorova', body: { code: `view-${keyword}`, nameRu: 'Просрочка', nameEn: 'Overdue', category: 'general', price: '100.00', normHours: 1, supportLine: 1, keywords: [keyword] } })).status).toBe(201);
+    const agreement = { calendarCode: '24x7', responseSeconds: 1, resolutionSeconds: 3600, warningShare: 0.5, escalation: [{ afterSeconds: 0, recipients: ['ivanova'] }] };
+    expect((await call('PUT', `/catalog/services/view-${keyword}/sla/one_time`, { operator: 'sidorova', body: agreement })).status).toBe(200);
+    ids.breached = await t.register({ subject: `Вопрос ${keyword}`, description: `Нужна консультация ${keyword}`, client: { email: `${keyword}@example.com` } });
+    // Every step of its clock so far on the record, the notices sent alongside included, before the page reads the figures.
+    const recorded = async (dedupeKey: string) => (await desk.db.select().from(ticketEvents).where(and(eq(ticketEvents.ticketId, ids.breached!), eq(ticketEvents.dedupeKey, dedupeKey)))).length > 0;
+    for (const key of ['sla:escalated:response:1', 'sla:notified-warning:response', 'sla:notified-breach:response', 'sla:clock:handover:1']) {
+      for (let waited = 0; !(await recorded(key)); waited += 200) {
+        if (waited > 20_000) throw new Error(`ticket ${ids.breached} did not record ${key}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
 
     mkdirSync(artifacts, { recursive: true });
     profile = mkdtempSync(path.join(os.tmpdir(), 'desk-chromium-'));
@@ -130,6 +146,49 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the process viewer in
     expect(flows).not.toContain('flow_survey_outcome_handle_complaint');
     expect(await page.locator('#timeline tbody tr').count()).toBe(trail.visits.length);
     await page.screenshot({ path: path.join(artifacts, 'ticket-path.png'), fullPage: true });
+  });
+
+  it('opens the SLA diagram with its badges, heatmap and breach and escalation counts equal to the API’s numbers', async () => {
+    await page.goto(`${address}/processes.html`);
+    await page.click(`a[data-process-id="${ESCALATION_PROCESS_ID}"]`);
+    await page.waitForSelector('body[data-state="ready"]');
+    expect(await page.textContent('#message')).toBe('');
+    const search = new URL(page.url()).searchParams;
+    expect(search.get('process')).toBe(ESCALATION_PROCESS_ID);
+    // The page's default period (the last 7 days) is the API's.
+    const stats = await call('GET', `/processes/${ESCALATION_PROCESS_ID}/statistics`, { operator: 'sidorova' });
+    expect(stats.status).toBe(200);
+    type Figures = { elementId: string; now: number; medianMs: number | null; breaches: number; escalations: number };
+    const elements: Figures[] = stats.body.elements;
+
+    const badges: Record<string, number> = Object.fromEntries(await page.$$eval('.badge[data-element-id]', (nodes) => nodes.map((n) => [n.getAttribute('data-element-id')!, Number(n.textContent)])));
+    expect(badges).toEqual(Object.fromEntries(elements.filter((e) => e.now > 0).map((e) => [e.elementId, e.now])));
+    // The tickets whose response clock still runs, or whose target was met: some are there now.
+    expect(Object.values(badges).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
+
+    const flags: Record<string, [number, number]> = Object.fromEntries(
+      await page.$$eval('.flags[data-element-id]', (nodes) => nodes.map((n) => [n.getAttribute('data-element-id')!, [Number(n.getAttribute('data-breaches')), Number(n.getAttribute('data-escalations'))]])),
+    );
+    expect(flags).toEqual(Object.fromEntries(elements.filter((e) => e.breaches + e.escalations > 0).map((e) => [e.elementId, [e.breaches, e.escalations]])));
+    expect(flags[X.breached]![0]).toBeGreaterThanOrEqual(1);
+    expect(flags[X.level1]![1]).toBeGreaterThanOrEqual(1);
+
+    // The heatmap colours exactly the steps with a median, and the table lists every step.
+    const heated = await page.$$eval('.djs-element[class*="heat-"]', (nodes) => nodes.map((n) => n.getAttribute('data-element-id')!).sort());
+    expect(heated).toEqual(elements.filter((e) => e.medianMs !== null).map((e) => e.elementId).sort());
+    expect(heated).toEqual(expect.arrayContaining([X.started, X.clock, X.warning]));
+    expect(await page.locator('#stats tbody tr').count()).toBe(elements.length);
+    await page.screenshot({ path: path.join(artifacts, 'process-sla-escalation.png'), fullPage: true });
+
+    // The breached ticket's own SLA path on the ticket page.
+    await page.goto(`${address}/ticket.html?id=${ids.breached}&process=${ESCALATION_PROCESS_ID}`);
+    await page.waitForSelector('body[data-state="ready"]');
+    const trail = (await call('GET', `/tickets/${ids.breached}/trail?processId=${ESCALATION_PROCESS_ID}`, { operator: 'sidorova' })).body;
+    expect(trail.path).toEqual(expect.arrayContaining([X.started, X.clock, X.warning, X.breached, X.level1]));
+    const marked = await page.$$eval('.djs-shape.trail-visited, .djs-shape.trail-current', (nodes) => nodes.map((n) => n.getAttribute('data-element-id')!));
+    expect(marked.sort()).toEqual([...new Set<string>(trail.path)].sort());
+    expect(await page.locator('#timeline tbody tr').count()).toBe(trail.visits.length);
+    await page.screenshot({ path: path.join(artifacts, 'ticket-sla-path.png'), fullPage: true });
   });
 
   it('lets the client reopen a resolved ticket from the survey page', async () => {

@@ -37,6 +37,12 @@ export const statisticsQuery = {
   },
 } as const;
 
+export const trailQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { processId: { ...processIdParams.properties.processId, description: 'The process whose steps to show (default ticket_lifecycle)' } },
+} as const;
+
 export const processSummary = {
   type: 'object',
   properties: {
@@ -54,6 +60,11 @@ export const processStatistics = {
     from: { type: 'string', format: 'date-time' },
     to: { type: 'string', format: 'date-time' },
     filters: { type: 'object', properties: filterProperties },
+    percentiles: {
+      type: 'string',
+      enum: ['exact', 'histogram'],
+      description: 'exact: percentile_cont over the visits; histogram: from the per-day summary, within 2 % of the exact value',
+    },
     elements: {
       type: 'array',
       items: {

@@ -1,4 +1,5 @@
 import type { Database } from './client';
+import { processOfElement } from '../domain/process';
 import { ticketEvents } from './schema';
 
 type Executor = Pick<Database, 'insert'>;
@@ -18,11 +19,11 @@ export async function recordTicketEvent(db: Executor, event: TicketEventRecord):
   await recordTicketEvents(db, [event]);
 }
 
-/** Several steps in one statement (one round trip), in the order given. */
+/** Several steps in one statement (one round trip), in the order given; each in the process its element belongs to. */
 export async function recordTicketEvents(db: Executor, events: TicketEventRecord[]): Promise<void> {
   if (events.length === 0) return;
   await db
     .insert(ticketEvents)
-    .values(events.map((event) => ({ ...event, actor: event.actor ?? null, data: event.data ?? {} })))
+    .values(events.map((event) => ({ ...event, processId: processOfElement(event.elementId), actor: event.actor ?? null, data: event.data ?? {} })))
     .onConflictDoNothing({ target: [ticketEvents.ticketId, ticketEvents.dedupeKey] });
 }

@@ -15,6 +15,8 @@ export interface BpmnNode {
   name?: string;
   /** For a boundary event: the id of the activity it is attached to. */
   attachedTo?: string;
+  /** For a boundary event: whether it interrupts the activity (BPMN's default) or runs beside it. */
+  cancelActivity?: boolean;
 }
 
 export interface BpmnFlow {
@@ -56,6 +58,7 @@ export interface ModdleElement {
   sourceRef?: { id?: string };
   targetRef?: { id?: string };
   attachedToRef?: { id?: string };
+  cancelActivity?: boolean;
   bpmnElement?: { id?: string };
   plane?: ModdleElement;
   planeElement?: ModdleElement[];
@@ -116,7 +119,10 @@ export function graphInputFromDefinitions(definitions: ModdleDefinitions, proces
     } else if (isFlowNode(element)) {
       const node: BpmnNode = { id: element.id ?? '', type: element.$type };
       if (element.name !== undefined) node.name = element.name;
-      if (element.attachedToRef?.id !== undefined) node.attachedTo = element.attachedToRef.id;
+      if (element.attachedToRef?.id !== undefined) {
+        node.attachedTo = element.attachedToRef.id;
+        node.cancelActivity = element.cancelActivity !== false;
+      }
       nodes.push(node);
     }
   }
@@ -274,6 +280,48 @@ export class BpmnGraph {
     const last = ids[ids.length - 1]!;
     if (options.toEnd && this.nodes.get(last)!.type !== 'bpmn:EndEvent') {
       return { index: ids.length - 1, to: last, reason: `the path stops at "${last}", not at an end event` };
+    }
+    return undefined;
+  }
+
+  /**
+   * For a process whose branches run side by side (non-interrupting boundary events, a node with
+   * several outgoing flows), the first recorded id that no run of the process explains, replaying
+   * `ids` with tokens. Each id must be:
+   * - the start event, first (with `fromStart` the first id must be one);
+   * - a boundary event on an activity a token is at: beside it (a new token) or, interrupting,
+   *   instead of it (the token moves);
+   * - a step (through gateways with `throughGateways`) from where some token is: the token moves,
+   *   and one stays behind when its node has several outgoing flows (an implicit parallel split:
+   *   conditions and exclusive gateways are not read, so do not replay a diagram that has them);
+   * - or where a token already is (the same step again).
+   */
+  replayViolation(ids: readonly string[], options: Pick<PathOptions, 'fromStart' | 'throughGateways'> = {}): PathViolation | undefined {
+    const tokens: string[] = [];
+    const follows = (from: string, to: string) => (options.throughGateways ? this.isStepThroughGateways(from, to) : this.isStep(from, to));
+    const outgoing = (id: string) => this.flows.filter((flow) => flow.source === id).length;
+    for (let index = 0; index < ids.length; index++) {
+      const id = ids[index]!;
+      const node = this.nodes.get(id);
+      if (!node) return { index, to: id, reason: `"${id}" is not a flow node of the process` };
+      if (index === 0 && options.fromStart && node.type !== 'bpmn:StartEvent') return { index, to: id, reason: `the run starts at "${id}", not at a start event` };
+      if (tokens.includes(id)) continue;
+      if (node.type === 'bpmn:StartEvent') {
+        if (index > 0) return { index, to: id, reason: `start event "${id}" after the run began` };
+        tokens.push(id);
+        continue;
+      }
+      if (node.attachedTo !== undefined) {
+        const host = tokens.indexOf(node.attachedTo);
+        if (host < 0) return { index, to: id, reason: `boundary event "${id}" while no token is at "${node.attachedTo}" (tokens at ${tokens.join(', ') || 'nothing'})` };
+        if (node.cancelActivity === false) tokens.push(id);
+        else tokens[host] = id;
+        continue;
+      }
+      const from = tokens.findIndex((token) => follows(token, id));
+      if (from < 0) return { index, to: id, reason: `no token can step to "${id}" (tokens at ${tokens.join(', ') || 'nothing'})` };
+      if (outgoing(tokens[from]!) > 1) tokens.push(id);
+      else tokens[from] = id;
     }
     return undefined;
   }

@@ -62,6 +62,7 @@ export const EscalationElement = {
   warned: 'assignee_warned',
   breached: 'sla_breached',
   notifyManager: 'notify_manager',
+  managerNotified: 'manager_notified',
   level1: 'escalate_level_1',
   level2: 'escalate_level_2',
   level3: 'escalate_level_3',
@@ -77,3 +78,16 @@ export type EscalationElementId = (typeof EscalationElement)[keyof typeof Escala
 /** The element of the n-th escalation level (1–3). */
 export const escalationLevelElement = (level: number): EscalationElementId =>
   [EscalationElement.level1, EscalationElement.level2, EscalationElement.level3][Math.min(3, Math.max(1, level)) - 1]!;
+
+const ticketElementIds = new Set<string>(Object.values(TicketElement));
+const escalationElementIds = new Set<string>(Object.values(EscalationElement));
+
+/**
+ * The process whose diagram has the element: what `ticket_events.process_id` records, so each
+ * process keeps its own run of visits (an SLA event does not end a lifecycle visit).
+ */
+export function processOfElement(elementId: string): typeof TICKET_PROCESS_ID | typeof ESCALATION_PROCESS_ID {
+  if (ticketElementIds.has(elementId)) return TICKET_PROCESS_ID;
+  if (escalationElementIds.has(elementId)) return ESCALATION_PROCESS_ID;
+  throw new Error(`element "${elementId}" is in no process of processes/*.bpmn (src/domain/process.ts)`);
+}

@@ -180,11 +180,12 @@ export async function findQueue(db: Database, queueId: number) {
   return row;
 }
 
-export async function listTicketEvents(db: Database, ticketId: number) {
+/** A ticket's events oldest first: all of them, or those of one process. */
+export async function listTicketEvents(db: Database, ticketId: number, options: { processId?: string } = {}) {
   const rows = await db
     .select({ id: ticketEvents.id, elementId: ticketEvents.elementId, action: ticketEvents.action, actor: ticketEvents.actor, data: ticketEvents.data, at: ticketEvents.at })
     .from(ticketEvents)
-    .where(eq(ticketEvents.ticketId, ticketId))
+    .where(options.processId === undefined ? eq(ticketEvents.ticketId, ticketId) : and(eq(ticketEvents.ticketId, ticketId), eq(ticketEvents.processId, options.processId)))
     .orderBy(asc(ticketEvents.at), asc(ticketEvents.id));
   return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
 }

@@ -16,6 +16,13 @@ export const sampleTickets = {
   router: { subject: 'Не работает интернет', description: 'Роутер не раздаёт wifi', client: { email: 'e.morozova@mail.example' } },
 } as const;
 
+/** What a client files: `POST /tickets`'s body. */
+export interface NewTicket {
+  subject: string;
+  description: string;
+  client: { phone?: string; email?: string; name?: string };
+}
+
 /** Polls until `read` gives `want` (usable in hooks, where expect.poll is not). */
 async function until<T>(read: () => Promise<T>, want: T, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -38,7 +45,7 @@ export function ticketDriver(desk: Desk, call: Call) {
   const handle = (id: number) => desk.temporal.workflow.getHandle(ticketWorkflowId(id));
 
   const driver = {
-    async register(ticket: (typeof sampleTickets)[keyof typeof sampleTickets]): Promise<number> {
+    async register(ticket: NewTicket): Promise<number> {
       return (await ok(call('POST', '/tickets', { body: ticket }), 201)).id;
     },
     accept: (id: number, operator: string) => ok(call('POST', `/tickets/${id}/accept`, { operator })),

@@ -2,12 +2,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Database } from '../../db/client';
 import { TICKET_PROCESS_ID } from '../../domain/process';
 import { pathOf, visitsOf } from '../../domain/trail';
-import { elementStatistics, ticketsAtElement, type TicketFilters } from '../../repositories/process-stats';
+import { RELATIVE_ERROR } from '../../domain/duration-histogram';
+import { EXACT_PERCENTILES_UP_TO, elementStatistics, ticketsAtElement, type TicketFilters } from '../../repositories/process-stats';
 import { listTicketEvents, loadTicketSummary } from '../../repositories/tickets';
 import { DeskError, notFound } from '../../services/errors';
 import type { ProcessCatalog, ProcessEntry } from '../../services/process-catalog';
 import { maySeeDetails } from '../auth';
-import { elementParams, filtersQuery, processIdParams, processStatistics, processSummary, statisticsQuery, ticketAtElement, ticketTrail } from '../process-schemas';
+import { elementParams, filtersQuery, processIdParams, processStatistics, processSummary, statisticsQuery, ticketAtElement, ticketTrail, trailQuery } from '../process-schemas';
 import { operatorHeader, idParams } from '../schemas';
 
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((code) => [code, { $ref: 'Error#' }]));
@@ -65,7 +66,10 @@ export const processRoutes: FastifyPluginAsync<{ db: Database; processes: Proces
       schema: {
         tags: ['processes'],
         summary: 'Per element: tickets there now, duration median and p90 over a period, breaches and escalations',
-        description: 'Computed with SQL from ticket_events. `now` ignores the period; the rest counts visits that began in it.',
+        description:
+          'Visits of the process (an event of another process in between does not end one). `now` ignores the period; the rest counts visits that began in it. ' +
+          `Counts are exact. Median and p90 are exact (percentile_cont over the visits) when the period holds no whole UTC day or at most ${EXACT_PERCENTILES_UP_TO} visits of the process (all tickets); ` +
+          `otherwise they are read from the summary's log-scale duration histogram (per UTC day, ISO week and month) and are within ${RELATIVE_ERROR * 100} % of the exact values, before rounding to whole ms (\`percentiles\` says which).`,
         headers: operatorHeader,
         params: processIdParams,
         querystring: statisticsQuery,
@@ -78,8 +82,8 @@ export const processRoutes: FastifyPluginAsync<{ db: Database; processes: Proces
       const from = request.query.from ? new Date(request.query.from) : new Date(to.getTime() - WEEK_MS);
       if (from >= to) throw new DeskError(400, 'querystring.from must be before querystring.to', 'VALIDATION');
       const filters = filtersOf(request.query);
-      const elements = await elementStatistics(db, entry.recordedElementIds, { from, to, ...filters });
-      return { processId: entry.id, from: from.toISOString(), to: to.toISOString(), filters, elements };
+      const { elements, percentiles } = await elementStatistics(db, entry.id, entry.recordedElementIds, { from, to, ...filters });
+      return { processId: entry.id, from: from.toISOString(), to: to.toISOString(), filters, percentiles, elements };
     },
   );
 
@@ -100,33 +104,35 @@ export const processRoutes: FastifyPluginAsync<{ db: Database; processes: Proces
     async (request) => {
       const entry = processOf(request.params.processId);
       if (!entry.graph.hasNode(request.params.elementId)) throw notFound(`element ${request.params.elementId} of process ${entry.id}`);
-      return ticketsAtElement(db, request.params.elementId, filtersOf(request.query), {
+      return ticketsAtElement(db, entry.id, request.params.elementId, filtersOf(request.query), {
         withDetails: request.operator!.role === 'manager',
         limit: request.query.limit ?? 100,
       });
     },
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get<{ Params: { id: number }; Querystring: { processId?: string } }>(
     '/tickets/:id/trail',
     {
       onRequest: app.requireOperator,
       schema: {
         tags: ['processes'],
         summary: "A ticket's path through its process: visits of elements with who, when and how long",
-        description: 'Event data only for the assignee and managers.',
+        description: 'The events of one process (default: the ticket lifecycle; `sla_escalation` for its SLA clocks). Event data only for the assignee and managers.',
         headers: operatorHeader,
         params: idParams,
+        querystring: trailQuery,
         response: { 200: ticketTrail, ...errors(400, 401, 404) },
       },
     },
     async (request) => {
+      const entry = processOf(request.query.processId ?? TICKET_PROCESS_ID);
       const summary = await loadTicketSummary(db, request.params.id);
       if (!summary) throw notFound(`ticket ${request.params.id}`);
-      const events = await listTicketEvents(db, request.params.id);
+      const events = await listTicketEvents(db, request.params.id, { processId: entry.id });
       const visible = maySeeDetails(request.operator!, summary) ? events : events.map(({ data: _hidden, ...event }) => event);
       const visits = visitsOf(visible);
-      return { ticketId: summary.id, processId: TICKET_PROCESS_ID, stage: summary.stage, path: pathOf(visible), current: visits[visits.length - 1]?.elementId ?? null, visits };
+      return { ticketId: summary.id, processId: entry.id, stage: summary.stage, path: pathOf(visible), current: visits[visits.length - 1]?.elementId ?? null, visits };
     },
   );
 };
