@@ -3,7 +3,7 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { outbox, tickets } from '../src/db/schema';
+import { businessCalendars, operatorGroups, outbox, tickets } from '../src/db/schema';
 import { addBusinessMinutes } from '../src/domain/calendar';
 import { EscalationElement, TicketElement, ticketWorkflowId } from '../src/domain/process';
 import { teamCalendarOfTicket } from '../src/repositories/calendars';
@@ -300,6 +300,11 @@ describe('SLA clocks, escalation and the catalog over HTTP', () => {
     const ola = await call('PUT', '/ola/2', { operator: 'sidorova', body: { handoverSeconds: 2, recipients: ['petrov'] } });
     expect(ola.status).toBe(200);
     expect((await call('PUT', '/ola/2', { operator: 'petrov', body: { handoverSeconds: 2 } })).status).toBe(403);
+    // A handover counts on the receiving team's calendar: around the clock for this test, which
+    // would otherwise wait for the workshop's next working hour when run at night.
+    const [workshop] = await desk.db.select({ calendarId: operatorGroups.calendarId }).from(operatorGroups).where(eq(operatorGroups.code, 'workshop'));
+    const [aroundTheClock] = await desk.db.select({ id: businessCalendars.id }).from(businessCalendars).where(eq(businessCalendars.code, '24x7'));
+    await desk.db.update(operatorGroups).set({ calendarId: aroundTheClock!.id }).where(eq(operatorGroups.code, 'workshop'));
     try {
       const { keyword } = await serviceWithSla({ responseSeconds: 600, resolutionSeconds: 600 });
       const id = await register(keyword);
@@ -314,6 +319,7 @@ describe('SLA clocks, escalation and the catalog over HTTP', () => {
       expect(met.data).toMatchObject({ late: true, handover: 1 });
     } finally {
       await call('PUT', '/ola/2', { operator: 'sidorova', body: { handoverSeconds: 7200, recipients: ['sidorova'] } });
+      await desk.db.update(operatorGroups).set({ calendarId: workshop!.calendarId }).where(eq(operatorGroups.code, 'workshop'));
     }
   });
 });
