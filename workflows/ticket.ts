@@ -535,7 +535,7 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
           });
     if (!started) return;
     try {
-      await clockLoop();
+      await clockLoop(startedByIntake !== undefined);
     } finally {
       await Promise.all(notices);
     }
@@ -552,12 +552,13 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     return true;
   };
 
-  const clockLoop = async () => {
-    for (;;) {
+  /** `planned`: intake planned both targets, so the first pass plans nothing and needs no turn in the exclusive section. */
+  const clockLoop = async (planned = false) => {
+    for (let first = true; ; first = false) {
       const open = targets.filter((t) => !t.met);
       if (open.length === 0) return;
       const seen = slaVersion;
-      await exclusive(async () => {
+      if (!(planned && first)) await exclusive(async () => {
         for (const t of open) {
           if (t.runningSince === null || t.plan || slaVersion !== seen) continue;
           t.plan = await db.planSlaTarget({
