@@ -5,14 +5,16 @@ import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Mailer } from '../src/channels/email';
 import type { Database } from '../src/db/client';
-import { recordTicketEvent } from '../src/db/events';
+import { recordTicketEvent, recordTicketEvents, type TicketEventRecord } from '../src/db/events';
 import { catalogServices, clients, outbox, queues, ticketEvents, ticketOffers, tickets, ticketWorkEntries, type ClientCategory } from '../src/db/schema';
-import { chooseQueue, chooseService, decideClassification } from '../src/domain/classify';
+import { chooseQueue, classifyTicket } from '../src/domain/classify';
 import { normalizeEmail, normalizePhone } from '../src/domain/contacts';
 import { resolutionNotice } from '../src/domain/notices';
-import { TicketElement, ticketWorkflowId } from '../src/domain/process';
+import { EscalationElement, TicketElement, ticketWorkflowId } from '../src/domain/process';
 import { quoteFromCatalog } from '../src/domain/quote';
-import { createRoutingCache, retrainCategoryModel } from '../src/repositories/routing';
+import type { RoutingFacts } from '../src/domain/rules';
+import { planSlaDeadlines, slaTermsOf } from '../src/domain/sla-plan';
+import { agreementCalendarOf, agreementOf, createRoutingCache, decideRouting, retrainCategoryModel, type ReferenceData } from '../src/repositories/routing';
 import { loadTicketDetails } from '../src/repositories/tickets';
 import {
   TicketFailure,
@@ -28,6 +30,8 @@ import {
   type QueuedTicket,
   type RegisteredTicket,
   type Resolved,
+  type SlaStart,
+  type SlaTerms,
   type SurveyAnswer,
   type TicketDetails,
   type TicketIntake,
@@ -53,20 +57,20 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
   return {
     ...createSlaActivities({ db, mailer, logger }),
     /**
-     * Register → classify → queue in one transaction: one local activity and one commit per
-     * new ticket instead of three (what the benchmark showed intake spending its time on).
-     * Each step records its own BPMN event, as the separate activities do.
+     * Register → classify → queue in one transaction and one local activity; given `sla`, the
+     * SLA clock starts here too (agreement, first deadlines), so the workflow starts its first
+     * timer in the same workflow task. A new ticket's row is written once, already queued, from
+     * reference data kept in memory (see createRoutingCache), and its events go in one insert.
+     * A retry, or a row left by the step-by-step intake of older tickets, goes through the
+     * steps, which are idempotent.
      */
-    async intakeTicket(intake: TicketIntake): Promise<IntakeOutcome> {
+    async intakeTicket(intake: TicketIntake, sla?: { startedAt: string }): Promise<IntakeOutcome> {
       const outcome = await db.transaction(async (tx) => {
-        const registered = await registerIn(tx, intake);
-        const classified = await classifyIn(tx, { ticketId: intake.ticketId, subject: intake.subject, description: intake.description, clientCategory: registered.clientCategory });
-        const queued = await enqueueIn(tx, { ticketId: intake.ticketId, category: classified.category });
-        return { registered, classified, queued };
+        const reference = await routing.current(tx);
+        return (await intakeNewTicket(tx, reference, intake, sla)) ?? (await intakeStepByStep(tx, reference, intake, sla));
       });
-      const log = ticketLog(intake.ticketId);
-      log.info({ clientId: outcome.registered.clientId, newClient: outcome.registered.newClient }, 'ticket registered');
-      log.info({ queue: outcome.queued.queueCode, autoAssignee: outcome.queued.autoAssignee }, 'ticket queued');
+      const { registered, queued } = outcome;
+      ticketLog(intake.ticketId).info({ clientId: registered.clientId, newClient: registered.newClient, queue: queued.queueCode, autoAssignee: queued.autoAssignee, slaAgreementId: outcome.sla?.terms.agreementId }, 'ticket registered and queued');
       return outcome;
     },
 
@@ -78,11 +82,11 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
     },
 
     async classifyTicket(input: ClassifyInput): Promise<ClassifiedTicket> {
-      return db.transaction((tx) => classifyIn(tx, input));
+      return db.transaction(async (tx) => classifyIn(tx, await routing.current(tx), input));
     },
 
     async enqueueTicket(input: EnqueueInput): Promise<QueuedTicket> {
-      const queued = await db.transaction((tx) => enqueueIn(tx, input));
+      const queued = await db.transaction(async (tx) => enqueueIn(tx, await routing.current(tx), input));
       ticketLog(input.ticketId).info({ queue: queued.queueCode, autoAssignee: queued.autoAssignee }, 'ticket queued');
       return queued;
     },
@@ -404,36 +408,103 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
     },
   };
 
+  /**
+   * A new ticket: client found or created, then everything decided in memory and the row
+   * written once, classified, queued and under its SLA, with its steps' events in one insert.
+   * Undefined when the row already exists (a retry): the caller goes through the steps.
+   */
+  async function intakeNewTicket(tx: Transaction, reference: ReferenceData, intake: TicketIntake, sla: { startedAt: string } | undefined): Promise<IntakeOutcome | undefined> {
+    const { client, newClient } = await findOrCreateClient(tx, intake);
+    const clientCategory = client.category as ClientCategory;
+    const classification = classifyFacts(reference, { subject: intake.subject, description: intake.description, channel: intake.channel, clientCategory, productGroup: intake.productGroup ?? null, location: intake.location ?? null });
+    const { category, priority, service, supportLine } = classification;
+    const queue = chooseQueue(reference.queues, { category, priority, clientCategory, channel: intake.channel, supportLine, region: intake.location ?? null }, classification.queueCode);
+    if (!queue) throw new Error(`no queue takes category ${category} and there is no fallback queue`);
+    const slaStart = sla ? startSla(reference, service?.id, clientCategory, queue.groupId, new Date(sla.startedAt)) : undefined;
+    const [written] = await tx
+      .insert(tickets)
+      .values({
+        id: intake.ticketId,
+        workflowId: ticketWorkflowId(intake.ticketId),
+        channel: intake.channel,
+        subject: intake.subject,
+        description: intake.description,
+        clientId: client.id,
+        productGroup: intake.productGroup ?? null,
+        location: intake.location ?? null,
+        stage: 'queued',
+        category,
+        priority,
+        serviceId: service?.id ?? null,
+        supportLine,
+        queueId: queue.id,
+        queuedAt: sql`now()`,
+        ...(slaStart ? { slaAgreementId: slaStart.terms.agreementId, responseDueAt: new Date(slaStart.plans.response.dueAt), resolutionDueAt: new Date(slaStart.plans.resolution.dueAt) } : {}),
+        createdAt: new Date(intake.receivedAt),
+      })
+      .onConflictDoNothing()
+      .returning({ id: tickets.id });
+    if (!written) return undefined;
+    await recordTicketEvents(tx, [
+      ...registerEvents(intake, client.id, newClient),
+      classifyEvent(intake.ticketId, classification),
+      queueEvent(intake.ticketId, queue.code),
+      ...(slaStart ? slaStartedEvents(intake.ticketId, slaStart.terms) : []),
+    ]);
+    const autoAssignee = queue.autoAssign ? await holdForLeastLoaded(tx, intake.ticketId, queue, category) : undefined;
+    return {
+      registered: { clientId: client.id, clientCategory, newClient },
+      classified: { category, priority, serviceCode: service?.code ?? null },
+      queued: { queueId: queue.id, queueCode: queue.code, groupId: queue.groupId, ...(autoAssignee ? { autoAssignee } : {}) },
+      ...(sla ? { sla: slaStart ?? null } : {}),
+    };
+  }
+
+  /** The steps one by one, each idempotent: a retry answers as the first attempt did. */
+  async function intakeStepByStep(tx: Transaction, reference: ReferenceData, intake: TicketIntake, sla: { startedAt: string } | undefined): Promise<IntakeOutcome> {
+    const registered = await registerIn(tx, intake);
+    const classified = await classifyIn(tx, reference, { ticketId: intake.ticketId, subject: intake.subject, description: intake.description, clientCategory: registered.clientCategory });
+    const queued = await enqueueIn(tx, reference, { ticketId: intake.ticketId, category: classified.category });
+    if (!sla) return { registered, classified, queued };
+    return { registered, classified, queued, sla: await startSlaIn(tx, reference, intake.ticketId, new Date(sla.startedAt)) };
+  }
+
+  /** The agreement of a queued ticket (the one it has, else its service's), written once, and its first deadlines. */
+  async function startSlaIn(tx: Transaction, reference: ReferenceData, ticketId: number, startedAt: Date): Promise<SlaStart | null> {
+    const [ticket] = await tx
+      .select({ serviceId: tickets.serviceId, agreementId: tickets.slaAgreementId, clientCategory: clients.category, groupId: queues.groupId })
+      .from(tickets)
+      .innerJoin(clients, eq(clients.id, tickets.clientId))
+      .leftJoin(queues, eq(queues.id, tickets.queueId))
+      .where(eq(tickets.id, ticketId));
+    if (!ticket) throw new Error(`ticket ${ticketId} is not registered`);
+    const agreed = ticket.agreementId === null ? undefined : reference.agreements.find((a) => a.id === ticket.agreementId);
+    const started = startSla(reference, ticket.serviceId, ticket.clientCategory, ticket.groupId, startedAt, agreed);
+    if (!started || ticket.agreementId !== null) return started;
+    await tx
+      .update(tickets)
+      .set({ slaAgreementId: started.terms.agreementId, responseDueAt: new Date(started.plans.response.dueAt), resolutionDueAt: new Date(started.plans.resolution.dueAt), updatedAt: new Date() })
+      .where(eq(tickets.id, ticketId));
+    await recordTicketEvents(tx, slaStartedEvents(ticketId, started.terms));
+    return started;
+  }
+
   /** Rules first, then the category model's suggestion, else triage; the decision and why go on the ticket's trail. */
-  async function classifyIn(tx: Transaction, input: ClassifyInput): Promise<ClassifiedTicket> {
+  async function classifyIn(tx: Transaction, reference: ReferenceData, input: ClassifyInput): Promise<ClassifiedTicket> {
     const [ticket] = await tx
       .select({ channel: tickets.channel, productGroup: tickets.productGroup, location: tickets.location })
       .from(tickets)
       .where(eq(tickets.id, input.ticketId));
     if (!ticket) throw new Error(`ticket ${input.ticketId} is not registered`);
-    const decision = await routing.decide({ ...input, ...ticket }, tx);
-    const { category, priority, source, suggestion } = decideClassification(decision.rules, decision.suggestion);
-    const services = await tx
-      .select({ id: catalogServices.id, code: catalogServices.code, category: catalogServices.category, keywords: catalogServices.keywords, isCategoryDefault: catalogServices.isCategoryDefault, supportLine: catalogServices.supportLine })
-      .from(catalogServices)
-      .where(eq(catalogServices.active, true))
-      .orderBy(catalogServices.id);
-    const named = decision.rules.outcome.serviceCode;
-    const service = (named ? services.find((s) => s.code === named) : undefined) ?? chooseService(services, category, `${input.subject} ${input.description}`);
-    const supportLine = decision.rules.outcome.supportLine ?? service?.supportLine ?? 1;
+    const classification = classifyFacts(reference, { ...input, ...ticket });
+    const { category, priority, service, supportLine } = classification;
     await tx.update(tickets).set({ category, priority, serviceId: service?.id ?? null, supportLine, updatedAt: new Date() }).where(eq(tickets.id, input.ticketId));
-    await recordTicketEvent(tx, {
-      ticketId: input.ticketId,
-      elementId: TicketElement.classify,
-      action: 'classified',
-      data: { category, priority, source, suggestion, service: service?.code ?? null, supportLine, queueCode: decision.rules.outcome.queueCode ?? null, rules: decision.rules.fired },
-      dedupeKey: 'classify',
-    });
+    await recordTicketEvents(tx, [classifyEvent(input.ticketId, classification)]);
     return { category, priority, serviceCode: service?.code ?? null };
   }
 
   /** The queue a rule named, else the first queue whose filter takes the ticket, else the fallback (triage) queue. */
-  async function enqueueIn(tx: Transaction, input: EnqueueInput): Promise<QueuedTicket> {
+  async function enqueueIn(tx: Transaction, reference: ReferenceData, input: EnqueueInput): Promise<QueuedTicket> {
     const [row] = await tx
       .select({ ticket: tickets, clientCategory: clients.category, classified: ticketEvents.data })
       .from(tickets)
@@ -441,7 +512,6 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
       .leftJoin(ticketEvents, and(eq(ticketEvents.ticketId, tickets.id), eq(ticketEvents.dedupeKey, 'classify')))
       .where(eq(tickets.id, input.ticketId));
     if (!row) throw new Error(`ticket ${input.ticketId} is not registered`);
-    const allQueues = await tx.select().from(queues);
     const facts = {
       category: input.category,
       priority: row.ticket.priority ?? 'normal',
@@ -450,13 +520,13 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
       supportLine: row.ticket.supportLine ?? 1,
       region: row.ticket.location,
     };
-    const queue = chooseQueue(allQueues, facts, (row.classified?.queueCode as string | null | undefined) ?? null);
+    const queue = chooseQueue(reference.queues, facts, (row.classified?.queueCode as string | null | undefined) ?? null);
     if (!queue) throw new Error(`no queue takes category ${input.category} and there is no fallback queue`);
     await tx
       .update(tickets)
       .set({ queueId: queue.id, stage: 'queued', queuedAt: sql`coalesce(${tickets.queuedAt}, now())`, updatedAt: new Date() })
       .where(and(eq(tickets.id, input.ticketId), eq(tickets.stage, 'registering')));
-    await recordTicketEvent(tx, { ticketId: input.ticketId, elementId: TicketElement.queue, action: 'queued', data: { queue: queue.code }, dedupeKey: 'queue' });
+    await recordTicketEvents(tx, [queueEvent(input.ticketId, queue.code)]);
     const autoAssignee = queue.autoAssign ? await holdForLeastLoaded(tx, input.ticketId, queue, input.category) : undefined;
     return { queueId: queue.id, queueCode: queue.code, groupId: queue.groupId, ...(autoAssignee ? { autoAssignee } : {}) };
   }
@@ -513,7 +583,8 @@ interface EnqueueInput {
   category: string;
 }
 
-async function registerIn(tx: Transaction, intake: TicketIntake): Promise<RegisteredTicket> {
+/** The client is found by phone or e-mail, created if new. */
+async function findOrCreateClient(tx: Transaction, intake: TicketIntake) {
   const phone = intake.client.phone ? normalizePhone(intake.client.phone) ?? null : null;
   const email = intake.client.email ? normalizeEmail(intake.client.email) ?? null : null;
   const findClient = async () => {
@@ -522,18 +593,21 @@ async function registerIn(tx: Transaction, intake: TicketIntake): Promise<Regist
     const rows = await tx.select().from(clients).where(or(...match)).orderBy(clients.id).limit(1);
     return rows[0];
   };
-  let client = await findClient();
-  let newClient = false;
-  if (!client) {
-    const inserted = await tx
-      .insert(clients)
-      .values({ name: intake.client.name ?? null, phone, email })
-      .onConflictDoNothing()
-      .returning();
-    client = inserted[0] ?? (await findClient());
-    newClient = inserted.length > 0;
-  }
+  const found = await findClient();
+  if (found) return { client: found, newClient: false };
+  const inserted = await tx
+    .insert(clients)
+    .values({ name: intake.client.name ?? null, phone, email })
+    .onConflictDoNothing()
+    .returning();
+  const client = inserted[0] ?? (await findClient());
   if (!client) throw new Error(`client of ticket ${intake.ticketId} could not be found or created`);
+  return { client, newClient: inserted.length > 0 };
+}
+
+/** The step-by-step registration: the row as `registering`, classified and queued by the next steps. */
+async function registerIn(tx: Transaction, intake: TicketIntake): Promise<RegisteredTicket> {
+  let { client, newClient } = await findOrCreateClient(tx, intake);
   await tx
     .insert(tickets)
     .values({
@@ -554,10 +628,52 @@ async function registerIn(tx: Transaction, intake: TicketIntake): Promise<Regist
     // A retry after the client row changed: keep the client the ticket was registered with.
     [client] = await tx.select().from(clients).where(eq(clients.id, ticket!.clientId));
   }
-  await recordTicketEvent(tx, { ticketId: intake.ticketId, elementId: TicketElement.received, action: 'received', data: { channel: intake.channel }, dedupeKey: 'received', at: new Date(intake.receivedAt) });
-  await recordTicketEvent(tx, { ticketId: intake.ticketId, elementId: TicketElement.register, action: 'registered', data: { clientId: client!.id, newClient }, dedupeKey: 'register' });
+  await recordTicketEvents(tx, registerEvents(intake, client!.id, newClient));
   return { clientId: client!.id, clientCategory: client!.category as ClientCategory, newClient };
 }
+
+/** The rules' and the model's decision, the service and the support line for a ticket's facts. */
+function classifyFacts(reference: ReferenceData, facts: RoutingFacts) {
+  const decision = decideRouting(reference, facts);
+  return { ...classifyTicket(decision.rules, decision.suggestion, reference.services, `${facts.subject} ${facts.description}`), fired: decision.rules.fired };
+}
+
+const registerEvents = (intake: TicketIntake, clientId: number, newClient: boolean): TicketEventRecord[] => [
+  { ticketId: intake.ticketId, elementId: TicketElement.received, action: 'received', data: { channel: intake.channel }, dedupeKey: 'received', at: new Date(intake.receivedAt) },
+  { ticketId: intake.ticketId, elementId: TicketElement.register, action: 'registered', data: { clientId, newClient }, dedupeKey: 'register' },
+];
+
+const classifyEvent = (ticketId: number, c: ReturnType<typeof classifyFacts>): TicketEventRecord => ({
+  ticketId,
+  elementId: TicketElement.classify,
+  action: 'classified',
+  data: { category: c.category, priority: c.priority, source: c.source, suggestion: c.suggestion, service: c.service?.code ?? null, supportLine: c.supportLine, queueCode: c.queueCode, rules: c.fired },
+  dedupeKey: 'classify',
+});
+
+const queueEvent = (ticketId: number, queueCode: string): TicketEventRecord => ({ ticketId, elementId: TicketElement.queue, action: 'queued', data: { queue: queueCode }, dedupeKey: 'queue' });
+
+/** The agreement for the ticket's service and client (or the one it already has) and both targets' first deadlines. */
+function startSla(reference: ReferenceData, serviceId: number | null | undefined, clientCategory: string, queueGroupId: number | null, startedAt: Date, agreed?: ReferenceData['agreements'][number]): SlaStart | null {
+  const agreement = agreed ?? agreementOf(reference, serviceId, clientCategory);
+  if (!agreement) return null;
+  const terms = slaTermsOf(agreement);
+  const calendar = agreementCalendarOf(reference, agreement, queueGroupId, startedAt);
+  const plan = (budgetMs: number) => planSlaDeadlines(calendar, { from: startedAt, budgetMs, usedMs: 0, warningShare: terms.warningShare, escalationAfterMs: terms.escalationAfterMs });
+  return { terms, plans: { response: plan(terms.responseMs), resolution: plan(terms.resolutionMs) } };
+}
+
+/** The agreement's start and its clock starting for both targets (escalation.bpmn), as `startSla` records them. */
+const slaStartedEvents = (ticketId: number, terms: SlaTerms): TicketEventRecord[] => [
+  {
+    ticketId,
+    elementId: EscalationElement.started,
+    action: 'sla_started',
+    data: { agreementId: terms.agreementId, responseSeconds: terms.responseMs / 1000, resolutionSeconds: terms.resolutionMs / 1000 },
+    dedupeKey: 'sla:started',
+  },
+  { ticketId, elementId: EscalationElement.clock, action: 'clock_started', data: { targets: ['response', 'resolution'] }, dedupeKey: 'sla:clock' },
+];
 
 /** Dedupe keys and outbox purposes of a step that repeats after a reopening; round 1 keeps the original key. */
 function perRound(key: string, round: number | undefined): string {

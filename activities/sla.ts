@@ -4,9 +4,10 @@ import type { Mailer } from '../src/channels/email';
 import type { Database } from '../src/db/client';
 import { recordTicketEvent, recordTicketEvents, type TicketEventRecord } from '../src/db/events';
 import { clients, olaAgreements, operators, outbox, queues, slaAgreements, ticketEvents, tickets } from '../src/db/schema';
-import { addBusinessTime, businessTimeBetween } from '../src/domain/calendar';
+import { businessTimeBetween } from '../src/domain/calendar';
 import { chooseQueue } from '../src/domain/classify';
 import { ESCALATION_PROCESS_ID, EscalationElement, escalationLevelElement, TicketElement, ticketWorkflowId } from '../src/domain/process';
+import { planSlaDeadlines, slaTermsOf } from '../src/domain/sla-plan';
 import { agreementCalendar } from '../src/repositories/calendars';
 import type { Escalated, SlaPlan, SlaTargetKind, SlaTerms } from '../workflows/types';
 
@@ -17,15 +18,6 @@ export interface SlaActivityDependencies {
 }
 
 type AgreementRow = typeof slaAgreements.$inferSelect;
-
-const termsOf = (agreement: AgreementRow): SlaTerms => ({
-  agreementId: agreement.id,
-  responseMs: agreement.responseSeconds * 1000,
-  resolutionMs: agreement.resolutionSeconds * 1000,
-  warningShare: Number(agreement.warningShare),
-  escalationAfterMs: agreement.escalation.slice(0, 3).map((level) => level.afterSeconds * 1000),
-  escalationRecipients: agreement.escalation.slice(0, 3).map((level) => level.recipients),
-});
 
 /**
  * SLA events in ticket_events: each names its element in escalation.bpmn (pause and restart on
@@ -104,7 +96,7 @@ export function createSlaActivities({ db, mailer, logger }: SlaActivityDependenc
           { ticketId: input.ticketId, elementId: EscalationElement.clock, action: 'clock_started', data: { targets: ['response', 'resolution'] }, dedupeKey: 'sla:clock' },
         ]);
       });
-      return termsOf(agreement);
+      return slaTermsOf(agreement);
     },
 
     /** A manager puts the ticket under another agreement; the workflow keeps the time already used. */
@@ -115,7 +107,7 @@ export function createSlaActivities({ db, mailer, logger }: SlaActivityDependenc
         await tx.update(tickets).set({ slaAgreementId: agreement.id, updatedAt: new Date() }).where(eq(tickets.id, input.ticketId));
         await recordTicketEvent(tx, { ticketId: input.ticketId, elementId: slaEventElement.sla_changed, action: 'sla_changed', actor: input.actor, data: { agreementId: agreement.id }, dedupeKey: `sla:changed:${input.change}` });
       });
-      return termsOf(agreement);
+      return slaTermsOf(agreement);
     },
 
     /** Business time the target's clock ran between two instants, on the agreement's calendar. */
@@ -144,15 +136,8 @@ export function createSlaActivities({ db, mailer, logger }: SlaActivityDependenc
     }): Promise<SlaPlan> {
       const from = new Date(input.from);
       const calendar = await agreementCalendar(db, input.ticketId, input.agreementId, from);
-      const at = (clockMs: number) => addBusinessTime(calendar, from, Math.max(0, clockMs - input.usedMs));
-      const due = at(input.budgetMs);
-      const breachAt = input.breachedAtUsedMs ?? Math.max(input.budgetMs, input.usedMs);
-      const plan = {
-        warnAt: at(input.budgetMs * input.warningShare).toISOString(),
-        dueAt: due.toISOString(),
-        escalateAt: input.escalationAfterMs.map((ms) => at(breachAt + ms).toISOString()),
-        computedAt: new Date().toISOString(),
-      };
+      const plan = planSlaDeadlines(calendar, { ...input, from });
+      const due = new Date(plan.dueAt);
       const column = input.target === 'response' ? { responseDueAt: due } : input.target === 'resolution' ? { resolutionDueAt: due } : undefined;
       if (column) await db.update(tickets).set({ ...column, updatedAt: new Date() }).where(eq(tickets.id, input.ticketId));
       return plan;

@@ -130,6 +130,20 @@ describe('rules, blind queues and pulling work', () => {
       expect((await call('PATCH', '/rules/999999', { operator: 'sidorova', body: { enabled: false } })).status).toBe(404);
     });
 
+    it('take effect for the very next ticket once changed through the API (the worker keeps them in memory)', async () => {
+      const word = `wq${run}`;
+      const subject = `${word} сломался`;
+      expect((await register(subject)).category).toBe('general');
+      const rule = await call('POST', '/rules', { operator: 'sidorova', body: { name: `next ${run}`, condition: { words: [word] }, outcome: { category, queueCode } } });
+      expect(rule.status).toBe(201);
+      expect(await register(subject)).toMatchObject({ category, queue: { code: queueCode } });
+      await call('PATCH', `/rules/${rule.body.id}`, { operator: 'sidorova', body: { outcome: { category: 'billing' } } });
+      expect(await register(subject)).toMatchObject({ category: 'billing', queue: { code: 'general' } });
+      await call('PATCH', `/rules/${rule.body.id}`, { operator: 'sidorova', body: { enabled: false } });
+      expect((await register(subject)).category).toBe('general');
+      await drainQueue();
+    });
+
     it('route a real ticket: the rule that fired is on its trail', async () => {
       const id = await queuedTicket();
       const classified = (await eventsOf(id)).find((e) => e.action === 'classified')!;

@@ -25,6 +25,7 @@ import {
   type EscalateRequest,
   type Escalated,
   type PauseRequest,
+  type SlaStart,
   type SlaStatus,
   type SlaTerms,
   type IntakeResult,
@@ -85,6 +86,12 @@ export const TicketPatch = {
   slaChangeRearms: 'sla-change-rearms',
   /** Resolving stops the resolution clock; a reopening runs it again with the time used, its alarms per round. */
   slaReopenRounds: 'sla-reopen-rounds',
+  /**
+   * That local activity also starts the SLA clock and plans its first deadlines: the first
+   * timer starts in the workflow task that answers the intake, with no SLA local activities.
+   * Implies 'sla-timers', 'intake-in-one-step' and 'auto-assign-least-load', which are then not asked.
+   */
+  intakeWithSla: 'intake-with-sla',
 } as const;
 
 /** Tickets started before register, classify and queue became one local activity run them one by one. */
@@ -104,8 +111,11 @@ const reject = (type: string, message: string) => ApplicationFailure.create({ ty
  */
 export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflowInput): Promise<TicketOutcome> {
   const { ticketId } = intake;
+  // Patches only accumulate: a ticket with the newest has every older one, so new tickets record
+  // one marker (and one search-attribute upsert) at start instead of one per patch.
+  const intakeWithSla = patched(TicketPatch.intakeWithSla);
   // Tickets started before SLA clocks existed replay without them.
-  const slaClocks = patched('sla-timers');
+  const slaClocks = intakeWithSla || patched('sla-timers');
   let stage: TicketStage = 'registering';
   let queued: IntakeResult | undefined;
   let assigneeId: string | undefined;
@@ -557,19 +567,22 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
    * come from an activity on the business calendar; a pause, resume, accept or SLA change
    * wakes the clock to plan again from the time left.
    */
-  const runSlaClock = async (startedAt: number) => {
-    const started = await exclusive(async () => {
-      terms = await db.startSla({ ticketId });
-      if (!terms) return false;
-      targets.push(newTarget('response', terms.responseMs, startedAt, terms), newTarget('resolution', terms.resolutionMs, startedAt, terms));
-      // An accept (or even the resolution) that came while the agreement was being looked up.
-      if (acceptances > 0) await meet(target('response')!);
-      if (resolved) await meet(target('resolution')!);
-      return true;
-    });
+  const runSlaClock = async (startedAt: number, startedByIntake?: SlaStart | null) => {
+    const started =
+      startedByIntake !== undefined
+        ? startClock(startedAt, startedByIntake)
+        : await exclusive(async () => {
+            terms = await db.startSla({ ticketId });
+            if (!terms) return false;
+            targets.push(newTarget('response', terms.responseMs, startedAt, terms), newTarget('resolution', terms.resolutionMs, startedAt, terms));
+            // An accept (or even the resolution) that came while the agreement was being looked up.
+            if (acceptances > 0) await meet(target('response')!);
+            if (resolved) await meet(target('resolution')!);
+            return true;
+          });
     if (!started) return;
     try {
-      await clockLoop();
+      await clockLoop(startedByIntake !== undefined);
     } finally {
       await Promise.all(notices);
     }
@@ -584,12 +597,24 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     }
   };
 
-  const clockLoop = async () => {
-    for (;;) {
+  /** The clock as intake started it, already planned: nothing can have been accepted before intake answered. */
+  const startClock = (startedAt: number, start: SlaStart | null) => {
+    if (!start) return false;
+    terms = start.terms;
+    targets.push(
+      { ...newTarget('response', start.terms.responseMs, startedAt, start.terms), plan: start.plans.response },
+      { ...newTarget('resolution', start.terms.resolutionMs, startedAt, start.terms), plan: start.plans.resolution },
+    );
+    return true;
+  };
+
+  /** `planned`: intake planned both targets, so the first pass plans nothing and needs no turn in the exclusive section. */
+  const clockLoop = async (planned = false) => {
+    for (let first = true; ; first = false) {
       const open = targets.filter((t) => !t.met);
       if (open.length === 0) return;
       const seen = slaVersion;
-      await exclusive(async () => {
+      if (!(planned && first)) await exclusive(async () => {
         for (const t of open) {
           if (t.runningSince === null || t.plan || slaVersion !== seen) continue;
           t.plan = await db.planSlaTarget({
@@ -617,15 +642,20 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     }
   };
 
-  const { classified, queued: placed } = patched(TicketPatch.intakeInOneStep) ? await db.intakeTicket(intake) : await intakeStepByStep(intake);
+  const slaStartedAt = Date.now();
+  const { classified, queued: placed, sla: slaStart } = intakeWithSla
+    ? await db.intakeTicket(intake, { startedAt: new Date(slaStartedAt).toISOString() })
+    : patched(TicketPatch.intakeInOneStep)
+      ? await db.intakeTicket(intake)
+      : await intakeStepByStep(intake);
   queueGroupId = placed.groupId;
   stage = 'queued';
   queued = { ticketId, stage, ...classified, queue: { id: placed.queueId, code: placed.queueCode } };
   log.info('ticket queued', { ticketId, queue: placed.queueCode, category: classified.category });
-  slaClock = slaClocks ? runSlaClock(Date.now()) : undefined;
+  slaClock = !slaClocks ? undefined : intakeWithSla ? runSlaClock(slaStartedAt, slaStart ?? null) : runSlaClock(Date.now());
 
   // Only queues set to auto-assign name an assignee, so tickets recorded before this never reach the patch.
-  if (placed.autoAssignee && patched('auto-assign-least-load')) {
+  if (placed.autoAssignee && (intakeWithSla || patched('auto-assign-least-load'))) {
     const operatorId = placed.autoAssignee;
     assigneeId = operatorId;
     acceptances++;

@@ -53,6 +53,14 @@ export interface IntakeOutcome {
   registered: RegisteredTicket;
   classified: ClassifiedTicket;
   queued: QueuedTicket;
+  /** When intake was asked to start the SLA clock: what it started, null when no agreement applies. */
+  sla?: SlaStart | null;
+}
+
+/** The SLA clock as intake starts it: the agreement's terms and both targets' first deadlines. */
+export interface SlaStart {
+  terms: SlaTerms;
+  plans: { response: SlaPlan; resolution: SlaPlan };
 }
 
 export interface IntakeResult {

@@ -3,7 +3,6 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import pino from 'pino';
 import postgres from 'postgres';
 import type { Database } from '../../src/db/client';
-import * as schema from '../../src/db/schema';
 import { startDesk } from '../../src/desk';
 import { freePort } from '../../src/infra/temporal-server';
 import { listClientTickets, listQueuedTickets, searchTickets } from '../../src/repositories/tickets';
@@ -166,7 +165,7 @@ async function explain(url: string, run: (db: Database) => Promise<unknown>): Pr
   const client = postgres(url, { max: 1, onnotice: () => {} });
   let captured: { query: string; params: unknown[] } | undefined;
   try {
-    const db = drizzle(client, { schema, logger: { logQuery: (query, params) => (captured = { query, params }) } }) as Database;
+    const db = drizzle(client, { logger: { logQuery: (query, params) => (captured = { query, params }) } }) as Database;
     await run(db);
     if (!captured) return ['(no query captured)'];
     const plan = await client.unsafe(`explain (analyze, buffers) ${captured.query}`, captured.params as postgres.ParameterOrJSON<never>[]);

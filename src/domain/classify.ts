@@ -100,3 +100,27 @@ export function chooseService<S extends { category: string; keywords: string[]; 
     candidates.find((s) => s.isCategoryDefault)
   );
 }
+
+/** What the classify step decides for a ticket, and records on its trail. */
+export interface TicketClassification<S> extends Classification {
+  service: S | undefined;
+  supportLine: number;
+  /** The queue a rule named, if any. */
+  queueCode: string | null;
+}
+
+/**
+ * Rules and the model decide category and priority; then the service a rule named, else the
+ * category's service by keywords; the support line a rule named, else the service's, else the first.
+ */
+export function classifyTicket<S extends { code: string; category: string; keywords: string[]; isCategoryDefault: boolean; supportLine: number }>(
+  rules: RulesDecision,
+  suggestion: CategorySuggestion | undefined,
+  services: S[],
+  text: string,
+): TicketClassification<S> {
+  const classification = decideClassification(rules, suggestion);
+  const named = rules.outcome.serviceCode;
+  const service = (named ? services.find((s) => s.code === named) : undefined) ?? chooseService(services, classification.category, text);
+  return { ...classification, service, supportLine: rules.outcome.supportLine ?? service?.supportLine ?? 1, queueCode: rules.outcome.queueCode ?? null };
+}

@@ -1,53 +1,130 @@
-import { asc, count, desc, eq, max, sql } from 'drizzle-orm';
+import { asc, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { categoryFeedback, categoryModels, classificationRules, tickets } from '../db/schema';
+import {
+  businessCalendars,
+  catalogServices,
+  categoryFeedback,
+  categoryModels,
+  classificationRules,
+  operatorGroups,
+  queues,
+  referenceDataVersion,
+  slaAgreements,
+  tickets,
+} from '../db/schema';
+import type { BusinessCalendar } from '../domain/calendar';
 import { suggestCategory, trainCategoryModel, type CategoryModel } from '../domain/category-model';
 import { applyRules, compileRules, type ClassificationRule, type CompiledRules, type RoutingFacts } from '../domain/rules';
+import { DEFAULT_CALENDAR_CODE, toBusinessCalendar } from './calendars';
 
 export async function listRules(db: Pick<Database, 'select'>): Promise<ClassificationRule[]> {
   const rows = await db.select().from(classificationRules).orderBy(asc(classificationRules.position), asc(classificationRules.id));
   return rows.map(({ id, name, position, enabled, condition, outcome }) => ({ id, name, position, enabled, condition, outcome }));
 }
 
+type Executor = Pick<Database, 'select'>;
+type ServiceRow = Pick<typeof catalogServices.$inferSelect, 'id' | 'code' | 'category' | 'keywords' | 'isCategoryDefault' | 'supportLine'>;
+type QueueRow = typeof queues.$inferSelect;
+type AgreementRow = typeof slaAgreements.$inferSelect;
+type CalendarRow = typeof businessCalendars.$inferSelect;
+
+/** What a new ticket is routed with, as of one version of reference_data_version. */
+export interface ReferenceData {
+  version: number | null;
+  rules: CompiledRules;
+  model: CategoryModel | undefined;
+  /** Active catalog services in id order: classification takes the first that fits. */
+  services: ServiceRow[];
+  queues: QueueRow[];
+  agreements: AgreementRow[];
+  /** Each operator group's calendar id (null: the desk's default). */
+  groupCalendars: Map<number, number | null>;
+  /** Calendars as the arithmetic wants them, with holidays around the year of `at`. */
+  calendar(id: number | null, at: Date): BusinessCalendar;
+}
+
+async function loadReferenceData(db: Executor, version: number | null): Promise<ReferenceData> {
+  const [ruleRows, [newestModel], services, queueRows, agreements, calendarRows, groups] = await Promise.all([
+    listRules(db),
+    db.select({ model: categoryModels.model }).from(categoryModels).orderBy(desc(categoryModels.id)).limit(1),
+    db
+      .select({ id: catalogServices.id, code: catalogServices.code, category: catalogServices.category, keywords: catalogServices.keywords, isCategoryDefault: catalogServices.isCategoryDefault, supportLine: catalogServices.supportLine })
+      .from(catalogServices)
+      .where(eq(catalogServices.active, true))
+      .orderBy(catalogServices.id),
+    db.select().from(queues),
+    db.select().from(slaAgreements),
+    db.select().from(businessCalendars),
+    db.select({ id: operatorGroups.id, calendarId: operatorGroups.calendarId }).from(operatorGroups),
+  ]);
+  const calendars = new Map(calendarRows.map((row) => [row.id, row]));
+  const byYear = new Map<string, BusinessCalendar>();
+  return {
+    version,
+    rules: compileRules(ruleRows),
+    model: newestModel?.model,
+    services,
+    queues: queueRows,
+    agreements,
+    groupCalendars: new Map(groups.map((g) => [g.id, g.calendarId])),
+    calendar(id, at) {
+      const row = id === null ? calendarRows.find((c) => c.code === DEFAULT_CALENDAR_CODE) : calendars.get(id);
+      if (!row) throw new Error(id === null ? `the default calendar "${DEFAULT_CALENDAR_CODE}" is missing` : `calendar ${id} is missing`);
+      const key = `${row.id}:${at.getUTCFullYear()}`;
+      let calendar = byYear.get(key);
+      if (!calendar) byYear.set(key, (calendar = toBusinessCalendar(row, at)));
+      return calendar;
+    },
+  };
+}
+
 /**
- * Compiled rules and the newest category model, reloaded only when the tables changed: one
- * cheap query per ticket instead of reading and compiling a thousand rules each time.
+ * Rules (compiled), the newest category model, the catalog, queues, agreements and calendars,
+ * kept in memory and reloaded only when reference_data_version moved: one one-row query per
+ * ticket instead of reading (and compiling) them every time. The version is read in the
+ * caller's transaction, so a change committed before it began is always seen.
  */
 export function createRoutingCache(pool: Database) {
-  let rules: { version: string; compiled: CompiledRules } | undefined;
-  let model: { id: number; model: CategoryModel } | undefined;
+  let cached: ReferenceData | undefined;
 
-  const currentRules = async (db: Pick<Database, 'select'>) => {
-    const [state] = await db.select({ n: count(), changed: max(classificationRules.updatedAt) }).from(classificationRules);
-    const version = `${state?.n}:${state?.changed?.toISOString()}`;
-    if (rules?.version !== version) rules = { version, compiled: compileRules(await listRules(db)) };
-    return rules.compiled;
-  };
-
-  const currentModel = async (db: Pick<Database, 'select'>) => {
-    const [newest] = await db.select({ id: categoryModels.id }).from(categoryModels).orderBy(desc(categoryModels.id)).limit(1);
-    if (!newest) return undefined;
-    if (model?.id !== newest.id) {
-      const [row] = await db.select().from(categoryModels).orderBy(desc(categoryModels.id)).limit(1);
-      model = { id: row!.id, model: row!.model };
-    }
-    return model.model;
+  /**
+   * Inside a transaction, pass it as `db`: asking the pool for a second connection while the
+   * transaction holds one deadlocks once every connection is held by a waiting intake.
+   */
+  const current = async (db: Executor = pool): Promise<ReferenceData> => {
+    const [row] = await db.select({ version: referenceDataVersion.version }).from(referenceDataVersion).where(eq(referenceDataVersion.id, 1));
+    const version = row?.version ?? null;
+    if (cached && version !== null && cached.version === version) return cached;
+    const loaded = await loadReferenceData(db, version);
+    // Intakes that reloaded at once: keep the newest.
+    if (version !== null && (cached?.version ?? -1) <= version) cached = loaded;
+    return loaded;
   };
 
   return {
-    /**
-     * Inside a transaction, pass it as `db`: asking the pool for a second connection while the
-     * transaction holds one deadlocks once every connection is held by a waiting intake.
-     */
-    async decide(facts: RoutingFacts, db: Pick<Database, 'select'> = pool) {
-      const compiled = await currentRules(db);
-      const trained = await currentModel(db);
-      return {
-        rules: applyRules(compiled, facts),
-        suggestion: trained ? suggestCategory(trained, `${facts.subject}\n${facts.description}`) : undefined,
-      };
+    current,
+    async decide(facts: RoutingFacts, db: Executor = pool) {
+      return decideRouting(await current(db), facts);
     },
   };
+}
+
+/** The rules' decision and the category model's suggestion for a ticket's facts. */
+export function decideRouting(reference: ReferenceData, facts: RoutingFacts) {
+  return {
+    rules: applyRules(reference.rules, facts),
+    suggestion: reference.model ? suggestCategory(reference.model, `${facts.subject}\n${facts.description}`) : undefined,
+  };
+}
+
+/** The agreement for a catalog service and a client category, if there is one. */
+export const agreementOf = (reference: ReferenceData, serviceId: number | null | undefined, clientCategory: string) =>
+  serviceId == null ? undefined : reference.agreements.find((a) => a.serviceId === serviceId && a.clientCategory === clientCategory);
+
+/** The calendar an agreement counts on: its own, else that of the team working the queue, else the desk's default. */
+export function agreementCalendarOf(reference: ReferenceData, agreement: AgreementRow, queueGroupId: number | null, at: Date): BusinessCalendar {
+  if (agreement.calendarId != null) return reference.calendar(agreement.calendarId, at);
+  return reference.calendar(queueGroupId === null ? null : reference.groupCalendars.get(queueGroupId) ?? null, at);
 }
 
 export type RoutingCache = ReturnType<typeof createRoutingCache>;

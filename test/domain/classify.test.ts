@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseQueue, chooseService, decideClassification, normaliseText, type QueueFacts, type QueueFilter } from '../../src/domain/classify';
+import { chooseQueue, chooseService, classifyTicket, decideClassification, normaliseText, type QueueFacts, type QueueFilter } from '../../src/domain/classify';
 import { defaultRules } from '../../src/domain/default-rules';
 import { applyRules, compileRules } from '../../src/domain/rules';
 
@@ -213,5 +213,28 @@ describe('chooseService', () => {
 
   it('ignores a negated keyword', () => {
     expect(chooseService(services, 'repair', 'Не ноутбук, а экран телефона')?.code).toBe('phone-screen');
+  });
+});
+
+describe('classifyTicket', () => {
+  const services = [
+    { id: 1, code: 'phone-screen', category: 'repair', keywords: ['экран'], isCategoryDefault: true, supportLine: 2 },
+    { id: 2, code: 'laptop', category: 'repair', keywords: ['ноутбук'], isCategoryDefault: false, supportLine: 2 },
+    { id: 3, code: 'consultation', category: 'general', keywords: [], isCategoryDefault: true, supportLine: 1 },
+  ];
+  const decided = (outcome: Record<string, unknown>) => ({ outcome, fired: [] });
+
+  it('takes the service by keywords in the category, and its support line', () => {
+    expect(classifyTicket(decided({ category: 'repair' }), undefined, services, 'Ноутбук не включается')).toMatchObject({ category: 'repair', service: { code: 'laptop' }, supportLine: 2, queueCode: null });
+    expect(classifyTicket(decided({}), undefined, services, 'Просто вопрос')).toMatchObject({ category: 'general', source: 'triage', service: { code: 'consultation' }, supportLine: 1 });
+  });
+
+  it('lets a rule name the service, the support line and the queue', () => {
+    const c = classifyTicket(decided({ category: 'repair', serviceCode: 'phone-screen', supportLine: 3, queueCode: 'experts' }), undefined, services, 'Ноутбук');
+    expect(c).toMatchObject({ service: { code: 'phone-screen' }, supportLine: 3, queueCode: 'experts' });
+  });
+
+  it('starts on the first line when no service fits', () => {
+    expect(classifyTicket(decided({ category: 'facilities' }), undefined, services, 'Стул')).toMatchObject({ service: undefined, supportLine: 1 });
   });
 });

@@ -1,4 +1,5 @@
-import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, serial, smallint, text, timestamp } from 'drizzle-orm/pg-core';
 import type { CategoryModel } from '../../domain/category-model';
 import type { RuleCondition, RuleOutcome } from '../../domain/rules';
 import { timestamps } from './columns';
@@ -53,4 +54,20 @@ export const ticketOffers = pgTable(
     closedAt: timestamp('closed_at', { withTimezone: true }),
   },
   (t) => [index('ticket_offers_ticket_idx').on(t.ticketId, t.operatorId), index('ticket_offers_open_idx').on(t.operatorId, t.outcome)],
+);
+
+/**
+ * One row whose `version` moves whenever the data a new ticket is routed with changes: rules,
+ * category models, catalog services, queues, operator groups, SLA agreements, calendars.
+ * Statement triggers on those tables bump it (migration 0005), whoever writes, so a worker
+ * keeps that data in memory and reads only this row per ticket, inside the intake's transaction.
+ */
+export const referenceDataVersion = pgTable(
+  'reference_data_version',
+  {
+    id: smallint('id').primaryKey().default(1),
+    version: bigint('version', { mode: 'number' }).notNull().default(0),
+    changedAt: timestamp('changed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check('reference_data_version_one_row', sql`${t.id} = 1`)],
 );
