@@ -97,7 +97,7 @@ describe('intakeTicket registers, classifies and queues in one go', () => {
     }
     const { row, events } = await stateOf(intake.ticketId);
     expect(row).toMatchObject({ stage: 'queued', slaAgreementId: terms.agreementId, responseDueAt: new Date(plans.response.dueAt), resolutionDueAt: new Date(plans.resolution.dueAt) });
-    expect(events).toEqual(['received', 'register', 'classify', 'queue', 'sla:started']);
+    expect(events).toEqual(['received', 'register', 'classify', 'queue', 'sla:started', 'sla:clock']);
 
     const retried = await activities.intakeTicket(intake, { startedAt });
     expect(retried.sla!.terms).toEqual(terms);
@@ -112,7 +112,7 @@ describe('intakeTicket registers, classifies and queues in one go', () => {
     const outcome = await activities.intakeTicket(intake, { startedAt: intake.receivedAt });
     const { row, events } = await stateOf(intake.ticketId);
     expect(row).toMatchObject({ stage: 'queued', slaAgreementId: outcome.sla!.terms.agreementId, resolutionDueAt: new Date(outcome.sla!.plans.resolution.dueAt) });
-    expect(events).toEqual(['received', 'register', 'classify', 'queue', 'sla:started']);
+    expect(events).toEqual(['received', 'register', 'classify', 'queue', 'sla:started', 'sla:clock']);
   });
 
   it('routes the next ticket by rules and queues another process has just changed', async () => {
