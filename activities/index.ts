@@ -424,14 +424,7 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
     const [written] = await tx
       .insert(tickets)
       .values({
-        id: intake.ticketId,
-        workflowId: ticketWorkflowId(intake.ticketId),
-        channel: intake.channel,
-        subject: intake.subject,
-        description: intake.description,
-        clientId: client.id,
-        productGroup: intake.productGroup ?? null,
-        location: intake.location ?? null,
+        ...registeredRow(intake, client.id),
         stage: 'queued',
         category,
         priority,
@@ -440,7 +433,6 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
         queueId: queue.id,
         queuedAt: sql`now()`,
         ...(slaStart ? { slaAgreementId: slaStart.terms.agreementId, responseDueAt: new Date(slaStart.plans.response.dueAt), resolutionDueAt: new Date(slaStart.plans.resolution.dueAt) } : {}),
-        createdAt: new Date(intake.receivedAt),
       })
       .onConflictDoNothing()
       .returning({ id: tickets.id });
@@ -605,23 +597,25 @@ async function findOrCreateClient(tx: Transaction, intake: TicketIntake) {
   return { client, newClient: inserted.length > 0 };
 }
 
+/** What registration writes of a ticket, whichever intake path writes the row. */
+const registeredRow = (intake: TicketIntake, clientId: number) => ({
+  id: intake.ticketId,
+  workflowId: ticketWorkflowId(intake.ticketId),
+  channel: intake.channel,
+  subject: intake.subject,
+  description: intake.description,
+  clientId,
+  productGroup: intake.productGroup ?? null,
+  location: intake.location ?? null,
+  createdAt: new Date(intake.receivedAt),
+});
+
 /** The step-by-step registration: the row as `registering`, classified and queued by the next steps. */
 async function registerIn(tx: Transaction, intake: TicketIntake): Promise<RegisteredTicket> {
   let { client, newClient } = await findOrCreateClient(tx, intake);
   await tx
     .insert(tickets)
-    .values({
-      id: intake.ticketId,
-      workflowId: ticketWorkflowId(intake.ticketId),
-      channel: intake.channel,
-      subject: intake.subject,
-      description: intake.description,
-      clientId: client.id,
-      productGroup: intake.productGroup ?? null,
-      location: intake.location ?? null,
-      stage: 'registering',
-      createdAt: new Date(intake.receivedAt),
-    })
+    .values({ ...registeredRow(intake, client.id), stage: 'registering' })
     .onConflictDoNothing();
   const [ticket] = await tx.select({ clientId: tickets.clientId }).from(tickets).where(eq(tickets.id, intake.ticketId));
   if (ticket!.clientId !== client.id) {
