@@ -1,6 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ticketEvents } from '../src/db/schema';
@@ -10,6 +7,7 @@ import { loadProcessCatalog, type ProcessCatalog, type ProcessEntry } from '../s
 import { startTestDesk } from './support/desk';
 import { listen } from './support/http';
 import { sampleTickets, ticketDriver, type NewTicket } from './support/tickets';
+import { recordHistory as keepHistory } from './support/histories';
 
 type Desk = Awaited<ReturnType<typeof startTestDesk>>;
 
@@ -179,11 +177,8 @@ describe('conformance of the workflows with the BPMN diagrams', () => {
       }),
     ]);
 
-    if (process.env.RECORD_HISTORIES) {
-      // A ticket reopened and then complained about, for the replay test (test/replay.test.ts).
-      const history = await desk.temporal.workflow.getHandle(processDomain.ticketWorkflowId(scenarios.get('reopened by the client, then a low score')!)).fetchHistory();
-      fs.writeFileSync(path.join(__dirname, 'histories', `ticket-reopen-complaint-${new Date().toISOString().slice(0, 10)}.json`), historyToJSON(history));
-    }
+    // A ticket reopened and then complained about, for the replay test (test/replay.test.ts).
+    await keepHistory(desk, scenarios.get('reopened by the client, then a low score')!, 'reopen-complaint');
   }, 240_000);
 
   afterAll(async () => {

@@ -1,13 +1,10 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { categoryFeedback, categoryModels, operatorGroupMembers, operatorGroups, operators, queues, ticketEvents, ticketOffers, tickets } from '../src/db/schema';
-import { ticketWorkflowId } from '../src/domain/process';
 import { ensureRetrainSchedule } from '../src/services/rules-service';
 import { startTestDesk } from './support/desk';
 import { listen } from './support/http';
+import { recordHistory as keepHistory } from './support/histories';
 
 type Desk = Awaited<ReturnType<typeof startTestDesk>>;
 
@@ -46,12 +43,7 @@ describe('rules, blind queues and pulling work', () => {
       expect(moved.status).toBe(200);
     }
   };
-  /** RECORD_HISTORIES=1: keep this ticket's history for the replay test (test/histories). */
-  const recordHistory = async (ticketId: number, topic: string) => {
-    if (!process.env.RECORD_HISTORIES) return;
-    const history = await desk.temporal.workflow.getHandle(ticketWorkflowId(ticketId)).fetchHistory();
-    fs.writeFileSync(path.join(__dirname, 'histories', `ticket-routing-${topic}-${new Date().toISOString().slice(0, 10)}.json`), historyToJSON(history));
-  };
+  const recordHistory = (ticketId: number, topic: string) => keepHistory(desk, ticketId, `routing-${topic}`);
   const setLimit = (operatorId: string, limit: number) => desk.db.update(operators).set({ ticketLimit: limit }).where(eq(operators.id, operatorId));
 
   beforeAll(async () => {

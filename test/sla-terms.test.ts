@@ -1,6 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox, ticketEvents, tickets } from '../src/db/schema';
@@ -8,6 +5,7 @@ import { EscalationElement, TicketElement, ticketWorkflowId } from '../src/domai
 import { stageQuery } from '../workflows/ticket';
 import { startTestDesk } from './support/desk';
 import { listen } from './support/http';
+import { recordHistory as keepHistory } from './support/histories';
 
 type Desk = Awaited<ReturnType<typeof startTestDesk>>;
 type Event = { elementId: string; action: string; at: string; actor: string | null; data: Record<string, any> };
@@ -50,13 +48,8 @@ describe('SLA clocks across an SLA change, a wait for the client and a reopening
     return registered.body.id as number;
   }
 
-  const recordHistory = async (id: number, topic: string) => {
-    if (!process.env.RECORD_HISTORIES) return;
-    const history = await desk.temporal.workflow.getHandle(ticketWorkflowId(id)).fetchHistory();
-    fs.writeFileSync(path.join(__dirname, 'histories', `ticket-${topic}-${new Date().toISOString().slice(0, 10)}.json`), historyToJSON(history));
-  };
+  const recordHistory = (id: number, topic: string) => keepHistory(desk, id, topic);
   const events = async (id: number): Promise<Event[]> => (await call('GET', `/tickets/${id}/events`, { operator: 'sidorova' })).body;
-  const slaEvents = async (id: number) => (await events(id)).filter((e) => e.action.startsWith('sla_'));
   const resolution = async (id: number): Promise<Target> => (await call('GET', `/tickets/${id}/sla`, { operator: 'sidorova' })).body.targets.find((t: Target) => t.kind === 'resolution');
   const waitForEvents = async (id: number, match: (e: Event) => boolean, count = 1, timeout = 20_000) => {
     await expect.poll(async () => (await events(id)).filter(match).length, { timeout, interval: 150 }).toBeGreaterThanOrEqual(count);

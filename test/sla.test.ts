@@ -1,15 +1,13 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { businessCalendars, operatorGroupMembers, operatorGroups, outbox, queues, tickets } from '../src/db/schema';
 import { addBusinessMinutes } from '../src/domain/calendar';
-import { EscalationElement, TicketElement, ticketWorkflowId } from '../src/domain/process';
+import { EscalationElement, TicketElement } from '../src/domain/process';
 import { teamCalendarOfTicket } from '../src/repositories/calendars';
 import { startTestDesk } from './support/desk';
 import { failOnceAfterWrite } from './support/faults';
 import { listen } from './support/http';
+import { recordHistory as keepHistory } from './support/histories';
 
 type Desk = Awaited<ReturnType<typeof startTestDesk>>;
 type Event = { elementId: string; action: string; at: string; actor: string | null; data: Record<string, any> };
@@ -56,12 +54,7 @@ describe('SLA clocks, escalation and the catalog over HTTP', () => {
     return registered.body.id as number;
   }
 
-  /** With RECORD_HISTORIES=1 the ticket's history joins those test/replay.test.ts replays. */
-  const recordHistory = async (id: number, topic: string) => {
-    if (!process.env.RECORD_HISTORIES) return;
-    const history = await desk.temporal.workflow.getHandle(ticketWorkflowId(id)).fetchHistory();
-    fs.writeFileSync(path.join(__dirname, 'histories', `ticket-${topic}-${new Date().toISOString().slice(0, 10)}.json`), historyToJSON(history));
-  };
+  const recordHistory = (id: number, topic: string) => keepHistory(desk, id, topic);
 
   const events = async (id: number): Promise<Event[]> => (await call('GET', `/tickets/${id}/events`, { operator: 'sidorova' })).body;
   const sla = async (id: number) => (await call('GET', `/tickets/${id}/sla`, { operator: 'sidorova' })).body;

@@ -1,6 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox, ticketWorkEntries, tickets } from '../src/db/schema';
@@ -11,6 +9,7 @@ import { stageQuery } from '../workflows/ticket';
 import { startTestDesk } from './support/desk';
 import { listen } from './support/http';
 import { startSmtpSink } from './support/smtp';
+import { recordHistory as keepHistory } from './support/histories';
 
 type Desk = Awaited<ReturnType<typeof startTestDesk>>;
 
@@ -149,10 +148,7 @@ describe('a ticket walks all seven stages over HTTP', () => {
     expect(about.map((l) => l.msg)).toEqual(expect.arrayContaining(['ticket registered', 'ticket queued', 'ticket accepted', 'client notified', 'ticket closed']));
     expect(about.every((l) => l.workflowId === ticketWorkflowId(id))).toBe(true);
 
-    if (process.env.RECORD_HISTORIES) {
-      const history = await handle.fetchHistory();
-      fs.writeFileSync(path.join(__dirname, 'histories', `ticket-sla-${new Date().toISOString().slice(0, 10)}.json`), historyToJSON(history));
-    }
+    await keepHistory(desk, id, 'sla');
   });
 
   it('closes the ticket without a score when the survey is not answered in time', async () => {
