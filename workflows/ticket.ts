@@ -473,7 +473,8 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
             reopenTarget(t, round + 1, Date.now());
             await db.recordSlaEvent({ ticketId, action: 'sla_restarted', target: 'resolution', data: { round: round + 1, usedMs: t.usedMs, budgetMs: t.budgetMs }, dedupeKey: `sla:restarted:${round + 1}` });
             slaVersion++;
-            slaClock = runSlaClockAgain();
+            // After a reopening: the clock of the new round, awaited like the first.
+            slaClock = clockUntilMet();
           }
           return done;
         });
@@ -581,17 +582,13 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
             return true;
           });
     if (!started) return;
-    try {
-      await clockLoop(startedByIntake !== undefined);
-    } finally {
-      await Promise.all(notices);
-    }
+    await clockUntilMet(startedByIntake !== undefined);
   };
 
-  /** After a reopening: the clock of the new round, awaited like the first before the client is told. */
-  const runSlaClockAgain = async () => {
+  /** The clock runs until every target is met; the notices it sent are awaited before the client is told. */
+  const clockUntilMet = async (planned = false) => {
     try {
-      await clockLoop();
+      await clockLoop(planned);
     } finally {
       await Promise.all(notices);
     }
