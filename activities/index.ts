@@ -6,7 +6,17 @@ import type { Logger } from 'pino';
 import type { Mailer } from '../src/channels/email';
 import type { Database } from '../src/db/client';
 import { recordTicketEvent, recordTicketEvents, type TicketEventRecord } from '../src/db/events';
-import { catalogServices, clients, outbox, queues, ticketEvents, ticketOffers, tickets, ticketWorkEntries, type ClientCategory } from '../src/db/schema';
+import {
+  catalogServices,
+  clients,
+  outbox,
+  queues,
+  ticketEvents,
+  ticketOffers,
+  tickets,
+  ticketWorkEntries,
+  type ClientCategory,
+} from '../src/db/schema';
 import { chooseQueue, classifyTicket } from '../src/domain/classify';
 import { normalizeEmail, normalizePhone } from '../src/domain/contacts';
 import { resolutionNotice } from '../src/domain/notices';
@@ -14,7 +24,14 @@ import { EscalationElement, TicketElement, ticketWorkflowId } from '../src/domai
 import { quoteFromCatalog } from '../src/domain/quote';
 import type { RoutingFacts } from '../src/domain/rules';
 import { planSlaDeadlines, slaTermsOf } from '../src/domain/sla-plan';
-import { agreementCalendarOf, agreementOf, createRoutingCache, decideRouting, retrainCategoryModel, type ReferenceData } from '../src/repositories/routing';
+import {
+  agreementCalendarOf,
+  agreementOf,
+  createRoutingCache,
+  decideRouting,
+  retrainCategoryModel,
+  type ReferenceData,
+} from '../src/repositories/routing';
 import { loadTicketDetails } from '../src/repositories/tickets';
 import {
   TicketFailure,
@@ -67,10 +84,21 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
     async intakeTicket(intake: TicketIntake, sla?: { startedAt: string }): Promise<IntakeOutcome> {
       const outcome = await db.transaction(async (tx) => {
         const reference = await routing.current(tx);
-        return (await intakeNewTicket(tx, reference, intake, sla)) ?? (await intakeStepByStep(tx, reference, intake, sla));
+        return (
+          (await intakeNewTicket(tx, reference, intake, sla)) ?? (await intakeStepByStep(tx, reference, intake, sla))
+        );
       });
       const { registered, queued } = outcome;
-      ticketLog(intake.ticketId).info({ clientId: registered.clientId, newClient: registered.newClient, queue: queued.queueCode, autoAssignee: queued.autoAssignee, slaAgreementId: outcome.sla?.terms.agreementId }, 'ticket registered and queued');
+      ticketLog(intake.ticketId).info(
+        {
+          clientId: registered.clientId,
+          newClient: registered.newClient,
+          queue: queued.queueCode,
+          autoAssignee: queued.autoAssignee,
+          slaAgreementId: outcome.sla?.terms.agreementId,
+        },
+        'ticket registered and queued',
+      );
       return outcome;
     },
 
@@ -98,16 +126,25 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
     async acceptTicket(input: { ticketId: number; operatorId: string; acceptance?: number }): Promise<TicketDetails> {
       await db.transaction(async (tx) => {
         const [row] = await tx
-          .select({ acceptedAt: tickets.acceptedAt, assigneeId: tickets.assigneeId, price: catalogServices.price, normHours: catalogServices.normHours })
+          .select({
+            acceptedAt: tickets.acceptedAt,
+            assigneeId: tickets.assigneeId,
+            price: catalogServices.price,
+            normHours: catalogServices.normHours,
+          })
           .from(tickets)
           .leftJoin(catalogServices, eq(catalogServices.id, tickets.serviceId))
           .where(eq(tickets.id, input.ticketId))
           .for('update', { of: tickets });
         if (!row) throw new Error(`ticket ${input.ticketId} is not registered`);
-        if (row.assigneeId && row.assigneeId !== input.operatorId) throw new Error(`ticket ${input.ticketId} is assigned to ${row.assigneeId}`);
+        if (row.assigneeId && row.assigneeId !== input.operatorId)
+          throw new Error(`ticket ${input.ticketId} is assigned to ${row.assigneeId}`);
         const acceptedAt = row.acceptedAt ?? new Date();
         const calendar = await teamCalendarOfTicket(tx, input.ticketId, acceptedAt);
-        const quote = row.price !== null && row.normHours !== null ? quoteFromCatalog({ price: row.price, normHours: row.normHours }, acceptedAt, calendar) : null;
+        const quote =
+          row.price !== null && row.normHours !== null
+            ? quoteFromCatalog({ price: row.price, normHours: row.normHours }, acceptedAt, calendar)
+            : null;
         await tx
           .update(tickets)
           .set({
@@ -121,10 +158,18 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
             offerExpiresAt: null,
             updatedAt: new Date(),
           })
-          .where(and(eq(tickets.id, input.ticketId), or(isNull(tickets.assigneeId), eq(tickets.assigneeId, input.operatorId))));
+          .where(
+            and(
+              eq(tickets.id, input.ticketId),
+              or(isNull(tickets.assigneeId), eq(tickets.assigneeId, input.operatorId)),
+            ),
+          );
         await tx
           .update(ticketOffers)
-          .set({ outcome: sql`case when ${ticketOffers.operatorId} = ${input.operatorId} then 'accepted' else 'withdrawn' end`, closedAt: new Date() })
+          .set({
+            outcome: sql`case when ${ticketOffers.operatorId} = ${input.operatorId} then 'accepted' else 'withdrawn' end`,
+            closedAt: new Date(),
+          })
           .where(and(eq(ticketOffers.ticketId, input.ticketId), eq(ticketOffers.outcome, 'offered')));
         await recordTicketEvent(tx, {
           ticketId: input.ticketId,
@@ -143,7 +188,10 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
     /** The ticket changes hands; who moved it, from whom and why go on its trail. */
     async reassignTicket(input: ReassignRequest & { ticketId: number; from: string }): Promise<void> {
       await db.transaction(async (tx) => {
-        await tx.update(tickets).set({ assigneeId: input.toOperatorId, updatedAt: new Date() }).where(eq(tickets.id, input.ticketId));
+        await tx
+          .update(tickets)
+          .set({ assigneeId: input.toOperatorId, updatedAt: new Date() })
+          .where(eq(tickets.id, input.ticketId));
         await recordTicketEvent(tx, {
           ticketId: input.ticketId,
           elementId: TicketElement.accept,
@@ -153,7 +201,10 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
           dedupeKey: `move:${input.moveId}`,
         });
       });
-      ticketLog(input.ticketId).info({ from: input.from, to: input.toOperatorId, by: input.actorId }, 'ticket reassigned');
+      ticketLog(input.ticketId).info(
+        { from: input.from, to: input.toOperatorId, by: input.actorId },
+        'ticket reassigned',
+      );
     },
 
     /** Back to its queue, unassigned: the quote stays, the next accept quotes again. */
@@ -161,7 +212,14 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
       await db.transaction(async (tx) => {
         await tx
           .update(tickets)
-          .set({ assigneeId: null, acceptedAt: null, stage: 'queued', offeredTo: null, offerExpiresAt: null, updatedAt: new Date() })
+          .set({
+            assigneeId: null,
+            acceptedAt: null,
+            stage: 'queued',
+            offeredTo: null,
+            offerExpiresAt: null,
+            updatedAt: new Date(),
+          })
           .where(eq(tickets.id, input.ticketId));
         await recordTicketEvent(tx, {
           ticketId: input.ticketId,
@@ -178,12 +236,29 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
     /** Into another queue, unassigned. A queue that does not exist fails the move, not the ticket. */
     async transferTicket(input: TransferRequest & { ticketId: number; from: string | null }): Promise<QueuedTicket> {
       const [queue] = await db.select().from(queues).where(eq(queues.id, input.toQueueId));
-      if (!queue) throw ApplicationFailure.create({ type: TicketFailure.invalidRequest, message: `queue ${input.toQueueId} does not exist`, nonRetryable: true });
+      if (!queue)
+        throw ApplicationFailure.create({
+          type: TicketFailure.invalidRequest,
+          message: `queue ${input.toQueueId} does not exist`,
+          nonRetryable: true,
+        });
       await db.transaction(async (tx) => {
-        const [before] = await tx.select({ queueId: tickets.queueId }).from(tickets).where(eq(tickets.id, input.ticketId));
+        const [before] = await tx
+          .select({ queueId: tickets.queueId })
+          .from(tickets)
+          .where(eq(tickets.id, input.ticketId));
         await tx
           .update(tickets)
-          .set({ queueId: queue.id, assigneeId: null, acceptedAt: null, stage: 'queued', offeredTo: null, offerExpiresAt: null, queuedAt: sql`now()`, updatedAt: new Date() })
+          .set({
+            queueId: queue.id,
+            assigneeId: null,
+            acceptedAt: null,
+            stage: 'queued',
+            offeredTo: null,
+            offerExpiresAt: null,
+            queuedAt: sql`now()`,
+            updatedAt: new Date(),
+          })
           .where(eq(tickets.id, input.ticketId));
         await tx
           .update(ticketOffers)
@@ -194,7 +269,12 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
           elementId: TicketElement.queue,
           action: 'transferred',
           actor: input.actorId,
-          data: { fromQueueId: before?.queueId ?? null, toQueue: queue.code, fromAssignee: input.from, reason: input.reason },
+          data: {
+            fromQueueId: before?.queueId ?? null,
+            toQueue: queue.code,
+            fromAssignee: input.from,
+            reason: input.reason,
+          },
           dedupeKey: `move:${input.moveId}`,
         });
       });
@@ -214,18 +294,32 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
       return db.transaction(async (tx) => {
         await tx
           .insert(ticketWorkEntries)
-          .values({ id: input.entryId, ticketId: input.ticketId, operatorId: input.operatorId, minutes: input.minutes, note: input.note })
+          .values({
+            id: input.entryId,
+            ticketId: input.ticketId,
+            operatorId: input.operatorId,
+            minutes: input.minutes,
+            note: input.note,
+          })
           .onConflictDoNothing();
         await recordTicketEvent(tx, {
           ticketId: input.ticketId,
           elementId: TicketElement.execute,
           action: 'work_recorded',
           actor: input.operatorId,
-          data: { entryId: input.entryId, minutes: input.minutes, ...(input.stepsDone?.length ? { stepsDone: input.stepsDone } : {}) },
+          data: {
+            entryId: input.entryId,
+            minutes: input.minutes,
+            ...(input.stepsDone?.length ? { stepsDone: input.stepsDone } : {}),
+          },
           dedupeKey: `work:${input.entryId}`,
         });
         const [totals] = await tx
-          .select({ total: sql<number>`coalesce(sum(${ticketWorkEntries.minutes}), 0)::int`, norm: tickets.quotedNormHours, done: tickets.checklistDone })
+          .select({
+            total: sql<number>`coalesce(sum(${ticketWorkEntries.minutes}), 0)::int`,
+            norm: tickets.quotedNormHours,
+            done: tickets.checklistDone,
+          })
           .from(tickets)
           .leftJoin(ticketWorkEntries, eq(ticketWorkEntries.ticketId, tickets.id))
           .where(eq(tickets.id, input.ticketId))
@@ -243,7 +337,14 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
     },
 
     /** Resolves the ticket, recording the line that solved it and, when late, the overdue reason. */
-    async resolveTicket(input: { ticketId: number; operatorId: string; resolution: string; round?: number; overdueReason?: string; overdueNote?: string }): Promise<Resolved> {
+    async resolveTicket(input: {
+      ticketId: number;
+      operatorId: string;
+      resolution: string;
+      round?: number;
+      overdueReason?: string;
+      overdueNote?: string;
+    }): Promise<Resolved> {
       const resolvedAt = await db.transaction(async (tx) => {
         const [row] = await tx
           .update(tickets)
@@ -284,39 +385,85 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
       if (!details) throw new Error(`ticket ${input.ticketId} is not registered`);
       const recipient = details.client.email;
       if (!recipient) {
-        await recordTicketEvent(db, { ticketId: input.ticketId, elementId: TicketElement.notify, action: 'not_notified', data: { reason: 'the client has no e-mail address', preferredChannel: details.client.preferredChannel }, dedupeKey: perRound('notify', input.round) });
+        await recordTicketEvent(db, {
+          ticketId: input.ticketId,
+          elementId: TicketElement.notify,
+          action: 'not_notified',
+          data: { reason: 'the client has no e-mail address', preferredChannel: details.client.preferredChannel },
+          dedupeKey: perRound('notify', input.round),
+        });
         await markAwaitingSurvey(input.ticketId, input.round);
         log.warn('client has no deliverable channel; nothing sent');
         return { channel: null, recipient: null, status: 'no_channel' };
       }
       const token = randomBytes(18).toString('base64url');
-      await db.update(tickets).set({ surveyToken: token }).where(and(eq(tickets.id, input.ticketId), isNull(tickets.surveyToken)));
-      const [{ surveyToken }] = (await db.select({ surveyToken: tickets.surveyToken }).from(tickets).where(eq(tickets.id, input.ticketId))) as [{ surveyToken: string }];
+      await db
+        .update(tickets)
+        .set({ surveyToken: token })
+        .where(and(eq(tickets.id, input.ticketId), isNull(tickets.surveyToken)));
+      const [{ surveyToken }] = (await db
+        .select({ surveyToken: tickets.surveyToken })
+        .from(tickets)
+        .where(eq(tickets.id, input.ticketId))) as [{ surveyToken: string }];
       const purpose = perRound('resolution', input.round);
-      const notice = resolutionNotice(details, new URL(path.posix.join('/survey', String(input.ticketId)) + `?token=${surveyToken}`, publicUrl).toString());
+      const notice = resolutionNotice(
+        details,
+        new URL(path.posix.join('/survey', String(input.ticketId)) + `?token=${surveyToken}`, publicUrl).toString(),
+      );
       const host = new URL(publicUrl).hostname || 'localhost';
       await db
         .insert(outbox)
-        .values({ ticketId: input.ticketId, purpose, channel: 'email', recipient, subject: notice.subject, body: notice.text, messageId: `<ticket-${input.ticketId}.${purpose.replace(':', '-')}@${host}>` })
+        .values({
+          ticketId: input.ticketId,
+          purpose,
+          channel: 'email',
+          recipient,
+          subject: notice.subject,
+          body: notice.text,
+          messageId: `<ticket-${input.ticketId}.${purpose.replace(':', '-')}@${host}>`,
+        })
         .onConflictDoNothing();
       const [message] = await db
         .update(outbox)
         .set({ status: 'sending', attempts: sql`${outbox.attempts} + 1` })
-        .where(and(eq(outbox.ticketId, input.ticketId), eq(outbox.purpose, purpose), or(eq(outbox.status, 'pending'), eq(outbox.status, 'sending'))))
+        .where(
+          and(
+            eq(outbox.ticketId, input.ticketId),
+            eq(outbox.purpose, purpose),
+            or(eq(outbox.status, 'pending'), eq(outbox.status, 'sending')),
+          ),
+        )
         .returning();
       if (!message) {
         log.info('resolution notice already sent');
         return { channel: 'email', recipient, status: 'already_sent' };
       }
       try {
-        await mailer.send({ to: message.recipient, subject: message.subject, text: message.body, messageId: message.messageId });
+        await mailer.send({
+          to: message.recipient,
+          subject: message.subject,
+          text: message.body,
+          messageId: message.messageId,
+        });
       } catch (error) {
-        await db.update(outbox).set({ lastError: String(error) }).where(eq(outbox.id, message.id));
+        await db
+          .update(outbox)
+          .set({ lastError: String(error) })
+          .where(eq(outbox.id, message.id));
         throw error;
       }
       await db.transaction(async (tx) => {
-        await tx.update(outbox).set({ status: 'sent', sentAt: new Date(), lastError: null }).where(eq(outbox.id, message.id));
-        await recordTicketEvent(tx, { ticketId: input.ticketId, elementId: TicketElement.notify, action: 'notified', data: { channel: 'email', recipient }, dedupeKey: perRound('notify', input.round) });
+        await tx
+          .update(outbox)
+          .set({ status: 'sent', sentAt: new Date(), lastError: null })
+          .where(eq(outbox.id, message.id));
+        await recordTicketEvent(tx, {
+          ticketId: input.ticketId,
+          elementId: TicketElement.notify,
+          action: 'notified',
+          data: { channel: 'email', recipient },
+          dedupeKey: perRound('notify', input.round),
+        });
       });
       await markAwaitingSurvey(input.ticketId, input.round);
       log.info({ recipient, via: mailer.target }, 'client notified');
@@ -352,9 +499,20 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
       await db.transaction(async (tx) => {
         await tx
           .update(tickets)
-          .set({ csat: survey.csat, surveyComment: survey.comment ?? null, ...(input.opensComplaint ? { stage: 'complaint' as const } : {}), updatedAt: new Date() })
+          .set({
+            csat: survey.csat,
+            surveyComment: survey.comment ?? null,
+            ...(input.opensComplaint ? { stage: 'complaint' as const } : {}),
+            updatedAt: new Date(),
+          })
           .where(eq(tickets.id, input.ticketId));
-        await recordTicketEvent(tx, { ticketId: input.ticketId, elementId: TicketElement.survey, action: 'survey_answered', data: { csat: survey.csat, complaint: survey.complaint ?? false }, dedupeKey: 'survey' });
+        await recordTicketEvent(tx, {
+          ticketId: input.ticketId,
+          elementId: TicketElement.survey,
+          action: 'survey_answered',
+          data: { csat: survey.csat, complaint: survey.complaint ?? false },
+          dedupeKey: 'survey',
+        });
         if (input.opensComplaint) {
           await recordTicketEvent(tx, {
             ticketId: input.ticketId,
@@ -368,7 +526,11 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
       if (input.opensComplaint) ticketLog(input.ticketId).warn({ csat: survey.csat }, 'complaint opened');
     },
 
-    async resolveComplaint(input: { ticketId: number; operatorId: string; resolution: string }): Promise<ComplaintResolved> {
+    async resolveComplaint(input: {
+      ticketId: number;
+      operatorId: string;
+      resolution: string;
+    }): Promise<ComplaintResolved> {
       const at = await db.transaction(async (tx) => {
         const recordedAt = new Date();
         await recordTicketEvent(tx, {
@@ -395,14 +557,36 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
       await db.transaction(async (tx) => {
         await tx
           .update(tickets)
-          .set({ stage: 'closed', csat: input.survey?.csat ?? null, surveyComment: input.survey?.comment ?? null, closedAt: sql`coalesce(${tickets.closedAt}, now())`, updatedAt: new Date() })
+          .set({
+            stage: 'closed',
+            csat: input.survey?.csat ?? null,
+            surveyComment: input.survey?.comment ?? null,
+            closedAt: sql`coalesce(${tickets.closedAt}, now())`,
+            updatedAt: new Date(),
+          })
           .where(eq(tickets.id, input.ticketId));
         if (input.survey) {
-          await recordTicketEvent(tx, { ticketId: input.ticketId, elementId: TicketElement.survey, action: 'survey_answered', data: { csat: input.survey.csat }, dedupeKey: 'survey' });
+          await recordTicketEvent(tx, {
+            ticketId: input.ticketId,
+            elementId: TicketElement.survey,
+            action: 'survey_answered',
+            data: { csat: input.survey.csat },
+            dedupeKey: 'survey',
+          });
         } else {
-          await recordTicketEvent(tx, { ticketId: input.ticketId, elementId: TicketElement.surveyExpired, action: 'survey_expired', dedupeKey: 'survey' });
+          await recordTicketEvent(tx, {
+            ticketId: input.ticketId,
+            elementId: TicketElement.surveyExpired,
+            action: 'survey_expired',
+            dedupeKey: 'survey',
+          });
         }
-        await recordTicketEvent(tx, { ticketId: input.ticketId, elementId: TicketElement.closed, action: 'closed', dedupeKey: 'closed' });
+        await recordTicketEvent(tx, {
+          ticketId: input.ticketId,
+          elementId: TicketElement.closed,
+          action: 'closed',
+          dedupeKey: 'closed',
+        });
       });
       ticketLog(input.ticketId).info({ csat: input.survey?.csat ?? null }, 'ticket closed');
     },
@@ -413,14 +597,32 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
    * written once, classified, queued and under its SLA, with its steps' events in one insert.
    * Undefined when the row already exists (a retry): the caller goes through the steps.
    */
-  async function intakeNewTicket(tx: Transaction, reference: ReferenceData, intake: TicketIntake, sla: { startedAt: string } | undefined): Promise<IntakeOutcome | undefined> {
+  async function intakeNewTicket(
+    tx: Transaction,
+    reference: ReferenceData,
+    intake: TicketIntake,
+    sla: { startedAt: string } | undefined,
+  ): Promise<IntakeOutcome | undefined> {
     const { client, newClient } = await findOrCreateClient(tx, intake);
     const clientCategory = client.category as ClientCategory;
-    const classification = classifyFacts(reference, { subject: intake.subject, description: intake.description, channel: intake.channel, clientCategory, productGroup: intake.productGroup ?? null, location: intake.location ?? null });
+    const classification = classifyFacts(reference, {
+      subject: intake.subject,
+      description: intake.description,
+      channel: intake.channel,
+      clientCategory,
+      productGroup: intake.productGroup ?? null,
+      location: intake.location ?? null,
+    });
     const { category, priority, service, supportLine } = classification;
-    const queue = chooseQueue(reference.queues, { category, priority, clientCategory, channel: intake.channel, supportLine, region: intake.location ?? null }, classification.queueCode);
+    const queue = chooseQueue(
+      reference.queues,
+      { category, priority, clientCategory, channel: intake.channel, supportLine, region: intake.location ?? null },
+      classification.queueCode,
+    );
     if (!queue) throw new Error(`no queue takes category ${category} and there is no fallback queue`);
-    const slaStart = sla ? startSla(reference, service?.id, clientCategory, queue.groupId, new Date(sla.startedAt)) : undefined;
+    const slaStart = sla
+      ? startSla(reference, service?.id, clientCategory, queue.groupId, new Date(sla.startedAt))
+      : undefined;
     const [written] = await tx
       .insert(tickets)
       .values({
@@ -432,7 +634,13 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
         supportLine,
         queueId: queue.id,
         queuedAt: sql`now()`,
-        ...(slaStart ? { slaAgreementId: slaStart.terms.agreementId, responseDueAt: new Date(slaStart.plans.response.dueAt), resolutionDueAt: new Date(slaStart.plans.resolution.dueAt) } : {}),
+        ...(slaStart
+          ? {
+              slaAgreementId: slaStart.terms.agreementId,
+              responseDueAt: new Date(slaStart.plans.response.dueAt),
+              resolutionDueAt: new Date(slaStart.plans.resolution.dueAt),
+            }
+          : {}),
       })
       .onConflictDoNothing()
       .returning({ id: tickets.id });
@@ -447,42 +655,82 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
     return {
       registered: { clientId: client.id, clientCategory, newClient },
       classified: { category, priority, serviceCode: service?.code ?? null },
-      queued: { queueId: queue.id, queueCode: queue.code, groupId: queue.groupId, ...(autoAssignee ? { autoAssignee } : {}) },
+      queued: {
+        queueId: queue.id,
+        queueCode: queue.code,
+        groupId: queue.groupId,
+        ...(autoAssignee ? { autoAssignee } : {}),
+      },
       ...(sla ? { sla: slaStart ?? null } : {}),
     };
   }
 
   /** The steps one by one, each idempotent: a retry answers as the first attempt did. */
-  async function intakeStepByStep(tx: Transaction, reference: ReferenceData, intake: TicketIntake, sla: { startedAt: string } | undefined): Promise<IntakeOutcome> {
+  async function intakeStepByStep(
+    tx: Transaction,
+    reference: ReferenceData,
+    intake: TicketIntake,
+    sla: { startedAt: string } | undefined,
+  ): Promise<IntakeOutcome> {
     const registered = await registerIn(tx, intake);
-    const classified = await classifyIn(tx, reference, { ticketId: intake.ticketId, subject: intake.subject, description: intake.description, clientCategory: registered.clientCategory });
+    const classified = await classifyIn(tx, reference, {
+      ticketId: intake.ticketId,
+      subject: intake.subject,
+      description: intake.description,
+      clientCategory: registered.clientCategory,
+    });
     const queued = await enqueueIn(tx, reference, { ticketId: intake.ticketId, category: classified.category });
     if (!sla) return { registered, classified, queued };
-    return { registered, classified, queued, sla: await startSlaIn(tx, reference, intake.ticketId, new Date(sla.startedAt)) };
+    return {
+      registered,
+      classified,
+      queued,
+      sla: await startSlaIn(tx, reference, intake.ticketId, new Date(sla.startedAt)),
+    };
   }
 
   /** The agreement of a queued ticket (the one it has, else its service's), written once, and its first deadlines. */
-  async function startSlaIn(tx: Transaction, reference: ReferenceData, ticketId: number, startedAt: Date): Promise<SlaStart | null> {
+  async function startSlaIn(
+    tx: Transaction,
+    reference: ReferenceData,
+    ticketId: number,
+    startedAt: Date,
+  ): Promise<SlaStart | null> {
     const [ticket] = await tx
-      .select({ serviceId: tickets.serviceId, agreementId: tickets.slaAgreementId, clientCategory: clients.category, groupId: queues.groupId })
+      .select({
+        serviceId: tickets.serviceId,
+        agreementId: tickets.slaAgreementId,
+        clientCategory: clients.category,
+        groupId: queues.groupId,
+      })
       .from(tickets)
       .innerJoin(clients, eq(clients.id, tickets.clientId))
       .leftJoin(queues, eq(queues.id, tickets.queueId))
       .where(eq(tickets.id, ticketId));
     if (!ticket) throw new Error(`ticket ${ticketId} is not registered`);
-    const agreed = ticket.agreementId === null ? undefined : reference.agreements.find((a) => a.id === ticket.agreementId);
+    const agreed =
+      ticket.agreementId === null ? undefined : reference.agreements.find((a) => a.id === ticket.agreementId);
     const started = startSla(reference, ticket.serviceId, ticket.clientCategory, ticket.groupId, startedAt, agreed);
     if (!started || ticket.agreementId !== null) return started;
     await tx
       .update(tickets)
-      .set({ slaAgreementId: started.terms.agreementId, responseDueAt: new Date(started.plans.response.dueAt), resolutionDueAt: new Date(started.plans.resolution.dueAt), updatedAt: new Date() })
+      .set({
+        slaAgreementId: started.terms.agreementId,
+        responseDueAt: new Date(started.plans.response.dueAt),
+        resolutionDueAt: new Date(started.plans.resolution.dueAt),
+        updatedAt: new Date(),
+      })
       .where(eq(tickets.id, ticketId));
     await recordTicketEvents(tx, slaStartedEvents(ticketId, started.terms));
     return started;
   }
 
   /** Rules first, then the category model's suggestion, else triage; the decision and why go on the ticket's trail. */
-  async function classifyIn(tx: Transaction, reference: ReferenceData, input: ClassifyInput): Promise<ClassifiedTicket> {
+  async function classifyIn(
+    tx: Transaction,
+    reference: ReferenceData,
+    input: ClassifyInput,
+  ): Promise<ClassifiedTicket> {
     const [ticket] = await tx
       .select({ channel: tickets.channel, productGroup: tickets.productGroup, location: tickets.location })
       .from(tickets)
@@ -490,7 +738,10 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
     if (!ticket) throw new Error(`ticket ${input.ticketId} is not registered`);
     const classification = classifyFacts(reference, { ...input, ...ticket });
     const { category, priority, service, supportLine } = classification;
-    await tx.update(tickets).set({ category, priority, serviceId: service?.id ?? null, supportLine, updatedAt: new Date() }).where(eq(tickets.id, input.ticketId));
+    await tx
+      .update(tickets)
+      .set({ category, priority, serviceId: service?.id ?? null, supportLine, updatedAt: new Date() })
+      .where(eq(tickets.id, input.ticketId));
     await recordTicketEvents(tx, [classifyEvent(input.ticketId, classification)]);
     return { category, priority, serviceCode: service?.code ?? null };
   }
@@ -512,15 +763,31 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
       supportLine: row.ticket.supportLine ?? 1,
       region: row.ticket.location,
     };
-    const queue = chooseQueue(reference.queues, facts, (row.classified?.queueCode as string | null | undefined) ?? null);
+    const queue = chooseQueue(
+      reference.queues,
+      facts,
+      (row.classified?.queueCode as string | null | undefined) ?? null,
+    );
     if (!queue) throw new Error(`no queue takes category ${input.category} and there is no fallback queue`);
     await tx
       .update(tickets)
-      .set({ queueId: queue.id, stage: 'queued', queuedAt: sql`coalesce(${tickets.queuedAt}, now())`, updatedAt: new Date() })
+      .set({
+        queueId: queue.id,
+        stage: 'queued',
+        queuedAt: sql`coalesce(${tickets.queuedAt}, now())`,
+        updatedAt: new Date(),
+      })
       .where(and(eq(tickets.id, input.ticketId), eq(tickets.stage, 'registering')));
     await recordTicketEvents(tx, [queueEvent(input.ticketId, queue.code)]);
-    const autoAssignee = queue.autoAssign ? await holdForLeastLoaded(tx, input.ticketId, queue, input.category) : undefined;
-    return { queueId: queue.id, queueCode: queue.code, groupId: queue.groupId, ...(autoAssignee ? { autoAssignee } : {}) };
+    const autoAssignee = queue.autoAssign
+      ? await holdForLeastLoaded(tx, input.ticketId, queue, input.category)
+      : undefined;
+    return {
+      queueId: queue.id,
+      queueCode: queue.code,
+      groupId: queue.groupId,
+      ...(autoAssignee ? { autoAssignee } : {}),
+    };
   }
 
   /**
@@ -529,8 +796,16 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
    * ticket's catalog service requires, if any. The ticket is held for them
    * as an offer in the same transaction, so the next ticket counts it; a retry finds the hold.
    */
-  async function holdForLeastLoaded(tx: Parameters<Parameters<Database['transaction']>[0]>[0], ticketId: number, queue: { id: number; groupId: number }, category: string) {
-    const [held] = await tx.select({ operatorId: ticketOffers.operatorId }).from(ticketOffers).where(and(eq(ticketOffers.ticketId, ticketId), eq(ticketOffers.outcome, 'offered')));
+  async function holdForLeastLoaded(
+    tx: Parameters<Parameters<Database['transaction']>[0]>[0],
+    ticketId: number,
+    queue: { id: number; groupId: number },
+    category: string,
+  ) {
+    const [held] = await tx
+      .select({ operatorId: ticketOffers.operatorId })
+      .from(ticketOffers)
+      .where(and(eq(ticketOffers.ticketId, ticketId), eq(ticketOffers.outcome, 'offered')));
     if (held) return held.operatorId;
     // One choice at a time per queue: two tickets arriving together do not both see the same lightest load.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('auto-assign'), ${queue.id})`);
@@ -547,16 +822,34 @@ export function createActivities({ db, mailer, logger, publicUrl }: ActivityDepe
              + (select count(*) from ticket_offers f where f.operator_id = o.id and f.outcome = 'offered' and f.expires_at > now()), o.id
       limit 1`)) as unknown as Array<{ id: string }>;
     if (!chosen) return undefined;
-    await tx.update(tickets).set({ offeredTo: chosen.id, offerExpiresAt: sql`now() + interval '1 hour'` }).where(eq(tickets.id, ticketId));
-    await tx.insert(ticketOffers).values({ ticketId, queueId: queue.id, operatorId: chosen.id, expiresAt: sql`now() + interval '1 hour'` as unknown as Date, reason: 'auto-assigned by least load' });
+    await tx
+      .update(tickets)
+      .set({ offeredTo: chosen.id, offerExpiresAt: sql`now() + interval '1 hour'` })
+      .where(eq(tickets.id, ticketId));
+    await tx.insert(ticketOffers).values({
+      ticketId,
+      queueId: queue.id,
+      operatorId: chosen.id,
+      expiresAt: sql`now() + interval '1 hour'` as unknown as Date,
+      reason: 'auto-assigned by least load',
+    });
     return chosen.id;
   }
 
   /** The survey starts once the client has been told: the diagram's survey step begins here. */
   async function markAwaitingSurvey(ticketId: number, round: number | undefined) {
     await db.transaction(async (tx) => {
-      await tx.update(tickets).set({ stage: 'awaiting_survey', updatedAt: new Date() }).where(and(eq(tickets.id, ticketId), eq(tickets.stage, 'resolved')));
-      await recordTicketEvent(tx, { ticketId, elementId: TicketElement.survey, action: 'survey_requested', data: { round: round ?? 1 }, dedupeKey: perRound('survey_requested', round) });
+      await tx
+        .update(tickets)
+        .set({ stage: 'awaiting_survey', updatedAt: new Date() })
+        .where(and(eq(tickets.id, ticketId), eq(tickets.stage, 'resolved')));
+      await recordTicketEvent(tx, {
+        ticketId,
+        elementId: TicketElement.survey,
+        action: 'survey_requested',
+        data: { round: round ?? 1 },
+        dedupeKey: perRound('survey_requested', round),
+      });
     });
   }
 }
@@ -577,12 +870,19 @@ interface EnqueueInput {
 
 /** The client is found by phone or e-mail, created if new. */
 async function findOrCreateClient(tx: Transaction, intake: TicketIntake) {
-  const phone = intake.client.phone ? normalizePhone(intake.client.phone) ?? null : null;
-  const email = intake.client.email ? normalizeEmail(intake.client.email) ?? null : null;
+  const phone = intake.client.phone ? (normalizePhone(intake.client.phone) ?? null) : null;
+  const email = intake.client.email ? (normalizeEmail(intake.client.email) ?? null) : null;
   const findClient = async () => {
-    const match = [phone ? eq(clients.phone, phone) : undefined, email ? eq(clients.email, email) : undefined].filter((c) => c !== undefined);
+    const match = [phone ? eq(clients.phone, phone) : undefined, email ? eq(clients.email, email) : undefined].filter(
+      (c) => c !== undefined,
+    );
     if (match.length === 0) return undefined;
-    const rows = await tx.select().from(clients).where(or(...match)).orderBy(clients.id).limit(1);
+    const rows = await tx
+      .select()
+      .from(clients)
+      .where(or(...match))
+      .orderBy(clients.id)
+      .limit(1);
     return rows[0];
   };
   const found = await findClient();
@@ -612,7 +912,9 @@ const registeredRow = (intake: TicketIntake, clientId: number) => ({
 
 /** The step-by-step registration: the row as `registering`, classified and queued by the next steps. */
 async function registerIn(tx: Transaction, intake: TicketIntake): Promise<RegisteredTicket> {
-  let { client, newClient } = await findOrCreateClient(tx, intake);
+  const found = await findOrCreateClient(tx, intake);
+  const { newClient } = found;
+  let client = found.client;
   await tx
     .insert(tickets)
     .values({ ...registeredRow(intake, client.id), stage: 'registering' })
@@ -629,31 +931,76 @@ async function registerIn(tx: Transaction, intake: TicketIntake): Promise<Regist
 /** The rules' and the model's decision, the service and the support line for a ticket's facts. */
 function classifyFacts(reference: ReferenceData, facts: RoutingFacts) {
   const decision = decideRouting(reference, facts);
-  return { ...classifyTicket(decision.rules, decision.suggestion, reference.services, `${facts.subject} ${facts.description}`), fired: decision.rules.fired };
+  return {
+    ...classifyTicket(decision.rules, decision.suggestion, reference.services, `${facts.subject} ${facts.description}`),
+    fired: decision.rules.fired,
+  };
 }
 
 const registerEvents = (intake: TicketIntake, clientId: number, newClient: boolean): TicketEventRecord[] => [
-  { ticketId: intake.ticketId, elementId: TicketElement.received, action: 'received', data: { channel: intake.channel }, dedupeKey: 'received', at: new Date(intake.receivedAt) },
-  { ticketId: intake.ticketId, elementId: TicketElement.register, action: 'registered', data: { clientId, newClient }, dedupeKey: 'register' },
+  {
+    ticketId: intake.ticketId,
+    elementId: TicketElement.received,
+    action: 'received',
+    data: { channel: intake.channel },
+    dedupeKey: 'received',
+    at: new Date(intake.receivedAt),
+  },
+  {
+    ticketId: intake.ticketId,
+    elementId: TicketElement.register,
+    action: 'registered',
+    data: { clientId, newClient },
+    dedupeKey: 'register',
+  },
 ];
 
 const classifyEvent = (ticketId: number, c: ReturnType<typeof classifyFacts>): TicketEventRecord => ({
   ticketId,
   elementId: TicketElement.classify,
   action: 'classified',
-  data: { category: c.category, priority: c.priority, source: c.source, suggestion: c.suggestion, service: c.service?.code ?? null, supportLine: c.supportLine, queueCode: c.queueCode, rules: c.fired },
+  data: {
+    category: c.category,
+    priority: c.priority,
+    source: c.source,
+    suggestion: c.suggestion,
+    service: c.service?.code ?? null,
+    supportLine: c.supportLine,
+    queueCode: c.queueCode,
+    rules: c.fired,
+  },
   dedupeKey: 'classify',
 });
 
-const queueEvent = (ticketId: number, queueCode: string): TicketEventRecord => ({ ticketId, elementId: TicketElement.queue, action: 'queued', data: { queue: queueCode }, dedupeKey: 'queue' });
+const queueEvent = (ticketId: number, queueCode: string): TicketEventRecord => ({
+  ticketId,
+  elementId: TicketElement.queue,
+  action: 'queued',
+  data: { queue: queueCode },
+  dedupeKey: 'queue',
+});
 
 /** The agreement for the ticket's service and client (or the one it already has) and both targets' first deadlines. */
-function startSla(reference: ReferenceData, serviceId: number | null | undefined, clientCategory: string, queueGroupId: number | null, startedAt: Date, agreed?: ReferenceData['agreements'][number]): SlaStart | null {
+function startSla(
+  reference: ReferenceData,
+  serviceId: number | null | undefined,
+  clientCategory: string,
+  queueGroupId: number | null,
+  startedAt: Date,
+  agreed?: ReferenceData['agreements'][number],
+): SlaStart | null {
   const agreement = agreed ?? agreementOf(reference, serviceId, clientCategory);
   if (!agreement) return null;
   const terms = slaTermsOf(agreement);
   const calendar = agreementCalendarOf(reference, agreement, queueGroupId, startedAt);
-  const plan = (budgetMs: number) => planSlaDeadlines(calendar, { from: startedAt, budgetMs, usedMs: 0, warningShare: terms.warningShare, escalationAfterMs: terms.escalationAfterMs });
+  const plan = (budgetMs: number) =>
+    planSlaDeadlines(calendar, {
+      from: startedAt,
+      budgetMs,
+      usedMs: 0,
+      warningShare: terms.warningShare,
+      escalationAfterMs: terms.escalationAfterMs,
+    });
   return { terms, plans: { response: plan(terms.responseMs), resolution: plan(terms.resolutionMs) } };
 }
 
@@ -663,10 +1010,20 @@ const slaStartedEvents = (ticketId: number, terms: SlaTerms): TicketEventRecord[
     ticketId,
     elementId: EscalationElement.started,
     action: 'sla_started',
-    data: { agreementId: terms.agreementId, responseSeconds: terms.responseMs / 1000, resolutionSeconds: terms.resolutionMs / 1000 },
+    data: {
+      agreementId: terms.agreementId,
+      responseSeconds: terms.responseMs / 1000,
+      resolutionSeconds: terms.resolutionMs / 1000,
+    },
     dedupeKey: 'sla:started',
   },
-  { ticketId, elementId: EscalationElement.clock, action: 'clock_started', data: { targets: ['response', 'resolution'] }, dedupeKey: 'sla:clock' },
+  {
+    ticketId,
+    elementId: EscalationElement.clock,
+    action: 'clock_started',
+    data: { targets: ['response', 'resolution'] },
+    dedupeKey: 'sla:clock',
+  },
 ];
 
 /** Dedupe keys and outbox purposes of a step that repeats after a reopening; round 1 keeps the original key. */

@@ -85,9 +85,17 @@ export async function startBenchEnvironment(options: BenchInfraOptions): Promise
         namespace: 'default',
         log,
       }),
-      ensurePostgres({ url: options.databaseUrl, dataDir: path.join(rootDir, '.data', 'bench-postgres'), database: 'postgres', log }),
+      ensurePostgres({
+        url: options.databaseUrl,
+        dataDir: path.join(rootDir, '.data', 'bench-postgres'),
+        database: 'postgres',
+        log,
+      }),
     ]);
-    stack.push(() => pg.stop(), () => temporal.stop());
+    stack.push(
+      () => pg.stop(),
+      () => temporal.stop(),
+    );
 
     const databases: string[] = [];
     stack.push(async () => {
@@ -111,7 +119,10 @@ export async function startBenchEnvironment(options: BenchInfraOptions): Promise
       temporalAddress: temporal.address,
       namespace: temporal.namespace,
       taskQueue: `bench-tickets-${runId}`,
-      logger: pino({ level: 'info' }, pino.destination({ dest: path.join(dataDir, 'desk.log'), mkdir: true, sync: false })),
+      logger: pino(
+        { level: 'info' },
+        pino.destination({ dest: path.join(dataDir, 'desk.log'), mkdir: true, sync: false }),
+      ),
       publicUrl: baseUrl,
       mailFrom: 'Service Desk <desk@bench.local>',
       mailDropDir: path.join(dataDir, 'mail'),
@@ -140,7 +151,9 @@ export async function startBenchEnvironment(options: BenchInfraOptions): Promise
         temporal: {
           how: temporal.how,
           serverVersion: system.serverVersion ?? 'unknown',
-          storage: options.temporalAddress ? 'as configured on that server' : `sqlite file, pragmas ${SQLITE_PRAGMAS.join(', ')}`,
+          storage: options.temporalAddress
+            ? 'as configured on that server'
+            : `sqlite file, pragmas ${SQLITE_PRAGMAS.join(', ')}`,
         },
         postgres: { how: pg.how, version },
         worker: desk.worker ? describeWorkerOptions(desk.worker.options) : {},
@@ -179,7 +192,9 @@ export function describeWorkerOptions(options: CompiledWorkerOptions): Record<st
     'reuseV8Context',
     'maxHeapMemory',
   ] as const;
-  return JSON.parse(JSON.stringify(Object.fromEntries(keys.map((key) => [key, (options as unknown as Record<string, unknown>)[key]]))));
+  return JSON.parse(
+    JSON.stringify(Object.fromEntries(keys.map((key) => [key, (options as unknown as Record<string, unknown>)[key]]))),
+  );
 }
 
 /**

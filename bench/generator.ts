@@ -14,25 +14,72 @@ export function seededRandom(seed: number): () => number {
 
 /** Subjects and texts clients write, Russian and English, across every category the classifier knows. */
 export const texts: Array<{ subject: string; description: string }> = [
-  { subject: 'Не включается ноутбук {model}', description: 'После обновления ноутбук не включается, индикатор питания мигает. Серийный номер {serial}.' },
-  { subject: 'Разбит экран телефона {model}', description: 'Телефон упал, экран разбит, сенсор не реагирует. Срочно нужен ремонт.' },
-  { subject: 'Не работает интернет в офисе', description: 'С утра нет интернета, роутер {model} перезагружали, не помогло.' },
-  { subject: 'Вопрос по счёту {serial}', description: 'Просим прислать акт сверки и уточнить оплату по счёту {serial}.' },
+  {
+    subject: 'Не включается ноутбук {model}',
+    description: 'После обновления ноутбук не включается, индикатор питания мигает. Серийный номер {serial}.',
+  },
+  {
+    subject: 'Разбит экран телефона {model}',
+    description: 'Телефон упал, экран разбит, сенсор не реагирует. Срочно нужен ремонт.',
+  },
+  {
+    subject: 'Не работает интернет в офисе',
+    description: 'С утра нет интернета, роутер {model} перезагружали, не помогло.',
+  },
+  {
+    subject: 'Вопрос по счёту {serial}',
+    description: 'Просим прислать акт сверки и уточнить оплату по счёту {serial}.',
+  },
   { subject: 'Сломался стул в переговорной', description: 'В переговорной 3 сломан стул, нужна замена мебели.' },
-  { subject: 'Гарантийный ремонт {model}', description: 'Устройство на гарантии, перестала заряжаться батарея. Чек {serial} прилагаем.' },
-  { subject: 'Жалоба на сроки ремонта', description: 'Недоволен сроками: ремонт {model} идёт третью неделю. Претензия по заказу {serial}.' },
+  {
+    subject: 'Гарантийный ремонт {model}',
+    description: 'Устройство на гарантии, перестала заряжаться батарея. Чек {serial} прилагаем.',
+  },
+  {
+    subject: 'Жалоба на сроки ремонта',
+    description: 'Недоволен сроками: ремонт {model} идёт третью неделю. Претензия по заказу {serial}.',
+  },
   { subject: 'Консультация по услугам', description: 'Подскажите, какие услуги вы оказываете для юридических лиц?' },
-  { subject: 'Laptop {model} does not turn on', description: 'After the update the laptop does not boot, the power light blinks. Serial {serial}.' },
-  { subject: 'Broken screen on my phone {model}', description: 'Dropped the phone, the screen is cracked and touch does not respond. Urgent please.' },
-  { subject: 'No internet connection', description: 'The router {model} lost the connection this morning; restarting did not help.' },
+  {
+    subject: 'Laptop {model} does not turn on',
+    description: 'After the update the laptop does not boot, the power light blinks. Serial {serial}.',
+  },
+  {
+    subject: 'Broken screen on my phone {model}',
+    description: 'Dropped the phone, the screen is cracked and touch does not respond. Urgent please.',
+  },
+  {
+    subject: 'No internet connection',
+    description: 'The router {model} lost the connection this morning; restarting did not help.',
+  },
   { subject: 'Invoice {serial} question', description: 'Please resend invoice {serial} and confirm the payment date.' },
-  { subject: 'Air conditioning in room 204', description: 'The air conditioner in room 204 is leaking, please send someone.' },
-  { subject: 'Warranty claim for {model}', description: 'The device is under warranty and the battery no longer charges. Receipt {serial}.' },
-  { subject: 'Complaint about the service', description: 'This is unacceptable: my {model} has been in repair for three weeks (order {serial}).' },
+  {
+    subject: 'Air conditioning in room 204',
+    description: 'The air conditioner in room 204 is leaking, please send someone.',
+  },
+  {
+    subject: 'Warranty claim for {model}',
+    description: 'The device is under warranty and the battery no longer charges. Receipt {serial}.',
+  },
+  {
+    subject: 'Complaint about the service',
+    description: 'This is unacceptable: my {model} has been in repair for three weeks (order {serial}).',
+  },
   { subject: 'General question', description: 'What are your opening hours on public holidays?' },
 ];
 
-export const models = ['Lenovo T14', 'HP 250 G8', 'iPhone 13', 'Galaxy S22', 'Redmi Note 12', 'MacBook Air', 'Keenetic Giga', 'TP-Link C6', 'ASUS VivoBook', 'Honor X8'];
+export const models = [
+  'Lenovo T14',
+  'HP 250 G8',
+  'iPhone 13',
+  'Galaxy S22',
+  'Redmi Note 12',
+  'MacBook Air',
+  'Keenetic Giga',
+  'TP-Link C6',
+  'ASUS VivoBook',
+  'Honor X8',
+];
 
 /** The demo clients of src/db/seed.ts, found by phone or e-mail: returning customers. */
 const knownClients = [
@@ -52,13 +99,24 @@ export function ticketGenerator(seed: number, stream = 0): () => NewTicket {
   return () => {
     n++;
     const text = pick(texts);
-    const fill = (s: string) => s.replace('{model}', pick(models)).replace('{serial}', `SN-${stream}${String(Math.floor(random() * 1e6)).padStart(6, '0')}`);
+    const fill = (s: string) =>
+      s
+        .replace('{model}', pick(models))
+        .replace('{serial}', `SN-${stream}${String(Math.floor(random() * 1e6)).padStart(6, '0')}`);
     const returning = random() < 0.3;
     const client = returning
       ? pick(knownClients)
       : random() < 0.5
-        ? { name: `Клиент ${stream}-${n}`, phone: `+7 9${String(stream % 100).padStart(2, '0')} ${String(Math.floor(random() * 1e7)).padStart(7, '0')}` }
+        ? {
+            name: `Клиент ${stream}-${n}`,
+            phone: `+7 9${String(stream % 100).padStart(2, '0')} ${String(Math.floor(random() * 1e7)).padStart(7, '0')}`,
+          }
         : { name: `Client ${stream}-${n}`, email: `client.${stream}.${n}.${Math.floor(random() * 1e6)}@bench.example` };
-    return { channel: pick(['api', 'web', 'email', 'telegram'] as const), subject: fill(text.subject), description: fill(text.description), client };
+    return {
+      channel: pick(['api', 'web', 'email', 'telegram'] as const),
+      subject: fill(text.subject),
+      description: fill(text.description),
+      client,
+    };
   };
 }

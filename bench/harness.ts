@@ -26,7 +26,11 @@ export interface BenchReport {
 }
 
 /** Starts the desk and what it needs, runs the scenarios in order, and stops everything. */
-export async function runBench(scenarios: ScenarioName[], options: BenchOptions, infra: BenchInfraOptions): Promise<BenchReport> {
+export async function runBench(
+  scenarios: ScenarioName[],
+  options: BenchOptions,
+  infra: BenchInfraOptions,
+): Promise<BenchReport> {
   const startedAt = new Date().toISOString();
   const env = await startBenchEnvironment(infra);
   const results: BenchReport['results'] = {};
@@ -62,5 +66,13 @@ export async function runBench(scenarios: ScenarioName[], options: BenchOptions,
     await rig?.stop();
     await env.stop();
   }
-  return { startedAt, finishedAt: new Date().toISOString(), scenarios, options, environment: env.facts, results, targets: evaluateTargets(results, options) };
+  return {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    scenarios,
+    options,
+    environment: env.facts,
+    results,
+    targets: evaluateTargets(results, options),
+  };
 }

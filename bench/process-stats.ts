@@ -41,9 +41,15 @@ const DAY_MS = 86_400_000;
 const EVENTS_PER_TICKET = 11;
 
 async function main() {
-  if (!Number.isInteger(EVENTS) || EVENTS < 1000) throw new Error(`the number of events must be an integer ≥ 1000, not ${process.argv[2]}`);
+  if (!Number.isInteger(EVENTS) || EVENTS < 1000)
+    throw new Error(`the number of events must be an integer ≥ 1000, not ${process.argv[2]}`);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'desk-bench-'));
-  const server = await ensurePostgres({ url: process.env.DATABASE_URL, dataDir: path.join(scratch, 'postgres'), database: 'postgres', log: (m) => console.log(`[bench] ${m}`) });
+  const server = await ensurePostgres({
+    url: process.env.DATABASE_URL,
+    dataDir: path.join(scratch, 'postgres'),
+    database: 'postgres',
+    log: (m) => console.log(`[bench] ${m}`),
+  });
   const name = `desk_bench_${process.pid}`;
   const url = await createDatabase(server.url, name);
   const db = openDatabase(url, { max: 2 });
@@ -54,17 +60,27 @@ async function main() {
     const now = new Date();
     await generateTickets(db, Math.ceil(EVENTS / EVENTS_PER_TICKET), now);
     await db.execute(sql`vacuum analyze`);
-    const [{ events }] = (await db.execute(sql`select count(*)::int as events from ticket_events`)) as unknown as [{ events: number }];
-    console.log(`[bench] ${events.toLocaleString('en')} events of ${Math.ceil(EVENTS / EVENTS_PER_TICKET).toLocaleString('en')} tickets over 365 days, generated in ${((Date.now() - started) / 1000).toFixed(1)} s (PostgreSQL: ${server.how})`);
+    const [{ events }] = (await db.execute(sql`select count(*)::int as events from ticket_events`)) as unknown as [
+      { events: number },
+    ];
+    console.log(
+      `[bench] ${events.toLocaleString('en')} events of ${Math.ceil(EVENTS / EVENTS_PER_TICKET).toLocaleString('en')} tickets over 365 days, generated in ${((Date.now() - started) / 1000).toFixed(1)} s (PostgreSQL: ${server.how})`,
+    );
 
     const elementIds = (await loadProcessCatalog()).find(TICKET_PROCESS_ID)!.recordedElementIds;
     const shapes: [string, ProcessStatsQuery][] = [
       ['last 3 days', period(now, 3)],
       ['last 7 days', period(now, 7)],
       ['last 30 days', period(now, 30)],
-      ['last 30 days, queue=repairs, clientCategory=regular', { ...period(now, 30), queue: 'repairs', clientCategory: 'regular' }],
+      [
+        'last 30 days, queue=repairs, clientCategory=regular',
+        { ...period(now, 30), queue: 'repairs', clientCategory: 'regular' },
+      ],
       ['whole year (every event)', period(now, 366)],
-      ['whole year, queue=repairs, clientCategory=regular', { ...period(now, 366), queue: 'repairs', clientCategory: 'regular' }],
+      [
+        'whole year, queue=repairs, clientCategory=regular',
+        { ...period(now, 366), queue: 'repairs', clientCategory: 'regular' },
+      ],
     ];
     const timed = async (run: () => Promise<unknown>) => {
       for (let i = 0; i < 3; i++) await run(); // warm the cache
@@ -76,7 +92,13 @@ async function main() {
       }
       times.sort((a, b) => a - b);
       const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)]!;
-      return { runs: RUNS, p50_ms: round(at(0.5)), p95_ms: round(at(0.95)), p99_ms: round(at(0.99)), under_200ms: at(0.99) < 200 };
+      return {
+        runs: RUNS,
+        p50_ms: round(at(0.5)),
+        p95_ms: round(at(0.95)),
+        p99_ms: round(at(0.99)),
+        under_200ms: at(0.99) < 200,
+      };
     };
     const results = [];
     for (const [label, query] of shapes) {
@@ -85,14 +107,31 @@ async function main() {
       const exact = await elementStatistics(db, TICKET_PROCESS_ID, elementIds, query, { exactUpTo: Infinity });
       const error = Math.max(
         0,
-        ...elements.flatMap((e, i) => [relative(e.medianMs, exact.elements[i]!.medianMs), relative(e.p90Ms, exact.elements[i]!.p90Ms)]),
+        ...elements.flatMap((e, i) => [
+          relative(e.medianMs, exact.elements[i]!.medianMs),
+          relative(e.p90Ms, exact.elements[i]!.p90Ms),
+        ]),
       );
       const visits = elements.reduce((sum, e) => sum + e.visits, 0);
-      results.push({ statistics: label, visits, percentiles, max_error_pct: Math.round(error * 10_000) / 100, ...(await timed(() => elementStatistics(db, TICKET_PROCESS_ID, elementIds, query))) });
+      results.push({
+        statistics: label,
+        visits,
+        percentiles,
+        max_error_pct: Math.round(error * 10_000) / 100,
+        ...(await timed(() => elementStatistics(db, TICKET_PROCESS_ID, elementIds, query))),
+      });
     }
-    results.push({ statistics: 'tickets now per element (alone)', visits: 0, percentiles: '-', max_error_pct: 0, ...(await timed(() => db.execute(ticketsNowQuery(TICKET_PROCESS_ID, {})))) });
+    results.push({
+      statistics: 'tickets now per element (alone)',
+      visits: 0,
+      percentiles: '-',
+      max_error_pct: 0,
+      ...(await timed(() => db.execute(ticketsNowQuery(TICKET_PROCESS_ID, {})))),
+    });
     console.table(results);
-    console.log(`[bench] median and p90 are exact when the period holds up to ${EXACT_PERCENTILES_UP_TO.toLocaleString('en')} visits, read from the histogram beyond`);
+    console.log(
+      `[bench] median and p90 are exact when the period holds up to ${EXACT_PERCENTILES_UP_TO.toLocaleString('en')} visits, read from the histogram beyond`,
+    );
     await measureWrites(db, now);
     // The statements each statistics call sends (besides tickets now): the summary's counts (unfiltered too when
     // filtered: how many visits an exact answer would read), then the exact percentiles or the histogram.
@@ -101,7 +140,9 @@ async function main() {
       const exact = (await elementStatistics(db, TICKET_PROCESS_ID, elementIds, query)).percentiles === 'exact';
       const statements: [string, SQL][] = [
         ['counts', elementCountsQuery(TICKET_PROCESS_ID, elementIds, split, query)],
-        exact ? ['exact percentiles', elementExactQuery(TICKET_PROCESS_ID, elementIds, query)] : ['histogram', elementHistogramQuery(TICKET_PROCESS_ID, split, query)],
+        exact
+          ? ['exact percentiles', elementExactQuery(TICKET_PROCESS_ID, elementIds, query)]
+          : ['histogram', elementHistogramQuery(TICKET_PROCESS_ID, split, query)],
       ];
       for (const [part, statement] of statements) await printPlan(db, `${label}: ${part}`, statement);
     }
@@ -115,12 +156,18 @@ async function main() {
   }
 }
 
-const period = (now: Date, days: number): ProcessStatsQuery => ({ from: new Date(now.getTime() - days * DAY_MS), to: now });
+const period = (now: Date, days: number): ProcessStatsQuery => ({
+  from: new Date(now.getTime() - days * DAY_MS),
+  to: now,
+});
 const round = (ms: number) => Math.round(ms * 10) / 10;
-const relative = (approx: number | null, exact: number | null) => (approx === null || exact === null || exact === 0 ? 0 : Math.abs(approx - exact) / exact);
+const relative = (approx: number | null, exact: number | null) =>
+  approx === null || exact === null || exact === 0 ? 0 : Math.abs(approx - exact) / exact;
 
 async function printPlan(db: Database, label: string, query: SQL) {
-  const plan = (await db.execute(sql`explain (analyze, buffers, costs off) ${query}`)) as unknown as { 'QUERY PLAN': string }[];
+  const plan = (await db.execute(sql`explain (analyze, buffers, costs off) ${query}`)) as unknown as {
+    'QUERY PLAN': string;
+  }[];
   console.log(`\n[bench] plan: ${label}\n${plan.map((r) => r['QUERY PLAN']).join('\n')}`);
 }
 
@@ -131,7 +178,9 @@ async function printPlan(db: Database, label: string, query: SQL) {
 async function measureWrites(db: Database, now: Date) {
   const tickets = 300;
   const steps = ['ticket_received', 'register', 'classify', 'queue', 'accept', 'execute', 'notify', 'survey', 'closed'];
-  const [{ base }] = (await db.execute(sql`select coalesce(max(id), 0)::int + 1 as base from tickets`)) as unknown as [{ base: number }];
+  const [{ base }] = (await db.execute(sql`select coalesce(max(id), 0)::int + 1 as base from tickets`)) as unknown as [
+    { base: number },
+  ];
   const write = async (first: number) => {
     await db.execute(sql`
       insert into tickets (id, workflow_id, channel, subject, description, client_id, stage, category, queue_id, created_at)
@@ -151,7 +200,9 @@ async function measureWrites(db: Database, now: Date) {
   const without = await write(base + tickets);
   await db.execute(sql`alter table ticket_events enable trigger ticket_events_track_visit`);
   const folded = Number((await db.execute(sql`select fold_process_stat_deltas() as n`))[0]!.n);
-  console.log(`[bench] writing an event: ${withTriggers.toFixed(2)} ms with the visit and summary triggers, ${without.toFixed(2)} ms without (${tickets * steps.length} events each, one per statement); ${folded} deltas folded`);
+  console.log(
+    `[bench] writing an event: ${withTriggers.toFixed(2)} ms with the visit and summary triggers, ${without.toFixed(2)} ms without (${tickets * steps.length} events each, one per statement); ${folded} deltas folded`,
+  );
 }
 
 /**

@@ -19,7 +19,15 @@ import { defaultRules } from '../src/domain/default-rules';
 import { applyRules, compileRules, type ClassificationRule } from '../src/domain/rules';
 import { closeDatabase, openDatabase } from '../src/db/client';
 import { runMigrations } from '../src/db/migrate';
-import { clients, operatorGroupMembers, operatorGroups, operators, queues, ticketOffers, tickets } from '../src/db/schema';
+import {
+  clients,
+  operatorGroupMembers,
+  operatorGroups,
+  operators,
+  queues,
+  ticketOffers,
+  tickets,
+} from '../src/db/schema';
 import { createDatabase, dropDatabase, ensurePostgres } from '../src/infra/postgres-server';
 import { createQueueService } from '../src/services/queue-service';
 
@@ -41,7 +49,8 @@ function random(seed: number) {
   };
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 function decisionBench() {
   const labelled: LabelledText[] = fs
@@ -62,12 +71,27 @@ function decisionBench() {
     condition:
       i % 10 === 0
         ? { pattern: `${pick(vocabulary)}\\s+\\d{3}`, channels: [pick(channels)] }
-        : { words: [`${pick(vocabulary)}x${i}`, `${pick(vocabulary)} ${pick(vocabulary)}x`], clientCategories: i % 3 === 0 ? ['wholesale'] : [] },
+        : {
+            words: [`${pick(vocabulary)}x${i}`, `${pick(vocabulary)} ${pick(vocabulary)}x`],
+            clientCategories: i % 3 === 0 ? ['wholesale'] : [],
+          },
     outcome: { category: `generated-${i % 17}`, priority: i % 2 ? 'high' : undefined },
   }));
-  const rules = [...generated, ...defaultRules.map((rule, i) => ({ ...rule, id: 100000 + i, position: 100000 + i, enabled: true }))];
+  const rules = [
+    ...generated,
+    ...defaultRules.map((rule, i) => ({ ...rule, id: 100000 + i, position: 100000 + i, enabled: true })),
+  ];
   const queueFilters: QueueFilter[] = Array.from({ length: 20 }, (_, i) => ({
-    id: i + 1, code: `q${i}`, isFallback: i === 19, position: i, categories: [`generated-${i}`], priorities: [], clientCategories: [], channels: [], supportLines: [], regions: [],
+    id: i + 1,
+    code: `q${i}`,
+    isFallback: i === 19,
+    position: i,
+    categories: [`generated-${i}`],
+    priorities: [],
+    clientCategories: [],
+    channels: [],
+    supportLines: [],
+    regions: [],
   }));
 
   const compileStart = performance.now();
@@ -80,25 +104,56 @@ function decisionBench() {
   // The first pass warms the JIT up and is not counted: a running worker is long past it.
   for (const [i, text] of [...texts, ...texts].entries()) {
     const start = performance.now();
-    const decided = applyRules(compiled, { subject: text, description: text, channel: pick(channels), clientCategory: i % 4 === 0 ? 'wholesale' : 'regular' });
+    const decided = applyRules(compiled, {
+      subject: text,
+      description: text,
+      channel: pick(channels),
+      clientCategory: i % 4 === 0 ? 'wholesale' : 'regular',
+    });
     const classification = decideClassification(decided, suggestCategory(model, text));
-    chooseQueue(queueFilters, { category: classification.category, priority: classification.priority, clientCategory: 'regular', channel: 'api', supportLine: 1, region: null }, decided.outcome.queueCode);
+    chooseQueue(
+      queueFilters,
+      {
+        category: classification.category,
+        priority: classification.priority,
+        clientCategory: 'regular',
+        channel: 'api',
+        supportLine: 1,
+        region: null,
+      },
+      decided.outcome.queueCode,
+    );
     if (i >= texts.length) timings.push(performance.now() - start);
   }
   timings.sort((a, b) => a - b);
-  return { rules: rules.length, texts: TEXTS, compileMs, p50Ms: percentile(timings, 50), p99Ms: percentile(timings, 99), maxMs: timings[timings.length - 1]! };
+  return {
+    rules: rules.length,
+    texts: TEXTS,
+    compileMs,
+    p50Ms: percentile(timings, 50),
+    p99Ms: percentile(timings, 99),
+    maxMs: timings[timings.length - 1]!,
+  };
 }
 
 async function contentionBench() {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-routing-'));
-  const server = await ensurePostgres({ url: process.env.DATABASE_URL, dataDir: path.join(scratch, 'postgres'), database: 'postgres', log: () => {} });
+  const server = await ensurePostgres({
+    url: process.env.DATABASE_URL,
+    dataDir: path.join(scratch, 'postgres'),
+    database: 'postgres',
+    log: () => {},
+  });
   const name = `bench_routing_${process.pid}`;
   const url = await createDatabase(server.url, name);
   await runMigrations(url);
   const db = openDatabase(url, { max: OPERATORS + 2 });
   try {
     const [group] = await db.insert(operatorGroups).values({ code: 'bench', name: 'Bench' }).returning();
-    const [queue] = await db.insert(queues).values({ code: 'bench', name: 'Bench', groupId: group!.id, categories: ['bench'] }).returning();
+    const [queue] = await db
+      .insert(queues)
+      .values({ code: 'bench', name: 'Bench', groupId: group!.id, categories: ['bench'] })
+      .returning();
     const ids = Array.from({ length: OPERATORS }, (_, i) => `bench-${i}`);
     await db.insert(operators).values(ids.map((id) => ({ id, name: id, ticketLimit: 1_000_000 })));
     await db.insert(operatorGroupMembers).values(ids.map((operatorId) => ({ operatorId, groupId: group!.id })));
@@ -108,7 +163,19 @@ async function contentionBench() {
       await db.insert(tickets).values(
         Array.from({ length: Math.min(500, TICKETS - from) }, (_, k) => {
           const n = from + k + 1;
-          return { id: n, workflowId: `bench-${n}`, channel: 'api' as const, subject: 's', description: 'd', clientId: client!.id, stage: 'queued' as const, category: 'bench', priority: priorities[n % 4], queueId: queue!.id, queuedAt: new Date(Date.now() - n * 1000) };
+          return {
+            id: n,
+            workflowId: `bench-${n}`,
+            channel: 'api' as const,
+            subject: 's',
+            description: 'd',
+            clientId: client!.id,
+            stage: 'queued' as const,
+            category: 'bench',
+            priority: priorities[n % 4],
+            queueId: queue!.id,
+            queuedAt: new Date(Date.now() - n * 1000),
+          };
         }),
       );
     }
@@ -128,8 +195,14 @@ async function contentionBench() {
           holding.set(offer.ticketId, id);
           // What accept writes: the ticket is in work, the offer accepted.
           await db.transaction(async (tx) => {
-            await tx.update(tickets).set({ stage: 'in_work', assigneeId: id, offeredTo: null, offerExpiresAt: null }).where(eq(tickets.id, offer.ticketId));
-            await tx.update(ticketOffers).set({ outcome: 'accepted', closedAt: sql`now()` }).where(and(eq(ticketOffers.id, offer.offerId)));
+            await tx
+              .update(tickets)
+              .set({ stage: 'in_work', assigneeId: id, offeredTo: null, offerExpiresAt: null })
+              .where(eq(tickets.id, offer.ticketId));
+            await tx
+              .update(ticketOffers)
+              .set({ outcome: 'accepted', closedAt: sql`now()` })
+              .where(and(eq(ticketOffers.id, offer.offerId)));
           });
           holding.delete(offer.ticketId);
           taken.push(offer.ticketId);
@@ -137,8 +210,21 @@ async function contentionBench() {
       }),
     );
     const seconds = (performance.now() - start) / 1000;
-    const left = await db.select({ n: sql<number>`count(*)::int` }).from(tickets).where(eq(tickets.stage, 'queued'));
-    return { operators: OPERATORS, tickets: TICKETS, taken: taken.length, distinct: new Set(taken).size, doubleOffers, leftInQueue: left[0]!.n, seconds, offersPerSecond: taken.length / seconds, postgres: server.how };
+    const left = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(tickets)
+      .where(eq(tickets.stage, 'queued'));
+    return {
+      operators: OPERATORS,
+      tickets: TICKETS,
+      taken: taken.length,
+      distinct: new Set(taken).size,
+      doubleOffers,
+      leftInQueue: left[0]!.n,
+      seconds,
+      offersPerSecond: taken.length / seconds,
+      postgres: server.how,
+    };
   } finally {
     await closeDatabase(db);
     await dropDatabase(server.url, name).catch(() => {});
@@ -149,7 +235,9 @@ async function contentionBench() {
 
 async function main() {
   const decision = decisionBench();
-  console.log(`decision over ${decision.rules} rules, ${decision.texts} texts: compile ${decision.compileMs.toFixed(1)} ms; per ticket p50 ${decision.p50Ms.toFixed(3)} ms, p99 ${decision.p99Ms.toFixed(3)} ms, max ${decision.maxMs.toFixed(3)} ms (target p99 < 5 ms)`);
+  console.log(
+    `decision over ${decision.rules} rules, ${decision.texts} texts: compile ${decision.compileMs.toFixed(1)} ms; per ticket p50 ${decision.p50Ms.toFixed(3)} ms, p99 ${decision.p99Ms.toFixed(3)} ms, max ${decision.maxMs.toFixed(3)} ms (target p99 < 5 ms)`,
+  );
   const next = await contentionBench();
   console.log(
     `next under contention: ${next.operators} operators, ${next.tickets} tickets: taken ${next.taken} (${next.distinct} distinct), offered twice at once ${next.doubleOffers}, left in queue ${next.leftInQueue}; ${next.seconds.toFixed(1)} s, ${next.offersPerSecond.toFixed(0)} offers/s (${next.postgres})`,

@@ -51,9 +51,12 @@ function parseArgs(argv: string[]): { scenarios: ScenarioName[]; options: BenchO
       process.exit(0);
     } else if (arg === '--keep') keep = true;
     else if (arg === '--rates') {
-      options.rates = value().split(',').map((r) => positive(arg, r));
+      options.rates = value()
+        .split(',')
+        .map((r) => positive(arg, r));
     } else if (arg in numeric) {
-      (options[numeric[arg]!] as number) = arg === '--warmup' || arg === '--seed' ? nonNegative(arg, value()) : positive(arg, value());
+      (options[numeric[arg]!] as number) =
+        arg === '--warmup' || arg === '--seed' ? nonNegative(arg, value()) : positive(arg, value());
     } else if ((scenarioNames as readonly string[]).includes(arg)) scenarios.push(arg as ScenarioName);
     else fail(`unknown argument ${arg}`);
   }
@@ -92,7 +95,10 @@ async function main() {
   const resultsDir = path.join(rootDir, 'bench', 'results');
   fs.mkdirSync(resultsDir, { recursive: true });
   const file = path.join(resultsDir, `bench-${report.startedAt.replace(/[:.]/g, '-')}.json`);
-  fs.writeFileSync(file, `${JSON.stringify({ command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), ...report }, null, 2)}\n`);
+  fs.writeFileSync(
+    file,
+    `${JSON.stringify({ command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), ...report }, null, 2)}\n`,
+  );
   process.stdout.write(`${formatReport(report)}\n\nraw figures: ${path.relative(process.cwd(), file)}\n`);
 }
 

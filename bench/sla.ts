@@ -38,13 +38,16 @@ const concurrency = int('SLA_BENCH_CONCURRENCY', 16);
 
 const log = (message: string) => console.log(`[bench:sla] ${message}`);
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 
 async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }
 
 /** CPU and memory of this process between two instants. */
@@ -59,7 +62,14 @@ function sampler() {
     const wall = (performance.now() - t0) / 1000;
     const memory = process.memoryUsage();
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-    return { wallSeconds: wall, cpuSeconds, cpuShare: cpuSeconds / wall, rss: memory.rss, peakRss, heapUsed: memory.heapUsed };
+    return {
+      wallSeconds: wall,
+      cpuSeconds,
+      cpuShare: cpuSeconds / wall,
+      rss: memory.rss,
+      peakRss,
+      heapUsed: memory.heapUsed,
+    };
   };
 }
 
@@ -67,8 +77,21 @@ async function main() {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sla-'));
   const rootDir = path.resolve(__dirname, '..');
   const [temporal, postgres] = await Promise.all([
-    ensureTemporal({ address: process.env.TEMPORAL_ADDRESS, cliPath: process.env.TEMPORAL_CLI, toolsDir: path.join(rootDir, '.tools'), dbFile: null, headless: true, namespace: 'default', log }),
-    ensurePostgres({ url: process.env.DATABASE_URL, dataDir: path.join(scratch, 'postgres'), database: 'postgres', log }),
+    ensureTemporal({
+      address: process.env.TEMPORAL_ADDRESS,
+      cliPath: process.env.TEMPORAL_CLI,
+      toolsDir: path.join(rootDir, '.tools'),
+      dbFile: null,
+      headless: true,
+      namespace: 'default',
+      log,
+    }),
+    ensurePostgres({
+      url: process.env.DATABASE_URL,
+      dataDir: path.join(scratch, 'postgres'),
+      database: 'postgres',
+      log,
+    }),
   ]);
   const databaseName = `desk_bench_sla_${Date.now()}`;
   const databaseUrl = await createDatabase(postgres.url, databaseName);
@@ -89,17 +112,40 @@ async function main() {
 
   /** A service only the benchmark's tickets get, with the given SLA for one-time clients. */
   const benchService = async (code: string, responseSeconds: number, resolutionSeconds: number) => {
-    const [calendar] = await desk.db.select({ id: businessCalendars.id }).from(businessCalendars).where(eq(businessCalendars.code, '24x7'));
+    const [calendar] = await desk.db
+      .select({ id: businessCalendars.id })
+      .from(businessCalendars)
+      .where(eq(businessCalendars.code, '24x7'));
     const [service] = await desk.db
       .insert(catalogServices)
-      .values({ code, nameRu: 'Бенчмарк', nameEn: 'Benchmark', category: 'general', price: '0.00', normHours: '1', keywords: [code] })
+      .values({
+        code,
+        nameRu: 'Бенчмарк',
+        nameEn: 'Benchmark',
+        category: 'general',
+        price: '0.00',
+        normHours: '1',
+        keywords: [code],
+      })
       .returning();
-    await desk.db.insert(slaAgreements).values({ serviceId: service!.id, clientCategory: 'one_time', responseSeconds, resolutionSeconds, warningShare: '0.50', calendarId: calendar!.id });
+    await desk.db.insert(slaAgreements).values({
+      serviceId: service!.id,
+      clientCategory: 'one_time',
+      responseSeconds,
+      resolutionSeconds,
+      warningShare: '0.50',
+      calendarId: calendar!.id,
+    });
   };
   const register = async (keyword: string, n: number) => {
     const ids: number[] = [];
     await inParallel([...Array(n).keys()], concurrency, async (i) => {
-      const registered = await desk.tickets.register({ channel: 'api', subject: `Bench ${keyword} ${i}`, description: `Benchmark ticket ${keyword}`, client: { email: `bench-${keyword}-${i}@bench.local` } });
+      const registered = await desk.tickets.register({
+        channel: 'api',
+        subject: `Bench ${keyword} ${i}`,
+        description: `Benchmark ticket ${keyword}`,
+        client: { email: `bench-${keyword}-${i}@bench.local` },
+      });
       ids.push(registered.ticketId);
     });
     return ids;
@@ -125,13 +171,27 @@ async function main() {
       }
       const lagOf = (b: (typeof breaches)[number]) => b.at.getTime() - Date.parse(String(b.data.dueAt));
       const lags = breaches.map(lagOf).sort((a, b) => a - b);
-      const quiet = breaches.filter((b) => Date.parse(String(b.data.dueAt)) > registeredAt).map(lagOf).sort((a, b) => a - b);
+      const quiet = breaches
+        .filter((b) => Date.parse(String(b.data.dueAt)) > registeredAt)
+        .map(lagOf)
+        .sort((a, b) => a - b);
       const early = lags.filter((l) => l < 0).length;
-      const summary = (sorted: number[]) => (sorted.length ? { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) } : { n: 0 });
+      const summary = (sorted: number[]) =>
+        sorted.length
+          ? { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) }
+          : { n: 0 };
       log(`breaches recorded: ${breaches.length}/${ids.length}; fired early: ${early}`);
       if (lags.length > 0) {
         console.log(
-          JSON.stringify({ scenario: 'sla-timer-accuracy', tickets: ids.length, recorded: lags.length, dueSeconds, early, lagMs: summary(lags), quietLagMs: summary(quiet) }),
+          JSON.stringify({
+            scenario: 'sla-timer-accuracy',
+            tickets: ids.length,
+            recorded: lags.length,
+            dueSeconds,
+            early,
+            lagMs: summary(lags),
+            quietLagMs: summary(quiet),
+          }),
         );
       }
     }
@@ -152,8 +212,18 @@ async function main() {
           scenario: 'sla-open-tickets',
           tickets: openTickets,
           rssBefore: mb(before.rss),
-          creating: { seconds: +created.wallSeconds.toFixed(1), ticketsPerSecond: +(openTickets / created.wallSeconds).toFixed(1), cpuShare: +created.cpuShare.toFixed(2), peakRss: mb(created.peakRss) },
-          idle: { seconds: idleSeconds, cpuShare: +idle.cpuShare.toFixed(3), rss: mb(idle.rss), heapUsed: mb(idle.heapUsed) },
+          creating: {
+            seconds: +created.wallSeconds.toFixed(1),
+            ticketsPerSecond: +(openTickets / created.wallSeconds).toFixed(1),
+            cpuShare: +created.cpuShare.toFixed(2),
+            peakRss: mb(created.peakRss),
+          },
+          idle: {
+            seconds: idleSeconds,
+            cpuShare: +idle.cpuShare.toFixed(3),
+            rss: mb(idle.rss),
+            heapUsed: mb(idle.heapUsed),
+          },
         }),
       );
     }

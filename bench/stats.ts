@@ -9,7 +9,8 @@ export interface LatencySummary {
 }
 
 export function summarize(samples: number[]): LatencySummary {
-  if (samples.length === 0) return { count: 0, p50: Number.NaN, p90: Number.NaN, p99: Number.NaN, max: Number.NaN, mean: Number.NaN };
+  if (samples.length === 0)
+    return { count: 0, p50: Number.NaN, p90: Number.NaN, p99: Number.NaN, max: Number.NaN, mean: Number.NaN };
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
   const round = (x: number) => Math.round(x * 10) / 10;
@@ -39,18 +40,26 @@ export const elapsedMs = (startedAt: bigint) => Number(process.hrtime.bigint() -
  * counts from that instant, so a slow system cannot hide its queueing (no coordinated omission).
  * `call` resolves true when the call succeeded; only successes are timed.
  */
-export async function runOpenLoop(rate: number, total: number, call: (i: number) => Promise<boolean>, onDone: () => void = () => {}): Promise<{ latencies: number[]; seconds: number }> {
+export async function runOpenLoop(
+  rate: number,
+  total: number,
+  call: (i: number) => Promise<boolean>,
+  onDone: () => void = () => {},
+): Promise<{ latencies: number[]; seconds: number }> {
   const latencies: number[] = [];
   const start = performance.now() + 50;
   await Promise.all(
     Array.from({ length: total }, (_, i) => {
       const scheduled = start + (i * 1000) / rate;
       return new Promise<void>((resolve) => {
-        setTimeout(async () => {
-          if (await call(i)) latencies.push(performance.now() - scheduled);
-          onDone();
-          resolve();
-        }, Math.max(0, scheduled - performance.now()));
+        setTimeout(
+          async () => {
+            if (await call(i)) latencies.push(performance.now() - scheduled);
+            onDone();
+            resolve();
+          },
+          Math.max(0, scheduled - performance.now()),
+        );
       });
     }),
   );

@@ -9,11 +9,26 @@ export function formatReport(report: BenchReport): string {
   const { floor, throughput, latency, history, open, listing } = report.results;
 
   if (floor) {
-    for (const [shape, r] of Object.entries(floor.shapes)) add('floor', `${shape.replace('Workflow', '')} (${r.n}, ${floor.inFlight} in flight)`, `${r.perSecond}/s · ${lat(r.latencyMs)}`);
+    for (const [shape, r] of Object.entries(floor.shapes))
+      add(
+        'floor',
+        `${shape.replace('Workflow', '')} (${r.n}, ${floor.inFlight} in flight)`,
+        `${r.perSecond}/s · ${lat(r.latencyMs)}`,
+      );
   }
   if (throughput) {
-    add('throughput', `tickets registered→queued (${throughput.n}, ${throughput.inFlight} in flight)`, `${throughput.perSecond}/s · queued ${throughput.queued}/${throughput.n}`);
-    add('throughput', 'ratio to floor threeLocalActivities', throughput.ratioToFloor === null ? '—' : `${Math.round(throughput.ratioToFloor * 100)}% (floor ${throughput.floorPerSecond}/s)`);
+    add(
+      'throughput',
+      `tickets registered→queued (${throughput.n}, ${throughput.inFlight} in flight)`,
+      `${throughput.perSecond}/s · queued ${throughput.queued}/${throughput.n}`,
+    );
+    add(
+      'throughput',
+      'ratio to floor threeLocalActivities',
+      throughput.ratioToFloor === null
+        ? '—'
+        : `${Math.round(throughput.ratioToFloor * 100)}% (floor ${throughput.floorPerSecond}/s)`,
+    );
     add('throughput', 'register→queued under load', lat(throughput.latencyMs));
   }
   for (const r of latency?.rates ?? []) {
@@ -22,19 +37,44 @@ export function formatReport(report: BenchReport): string {
   }
   if (history) {
     add('history', 'events per ticket (7 stages)', String(history.events));
-    add('history', 'workflow tasks · activity tasks · local activities', `${history.workflowTasks} · ${history.activityTasks} · ${history.localActivities}`);
+    add(
+      'history',
+      'workflow tasks · activity tasks · local activities',
+      `${history.workflowTasks} · ${history.activityTasks} · ${history.localActivities}`,
+    );
     add('history', 'payloads', `${history.payloads} payloads, ${history.payloadBytes} bytes`);
   }
   if (open) {
-    add('open', `filing ${open.n} tickets`, `${open.createdPerSecond}/s · queued ${open.queued}/${open.n} · ${open.waitingInDesk} waiting in all`);
+    add(
+      'open',
+      `filing ${open.n} tickets`,
+      `${open.createdPerSecond}/s · queued ${open.queued}/${open.n} · ${open.waitingInDesk} waiting in all`,
+    );
     add('open', 'desk process RSS · heap used', `${open.memory.processRssMiB} MiB · ${open.memory.heapUsedMiB} MiB`);
-    add('open', 'desk RSS as tickets were filed', open.growth.map((g) => `${g.filed}: ${Math.round(g.processRssMiB)}`).join(' · ') + ' MiB');
-    add('open', 'Temporal server RSS · database size', `${open.memory.temporalServerRssMiB ?? '—'} MiB · ${open.memory.databaseMiB} MiB`);
-    add('open', `accept ${open.accepts.n} waiting tickets`, `${lat(open.accepts.latencyMs)} · ${open.accepts.outcomes.byStatus['200'] ?? 0} accepted`);
+    add(
+      'open',
+      'desk RSS as tickets were filed',
+      open.growth.map((g) => `${g.filed}: ${Math.round(g.processRssMiB)}`).join(' · ') + ' MiB',
+    );
+    add(
+      'open',
+      'Temporal server RSS · database size',
+      `${open.memory.temporalServerRssMiB ?? '—'} MiB · ${open.memory.databaseMiB} MiB`,
+    );
+    add(
+      'open',
+      `accept ${open.accepts.n} waiting tickets`,
+      `${lat(open.accepts.latencyMs)} · ${open.accepts.outcomes.byStatus['200'] ?? 0} accepted`,
+    );
   }
   if (listing) {
-    add('listing', `${listing.rows} tickets seeded`, `in ${listing.seedSeconds} s · table + indexes ${listing.tableMiB} MiB`);
-    for (const [name, q] of Object.entries(listing.queries)) add('listing', `${name} (${q.requests} requests, ~${q.meanRows} rows each)`, lat(q.latencyMs));
+    add(
+      'listing',
+      `${listing.rows} tickets seeded`,
+      `in ${listing.seedSeconds} s · table + indexes ${listing.tableMiB} MiB`,
+    );
+    for (const [name, q] of Object.entries(listing.queries))
+      add('listing', `${name} (${q.requests} requests, ~${q.meanRows} rows each)`, lat(q.latencyMs));
   }
 
   const env = report.environment;
@@ -51,7 +91,8 @@ export function formatReport(report: BenchReport): string {
     ),
   ];
   if (listing) {
-    for (const [name, q] of Object.entries(listing.queries)) lines.push('', `Plan of ${name}:`, ...q.plan.map((l) => `  ${l}`));
+    for (const [name, q] of Object.entries(listing.queries))
+      lines.push('', `Plan of ${name}:`, ...q.plan.map((l) => `  ${l}`));
   }
   return lines.join('\n');
 }

@@ -16,14 +16,27 @@ export function evaluateTargets(results: BenchReport['results'], options: BenchO
   const { throughput, latency, history, open, listing } = results;
   if (throughput) {
     const ratio = throughput.ratioToFloor;
-    checks.push({ target: 'throughput ≥ 80% of floor (3 local activities)', value: ratio === null ? 'no floor' : `${Math.round(ratio * 100)}%`, met: ratio === null ? null : ratio >= 0.8 });
+    checks.push({
+      target: 'throughput ≥ 80% of floor (3 local activities)',
+      value: ratio === null ? 'no floor' : `${Math.round(ratio * 100)}%`,
+      met: ratio === null ? null : ratio >= 0.8,
+    });
   }
   const at10 = latency?.rates.find((r) => r.rate === 10);
   if (at10) {
-    checks.push({ target: 'latency at 10/s: p50 ≤ 150 ms', value: `${at10.latencyMs.p50} ms`, met: at10.latencyMs.p50 <= 150 });
-    checks.push({ target: 'latency at 10/s: p99 ≤ 300 ms', value: `${at10.latencyMs.p99} ms`, met: at10.latencyMs.p99 <= 300 });
+    checks.push({
+      target: 'latency at 10/s: p50 ≤ 150 ms',
+      value: `${at10.latencyMs.p50} ms`,
+      met: at10.latencyMs.p50 <= 150,
+    });
+    checks.push({
+      target: 'latency at 10/s: p99 ≤ 300 ms',
+      value: `${at10.latencyMs.p99} ms`,
+      met: at10.latencyMs.p99 <= 300,
+    });
   }
-  if (history) checks.push({ target: '≤ 80 history events per ticket', value: String(history.events), met: history.events <= 80 });
+  if (history)
+    checks.push({ target: '≤ 80 history events per ticket', value: String(history.events), met: history.events <= 80 });
   if (open) {
     const full = options.open >= 100_000;
     checks.push({
@@ -35,7 +48,11 @@ export function evaluateTargets(results: BenchReport['results'], options: BenchO
   if (listing) {
     const full = options.listingRows >= 1_000_000;
     for (const [name, query] of Object.entries(listing.queries)) {
-      checks.push({ target: `listing ${name} p99 ≤ 50 ms over 1M tickets`, value: `${query.latencyMs.p99} ms at ${listing.rows.toLocaleString('en')} rows`, met: full ? query.latencyMs.p99 <= 50 : null });
+      checks.push({
+        target: `listing ${name} p99 ≤ 50 ms over 1M tickets`,
+        value: `${query.latencyMs.p99} ms at ${listing.rows.toLocaleString('en')} rows`,
+        met: full ? query.latencyMs.p99 <= 50 : null,
+      });
     }
   }
   return checks;

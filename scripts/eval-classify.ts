@@ -6,7 +6,15 @@
  */
 import fs from 'node:fs';
 import { decideClassification } from '../src/domain/classify';
-import { evaluate, isHeldOut, largestCategory, suggestCategory, trainCategoryModel, type Evaluation, type LabelledText } from '../src/domain/category-model';
+import {
+  evaluate,
+  isHeldOut,
+  largestCategory,
+  suggestCategory,
+  trainCategoryModel,
+  type Evaluation,
+  type LabelledText,
+} from '../src/domain/category-model';
 import { defaultRules } from '../src/domain/default-rules';
 import { applyRules, compileRules } from '../src/domain/rules';
 
@@ -18,7 +26,8 @@ function readLabelled(file: string): LabelledText[] {
     .filter(([line]) => line)
     .map(([line, n]) => {
       const row = JSON.parse(line) as Partial<LabelledText>;
-      if (typeof row.text !== 'string' || typeof row.category !== 'string') throw new Error(`${file}:${n}: needs "text" and "category" strings`);
+      if (typeof row.text !== 'string' || typeof row.category !== 'string')
+        throw new Error(`${file}:${n}: needs "text" and "category" strings`);
       return { text: row.text, category: row.category };
     });
 }
@@ -26,13 +35,22 @@ function readLabelled(file: string): LabelledText[] {
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 function print(title: string, result: Evaluation) {
-  console.log(`\n## ${title}\naccuracy ${pct(result.accuracy)} on ${result.total} held-out tickets (always-the-largest-class: ${pct(result.baselineAccuracy)})\n`);
+  console.log(
+    `\n## ${title}\naccuracy ${pct(result.accuracy)} on ${result.total} held-out tickets (always-the-largest-class: ${pct(result.baselineAccuracy)})\n`,
+  );
   console.log('category       precision  recall  support');
-  for (const c of result.perCategory) console.log(`${c.category.padEnd(14)} ${pct(c.precision).padStart(9)} ${pct(c.recall).padStart(7)} ${String(c.support).padStart(8)}`);
+  for (const c of result.perCategory)
+    console.log(
+      `${c.category.padEnd(14)} ${pct(c.precision).padStart(9)} ${pct(c.recall).padStart(7)} ${String(c.support).padStart(8)}`,
+    );
   const categories = result.perCategory.map((c) => c.category);
-  console.log(`\nconfusion (rows: actual, columns: predicted)\n${''.padEnd(14)}${categories.map((c) => c.slice(0, 6).padStart(7)).join('')}`);
+  console.log(
+    `\nconfusion (rows: actual, columns: predicted)\n${''.padEnd(14)}${categories.map((c) => c.slice(0, 6).padStart(7)).join('')}`,
+  );
   for (const actual of categories) {
-    console.log(`${actual.padEnd(14)}${categories.map((p) => String(result.confusion[actual]?.[p] ?? 0).padStart(7)).join('')}`);
+    console.log(
+      `${actual.padEnd(14)}${categories.map((p) => String(result.confusion[actual]?.[p] ?? 0).padStart(7)).join('')}`,
+    );
   }
 }
 
@@ -48,12 +66,28 @@ function main() {
   const model = trainCategoryModel(training);
   const largest = largestCategory(training);
   const rules = compileRules(defaultRules.map((rule, i) => ({ ...rule, id: i + 1, position: i + 1, enabled: true })));
-  const decideByRules = (text: string) => applyRules(rules, { subject: text, description: '', channel: 'api', clientCategory: 'one_time' });
+  const decideByRules = (text: string) =>
+    applyRules(rules, { subject: text, description: '', channel: 'api', clientCategory: 'one_time' });
 
-  console.log(`${file}: ${all.length} tickets, ${training.length} for training, ${heldOut.length} held out (split by a hash of the text)`);
-  print('category model alone (no known word → the largest class)', evaluate((text) => suggestCategory(model, text)?.category ?? largest, heldOut, largest));
-  print('default rules alone (no rule → general)', evaluate((text) => decideClassification(decideByRules(text), undefined).category, heldOut, largest));
-  print('as the desk decides: rules, then a confident model, else triage', evaluate((text) => decideClassification(decideByRules(text), suggestCategory(model, text)).category, heldOut, largest));
+  console.log(
+    `${file}: ${all.length} tickets, ${training.length} for training, ${heldOut.length} held out (split by a hash of the text)`,
+  );
+  print(
+    'category model alone (no known word → the largest class)',
+    evaluate((text) => suggestCategory(model, text)?.category ?? largest, heldOut, largest),
+  );
+  print(
+    'default rules alone (no rule → general)',
+    evaluate((text) => decideClassification(decideByRules(text), undefined).category, heldOut, largest),
+  );
+  print(
+    'as the desk decides: rules, then a confident model, else triage',
+    evaluate(
+      (text) => decideClassification(decideByRules(text), suggestCategory(model, text)).category,
+      heldOut,
+      largest,
+    ),
+  );
 }
 
 main();

@@ -31,7 +31,11 @@ async function main() {
     toolsDir: path.resolve(__dirname, '..', '.tools'),
     log: (message) => console.log(`[prepare] ${message}`),
   });
-  console.log(cli ? `[prepare] Temporal CLI: ${cli.path} (${cli.source})` : '[prepare] no Temporal CLI and no Go: the tests will let the SDK download one');
+  console.log(
+    cli
+      ? `[prepare] Temporal CLI: ${cli.path} (${cli.source})`
+      : '[prepare] no Temporal CLI and no Go: the tests will let the SDK download one',
+  );
 }
 
 main().catch((error) => {

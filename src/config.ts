@@ -78,7 +78,9 @@ export class ConfigError extends Error {}
 /** Validates the environment once at start; a wrong value names the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, rootDir = path.resolve(__dirname, '..')): Config {
   // A variable set to nothing counts as not set, so its default applies.
-  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const given = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
   const parsed = configSchema.safeParse(given);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);

@@ -72,7 +72,13 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
   const workerParts =
     options.runWorker === false
       ? undefined
-      : await createTicketWorker({ address: options.temporalAddress, namespace: options.namespace, taskQueue: options.taskQueue, activities, workflowBundle: options.workflowBundle });
+      : await createTicketWorker({
+          address: options.temporalAddress,
+          namespace: options.namespace,
+          taskQueue: options.taskQueue,
+          activities,
+          workflowBundle: options.workflowBundle,
+        });
   const workerRun = workerParts?.worker.run().catch((error) => {
     if (options.onWorkerFailure) options.onWorkerFailure(error);
     else logger.error({ err: error }, 'the Temporal worker stopped');
@@ -93,11 +99,22 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
   const rules = createRulesService({ db, temporal, taskQueue: options.taskQueue });
   if (options.retrainEveryMs) await ensureRetrainSchedule(temporal, options.taskQueue, options.retrainEveryMs);
   const processes = await loadProcessCatalog();
-  const app = await buildApp({ db, tickets, processes, queues: queueService, rules, logger, webDir: options.webDir, publicUrl: options.publicUrl });
+  const app = await buildApp({
+    db,
+    tickets,
+    processes,
+    queues: queueService,
+    rules,
+    logger,
+    webDir: options.webDir,
+    publicUrl: options.publicUrl,
+  });
   // Statistics add the deltas not folded yet, so folding is only for speed: a failed fold is retried next time.
   let folding: Promise<unknown> = Promise.resolve();
   const foldTimer = setInterval(() => {
-    folding = foldProcessStatDeltas(db).catch((error) => logger.warn({ err: error }, 'could not fold the process statistics deltas'));
+    folding = foldProcessStatDeltas(db).catch((error) =>
+      logger.warn({ err: error }, 'could not fold the process statistics deltas'),
+    );
   }, options.statsFoldEveryMs ?? 10_000);
   foldTimer.unref();
 

@@ -69,7 +69,13 @@ async function main() {
         namespace: config.TEMPORAL_NAMESPACE,
         log: say,
       }),
-      ensurePostgres({ url: config.DATABASE_URL, dataDir: path.join(config.dataDir, 'postgres'), port: config.EMBEDDED_PG_PORT, database: 'servicedesk', log: say }),
+      ensurePostgres({
+        url: config.DATABASE_URL,
+        dataDir: path.join(config.dataDir, 'postgres'),
+        port: config.EMBEDDED_PG_PORT,
+        database: 'servicedesk',
+        log: say,
+      }),
     ]);
     say(`Temporal: ${temporal.how}`);
     say(`PostgreSQL: ${postgres.how}`);

@@ -28,7 +28,15 @@ export function installTemporalRuntime(logger: Logger): void {
   runtimeInstalled = true;
 }
 
-export type WorkerTuning = Partial<Pick<WorkerOptions, 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentLocalActivityExecutions' | 'maxCachedWorkflows'>>;
+export type WorkerTuning = Partial<
+  Pick<
+    WorkerOptions,
+    | 'maxConcurrentWorkflowTaskExecutions'
+    | 'maxConcurrentActivityTaskExecutions'
+    | 'maxConcurrentLocalActivityExecutions'
+    | 'maxCachedWorkflows'
+  >
+>;
 
 /**
  * The product worker's tuning, also given to the benchmark's bare-workflow worker so the
@@ -59,7 +67,9 @@ export async function bundleTicketWorkflows(): Promise<{ code: string }> {
   return bundleWorkflowCode({ workflowsPath, logger: quiet });
 }
 
-export async function createTicketWorker(options: TicketWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+export async function createTicketWorker(
+  options: TicketWorkerOptions,
+): Promise<{ worker: Worker; connection: NativeConnection }> {
   const connection = await NativeConnection.connect({ address: options.address });
   const worker = await Worker.create({
     connection,

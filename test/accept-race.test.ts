@@ -17,7 +17,11 @@ describe('two operators accept the same ticket at once', () => {
   it('exactly one wins, every time; the other gets 409 and nothing of theirs is stored', async () => {
     for (let round = 0; round < 8; round++) {
       const registered = await call('POST', '/tickets', {
-        body: { subject: 'Ноутбук не включается', description: 'После обновления ноутбук не включается', client: { phone: `+7916000${String(round).padStart(4, '0')}` } },
+        body: {
+          subject: 'Ноутбук не включается',
+          description: 'После обновления ноутбук не включается',
+          client: { phone: `+7916000${String(round).padStart(4, '0')}` },
+        },
       });
       expect(registered.body.queue.code).toBe('repairs');
       const id = registered.body.id;
@@ -34,7 +38,9 @@ describe('two operators accept the same ticket at once', () => {
       expect(['OFFERED_TO_ANOTHER', 'TicketAlreadyAccepted']).toContain(loser.body.code);
       const [row] = await desk.db.select({ assigneeId: tickets.assigneeId }).from(tickets).where(eq(tickets.id, id));
       expect(row!.assigneeId).toBe(winner);
-      const accepts = (await desk.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, id))).filter((e) => e.elementId === 'accept');
+      const accepts = (await desk.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, id))).filter(
+        (e) => e.elementId === 'accept',
+      );
       expect(accepts.map((e) => e.actor)).toEqual([winner]);
     }
   });

@@ -15,15 +15,24 @@ describe('activities retried after they wrote', () => {
   let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
   const calls: Record<string, number> = {};
   // Intake starts the SLA clock itself (agreement, first deadlines); the pause and resume re-plan it.
-  const retried: Array<keyof TicketActivities> = ['intakeTicket', 'acceptTicket', 'measureSlaTime', 'recordSlaEvent', 'planSlaTarget', 'recordWork', 'resolveTicket', 'notifyClient', 'closeTicket'];
+  const retried: Array<keyof TicketActivities> = [
+    'intakeTicket',
+    'acceptTicket',
+    'measureSlaTime',
+    'recordSlaEvent',
+    'planSlaTarget',
+    'recordWork',
+    'resolveTicket',
+    'notifyClient',
+    'closeTicket',
+  ];
 
   beforeAll(async () => {
     smtp = await startSmtpSink();
     desk = await startTestDesk({
       smtpUrl: smtp.url,
       surveyTimeoutMs: 500,
-      wrapActivities: (activities) =>
-        failOnceAfterWrite(activities, retried, calls),
+      wrapActivities: (activities) => failOnceAfterWrite(activities, retried, calls),
     });
     ({ call } = await listen(desk.app));
   });
@@ -34,7 +43,13 @@ describe('activities retried after they wrote', () => {
 
   it('store no duplicate row or event and send the e-mail once', async () => {
     const email = 'new.client@retry.example';
-    const registered = await call('POST', '/tickets', { body: { subject: 'Роутер не раздаёт wi-fi', description: 'Интернет пропал', client: { email, name: 'Новый клиент' } } });
+    const registered = await call('POST', '/tickets', {
+      body: {
+        subject: 'Роутер не раздаёт wi-fi',
+        description: 'Интернет пропал',
+        client: { email, name: 'Новый клиент' },
+      },
+    });
     expect(registered.status).toBe(201);
     const id = registered.body.id;
     const [queued] = await desk.db.select().from(tickets).where(eq(tickets.id, id));
@@ -47,10 +62,31 @@ describe('activities retried after they wrote', () => {
       ['resolution', queued!.resolutionDueAt!.toISOString()],
     ]);
     expect((await call('POST', `/tickets/${id}/accept`, { operator: 'ivanova' })).status).toBe(200);
-    expect((await call('POST', `/tickets/${id}/wait-for-client`, { operator: 'ivanova', body: { reason: 'Ждём модель роутера' } })).status).toBe(200);
+    expect(
+      (
+        await call('POST', `/tickets/${id}/wait-for-client`, {
+          operator: 'ivanova',
+          body: { reason: 'Ждём модель роутера' },
+        })
+      ).status,
+    ).toBe(200);
     expect((await call('POST', `/tickets/${id}/resume`, { operator: 'ivanova' })).status).toBe(200);
-    expect((await call('POST', `/tickets/${id}/work`, { operator: 'ivanova', body: { minutes: 20, note: 'Перезагрузили роутер' } })).body.totalMinutes).toBe(20);
-    expect((await call('POST', `/tickets/${id}/resolve`, { operator: 'ivanova', body: { resolution: 'Канал wi-fi сменён' } })).status).toBe(200);
+    expect(
+      (
+        await call('POST', `/tickets/${id}/work`, {
+          operator: 'ivanova',
+          body: { minutes: 20, note: 'Перезагрузили роутер' },
+        })
+      ).body.totalMinutes,
+    ).toBe(20);
+    expect(
+      (
+        await call('POST', `/tickets/${id}/resolve`, {
+          operator: 'ivanova',
+          body: { resolution: 'Канал wi-fi сменён' },
+        })
+      ).status,
+    ).toBe(200);
     await desk.temporal.workflow.getHandle(ticketWorkflowId(id)).result();
 
     // Every activity really ran twice: the failure happened after its write.
@@ -85,12 +121,21 @@ describe('activities retried after they wrote', () => {
   });
 
   it('retries a notification while the SMTP server is down and sends it once it is back', async () => {
-    const registered = await call('POST', '/tickets', { body: { subject: 'Счёт', description: 'Нужен счёт на оплату', client: { email: 'billing@retry.example' } } });
+    const registered = await call('POST', '/tickets', {
+      body: { subject: 'Счёт', description: 'Нужен счёт на оплату', client: { email: 'billing@retry.example' } },
+    });
     const id = registered.body.id;
     await call('POST', `/tickets/${id}/accept`, { operator: 'ivanova' });
     await smtp.close();
-    expect((await call('POST', `/tickets/${id}/resolve`, { operator: 'ivanova', body: { resolution: 'Счёт выставлен' } })).status).toBe(200);
-    await expect.poll(async () => (await desk.db.select().from(outbox).where(eq(outbox.ticketId, id)))[0]?.lastError ?? null, { timeout: 15_000 }).toMatch(/ECONNREFUSED/);
+    expect(
+      (await call('POST', `/tickets/${id}/resolve`, { operator: 'ivanova', body: { resolution: 'Счёт выставлен' } }))
+        .status,
+    ).toBe(200);
+    await expect
+      .poll(async () => (await desk.db.select().from(outbox).where(eq(outbox.ticketId, id)))[0]?.lastError ?? null, {
+        timeout: 15_000,
+      })
+      .toMatch(/ECONNREFUSED/);
     const [row] = await desk.db.select().from(outbox).where(eq(outbox.ticketId, id));
     expect(row!.status).not.toBe('sent');
     // The same port again: the activity's retry reaches it.
@@ -106,7 +151,14 @@ describe('activities retried after they wrote', () => {
 describe('reopening and complaint activities retried after they wrote', () => {
   let desk: Awaited<ReturnType<typeof startTestDesk>>;
   const calls: Record<string, number> = {};
-  const retried: Array<keyof TicketActivities> = ['resolveTicket', 'notifyClient', 'reopenTicket', 'takeSurveyAnswer', 'resolveComplaint', 'closeTicket'];
+  const retried: Array<keyof TicketActivities> = [
+    'resolveTicket',
+    'notifyClient',
+    'reopenTicket',
+    'takeSurveyAnswer',
+    'resolveComplaint',
+    'closeTicket',
+  ];
 
   beforeAll(async () => {
     desk = await startTestDesk({ wrapActivities: (activities) => failOnceAfterWrite(activities, retried, calls) });
@@ -129,7 +181,30 @@ describe('reopening and complaint activities retried after they wrote', () => {
     for (const name of retried) expect(calls[name], name).toBeGreaterThanOrEqual(2);
     const events = await desk.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, id));
     expect(events.map((e) => e.dedupeKey).sort()).toEqual(
-      ['accept', 'classify', 'closed', 'complaint_opened', 'complaint_resolved', 'notify', 'notify:2', 'queue', 'received', 'register', 'reopen:2', 'resolve', 'resolve:2', 'sla:clock', 'sla:met:resolution', 'sla:met:resolution:2', 'sla:met:response', 'sla:restarted:2', 'sla:started', 'survey', 'survey_requested', 'survey_requested:2'].sort(),
+      [
+        'accept',
+        'classify',
+        'closed',
+        'complaint_opened',
+        'complaint_resolved',
+        'notify',
+        'notify:2',
+        'queue',
+        'received',
+        'register',
+        'reopen:2',
+        'resolve',
+        'resolve:2',
+        'sla:clock',
+        'sla:met:resolution',
+        'sla:met:resolution:2',
+        'sla:met:response',
+        'sla:restarted:2',
+        'sla:started',
+        'survey',
+        'survey_requested',
+        'survey_requested:2',
+      ].sort(),
     );
     const messages = await desk.db.select().from(outbox).where(eq(outbox.ticketId, id));
     expect(messages.map((m) => [m.purpose, m.status, m.attempts]).sort()).toEqual([

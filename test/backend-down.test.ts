@@ -13,7 +13,13 @@ describe('when the workflow engine goes away', () => {
 
   beforeAll(async () => {
     // A server of its own, so stopping it leaves the rest of the run alone.
-    temporal = await ensureTemporal({ toolsDir: path.resolve(__dirname, '..', '.tools'), dbFile: null, headless: true, namespace: 'default', log: () => {} });
+    temporal = await ensureTemporal({
+      toolsDir: path.resolve(__dirname, '..', '.tools'),
+      dbFile: null,
+      headless: true,
+      namespace: 'default',
+      log: () => {},
+    });
     desk = await startTestDesk({ temporalAddress: temporal.address, intakeWaitMs: 3_000 });
     ({ call } = await listen(desk.app));
   });
@@ -23,12 +29,16 @@ describe('when the workflow engine goes away', () => {
   });
 
   it('answers 503 with a message, stores nothing, and reads still work', async () => {
-    const ok = await call('POST', '/tickets', { body: { subject: 'Счёт', description: 'Нужен счёт', client: { email: 'down@example.com' } } });
+    const ok = await call('POST', '/tickets', {
+      body: { subject: 'Счёт', description: 'Нужен счёт', client: { email: 'down@example.com' } },
+    });
     expect(ok.status).toBe(201);
     const before = (await desk.db.select({ n: count() }).from(tickets))[0]!.n;
     await temporal.stop();
 
-    const refused = await call('POST', '/tickets', { body: { subject: 'Счёт', description: 'Нужен ещё счёт', client: { email: 'down@example.com' } } });
+    const refused = await call('POST', '/tickets', {
+      body: { subject: 'Счёт', description: 'Нужен ещё счёт', client: { email: 'down@example.com' } },
+    });
     expect(refused.status).toBe(503);
     expect(refused.body.message).toMatch(/retry later/);
     const accept = await call('POST', `/tickets/${ok.body.id}/accept`, { operator: 'ivanova' });

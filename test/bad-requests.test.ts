@@ -9,7 +9,11 @@ describe('bad requests get a clear 4xx and change nothing', () => {
   let desk: Awaited<ReturnType<typeof startTestDesk>>;
   let call: Awaited<ReturnType<typeof listen>>['call'];
   let queuedId: number;
-  const valid = { subject: 'Не работает интернет', description: 'Роутер мигает красным', client: { email: 'bad.requests@example.com' } };
+  const valid = {
+    subject: 'Не работает интернет',
+    description: 'Роутер мигает красным',
+    client: { email: 'bad.requests@example.com' },
+  };
 
   const rowCounts = async () => ({
     tickets: (await desk.db.select({ n: count() }).from(tickets))[0]!.n,
@@ -42,7 +46,10 @@ describe('bad requests get a clear 4xx and change nothing', () => {
   });
 
   it('rejects a body that is not JSON or too large', async () => {
-    const broken = await call('POST', '/tickets', { raw: '{"subject": ', headers: { 'content-type': 'application/json' } });
+    const broken = await call('POST', '/tickets', {
+      raw: '{"subject": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(broken.status).toBe(400);
     const text = await call('POST', '/tickets', { raw: 'subject=hi', headers: { 'content-type': 'text/plain' } });
     expect(text.status).toBe(415);
@@ -73,11 +80,20 @@ describe('bad requests get a clear 4xx and change nothing', () => {
   });
 
   it('refuses work and resolution on a ticket nobody accepted, and bad work entries', async () => {
-    const work = await call('POST', `/tickets/${queuedId}/work`, { operator: 'ivanova', body: { minutes: 10, note: 'x' } });
+    const work = await call('POST', `/tickets/${queuedId}/work`, {
+      operator: 'ivanova',
+      body: { minutes: 10, note: 'x' },
+    });
     expect(work.status).toBe(409);
-    const resolve = await call('POST', `/tickets/${queuedId}/resolve`, { operator: 'ivanova', body: { resolution: 'done' } });
+    const resolve = await call('POST', `/tickets/${queuedId}/resolve`, {
+      operator: 'ivanova',
+      body: { resolution: 'done' },
+    });
     expect(resolve.status).toBe(409);
-    const negative = await call('POST', `/tickets/${queuedId}/work`, { operator: 'ivanova', body: { minutes: -5, note: 'x' } });
+    const negative = await call('POST', `/tickets/${queuedId}/work`, {
+      operator: 'ivanova',
+      body: { minutes: -5, note: 'x' },
+    });
     expect(negative.status).toBe(400);
     expect(negative.body.field).toBe('body.minutes');
     const survey = await call('POST', `/tickets/${queuedId}/survey`, { body: { token: 'guess', csat: 5 } });
@@ -91,7 +107,17 @@ describe('bad requests get a clear 4xx and change nothing', () => {
     const doc = await call('GET', '/docs/json');
     expect(doc.status).toBe(200);
     expect(Object.keys(doc.body.paths)).toEqual(
-      expect.arrayContaining(['/tickets', '/tickets/{id}', '/tickets/{id}/events', '/tickets/{id}/accept', '/tickets/{id}/work', '/tickets/{id}/resolve', '/tickets/{id}/survey', '/queues', '/queues/{id}/tickets']),
+      expect.arrayContaining([
+        '/tickets',
+        '/tickets/{id}',
+        '/tickets/{id}/events',
+        '/tickets/{id}/accept',
+        '/tickets/{id}/work',
+        '/tickets/{id}/resolve',
+        '/tickets/{id}/survey',
+        '/queues',
+        '/queues/{id}/tickets',
+      ]),
     );
   });
 });

@@ -13,7 +13,18 @@ import { formatReport } from '../bench/table';
  */
 describe('npm run bench, every scenario at a tiny size', () => {
   it('produces a whole, sane report', { timeout: 240_000 }, async () => {
-    const options = { ...defaultOptions, n: 10, inFlight: 5, rates: [5], durationS: 2, open: 20, accepts: 5, listingRows: 2_000, listingRequests: 10, warmup: 2 };
+    const options = {
+      ...defaultOptions,
+      n: 10,
+      inFlight: 5,
+      rates: [5],
+      durationS: 2,
+      open: 20,
+      accepts: 5,
+      listingRows: 2_000,
+      listingRequests: 10,
+      warmup: 2,
+    };
     const report: BenchReport = await runBench([...scenarioNames], options, {
       temporalAddress: inject('temporalAddress'),
       databaseUrl: inject('adminDatabaseUrl'),
@@ -24,7 +35,11 @@ describe('npm run bench, every scenario at a tiny size', () => {
     });
     const { floor, throughput, latency, history, open, listing } = report.results;
 
-    expect(Object.keys(floor!.shapes).sort()).toEqual(['emptyWorkflow', 'threeActivitiesWorkflow', 'threeLocalActivitiesWorkflow']);
+    expect(Object.keys(floor!.shapes).sort()).toEqual([
+      'emptyWorkflow',
+      'threeActivitiesWorkflow',
+      'threeLocalActivitiesWorkflow',
+    ]);
     for (const shape of Object.values(floor!.shapes)) {
       expect(shape.n).toBe(10);
       expect(shape.latencyMs.count).toBe(10);
@@ -66,7 +81,9 @@ describe('npm run bench, every scenario at a tiny size', () => {
       expect(query.plan.join('\n')).toMatch(/Execution Time/);
     }
 
-    expect(report.targets.map((t) => t.target)).toEqual(expect.arrayContaining([expect.stringMatching(/throughput/), expect.stringMatching(/history events/)]));
+    expect(report.targets.map((t) => t.target)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/throughput/), expect.stringMatching(/history events/)]),
+    );
     const table = formatReport(report);
     for (const scenario of scenarioNames) expect(table).toContain(`| ${scenario}`);
   });

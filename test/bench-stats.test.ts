@@ -31,6 +31,8 @@ describe('benchmark arithmetic', () => {
     expect(take(ticketGenerator(42, 2))).not.toEqual(take(ticketGenerator(42, 1)));
     const tickets = take(ticketGenerator(7)) as Array<{ subject: string; client: { phone?: string; email?: string } }>;
     expect(tickets.every((t) => !t.subject.includes('{') && (t.client.phone || t.client.email))).toBe(true);
-    expect(tickets.some((t) => /[а-я]/i.test(t.subject)) && tickets.some((t) => /^[\x20-\x7e]+$/.test(t.subject))).toBe(true);
+    expect(tickets.some((t) => /[а-я]/i.test(t.subject)) && tickets.some((t) => /^[\x20-\x7e]+$/.test(t.subject))).toBe(
+      true,
+    );
   });
 });

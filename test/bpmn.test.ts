@@ -8,7 +8,13 @@ import {
   type ModdleDefinitions,
   type ModdleElement,
 } from '../src/domain/bpmn-graph';
-import { ESCALATION_PROCESS_ID, EscalationElement, TICKET_PROCESS_ID, TicketElement, TicketGateway } from '../src/domain/process';
+import {
+  ESCALATION_PROCESS_ID,
+  EscalationElement,
+  TICKET_PROCESS_ID,
+  TicketElement,
+  TicketGateway,
+} from '../src/domain/process';
 
 const BPMN_FILE = path.resolve(__dirname, '../processes/ticket.bpmn');
 
@@ -18,8 +24,16 @@ interface Bounds {
   width: number;
   height: number;
 }
-type DiElement = ModdleElement & { bounds?: Bounds; label?: { bounds?: Bounds }; waypoint?: { x: number; y: number }[] };
-type FlowElement = ModdleElement & { documentation?: { text?: string }[]; cancelActivity?: boolean; eventDefinitions?: ModdleElement[] };
+type DiElement = ModdleElement & {
+  bounds?: Bounds;
+  label?: { bounds?: Bounds };
+  waypoint?: { x: number; y: number }[];
+};
+type FlowElement = ModdleElement & {
+  documentation?: { text?: string }[];
+  cancelActivity?: boolean;
+  eventDefinitions?: ModdleElement[];
+};
 interface ParseResult {
   rootElement: ModdleDefinitions & ModdleElement;
   warnings: { message: string }[];
@@ -79,8 +93,14 @@ describe('processes/ticket.bpmn', () => {
   it('has exactly the flow nodes named in TicketElement and TicketGateway, no drift either way', () => {
     const expected = [...Object.values(TicketElement), ...Object.values(TicketGateway)];
     const actual = graph.nodeIds;
-    expect(expected.filter((id) => !actual.includes(id)), 'in TicketElement but not in the diagram').toEqual([]);
-    expect(actual.filter((id) => !(expected as string[]).includes(id)), 'in the diagram but not in TicketElement').toEqual([]);
+    expect(
+      expected.filter((id) => !actual.includes(id)),
+      'in TicketElement but not in the diagram',
+    ).toEqual([]);
+    expect(
+      actual.filter((id) => !(expected as string[]).includes(id)),
+      'in the diagram but not in TicketElement',
+    ).toEqual([]);
     expect(actual).toHaveLength(expected.length);
   });
 
@@ -113,7 +133,9 @@ describe('processes/ticket.bpmn', () => {
 
   it('decides the complaint at one gateway whose default closes the ticket', () => {
     expect(graph.nodeIds.filter((id) => graph.isGateway(id))).toEqual([TicketGateway.surveyOutcome]);
-    const gateway = (processElement.flowElements ?? []).find((e) => e.id === TicketGateway.surveyOutcome) as FlowElement & { default?: { id?: string } };
+    const gateway = (processElement.flowElements ?? []).find(
+      (e) => e.id === TicketGateway.surveyOutcome,
+    ) as FlowElement & { default?: { id?: string } };
     expect(gateway.default?.id).toBe(`flow_${TicketGateway.surveyOutcome}_${E.closed}`);
     expect(graph.successors(TicketGateway.surveyOutcome).sort()).toEqual([E.closed, E.handleComplaint].sort());
     expect(graph.successors(E.reopen)).toEqual([E.execute]);
@@ -143,7 +165,10 @@ describe('processes/ticket.bpmn', () => {
     }
     expect(graph.hasFlow(E.survey, E.closed)).toBe(false);
     expect(graph.hasFlow(E.surveyExpired, E.closed), `${E.surveyExpired} → ${E.closed}`).toBe(true);
-    expect(graph.hasFlow(E.execute, E.waitingForClient) && graph.hasFlow(E.waitingForClient, E.execute), 'the pause goes out of execute and back').toBe(true);
+    expect(
+      graph.hasFlow(E.execute, E.waitingForClient) && graph.hasFlow(E.waitingForClient, E.execute),
+      'the pause goes out of execute and back',
+    ).toBe(true);
     // 7 happy-path flows, 2 through the gateway, the timer's, reopen's, the complaint's two, the pause out and back.
     expect(graph.flows).toHaveLength(15);
   });
@@ -229,7 +254,9 @@ describe('processes/escalation.bpmn', () => {
   let process: FlowElement;
 
   beforeAll(async () => {
-    escalation = await (await loadModdle()).fromXML(readFileSync(path.resolve(__dirname, '../processes/escalation.bpmn'), 'utf8'));
+    escalation = await (
+      await loadModdle()
+    ).fromXML(readFileSync(path.resolve(__dirname, '../processes/escalation.bpmn'), 'utf8'));
     defs = escalation.rootElement;
     g = BpmnGraph.fromDefinitions(defs, ESCALATION_PROCESS_ID);
     process = defs.rootElements!.find((e) => e.id === ESCALATION_PROCESS_ID) as FlowElement;
@@ -257,21 +284,68 @@ describe('processes/escalation.bpmn', () => {
     expect(g.nodes.get(X.manual)!.cancelActivity).toBe(false);
     const breach = [X.started, X.clock, X.breached, X.level1, X.level2, X.level3, X.escalated];
     expect(g.isValidPath(breach, { fromStart: true, toEnd: true })).toBe(true);
-    expect(g.isValidPath([X.started, X.clock, X.breached, X.notifyManager, X.managerNotified], { fromStart: true, toEnd: true })).toBe(true);
-    expect(g.isValidPath([X.started, X.clock, X.warning, X.notifyAssignee, X.warned], { fromStart: true, toEnd: true })).toBe(true);
+    expect(
+      g.isValidPath([X.started, X.clock, X.breached, X.notifyManager, X.managerNotified], {
+        fromStart: true,
+        toEnd: true,
+      }),
+    ).toBe(true);
+    expect(
+      g.isValidPath([X.started, X.clock, X.warning, X.notifyAssignee, X.warned], { fromStart: true, toEnd: true }),
+    ).toBe(true);
     expect(g.isValidPath([X.started, X.clock, X.met], { fromStart: true, toEnd: true })).toBe(true);
-    expect(g.isValidPath([X.started, X.clock, X.manual, X.escalateManually, X.escalatedManually], { fromStart: true, toEnd: true })).toBe(true);
+    expect(
+      g.isValidPath([X.started, X.clock, X.manual, X.escalateManually, X.escalatedManually], {
+        fromStart: true,
+        toEnd: true,
+      }),
+    ).toBe(true);
   });
 
   it("replays one target's clock with its branches side by side: warned, breached, escalated and met late", () => {
     // The notices are sent alongside: they may be recorded after the next steps of the clock.
-    const late = [X.started, X.clock, X.warning, X.breached, X.notifyAssignee, X.level1, X.notifyManager, X.warned, X.level2, X.managerNotified, X.level3, X.escalated, X.met];
+    const late = [
+      X.started,
+      X.clock,
+      X.warning,
+      X.breached,
+      X.notifyAssignee,
+      X.level1,
+      X.notifyManager,
+      X.warned,
+      X.level2,
+      X.managerNotified,
+      X.level3,
+      X.escalated,
+      X.met,
+    ];
     expect(g.replayViolation(late, { fromStart: true })).toBeUndefined();
-    expect(g.replayViolation([X.started, X.clock, X.manual, X.escalateManually, X.warning, X.escalatedManually, X.notifyAssignee, X.warned, X.met], { fromStart: true })).toBeUndefined();
+    expect(
+      g.replayViolation(
+        [
+          X.started,
+          X.clock,
+          X.manual,
+          X.escalateManually,
+          X.warning,
+          X.escalatedManually,
+          X.notifyAssignee,
+          X.warned,
+          X.met,
+        ],
+        { fromStart: true },
+      ),
+    ).toBeUndefined();
     // A target met at once, its clock restarted by an agreement change (the same step again).
     expect(g.replayViolation([X.started, X.clock, X.clock, X.met], { fromStart: true })).toBeUndefined();
-    expect(g.replayViolation([X.started, X.clock, X.level1], { fromStart: true })).toMatchObject({ index: 2, reason: expect.stringMatching(/no token can step to "escalate_level_1"/) });
-    expect(g.replayViolation([X.started, X.clock, X.met, X.warning], { fromStart: true })).toMatchObject({ index: 3, reason: expect.stringMatching(/no token is at "sla_clock"/) });
+    expect(g.replayViolation([X.started, X.clock, X.level1], { fromStart: true })).toMatchObject({
+      index: 2,
+      reason: expect.stringMatching(/no token can step to "escalate_level_1"/),
+    });
+    expect(g.replayViolation([X.started, X.clock, X.met, X.warning], { fromStart: true })).toMatchObject({
+      index: 3,
+      reason: expect.stringMatching(/no token is at "sla_clock"/),
+    });
     expect(g.replayViolation([X.clock, X.met], { fromStart: true })).toMatchObject({ index: 0 });
     expect(g.replayViolation([X.started, X.clock, X.started], { fromStart: true })).toMatchObject({ index: 2 });
   });
@@ -298,7 +372,10 @@ describe('processes/escalation.bpmn', () => {
       .filter((e) => e.$type === 'bpmndi:BPMNShape')
       .flatMap((e) => {
         const id = e.bpmnElement!.id!;
-        return [{ id, owner: id, box: e.bounds! }, ...(e.label?.bounds ? [{ id: `${id} label`, owner: id, box: e.label.bounds }] : [])];
+        return [
+          { id, owner: id, box: e.bounds! },
+          ...(e.label?.bounds ? [{ id: `${id} label`, owner: id, box: e.label.bounds }] : []),
+        ];
       });
     const host = (id: string) => g.nodes.get(id)?.attachedTo;
     for (let i = 0; i < boxes.length; i++) {
@@ -364,8 +441,12 @@ describe('BpmnGraph on a plain list', () => {
   });
 
   it('rejects flows and attachments to unknown nodes', () => {
-    expect(() => new BpmnGraph({ nodes: [{ id: 'a', type: 'bpmn:Task' }], flows: [{ id: 'f', source: 'a', target: 'x' }] })).toThrow(/unknown node "x"/);
-    expect(() => new BpmnGraph({ nodes: [{ id: 'b', type: 'bpmn:BoundaryEvent', attachedTo: 'x' }], flows: [] })).toThrow(/unknown node "x"/);
+    expect(
+      () => new BpmnGraph({ nodes: [{ id: 'a', type: 'bpmn:Task' }], flows: [{ id: 'f', source: 'a', target: 'x' }] }),
+    ).toThrow(/unknown node "x"/);
+    expect(
+      () => new BpmnGraph({ nodes: [{ id: 'b', type: 'bpmn:BoundaryEvent', attachedTo: 'x' }], flows: [] }),
+    ).toThrow(/unknown node "x"/);
   });
 });
 

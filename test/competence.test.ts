@@ -7,7 +7,10 @@ import { listen } from './support/http';
 
 type Desk = Awaited<ReturnType<typeof startTestDesk>>;
 
-const run = Math.random().toString(36).replace(/[^a-z]/g, '').slice(0, 6);
+const run = Math.random()
+  .toString(36)
+  .replace(/[^a-z]/g, '')
+  .slice(0, 6);
 const word = `zc${run}`;
 const category = `comp-${run}`;
 const competence = `microsoldering-${run}`;
@@ -23,7 +26,13 @@ describe('the competence a catalog service requires', () => {
 
   const register = async (subject: string) => {
     phone += 1;
-    const registered = await call('POST', '/tickets', { body: { subject, description: `Секретное описание ${subject}`, client: { name: 'Секретный Клиент', email: `c${phone}-${run}@example.com` } } });
+    const registered = await call('POST', '/tickets', {
+      body: {
+        subject,
+        description: `Секретное описание ${subject}`,
+        client: { name: 'Секретный Клиент', email: `c${phone}-${run}@example.com` },
+      },
+    });
     expect(registered.status).toBe(201);
     return registered.body as { id: number; serviceCode: string; queue: { id: number; code: string } };
   };
@@ -31,25 +40,53 @@ describe('the competence a catalog service requires', () => {
   beforeAll(async () => {
     desk = await startTestDesk({ offerTtlMs: 30_000 });
     ({ call } = await listen(desk.app));
-    const [group] = await desk.db.insert(operatorGroups).values({ code: `gc-${run}`, name: 'Competence group' }).returning();
-    const [queue] = await desk.db.insert(queues).values({ code: `qc-${run}`, name: 'Competence queue', groupId: group!.id, categories: [category] }).returning();
+    const [group] = await desk.db
+      .insert(operatorGroups)
+      .values({ code: `gc-${run}`, name: 'Competence group' })
+      .returning();
+    const [queue] = await desk.db
+      .insert(queues)
+      .values({ code: `qc-${run}`, name: 'Competence queue', groupId: group!.id, categories: [category] })
+      .returning();
     queueId = queue!.id;
     autoQueueCode = `qca-${run}`;
     // Its filter takes only this test's category: an empty one would take every other test's tickets.
-    await desk.db.insert(queues).values({ code: autoQueueCode, name: 'Competence auto queue', groupId: group!.id, categories: [category], autoAssign: true });
+    await desk.db.insert(queues).values({
+      code: autoQueueCode,
+      name: 'Competence auto queue',
+      groupId: group!.id,
+      categories: [category],
+      autoAssign: true,
+    });
     await desk.db.insert(operators).values([
       { id: skilled, name: 'Skilled', competences: [category, competence] },
       { id: unskilled, name: 'Unskilled', competences: [] },
     ]);
-    await desk.db.insert(operatorGroupMembers).values([skilled, unskilled].map((operatorId) => ({ operatorId, groupId: group!.id })));
+    await desk.db
+      .insert(operatorGroupMembers)
+      .values([skilled, unskilled].map((operatorId) => ({ operatorId, groupId: group!.id })));
     const service = (code: string, keyword: string, requiredCompetence?: string) =>
       call('POST', '/catalog/services', {
         operator: 'sidorova',
-        body: { code, nameRu: 'Пайка платы', nameEn: 'Board soldering', category, price: '900.00', normHours: 1, supportLine: 1, keywords: [keyword], ...(requiredCompetence ? { requiredCompetence } : {}) },
+        body: {
+          code,
+          nameRu: 'Пайка платы',
+          nameEn: 'Board soldering',
+          category,
+          price: '900.00',
+          normHours: 1,
+          supportLine: 1,
+          keywords: [keyword],
+          ...(requiredCompetence ? { requiredCompetence } : {}),
+        },
       });
     expect((await service(`needs-${run}`, `плата${run}`, competence)).status).toBe(201);
     expect((await service(`plain-${run}`, `совет${run}`)).status).toBe(201);
-    const rule = (name: string, words: string[], queueCode: string) => call('POST', '/rules', { operator: 'sidorova', body: { name, condition: { words }, outcome: { category, queueCode } } });
+    const rule = (name: string, words: string[], queueCode: string) =>
+      call('POST', '/rules', {
+        operator: 'sidorova',
+        body: { name, condition: { words }, outcome: { category, queueCode } },
+      });
     expect((await rule(`competence ${run}`, [word], `qc-${run}`)).status).toBe(201);
     expect((await rule(`competence auto ${run}`, [`${word}auto`], autoQueueCode)).status).toBe(201);
   });
@@ -73,7 +110,10 @@ describe('the competence a catalog service requires', () => {
     expect(refused.body.message).toContain(`"${competence}"`);
     // Blind queue: the refusal tells what is missing, not what the ticket is about or whose it is.
     expect(refused.text).not.toMatch(/контроллера|Секрет|needs-|Пайка|Board/);
-    const [row] = await desk.db.select({ stage: tickets.stage, assigneeId: tickets.assigneeId, offeredTo: tickets.offeredTo }).from(tickets).where(eq(tickets.id, ticket.id));
+    const [row] = await desk.db
+      .select({ stage: tickets.stage, assigneeId: tickets.assigneeId, offeredTo: tickets.offeredTo })
+      .from(tickets)
+      .where(eq(tickets.id, ticket.id));
     expect(row).toEqual({ stage: 'queued', assigneeId: null, offeredTo: null });
 
     // Those outside the queue's group still hear that first; a manager without it is refused too.
@@ -88,11 +128,17 @@ describe('the competence a catalog service requires', () => {
     expect((await call('POST', `/tickets/${ticket.id}/accept`, { operator: unskilled })).status).toBe(409);
 
     // Nor can it be handed to someone without the competence.
-    const handed = await call('POST', `/tickets/${ticket.id}/reassign`, { operator: skilled, body: { toOperatorId: unskilled, reason: 'в отпуск' } });
+    const handed = await call('POST', `/tickets/${ticket.id}/reassign`, {
+      operator: skilled,
+      body: { toOperatorId: unskilled, reason: 'в отпуск' },
+    });
     expect(handed.status).toBe(409);
     expect(handed.body).toMatchObject({ code: 'MISSING_COMPETENCE' });
     expect(handed.body.message).toContain(unskilled);
-    const [still] = await desk.db.select({ assigneeId: tickets.assigneeId }).from(tickets).where(eq(tickets.id, ticket.id));
+    const [still] = await desk.db
+      .select({ assigneeId: tickets.assigneeId })
+      .from(tickets)
+      .where(eq(tickets.id, ticket.id));
     expect(still!.assigneeId).toBe(skilled);
   });
 
@@ -105,9 +151,15 @@ describe('the competence a catalog service requires', () => {
     const offer = await call('POST', `/queues/${queueId}/next`, { operator: unskilled });
     expect(offer.status).toBe(200);
     expect(offer.body.ticketId).toBe(plain.id);
-    expect((await call('POST', `/offers/${offer.body.offerId}/skip`, { operator: unskilled, body: { reason: 'не сейчас' } })).status).toBe(200);
+    expect(
+      (await call('POST', `/offers/${offer.body.offerId}/skip`, { operator: unskilled, body: { reason: 'не сейчас' } }))
+        .status,
+    ).toBe(200);
     expect((await call('POST', `/queues/${queueId}/next`, { operator: unskilled })).status).toBe(204);
-    const offered = await desk.db.select({ ticketId: ticketOffers.ticketId }).from(ticketOffers).where(eq(ticketOffers.operatorId, unskilled));
+    const offered = await desk.db
+      .select({ ticketId: ticketOffers.ticketId })
+      .from(ticketOffers)
+      .where(eq(ticketOffers.operatorId, unskilled));
     expect(offered.map((o) => o.ticketId)).not.toContain(needs.id);
 
     const skilledOffer = await call('POST', `/queues/${queueId}/next`, { operator: skilled });
@@ -121,7 +173,16 @@ describe('the competence a catalog service requires', () => {
     const ticket = await register(`${word}auto плата${run} вздулась`);
     expect(ticket.serviceCode).toBe(`needs-${run}`);
     await expect
-      .poll(async () => (await desk.db.select({ stage: tickets.stage, assigneeId: tickets.assigneeId }).from(tickets).where(eq(tickets.id, ticket.id)))[0], { timeout: 15_000 })
+      .poll(
+        async () =>
+          (
+            await desk.db
+              .select({ stage: tickets.stage, assigneeId: tickets.assigneeId })
+              .from(tickets)
+              .where(eq(tickets.id, ticket.id))
+          )[0],
+        { timeout: 15_000 },
+      )
       .toEqual({ stage: 'in_work', assigneeId: skilled });
   });
 });

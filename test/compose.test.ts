@@ -55,9 +55,14 @@ function env(name: string): Record<string, string> {
 function ports(name: string): { published?: number; target: number }[] {
   return (service(name).ports ?? []).map((port) => {
     if (typeof port === 'object') {
-      return { target: Number(port.target), published: port.published === undefined ? undefined : Number(port.published) };
+      return {
+        target: Number(port.target),
+        published: port.published === undefined ? undefined : Number(port.published),
+      };
     }
-    const parts = String(port).replace(/\/(tcp|udp)$/, '').split(':');
+    const parts = String(port)
+      .replace(/\/(tcp|udp)$/, '')
+      .split(':');
     const target = Number(parts[parts.length - 1]);
     return parts.length === 1 ? { target } : { target, published: Number(parts[parts.length - 2]) };
   });
@@ -65,7 +70,10 @@ function ports(name: string): { published?: number; target: number }[] {
 
 /** Container ports a service offers to the others: published, or only exposed. */
 function containerPorts(name: string): number[] {
-  return [...ports(name).map((p) => p.target), ...(service(name).expose ?? []).map((p) => Number(String(p).split('/')[0]))];
+  return [
+    ...ports(name).map((p) => p.target),
+    ...(service(name).expose ?? []).map((p) => Number(String(p).split('/')[0])),
+  ];
 }
 
 function dependsOn(name: string): Record<string, string> {
@@ -78,7 +86,9 @@ function dependsOn(name: string): Record<string, string> {
 /** A command or entrypoint as one string, `$$` unescaped. */
 function scriptOf(name: string): string {
   const s = service(name);
-  const parts = [s.entrypoint, s.command].flatMap((part) => (part === undefined ? [] : Array.isArray(part) ? part : [part]));
+  const parts = [s.entrypoint, s.command].flatMap((part) =>
+    part === undefined ? [] : Array.isArray(part) ? part : [part],
+  );
   return parts.join(' ').replace(/\$\$/g, '$');
 }
 
@@ -92,7 +102,9 @@ const pg = () => env('postgres');
 
 describe('docker-compose.yml', () => {
   it('has the services postgres, temporal, temporal-ui, mailpit and app', () => {
-    expect(Object.keys(services)).toEqual(expect.arrayContaining(['postgres', 'temporal', 'temporal-ui', 'mailpit', 'app']));
+    expect(Object.keys(services)).toEqual(
+      expect.arrayContaining(['postgres', 'temporal', 'temporal-ui', 'mailpit', 'app']),
+    );
   });
 
   it('runs postgres 16 on a named volume with a pg_isready health check', () => {
@@ -102,7 +114,13 @@ describe('docker-compose.yml', () => {
     expect(volume, 'a named volume for the data').toBeTruthy();
     expect(Object.keys(compose.volumes ?? {})).toContain(volume);
     expect([postgres.healthcheck?.test ?? []].flat().join(' ')).toContain('pg_isready');
-    expect(pg()).toEqual(expect.objectContaining({ POSTGRES_USER: expect.any(String), POSTGRES_PASSWORD: expect.any(String), POSTGRES_DB: expect.any(String) }));
+    expect(pg()).toEqual(
+      expect.objectContaining({
+        POSTGRES_USER: expect.any(String),
+        POSTGRES_PASSWORD: expect.any(String),
+        POSTGRES_DB: expect.any(String),
+      }),
+    );
   });
 
   it('builds the app from this directory and publishes port 3000', () => {
@@ -126,7 +144,7 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it("points DATABASE_URL at the postgres service with its user, password and database", () => {
+  it('points DATABASE_URL at the postgres service with its user, password and database', () => {
     const url = new URL(appEnv().DATABASE_URL!);
     expect(url.protocol).toMatch(/^postgres(ql)?:$/);
     expect(url.hostname).toBe('postgres');
@@ -162,7 +180,8 @@ describe('docker-compose.yml', () => {
 
   it("creates Temporal's schema in that postgres before the server starts", () => {
     const schemaService = Object.entries(dependsOn('temporal')).find(
-      ([dep, condition]) => condition === 'service_completed_successfully' && scriptOf(dep).includes('temporal-sql-tool'),
+      ([dep, condition]) =>
+        condition === 'service_completed_successfully' && scriptOf(dep).includes('temporal-sql-tool'),
     )?.[0];
     expect(schemaService, 'temporal depends on a completed temporal-sql-tool run').toBeDefined();
     const script = scriptOf(schemaService!);
@@ -217,7 +236,9 @@ describe('Dockerfile and .dockerignore', () => {
     .map((line) => line.trim())
     .filter((line) => line && !line.startsWith('#'));
   const args = (keyword: string) =>
-    instructions.filter((line) => line.toUpperCase().startsWith(`${keyword} `)).map((line) => line.slice(keyword.length).trim());
+    instructions
+      .filter((line) => line.toUpperCase().startsWith(`${keyword} `))
+      .map((line) => line.slice(keyword.length).trim());
 
   it('exists, on node:20-slim, installing with npm ci', () => {
     expect(existsSync(dockerfile)).toBe(true);
@@ -226,7 +247,9 @@ describe('Dockerfile and .dockerignore', () => {
   });
 
   it("exposes the app's port", () => {
-    const exposed = args('EXPOSE').flatMap((a) => a.split(/\s+/)).map((p) => Number(p.split('/')[0]));
+    const exposed = args('EXPOSE')
+      .flatMap((a) => a.split(/\s+/))
+      .map((p) => Number(p.split('/')[0]));
     expect(exposed).toContain(Number(appEnv().PORT));
   });
 
@@ -240,7 +263,9 @@ describe('Dockerfile and .dockerignore', () => {
     const ignored = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8')
       .split(/\r?\n/)
       .map((line) => line.trim().replace(/^\/|\/$/g, ''));
-    expect(ignored).toEqual(expect.arrayContaining(['node_modules', '.data', '.tools', '.git', 'test/artifacts', 'bench/results']));
+    expect(ignored).toEqual(
+      expect.arrayContaining(['node_modules', '.data', '.tools', '.git', 'test/artifacts', 'bench/results']),
+    );
   });
 });
 
@@ -260,7 +285,10 @@ describe('app settings (src/config.ts)', () => {
 
   run(configExists ? title : `${title} (skipped: src/config.ts does not exist yet)`, async () => {
     const { configSchema } = await import('../src/config.js');
-    const shape = configSchema.shape as Record<string, { safeParse(value: unknown): { success: boolean; data?: unknown } }>;
+    const shape = configSchema.shape as Record<
+      string,
+      { safeParse(value: unknown): { success: boolean; data?: unknown } }
+    >;
     const withoutDefault = Object.keys(shape).filter((key) => {
       const parsed = shape[key]!.safeParse(undefined);
       return !parsed.success || parsed.data === undefined;
@@ -272,10 +300,17 @@ describe('app settings (src/config.ts)', () => {
     );
     const needed = [...new Set([...withoutDefault, ...direct])].filter((key) => !(key in NOT_SET_IN_COMPOSE));
     const set = appEnv();
-    expect(needed.filter((key) => !set[key]), 'settings without a default missing from the app service').toEqual([]);
+    expect(
+      needed.filter((key) => !set[key]),
+      'settings without a default missing from the app service',
+    ).toEqual([]);
 
-    for (const key of Object.keys(NOT_SET_IN_COMPOSE)) expect(Object.keys(shape), `stale exception ${key}`).toContain(key);
-    expect(Object.keys(set).filter((key) => !(key in shape)), 'app variables that config.ts does not know').toEqual([]);
+    for (const key of Object.keys(NOT_SET_IN_COMPOSE))
+      expect(Object.keys(shape), `stale exception ${key}`).toContain(key);
+    expect(
+      Object.keys(set).filter((key) => !(key in shape)),
+      'app variables that config.ts does not know',
+    ).toEqual([]);
     const parsed = configSchema.safeParse(set);
     expect(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([]);
   });

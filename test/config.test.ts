@@ -74,7 +74,11 @@ describe('loadConfig', () => {
   });
 
   it('treats any variable set to nothing as not set, so its default applies', () => {
-    expect(load({ PORT: '', TEMPORAL_TASK_QUEUE: ' ', INTAKE_WAIT: '' })).toMatchObject({ PORT: 3000, TEMPORAL_TASK_QUEUE: 'tickets', INTAKE_WAIT: 10_000 });
+    expect(load({ PORT: '', TEMPORAL_TASK_QUEUE: ' ', INTAKE_WAIT: '' })).toMatchObject({
+      PORT: 3000,
+      TEMPORAL_TASK_QUEUE: 'tickets',
+      INTAKE_WAIT: 10_000,
+    });
   });
 
   it('resolves DATA_DIR against the root, and keeps an absolute one', () => {

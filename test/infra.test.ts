@@ -59,8 +59,12 @@ describe('resolveTemporalCli', () => {
     const notExecutable = path.join(dir, 'temporal');
     fs.writeFileSync(notExecutable, '#!/bin/sh\n', { mode: 0o644 });
     try {
-      await expect(resolveTemporalCli({ cliPath: path.join(dir, 'missing'), toolsDir: dir, log: quiet })).rejects.toThrow(/TEMPORAL_CLI/);
-      await expect(resolveTemporalCli({ cliPath: notExecutable, toolsDir: dir, log: quiet })).rejects.toThrow(/TEMPORAL_CLI/);
+      await expect(
+        resolveTemporalCli({ cliPath: path.join(dir, 'missing'), toolsDir: dir, log: quiet }),
+      ).rejects.toThrow(/TEMPORAL_CLI/);
+      await expect(resolveTemporalCli({ cliPath: notExecutable, toolsDir: dir, log: quiet })).rejects.toThrow(
+        /TEMPORAL_CLI/,
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -101,7 +105,15 @@ describe('ensureTemporal', () => {
     const takenPort = (squatter.address() as net.AddressInfo).port;
     try {
       await expect(
-        ensureTemporal({ cliPath: cli.path, toolsDir: path.join(dir, '.tools'), dbFile: null, port: takenPort, headless: true, namespace: 'x', log: quiet }),
+        ensureTemporal({
+          cliPath: cli.path,
+          toolsDir: path.join(dir, '.tools'),
+          dbFile: null,
+          port: takenPort,
+          headless: true,
+          namespace: 'x',
+          log: quiet,
+        }),
       ).rejects.toThrow(/exited during start-up[\s\S]*last lines/);
     } finally {
       squatter.close();
@@ -111,7 +123,9 @@ describe('ensureTemporal', () => {
 
   it('names TEMPORAL_ADDRESS when nothing answers there', { timeout: 30_000 }, async () => {
     const address = `127.0.0.1:${await freePort()}`;
-    await expect(ensureTemporal({ address, toolsDir: '/nonexistent', dbFile: null, namespace: 'x', log: quiet })).rejects.toThrow(/TEMPORAL_ADDRESS/);
+    await expect(
+      ensureTemporal({ address, toolsDir: '/nonexistent', dbFile: null, namespace: 'x', log: quiet }),
+    ).rejects.toThrow(/TEMPORAL_ADDRESS/);
   });
 });
 
@@ -175,12 +189,19 @@ describe('ensurePostgres', () => {
 
   it('names DATABASE_URL when that server does not answer', { timeout: 30_000 }, async () => {
     const url = `postgres://nobody@127.0.0.1:${await freePort()}/nothing`;
-    await expect(ensurePostgres({ url, dataDir: '/nonexistent', database: 'x', log: quiet })).rejects.toThrow(/DATABASE_URL/);
+    await expect(ensurePostgres({ url, dataDir: '/nonexistent', database: 'x', log: quiet })).rejects.toThrow(
+      /DATABASE_URL/,
+    );
   });
 
   it('creates and drops a fresh database (on DATABASE_URL if set, else embedded)', { timeout: 120_000 }, async () => {
     const dir = scratchDir();
-    const server = await ensurePostgres({ url: process.env.DATABASE_URL, dataDir: path.join(dir, 'postgres'), database: 'postgres', log: quiet });
+    const server = await ensurePostgres({
+      url: process.env.DATABASE_URL,
+      dataDir: path.join(dir, 'postgres'),
+      database: 'postgres',
+      log: quiet,
+    });
     const name = `infra_test_${process.pid}_${Date.now()}`;
     try {
       const url = await createDatabase(server.url, name);

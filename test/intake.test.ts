@@ -8,7 +8,15 @@ import { createActivities } from '../activities';
 import { createMailer } from '../src/channels/email';
 import { closeDatabase, openDatabase, type Database } from '../src/db/client';
 import { seedDemoData } from '../src/db/seed';
-import { catalogServices, classificationRules, operatorGroups, queues, slaAgreements, ticketEvents, tickets } from '../src/db/schema';
+import {
+  catalogServices,
+  classificationRules,
+  operatorGroups,
+  queues,
+  slaAgreements,
+  ticketEvents,
+  tickets,
+} from '../src/db/schema';
 import type { TicketIntake } from '../workflows/types';
 
 /** intakeTicket against the real database: first attempt, retry, and a row left by the old step-by-step intake. */
@@ -22,7 +30,10 @@ describe('intakeTicket registers, classifies and queues in one go', () => {
     db = openDatabase(inject('databaseUrl'), { max: 2 });
     other = openDatabase(inject('databaseUrl'), { max: 1 });
     await seedDemoData(db);
-    const mailer = createMailer({ from: 'Desk <desk@desk.test>', dropDir: fs.mkdtempSync(path.join(os.tmpdir(), 'intake-mail-')) });
+    const mailer = createMailer({
+      from: 'Desk <desk@desk.test>',
+      dropDir: fs.mkdtempSync(path.join(os.tmpdir(), 'intake-mail-')),
+    });
     activities = createActivities({ db, mailer, logger: pino({ level: 'silent' }), publicUrl: 'http://desk.test' });
   });
   afterAll(async () => {
@@ -30,13 +41,28 @@ describe('intakeTicket registers, classifies and queues in one go', () => {
     await closeDatabase(other);
   });
 
-  const newIntake = async (text: { subject: string; description: string } = { subject: 'Разбит экран телефона', description: 'Экран треснул, срочно' }): Promise<TicketIntake> => {
-    const [{ id }] = (await db.execute(sql`select nextval('ticket_number_seq')::int as id`)) as unknown as [{ id: number }];
-    return { ticketId: id, channel: 'web', ...text, client: { phone: '8 (916) 123-45-67' }, receivedAt: new Date().toISOString() };
+  const newIntake = async (
+    text: { subject: string; description: string } = {
+      subject: 'Разбит экран телефона',
+      description: 'Экран треснул, срочно',
+    },
+  ): Promise<TicketIntake> => {
+    const [{ id }] = (await db.execute(sql`select nextval('ticket_number_seq')::int as id`)) as unknown as [
+      { id: number },
+    ];
+    return {
+      ticketId: id,
+      channel: 'web',
+      ...text,
+      client: { phone: '8 (916) 123-45-67' },
+      receivedAt: new Date().toISOString(),
+    };
   };
   const stateOf = async (ticketId: number) => ({
     row: (await db.select().from(tickets).where(eq(tickets.id, ticketId)))[0],
-    events: (await db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticketId)).orderBy(ticketEvents.id)).map((e) => e.dedupeKey),
+    events: (
+      await db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticketId)).orderBy(ticketEvents.id)
+    ).map((e) => e.dedupeKey),
   });
 
   it('writes the ticket queued, with its four steps on the record, and a retry changes nothing', async () => {
@@ -48,7 +74,12 @@ describe('intakeTicket registers, classifies and queues in one go', () => {
       queued: { queueCode: 'repairs' },
     });
     const before = await stateOf(intake.ticketId);
-    expect(before.row).toMatchObject({ stage: 'queued', category: 'repair', priority: 'high', queueId: first.queued.queueId });
+    expect(before.row).toMatchObject({
+      stage: 'queued',
+      category: 'repair',
+      priority: 'high',
+      queueId: first.queued.queueId,
+    });
     expect(before.row!.queuedAt).not.toBeNull();
     expect(before.events).toEqual(['received', 'register', 'classify', 'queue']);
 
@@ -75,11 +106,19 @@ describe('intakeTicket registers, classifies and queues in one go', () => {
     const startedAt = new Date(Date.now() - 1000).toISOString();
     const first = await activities.intakeTicket(intake, { startedAt });
     const [agreement] = await db
-      .select({ id: slaAgreements.id, responseSeconds: slaAgreements.responseSeconds, resolutionSeconds: slaAgreements.resolutionSeconds })
+      .select({
+        id: slaAgreements.id,
+        responseSeconds: slaAgreements.responseSeconds,
+        resolutionSeconds: slaAgreements.resolutionSeconds,
+      })
       .from(slaAgreements)
       .innerJoin(catalogServices, eq(catalogServices.id, slaAgreements.serviceId))
       .where(and(eq(catalogServices.code, 'phone-screen'), eq(slaAgreements.clientCategory, 'regular')));
-    expect(first.sla?.terms).toMatchObject({ agreementId: agreement!.id, responseMs: agreement!.responseSeconds * 1000, resolutionMs: agreement!.resolutionSeconds * 1000 });
+    expect(first.sla?.terms).toMatchObject({
+      agreementId: agreement!.id,
+      responseMs: agreement!.responseSeconds * 1000,
+      resolutionMs: agreement!.resolutionSeconds * 1000,
+    });
 
     const { terms, plans } = first.sla!;
     for (const target of ['response', 'resolution'] as const) {
@@ -96,7 +135,12 @@ describe('intakeTicket registers, classifies and queues in one go', () => {
       expect(plans[target]).toEqual({ ...planned, computedAt: expect.any(String) });
     }
     const { row, events } = await stateOf(intake.ticketId);
-    expect(row).toMatchObject({ stage: 'queued', slaAgreementId: terms.agreementId, responseDueAt: new Date(plans.response.dueAt), resolutionDueAt: new Date(plans.resolution.dueAt) });
+    expect(row).toMatchObject({
+      stage: 'queued',
+      slaAgreementId: terms.agreementId,
+      responseDueAt: new Date(plans.response.dueAt),
+      resolutionDueAt: new Date(plans.resolution.dueAt),
+    });
     expect(events).toEqual(['received', 'register', 'classify', 'queue', 'sla:started', 'sla:clock']);
 
     const retried = await activities.intakeTicket(intake, { startedAt });
@@ -111,7 +155,11 @@ describe('intakeTicket registers, classifies and queues in one go', () => {
     await activities.registerTicket(intake);
     const outcome = await activities.intakeTicket(intake, { startedAt: intake.receivedAt });
     const { row, events } = await stateOf(intake.ticketId);
-    expect(row).toMatchObject({ stage: 'queued', slaAgreementId: outcome.sla!.terms.agreementId, resolutionDueAt: new Date(outcome.sla!.plans.resolution.dueAt) });
+    expect(row).toMatchObject({
+      stage: 'queued',
+      slaAgreementId: outcome.sla!.terms.agreementId,
+      resolutionDueAt: new Date(outcome.sla!.plans.resolution.dueAt),
+    });
     expect(events).toEqual(['received', 'register', 'classify', 'queue', 'sla:started', 'sla:clock']);
   });
 
@@ -121,11 +169,21 @@ describe('intakeTicket registers, classifies and queues in one go', () => {
     const text = { subject: `Вопрос ${word}`, description: 'Подробности' };
     expect((await activities.intakeTicket(await newIntake(text))).queued.queueCode).toBe('general');
 
-    const [group] = await other.select({ id: operatorGroups.id }).from(operatorGroups).where(eq(operatorGroups.code, 'first-line'));
-    await other.insert(queues).values({ code: `intake-${run}`, name: 'Intake test', groupId: group!.id, categories: [`cat-${run}`] });
+    const [group] = await other
+      .select({ id: operatorGroups.id })
+      .from(operatorGroups)
+      .where(eq(operatorGroups.code, 'first-line'));
+    await other
+      .insert(queues)
+      .values({ code: `intake-${run}`, name: 'Intake test', groupId: group!.id, categories: [`cat-${run}`] });
     const [rule] = await other
       .insert(classificationRules)
-      .values({ name: `intake ${run}`, position: 1, condition: { words: [word] }, outcome: { category: `cat-${run}`, priority: 'low' } })
+      .values({
+        name: `intake ${run}`,
+        position: 1,
+        condition: { words: [word] },
+        outcome: { category: `cat-${run}`, priority: 'low' },
+      })
       .returning();
     const routed = await activities.intakeTicket(await newIntake(text));
     expect(routed.classified).toMatchObject({ category: `cat-${run}`, priority: 'low' });

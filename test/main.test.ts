@@ -10,7 +10,11 @@ const tsx = path.join(rootDir, 'node_modules', '.bin', 'tsx');
 
 /** `npm start`'s entry point as a real child process. */
 function startMain(env: Record<string, string>) {
-  const child = spawn(tsx, ['src/main.ts'], { cwd: rootDir, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(tsx, ['src/main.ts'], {
+    cwd: rootDir,
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));

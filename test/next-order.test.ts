@@ -19,14 +19,29 @@ describe('the order in which next offers waiting tickets', () => {
     // A queue of its own (no category reaches it), so tickets of other test files stay out.
     [{ id: queueId }] = await desk.db
       .insert(queues)
-      .values({ code: `order-${base}`, name: 'Order test', groupId: group!.id, categories: ['order-test'], position: 1 })
+      .values({
+        code: `order-${base}`,
+        name: 'Order test',
+        groupId: group!.id,
+        categories: ['order-test'],
+        position: 1,
+      })
       .returning({ id: queues.id });
     // Operators of their own, with nothing in work from other test files.
-    await desk.db.insert(operators).values(pullers.map((id) => ({ id, name: id, role: 'operator' as const, supportLine: 1 })));
-    await desk.db.insert(operatorGroupMembers).values(pullers.map((operatorId) => ({ operatorId, groupId: group!.id })));
+    await desk.db
+      .insert(operators)
+      .values(pullers.map((id) => ({ id, name: id, role: 'operator' as const, supportLine: 1 })));
+    await desk.db
+      .insert(operatorGroupMembers)
+      .values(pullers.map((operatorId) => ({ operatorId, groupId: group!.id })));
     const [client] = await desk.db.select({ id: clients.id }).from(clients).limit(1);
     const minutes = (n: number) => new Date(Date.now() + n * 60_000);
-    const waiting = (id: number, priority: 'normal' | 'high', queuedMinutesAgo: number, responseDueInMinutes: number | null) => ({
+    const waiting = (
+      id: number,
+      priority: 'normal' | 'high',
+      queuedMinutesAgo: number,
+      responseDueInMinutes: number | null,
+    ) => ({
       id,
       workflowId: `ticket-${id}`,
       channel: 'api' as const,
@@ -60,7 +75,10 @@ describe('the order in which next offers waiting tickets', () => {
     for (const operator of [...pullers, `order-c-${base}`]) {
       if (operator.startsWith('order-c')) {
         await desk.db.insert(operators).values({ id: operator, name: operator, role: 'operator', supportLine: 1 });
-        await desk.db.insert(operatorGroupMembers).values({ operatorId: operator, groupId: (await desk.db.select().from(queues).where(eq(queues.id, queueId)))[0]!.groupId });
+        await desk.db.insert(operatorGroupMembers).values({
+          operatorId: operator,
+          groupId: (await desk.db.select().from(queues).where(eq(queues.id, queueId)))[0]!.groupId,
+        });
       }
       const offer = await call('POST', `/queues/${queueId}/next`, { operator });
       expect(offer.status).toBe(200);

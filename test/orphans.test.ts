@@ -17,7 +17,11 @@ describe('a desk killed without stopping its servers', () => {
     const pgDir = path.join(dir, 'postgres');
     const toolsDir = path.join(rootDir, '.tools');
     // Node itself with tsx's loader, not the tsx CLI: the CLI runs the script in a child that SIGKILL would leave behind.
-    const first = spawn(process.execPath, ['--import', 'tsx', 'test/support/start-servers.ts', toolsDir, dbFile, pgDir], { cwd: rootDir, stdio: ['ignore', 'pipe', 'inherit'] });
+    const first = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'test/support/start-servers.ts', toolsDir, dbFile, pgDir],
+      { cwd: rootDir, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     await new Promise<void>((resolve, reject) => {
       first.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
       first.on('exit', (code) => reject(new Error(`the first run exited early (${code})`)));

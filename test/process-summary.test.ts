@@ -4,7 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordTicketEvents, type TicketEventRecord } from '../src/db/events';
 import { clients, queues, ticketEvents, tickets } from '../src/db/schema';
 import { bucketOf, RELATIVE_ERROR } from '../src/domain/duration-histogram';
-import { EscalationElement as X, ESCALATION_PROCESS_ID, TICKET_PROCESS_ID, TicketElement as E } from '../src/domain/process';
+import {
+  EscalationElement as X,
+  ESCALATION_PROCESS_ID,
+  TICKET_PROCESS_ID,
+  TicketElement as E,
+} from '../src/domain/process';
 import { visitsOf } from '../src/domain/trail';
 import { elementStatistics, foldProcessStatDeltas } from '../src/repositories/process-stats';
 import { loadProcessCatalog } from '../src/services/process-catalog';
@@ -33,17 +38,39 @@ describe('the process summary kept by triggers', () => {
   let client: { id: number };
 
   const newTicket = async (queueCode: string, ofCategory = category, clientId = client.id) => {
-    const [{ id }] = (await desk.db.execute(sql`select nextval('ticket_number_seq')::int as id`)) as unknown as [{ id: number }];
+    const [{ id }] = (await desk.db.execute(sql`select nextval('ticket_number_seq')::int as id`)) as unknown as [
+      { id: number },
+    ];
     const [queue] = await desk.db.select().from(queues).where(eq(queues.code, queueCode));
-    await desk.db.insert(tickets).values({ id, workflowId: `summary-${id}`, channel: 'api', subject: 'summary', description: 'summary', category: ofCategory, clientId, stage: 'in_work', queueId: queue!.id, createdAt: minute(0) });
+    await desk.db.insert(tickets).values({
+      id,
+      workflowId: `summary-${id}`,
+      channel: 'api',
+      subject: 'summary',
+      description: 'summary',
+      category: ofCategory,
+      clientId,
+      stage: 'in_work',
+      queueId: queue!.id,
+      createdAt: minute(0),
+    });
     ids.push(id);
     return id;
   };
-  const step = (ticketId: number, at: number, elementId: string, action: string, key: string): TicketEventRecord => ({ ticketId, elementId, action, dedupeKey: key, at: minute(at) });
+  const step = (ticketId: number, at: number, elementId: string, action: string, key: string): TicketEventRecord => ({
+    ticketId,
+    elementId,
+    action,
+    dedupeKey: key,
+    at: minute(at),
+  });
 
   beforeAll(async () => {
     desk = await startTestDesk({ statsFoldEveryMs: 500 });
-    [client] = await desk.db.insert(clients).values({ name: 'Сводка / Summary', email: `summary-${randomUUID()}@example.com`, category: 'regular' }).returning({ id: clients.id });
+    [client] = await desk.db
+      .insert(clients)
+      .values({ name: 'Сводка / Summary', email: `summary-${randomUUID()}@example.com`, category: 'regular' })
+      .returning({ id: clients.id });
 
     // A: walks the lifecycle, is reopened and walks execute → notify → survey again; every write is retried.
     const a = await newTicket('general');
@@ -87,15 +114,32 @@ describe('the process summary kept by triggers', () => {
 
     // C: every event written at once from parallel connections, in a shuffled order, some twice.
     const c = await newTicket('general');
-    const walkC = Array.from({ length: 14 }, (_, n) => step(c, 20 + n * 7 * 60 + (n % 3) * 13, [E.queue, E.accept, E.execute, E.waitingForClient][n % 4]!, `step-${n}`, `step:${n}`));
-    const shuffled = [...walkC, walkC[3]!, walkC[8]!].sort((x, y) => ((x.dedupeKey.length * 7919 + Number(x.at)) % 13) - ((y.dedupeKey.length * 7919 + Number(y.at)) % 13));
+    const walkC = Array.from({ length: 14 }, (_, n) =>
+      step(
+        c,
+        20 + n * 7 * 60 + (n % 3) * 13,
+        [E.queue, E.accept, E.execute, E.waitingForClient][n % 4]!,
+        `step-${n}`,
+        `step:${n}`,
+      ),
+    );
+    const shuffled = [...walkC, walkC[3]!, walkC[8]!].sort(
+      (x, y) => ((x.dedupeKey.length * 7919 + Number(x.at)) % 13) - ((y.dedupeKey.length * 7919 + Number(y.at)) % 13),
+    );
     await Promise.all(shuffled.map((event) => recordTicketEvents(desk.db, [event])));
 
     // D: weeks long, then moved: another queue and category; and the client becomes wholesale.
     const d = await newTicket('general');
-    await recordTicketEvents(desk.db, [step(d, -3 * 24 * 60, E.queue, 'queued', 'queue'), step(d, 9 * 24 * 60, E.accept, 'accepted', 'accept'), step(d, 25 * 24 * 60 + 7, E.execute, 'escalated', 'escalate')]);
+    await recordTicketEvents(desk.db, [
+      step(d, -3 * 24 * 60, E.queue, 'queued', 'queue'),
+      step(d, 9 * 24 * 60, E.accept, 'accepted', 'accept'),
+      step(d, 25 * 24 * 60 + 7, E.execute, 'escalated', 'escalate'),
+    ]);
     const [repairs] = await desk.db.select().from(queues).where(eq(queues.code, 'repairs'));
-    await desk.db.update(tickets).set({ queueId: repairs!.id, category: `${category}-moved` }).where(eq(tickets.id, d));
+    await desk.db
+      .update(tickets)
+      .set({ queueId: repairs!.id, category: `${category}-moved` })
+      .where(eq(tickets.id, d));
     await desk.db.update(clients).set({ category: 'wholesale' }).where(eq(clients.id, client.id));
     await recordTicketEvents(desk.db, [step(d, 28 * 24 * 60, E.notify, 'notified', 'notify')]);
   }, 120_000);
@@ -107,14 +151,27 @@ describe('the process summary kept by triggers', () => {
   /** Day → element → the expected counts and duration histogram of this file's tickets, per ticket dims. */
   async function expectedFromEvents() {
     const rows = await desk.db
-      .select({ id: ticketEvents.id, ticketId: ticketEvents.ticketId, processId: ticketEvents.processId, elementId: ticketEvents.elementId, action: ticketEvents.action, actor: ticketEvents.actor, at: ticketEvents.at })
+      .select({
+        id: ticketEvents.id,
+        ticketId: ticketEvents.ticketId,
+        processId: ticketEvents.processId,
+        elementId: ticketEvents.elementId,
+        action: ticketEvents.action,
+        actor: ticketEvents.actor,
+        at: ticketEvents.at,
+      })
       .from(ticketEvents)
       .where(inArray(ticketEvents.ticketId, ids))
       .orderBy(ticketEvents.at, ticketEvents.id);
     const dims = new Map(
       (
         await desk.db
-          .select({ id: tickets.id, queueId: tickets.queueId, category: tickets.category, clientCategory: clients.category })
+          .select({
+            id: tickets.id,
+            queueId: tickets.queueId,
+            category: tickets.category,
+            clientCategory: clients.category,
+          })
           .from(tickets)
           .innerJoin(clients, eq(clients.id, tickets.clientId))
           .where(inArray(tickets.id, ids))
@@ -122,14 +179,21 @@ describe('the process summary kept by triggers', () => {
     );
     const counts = new Map<string, { visits: number; breaches: number; escalations: number }>();
     const durations = new Map<string, number>();
-    const count = (key: string) => counts.get(key) ?? counts.set(key, { visits: 0, breaches: 0, escalations: 0 }).get(key)!;
+    const count = (key: string) =>
+      counts.get(key) ?? counts.set(key, { visits: 0, breaches: 0, escalations: 0 }).get(key)!;
     for (const id of ids) {
       for (const processId of [TICKET_PROCESS_ID, ESCALATION_PROCESS_ID]) {
-        const events = rows.filter((r) => r.ticketId === id && r.processId === processId).map((r) => ({ ...r, at: r.at.toISOString() }));
+        const events = rows
+          .filter((r) => r.ticketId === id && r.processId === processId)
+          .map((r) => ({ ...r, at: r.at.toISOString() }));
         for (const visit of visitsOf(events)) {
           const key = `${processId}|${visit.enteredAt.slice(0, 10)}|${visit.elementId}|${dims.get(id)}`;
           count(key).visits++;
-          if (visit.durationMs !== null) durations.set(`${key}|${bucketOf(visit.durationMs)}`, (durations.get(`${key}|${bucketOf(visit.durationMs)}`) ?? 0) + 1);
+          if (visit.durationMs !== null)
+            durations.set(
+              `${key}|${bucketOf(visit.durationMs)}`,
+              (durations.get(`${key}|${bucketOf(visit.durationMs)}`) ?? 0) + 1,
+            );
         }
         for (const event of events) {
           const key = `${processId}|${event.at.slice(0, 10)}|${event.elementId}|${dims.get(id)}`;
@@ -175,7 +239,9 @@ describe('the process summary kept by triggers', () => {
   it('equals what the events say, per day, element, queue, category and client category, before and after folding', async () => {
     const expected = await expectedFromEvents();
     // The reopen round: two visits of execute, notify and survey; the late and parallel writes all counted once.
-    expect([...expected.counts.keys()].filter((k) => k.includes(`|${E.execute}|`) && k.startsWith(TICKET_PROCESS_ID)).length).toBeGreaterThan(0);
+    expect(
+      [...expected.counts.keys()].filter((k) => k.includes(`|${E.execute}|`) && k.startsWith(TICKET_PROCESS_ID)).length,
+    ).toBeGreaterThan(0);
     expect(sorted((await summaryPerDay()).counts)).toEqual(sorted(expected.counts));
     expect(sorted((await summaryPerDay()).durations)).toEqual(sorted(expected.durations));
     await foldProcessStatDeltas(desk.db);
@@ -219,7 +285,10 @@ describe('the process summary kept by triggers', () => {
         expect({ ...h, medianMs: 0, p90Ms: 0 }, JSON.stringify(filters)).toEqual({ ...e, medianMs: 0, p90Ms: 0 });
         for (const key of ['medianMs', 'p90Ms'] as const) {
           expect(h[key] === null, `${e.elementId} ${key}`).toBe(e[key] === null);
-          if (e[key] !== null) expect(Math.abs(h[key]! - e[key]!), `${e.elementId} ${key} ${JSON.stringify(filters)}`).toBeLessThanOrEqual(RELATIVE_ERROR * e[key]! + 1);
+          if (e[key] !== null)
+            expect(Math.abs(h[key]! - e[key]!), `${e.elementId} ${key} ${JSON.stringify(filters)}`).toBeLessThanOrEqual(
+              RELATIVE_ERROR * e[key]! + 1,
+            );
         }
       }
     }

@@ -19,6 +19,10 @@ describe('recorded ticket histories replay on the current workflow code', () => 
 
   it.each(files)('%s replays without non-determinism', async (file) => {
     const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(historiesDir, file), 'utf8')));
-    await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, file.replace(/\.json$/, ''));
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: inject('workflowBundlePath') } },
+      history,
+      file.replace(/\.json$/, ''),
+    );
   });
 });

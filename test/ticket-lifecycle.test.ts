@@ -39,7 +39,13 @@ describe('a ticket walks all seven stages over HTTP', () => {
       },
     });
     expect(registered.status).toBe(201);
-    expect(registered.body).toMatchObject({ stage: 'queued', category: 'repair', priority: 'high', serviceCode: 'phone-screen', queue: { code: 'repairs' } });
+    expect(registered.body).toMatchObject({
+      stage: 'queued',
+      category: 'repair',
+      priority: 'high',
+      serviceCode: 'phone-screen',
+      queue: { code: 'repairs' },
+    });
     const id: number = registered.body.id;
 
     // The queue shows the ticket, but nothing to cherry-pick by.
@@ -74,25 +80,51 @@ describe('a ticket walks all seven stages over HTTP', () => {
     });
     // Two norm hours on the workshop's calendar (Moscow office hours, RU holidays), not the wall clock.
     const calendar = await teamCalendarOfTicket(desk.db, id, new Date(accepted.body.acceptedAt));
-    expect(accepted.body.dueAt).toBe(addBusinessMinutes(calendar, new Date(accepted.body.acceptedAt), 120).toISOString());
-    expect(accepted.body.sla).toMatchObject({ responseDueAt: expect.any(String), resolutionDueAt: expect.any(String), breachedAt: null });
-    expect(accepted.body).toMatchObject({ supportLine: 2, checklist: expect.arrayContaining(['Диагностика / Diagnostics']) });
+    expect(accepted.body.dueAt).toBe(
+      addBusinessMinutes(calendar, new Date(accepted.body.acceptedAt), 120).toISOString(),
+    );
+    expect(accepted.body.sla).toMatchObject({
+      responseDueAt: expect.any(String),
+      resolutionDueAt: expect.any(String),
+      breachedAt: null,
+    });
+    expect(accepted.body).toMatchObject({
+      supportLine: 2,
+      checklist: expect.arrayContaining(['Диагностика / Diagnostics']),
+    });
 
     const again = await call('POST', `/tickets/${id}/accept`, { operator: 'sidorova' });
     expect(again.status).toBe(409);
 
-    const work = await call('POST', `/tickets/${id}/work`, { operator: 'petrov', body: { minutes: 45, note: 'Заменён дисплейный модуль', stepsDone: ['Диагностика / Diagnostics'] } });
+    const work = await call('POST', `/tickets/${id}/work`, {
+      operator: 'petrov',
+      body: { minutes: 45, note: 'Заменён дисплейный модуль', stepsDone: ['Диагностика / Diagnostics'] },
+    });
     expect(work.status).toBe(201);
-    expect(work.body).toMatchObject({ totalMinutes: 45, normMinutes: 120, normRatio: 0.375, checklistDone: ['Диагностика / Diagnostics'] });
-    const notAStep = await call('POST', `/tickets/${id}/work`, { operator: 'petrov', body: { minutes: 5, note: 'x', stepsDone: ['Покраска / Painting'] } });
+    expect(work.body).toMatchObject({
+      totalMinutes: 45,
+      normMinutes: 120,
+      normRatio: 0.375,
+      checklistDone: ['Диагностика / Diagnostics'],
+    });
+    const notAStep = await call('POST', `/tickets/${id}/work`, {
+      operator: 'petrov',
+      body: { minutes: 5, note: 'x', stepsDone: ['Покраска / Painting'] },
+    });
     expect(notAStep.status).toBe(400);
     expect(notAStep.body.message).toMatch(/not in the service checklist/);
-    const notMine = await call('POST', `/tickets/${id}/work`, { operator: 'sidorova', body: { minutes: 5, note: 'x' } });
+    const notMine = await call('POST', `/tickets/${id}/work`, {
+      operator: 'sidorova',
+      body: { minutes: 5, note: 'x' },
+    });
     expect(notMine.status).toBe(403);
 
     const blank = await call('POST', `/tickets/${id}/resolve`, { operator: 'petrov', body: { resolution: '   ' } });
     expect(blank.status).toBe(400);
-    const resolved = await call('POST', `/tickets/${id}/resolve`, { operator: 'petrov', body: { resolution: 'Экран заменён, телефон проверен.' } });
+    const resolved = await call('POST', `/tickets/${id}/resolve`, {
+      operator: 'petrov',
+      body: { resolution: 'Экран заменён, телефон проверен.' },
+    });
     expect(resolved.status).toBe(200);
 
     const mail = await smtp.waitFor((m) => m.subject?.includes(`№${id}`) ?? false);
@@ -107,13 +139,24 @@ describe('a ticket walks all seven stages over HTTP', () => {
 
     expect((await call('POST', `/tickets/${id}/survey`, { body: { token: 'wrong', csat: 5 } })).status).toBe(403);
     expect((await call('POST', `/tickets/${id}/survey`, { body: { token, csat: 6 } })).status).toBe(400);
-    const survey = await call('POST', `/tickets/${id}/survey`, { body: { token, csat: 5, comment: 'Быстро и качественно' } });
+    const survey = await call('POST', `/tickets/${id}/survey`, {
+      body: { token, csat: 5, comment: 'Быстро и качественно' },
+    });
     expect(survey.status).toBe(202);
 
     expect(await handle.result()).toEqual({ ticketId: id, csat: 5 });
 
     const [row] = await desk.db.select().from(tickets).where(eq(tickets.id, id));
-    expect(row).toMatchObject({ stage: 'closed', csat: 5, surveyComment: 'Быстро и качественно', assigneeId: 'petrov', resolution: 'Экран заменён, телефон проверен.', solvedLine: 2, workNormRatio: '0.375', overdueReason: null });
+    expect(row).toMatchObject({
+      stage: 'closed',
+      csat: 5,
+      surveyComment: 'Быстро и качественно',
+      assigneeId: 'petrov',
+      resolution: 'Экран заменён, телефон проверен.',
+      solvedLine: 2,
+      workNormRatio: '0.375',
+      overdueReason: null,
+    });
     expect(await desk.db.select().from(ticketWorkEntries).where(eq(ticketWorkEntries.ticketId, id))).toHaveLength(1);
     const sent = await desk.db.select().from(outbox).where(eq(outbox.ticketId, id));
     expect(sent).toHaveLength(1);
@@ -143,9 +186,21 @@ describe('a ticket walks all seven stages over HTTP', () => {
     expect(foreign.body.every((e: object) => !('data' in e))).toBe(true);
 
     // Every log line about this ticket names the ticket and its workflow.
-    const lines = fs.readFileSync(desk.logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = fs
+      .readFileSync(desk.logFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const about = lines.filter((l) => l.ticketId === id);
-    expect(about.map((l) => l.msg)).toEqual(expect.arrayContaining(['ticket registered', 'ticket queued', 'ticket accepted', 'client notified', 'ticket closed']));
+    expect(about.map((l) => l.msg)).toEqual(
+      expect.arrayContaining([
+        'ticket registered',
+        'ticket queued',
+        'ticket accepted',
+        'client notified',
+        'ticket closed',
+      ]),
+    );
     expect(about.every((l) => l.workflowId === ticketWorkflowId(id))).toBe(true);
 
     await keepHistory(desk, id, 'sla');
@@ -156,16 +211,29 @@ describe('a ticket walks all seven stages over HTTP', () => {
     desk = await startTestDesk({ smtpUrl: smtp.url, surveyTimeoutMs: 1_500 });
     ({ call } = await listen(desk.app));
     const registered = await call('POST', '/tickets', {
-      body: { subject: 'Invoice question', description: 'Please resend the invoice for October', client: { email: 'John.Carter@example.com' } },
+      body: {
+        subject: 'Invoice question',
+        description: 'Please resend the invoice for October',
+        client: { email: 'John.Carter@example.com' },
+      },
     });
     expect(registered.body).toMatchObject({ stage: 'queued', category: 'billing', queue: { code: 'general' } });
     const id = registered.body.id;
     expect((await call('POST', `/tickets/${id}/accept`, { operator: 'ivanova' })).status).toBe(200);
-    expect((await call('POST', `/tickets/${id}/resolve`, { operator: 'ivanova', body: { resolution: 'Invoice resent.' } })).status).toBe(200);
+    expect(
+      (await call('POST', `/tickets/${id}/resolve`, { operator: 'ivanova', body: { resolution: 'Invoice resent.' } }))
+        .status,
+    ).toBe(200);
     expect(await desk.temporal.workflow.getHandle(ticketWorkflowId(id)).result()).toEqual({ ticketId: id, csat: null });
     const events = await call('GET', `/tickets/${id}/events`, { operator: 'ivanova' });
-    expect(events.body.slice(-2).map((e: { elementId: string }) => e.elementId)).toEqual([TicketElement.surveyExpired, TicketElement.closed]);
-    const [{ surveyToken }] = await desk.db.select({ surveyToken: tickets.surveyToken }).from(tickets).where(eq(tickets.id, id));
+    expect(events.body.slice(-2).map((e: { elementId: string }) => e.elementId)).toEqual([
+      TicketElement.surveyExpired,
+      TicketElement.closed,
+    ]);
+    const [{ surveyToken }] = await desk.db
+      .select({ surveyToken: tickets.surveyToken })
+      .from(tickets)
+      .where(eq(tickets.id, id));
     const late = await call('POST', `/tickets/${id}/survey`, { body: { token: surveyToken, csat: 4 } });
     expect(late.status).toBe(409);
     expect(late.body.message).toMatch(/closed/);

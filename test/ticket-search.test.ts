@@ -14,8 +14,20 @@ describe('searching tickets and listing a client’s tickets keeps waiting ticke
     desk = await startTestDesk();
     ({ call } = await listen(desk.app));
     const phone = `+7 985 ${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
-    repairId = (await call('POST', '/tickets', { body: { subject: `Разбит экран ${marker}`, description: 'Экран треснул', client: { phone } } })).body.id;
-    billingId = (await call('POST', '/tickets', { body: { subject: `Invoice ${marker.toUpperCase()} question`, description: 'Please resend the invoice', client: { phone } } })).body.id;
+    repairId = (
+      await call('POST', '/tickets', {
+        body: { subject: `Разбит экран ${marker}`, description: 'Экран треснул', client: { phone } },
+      })
+    ).body.id;
+    billingId = (
+      await call('POST', '/tickets', {
+        body: {
+          subject: `Invoice ${marker.toUpperCase()} question`,
+          description: 'Please resend the invoice',
+          client: { phone },
+        },
+      })
+    ).body.id;
   });
   afterAll(() => desk?.stop());
 
@@ -36,7 +48,9 @@ describe('searching tickets and listing a client’s tickets keeps waiting ticke
     expect((await call('POST', `/tickets/${repairId}/accept`, { operator: 'petrov' })).status).toBe(200);
 
     const own = await search('petrov');
-    expect(own).toEqual([expect.objectContaining({ id: repairId, assigneeId: 'petrov', subject: `Разбит экран ${marker}` })]);
+    expect(own).toEqual([
+      expect.objectContaining({ id: repairId, assigneeId: 'petrov', subject: `Разбит экран ${marker}` }),
+    ]);
     const foreign = await search('ivanova');
     expect(foreign.map((t) => t.id)).toEqual([repairId]);
     expect(foreign[0]).not.toHaveProperty('subject');

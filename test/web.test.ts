@@ -12,7 +12,7 @@ describe.each([
 ])('web/%s', (file, fields, fetchCall) => {
   const html = page(file);
 
-  it('is a Russian HTML page that works offline: no external URL, script or style; only the desk\'s own stylesheet', () => {
+  it("is a Russian HTML page that works offline: no external URL, script or style; only the desk's own stylesheet", () => {
     expect(html).toMatch(/^<!doctype html>\s*<html lang="ru">/i);
     expect(html).not.toMatch(/https?:\/\//i);
     expect(html).not.toMatch(/<script[^>]+src=|@import|@font-face/i);
@@ -33,7 +33,9 @@ describe.each([
       expect(control, name).toBeDefined();
       const id = /\bid="([^"]+)"/.exec(control!)?.[1];
       // Labelled by <label for=id>, or by a <label> wrapping the control (the CSAT radios).
-      expect(html, name).toMatch(id ? new RegExp(`<label[^>]*for="${id}"`) : new RegExp(`<label[^>]*>\\s*<input[^>]*name="${name}"`));
+      expect(html, name).toMatch(
+        id ? new RegExp(`<label[^>]*for="${id}"`) : new RegExp(`<label[^>]*>\\s*<input[^>]*name="${name}"`),
+      );
     }
   });
 
@@ -58,7 +60,13 @@ describe('web/survey.html', () => {
   const html = page('survey.html');
 
   it('offers the five CSAT scores', () => {
-    expect([...html.matchAll(/<input type="radio" name="csat" value="(\d)">/g)].map((m) => m[1])).toEqual(['1', '2', '3', '4', '5']);
+    expect([...html.matchAll(/<input type="radio" name="csat" value="(\d)">/g)].map((m) => m[1])).toEqual([
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+    ]);
   });
 
   it('reads the ticket from the path and the token from the query, and says when the link is incomplete', () => {
@@ -76,7 +84,8 @@ describe.each(['processes.html', 'process.html', 'ticket.html'])('web/%s (proces
   it('works offline: scripts and styles from this server only (bpmn-js from /vendor), no external URL', () => {
     expect(html).toMatch(/^<!doctype html>\s*<html lang="ru">/i);
     expect(html).not.toMatch(/https?:\/\//i);
-    for (const [, src] of html.matchAll(/<(?:script|link)[^>]+(?:src|href)="([^"]+)"/g)) expect(src, file).toMatch(/^\/(vendor\/bpmn-js\/|viewer\.(js|css)$)/);
+    for (const [, src] of html.matchAll(/<(?:script|link)[^>]+(?:src|href)="([^"]+)"/g))
+      expect(src, file).toMatch(/^\/(vendor\/bpmn-js\/|viewer\.(js|css)$)/);
   });
 
   it('has one inline script, and it compiles', () => {

@@ -23,7 +23,11 @@ const Viewer = (() => {
     const response = await fetch(path, { ...options, headers });
     const text = await response.text();
     let body;
-    try { body = text ? JSON.parse(text) : undefined; } catch { body = text; }
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = text;
+    }
     if (!response.ok) throw new Error((body && body.message) || `${response.status} ${response.statusText}`);
     return body;
   }

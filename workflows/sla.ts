@@ -28,7 +28,12 @@ export interface SlaTarget {
 
 export type SlaAlarm = { target: SlaTarget; kind: 'warn' | 'breach' | 'escalate'; at: number };
 
-export function newTarget(kind: SlaTargetKind, budgetMs: number, since: number, terms: { warningShare: number; escalationAfterMs?: number[]; recipients?: string[]; index?: number }): SlaTarget {
+export function newTarget(
+  kind: SlaTargetKind,
+  budgetMs: number,
+  since: number,
+  terms: { warningShare: number; escalationAfterMs?: number[]; recipients?: string[]; index?: number },
+): SlaTarget {
   return {
     kind,
     index: terms.index ?? 0,
@@ -88,7 +93,11 @@ export const pausesWhileWaitingForClient = (kind: SlaTargetKind) => kind === 're
  * fires now if it had not yet. Escalation levels already run stay run. `change` numbers the
  * SLA change; returns whether anything was armed again.
  */
-export function applyNewTerms(target: SlaTarget, terms: { budgetMs: number; warningShare: number; escalationAfterMs: number[] }, change: number): boolean {
+export function applyNewTerms(
+  target: SlaTarget,
+  terms: { budgetMs: number; warningShare: number; escalationAfterMs: number[] },
+  change: number,
+): boolean {
   target.budgetMs = terms.budgetMs;
   target.warningShare = terms.warningShare;
   target.escalationAfterMs = terms.escalationAfterMs;

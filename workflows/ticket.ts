@@ -13,7 +13,17 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { TicketStage } from '../src/domain/process';
-import { applyNewTerms, newTarget, nextAlarm, pausesWhileWaitingForClient, reopenTarget, slaStatus, targetKey, type SlaAlarm, type SlaTarget } from './sla';
+import {
+  applyNewTerms,
+  newTarget,
+  nextAlarm,
+  pausesWhileWaitingForClient,
+  reopenTarget,
+  slaStatus,
+  targetKey,
+  type SlaAlarm,
+  type SlaTarget,
+} from './sla';
 import { isComplaint } from '../src/domain/survey';
 import {
   TicketFailure,
@@ -97,7 +107,12 @@ export const TicketPatch = {
 /** Tickets started before register, classify and queue became one local activity run them one by one. */
 async function intakeStepByStep(intake: TicketWorkflowInput['intake']): Promise<IntakeOutcome> {
   const registered = await db.registerTicket(intake);
-  const classified = await db.classifyTicket({ ticketId: intake.ticketId, subject: intake.subject, description: intake.description, clientCategory: registered.clientCategory });
+  const classified = await db.classifyTicket({
+    ticketId: intake.ticketId,
+    subject: intake.subject,
+    description: intake.description,
+    clientCategory: registered.clientCategory,
+  });
   const queued = await db.enqueueTicket({ ticketId: intake.ticketId, category: classified.category });
   return { registered, classified, queued };
 }
@@ -184,7 +199,11 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
       ticketId,
       action: 'sla_met',
       target: t.kind,
-      data: { late: t.breached, handover: t.kind === 'handover' ? t.index : undefined, ...((t.round ?? 1) > 1 ? { round: t.round } : {}) },
+      data: {
+        late: t.breached,
+        handover: t.kind === 'handover' ? t.index : undefined,
+        ...((t.round ?? 1) > 1 ? { round: t.round } : {}),
+      },
       dedupeKey: `sla:met:${targetKey(t)}`,
     });
   };
@@ -199,7 +218,13 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     assigneeId = undefined;
     if (moved.handover) {
       const index = targets.filter((t) => t.kind === 'handover').length + 1;
-      targets.push(newTarget('handover', moved.handover.ms, Date.now(), { warningShare: terms?.warningShare ?? 0.8, recipients: moved.handover.recipients, index }));
+      targets.push(
+        newTarget('handover', moved.handover.ms, Date.now(), {
+          warningShare: terms?.warningShare ?? 0.8,
+          recipients: moved.handover.recipients,
+          index,
+        }),
+      );
     }
     slaVersion++;
   };
@@ -208,14 +233,19 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     acceptUpdate,
     async ({ operatorId }) => {
       // Claimed before the first await: a second accept in the same activation is refused.
-      if (assigneeId !== undefined) throw reject(TicketFailure.alreadyAccepted, `ticket ${ticketId} is already accepted by ${assigneeId}`);
+      if (assigneeId !== undefined)
+        throw reject(TicketFailure.alreadyAccepted, `ticket ${ticketId} is already accepted by ${assigneeId}`);
       assigneeId = operatorId;
       acceptances++;
       const acceptance = acceptances;
       return exclusive(async () => {
-        const details = await db.acceptTicket(slaClocks ? { ticketId, operatorId, acceptance } : { ticketId, operatorId });
+        const details = await db.acceptTicket(
+          slaClocks ? { ticketId, operatorId, acceptance } : { ticketId, operatorId },
+        );
         stage = 'in_work';
-        if (slaClocks) for (const t of targets.filter((t) => !t.met && (t.kind === 'response' || t.kind === 'handover'))) await meet(t);
+        if (slaClocks)
+          for (const t of targets.filter((t) => !t.met && (t.kind === 'response' || t.kind === 'handover')))
+            await meet(t);
         slaVersion++;
         return details;
       });
@@ -223,10 +253,14 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     {
       validator: ({ operatorId, operatorGroupIds }) => {
         if (moving) throw reject(TicketFailure.notQueued, `ticket ${ticketId} is being moved`);
-        if (assigneeId !== undefined) throw reject(TicketFailure.alreadyAccepted, `ticket ${ticketId} is already accepted by ${assigneeId}`);
+        if (assigneeId !== undefined)
+          throw reject(TicketFailure.alreadyAccepted, `ticket ${ticketId} is already accepted by ${assigneeId}`);
         if (stage !== 'queued') throw reject(TicketFailure.notQueued, `ticket ${ticketId} is ${stage}, not queued`);
         if (!operatorGroupIds.includes(queueGroupId!)) {
-          throw reject(TicketFailure.notInQueueGroup, `operator ${operatorId} is not in the group of queue ${queued!.queue.code}`);
+          throw reject(
+            TicketFailure.notInQueueGroup,
+            `operator ${operatorId} is not in the group of queue ${queued!.queue.code}`,
+          );
         }
       },
     },
@@ -234,7 +268,8 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
 
   const assertWorking = (operatorId: string) => {
     if (stage !== 'in_work') throw reject(TicketFailure.notInWork, `ticket ${ticketId} is ${stage}, not in work`);
-    if (operatorId !== assigneeId) throw reject(TicketFailure.notAssignee, `ticket ${ticketId} is assigned to ${assigneeId}, not ${operatorId}`);
+    if (operatorId !== assigneeId)
+      throw reject(TicketFailure.notAssignee, `ticket ${ticketId} is assigned to ${assigneeId}, not ${operatorId}`);
   };
 
   setHandler(recordWorkUpdate, (request) => exclusive(() => db.recordWork({ ticketId, ...request })), {
@@ -245,10 +280,17 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
   const assertMayMove = ({ actorId, actorIsManager, actorGroupIds, reason }: MoveRequest, stages: TicketStage[]) => {
     const accepting = stage === 'queued' && assigneeId !== undefined;
     if (moving || resolved || accepting || !stages.includes(stage)) {
-      throw reject(TicketFailure.notInWork, `ticket ${ticketId} is ${moving ? 'being moved' : accepting ? 'being accepted' : stage}; it can be moved only when ${stages.join(' or ')}`);
+      throw reject(
+        TicketFailure.notInWork,
+        `ticket ${ticketId} is ${moving ? 'being moved' : accepting ? 'being accepted' : stage}; it can be moved only when ${stages.join(' or ')}`,
+      );
     }
     const triage = stage === 'queued' && actorGroupIds.includes(queueGroupId!);
-    if (!actorIsManager && actorId !== assigneeId && !triage) throw reject(TicketFailure.notAllowed, `only the assignee, the queue's group or a manager may move ticket ${ticketId}`);
+    if (!actorIsManager && actorId !== assigneeId && !triage)
+      throw reject(
+        TicketFailure.notAllowed,
+        `only the assignee, the queue's group or a manager may move ticket ${ticketId}`,
+      );
     if (!reason?.trim()) throw reject(TicketFailure.invalidRequest, 'a reason is required');
   };
 
@@ -270,8 +312,13 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     {
       validator: (request) => {
         assertMayMove(request, ['in_work']);
-        if (request.toOperatorId === assigneeId) throw reject(TicketFailure.invalidRequest, `ticket ${ticketId} is already assigned to ${assigneeId}`);
-        if (!request.toOperatorGroupIds.includes(queueGroupId!)) throw reject(TicketFailure.notInQueueGroup, `operator ${request.toOperatorId} is not in the group of queue ${queued!.queue.code}`);
+        if (request.toOperatorId === assigneeId)
+          throw reject(TicketFailure.invalidRequest, `ticket ${ticketId} is already assigned to ${assigneeId}`);
+        if (!request.toOperatorGroupIds.includes(queueGroupId!))
+          throw reject(
+            TicketFailure.notInQueueGroup,
+            `operator ${request.toOperatorId} is not in the group of queue ${queued!.queue.code}`,
+          );
       },
     },
   );
@@ -311,7 +358,8 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     {
       validator: (request) => {
         assertMayMove(request, ['queued', 'in_work']);
-        if (request.toQueueId === queued!.queue.id) throw reject(TicketFailure.invalidRequest, `ticket ${ticketId} is already in queue ${queued!.queue.code}`);
+        if (request.toQueueId === queued!.queue.id)
+          throw reject(TicketFailure.invalidRequest, `ticket ${ticketId} is already in queue ${queued!.queue.code}`);
       },
     },
   );
@@ -326,11 +374,18 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     resolveUpdate,
     async ({ operatorId, resolution, overdueReason, overdueNote }) =>
       exclusive(async () => {
-        const result = await db.resolveTicket({ ticketId, operatorId, resolution, round, ...(slaClocks ? { overdueReason, overdueNote } : {}) });
+        const result = await db.resolveTicket({
+          ticketId,
+          operatorId,
+          resolution,
+          round,
+          ...(slaClocks ? { overdueReason, overdueNote } : {}),
+        });
         resolved = true;
         const t = target('resolution');
         // The time used is kept for a reopening: the clock stops here, and what it ran is measured.
-        if (t && !t.met && t.runningSince !== null && patched(TicketPatch.slaReopenRounds)) await stopClock(t, terms!.agreementId);
+        if (t && !t.met && t.runningSince !== null && patched(TicketPatch.slaReopenRounds))
+          await stopClock(t, terms!.agreementId);
         if (t) await meet(t);
         slaVersion++;
         return result;
@@ -341,7 +396,10 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
         if (resolved) throw reject(TicketFailure.notInWork, `ticket ${ticketId} is being resolved`);
         if (!resolution?.trim()) throw reject(TicketFailure.invalidRequest, 'resolution text is required');
         if (slaClocks && overdue() && !overdueReason) {
-          throw reject(TicketFailure.overdueReasonRequired, `ticket ${ticketId} is past its resolution deadline (${target('resolution')!.plan?.dueAt ?? 'breached'}): overdueReason is required`);
+          throw reject(
+            TicketFailure.overdueReasonRequired,
+            `ticket ${ticketId} is past its resolution deadline (${target('resolution')!.plan?.dueAt ?? 'breached'}): overdueReason is required`,
+          );
         }
       },
     },
@@ -353,9 +411,17 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
       exclusive(async () => {
         stage = 'waiting_for_client';
         pauses++;
-        for (const paused of targets.filter((t) => pausesWhileWaitingForClient(t.kind))) await stopClock(paused, terms!.agreementId);
+        for (const paused of targets.filter((t) => pausesWhileWaitingForClient(t.kind)))
+          await stopClock(paused, terms!.agreementId);
         const t = target('resolution');
-        await db.recordSlaEvent({ ticketId, action: 'sla_paused', target: 'resolution', actor: operatorId, data: { reason, usedMs: t?.usedMs ?? null }, dedupeKey: `sla:paused:${pauses}` });
+        await db.recordSlaEvent({
+          ticketId,
+          action: 'sla_paused',
+          target: 'resolution',
+          actor: operatorId,
+          data: { reason, usedMs: t?.usedMs ?? null },
+          dedupeKey: `sla:paused:${pauses}`,
+        });
         slaVersion++;
         return slaStatus(terms?.agreementId ?? null, supportLine, targets);
       }),
@@ -364,7 +430,8 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
         if (!slaClocks) throw reject(TicketFailure.noSla, `ticket ${ticketId} predates SLA clocks`);
         assertWorking(operatorId);
         if (resolved) throw reject(TicketFailure.notInWork, `ticket ${ticketId} is being resolved`);
-        if (!reason?.trim()) throw reject(TicketFailure.invalidRequest, 'reason is required: what the ticket waits for from the client');
+        if (!reason?.trim())
+          throw reject(TicketFailure.invalidRequest, 'reason is required: what the ticket waits for from the client');
       },
     },
   );
@@ -374,16 +441,26 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     async ({ operatorId }) =>
       exclusive(async () => {
         stage = 'in_work';
-        for (const paused of targets.filter((t) => pausesWhileWaitingForClient(t.kind) && !t.met)) paused.runningSince = Date.now();
+        for (const paused of targets.filter((t) => pausesWhileWaitingForClient(t.kind) && !t.met))
+          paused.runningSince = Date.now();
         const t = target('resolution');
-        await db.recordSlaEvent({ ticketId, action: 'sla_resumed', target: 'resolution', actor: operatorId, data: { usedMs: t?.usedMs ?? null }, dedupeKey: `sla:resumed:${pauses}` });
+        await db.recordSlaEvent({
+          ticketId,
+          action: 'sla_resumed',
+          target: 'resolution',
+          actor: operatorId,
+          data: { usedMs: t?.usedMs ?? null },
+          dedupeKey: `sla:resumed:${pauses}`,
+        });
         slaVersion++;
         return slaStatus(terms?.agreementId ?? null, supportLine, targets);
       }),
     {
       validator: ({ operatorId }) => {
-        if (stage !== 'waiting_for_client') throw reject(TicketFailure.notWaiting, `ticket ${ticketId} is ${stage}, not waiting for the client`);
-        if (operatorId !== assigneeId) throw reject(TicketFailure.notAssignee, `ticket ${ticketId} is assigned to ${assigneeId}, not ${operatorId}`);
+        if (stage !== 'waiting_for_client')
+          throw reject(TicketFailure.notWaiting, `ticket ${ticketId} is ${stage}, not waiting for the client`);
+        if (operatorId !== assigneeId)
+          throw reject(TicketFailure.notAssignee, `ticket ${ticketId} is assigned to ${assigneeId}, not ${operatorId}`);
       },
     },
   );
@@ -393,16 +470,31 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     async ({ operatorId, reason }) =>
       exclusive(async () => {
         manualEscalations++;
-        const moved = await db.escalateTicket({ ticketId, level: null, actor: operatorId, reason: reason.trim(), dedupeKey: `sla:escalated:manual:${manualEscalations}` });
+        const moved = await db.escalateTicket({
+          ticketId,
+          level: null,
+          actor: operatorId,
+          reason: reason.trim(),
+          dedupeKey: `sla:escalated:manual:${manualEscalations}`,
+        });
         applyEscalation(moved);
         return moved;
       }),
     {
       validator: ({ operatorId, isManager, reason }) => {
         if (!slaClocks) throw reject(TicketFailure.noSla, `ticket ${ticketId} predates SLA clocks`);
-        if (stage !== 'queued' && stage !== 'in_work') throw reject(TicketFailure.notInWork, `ticket ${ticketId} is ${stage}: only a queued or worked ticket is escalated`);
-        if (!isManager && operatorId !== assigneeId) throw reject(TicketFailure.notAssignee, `only the assignee (${assigneeId ?? 'nobody yet'}) or a manager escalates ticket ${ticketId}`);
-        if (!reason?.trim()) throw reject(TicketFailure.invalidRequest, 'reason is required: why the ticket goes to the next line');
+        if (stage !== 'queued' && stage !== 'in_work')
+          throw reject(
+            TicketFailure.notInWork,
+            `ticket ${ticketId} is ${stage}: only a queued or worked ticket is escalated`,
+          );
+        if (!isManager && operatorId !== assigneeId)
+          throw reject(
+            TicketFailure.notAssignee,
+            `only the assignee (${assigneeId ?? 'nobody yet'}) or a manager escalates ticket ${ticketId}`,
+          );
+        if (!reason?.trim())
+          throw reject(TicketFailure.invalidRequest, 'reason is required: why the ticket goes to the next line');
         if (supportLine >= 3) throw reject(TicketFailure.topLine, `ticket ${ticketId} is already on the third line`);
       },
     },
@@ -425,7 +517,11 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
       const running = t.runningSince !== null;
       await stopClock(t, previous);
       if (running) t.runningSince = Date.now();
-      const newTerms = { budgetMs: t.kind === 'response' ? next.responseMs : next.resolutionMs, warningShare: next.warningShare, escalationAfterMs: next.escalationAfterMs };
+      const newTerms = {
+        budgetMs: t.kind === 'response' ? next.responseMs : next.resolutionMs,
+        warningShare: next.warningShare,
+        escalationAfterMs: next.escalationAfterMs,
+      };
       if (rearms) {
         if (applyNewTerms(t, newTerms, change)) rearmed.push(t);
       } else {
@@ -439,7 +535,16 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
         ticketId,
         action: 'sla_rearmed',
         actor: operatorId,
-        data: { agreementId: next.agreementId, targets: rearmed.map((t) => ({ target: t.kind, usedMs: t.usedMs, budgetMs: t.budgetMs, warned: t.warned, breached: t.breached })) },
+        data: {
+          agreementId: next.agreementId,
+          targets: rearmed.map((t) => ({
+            target: t.kind,
+            usedMs: t.usedMs,
+            budgetMs: t.budgetMs,
+            warned: t.warned,
+            breached: t.breached,
+          })),
+        },
         dedupeKey: `sla:rearmed:${change}`,
         clearBreach: !targets.some((t) => t.kind !== 'handover' && t.breached),
       });
@@ -466,12 +571,23 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
       reopening = true;
       try {
         const reopened = await exclusive(async () => {
-          const done = await db.reopenTicket({ ticketId, round: round + 1, by: request.by, reason: request.reason.trim() });
+          const done = await db.reopenTicket({
+            ticketId,
+            round: round + 1,
+            by: request.by,
+            reason: request.reason.trim(),
+          });
           const t = target('resolution');
           // Stopped and measured at the resolution (tickets resolved before that keep no clock after a reopening).
           if (t?.met && t.runningSince === null && patched(TicketPatch.slaReopenRounds)) {
             reopenTarget(t, round + 1, Date.now());
-            await db.recordSlaEvent({ ticketId, action: 'sla_restarted', target: 'resolution', data: { round: round + 1, usedMs: t.usedMs, budgetMs: t.budgetMs }, dedupeKey: `sla:restarted:${round + 1}` });
+            await db.recordSlaEvent({
+              ticketId,
+              action: 'sla_restarted',
+              target: 'resolution',
+              data: { round: round + 1, usedMs: t.usedMs, budgetMs: t.budgetMs },
+              dedupeKey: `sla:restarted:${round + 1}`,
+            });
             slaVersion++;
             // After a reopening: the clock of the new round, awaited like the first.
             slaClock = clockUntilMet();
@@ -489,7 +605,10 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     {
       validator: ({ reason }) => {
         if (!reopenable || stage !== 'awaiting_survey' || answer !== undefined || reopening) {
-          throw reject(TicketFailure.notAwaitingSurvey, `ticket ${ticketId} is ${stage}: only a resolved ticket awaiting its survey can be reopened`);
+          throw reject(
+            TicketFailure.notAwaitingSurvey,
+            `ticket ${ticketId} is ${stage}: only a resolved ticket awaiting its survey can be reopened`,
+          );
         }
         if (!reason?.trim()) throw reject(TicketFailure.invalidRequest, 'a reason to reopen is required');
       },
@@ -500,14 +619,18 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     resolveComplaintUpdate,
     async (request) => {
       complaint = 'resolving';
-      const result = await exclusive(() => db.resolveComplaint({ ticketId, operatorId: request.operatorId, resolution: request.resolution.trim() }));
+      const result = await exclusive(() =>
+        db.resolveComplaint({ ticketId, operatorId: request.operatorId, resolution: request.resolution.trim() }),
+      );
       complaint = 'resolved';
       return result;
     },
     {
       validator: ({ resolution }) => {
-        if (complaint !== 'open') throw reject(TicketFailure.noOpenComplaint, `ticket ${ticketId} has no open complaint`);
-        if (!resolution?.trim()) throw reject(TicketFailure.invalidRequest, 'the complaint resolution text is required');
+        if (complaint !== 'open')
+          throw reject(TicketFailure.noOpenComplaint, `ticket ${ticketId} has no open complaint`);
+        if (!resolution?.trim())
+          throw reject(TicketFailure.invalidRequest, 'the complaint resolution text is required');
       },
     },
   );
@@ -527,11 +650,21 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     const perRound = (t.round ?? 1) > 1 ? { round: t.round } : {};
     if (kind === 'warn') {
       t.warned = true;
-      await db.recordSlaEvent({ ticketId, action: 'sla_warned', target: t.kind, data: { dueAt: t.plan!.dueAt, assigneeId: assigneeId ?? null, ...perRound }, dedupeKey: `sla:warned:${key}` });
+      await db.recordSlaEvent({
+        ticketId,
+        action: 'sla_warned',
+        target: t.kind,
+        data: { dueAt: t.plan!.dueAt, assigneeId: assigneeId ?? null, ...perRound },
+        dedupeKey: `sla:warned:${key}`,
+      });
       noticeToStaff({
         ticketId,
         purpose: `sla-warning:${key}`,
-        to: assigneeId ? { operatorIds: [assigneeId] } : t.kind === 'handover' ? { operatorIds: t.recipients } : { managers: true },
+        to: assigneeId
+          ? { operatorIds: [assigneeId] }
+          : t.kind === 'handover'
+            ? { operatorIds: t.recipients }
+            : { managers: true },
         subject: `Заявка №${ticketId}: скоро срок SLA / Ticket ${ticketId}: SLA deadline near`,
         text: `${t.kind} due at ${t.plan!.dueAt}`,
       });
@@ -539,7 +672,13 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
       t.breached = true;
       // Where on the clock the breach came: the planned budget, or the time used if that was past it.
       t.breachedAtUsedMs = Math.max(t.budgetMs, t.usedMs);
-      await db.recordSlaEvent({ ticketId, action: 'sla_breached', target: t.kind, data: { dueAt: t.plan!.dueAt, supportLine, ...perRound }, dedupeKey: `sla:breached:${key}` });
+      await db.recordSlaEvent({
+        ticketId,
+        action: 'sla_breached',
+        target: t.kind,
+        data: { dueAt: t.plan!.dueAt, supportLine, ...perRound },
+        dedupeKey: `sla:breached:${key}`,
+      });
       noticeToStaff({
         ticketId,
         purpose: `sla-breach:${key}`,
@@ -550,9 +689,14 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     } else {
       t.escalations++;
       const level = t.escalations;
-      const moved = await db.escalateTicket({ ticketId, level, target: t.kind, dedupeKey: `sla:escalated:${key}:${level}` });
+      const moved = await db.escalateTicket({
+        ticketId,
+        level,
+        target: t.kind,
+        dedupeKey: `sla:escalated:${key}:${level}`,
+      });
       applyEscalation(moved);
-      const recipients = t.kind === 'handover' ? t.recipients : terms?.escalationRecipients[level - 1] ?? [];
+      const recipients = t.kind === 'handover' ? t.recipients : (terms?.escalationRecipients[level - 1] ?? []);
       noticeToStaff({
         ticketId,
         purpose: `sla-escalation:${key}:${level}`,
@@ -575,7 +719,10 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
         : await exclusive(async () => {
             terms = await db.startSla({ ticketId });
             if (!terms) return false;
-            targets.push(newTarget('response', terms.responseMs, startedAt, terms), newTarget('resolution', terms.resolutionMs, startedAt, terms));
+            targets.push(
+              newTarget('response', terms.responseMs, startedAt, terms),
+              newTarget('resolution', terms.resolutionMs, startedAt, terms),
+            );
             // An accept (or even the resolution) that came while the agreement was being looked up.
             if (acceptances > 0) await meet(target('response')!);
             if (resolved) await meet(target('resolution')!);
@@ -611,22 +758,23 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
       const open = targets.filter((t) => !t.met);
       if (open.length === 0) return;
       const seen = slaVersion;
-      if (!(planned && first)) await exclusive(async () => {
-        for (const t of open) {
-          if (t.runningSince === null || t.plan || slaVersion !== seen) continue;
-          t.plan = await db.planSlaTarget({
-            ticketId,
-            agreementId: t.kind === 'handover' ? null : terms!.agreementId,
-            target: t.kind,
-            from: new Date(t.runningSince).toISOString(),
-            budgetMs: t.budgetMs,
-            usedMs: t.usedMs,
-            warningShare: t.warningShare,
-            escalationAfterMs: t.escalationAfterMs,
-            ...(t.breached && t.breachedAtUsedMs !== undefined ? { breachedAtUsedMs: t.breachedAtUsedMs } : {}),
-          });
-        }
-      });
+      if (!(planned && first))
+        await exclusive(async () => {
+          for (const t of open) {
+            if (t.runningSince === null || t.plan || slaVersion !== seen) continue;
+            t.plan = await db.planSlaTarget({
+              ticketId,
+              agreementId: t.kind === 'handover' ? null : terms!.agreementId,
+              target: t.kind,
+              from: new Date(t.runningSince).toISOString(),
+              budgetMs: t.budgetMs,
+              usedMs: t.usedMs,
+              warningShare: t.warningShare,
+              escalationAfterMs: t.escalationAfterMs,
+              ...(t.breached && t.breachedAtUsedMs !== undefined ? { breachedAtUsedMs: t.breachedAtUsedMs } : {}),
+            });
+          }
+        });
       if (slaVersion !== seen) continue;
       const alarm = nextAlarm(open);
       // Workflow time stands still while local activities run in one workflow task, and the
@@ -640,7 +788,11 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
   };
 
   const slaStartedAt = Date.now();
-  const { classified, queued: placed, sla: slaStart } = intakeWithSla
+  const {
+    classified,
+    queued: placed,
+    sla: slaStart,
+  } = intakeWithSla
     ? await db.intakeTicket(intake, { startedAt: new Date(slaStartedAt).toISOString() })
     : patched(TicketPatch.intakeInOneStep)
       ? await db.intakeTicket(intake)
@@ -649,7 +801,11 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
   stage = 'queued';
   queued = { ticketId, stage, ...classified, queue: { id: placed.queueId, code: placed.queueCode } };
   log.info('ticket queued', { ticketId, queue: placed.queueCode, category: classified.category });
-  slaClock = !slaClocks ? undefined : intakeWithSla ? runSlaClock(slaStartedAt, slaStart ?? null) : runSlaClock(Date.now());
+  slaClock = !slaClocks
+    ? undefined
+    : intakeWithSla
+      ? runSlaClock(slaStartedAt, slaStart ?? null)
+      : runSlaClock(Date.now());
 
   // Only queues set to auto-assign name an assignee, so tickets recorded before this never reach the patch.
   if (placed.autoAssignee && (intakeWithSla || patched('auto-assign-least-load'))) {
@@ -660,7 +816,9 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     await exclusive(async () => {
       await db.acceptTicket(slaClocks ? { ticketId, operatorId, acceptance } : { ticketId, operatorId });
       stage = 'in_work';
-      if (slaClocks) for (const t of targets.filter((t) => !t.met && (t.kind === 'response' || t.kind === 'handover'))) await meet(t);
+      if (slaClocks)
+        for (const t of targets.filter((t) => !t.met && (t.kind === 'response' || t.kind === 'handover')))
+          await meet(t);
       slaVersion++;
     });
   }

@@ -143,7 +143,14 @@ export interface TicketDetails {
   resolvedAt: string | null;
   csat: number | null;
   createdAt: string;
-  client: { id: number; name: string | null; phone: string | null; email: string | null; category: string; preferredChannel: string };
+  client: {
+    id: number;
+    name: string | null;
+    phone: string | null;
+    email: string | null;
+    category: string;
+    preferredChannel: string;
+  };
   service: { code: string; nameRu: string; nameEn: string; price: string; normHours: number } | null;
 }
 
@@ -229,7 +236,18 @@ export interface ChangeSlaRequest {
 export interface SlaStatus {
   agreementId: number | null;
   supportLine: number;
-  targets: Array<{ kind: SlaTargetKind; budgetMs: number; usedMs: number; running: boolean; warned: boolean; breached: boolean; escalations: number; met: boolean; dueAt: string | null; round: number }>;
+  targets: Array<{
+    kind: SlaTargetKind;
+    budgetMs: number;
+    usedMs: number;
+    running: boolean;
+    warned: boolean;
+    breached: boolean;
+    escalations: number;
+    met: boolean;
+    dueAt: string | null;
+    round: number;
+  }>;
 }
 
 export interface Resolved {

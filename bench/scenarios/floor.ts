@@ -38,7 +38,10 @@ const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn,
 /** Same server, the product's worker tuning, a task queue of its own. */
 export async function startFloorRig(env: BenchEnvironment): Promise<FloorRig> {
   const taskQueue = `bench-floor-${env.runId}`;
-  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(__dirname, '..', 'workflows', 'index.ts'), logger: quiet });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: path.join(__dirname, '..', 'workflows', 'index.ts'),
+    logger: quiet,
+  });
   const connection = await NativeConnection.connect({ address: env.temporal.address });
   const worker = await Worker.create({
     connection,
@@ -52,7 +55,8 @@ export async function startFloorRig(env: BenchEnvironment): Promise<FloorRig> {
   return {
     taskQueue,
     worker: describeWorkerOptions(worker.options),
-    execute: (shape, id) => env.desk.temporal.workflow.execute(shape, { taskQueue, workflowId: `floor-${env.runId}-${shape}-${id}` }),
+    execute: (shape, id) =>
+      env.desk.temporal.workflow.execute(shape, { taskQueue, workflowId: `floor-${env.runId}-${shape}-${id}` }),
     async stop() {
       worker.shutdown();
       await running;
@@ -62,10 +66,17 @@ export async function startFloorRig(env: BenchEnvironment): Promise<FloorRig> {
 }
 
 /** The most this machine's Temporal can do with bare workflows, measured in the same run as the desk. */
-export async function runFloor(env: BenchEnvironment, rig: FloorRig, options: BenchOptions, shapes: readonly FloorShape[] = floorShapes): Promise<FloorResult> {
+export async function runFloor(
+  env: BenchEnvironment,
+  rig: FloorRig,
+  options: BenchOptions,
+  shapes: readonly FloorShape[] = floorShapes,
+): Promise<FloorResult> {
   const result: FloorResult = { inFlight: options.inFlight, taskQueue: rig.taskQueue, worker: rig.worker, shapes: {} };
   for (const shape of shapes) {
-    await runClosedLoop(options.warmup, options.inFlight, (i) => rig.execute(shape, `warmup-${i}`).then(() => undefined));
+    await runClosedLoop(options.warmup, options.inFlight, (i) =>
+      rig.execute(shape, `warmup-${i}`).then(() => undefined),
+    );
     const progress = env.progress(`floor ${shape.replace('Workflow', '')}`, options.n);
     const latencies: number[] = [];
     const started = process.hrtime.bigint();
@@ -77,7 +88,12 @@ export async function runFloor(env: BenchEnvironment, rig: FloorRig, options: Be
     });
     const seconds = elapsedMs(started) / 1000;
     progress.done();
-    result.shapes[shape] = { n: options.n, seconds: round(seconds), perSecond: round(options.n / seconds), latencyMs: summarize(latencies) };
+    result.shapes[shape] = {
+      n: options.n,
+      seconds: round(seconds),
+      perSecond: round(options.n / seconds),
+      latencyMs: summarize(latencies),
+    };
   }
   return result;
 }

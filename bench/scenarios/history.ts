@@ -29,18 +29,28 @@ export async function runHistory(env: BenchEnvironment): Promise<HistoryResult> 
   const operator = 'sidorova';
   const steps: HistoryResult['steps'] = [];
   const step = async (name: string, method: string, path: string, body?: unknown, expected = [200, 201, 202]) => {
-    const answer = await callApi(env.baseUrl, method, path, { body, operator: path === '/tickets' ? undefined : operator });
+    const answer = await callApi(env.baseUrl, method, path, {
+      body,
+      operator: path === '/tickets' ? undefined : operator,
+    });
     steps.push({ step: name, status: answer.status });
-    if (!expected.includes(answer.status)) throw new Error(`history: ${name} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    if (!expected.includes(answer.status))
+      throw new Error(`history: ${name} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     return answer.body;
   };
   const progress = env.progress('history', 7);
-  const registered = await step('register → queue', 'POST', '/tickets', {
-    channel: 'web',
-    subject: 'Разбит экран телефона',
-    description: 'Телефон упал, экран разбит, сенсор не реагирует. Срочно нужен ремонт.',
-    client: { phone: '8 (916) 123-45-67' },
-  }, [201]);
+  const registered = await step(
+    'register → queue',
+    'POST',
+    '/tickets',
+    {
+      channel: 'web',
+      subject: 'Разбит экран телефона',
+      description: 'Телефон упал, экран разбит, сенсор не реагирует. Срочно нужен ремонт.',
+      client: { phone: '8 (916) 123-45-67' },
+    },
+    [201],
+  );
   progress.tick(3);
   const ticketId: number = registered.id;
   await step('accept', 'POST', `/tickets/${ticketId}/accept`);
@@ -56,8 +66,15 @@ export async function runHistory(env: BenchEnvironment): Promise<HistoryResult> 
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   progress.tick();
-  const [{ surveyToken }] = (await env.desk.db.select({ surveyToken: tickets.surveyToken }).from(tickets).where(eq(tickets.id, ticketId))) as [{ surveyToken: string }];
-  await step('survey', 'POST', `/tickets/${ticketId}/survey`, { token: surveyToken, csat: 5, comment: 'Быстро и качественно' });
+  const [{ surveyToken }] = (await env.desk.db
+    .select({ surveyToken: tickets.surveyToken })
+    .from(tickets)
+    .where(eq(tickets.id, ticketId))) as [{ surveyToken: string }];
+  await step('survey', 'POST', `/tickets/${ticketId}/survey`, {
+    token: surveyToken,
+    csat: 5,
+    comment: 'Быстро и качественно',
+  });
   await handle.result();
   progress.tick();
   progress.done();
@@ -67,7 +84,9 @@ export async function runHistory(env: BenchEnvironment): Promise<HistoryResult> 
   const eventTypes: Record<string, number> = {};
   for (const event of events) {
     // Each event carries exactly one `<type>EventAttributes` field: its name is the event type.
-    const attributes = Object.keys(event).find((key) => key.endsWith('EventAttributes') && (event as Record<string, unknown>)[key] != null);
+    const attributes = Object.keys(event).find(
+      (key) => key.endsWith('EventAttributes') && (event as Record<string, unknown>)[key] != null,
+    );
     const type = attributes?.replace(/EventAttributes$/, '') ?? 'unknown';
     eventTypes[type] = (eventTypes[type] ?? 0) + 1;
   }

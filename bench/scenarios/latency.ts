@@ -36,7 +36,11 @@ export async function runLatency(env: BenchEnvironment, rig: FloorRig, options: 
     const floor = await runOpenLoop(
       rate,
       total,
-      (i) => rig.execute('threeLocalActivitiesWorkflow', `latency-${rate}-${i}`).then(() => true, () => false),
+      (i) =>
+        rig.execute('threeLocalActivitiesWorkflow', `latency-${rate}-${i}`).then(
+          () => true,
+          () => false,
+        ),
       () => floorProgress.tick(),
     );
     floorProgress.done();

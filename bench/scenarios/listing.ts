@@ -45,7 +45,10 @@ export async function runListing(env: BenchEnvironment, options: BenchOptions): 
     temporalAddress: env.temporal.address,
     namespace: env.temporal.namespace,
     taskQueue: `bench-listing-${env.runId}`,
-    logger: pino({ level: 'warn' }, pino.destination({ dest: path.join(env.dataDir, 'listing.log'), mkdir: true, sync: false })),
+    logger: pino(
+      { level: 'warn' },
+      pino.destination({ dest: path.join(env.dataDir, 'listing.log'), mkdir: true, sync: false }),
+    ),
     publicUrl: `http://127.0.0.1:${port}`,
     mailFrom: 'Service Desk <desk@bench.local>',
     mailDropDir: path.join(env.dataDir, 'mail'),
@@ -66,12 +69,34 @@ export async function runListing(env: BenchEnvironment, options: BenchOptions): 
     const viewer = { operatorId: OPERATOR, isManager: true };
     const page = { limit: 50, offset: 0 };
 
-    const queueListing = await timeQuery(env, baseUrl, 'listing: queue', options, (i) => `/queues/${queueIds[i % queueIds.length]}/tickets?limit=50&offset=${(i * 50) % 500}`);
+    const queueListing = await timeQuery(
+      env,
+      baseUrl,
+      'listing: queue',
+      options,
+      (i) => `/queues/${queueIds[i % queueIds.length]}/tickets?limit=50&offset=${(i * 50) % 500}`,
+    );
     queueListing.plan = await explain(url, (db) => listQueuedTickets(db, queueIds[0]!, page));
-    const search = await timeQuery(env, baseUrl, 'listing: search', options, (i) => `/tickets?q=${encodeURIComponent(terms[i % terms.length]!)}&limit=50`);
+    const search = await timeQuery(
+      env,
+      baseUrl,
+      'listing: search',
+      options,
+      (i) => `/tickets?q=${encodeURIComponent(terms[i % terms.length]!)}&limit=50`,
+    );
     // A rare term (a serial number) and a common word take different plans: both are shown.
-    search.plan = [...(await explain(url, (db) => searchTickets(db, terms[0]!, viewer, page))), '', ...(await explain(url, (db) => searchTickets(db, 'ноутбук', viewer, page)))];
-    const clientTickets = await timeQuery(env, baseUrl, 'listing: client', options, (i) => `/clients/${clientId(i)}/tickets?limit=50`);
+    search.plan = [
+      ...(await explain(url, (db) => searchTickets(db, terms[0]!, viewer, page))),
+      '',
+      ...(await explain(url, (db) => searchTickets(db, 'ноутбук', viewer, page))),
+    ];
+    const clientTickets = await timeQuery(
+      env,
+      baseUrl,
+      'listing: client',
+      options,
+      (i) => `/clients/${clientId(i)}/tickets?limit=50`,
+    );
     clientTickets.plan = await explain(url, (db) => listClientTickets(db, clientId(0), viewer, page));
 
     const [{ bytes }] = await sql<[{ bytes: string }]>`select pg_total_relation_size('tickets')::bigint as bytes`;
@@ -102,7 +127,9 @@ async function seedTickets(env: BenchEnvironment, sql: postgres.Sql, rows: numbe
     insert into clients (name, phone, category)
     select 'Клиент ' || g, '+7999' || lpad(g::text, 7, '0'), (array['wholesale', 'regular', 'one_time'])[1 + g % 3]
     from generate_series(1, ${clients}::int) g`;
-  const [{ firstClientId }] = await sql<[{ firstClientId: number }]>`select min(id)::int as "firstClientId" from clients where id > ${base}`;
+  const [{ firstClientId }] = await sql<
+    [{ firstClientId: number }]
+  >`select min(id)::int as "firstClientId" from clients where id > ${base}`;
 
   const progress = env.progress('listing: seeding', rows);
   for (let from = 1; from <= rows; from += BATCH) {
@@ -139,8 +166,15 @@ async function seedTickets(env: BenchEnvironment, sql: postgres.Sql, rows: numbe
   return { queueIds: [repairs, general], clients, firstClientId, seconds: round(elapsedMs(started) / 1000) };
 }
 
-async function timeQuery(env: BenchEnvironment, baseUrl: string, label: string, options: BenchOptions, pathOf: (i: number) => string): Promise<ListingQueryResult> {
-  for (let i = 0; i < Math.min(options.warmup, options.listingRequests); i++) await callApi(baseUrl, 'GET', pathOf(i + 1000), { operator: OPERATOR });
+async function timeQuery(
+  env: BenchEnvironment,
+  baseUrl: string,
+  label: string,
+  options: BenchOptions,
+  pathOf: (i: number) => string,
+): Promise<ListingQueryResult> {
+  for (let i = 0; i < Math.min(options.warmup, options.listingRequests); i++)
+    await callApi(baseUrl, 'GET', pathOf(i + 1000), { operator: OPERATOR });
   const outcomes = new Outcomes();
   const latencies: number[] = [];
   let rows = 0;
@@ -157,7 +191,13 @@ async function timeQuery(env: BenchEnvironment, baseUrl: string, label: string, 
     progress.tick();
   }
   progress.done();
-  return { requests: options.listingRequests, outcomes: outcomes.toJSON(), latencyMs: summarize(latencies), meanRows: round(rows / Math.max(1, latencies.length), 1), plan: [] };
+  return {
+    requests: options.listingRequests,
+    outcomes: outcomes.toJSON(),
+    latencyMs: summarize(latencies),
+    meanRows: round(rows / Math.max(1, latencies.length), 1),
+    plan: [],
+  };
 }
 
 /** The plan of the exact SQL the repository sends (captured from drizzle), run with EXPLAIN ANALYZE. */
@@ -168,7 +208,10 @@ async function explain(url: string, run: (db: Database) => Promise<unknown>): Pr
     const db = drizzle(client, { logger: { logQuery: (query, params) => (captured = { query, params }) } }) as Database;
     await run(db);
     if (!captured) return ['(no query captured)'];
-    const plan = await client.unsafe(`explain (analyze, buffers) ${captured.query}`, captured.params as postgres.ParameterOrJSON<never>[]);
+    const plan = await client.unsafe(
+      `explain (analyze, buffers) ${captured.query}`,
+      captured.params as postgres.ParameterOrJSON<never>[],
+    );
     return plan.map((row) => String(row['QUERY PLAN']));
   } finally {
     await client.end({ timeout: 5 });

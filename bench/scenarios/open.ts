@@ -62,20 +62,28 @@ export async function runOpen(env: BenchEnvironment, options: BenchOptions): Pro
     } catch (error) {
       created.record('error', error);
     }
-    if (++filed % sampleEvery === 0) growth.push({ filed, processRssMiB: mib(settledMemory().rss), temporalServerRssMiB: serverRss() });
+    if (++filed % sampleEvery === 0)
+      growth.push({ filed, processRssMiB: mib(settledMemory().rss), temporalServerRssMiB: serverRss() });
     progress.tick();
   });
   const creationSeconds = elapsedMs(started) / 1000;
   progress.done();
 
   const queued = await countQueued(env, ids);
-  const [{ waiting }] = (await env.desk.db.execute(sql`select count(*)::int as waiting from tickets where stage = 'queued'`)) as unknown as [{ waiting: number }];
-  const [{ bytes }] = (await env.desk.db.execute(sql`select pg_database_size(current_database())::bigint as bytes`)) as unknown as [{ bytes: string }];
+  const [{ waiting }] = (await env.desk.db.execute(
+    sql`select count(*)::int as waiting from tickets where stage = 'queued'`,
+  )) as unknown as [{ waiting: number }];
+  const [{ bytes }] = (await env.desk.db.execute(
+    sql`select pg_database_size(current_database())::bigint as bytes`,
+  )) as unknown as [{ bytes: string }];
   const usage = settledMemory();
 
   // Accept tickets spread over all those filed: most have left the worker's cache and are replayed.
   const random = seededRandom(options.seed);
-  const chosen = Array.from({ length: Math.min(options.accepts, ids.length) }, () => ids.splice(Math.floor(random() * ids.length), 1)[0]!);
+  const chosen = Array.from(
+    { length: Math.min(options.accepts, ids.length) },
+    () => ids.splice(Math.floor(random() * ids.length), 1)[0]!,
+  );
   const acceptOutcomes = new Outcomes();
   const latencies: number[] = [];
   const acceptProgress = env.progress('open: accepting', chosen.length);

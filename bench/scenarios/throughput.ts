@@ -24,7 +24,11 @@ export interface ThroughputResult {
 }
 
 /** Real tickets through the real HTTP API, `inFlight` at a time, each counted once queued. */
-export async function runThroughput(env: BenchEnvironment, options: BenchOptions, floor: FloorResult | undefined): Promise<ThroughputResult> {
+export async function runThroughput(
+  env: BenchEnvironment,
+  options: BenchOptions,
+  floor: FloorResult | undefined,
+): Promise<ThroughputResult> {
   const next = ticketGenerator(options.seed, 1);
   await runClosedLoop(options.warmup, options.inFlight, async () => {
     await callApi(env.baseUrl, 'POST', '/tickets', { body: next() });

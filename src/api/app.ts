@@ -55,7 +55,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: 'Durable Service Desk API', version: '0.1.0', description: 'Every ticket is a Temporal workflow: register → classify → queue → accept → execute → notify → survey.' },
+      info: {
+        title: 'Durable Service Desk API',
+        version: '0.1.0',
+        description:
+          'Every ticket is a Temporal workflow: register → classify → queue → accept → execute → notify → survey.',
+      },
       servers: deps.publicUrl ? [{ url: deps.publicUrl }] : [],
       tags: [
         { name: 'tickets', description: 'Register and work tickets' },
@@ -73,29 +78,52 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   app.setErrorHandler((error: FastifyError | DeskError, request, reply) => {
     if (error instanceof DeskError) {
-      return reply.status(error.statusCode).send({ statusCode: error.statusCode, error: httpReason(error.statusCode), code: error.code, message: error.message });
+      return reply.status(error.statusCode).send({
+        statusCode: error.statusCode,
+        error: httpReason(error.statusCode),
+        code: error.code,
+        message: error.message,
+      });
     }
     if (error.validation) {
       const first = error.validation[0]!;
       const missing = (first.params as { missingProperty?: string }).missingProperty;
       const where = `${error.validationContext ?? 'request'}${first.instancePath.replace(/\//g, '.')}${missing ? `.${missing}` : ''}`;
       const message = missing ? `${where} is required` : `${where} ${first.message ?? 'is invalid'}`;
-      return reply.status(400).send({ statusCode: 400, error: 'Bad Request', code: 'VALIDATION', message, field: where });
+      return reply
+        .status(400)
+        .send({ statusCode: 400, error: 'Bad Request', code: 'VALIDATION', message, field: where });
     }
     if (isBackendUnavailable(error)) {
       request.log.error({ err: error }, 'a backend is unavailable');
-      return reply.status(503).send({ statusCode: 503, error: 'Service Unavailable', code: 'BACKEND_UNAVAILABLE', message: 'the workflow engine or the database does not answer; retry later' });
+      return reply.status(503).send({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        code: 'BACKEND_UNAVAILABLE',
+        message: 'the workflow engine or the database does not answer; retry later',
+      });
     }
     const status = error.statusCode ?? 500;
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed');
-      return reply.status(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'something went wrong on our side; it is logged' });
+      return reply.status(500).send({
+        statusCode: 500,
+        error: 'Internal Server Error',
+        message: 'something went wrong on our side; it is logged',
+      });
     }
-    return reply.status(status).send({ statusCode: status, error: httpReason(status), code: error.code, message: error.message });
+    return reply
+      .status(status)
+      .send({ statusCode: status, error: httpReason(status), code: error.code, message: error.message });
   });
 
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ statusCode: 404, error: 'Not Found', code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` }),
+    reply.status(404).send({
+      statusCode: 404,
+      error: 'Not Found',
+      code: 'NOT_FOUND',
+      message: `no route ${request.method} ${request.url.split('?')[0]}`,
+    }),
   );
 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
@@ -119,15 +147,33 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
 /** Temporal's gRPC errors (ServiceError, UNAVAILABLE) and refused database connections. */
 function isBackendUnavailable(error: unknown): boolean {
-  for (let cause = error as { name?: string; code?: unknown; cause?: unknown } | undefined; cause; cause = cause.cause as typeof cause) {
-    if (cause.name === 'ServiceError' || cause.code === 'ECONNREFUSED' || cause.code === 'CONNECTION_CLOSED' || cause.code === 14) return true;
+  for (
+    let cause = error as { name?: string; code?: unknown; cause?: unknown } | undefined;
+    cause;
+    cause = cause.cause as typeof cause
+  ) {
+    if (
+      cause.name === 'ServiceError' ||
+      cause.code === 'ECONNREFUSED' ||
+      cause.code === 'CONNECTION_CLOSED' ||
+      cause.code === 14
+    )
+      return true;
   }
   return false;
 }
 
 function httpReason(status: number): string {
   return (
-    { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 503: 'Service Unavailable' }[status] ??
-    'Error'
+    {
+      400: 'Bad Request',
+      401: 'Unauthorized',
+      403: 'Forbidden',
+      404: 'Not Found',
+      409: 'Conflict',
+      413: 'Payload Too Large',
+      415: 'Unsupported Media Type',
+      503: 'Service Unavailable',
+    }[status] ?? 'Error'
   );
 }

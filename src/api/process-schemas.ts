@@ -40,7 +40,12 @@ export const statisticsQuery = {
 export const trailQuery = {
   type: 'object',
   additionalProperties: false,
-  properties: { processId: { ...processIdParams.properties.processId, description: 'The process whose steps to show (default ticket_lifecycle)' } },
+  properties: {
+    processId: {
+      ...processIdParams.properties.processId,
+      description: 'The process whose steps to show (default ticket_lifecycle)',
+    },
+  },
 } as const;
 
 export const processSummary = {
@@ -49,7 +54,11 @@ export const processSummary = {
     id: { type: 'string' },
     name: { type: 'string', description: '"Русский / English"' },
     file: { type: 'string' },
-    elementIds: { type: 'array', items: { type: 'string' }, description: 'Elements tickets are recorded at (every flow node but gateways)' },
+    elementIds: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Elements tickets are recorded at (every flow node but gateways)',
+    },
   },
 } as const;
 
@@ -63,7 +72,8 @@ export const processStatistics = {
     percentiles: {
       type: 'string',
       enum: ['exact', 'histogram'],
-      description: 'exact: percentile_cont over the visits; histogram: from the per-day summary, within 2 % of the exact value',
+      description:
+        'exact: percentile_cont over the visits; histogram: from the per-day summary, within 2 % of the exact value',
     },
     elements: {
       type: 'array',
@@ -73,7 +83,11 @@ export const processStatistics = {
           elementId: { type: 'string' },
           now: { type: 'integer', description: 'Open tickets whose latest event is at the element' },
           visits: { type: 'integer', description: 'Visits that began in the period' },
-          medianMs: { ...nullableNumber, description: 'Median time from entering the element to the ticket’s next step, over visits of the period that ended' },
+          medianMs: {
+            ...nullableNumber,
+            description:
+              'Median time from entering the element to the ticket’s next step, over visits of the period that ended',
+          },
           p90Ms: nullableNumber,
           breaches: { type: 'integer' },
           escalations: { type: 'integer' },
@@ -118,7 +132,11 @@ export const ticketTrail = {
     ticketId: { type: 'integer' },
     processId: { type: 'string' },
     stage: { type: 'string' },
-    path: { type: 'array', items: { type: 'string' }, description: 'Elements the ticket went through, repeats collapsed' },
+    path: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Elements the ticket went through, repeats collapsed',
+    },
     current: { type: ['string', 'null'], description: 'The element of the latest event' },
     visits: {
       type: 'array',

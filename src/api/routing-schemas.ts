@@ -6,10 +6,16 @@ const codes = { type: 'array', items: { type: 'string', minLength: 1, maxLength:
 export const ruleCondition = {
   type: 'object',
   additionalProperties: false,
-  description: 'All given conditions must hold; within a list any entry will do. Words match by stem (ru/en); "word*" matches a prefix.',
+  description:
+    'All given conditions must hold; within a list any entry will do. Words match by stem (ru/en); "word*" matches a prefix.',
   properties: {
     words,
-    pattern: { type: 'string', minLength: 1, maxLength: 500, description: 'Regular expression over the lower-cased subject and description (ё read as е)' },
+    pattern: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 500,
+      description: 'Regular expression over the lower-cased subject and description (ё read as е)',
+    },
     channels: { type: 'array', items: { type: 'string', enum: ['api', 'web', 'email', 'sms', 'telegram', 'phone'] } },
     clientCategories: codes,
     productGroups: codes,
@@ -61,13 +67,26 @@ export const ruleChangeBody = {
   type: 'object',
   additionalProperties: false,
   minProperties: 1,
-  properties: { name: newRuleBody.properties.name, condition: ruleCondition, outcome: ruleOutcome, enabled: { type: 'boolean', description: 'false disables the rule' } },
+  properties: {
+    name: newRuleBody.properties.name,
+    condition: ruleCondition,
+    outcome: ruleOutcome,
+    enabled: { type: 'boolean', description: 'false disables the rule' },
+  },
 } as const;
 
 export const reorderBody = {
   type: 'object',
   additionalProperties: false,
-  properties: { ruleIds: { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1, maxItems: 10000, description: 'Every rule id, in the new order' } },
+  properties: {
+    ruleIds: {
+      type: 'array',
+      items: { type: 'integer', minimum: 1 },
+      minItems: 1,
+      maxItems: 10000,
+      description: 'Every rule id, in the new order',
+    },
+  },
   required: ['ruleIds'],
 } as const;
 
@@ -91,7 +110,10 @@ export const dryRunResult = {
     category: { type: 'string' },
     priority: { type: 'string' },
     source: { type: 'string', enum: ['rule', 'model', 'triage'] },
-    suggestion: { type: ['object', 'null'], properties: { category: { type: 'string' }, confidence: { type: 'number' } } },
+    suggestion: {
+      type: ['object', 'null'],
+      properties: { category: { type: 'string' }, confidence: { type: 'number' } },
+    },
     serviceCode: { type: ['string', 'null'] },
     supportLine: { type: 'integer' },
     queue: { type: ['object', 'null'], properties: { id: { type: 'integer' }, code: { type: 'string' } } },
@@ -100,7 +122,12 @@ export const dryRunResult = {
       type: 'array',
       items: {
         type: 'object',
-        properties: { ruleId: { type: 'integer' }, name: { type: 'string' }, decided: { type: 'array', items: { type: 'string' } }, because: { type: 'array', items: { type: 'string' } } },
+        properties: {
+          ruleId: { type: 'integer' },
+          name: { type: 'string' },
+          decided: { type: 'array', items: { type: 'string' } },
+          because: { type: 'array', items: { type: 'string' } },
+        },
       },
     },
   },
@@ -128,7 +155,12 @@ const blindTicket = {
 export const queuedTicketSchema = {
   $id: 'QueuedTicket',
   ...blindTicket,
-  properties: { ...blindTicket.properties, stage: { type: 'string' }, queueId: { type: ['integer', 'null'] }, offered: { type: 'boolean', description: 'On offer to an operator right now' } },
+  properties: {
+    ...blindTicket.properties,
+    stage: { type: 'string' },
+    queueId: { type: ['integer', 'null'] },
+    offered: { type: 'boolean', description: 'On offer to an operator right now' },
+  },
 } as const;
 
 export const offerSchema = {
@@ -184,7 +216,12 @@ export const searchQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    q: { type: 'string', minLength: 1, maxLength: 200, description: 'Words in subject or description: only among tickets the caller may read in full' },
+    q: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 200,
+      description: 'Words in subject or description: only among tickets the caller may read in full',
+    },
     queueId: { type: 'integer', minimum: 1 },
     stage: { type: 'string', enum: ['registering', 'queued', 'in_work', 'resolved', 'awaiting_survey', 'closed'] },
     limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },

@@ -13,7 +13,19 @@ export const errorSchema = {
   required: ['statusCode', 'error', 'message'],
 } as const;
 
-const stage = { type: 'string', enum: ['registering', 'queued', 'in_work', 'waiting_for_client', 'resolved', 'awaiting_survey', 'complaint', 'closed'] } as const;
+const stage = {
+  type: 'string',
+  enum: [
+    'registering',
+    'queued',
+    'in_work',
+    'waiting_for_client',
+    'resolved',
+    'awaiting_survey',
+    'complaint',
+    'closed',
+  ],
+} as const;
 const nullableString = { type: ['string', 'null'] } as const;
 const priority = { type: ['string', 'null'], enum: ['low', 'normal', 'high', 'critical', null] } as const;
 
@@ -26,7 +38,9 @@ export const idParams = {
 
 export const operatorHeader = {
   type: 'object',
-  properties: { 'x-operator-id': { type: 'string', minLength: 1, maxLength: 64, description: 'Login of the acting operator' } },
+  properties: {
+    'x-operator-id': { type: 'string', minLength: 1, maxLength: 64, description: 'Login of the acting operator' },
+  },
   required: ['x-operator-id'],
 } as const;
 
@@ -42,13 +56,27 @@ export const newTicketBody = {
       additionalProperties: false,
       properties: {
         name: { type: 'string', minLength: 1, maxLength: 200 },
-        phone: { type: 'string', pattern: '^\\+?[\\d\\s().-]{6,24}$', description: 'Any common notation; stored as E.164' },
+        phone: {
+          type: 'string',
+          pattern: '^\\+?[\\d\\s().-]{6,24}$',
+          description: 'Any common notation; stored as E.164',
+        },
         email: { type: 'string', format: 'email', maxLength: 254 },
       },
       description: 'Who asks: found by phone or e-mail (one of them is required), created if new',
     },
-    productGroup: { type: 'string', minLength: 1, maxLength: 100, description: 'Device or product group, e.g. smartphones; rules may read it' },
-    location: { type: 'string', minLength: 1, maxLength: 100, description: 'Region or site, e.g. moscow; rules and queue filters may read it' },
+    productGroup: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 100,
+      description: 'Device or product group, e.g. smartphones; rules may read it',
+    },
+    location: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 100,
+      description: 'Region or site, e.g. moscow; rules and queue filters may read it',
+    },
   },
   required: ['subject', 'description', 'client'],
 } as const;
@@ -92,9 +120,15 @@ export const ticketDetails = {
     subject: { type: 'string' },
     description: { type: 'string' },
     acceptedAt: nullableString,
-    dueAt: { ...nullableString, description: 'Promised completion: the norm hours on the servicing team’s business calendar' },
+    dueAt: {
+      ...nullableString,
+      description: 'Promised completion: the norm hours on the servicing team’s business calendar',
+    },
     supportLine: { type: 'integer' },
-    solvedLine: { type: ['integer', 'null'], description: 'The support line that resolved it (1 = first-contact resolution)' },
+    solvedLine: {
+      type: ['integer', 'null'],
+      description: 'The support line that resolved it (1 = first-contact resolution)',
+    },
     sla: {
       type: 'object',
       properties: {
@@ -128,7 +162,13 @@ export const ticketDetails = {
     },
     service: {
       type: ['object', 'null'],
-      properties: { code: { type: 'string' }, nameRu: { type: 'string' }, nameEn: { type: 'string' }, price: { type: 'string' }, normHours: { type: 'number' } },
+      properties: {
+        code: { type: 'string' },
+        nameRu: { type: 'string' },
+        nameEn: { type: 'string' },
+        price: { type: 'string' },
+        normHours: { type: 'number' },
+      },
     },
   },
   required: ['id', 'stage', 'subject', 'description', 'client'],
@@ -140,7 +180,12 @@ export const workBody = {
   properties: {
     minutes: { type: 'integer', minimum: 1, maximum: 1440 },
     note: { type: 'string', minLength: 1, maxLength: 4000 },
-    stepsDone: { type: 'array', maxItems: 50, items: { type: 'string', minLength: 1, maxLength: 200 }, description: 'Checklist steps of the catalog service done with this work' },
+    stepsDone: {
+      type: 'array',
+      maxItems: 50,
+      items: { type: 'string', minLength: 1, maxLength: 200 },
+      description: 'Checklist steps of the catalog service done with this work',
+    },
   },
   required: ['minutes', 'note'],
 } as const;
@@ -161,7 +206,12 @@ export const resolveBody = {
   additionalProperties: false,
   properties: {
     resolution: { type: 'string', minLength: 1, maxLength: 10000, pattern: '\\S' },
-    overdueReason: { type: 'string', minLength: 1, maxLength: 64, description: 'Code from GET /overdue-reasons; required once the resolution deadline has passed' },
+    overdueReason: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 64,
+      description: 'Code from GET /overdue-reasons; required once the resolution deadline has passed',
+    },
     overdueNote: { type: 'string', maxLength: 2000 },
   },
   required: ['resolution'],
@@ -179,7 +229,11 @@ export const surveyBody = {
     token: { type: 'string', minLength: 1, maxLength: 200 },
     csat: { type: 'integer', minimum: 1, maximum: 5 },
     comment: { type: 'string', maxLength: 4000 },
-    complaint: { type: 'boolean', default: false, description: 'The client files a complaint: a manager handles it before the ticket closes' },
+    complaint: {
+      type: 'boolean',
+      default: false,
+      description: 'The client files a complaint: a manager handles it before the ticket closes',
+    },
   },
   required: ['token', 'csat'],
 } as const;
@@ -189,7 +243,12 @@ export const reopenBody = {
   additionalProperties: false,
   properties: {
     reason: { type: 'string', minLength: 1, maxLength: 4000, pattern: '\\S' },
-    token: { type: 'string', minLength: 1, maxLength: 200, description: 'The survey token, when the client reopens (no X-Operator-Id)' },
+    token: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 200,
+      description: 'The survey token, when the client reopens (no X-Operator-Id)',
+    },
   },
   required: ['reason'],
 } as const;
@@ -245,7 +304,12 @@ export const searchQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    q: { type: 'string', minLength: 3, maxLength: 100, description: 'Text the subject contains (case-insensitive); at least 3 characters' },
+    q: {
+      type: 'string',
+      minLength: 3,
+      maxLength: 100,
+      description: 'Text the subject contains (case-insensitive); at least 3 characters',
+    },
     limit: pageQuery.properties.limit,
     offset: pageQuery.properties.offset,
   },

@@ -27,7 +27,9 @@ export function createMailer(options: { smtpUrl?: string; from: string; dropDir:
       host: url.hostname,
       port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 25)),
       secure: url.protocol === 'smtps:',
-      auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
+      auth: url.username
+        ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
+        : undefined,
       ignoreTLS: url.searchParams.get('tls') === 'off',
     });
     return {
@@ -45,7 +47,10 @@ export function createMailer(options: { smtpUrl?: string; from: string; dropDir:
       const info = await transport.sendMail({ from: options.from, ...email });
       await fs.promises.mkdir(options.dropDir, { recursive: true });
       // <ticket-1001.resolution@host> → ticket-1001.resolution.eml
-      const file = path.join(options.dropDir, `${email.messageId.replace(/^<|@.*$/g, '').replace(/[^\w.-]/g, '_')}.eml`);
+      const file = path.join(
+        options.dropDir,
+        `${email.messageId.replace(/^<|@.*$/g, '').replace(/[^\w.-]/g, '_')}.eml`,
+      );
       await fs.promises.writeFile(file, info.message as Buffer);
     },
     close: () => transport.close(),

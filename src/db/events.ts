@@ -24,6 +24,13 @@ export async function recordTicketEvents(db: Executor, events: TicketEventRecord
   if (events.length === 0) return;
   await db
     .insert(ticketEvents)
-    .values(events.map((event) => ({ ...event, processId: processOfElement(event.elementId), actor: event.actor ?? null, data: event.data ?? {} })))
+    .values(
+      events.map((event) => ({
+        ...event,
+        processId: processOfElement(event.elementId),
+        actor: event.actor ?? null,
+        data: event.data ?? {},
+      })),
+    )
     .onConflictDoNothing({ target: [ticketEvents.ticketId, ticketEvents.dedupeKey] });
 }

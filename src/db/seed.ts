@@ -2,7 +2,20 @@ import { and, count, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { defaultRules } from '../domain/default-rules';
 import type { Database } from './client';
 import { DEFAULT_CALENDAR_CODE } from '../repositories/calendars';
-import { businessCalendars, catalogServices, classificationRules, clientCategories, clients, olaAgreements, operatorGroupMembers, operatorGroups, operators, overdueReasons, queues, slaAgreements } from './schema';
+import {
+  businessCalendars,
+  catalogServices,
+  classificationRules,
+  clientCategories,
+  clients,
+  olaAgreements,
+  operatorGroupMembers,
+  operatorGroups,
+  operators,
+  overdueReasons,
+  queues,
+  slaAgreements,
+} from './schema';
 
 /**
  * A small demo desk: three support lines with a queue each, three operators, a catalog with
@@ -13,13 +26,22 @@ import { businessCalendars, catalogServices, classificationRules, clientCategori
  * Petrov: the workshop's categories (auto-assignment reads them) and soldering, which phone-screen
  * requires. Sidorova, the third line's expert and manager, solders too.
  */
-const demoCompetences: Record<string, string[]> = { petrov: ['repair', 'warranty', 'soldering'], sidorova: ['soldering'] };
+const demoCompetences: Record<string, string[]> = {
+  petrov: ['repair', 'warranty', 'soldering'],
+  sidorova: ['soldering'],
+};
 
 export async function seedDemoData(db: Database): Promise<void> {
   await db.transaction(async (tx) => {
     // Two desks starting on one database at once must not both add the default rules.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('seed-demo'))`);
-    const weekdays = (hours: { start: string; end: string }[]) => ({ 1: hours, 2: hours, 3: hours, 4: hours, 5: hours });
+    const weekdays = (hours: { start: string; end: string }[]) => ({
+      1: hours,
+      2: hours,
+      3: hours,
+      4: hours,
+      5: hours,
+    });
     await tx
       .insert(businessCalendars)
       .values([
@@ -33,10 +55,18 @@ export async function seedDemoData(db: Database): Promise<void> {
           ]),
           holidayCountry: 'RU',
         },
-        { code: '24x7', name: 'Круглосуточно / Around the clock', timeZone: 'UTC', week: Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [d, [{ start: '00:00', end: '24:00' }]])) },
+        {
+          code: '24x7',
+          name: 'Круглосуточно / Around the clock',
+          timeZone: 'UTC',
+          week: Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [d, [{ start: '00:00', end: '24:00' }]])),
+        },
       ])
       .onConflictDoNothing();
-    const [office] = await tx.select({ id: businessCalendars.id }).from(businessCalendars).where(eq(businessCalendars.code, DEFAULT_CALENDAR_CODE));
+    const [office] = await tx
+      .select({ id: businessCalendars.id })
+      .from(businessCalendars)
+      .where(eq(businessCalendars.code, DEFAULT_CALENDAR_CODE));
 
     await tx
       .insert(operatorGroups)
@@ -47,7 +77,10 @@ export async function seedDemoData(db: Database): Promise<void> {
       ])
       .onConflictDoNothing();
     await tx.update(operatorGroups).set({ calendarId: office!.id }).where(isNull(operatorGroups.calendarId));
-    const groups = await tx.select().from(operatorGroups).where(inArray(operatorGroups.code, ['first-line', 'workshop', 'experts']));
+    const groups = await tx
+      .select()
+      .from(operatorGroups)
+      .where(inArray(operatorGroups.code, ['first-line', 'workshop', 'experts']));
     const groupId = (code: string) => groups.find((g) => g.code === code)!.id;
 
     await tx
@@ -62,9 +95,22 @@ export async function seedDemoData(db: Database): Promise<void> {
           position: 1000,
           supportLine: 1,
         },
-        { code: 'repairs', name: 'Ремонт техники / Repairs', groupId: groupId('workshop'), categories: ['repair', 'warranty'], supportLine: 2 },
+        {
+          code: 'repairs',
+          name: 'Ремонт техники / Repairs',
+          groupId: groupId('workshop'),
+          categories: ['repair', 'warranty'],
+          supportLine: 2,
+        },
         // Takes only what reached the third line (escalation), never new tickets.
-        { code: 'experts', name: 'Эксперты / Experts', groupId: groupId('experts'), categories: [], supportLines: [3], supportLine: 3 },
+        {
+          code: 'experts',
+          name: 'Эксперты / Experts',
+          groupId: groupId('experts'),
+          categories: [],
+          supportLines: [3],
+          supportLine: 3,
+        },
       ])
       .onConflictDoNothing();
 
@@ -72,13 +118,30 @@ export async function seedDemoData(db: Database): Promise<void> {
       .insert(operators)
       .values([
         { id: 'ivanova', name: 'Анна Иванова', email: 'ivanova@desk.local', role: 'operator', supportLine: 1 },
-        { id: 'petrov', name: 'Пётр Петров', email: 'petrov@desk.local', role: 'operator', supportLine: 2, competences: demoCompetences.petrov },
-        { id: 'sidorova', name: 'Мария Сидорова', email: 'sidorova@desk.local', role: 'manager', supportLine: 3, competences: demoCompetences.sidorova },
+        {
+          id: 'petrov',
+          name: 'Пётр Петров',
+          email: 'petrov@desk.local',
+          role: 'operator',
+          supportLine: 2,
+          competences: demoCompetences.petrov,
+        },
+        {
+          id: 'sidorova',
+          name: 'Мария Сидорова',
+          email: 'sidorova@desk.local',
+          role: 'manager',
+          supportLine: 3,
+          competences: demoCompetences.sidorova,
+        },
       ])
       .onConflictDoNothing();
     // Desks seeded before competences were enforced: the demo operators keep taking screen repairs.
     for (const [id, competences] of Object.entries(demoCompetences)) {
-      await tx.update(operators).set({ competences }).where(and(eq(operators.id, id), sql`cardinality(${operators.competences}) = 0`));
+      await tx
+        .update(operators)
+        .set({ competences })
+        .where(and(eq(operators.id, id), sql`cardinality(${operators.competences}) = 0`));
     }
     await tx
       .insert(operatorGroupMembers)
@@ -94,20 +157,97 @@ export async function seedDemoData(db: Database): Promise<void> {
     await tx
       .insert(catalogServices)
       .values([
-        { code: 'phone-screen', checklist: ['Диагностика / Diagnostics', 'Замена модуля / Module replaced', 'Проверка сенсора / Touch tested'], requiredCompetence: 'soldering', keywords: ['экран', 'дисплей', 'стекло', 'screen', 'display'], nameRu: 'Замена экрана смартфона', nameEn: 'Smartphone screen replacement', category: 'repair', price: '3500.00', normHours: '2', supportLine: 2, isCategoryDefault: true },
-        { code: 'laptop-diagnostics', keywords: ['ноутбук', 'laptop', 'notebook'], nameRu: 'Диагностика ноутбука', nameEn: 'Laptop diagnostics', category: 'repair', price: '1500.00', normHours: '1', supportLine: 2 },
-        { code: 'warranty-check', nameRu: 'Гарантийная экспертиза', nameEn: 'Warranty inspection', category: 'warranty', price: '0.00', normHours: '3', supportLine: 2, isCategoryDefault: true },
-        { code: 'network-setup', nameRu: 'Настройка сети и роутера', nameEn: 'Network and router setup', category: 'connectivity', price: '2000.00', normHours: '1.5', isCategoryDefault: true },
-        { code: 'invoice-question', nameRu: 'Вопрос по счёту', nameEn: 'Invoice question', category: 'billing', price: '0.00', normHours: '0.5', isCategoryDefault: true },
-        { code: 'facilities-request', nameRu: 'Заявка АХО', nameEn: 'Facilities request', category: 'facilities', price: '0.00', normHours: '4', isCategoryDefault: true },
-        { code: 'complaint-review', nameRu: 'Рассмотрение жалобы', nameEn: 'Complaint review', category: 'complaint', price: '0.00', normHours: '8', supportLine: 2, isCategoryDefault: true },
-        { code: 'consultation', nameRu: 'Консультация', nameEn: 'Consultation', category: 'general', price: '500.00', normHours: '1', isCategoryDefault: true },
+        {
+          code: 'phone-screen',
+          checklist: [
+            'Диагностика / Diagnostics',
+            'Замена модуля / Module replaced',
+            'Проверка сенсора / Touch tested',
+          ],
+          requiredCompetence: 'soldering',
+          keywords: ['экран', 'дисплей', 'стекло', 'screen', 'display'],
+          nameRu: 'Замена экрана смартфона',
+          nameEn: 'Smartphone screen replacement',
+          category: 'repair',
+          price: '3500.00',
+          normHours: '2',
+          supportLine: 2,
+          isCategoryDefault: true,
+        },
+        {
+          code: 'laptop-diagnostics',
+          keywords: ['ноутбук', 'laptop', 'notebook'],
+          nameRu: 'Диагностика ноутбука',
+          nameEn: 'Laptop diagnostics',
+          category: 'repair',
+          price: '1500.00',
+          normHours: '1',
+          supportLine: 2,
+        },
+        {
+          code: 'warranty-check',
+          nameRu: 'Гарантийная экспертиза',
+          nameEn: 'Warranty inspection',
+          category: 'warranty',
+          price: '0.00',
+          normHours: '3',
+          supportLine: 2,
+          isCategoryDefault: true,
+        },
+        {
+          code: 'network-setup',
+          nameRu: 'Настройка сети и роутера',
+          nameEn: 'Network and router setup',
+          category: 'connectivity',
+          price: '2000.00',
+          normHours: '1.5',
+          isCategoryDefault: true,
+        },
+        {
+          code: 'invoice-question',
+          nameRu: 'Вопрос по счёту',
+          nameEn: 'Invoice question',
+          category: 'billing',
+          price: '0.00',
+          normHours: '0.5',
+          isCategoryDefault: true,
+        },
+        {
+          code: 'facilities-request',
+          nameRu: 'Заявка АХО',
+          nameEn: 'Facilities request',
+          category: 'facilities',
+          price: '0.00',
+          normHours: '4',
+          isCategoryDefault: true,
+        },
+        {
+          code: 'complaint-review',
+          nameRu: 'Рассмотрение жалобы',
+          nameEn: 'Complaint review',
+          category: 'complaint',
+          price: '0.00',
+          normHours: '8',
+          supportLine: 2,
+          isCategoryDefault: true,
+        },
+        {
+          code: 'consultation',
+          nameRu: 'Консультация',
+          nameEn: 'Consultation',
+          category: 'general',
+          price: '500.00',
+          normHours: '1',
+          isCategoryDefault: true,
+        },
       ])
       .onConflictDoNothing();
 
     // SLA per service × client category: wholesale answered fastest, one-time clients slowest;
     // resolution twice the norm hours. Breaches go to the manager at once, then up the lines.
-    const services = await tx.select({ id: catalogServices.id, normHours: catalogServices.normHours }).from(catalogServices);
+    const services = await tx
+      .select({ id: catalogServices.id, normHours: catalogServices.normHours })
+      .from(catalogServices);
     const responseHours = { wholesale: 1, regular: 2, one_time: 4 } as const;
     await tx
       .insert(slaAgreements)
@@ -149,15 +289,27 @@ export async function seedDemoData(db: Database): Promise<void> {
       .insert(clients)
       .values([
         { name: 'ООО «ТехноОпт»', phone: '+74951234567', email: 'zakaz@tehnoopt.example', category: 'wholesale' },
-        { name: 'ИП Смирнов (посредник)', phone: '+79031112233', email: 'smirnov@partner.example', category: 'wholesale' },
+        {
+          name: 'ИП Смирнов (посредник)',
+          phone: '+79031112233',
+          email: 'smirnov@partner.example',
+          category: 'wholesale',
+        },
         { name: 'Ольга Кузнецова', phone: '+79161234567', email: 'olga.k@mail.example', category: 'regular' },
-        { name: 'John Carter', phone: '+447700900123', email: 'john.carter@example.com', category: 'regular', preferredChannel: 'email' },
+        {
+          name: 'John Carter',
+          phone: '+447700900123',
+          email: 'john.carter@example.com',
+          category: 'regular',
+          preferredChannel: 'email',
+        },
         { name: 'Дмитрий Волков', phone: '+79265554433', email: null, category: 'one_time', preferredChannel: 'sms' },
         { name: 'Елена Морозова', phone: null, email: 'e.morozova@mail.example', category: 'one_time' },
       ])
       .onConflictDoNothing();
 
     const [rules] = await tx.select({ n: count() }).from(classificationRules);
-    if (rules!.n === 0) await tx.insert(classificationRules).values(defaultRules.map((rule, i) => ({ ...rule, position: (i + 1) * 10 })));
+    if (rules!.n === 0)
+      await tx.insert(classificationRules).values(defaultRules.map((rule, i) => ({ ...rule, position: (i + 1) * 10 })));
   });
 }

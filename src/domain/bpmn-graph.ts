@@ -255,10 +255,7 @@ export class BpmnGraph {
    * start event; with `toEnd` it must stop at an end event.
    * An empty path is allowed unless `fromStart` or `toEnd` is set.
    */
-  pathViolation(
-    ids: readonly string[],
-    options: PathOptions = {},
-  ): PathViolation | undefined {
+  pathViolation(ids: readonly string[], options: PathOptions = {}): PathViolation | undefined {
     if (ids.length === 0) {
       return options.fromStart || options.toEnd ? { index: 0, to: '', reason: 'the path is empty' } : undefined;
     }
@@ -274,7 +271,12 @@ export class BpmnGraph {
       const from = ids[index - 1]!;
       if (options.throughGateways ? !this.isStepThroughGateways(from, to) : !this.isStep(from, to)) {
         const via = options.throughGateways ? ' (through gateways only)' : '';
-        return { index, from, to, reason: `no sequence flow or boundary attachment leads from "${from}" to "${to}"${via}` };
+        return {
+          index,
+          from,
+          to,
+          reason: `no sequence flow or boundary attachment leads from "${from}" to "${to}"${via}`,
+        };
       }
     }
     const last = ids[ids.length - 1]!;
@@ -296,15 +298,20 @@ export class BpmnGraph {
    *   conditions and exclusive gateways are not read, so do not replay a diagram that has them);
    * - or where a token already is (the same step again).
    */
-  replayViolation(ids: readonly string[], options: Pick<PathOptions, 'fromStart' | 'throughGateways'> = {}): PathViolation | undefined {
+  replayViolation(
+    ids: readonly string[],
+    options: Pick<PathOptions, 'fromStart' | 'throughGateways'> = {},
+  ): PathViolation | undefined {
     const tokens: string[] = [];
-    const follows = (from: string, to: string) => (options.throughGateways ? this.isStepThroughGateways(from, to) : this.isStep(from, to));
+    const follows = (from: string, to: string) =>
+      options.throughGateways ? this.isStepThroughGateways(from, to) : this.isStep(from, to);
     const outgoing = (id: string) => this.flows.filter((flow) => flow.source === id).length;
     for (let index = 0; index < ids.length; index++) {
       const id = ids[index]!;
       const node = this.nodes.get(id);
       if (!node) return { index, to: id, reason: `"${id}" is not a flow node of the process` };
-      if (index === 0 && options.fromStart && node.type !== 'bpmn:StartEvent') return { index, to: id, reason: `the run starts at "${id}", not at a start event` };
+      if (index === 0 && options.fromStart && node.type !== 'bpmn:StartEvent')
+        return { index, to: id, reason: `the run starts at "${id}", not at a start event` };
       if (tokens.includes(id)) continue;
       if (node.type === 'bpmn:StartEvent') {
         if (index > 0) return { index, to: id, reason: `start event "${id}" after the run began` };
@@ -313,13 +320,19 @@ export class BpmnGraph {
       }
       if (node.attachedTo !== undefined) {
         const host = tokens.indexOf(node.attachedTo);
-        if (host < 0) return { index, to: id, reason: `boundary event "${id}" while no token is at "${node.attachedTo}" (tokens at ${tokens.join(', ') || 'nothing'})` };
+        if (host < 0)
+          return {
+            index,
+            to: id,
+            reason: `boundary event "${id}" while no token is at "${node.attachedTo}" (tokens at ${tokens.join(', ') || 'nothing'})`,
+          };
         if (node.cancelActivity === false) tokens.push(id);
         else tokens[host] = id;
         continue;
       }
       const from = tokens.findIndex((token) => follows(token, id));
-      if (from < 0) return { index, to: id, reason: `no token can step to "${id}" (tokens at ${tokens.join(', ') || 'nothing'})` };
+      if (from < 0)
+        return { index, to: id, reason: `no token can step to "${id}" (tokens at ${tokens.join(', ') || 'nothing'})` };
       if (outgoing(tokens[from]!) > 1) tokens.push(id);
       else tokens[from] = id;
     }

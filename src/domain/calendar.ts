@@ -104,17 +104,21 @@ export function instantOfLocal(timeZone: string, localDate: string, minuteOfDay:
   const wall = Date.parse(`${localDate}T00:00:00Z`) + minuteOfDay * MINUTE;
   const before = zoneOffsetMs(timeZone, wall - DAY / 2);
   const after = zoneOffsetMs(timeZone, wall + DAY / 2);
-  const candidates = [wall - before, wall - after].filter((t) => zoneOffsetMs(timeZone, t) === wall - t).sort((a, b) => a - b);
+  const candidates = [wall - before, wall - after]
+    .filter((t) => zoneOffsetMs(timeZone, t) === wall - t)
+    .sort((a, b) => a - b);
   return candidates[0] ?? wall - before;
 }
 
 const nextDate = (localDate: string) => new Date(Date.parse(`${localDate}T00:00:00Z`) + DAY).toISOString().slice(0, 10);
 /** The ISO weekday of a local date (YYYY-MM-DD). */
-export const isoWeekdayOf = (localDate: string) => (((new Date(`${localDate}T00:00:00Z`).getUTCDay() + 6) % 7) + 1) as IsoWeekday;
+export const isoWeekdayOf = (localDate: string) =>
+  (((new Date(`${localDate}T00:00:00Z`).getUTCDay() + 6) % 7) + 1) as IsoWeekday;
 
 export function parseClock(clock: string): number {
   const match = /^([01]\d|2[0-4]):([0-5]\d)$/.exec(clock);
-  if (!match || (match[1] === '24' && match[2] !== '00')) throw new CalendarError(`"${clock}" is not a time of day HH:MM (00:00–24:00)`);
+  if (!match || (match[1] === '24' && match[2] !== '00'))
+    throw new CalendarError(`"${clock}" is not a time of day HH:MM (00:00–24:00)`);
   return Number(match[1]) * 60 + Number(match[2]);
 }
 
@@ -141,7 +145,8 @@ export function calendarProblems(calendar: BusinessCalendar): string[] {
     checkHours(`week.${day}`, hours ?? []);
   }
   for (const [i, exception] of (calendar.exceptions ?? []).entries()) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(exception.date) || Number.isNaN(Date.parse(exception.date))) problems.push(`exceptions[${i}].date "${exception.date}" is not YYYY-MM-DD`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(exception.date) || Number.isNaN(Date.parse(exception.date)))
+      problems.push(`exceptions[${i}].date "${exception.date}" is not YYYY-MM-DD`);
     checkHours(`exceptions[${i}].hours`, exception.hours);
   }
   return problems;
@@ -151,11 +156,18 @@ export function calendarProblems(calendar: BusinessCalendar): string[] {
 export function workingIntervalsOn(calendar: BusinessCalendar, localDate: string): Array<[number, number]> {
   const exception = calendar.exceptions?.find((e) => e.date === localDate);
   const holidays = calendar.holidays instanceof Set ? calendar.holidays : new Set(calendar.holidays);
-  const hours = exception ? exception.hours : holidays.has(localDate) ? [] : calendar.week[isoWeekdayOf(localDate)] ?? [];
+  const hours = exception
+    ? exception.hours
+    : holidays.has(localDate)
+      ? []
+      : (calendar.week[isoWeekdayOf(localDate)] ?? []);
   return hours
     .map(({ start, end }): [number, number] => {
       const endMinute = parseClock(end);
-      const endInstant = endMinute === 24 * 60 ? instantOfLocal(calendar.timeZone, nextDate(localDate), 0) : instantOfLocal(calendar.timeZone, localDate, endMinute);
+      const endInstant =
+        endMinute === 24 * 60
+          ? instantOfLocal(calendar.timeZone, nextDate(localDate), 0)
+          : instantOfLocal(calendar.timeZone, localDate, endMinute);
       return [instantOfLocal(calendar.timeZone, localDate, parseClock(start)), endInstant];
     })
     .filter(([s, e]) => e > s);
@@ -169,7 +181,10 @@ function* intervalsFrom(calendar: BusinessCalendar, from: number): Generator<[nu
   for (;;) {
     const intervals = workingIntervalsOn(calendar, date);
     idleDays = intervals.length === 0 ? idleDays + 1 : 0;
-    if (idleDays > MAX_IDLE_DAYS) throw new CalendarError(`the calendar has no working time for ${MAX_IDLE_DAYS} days after ${new Date(from).toISOString()}`);
+    if (idleDays > MAX_IDLE_DAYS)
+      throw new CalendarError(
+        `the calendar has no working time for ${MAX_IDLE_DAYS} days after ${new Date(from).toISOString()}`,
+      );
     for (const interval of intervals) if (interval[1] > from) yield interval;
     date = nextDate(date);
   }
@@ -180,7 +195,8 @@ function* intervalsFrom(calendar: BusinessCalendar, from: number): Generator<[nu
  * time (at most at the end of an interval); zero returns `from` itself.
  */
 export function addBusinessTime(calendar: BusinessCalendar, from: Date, ms: number): Date {
-  if (!(ms >= 0) || !Number.isFinite(ms)) throw new CalendarError(`business time to add must be a non-negative number, got ${ms}`);
+  if (!(ms >= 0) || !Number.isFinite(ms))
+    throw new CalendarError(`business time to add must be a non-negative number, got ${ms}`);
   if (ms === 0) return new Date(from);
   let remaining = ms;
   for (const [start, end] of intervalsFrom(calendar, from.getTime())) {
@@ -202,14 +218,18 @@ export function businessTimeBetween(calendar: BusinessCalendar, from: Date, to: 
   return total;
 }
 
-export const addBusinessMinutes = (calendar: BusinessCalendar, from: Date, minutes: number) => addBusinessTime(calendar, from, minutes * MINUTE);
-export const businessMinutesBetween = (calendar: BusinessCalendar, from: Date, to: Date) => businessTimeBetween(calendar, from, to) / MINUTE;
+export const addBusinessMinutes = (calendar: BusinessCalendar, from: Date, minutes: number) =>
+  addBusinessTime(calendar, from, minutes * MINUTE);
+export const businessMinutesBetween = (calendar: BusinessCalendar, from: Date, to: Date) =>
+  businessTimeBetween(calendar, from, to) / MINUTE;
 
 /** Whether an instant lies in working time. */
 export function isWorkingTime(calendar: BusinessCalendar, instant: Date): boolean {
   const date = localDateOf(calendar.timeZone, instant.getTime());
   const t = instant.getTime();
-  return [localDateOf(calendar.timeZone, t - DAY), date].some((d) => workingIntervalsOn(calendar, d).some(([s, e]) => s <= t && t < e));
+  return [localDateOf(calendar.timeZone, t - DAY), date].some((d) =>
+    workingIntervalsOn(calendar, d).some(([s, e]) => s <= t && t < e),
+  );
 }
 
 /** Open around the clock, every day: agreements then count plain elapsed time. */

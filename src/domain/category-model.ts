@@ -27,7 +27,32 @@ export interface CategorySuggestion {
 }
 
 /** Numbers, one-letter words and the commonest function words say nothing about the category. */
-const ignored = new Set(['и', 'в', 'на', 'с', 'по', 'у', 'к', 'за', 'из', 'что', 'как', 'а', 'the', 'a', 'an', 'to', 'of', 'and', 'in', 'is', 'it', 'my', 'on', 'for']);
+const ignored = new Set([
+  'и',
+  'в',
+  'на',
+  'с',
+  'по',
+  'у',
+  'к',
+  'за',
+  'из',
+  'что',
+  'как',
+  'а',
+  'the',
+  'a',
+  'an',
+  'to',
+  'of',
+  'and',
+  'in',
+  'is',
+  'it',
+  'my',
+  'on',
+  'for',
+]);
 const features = (text: string) => stems(text).filter((s) => s.length > 1 && !ignored.has(s) && !/^\d+$/.test(s));
 
 export function trainCategoryModel(examples: LabelledText[]): CategoryModel {
@@ -96,7 +121,11 @@ export interface Evaluation {
   confusion: Record<string, Record<string, number>>;
 }
 
-export function evaluate(predict: (text: string) => string, testSet: LabelledText[], largestTrainingCategory: string): Evaluation {
+export function evaluate(
+  predict: (text: string) => string,
+  testSet: LabelledText[],
+  largestTrainingCategory: string,
+): Evaluation {
   const confusion: Record<string, Record<string, number>> = {};
   let correct = 0;
   let baseline = 0;
@@ -107,15 +136,28 @@ export function evaluate(predict: (text: string) => string, testSet: LabelledTex
     if (predicted === category) correct++;
     if (category === largestTrainingCategory) baseline++;
   }
-  const categories = [...new Set([...Object.keys(confusion), ...Object.values(confusion).flatMap((row) => Object.keys(row))])].sort();
+  const categories = [
+    ...new Set([...Object.keys(confusion), ...Object.values(confusion).flatMap((row) => Object.keys(row))]),
+  ].sort();
   const perCategory = categories.map((category) => {
     const truePositive = confusion[category]?.[category] ?? 0;
     const predictedAs = Object.values(confusion).reduce((sum, row) => sum + (row[category] ?? 0), 0);
     const support = Object.values(confusion[category] ?? {}).reduce((a, b) => a + b, 0);
-    return { category, precision: predictedAs ? truePositive / predictedAs : 0, recall: support ? truePositive / support : 0, support };
+    return {
+      category,
+      precision: predictedAs ? truePositive / predictedAs : 0,
+      recall: support ? truePositive / support : 0,
+      support,
+    };
   });
   const total = testSet.length;
-  return { total, accuracy: total ? correct / total : 0, baselineAccuracy: total ? baseline / total : 0, perCategory, confusion };
+  return {
+    total,
+    accuracy: total ? correct / total : 0,
+    baselineAccuracy: total ? baseline / total : 0,
+    perCategory,
+    confusion,
+  };
 }
 
 export function largestCategory(examples: LabelledText[]): string {

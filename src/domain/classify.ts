@@ -18,11 +18,16 @@ export interface Classification {
 }
 
 /** Rules win when they name a category; else a confident suggestion; else triage. */
-export function decideClassification(rules: RulesDecision, suggestion: CategorySuggestion | undefined, threshold = SUGGESTION_THRESHOLD): Classification {
+export function decideClassification(
+  rules: RulesDecision,
+  suggestion: CategorySuggestion | undefined,
+  threshold = SUGGESTION_THRESHOLD,
+): Classification {
   const priority = rules.outcome.priority ?? 'normal';
   const common = { priority, suggestion: suggestion ?? null };
   if (rules.outcome.category) return { category: rules.outcome.category, source: 'rule', ...common };
-  if (suggestion && suggestion.confidence >= threshold) return { category: suggestion.category, source: 'model', ...common };
+  if (suggestion && suggestion.confidence >= threshold)
+    return { category: suggestion.category, source: 'model', ...common };
   return { category: TRIAGE_CATEGORY, source: 'triage', ...common };
 }
 
@@ -66,7 +71,11 @@ export function queueTakes(queue: QueueFilter, facts: QueueFacts): boolean {
  * The queue for a classified ticket: the one a rule named, else the first queue (by position)
  * whose filter takes it, else the fallback queue.
  */
-export function chooseQueue<Q extends QueueFilter>(queues: Q[], facts: QueueFacts, namedByRule?: string | null): Q | undefined {
+export function chooseQueue<Q extends QueueFilter>(
+  queues: Q[],
+  facts: QueueFacts,
+  namedByRule?: string | null,
+): Q | undefined {
   const named = namedByRule ? queues.find((q) => q.code === namedByRule) : undefined;
   if (named) return named;
   const ordered = [...queues].sort((a, b) => a.position - b.position || a.id - b.id);
@@ -113,7 +122,9 @@ export interface TicketClassification<S> extends Classification {
  * Rules and the model decide category and priority; then the service a rule named, else the
  * category's service by keywords; the support line a rule named, else the service's, else the first.
  */
-export function classifyTicket<S extends { code: string; category: string; keywords: string[]; isCategoryDefault: boolean; supportLine: number }>(
+export function classifyTicket<
+  S extends { code: string; category: string; keywords: string[]; isCategoryDefault: boolean; supportLine: number },
+>(
   rules: RulesDecision,
   suggestion: CategorySuggestion | undefined,
   services: S[],
@@ -121,6 +132,13 @@ export function classifyTicket<S extends { code: string; category: string; keywo
 ): TicketClassification<S> {
   const classification = decideClassification(rules, suggestion);
   const named = rules.outcome.serviceCode;
-  const service = (named ? services.find((s) => s.code === named) : undefined) ?? chooseService(services, classification.category, text);
-  return { ...classification, service, supportLine: rules.outcome.supportLine ?? service?.supportLine ?? 1, queueCode: rules.outcome.queueCode ?? null };
+  const service =
+    (named ? services.find((s) => s.code === named) : undefined) ??
+    chooseService(services, classification.category, text);
+  return {
+    ...classification,
+    service,
+    supportLine: rules.outcome.supportLine ?? service?.supportLine ?? 1,
+    queueCode: rules.outcome.queueCode ?? null,
+  };
 }

@@ -51,7 +51,10 @@ export interface DayTransfer {
   source: string;
 }
 
-type TransferYears = Record<string, Record<string, { source: string; transfers: Array<{ from: string; to: string; source?: string }> }>>;
+type TransferYears = Record<
+  string,
+  Record<string, { source: string; transfers: Array<{ from: string; to: string; source?: string }> }>
+>;
 
 /** The transfers of days off of a country's year, from data/day-transfers.json; empty for a year not there. */
 export function dayTransfers(country: string, year: number): DayTransfer[] {
@@ -60,7 +63,11 @@ export function dayTransfers(country: string, year: number): DayTransfer[] {
 }
 
 /** Transfers for the years around an instant, as days off and working days (with the date whose weekday hours they work). */
-export function transfersAround(country: string | null, at: Date, yearsAhead = 2): { daysOff: Set<string>; workingDays: Map<string, string> } {
+export function transfersAround(
+  country: string | null,
+  at: Date,
+  yearsAhead = 2,
+): { daysOff: Set<string>; workingDays: Map<string, string> } {
   const daysOff = new Set<string>();
   const workingDays = new Map<string, string>();
   if (!country) return { daysOff, workingDays };
@@ -81,7 +88,11 @@ export function transfersAround(country: string | null, at: Date, yearsAhead = 2
  * Monday works Monday's hours). The calendar's own exceptions and extra days off still win, and
  * a day the calendar already works keeps its own hours.
  */
-export function withDayTransfers(calendar: BusinessCalendar, transfers: ReturnType<typeof transfersAround>, extraHolidays: readonly string[] = []): BusinessCalendar {
+export function withDayTransfers(
+  calendar: BusinessCalendar,
+  transfers: ReturnType<typeof transfersAround>,
+  extraHolidays: readonly string[] = [],
+): BusinessCalendar {
   const own = new Set((calendar.exceptions ?? []).map((e) => e.date));
   const holidays = new Set(calendar.holidays);
   for (const day of transfers.daysOff) if (!own.has(day)) holidays.add(day);

@@ -10,7 +10,11 @@ export interface Quote {
  * Price and promised completion from the catalog service's norm hours, counted in the
  * servicing team's business time from acceptance: nights, weekends and holidays do not count.
  */
-export function quoteFromCatalog(service: { price: string; normHours: string }, acceptedAt: Date, calendar: BusinessCalendar): Quote {
+export function quoteFromCatalog(
+  service: { price: string; normHours: string },
+  acceptedAt: Date,
+  calendar: BusinessCalendar,
+): Quote {
   const normHours = Number(service.normHours);
   return { price: service.price, normHours, dueAt: addBusinessMinutes(calendar, acceptedAt, normHours * 60) };
 }

@@ -75,7 +75,11 @@ interface WordTerm {
   prefix?: string;
 }
 
-type FactCheck = { label: string; values: Set<string>; read: (facts: RoutingFacts, serviceCode: string | null | undefined) => string | null | undefined };
+type FactCheck = {
+  label: string;
+  values: Set<string>;
+  read: (facts: RoutingFacts, serviceCode: string | null | undefined) => string | null | undefined;
+};
 
 const factChecks: Array<{ key: keyof RuleCondition; label: string; read: FactCheck['read'] }> = [
   { key: 'channels', label: 'channel', read: (f) => f.channel },
@@ -109,14 +113,14 @@ export interface CompiledRules {
 export function compileRules(rules: ClassificationRule[]): CompiledRules {
   const ordered = rules.filter((r) => r.enabled).sort((a, b) => a.position - b.position || a.id - b.id);
   const compiled: CompiledRule[] = ordered.map((rule) => ({
-      rule,
-      checks: factChecks.flatMap(({ key, label, read }) => {
-        const values = rule.condition[key] as string[] | undefined;
-        return values && values.length > 0 ? [{ label, values: new Set(values), read }] : [];
-      }),
-      words: (rule.condition.words ?? []).map(compileWord),
-      pattern: rule.condition.pattern ? new RegExp(rule.condition.pattern, 'u') : undefined,
-      sets: outcomeFields.filter((field) => rule.outcome[field] !== undefined && rule.outcome[field] !== null),
+    rule,
+    checks: factChecks.flatMap(({ key, label, read }) => {
+      const values = rule.condition[key] as string[] | undefined;
+      return values && values.length > 0 ? [{ label, values: new Set(values), read }] : [];
+    }),
+    words: (rule.condition.words ?? []).map(compileWord),
+    pattern: rule.condition.pattern ? new RegExp(rule.condition.pattern, 'u') : undefined,
+    sets: outcomeFields.filter((field) => rule.outcome[field] !== undefined && rule.outcome[field] !== null),
   }));
   const byFirstStem = new Map<string, number[]>();
   const unindexed: number[] = [];
@@ -136,7 +140,8 @@ export function compileRules(rules: ClassificationRule[]): CompiledRules {
 
 function compileWord(source: string): WordTerm {
   const normalised = normaliseText(source);
-  if (normalised.endsWith('*') && !normalised.includes(' ')) return { source, stems: [], prefix: normalised.slice(0, -1) };
+  if (normalised.endsWith('*') && !normalised.includes(' '))
+    return { source, stems: [], prefix: normalised.slice(0, -1) };
   return { source, stems: (normalised.match(wordPattern) ?? []).map(stemWord) };
 }
 
@@ -189,7 +194,12 @@ function findTerm(text: TextIndex, term: WordTerm): number {
 }
 
 /** Whether a rule fires: no allocation, since most of a thousand rules do not. */
-function fires(compiled: CompiledRule, facts: RoutingFacts, text: TextIndex, serviceCode: string | null | undefined): boolean {
+function fires(
+  compiled: CompiledRule,
+  facts: RoutingFacts,
+  text: TextIndex,
+  serviceCode: string | null | undefined,
+): boolean {
   for (const check of compiled.checks) {
     const value = check.read(facts, serviceCode);
     if (value == null || !check.values.has(value)) return false;
@@ -200,7 +210,12 @@ function fires(compiled: CompiledRule, facts: RoutingFacts, text: TextIndex, ser
 }
 
 /** Why a firing rule fired: each condition with what in the ticket met it. */
-function firingReasons(compiled: CompiledRule, facts: RoutingFacts, text: TextIndex, serviceCode: string | null | undefined): string[] {
+function firingReasons(
+  compiled: CompiledRule,
+  facts: RoutingFacts,
+  text: TextIndex,
+  serviceCode: string | null | undefined,
+): string[] {
   const because = compiled.checks.map((check) => `${check.label} is ${check.read(facts, serviceCode)}`);
   for (const term of compiled.words) {
     const at = findTerm(text, term);
@@ -208,7 +223,10 @@ function firingReasons(compiled: CompiledRule, facts: RoutingFacts, text: TextIn
     const length = term.prefix !== undefined ? 1 : term.stems.length;
     because.push(`word "${term.source}" (in "${text.words.slice(at, at + length).join(' ')}")`);
   }
-  if (compiled.pattern) because.push(`pattern /${compiled.rule.condition.pattern}/ matched "${compiled.pattern.exec(text.normalised)![0]}"`);
+  if (compiled.pattern)
+    because.push(
+      `pattern /${compiled.rule.condition.pattern}/ matched "${compiled.pattern.exec(text.normalised)![0]}"`,
+    );
   return because;
 }
 

@@ -35,7 +35,13 @@ export function splitPeriod(from: Date, to: Date): PeriodSplit | undefined {
   };
   const firstMonth = startOfMonth(first) === first ? first : startOfNextMonth(first);
   const endMonth = startOfMonth(end);
-  const rest: [number, number][] = firstMonth < endMonth ? [[first, firstMonth], [endMonth, end]] : [[first, end]];
+  const rest: [number, number][] =
+    firstMonth < endMonth
+      ? [
+          [first, firstMonth],
+          [endMonth, end],
+        ]
+      : [[first, end]];
   if (firstMonth < endMonth) add('month', firstMonth, endMonth);
   for (const [a, b] of rest) {
     const firstWeek = sinceMonday(a) === 0 ? a : a - sinceMonday(a) + 7 * DAY_MS;

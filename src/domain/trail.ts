@@ -40,7 +40,14 @@ export function visitsOf(events: readonly TrailEvent[]): TrailVisit[] {
       current.leftAt = event.at;
       current.durationMs = Date.parse(event.at) - Date.parse(current.enteredAt);
     }
-    visits.push({ elementId: event.elementId, enteredAt: event.at, leftAt: null, durationMs: null, actors: event.actor ? [event.actor] : [], events: [event] });
+    visits.push({
+      elementId: event.elementId,
+      enteredAt: event.at,
+      leftAt: null,
+      durationMs: null,
+      actors: event.actor ? [event.actor] : [],
+      events: [event],
+    });
   }
   return visits;
 }

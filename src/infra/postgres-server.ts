@@ -54,7 +54,10 @@ async function useExternalPostgres(url: string): Promise<PostgresEndpoint> {
   try {
     await withConnection(url, (sql) => sql`select 1`);
   } catch (err) {
-    throw new Error(`DATABASE_URL (${redactPassword(url)}) is set but PostgreSQL does not answer there: ${errorMessage(err)}`);
+    throw new Error(
+      `DATABASE_URL (${redactPassword(url)}) is set but PostgreSQL does not answer there: ${errorMessage(err)}`,
+      { cause: err },
+    );
   }
   return { url, how: `external PostgreSQL from DATABASE_URL (${redactPassword(url)})`, stop: async () => {} };
 }

@@ -92,7 +92,9 @@ async function useExistingServer(address: string, namespace: string): Promise<Te
     const connection = await Connection.connect({ address, connectTimeout: '5s' });
     await connection.close();
   } catch (err) {
-    throw new Error(`TEMPORAL_ADDRESS=${address} is set but no Temporal server answers there: ${errorMessage(err)}`);
+    throw new Error(`TEMPORAL_ADDRESS=${address} is set but no Temporal server answers there: ${errorMessage(err)}`, {
+      cause: err,
+    });
   }
   return { address, namespace, how: `existing server at ${address} (TEMPORAL_ADDRESS)`, stop: async () => {} };
 }
@@ -111,12 +113,17 @@ async function startDevServer(cli: TemporalCli, opts: EnsureTemporalOptions): Pr
   const uiPort = opts.headless ? undefined : opts.uiPort || (await freePort());
   const address = `127.0.0.1:${port}`;
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(port),
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
     ...(uiPort ? ['--ui-port', String(uiPort)] : ['--headless']),
-    '--namespace', opts.namespace,
-    '--log-level', 'warn',
+    '--namespace',
+    opts.namespace,
+    '--log-level',
+    'warn',
     ...persistenceArgs(opts.dbFile),
   ];
   makeDbDir(opts.dbFile);
@@ -221,14 +228,21 @@ function exitOf(child: ChildProcess): Promise<ExitInfo> {
   });
 }
 
-async function waitUntilServing(address: string, namespace: string, exited: Promise<ExitInfo>, logFile: string): Promise<void> {
+async function waitUntilServing(
+  address: string,
+  namespace: string,
+  exited: Promise<ExitInfo>,
+  logFile: string,
+): Promise<void> {
   let exit: ExitInfo | undefined;
   void exited.then((info) => (exit = info));
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let lastError: unknown;
   while (Date.now() < deadline) {
     if (exit) {
-      throw new Error(`Temporal dev server exited during start-up (${describeExit(exit)}); last lines of ${relative(logFile)}:\n${tailOf(logFile)}`);
+      throw new Error(
+        `Temporal dev server exited during start-up (${describeExit(exit)}); last lines of ${relative(logFile)}:\n${tailOf(logFile)}`,
+      );
     }
     try {
       await describeNamespace(address, namespace);
@@ -295,7 +309,9 @@ async function startSdkDevServer(opts: EnsureTemporalOptions): Promise<TemporalE
       extraArgs: sqlitePragmaArgs(opts.dbFile),
     },
   }).catch((err) => {
-    throw new Error(`${errorMessage(err)}\n(offline? set TEMPORAL_CLI to a temporal binary, TEMPORAL_ADDRESS to a running server, or install Go)`);
+    throw new Error(
+      `${errorMessage(err)}\n(offline? set TEMPORAL_CLI to a temporal binary, TEMPORAL_ADDRESS to a running server, or install Go)`,
+    );
   });
   return {
     address: env.address,
@@ -381,7 +397,9 @@ async function goInstallCli(opts: CliLookup, target: string): Promise<string | n
     const child = spawnLoggingTo('go', ['install', CLI_MODULE], buildLog, { GOBIN: stagingDir });
     const exit = await exitOf(child);
     if (exit.code !== 0) {
-      opts.log(`building the Temporal CLI failed (${describeExit(exit)}); last lines of ${relative(buildLog)}:\n${tailOf(buildLog)}`);
+      opts.log(
+        `building the Temporal CLI failed (${describeExit(exit)}); last lines of ${relative(buildLog)}:\n${tailOf(buildLog)}`,
+      );
       return null;
     }
     fs.renameSync(path.join(stagingDir, 'temporal'), target);
@@ -401,13 +419,15 @@ function removeAbandonedStagingDirs(binDir: string): void {
   }
 }
 
-
 // ---------------------------------------------------------------------------
 // Small helpers
 
 async function withProgress<T>(log: (msg: string) => void, activity: string, work: () => Promise<T>): Promise<T> {
   const started = Date.now();
-  const timer = setInterval(() => log(`${activity}… ${Math.round((Date.now() - started) / 1000)} s`), PROGRESS_EVERY_MS);
+  const timer = setInterval(
+    () => log(`${activity}… ${Math.round((Date.now() - started) / 1000)} s`),
+    PROGRESS_EVERY_MS,
+  );
   try {
     return await work();
   } finally {

@@ -15,14 +15,22 @@ type CalendarRow = typeof businessCalendars.$inferSelect;
 export function toBusinessCalendar(row: CalendarRow, at: Date): BusinessCalendar {
   const holidays = holidaysAround(row.holidayCountry, at);
   for (const day of row.extraHolidays) holidays.add(day);
-  return withDayTransfers({ timeZone: row.timeZone, week: row.week, holidays, exceptions: row.exceptions }, transfersAround(row.holidayCountry, at), row.extraHolidays);
+  return withDayTransfers(
+    { timeZone: row.timeZone, week: row.week, holidays, exceptions: row.exceptions },
+    transfersAround(row.holidayCountry, at),
+    row.extraHolidays,
+  );
 }
 
 async function calendarRow(db: Executor, id: number | null): Promise<CalendarRow> {
-  const [row] = id === null
-    ? await db.select().from(businessCalendars).where(eq(businessCalendars.code, DEFAULT_CALENDAR_CODE))
-    : await db.select().from(businessCalendars).where(eq(businessCalendars.id, id));
-  if (!row) throw new Error(id === null ? `the default calendar "${DEFAULT_CALENDAR_CODE}" is missing` : `calendar ${id} is missing`);
+  const [row] =
+    id === null
+      ? await db.select().from(businessCalendars).where(eq(businessCalendars.code, DEFAULT_CALENDAR_CODE))
+      : await db.select().from(businessCalendars).where(eq(businessCalendars.id, id));
+  if (!row)
+    throw new Error(
+      id === null ? `the default calendar "${DEFAULT_CALENDAR_CODE}" is missing` : `calendar ${id} is missing`,
+    );
   return row;
 }
 
@@ -38,9 +46,17 @@ export async function teamCalendarOfTicket(db: Executor, ticketId: number, at: D
 }
 
 /** The calendar an agreement counts on: its own, else the servicing team's. */
-export async function agreementCalendar(db: Executor, ticketId: number, agreementId: number | null, at: Date): Promise<BusinessCalendar> {
+export async function agreementCalendar(
+  db: Executor,
+  ticketId: number,
+  agreementId: number | null,
+  at: Date,
+): Promise<BusinessCalendar> {
   if (agreementId !== null) {
-    const [agreement] = await db.select({ calendarId: slaAgreements.calendarId }).from(slaAgreements).where(eq(slaAgreements.id, agreementId));
+    const [agreement] = await db
+      .select({ calendarId: slaAgreements.calendarId })
+      .from(slaAgreements)
+      .where(eq(slaAgreements.id, agreementId));
     if (agreement?.calendarId != null) return toBusinessCalendar(await calendarRow(db, agreement.calendarId), at);
   }
   return teamCalendarOfTicket(db, ticketId, at);

@@ -55,7 +55,8 @@ const ESCALATION = '%escalat%';
 function dimensionFilters(alias: string, query: TicketFilters): SQL {
   const column = (name: string) => sql.raw(`${alias}.${name}`);
   const conditions: SQL[] = [sql`true`];
-  if (query.queue !== undefined) conditions.push(sql`${column('queue_id')} = (select q.id from queues q where q.code = ${query.queue})`);
+  if (query.queue !== undefined)
+    conditions.push(sql`${column('queue_id')} = (select q.id from queues q where q.code = ${query.queue})`);
   if (query.category !== undefined) conditions.push(sql`${column('category')} = ${query.category}`);
   if (query.clientCategory !== undefined) conditions.push(sql`${column('client_category')} = ${query.clientCategory}`);
   return sql.join(conditions, sql` and `);
@@ -64,27 +65,43 @@ function dimensionFilters(alias: string, query: TicketFilters): SQL {
 /** The same filters on tickets t joined with clients c. */
 function ticketFilters(query: TicketFilters): SQL {
   const conditions: SQL[] = [sql`true`];
-  if (query.queue !== undefined) conditions.push(sql`t.queue_id = (select q.id from queues q where q.code = ${query.queue})`);
+  if (query.queue !== undefined)
+    conditions.push(sql`t.queue_id = (select q.id from queues q where q.code = ${query.queue})`);
   if (query.category !== undefined) conditions.push(sql`t.category = ${query.category}`);
   if (query.clientCategory !== undefined) conditions.push(sql`c.category = ${query.clientCategory}`);
   return sql.join(conditions, sql` and `);
 }
 
-const hasFilters = (query: TicketFilters) => query.queue !== undefined || query.category !== undefined || query.clientCategory !== undefined;
+const hasFilters = (query: TicketFilters) =>
+  query.queue !== undefined || query.category !== undefined || query.clientCategory !== undefined;
 
-const idList = (ids: readonly string[]) => sql`array[${sql.join(ids.map((id) => sql`${id}`), sql`, `)}]::text[]`;
+const idList = (ids: readonly string[]) =>
+  sql`array[${sql.join(
+    ids.map((id) => sql`${id}`),
+    sql`, `,
+  )}]::text[]`;
 
-const durationMs = (alias: string) => sql.raw(`extract(epoch from ${alias}.left_at - ${alias}.entered_at)::float8 * 1000`);
+const durationMs = (alias: string) =>
+  sql.raw(`extract(epoch from ${alias}.left_at - ${alias}.entered_at)::float8 * 1000`);
 
 /**
  * `columns` of the summary `table` (alias s) over the period's months, weeks and days: one
  * branch per range, each a range of the table's key read from the index alone (its key
  * INCLUDEs the figures); every ticket's rows when there is no filter, else the filter's.
  */
-function summaryRows(table: 'process_stat_counts' | 'process_stat_durations', columns: SQL, processId: string, split: PeriodSplit, query: TicketFilters): SQL {
+function summaryRows(
+  table: 'process_stat_counts' | 'process_stat_durations',
+  columns: SQL,
+  processId: string,
+  split: PeriodSplit,
+  query: TicketFilters,
+): SQL {
   const scope = hasFilters(query) ? sql`not s.all_tickets and ${dimensionFilters('s', query)}` : sql`s.all_tickets`;
   const ranges = (Object.entries(split.grains) as [string, DayRange[]][]).flatMap(([grain, list]) =>
-    list.map(([a, b]) => sql`select ${columns} from ${sql.raw(table)} s where s.process_id = ${processId} and ${scope} and s.grain = ${grain} and s.day >= ${a}::date and s.day < ${b}::date`),
+    list.map(
+      ([a, b]) =>
+        sql`select ${columns} from ${sql.raw(table)} s where s.process_id = ${processId} and ${scope} and s.grain = ${grain} and s.day >= ${a}::date and s.day < ${b}::date`,
+    ),
   );
   return sql.join(ranges, sql` union all `);
 }
@@ -101,9 +118,16 @@ function periodEnds(column: SQL, split: PeriodSplit): SQL {
  * days and months, plus deltas not folded yet) and the visits and events of the partial days.
  * Exact: counts are summed, not estimated.
  */
-export function elementCountsQuery(processId: string, elementIds: readonly string[], split: PeriodSplit, query: TicketFilters): SQL {
+export function elementCountsQuery(
+  processId: string,
+  elementIds: readonly string[],
+  split: PeriodSplit,
+  query: TicketFilters,
+): SQL {
   const ids = idList(elementIds);
-  const flaggedTickets = hasFilters(query) ? sql`join tickets t on t.id = e.ticket_id join clients c on c.id = t.client_id where ${ticketFilters(query)} and` : sql`where`;
+  const flaggedTickets = hasFilters(query)
+    ? sql`join tickets t on t.id = e.ticket_id join clients c on c.id = t.client_id where ${ticketFilters(query)} and`
+    : sql`where`;
   return sql`
     select element_id as "elementId", sum(visits)::int as "visits", sum(breaches)::int as "breaches", sum(escalations)::int as "escalations"
     from (
@@ -149,7 +173,9 @@ export function elementExactQuery(processId: string, elementIds: readonly string
   const from = query.from.toISOString();
   const to = query.to.toISOString();
   const ids = idList(elementIds);
-  const flaggedTickets = hasFilters(query) ? sql`join tickets t on t.id = e.ticket_id join clients c on c.id = t.client_id where ${ticketFilters(query)} and` : sql`where`;
+  const flaggedTickets = hasFilters(query)
+    ? sql`join tickets t on t.id = e.ticket_id join clients c on c.id = t.client_id where ${ticketFilters(query)} and`
+    : sql`where`;
   return sql`
     with durations as (
       select v.element_id, count(*)::int as visits,
@@ -187,12 +213,30 @@ export function ticketsNowQuery(processId: string, query: TicketFilters): SQL {
 
 type Figures = Omit<ElementStatistics, 'elementId' | 'now'>;
 
-async function exactFigures(db: Database, processId: string, elementIds: readonly string[], query: ProcessStatsQuery): Promise<Map<string, Figures>> {
-  const rows = await db.execute<{ elementId: string; visits: number; medianMs: number | null; p90Ms: number | null; breaches: number; escalations: number }>(elementExactQuery(processId, elementIds, query));
+async function exactFigures(
+  db: Database,
+  processId: string,
+  elementIds: readonly string[],
+  query: ProcessStatsQuery,
+): Promise<Map<string, Figures>> {
+  const rows = await db.execute<{
+    elementId: string;
+    visits: number;
+    medianMs: number | null;
+    p90Ms: number | null;
+    breaches: number;
+    escalations: number;
+  }>(elementExactQuery(processId, elementIds, query));
   return new Map(
     [...rows].map((r) => [
       r.elementId,
-      { visits: r.visits, medianMs: r.medianMs == null ? null : Number(r.medianMs), p90Ms: r.p90Ms == null ? null : Number(r.p90Ms), breaches: r.breaches, escalations: r.escalations },
+      {
+        visits: r.visits,
+        medianMs: r.medianMs == null ? null : Number(r.medianMs),
+        p90Ms: r.p90Ms == null ? null : Number(r.p90Ms),
+        breaches: r.breaches,
+        escalations: r.escalations,
+      },
     ]),
   );
 }
@@ -215,17 +259,22 @@ export async function elementStatistics(
   const split = splitPeriod(query.from, query.to);
   const nowRows = db.execute<{ elementId: string; now: number }>(ticketsNowQuery(processId, query));
   type CountRow = { elementId: string; visits: number; breaches: number; escalations: number };
-  const countsOf = (filters: TicketFilters) => db.execute<CountRow>(elementCountsQuery(processId, elementIds, split!, filters)).then((rows) => [...rows]);
+  const countsOf = (filters: TicketFilters) =>
+    db.execute<CountRow>(elementCountsQuery(processId, elementIds, split!, filters)).then((rows) => [...rows]);
   let figures: Map<string, Figures>;
   let percentiles: PercentileMethod = 'exact';
-  const [counts, scanned] = split ? await Promise.all([countsOf(query), hasFilters(query) ? countsOf({}) : undefined]) : [];
+  const [counts, scanned] = split
+    ? await Promise.all([countsOf(query), hasFilters(query) ? countsOf({}) : undefined])
+    : [];
   const visitsToRead = (scanned ?? counts ?? []).reduce((sum, r) => sum + r.visits, 0);
   if (!split || visitsToRead <= exactUpTo) {
     figures = await exactFigures(db, processId, elementIds, query);
   } else {
     percentiles = 'histogram';
     const histograms = new Map<string, Map<number, number>>();
-    for (const r of await db.execute<{ elementId: string; bucket: number; visits: number }>(elementHistogramQuery(processId, split, query))) {
+    for (const r of await db.execute<{ elementId: string; bucket: number; visits: number }>(
+      elementHistogramQuery(processId, split, query),
+    )) {
       const histogram = histograms.get(r.elementId) ?? new Map<number, number>();
       histogram.set(r.bucket, r.visits);
       histograms.set(r.elementId, histogram);
@@ -233,7 +282,16 @@ export async function elementStatistics(
     figures = new Map(
       counts!.map((r) => {
         const [medianMs, p90Ms] = histogramPercentiles(histograms.get(r.elementId) ?? new Map(), [0.5, 0.9]);
-        return [r.elementId, { visits: r.visits, medianMs: medianMs ?? null, p90Ms: p90Ms ?? null, breaches: r.breaches, escalations: r.escalations }];
+        return [
+          r.elementId,
+          {
+            visits: r.visits,
+            medianMs: medianMs ?? null,
+            p90Ms: p90Ms ?? null,
+            breaches: r.breaches,
+            escalations: r.escalations,
+          },
+        ];
       }),
     );
   }
@@ -277,7 +335,19 @@ export async function ticketsAtElement(
   query: TicketFilters,
   options: { withDetails: boolean; limit: number },
 ): Promise<TicketAtElement[]> {
-  const rows = await db.execute<{ id: string | number; stage: string; channel: string; category: string | null; priority: string | null; queueId: number | null; assigneeId: string | null; createdAt: Date | string; since: Date | string; subject: string; clientName: string | null }>(sql`
+  const rows = await db.execute<{
+    id: string | number;
+    stage: string;
+    channel: string;
+    category: string | null;
+    priority: string | null;
+    queueId: number | null;
+    assigneeId: string | null;
+    createdAt: Date | string;
+    since: Date | string;
+    subject: string;
+    clientName: string | null;
+  }>(sql`
     select t.id, t.stage, t.channel, t.category, t.priority, t.queue_id as "queueId", t.assignee_id as "assigneeId",
            t.created_at as "createdAt", last.at as "since", t.subject, c.name as "clientName"
     from tickets t

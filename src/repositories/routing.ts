@@ -14,19 +14,37 @@ import {
 } from '../db/schema';
 import type { BusinessCalendar } from '../domain/calendar';
 import { suggestCategory, trainCategoryModel, type CategoryModel } from '../domain/category-model';
-import { applyRules, compileRules, type ClassificationRule, type CompiledRules, type RoutingFacts } from '../domain/rules';
+import {
+  applyRules,
+  compileRules,
+  type ClassificationRule,
+  type CompiledRules,
+  type RoutingFacts,
+} from '../domain/rules';
 import { DEFAULT_CALENDAR_CODE, toBusinessCalendar } from './calendars';
 
 export async function listRules(db: Pick<Database, 'select'>): Promise<ClassificationRule[]> {
-  const rows = await db.select().from(classificationRules).orderBy(asc(classificationRules.position), asc(classificationRules.id));
-  return rows.map(({ id, name, position, enabled, condition, outcome }) => ({ id, name, position, enabled, condition, outcome }));
+  const rows = await db
+    .select()
+    .from(classificationRules)
+    .orderBy(asc(classificationRules.position), asc(classificationRules.id));
+  return rows.map(({ id, name, position, enabled, condition, outcome }) => ({
+    id,
+    name,
+    position,
+    enabled,
+    condition,
+    outcome,
+  }));
 }
 
 type Executor = Pick<Database, 'select'>;
-type ServiceRow = Pick<typeof catalogServices.$inferSelect, 'id' | 'code' | 'category' | 'keywords' | 'isCategoryDefault' | 'supportLine'>;
+type ServiceRow = Pick<
+  typeof catalogServices.$inferSelect,
+  'id' | 'code' | 'category' | 'keywords' | 'isCategoryDefault' | 'supportLine'
+>;
 type QueueRow = typeof queues.$inferSelect;
 type AgreementRow = typeof slaAgreements.$inferSelect;
-type CalendarRow = typeof businessCalendars.$inferSelect;
 
 /** What a new ticket is routed with, as of one version of reference_data_version. */
 export interface ReferenceData {
@@ -48,7 +66,14 @@ async function loadReferenceData(db: Executor, version: number | null): Promise<
     listRules(db),
     db.select({ model: categoryModels.model }).from(categoryModels).orderBy(desc(categoryModels.id)).limit(1),
     db
-      .select({ id: catalogServices.id, code: catalogServices.code, category: catalogServices.category, keywords: catalogServices.keywords, isCategoryDefault: catalogServices.isCategoryDefault, supportLine: catalogServices.supportLine })
+      .select({
+        id: catalogServices.id,
+        code: catalogServices.code,
+        category: catalogServices.category,
+        keywords: catalogServices.keywords,
+        isCategoryDefault: catalogServices.isCategoryDefault,
+        supportLine: catalogServices.supportLine,
+      })
       .from(catalogServices)
       .where(eq(catalogServices.active, true))
       .orderBy(catalogServices.id),
@@ -69,7 +94,10 @@ async function loadReferenceData(db: Executor, version: number | null): Promise<
     groupCalendars: new Map(groups.map((g) => [g.id, g.calendarId])),
     calendar(id, at) {
       const row = id === null ? calendarRows.find((c) => c.code === DEFAULT_CALENDAR_CODE) : calendars.get(id);
-      if (!row) throw new Error(id === null ? `the default calendar "${DEFAULT_CALENDAR_CODE}" is missing` : `calendar ${id} is missing`);
+      if (!row)
+        throw new Error(
+          id === null ? `the default calendar "${DEFAULT_CALENDAR_CODE}" is missing` : `calendar ${id} is missing`,
+        );
       const key = `${row.id}:${at.getUTCFullYear()}`;
       let calendar = byYear.get(key);
       if (!calendar) byYear.set(key, (calendar = toBusinessCalendar(row, at)));
@@ -92,7 +120,10 @@ export function createRoutingCache(pool: Database) {
    * transaction holds one deadlocks once every connection is held by a waiting intake.
    */
   const current = async (db: Executor = pool): Promise<ReferenceData> => {
-    const [row] = await db.select({ version: referenceDataVersion.version }).from(referenceDataVersion).where(eq(referenceDataVersion.id, 1));
+    const [row] = await db
+      .select({ version: referenceDataVersion.version })
+      .from(referenceDataVersion)
+      .where(eq(referenceDataVersion.id, 1));
     const version = row?.version ?? null;
     if (cached && version !== null && cached.version === version) return cached;
     const loaded = await loadReferenceData(db, version);
@@ -113,18 +144,27 @@ export function createRoutingCache(pool: Database) {
 export function decideRouting(reference: ReferenceData, facts: RoutingFacts) {
   return {
     rules: applyRules(reference.rules, facts),
-    suggestion: reference.model ? suggestCategory(reference.model, `${facts.subject}\n${facts.description}`) : undefined,
+    suggestion: reference.model
+      ? suggestCategory(reference.model, `${facts.subject}\n${facts.description}`)
+      : undefined,
   };
 }
 
 /** The agreement for a catalog service and a client category, if there is one. */
 export const agreementOf = (reference: ReferenceData, serviceId: number | null | undefined, clientCategory: string) =>
-  serviceId == null ? undefined : reference.agreements.find((a) => a.serviceId === serviceId && a.clientCategory === clientCategory);
+  serviceId == null
+    ? undefined
+    : reference.agreements.find((a) => a.serviceId === serviceId && a.clientCategory === clientCategory);
 
 /** The calendar an agreement counts on: its own, else that of the team working the queue, else the desk's default. */
-export function agreementCalendarOf(reference: ReferenceData, agreement: AgreementRow, queueGroupId: number | null, at: Date): BusinessCalendar {
+export function agreementCalendarOf(
+  reference: ReferenceData,
+  agreement: AgreementRow,
+  queueGroupId: number | null,
+  at: Date,
+): BusinessCalendar {
   if (agreement.calendarId != null) return reference.calendar(agreement.calendarId, at);
-  return reference.calendar(queueGroupId === null ? null : reference.groupCalendars.get(queueGroupId) ?? null, at);
+  return reference.calendar(queueGroupId === null ? null : (reference.groupCalendars.get(queueGroupId) ?? null), at);
 }
 
 export type RoutingCache = ReturnType<typeof createRoutingCache>;
@@ -132,14 +172,25 @@ export type RoutingCache = ReturnType<typeof createRoutingCache>;
 /** Trains on every operator verdict and stores the model, once per set of verdicts. */
 export async function retrainCategoryModel(db: Database) {
   const examples = await db
-    .select({ text: sql<string>`${tickets.subject} || E'\\n' || ${tickets.description}`, category: categoryFeedback.category, at: categoryFeedback.at })
+    .select({
+      text: sql<string>`${tickets.subject} || E'\\n' || ${tickets.description}`,
+      category: categoryFeedback.category,
+      at: categoryFeedback.at,
+    })
     .from(categoryFeedback)
     .innerJoin(tickets, eq(tickets.id, categoryFeedback.ticketId));
   if (examples.length === 0) return { modelId: null, trainingTickets: 0, categories: [], changed: false };
   const newest = examples.reduce((latest, e) => (e.at > latest ? e.at : latest), examples[0]!.at);
   const trainedOn = `${examples.length}:${newest.toISOString()}`;
   const model = trainCategoryModel(examples);
-  const [stored] = await db.insert(categoryModels).values({ model, trainingTickets: examples.length, trainedOn }).onConflictDoNothing().returning({ id: categoryModels.id });
-  const id = stored?.id ?? (await db.select({ id: categoryModels.id }).from(categoryModels).where(eq(categoryModels.trainedOn, trainedOn)))[0]!.id;
+  const [stored] = await db
+    .insert(categoryModels)
+    .values({ model, trainingTickets: examples.length, trainedOn })
+    .onConflictDoNothing()
+    .returning({ id: categoryModels.id });
+  const id =
+    stored?.id ??
+    (await db.select({ id: categoryModels.id }).from(categoryModels).where(eq(categoryModels.trainedOn, trainedOn)))[0]!
+      .id;
   return { modelId: id, trainingTickets: examples.length, categories: model.categories, changed: stored !== undefined };
 }

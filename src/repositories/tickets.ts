@@ -56,7 +56,13 @@ export async function loadTicketDetails(db: Database, ticketId: number): Promise
       preferredChannel: client.preferredChannel,
     },
     service: service
-      ? { code: service.code, nameRu: service.nameRu, nameEn: service.nameEn, price: service.price, normHours: Number(service.normHours) }
+      ? {
+          code: service.code,
+          nameRu: service.nameRu,
+          nameEn: service.nameEn,
+          price: service.price,
+          normHours: Number(service.normHours),
+        }
       : null,
   };
 }
@@ -117,7 +123,10 @@ export async function listQueuedTickets(db: Database, queueId: number, options: 
     .orderBy(priorityRank(tickets.priority), asc(tickets.createdAt), asc(tickets.id))
     .limit(options.limit)
     .offset(options.offset);
-  return rows.map(({ responseDueAt, ...row }) => ({ ...row, slaDueAt: responseDueAt ? responseDueAt.toISOString() : null }));
+  return rows.map(({ responseDueAt, ...row }) => ({
+    ...row,
+    slaDueAt: responseDueAt ? responseDueAt.toISOString() : null,
+  }));
 }
 
 /** A ticket in a search or a client's list: its subject only for those who may see its contents. */
@@ -131,8 +140,19 @@ export interface TicketListViewer {
 const listColumns = { ...summaryColumns, subject: tickets.subject };
 
 /** Newest first; the subject is dropped from tickets the viewer may not see the contents of. */
-async function listVisible(db: Database, where: SQL | undefined, viewer: TicketListViewer, page: { limit: number; offset: number }): Promise<TicketListItem[]> {
-  const rows = await db.select(listColumns).from(tickets).where(where).orderBy(desc(tickets.createdAt), desc(tickets.id)).limit(page.limit).offset(page.offset);
+async function listVisible(
+  db: Database,
+  where: SQL | undefined,
+  viewer: TicketListViewer,
+  page: { limit: number; offset: number },
+): Promise<TicketListItem[]> {
+  const rows = await db
+    .select(listColumns)
+    .from(tickets)
+    .where(where)
+    .orderBy(desc(tickets.createdAt), desc(tickets.id))
+    .limit(page.limit)
+    .offset(page.offset);
   return rows.map(({ subject, ...row }) =>
     viewer.isManager || row.assigneeId === viewer.operatorId ? { ...toSummary(row), subject } : toSummary(row),
   );
@@ -145,13 +165,28 @@ const likeContaining = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\$
  * Tickets whose subject contains `text` (trigram index). An operator's search leaves out
  * tickets not yet accepted: a match would tell what a blind ticket is about.
  */
-export async function searchTickets(db: Database, text: string, viewer: TicketListViewer, page: { limit: number; offset: number }) {
+export async function searchTickets(
+  db: Database,
+  text: string,
+  viewer: TicketListViewer,
+  page: { limit: number; offset: number },
+) {
   const matches = ilike(tickets.subject, likeContaining(text));
-  return listVisible(db, viewer.isManager ? matches : and(matches, notInArray(tickets.stage, ['registering', 'queued'])), viewer, page);
+  return listVisible(
+    db,
+    viewer.isManager ? matches : and(matches, notInArray(tickets.stage, ['registering', 'queued'])),
+    viewer,
+    page,
+  );
 }
 
 /** A client's tickets, newest first. */
-export async function listClientTickets(db: Database, clientId: number, viewer: TicketListViewer, page: { limit: number; offset: number }) {
+export async function listClientTickets(
+  db: Database,
+  clientId: number,
+  viewer: TicketListViewer,
+  page: { limit: number; offset: number },
+) {
   return listVisible(db, eq(tickets.clientId, clientId), viewer, page);
 }
 
@@ -168,7 +203,14 @@ export async function listQueues(db: Database) {
     .groupBy(tickets.queueId)
     .as('waiting');
   const rows = await db
-    .select({ id: queues.id, code: queues.code, name: queues.name, groupId: queues.groupId, categories: queues.categories, waiting: waiting.waiting })
+    .select({
+      id: queues.id,
+      code: queues.code,
+      name: queues.name,
+      groupId: queues.groupId,
+      categories: queues.categories,
+      waiting: waiting.waiting,
+    })
     .from(queues)
     .leftJoin(waiting, eq(waiting.queueId, queues.id))
     .orderBy(asc(queues.id));
@@ -183,9 +225,20 @@ export async function findQueue(db: Database, queueId: number) {
 /** A ticket's events oldest first: all of them, or those of one process. */
 export async function listTicketEvents(db: Database, ticketId: number, options: { processId?: string } = {}) {
   const rows = await db
-    .select({ id: ticketEvents.id, elementId: ticketEvents.elementId, action: ticketEvents.action, actor: ticketEvents.actor, data: ticketEvents.data, at: ticketEvents.at })
+    .select({
+      id: ticketEvents.id,
+      elementId: ticketEvents.elementId,
+      action: ticketEvents.action,
+      actor: ticketEvents.actor,
+      data: ticketEvents.data,
+      at: ticketEvents.at,
+    })
     .from(ticketEvents)
-    .where(options.processId === undefined ? eq(ticketEvents.ticketId, ticketId) : and(eq(ticketEvents.ticketId, ticketId), eq(ticketEvents.processId, options.processId)))
+    .where(
+      options.processId === undefined
+        ? eq(ticketEvents.ticketId, ticketId)
+        : and(eq(ticketEvents.ticketId, ticketId), eq(ticketEvents.processId, options.processId)),
+    )
     .orderBy(asc(ticketEvents.at), asc(ticketEvents.id));
   return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
 }

@@ -1,6 +1,14 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { businessCalendars, catalogServices, clientCategories, olaAgreements, overdueReasons, slaAgreements, type EscalationLevel } from '../db/schema';
+import {
+  businessCalendars,
+  catalogServices,
+  clientCategories,
+  olaAgreements,
+  overdueReasons,
+  slaAgreements,
+  type EscalationLevel,
+} from '../db/schema';
 import { calendarProblems, type CalendarException, type IsoWeekday, type WorkingInterval } from '../domain/calendar';
 import { isKnownHolidayCountry } from '../domain/holidays';
 import { DeskError, notFound } from './errors';
@@ -63,12 +71,18 @@ export function createCatalogService({ db }: { db: Database }) {
 
   const calendarId = async (code: string | null | undefined) => {
     if (!code) return null;
-    const [row] = await db.select({ id: businessCalendars.id }).from(businessCalendars).where(eq(businessCalendars.code, code));
+    const [row] = await db
+      .select({ id: businessCalendars.id })
+      .from(businessCalendars)
+      .where(eq(businessCalendars.code, code));
     if (!row) throw new DeskError(400, `body.calendarCode: no calendar "${code}"`, 'VALIDATION');
     return row.id;
   };
 
-  const updateService = async (code: string, changes: Partial<Omit<CatalogServiceInput, 'code'>> & { active?: boolean }) => {
+  const updateService = async (
+    code: string,
+    changes: Partial<Omit<CatalogServiceInput, 'code'>> & { active?: boolean },
+  ) => {
     await findService(code);
     const { normHours, ...rest } = changes;
     const [row] = await db
@@ -90,7 +104,12 @@ export function createCatalogService({ db }: { db: Database }) {
     async createService(input: CatalogServiceInput) {
       const [row] = await db
         .insert(catalogServices)
-        .values({ ...input, normHours: String(input.normHours), checklist: input.checklist ?? [], keywords: input.keywords ?? [] })
+        .values({
+          ...input,
+          normHours: String(input.normHours),
+          checklist: input.checklist ?? [],
+          keywords: input.keywords ?? [],
+        })
         .onConflictDoNothing()
         .returning();
       if (!row) throw new DeskError(409, `catalog service "${input.code}" already exists`, 'DUPLICATE');
@@ -107,10 +126,23 @@ export function createCatalogService({ db }: { db: Database }) {
     },
 
     async putCalendar(code: string, input: CalendarInput) {
-      const problems = calendarProblems({ timeZone: input.timeZone, week: input.week, holidays: input.extraHolidays ?? [], exceptions: input.exceptions });
-      if (input.holidayCountry && !isKnownHolidayCountry(input.holidayCountry)) problems.push(`holidayCountry "${input.holidayCountry}" is not a country the holidays library knows`);
+      const problems = calendarProblems({
+        timeZone: input.timeZone,
+        week: input.week,
+        holidays: input.extraHolidays ?? [],
+        exceptions: input.exceptions,
+      });
+      if (input.holidayCountry && !isKnownHolidayCountry(input.holidayCountry))
+        problems.push(`holidayCountry "${input.holidayCountry}" is not a country the holidays library knows`);
       if (problems.length > 0) throw new DeskError(400, `body: ${problems.join('; ')}`, 'VALIDATION');
-      const values = { name: input.name, timeZone: input.timeZone, week: input.week, holidayCountry: input.holidayCountry ?? null, extraHolidays: input.extraHolidays ?? [], exceptions: input.exceptions ?? [] };
+      const values = {
+        name: input.name,
+        timeZone: input.timeZone,
+        week: input.week,
+        holidayCountry: input.holidayCountry ?? null,
+        extraHolidays: input.extraHolidays ?? [],
+        exceptions: input.exceptions ?? [],
+      };
       const [row] = await db
         .insert(businessCalendars)
         .values({ code, ...values })
@@ -121,13 +153,21 @@ export function createCatalogService({ db }: { db: Database }) {
 
     async listAgreements(code: string) {
       const service = await findService(code);
-      return db.select().from(slaAgreements).where(eq(slaAgreements.serviceId, service.id)).orderBy(asc(slaAgreements.clientCategory));
+      return db
+        .select()
+        .from(slaAgreements)
+        .where(eq(slaAgreements.serviceId, service.id))
+        .orderBy(asc(slaAgreements.clientCategory));
     },
 
     /** The SLA of a service for a client category: created or replaced. */
     async putAgreement(code: string, clientCategory: string, input: AgreementInput) {
       if (!(clientCategories as readonly string[]).includes(clientCategory)) {
-        throw new DeskError(400, `params.clientCategory "${clientCategory}" is not one of ${clientCategories.join(', ')}`, 'VALIDATION');
+        throw new DeskError(
+          400,
+          `params.clientCategory "${clientCategory}" is not one of ${clientCategories.join(', ')}`,
+          'VALIDATION',
+        );
       }
       const service = await findService(code);
       const values = {
@@ -140,7 +180,10 @@ export function createCatalogService({ db }: { db: Database }) {
       const [row] = await db
         .insert(slaAgreements)
         .values({ serviceId: service.id, clientCategory, ...values })
-        .onConflictDoUpdate({ target: [slaAgreements.serviceId, slaAgreements.clientCategory], set: { ...values, updatedAt: new Date() } })
+        .onConflictDoUpdate({
+          target: [slaAgreements.serviceId, slaAgreements.clientCategory],
+          set: { ...values, updatedAt: new Date() },
+        })
         .returning();
       return row!;
     },
@@ -149,7 +192,11 @@ export function createCatalogService({ db }: { db: Database }) {
 
     async putOla(supportLine: number, input: { handoverSeconds: number; recipients?: string[] }) {
       const values = { handoverSeconds: input.handoverSeconds, recipients: input.recipients ?? [] };
-      const [row] = await db.insert(olaAgreements).values({ supportLine, ...values }).onConflictDoUpdate({ target: olaAgreements.supportLine, set: { ...values, updatedAt: new Date() } }).returning();
+      const [row] = await db
+        .insert(olaAgreements)
+        .values({ supportLine, ...values })
+        .onConflictDoUpdate({ target: olaAgreements.supportLine, set: { ...values, updatedAt: new Date() } })
+        .returning();
       return row!;
     },
 
@@ -162,7 +209,11 @@ export function createCatalogService({ db }: { db: Database }) {
 
     async putOverdueReason(code: string, input: { nameRu: string; nameEn: string; active?: boolean }) {
       const values = { nameRu: input.nameRu, nameEn: input.nameEn, active: input.active ?? true };
-      const [row] = await db.insert(overdueReasons).values({ code, ...values }).onConflictDoUpdate({ target: overdueReasons.code, set: { ...values, updatedAt: new Date() } }).returning();
+      const [row] = await db
+        .insert(overdueReasons)
+        .values({ code, ...values })
+        .onConflictDoUpdate({ target: overdueReasons.code, set: { ...values, updatedAt: new Date() } })
+        .returning();
       return row!;
     },
   };

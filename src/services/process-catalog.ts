@@ -49,7 +49,13 @@ export async function loadProcessCatalog(dir = processesDir): Promise<ProcessCat
     for (const id of processIds(rootElement)) {
       const element = rootElement.rootElements!.find((e) => e.id === id)!;
       const graph = BpmnGraph.fromDefinitions(rootElement, id);
-      entries.push({ id, name: element.name ?? id, file, graph, recordedElementIds: graph.nodeIds.filter((nodeId) => !graph.isGateway(nodeId)) });
+      entries.push({
+        id,
+        name: element.name ?? id,
+        file,
+        graph,
+        recordedElementIds: graph.nodeIds.filter((nodeId) => !graph.isGateway(nodeId)),
+      });
     }
   }
   return {

@@ -11,7 +11,14 @@ export interface Offer {
   ticketId: number;
   queueId: number;
   expiresAt: string;
-  ticket: { id: number; category: string | null; priority: string | null; channel: string; ageSeconds: number; slaDueAt: string | null };
+  ticket: {
+    id: number;
+    category: string | null;
+    priority: string | null;
+    channel: string;
+    ageSeconds: number;
+    slaDueAt: string | null;
+  };
 }
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -31,7 +38,13 @@ export function createQueueService({ db, offerTtlMs }: { db: Database; offerTtlM
     const lapsed = await tx
       .update(ticketOffers)
       .set({ outcome: 'expired', closedAt: sql`now()` })
-      .where(and(eq(ticketOffers.queueId, queueId), eq(ticketOffers.outcome, 'offered'), lte(ticketOffers.expiresAt, sql`now()`)))
+      .where(
+        and(
+          eq(ticketOffers.queueId, queueId),
+          eq(ticketOffers.outcome, 'offered'),
+          lte(ticketOffers.expiresAt, sql`now()`),
+        ),
+      )
       .returning();
     for (const offer of lapsed) {
       await recordTicketEvent(tx, {
@@ -45,7 +58,18 @@ export function createQueueService({ db, offerTtlMs }: { db: Database; offerTtlM
     }
   };
 
-  const toOffer = (row: { offerId: number; ticketId: number; queueId: number; expiresAt: Date; category: string | null; priority: string | null; channel: string; queuedAt: Date | null; createdAt: Date; responseDueAt: Date | null }): Offer => ({
+  const toOffer = (row: {
+    offerId: number;
+    ticketId: number;
+    queueId: number;
+    expiresAt: Date;
+    category: string | null;
+    priority: string | null;
+    channel: string;
+    queuedAt: Date | null;
+    createdAt: Date;
+    responseDueAt: Date | null;
+  }): Offer => ({
     offerId: row.offerId,
     ticketId: row.ticketId,
     queueId: row.queueId,
@@ -76,7 +100,12 @@ export function createQueueService({ db, offerTtlMs }: { db: Database; offerTtlM
   const queueOf = async (operator: OperatorIdentity, queueId: number) => {
     const [queue] = await db.select().from(queues).where(eq(queues.id, queueId));
     if (!queue) throw notFound(`queue ${queueId}`);
-    if (!operator.groupIds.includes(queue.groupId)) throw new DeskError(403, `operator ${operator.id} is not in the group of queue ${queue.code}`, 'NOT_IN_QUEUE_GROUP');
+    if (!operator.groupIds.includes(queue.groupId))
+      throw new DeskError(
+        403,
+        `operator ${operator.id} is not in the group of queue ${queue.code}`,
+        'NOT_IN_QUEUE_GROUP',
+      );
     return queue;
   };
 
@@ -85,7 +114,11 @@ export function createQueueService({ db, offerTtlMs }: { db: Database; offerTtlM
     async next(operator: OperatorIdentity, queueId: number): Promise<Offer | undefined> {
       await queueOf(operator, queueId);
       return db.transaction(async (tx) => {
-        const [me] = await tx.select({ limit: operators.ticketLimit }).from(operators).where(eq(operators.id, operator.id)).for('update');
+        const [me] = await tx
+          .select({ limit: operators.ticketLimit })
+          .from(operators)
+          .where(eq(operators.id, operator.id))
+          .for('update');
         await expireLapsedOffers(tx, queueId);
 
         // Asking again does not skip: an open offer is offered again until it is taken, skipped or lapses.
@@ -108,9 +141,15 @@ export function createQueueService({ db, offerTtlMs }: { db: Database; offerTtlM
 
         const [load] = (await tx.execute(sql`
           select (select count(*) from tickets where assignee_id = ${operator.id} and stage = 'in_work')
-               + (select count(*) from ticket_offers where operator_id = ${operator.id} and outcome = 'offered' and expires_at > now()) as n`)) as unknown as [{ n: string }];
+               + (select count(*) from ticket_offers where operator_id = ${operator.id} and outcome = 'offered' and expires_at > now()) as n`)) as unknown as [
+          { n: string },
+        ];
         if (Number(load.n) >= me!.limit) {
-          throw new DeskError(409, `operator ${operator.id} has ${load.n} tickets in work or on offer, the limit is ${me!.limit}`, 'AT_LIMIT');
+          throw new DeskError(
+            409,
+            `operator ${operator.id} has ${load.n} tickets in work or on offer, the limit is ${me!.limit}`,
+            'AT_LIMIT',
+          );
         }
 
         const [pick] = await tx
@@ -129,7 +168,12 @@ export function createQueueService({ db, offerTtlMs }: { db: Database; offerTtlM
             ),
           )
           // Priority, then the SLA's time to first response, then age.
-          .orderBy(priorityRank, sql`${tickets.responseDueAt} asc nulls last`, sql`${tickets.queuedAt} asc nulls last`, tickets.id)
+          .orderBy(
+            priorityRank,
+            sql`${tickets.responseDueAt} asc nulls last`,
+            sql`${tickets.queuedAt} asc nulls last`,
+            tickets.id,
+          )
           .limit(1)
           .for('update', { skipLocked: true });
         if (!pick) return undefined;
@@ -143,8 +187,19 @@ export function createQueueService({ db, offerTtlMs }: { db: Database; offerTtlM
           .insert(ticketOffers)
           .values({ ticketId: pick.id, queueId, operatorId: operator.id, expiresAt: reserved!.expiresAt! })
           .returning({ id: ticketOffers.id });
-        await recordTicketEvent(tx, { ticketId: pick.id, elementId: TicketElement.queue, action: 'offered', actor: operator.id, data: { offerId: offer!.id, queueId }, dedupeKey: `offer:${offer!.id}` });
-        const [row] = await tx.select(offerColumns).from(ticketOffers).innerJoin(tickets, eq(tickets.id, ticketOffers.ticketId)).where(eq(ticketOffers.id, offer!.id));
+        await recordTicketEvent(tx, {
+          ticketId: pick.id,
+          elementId: TicketElement.queue,
+          action: 'offered',
+          actor: operator.id,
+          data: { offerId: offer!.id, queueId },
+          dedupeKey: `offer:${offer!.id}`,
+        });
+        const [row] = await tx
+          .select(offerColumns)
+          .from(ticketOffers)
+          .innerJoin(tickets, eq(tickets.id, ticketOffers.ticketId))
+          .where(eq(ticketOffers.id, offer!.id));
         return toOffer(row!);
       });
     },
@@ -165,7 +220,14 @@ export function createQueueService({ db, offerTtlMs }: { db: Database; offerTtlM
           .where(and(eq(ticketOffers.id, offerId), eq(ticketOffers.outcome, 'offered')))
           .returning();
         if (!skipped) throw new DeskError(409, `offer ${offerId} is ${offer.outcome}, not open`, 'OFFER_CLOSED');
-        await recordTicketEvent(tx, { ticketId: offer.ticketId, elementId: TicketElement.queue, action: 'skipped', actor: operator.id, data: { offerId, reason }, dedupeKey: `skip:${offerId}` });
+        await recordTicketEvent(tx, {
+          ticketId: offer.ticketId,
+          elementId: TicketElement.queue,
+          action: 'skipped',
+          actor: operator.id,
+          data: { offerId, reason },
+          dedupeKey: `skip:${offerId}`,
+        });
         return { offerId, ticketId: offer.ticketId, outcome: 'skipped' as const, reason };
       });
     },
@@ -185,18 +247,38 @@ export function createQueueService({ db, offerTtlMs }: { db: Database; offerTtlM
       const [taken] = await db
         .update(tickets)
         .set({ offeredTo: operator.id, offerExpiresAt: sql`now() + ${ttl}` })
-        .where(and(eq(tickets.id, ticketId), eq(tickets.stage, 'queued'), sql`(${tickets.offeredTo} is null or ${tickets.offerExpiresAt} <= now())`))
+        .where(
+          and(
+            eq(tickets.id, ticketId),
+            eq(tickets.stage, 'queued'),
+            sql`(${tickets.offeredTo} is null or ${tickets.offerExpiresAt} <= now())`,
+          ),
+        )
         .returning({ id: tickets.id });
       if (!taken) {
-        const [now] = await db.select({ stage: tickets.stage, offeredTo: tickets.offeredTo, open: sql<boolean>`${tickets.offerExpiresAt} > now()` }).from(tickets).where(eq(tickets.id, ticketId));
+        const [now] = await db
+          .select({
+            stage: tickets.stage,
+            offeredTo: tickets.offeredTo,
+            open: sql<boolean>`${tickets.offerExpiresAt} > now()`,
+          })
+          .from(tickets)
+          .where(eq(tickets.id, ticketId));
         if (now?.stage === 'queued' && now.open && now.offeredTo !== operator.id) {
-          throw new DeskError(409, `ticket ${ticketId} is on offer to another operator until the offer is taken, skipped or lapses`, 'OFFERED_TO_ANOTHER');
+          throw new DeskError(
+            409,
+            `ticket ${ticketId} is on offer to another operator until the offer is taken, skipped or lapses`,
+            'OFFERED_TO_ANOTHER',
+          );
         }
         // Not queued any more: the workflow says why (already accepted, resolved…).
         return async () => {};
       }
       return async () => {
-        await db.update(tickets).set({ offeredTo: null, offerExpiresAt: null }).where(and(eq(tickets.id, ticketId), eq(tickets.offeredTo, operator.id), eq(tickets.stage, 'queued')));
+        await db
+          .update(tickets)
+          .set({ offeredTo: null, offerExpiresAt: null })
+          .where(and(eq(tickets.id, ticketId), eq(tickets.offeredTo, operator.id), eq(tickets.stage, 'queued')));
       };
     },
   };

@@ -21,7 +21,15 @@ export interface RuleInput {
   place?: number;
 }
 
-const conditionKeys: Array<keyof RuleCondition> = ['words', 'pattern', 'channels', 'clientCategories', 'productGroups', 'locations', 'serviceCodes'];
+const conditionKeys: Array<keyof RuleCondition> = [
+  'words',
+  'pattern',
+  'channels',
+  'clientCategories',
+  'productGroups',
+  'locations',
+  'serviceCodes',
+];
 
 function checkRule(rule: { condition?: RuleCondition; outcome?: RuleOutcome }) {
   if (rule.condition) {
@@ -29,19 +37,30 @@ function checkRule(rule: { condition?: RuleCondition; outcome?: RuleOutcome }) {
       const value = rule.condition![key];
       return Array.isArray(value) ? value.length > 0 : value !== undefined;
     });
-    if (given.length === 0) throw new DeskError(400, 'body.condition needs at least one of words, pattern, channels, clientCategories, productGroups, locations, serviceCodes', 'VALIDATION');
+    if (given.length === 0)
+      throw new DeskError(
+        400,
+        'body.condition needs at least one of words, pattern, channels, clientCategories, productGroups, locations, serviceCodes',
+        'VALIDATION',
+      );
     if (rule.condition.pattern !== undefined) {
       const problem = patternProblem(rule.condition.pattern);
-      if (problem) throw new DeskError(400, `body.condition.pattern is not a valid regular expression: ${problem}`, 'VALIDATION');
+      if (problem)
+        throw new DeskError(400, `body.condition.pattern is not a valid regular expression: ${problem}`, 'VALIDATION');
     }
   }
   if (rule.outcome && Object.values(rule.outcome).every((v) => v === undefined)) {
-    throw new DeskError(400, 'body.outcome needs at least one of category, priority, queueCode, serviceCode, supportLine', 'VALIDATION');
+    throw new DeskError(
+      400,
+      'body.outcome needs at least one of category, priority, queueCode, serviceCode, supportLine',
+      'VALIDATION',
+    );
   }
 }
 
 const requireManager = (operator: OperatorIdentity) => {
-  if (operator.role !== 'manager') throw new DeskError(403, `operator ${operator.id} is not a manager: only managers change the rules`, 'NOT_MANAGER');
+  if (operator.role !== 'manager')
+    throw new DeskError(403, `operator ${operator.id} is not a manager: only managers change the rules`, 'NOT_MANAGER');
 };
 
 /** Classification rules as data: list, change, reorder, disable, and try a text against them. */
@@ -66,7 +85,13 @@ export function createRulesService({ db, temporal, taskQueue }: { db: Database; 
         const [last] = await tx.select({ position: max(classificationRules.position) }).from(classificationRules);
         const [created] = await tx
           .insert(classificationRules)
-          .values({ name: input.name, condition: input.condition, outcome: input.outcome, enabled: input.enabled ?? true, position: (last?.position ?? 0) + 10 })
+          .values({
+            name: input.name,
+            condition: input.condition,
+            outcome: input.outcome,
+            enabled: input.enabled ?? true,
+            position: (last?.position ?? 0) + 10,
+          })
           .returning();
         if (input.place !== undefined) {
           const ids = (await listRules(tx)).map((r) => r.id).filter((id) => id !== created!.id);
@@ -99,9 +124,11 @@ export function createRulesService({ db, temporal, taskQueue }: { db: Database; 
         const given = new Set(ruleIds);
         if (given.size !== ruleIds.length) throw new DeskError(400, 'body.ruleIds lists a rule twice', 'VALIDATION');
         const unknown = ruleIds.filter((id) => !known.includes(id));
-        if (unknown.length) throw new DeskError(400, `body.ruleIds names unknown rules: ${unknown.join(', ')}`, 'VALIDATION');
+        if (unknown.length)
+          throw new DeskError(400, `body.ruleIds names unknown rules: ${unknown.join(', ')}`, 'VALIDATION');
         const missing = known.filter((id) => !given.has(id));
-        if (missing.length) throw new DeskError(400, `body.ruleIds leaves out rules: ${missing.join(', ')}`, 'VALIDATION');
+        if (missing.length)
+          throw new DeskError(400, `body.ruleIds leaves out rules: ${missing.join(', ')}`, 'VALIDATION');
         await renumber(tx, ruleIds);
         return listRules(tx);
       });
@@ -113,11 +140,20 @@ export function createRulesService({ db, temporal, taskQueue }: { db: Database; 
       const classification = decideClassification(decision.rules, decision.suggestion);
       const services = await db.select().from(catalogServices).orderBy(catalogServices.id);
       const named = decision.rules.outcome.serviceCode;
-      const service = (named ? services.find((s) => s.code === named) : undefined) ?? chooseService(services, classification.category, `${facts.subject} ${facts.description}`);
+      const service =
+        (named ? services.find((s) => s.code === named) : undefined) ??
+        chooseService(services, classification.category, `${facts.subject} ${facts.description}`);
       const supportLine = decision.rules.outcome.supportLine ?? service?.supportLine ?? 1;
       const queue = chooseQueue(
         await db.select().from(queues),
-        { category: classification.category, priority: classification.priority, clientCategory: facts.clientCategory, channel: facts.channel, supportLine, region: facts.location ?? null },
+        {
+          category: classification.category,
+          priority: classification.priority,
+          clientCategory: facts.clientCategory,
+          channel: facts.channel,
+          supportLine,
+          region: facts.location ?? null,
+        },
         decision.rules.outcome.queueCode,
       );
       return {
@@ -143,17 +179,27 @@ export function createRulesService({ db, temporal, taskQueue }: { db: Database; 
 
     /** An operator confirms or corrects a ticket's category: what the category model learns from. */
     async recordCategoryVerdict(operator: OperatorIdentity, ticketId: number, category: string) {
-      const [ticket] = await db.select({ category: tickets.category, assigneeId: tickets.assigneeId }).from(tickets).where(eq(tickets.id, ticketId));
+      const [ticket] = await db
+        .select({ category: tickets.category, assigneeId: tickets.assigneeId })
+        .from(tickets)
+        .where(eq(tickets.id, ticketId));
       if (!ticket) throw notFound(`ticket ${ticketId}`);
       if (operator.role !== 'manager' && ticket.assigneeId !== operator.id) {
-        throw new DeskError(403, `only the assignee of ticket ${ticketId} or a manager may confirm or correct its category`, 'NOT_ASSIGNEE');
+        throw new DeskError(
+          403,
+          `only the assignee of ticket ${ticketId} or a manager may confirm or correct its category`,
+          'NOT_ASSIGNEE',
+        );
       }
       const verdict = ticket.category === category ? 'confirmed' : 'corrected';
       await db.transaction(async (tx) => {
         await tx
           .insert(categoryFeedback)
           .values({ ticketId, category, givenCategory: ticket.category, operatorId: operator.id })
-          .onConflictDoUpdate({ target: categoryFeedback.ticketId, set: { category, operatorId: operator.id, at: new Date() } });
+          .onConflictDoUpdate({
+            target: categoryFeedback.ticketId,
+            set: { category, operatorId: operator.id, at: new Date() },
+          });
         await tx.update(tickets).set({ category, updatedAt: new Date() }).where(eq(tickets.id, ticketId));
         await recordTicketEvent(tx, {
           ticketId,
@@ -181,7 +227,12 @@ export async function ensureRetrainSchedule(temporal: Client, taskQueue: string,
   const options = {
     scheduleId: retrainWorkflowId(taskQueue),
     spec: { intervals: [{ every: everyMs }] },
-    action: { type: 'startWorkflow' as const, workflowType: retrainCategoryModelWorkflow, taskQueue, workflowId: retrainWorkflowId(taskQueue) },
+    action: {
+      type: 'startWorkflow' as const,
+      workflowType: retrainCategoryModelWorkflow,
+      taskQueue,
+      workflowId: retrainWorkflowId(taskQueue),
+    },
     policies: { overlap: ScheduleOverlapPolicy.SKIP },
   };
   try {

@@ -79,13 +79,18 @@ export function createTicketService(deps: {
 }) {
   const { db, temporal } = deps;
 
-  const handleOf = (ticketId: number): WorkflowHandle<typeof ticketWorkflow> => temporal.workflow.getHandle(ticketWorkflowId(ticketId));
+  const handleOf = (ticketId: number): WorkflowHandle<typeof ticketWorkflow> =>
+    temporal.workflow.getHandle(ticketWorkflowId(ticketId));
 
   /** Turns what the workflow refused into the caller's 4xx; anything else stays a server error. */
   const asDeskError = (error: unknown, ticketId: number): unknown => {
     if (error instanceof WorkflowNotFoundError) return notFound(`ticket ${ticketId}`);
     if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
-      return new DeskError(503, `ticket ${ticketId} did not answer in time; the action may still complete: read the ticket before retrying`, 'ENGINE_TIMEOUT');
+      return new DeskError(
+        503,
+        `ticket ${ticketId} did not answer in time; the action may still complete: read the ticket before retrying`,
+        'ENGINE_TIMEOUT',
+      );
     }
     if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
       const status = error.cause.type ? failureStatus[error.cause.type] : undefined;
@@ -94,7 +99,10 @@ export function createTicketService(deps: {
     return error;
   };
 
-  const update = async <T>(ticketId: number, run: (handle: WorkflowHandle<typeof ticketWorkflow>) => Promise<T>): Promise<T> => {
+  const update = async <T>(
+    ticketId: number,
+    run: (handle: WorkflowHandle<typeof ticketWorkflow>) => Promise<T>,
+  ): Promise<T> => {
     try {
       return await run(handleOf(ticketId));
     } catch (error) {
@@ -132,31 +140,44 @@ export function createTicketService(deps: {
     } finally {
       clearTimeout(timer);
     }
-    queued.catch((error) => deps.logger.warn({ ticketId, workflowId, err: error }, 'intake finished after the caller was answered'));
+    queued.catch((error) =>
+      deps.logger.warn({ ticketId, workflowId, err: error }, 'intake finished after the caller was answered'),
+    );
     // The answer took too long; the ticket is durable only if its workflow exists.
     await handleOf(ticketId)
       .describe()
       .catch(() => {
-        throw new DeskError(503, 'the workflow engine did not take the ticket in time; retry later', 'ENGINE_UNAVAILABLE');
+        throw new DeskError(
+          503,
+          'the workflow engine did not take the ticket in time; retry later',
+          'ENGINE_UNAVAILABLE',
+        );
       });
     return { ticketId, stage: 'registering' };
   };
 
   const ticketState = async (ticketId: number) => {
-    const [ticket] = await db.select({ stage: tickets.stage, assigneeId: tickets.assigneeId }).from(tickets).where(eq(tickets.id, ticketId));
+    const [ticket] = await db
+      .select({ stage: tickets.stage, assigneeId: tickets.assigneeId })
+      .from(tickets)
+      .where(eq(tickets.id, ticketId));
     if (!ticket) throw notFound(`ticket ${ticketId}`);
     return ticket;
   };
 
   /** A closed ticket's workflow is gone: say so rather than let the engine answer "not found". */
   const refuseIfClosed = (ticketId: number, ticket: { stage: string }, what: string) => {
-    if (ticket.stage === 'closed') throw new DeskError(409, `ticket ${ticketId} is closed and cannot be ${what}`, 'TICKET_CLOSED');
+    if (ticket.stage === 'closed')
+      throw new DeskError(409, `ticket ${ticketId} is closed and cannot be ${what}`, 'TICKET_CLOSED');
   };
 
   /** The competence the ticket's catalog service requires and the operator lacks; null when none is missing. */
   const competenceMissing = async (required: string | null, operatorId: string) => {
     if (!required) return null;
-    const [operator] = await db.select({ competences: operators.competences }).from(operators).where(eq(operators.id, operatorId));
+    const [operator] = await db
+      .select({ competences: operators.competences })
+      .from(operators)
+      .where(eq(operators.id, operatorId));
     return missingCompetence(required, operator?.competences ?? []);
   };
 
@@ -167,20 +188,41 @@ export function createTicketService(deps: {
    */
   const refuseAcceptWithoutCompetence = async (ticketId: number, operator: OperatorIdentity) => {
     const [row] = await db
-      .select({ stage: tickets.stage, assigneeId: tickets.assigneeId, groupId: queues.groupId, required: catalogServices.requiredCompetence })
+      .select({
+        stage: tickets.stage,
+        assigneeId: tickets.assigneeId,
+        groupId: queues.groupId,
+        required: catalogServices.requiredCompetence,
+      })
       .from(tickets)
       .leftJoin(queues, eq(queues.id, tickets.queueId))
       .leftJoin(catalogServices, eq(catalogServices.id, tickets.serviceId))
       .where(eq(tickets.id, ticketId));
-    if (!row || row.stage !== 'queued' || row.assigneeId !== null || row.groupId === null || !operator.groupIds.includes(row.groupId)) return;
+    if (
+      !row ||
+      row.stage !== 'queued' ||
+      row.assigneeId !== null ||
+      row.groupId === null ||
+      !operator.groupIds.includes(row.groupId)
+    )
+      return;
     const missing = await competenceMissing(row.required, operator.id);
-    if (missing) throw new DeskError(403, `operator ${operator.id} lacks the competence "${missing}" that ticket ${ticketId} requires`, 'MISSING_COMPETENCE');
+    if (missing)
+      throw new DeskError(
+        403,
+        `operator ${operator.id} lacks the competence "${missing}" that ticket ${ticketId} requires`,
+        'MISSING_COMPETENCE',
+      );
   };
 
   const surveyedTicket = async (ticketId: number, token: string) => {
-    const [ticket] = await db.select({ stage: tickets.stage, token: tickets.surveyToken }).from(tickets).where(eq(tickets.id, ticketId));
+    const [ticket] = await db
+      .select({ stage: tickets.stage, token: tickets.surveyToken })
+      .from(tickets)
+      .where(eq(tickets.id, ticketId));
     if (!ticket) throw notFound(`ticket ${ticketId}`);
-    if (!ticket.token || ticket.token !== token) throw new DeskError(403, 'the survey token does not match this ticket', 'BAD_SURVEY_TOKEN');
+    if (!ticket.token || ticket.token !== token)
+      throw new DeskError(403, 'the survey token does not match this ticket', 'BAD_SURVEY_TOKEN');
     return ticket;
   };
 
@@ -188,7 +230,9 @@ export function createTicketService(deps: {
     /** Starts the ticket's workflow and answers once it is queued (or 202 if that takes longer). */
     async register(ticket: NewTicket): Promise<Registration> {
       for (let attempt = 1; ; attempt++) {
-        const [{ ticketId }] = (await db.execute(sql`select nextval('ticket_number_seq')::int as "ticketId"`)) as unknown as [{ ticketId: number }];
+        const [{ ticketId }] = (await db.execute(
+          sql`select nextval('ticket_number_seq')::int as "ticketId"`,
+        )) as unknown as [{ ticketId: number }];
         try {
           return await startTicket(ticketId, ticket);
         } catch (error) {
@@ -196,7 +240,10 @@ export function createTicketService(deps: {
           const [known] = await db.select({ id: tickets.id }).from(tickets).where(eq(tickets.id, ticketId));
           if (known || attempt >= 3) throw new DeskError(409, `ticket ${ticketId} already exists`, 'DUPLICATE');
           // Temporal remembers a ticket this database does not (its data was reset): take the next number.
-          deps.logger.warn({ ticketId, workflowId: ticketWorkflowId(ticketId) }, 'workflow id taken by a ticket unknown to the database; skipping the number');
+          deps.logger.warn(
+            { ticketId, workflowId: ticketWorkflowId(ticketId) },
+            'workflow id taken by a ticket unknown to the database; skipping the number',
+          );
         }
       }
     },
@@ -206,7 +253,9 @@ export function createTicketService(deps: {
       await refuseAcceptWithoutCompetence(ticketId, operator);
       const release = deps.reserveForAccept ? await deps.reserveForAccept(operator, ticketId) : async () => {};
       try {
-        return await update(ticketId, (h) => h.executeUpdate(acceptUpdate, { args: [{ operatorId: operator.id, operatorGroupIds: operator.groupIds }] }));
+        return await update(ticketId, (h) =>
+          h.executeUpdate(acceptUpdate, { args: [{ operatorId: operator.id, operatorGroupIds: operator.groupIds }] }),
+        );
       } catch (error) {
         await release();
         throw error;
@@ -215,10 +264,23 @@ export function createTicketService(deps: {
 
     /** The new assignee must have the competence the ticket's service requires. */
     async reassign(ticketId: number, actor: OperatorIdentity, to: OperatorIdentity, reason: string) {
-      const [row] = await db.select({ required: catalogServices.requiredCompetence }).from(tickets).leftJoin(catalogServices, eq(catalogServices.id, tickets.serviceId)).where(eq(tickets.id, ticketId));
+      const [row] = await db
+        .select({ required: catalogServices.requiredCompetence })
+        .from(tickets)
+        .leftJoin(catalogServices, eq(catalogServices.id, tickets.serviceId))
+        .where(eq(tickets.id, ticketId));
       const missing = row ? await competenceMissing(row.required, to.id) : null;
-      if (missing) throw new DeskError(409, `operator ${to.id} lacks the competence "${missing}" that ticket ${ticketId} requires`, 'MISSING_COMPETENCE');
-      return update(ticketId, (h) => h.executeUpdate(reassignUpdate, { args: [{ ...move(actor, reason), toOperatorId: to.id, toOperatorGroupIds: to.groupIds }] }));
+      if (missing)
+        throw new DeskError(
+          409,
+          `operator ${to.id} lacks the competence "${missing}" that ticket ${ticketId} requires`,
+          'MISSING_COMPETENCE',
+        );
+      return update(ticketId, (h) =>
+        h.executeUpdate(reassignUpdate, {
+          args: [{ ...move(actor, reason), toOperatorId: to.id, toOperatorGroupIds: to.groupIds }],
+        }),
+      );
     },
 
     returnToQueue: (ticketId: number, actor: OperatorIdentity, reason: string) =>
@@ -228,48 +290,101 @@ export function createTicketService(deps: {
       update(ticketId, (h) => h.executeUpdate(transferUpdate, { args: [{ ...move(actor, reason), toQueueId }] })),
 
     /** Work against the norm; checklist steps named must be steps of the ticket's catalog service. */
-    async recordWork(ticketId: number, operator: OperatorIdentity, work: { minutes: number; note: string; stepsDone?: string[] }) {
+    async recordWork(
+      ticketId: number,
+      operator: OperatorIdentity,
+      work: { minutes: number; note: string; stepsDone?: string[] },
+    ) {
       if (work.stepsDone?.length) {
-        const [row] = await db.select({ checklist: catalogServices.checklist }).from(tickets).leftJoin(catalogServices, eq(catalogServices.id, tickets.serviceId)).where(eq(tickets.id, ticketId));
+        const [row] = await db
+          .select({ checklist: catalogServices.checklist })
+          .from(tickets)
+          .leftJoin(catalogServices, eq(catalogServices.id, tickets.serviceId))
+          .where(eq(tickets.id, ticketId));
         if (!row) throw notFound(`ticket ${ticketId}`);
         const unknown = work.stepsDone.filter((step) => !(row.checklist ?? []).includes(step));
-        if (unknown.length > 0) throw new DeskError(400, `body.stepsDone: ${unknown.map((s) => `"${s}"`).join(', ')} not in the service checklist (${(row.checklist ?? []).join('; ') || 'none'})`, 'VALIDATION');
+        if (unknown.length > 0)
+          throw new DeskError(
+            400,
+            `body.stepsDone: ${unknown.map((s) => `"${s}"`).join(', ')} not in the service checklist (${(row.checklist ?? []).join('; ') || 'none'})`,
+            'VALIDATION',
+          );
       }
-      return update(ticketId, (h) => h.executeUpdate(recordWorkUpdate, { args: [{ entryId: randomUUID(), operatorId: operator.id, ...work }] }));
+      return update(ticketId, (h) =>
+        h.executeUpdate(recordWorkUpdate, { args: [{ entryId: randomUUID(), operatorId: operator.id, ...work }] }),
+      );
     },
 
     /** Resolves the ticket; after its deadline the workflow refuses it without a reason from the managed list. */
-    async resolve(ticketId: number, operator: OperatorIdentity, request: { resolution: string; overdueReason?: string; overdueNote?: string }) {
+    async resolve(
+      ticketId: number,
+      operator: OperatorIdentity,
+      request: { resolution: string; overdueReason?: string; overdueNote?: string },
+    ) {
       if (request.overdueReason) {
-        const [reason] = await db.select().from(overdueReasons).where(and(eq(overdueReasons.code, request.overdueReason), eq(overdueReasons.active, true)));
+        const [reason] = await db
+          .select()
+          .from(overdueReasons)
+          .where(and(eq(overdueReasons.code, request.overdueReason), eq(overdueReasons.active, true)));
         if (!reason) {
-          const known = await db.select({ code: overdueReasons.code }).from(overdueReasons).where(eq(overdueReasons.active, true));
-          throw new DeskError(400, `body.overdueReason "${request.overdueReason}" is not one of ${known.map((r) => r.code).join(', ')}`, 'VALIDATION');
+          const known = await db
+            .select({ code: overdueReasons.code })
+            .from(overdueReasons)
+            .where(eq(overdueReasons.active, true));
+          throw new DeskError(
+            400,
+            `body.overdueReason "${request.overdueReason}" is not one of ${known.map((r) => r.code).join(', ')}`,
+            'VALIDATION',
+          );
         }
       }
-      return update(ticketId, (h) => h.executeUpdate(resolveUpdate, { args: [{ operatorId: operator.id, ...request }] }));
+      return update(ticketId, (h) =>
+        h.executeUpdate(resolveUpdate, { args: [{ operatorId: operator.id, ...request }] }),
+      );
     },
 
     waitForClient: (ticketId: number, operator: OperatorIdentity, reason: string) =>
       update(ticketId, (h) => h.executeUpdate(waitForClientUpdate, { args: [{ operatorId: operator.id, reason }] })),
 
-    resume: (ticketId: number, operator: OperatorIdentity) => update(ticketId, (h) => h.executeUpdate(resumeUpdate, { args: [{ operatorId: operator.id }] })),
+    resume: (ticketId: number, operator: OperatorIdentity) =>
+      update(ticketId, (h) => h.executeUpdate(resumeUpdate, { args: [{ operatorId: operator.id }] })),
 
     escalate: (ticketId: number, operator: OperatorIdentity, reason: string) =>
-      update(ticketId, (h) => h.executeUpdate(escalateUpdate, { args: [{ operatorId: operator.id, isManager: operator.role === 'manager', reason }] })),
+      update(ticketId, (h) =>
+        h.executeUpdate(escalateUpdate, {
+          args: [{ operatorId: operator.id, isManager: operator.role === 'manager', reason }],
+        }),
+      ),
 
     async changeSla(ticketId: number, operator: OperatorIdentity, agreementId: number) {
-      if (operator.role !== 'manager') throw new DeskError(403, `only a manager changes a ticket's SLA; ${operator.id} is not one`, TicketFailure.notManager);
-      return update(ticketId, (h) => h.executeUpdate(changeSlaUpdate, { args: [{ operatorId: operator.id, agreementId }] }));
+      if (operator.role !== 'manager')
+        throw new DeskError(
+          403,
+          `only a manager changes a ticket's SLA; ${operator.id} is not one`,
+          TicketFailure.notManager,
+        );
+      return update(ticketId, (h) =>
+        h.executeUpdate(changeSlaUpdate, { args: [{ operatorId: operator.id, agreementId }] }),
+      );
     },
 
     sla: (ticketId: number) => update(ticketId, (h) => h.query(slaQuery)),
 
     /** The client's CSAT answer; the token from the notification proves it is theirs. */
-    async answerSurvey(ticketId: number, answer: { token: string; csat: number; comment?: string; complaint?: boolean }) {
+    async answerSurvey(
+      ticketId: number,
+      answer: { token: string; csat: number; comment?: string; complaint?: boolean },
+    ) {
       const ticket = await surveyedTicket(ticketId, answer.token);
-      if (ticket.stage !== 'awaiting_survey') throw new DeskError(409, `ticket ${ticketId} is ${ticket.stage}, not awaiting a survey answer`, 'SURVEY_CLOSED');
-      await update(ticketId, (h) => h.signal(surveyAnsweredSignal, { csat: answer.csat, comment: answer.comment, complaint: answer.complaint }));
+      if (ticket.stage !== 'awaiting_survey')
+        throw new DeskError(
+          409,
+          `ticket ${ticketId} is ${ticket.stage}, not awaiting a survey answer`,
+          'SURVEY_CLOSED',
+        );
+      await update(ticketId, (h) =>
+        h.signal(surveyAnsweredSignal, { csat: answer.csat, comment: answer.comment, complaint: answer.complaint }),
+      );
     },
 
     /**
@@ -281,7 +396,11 @@ export function createTicketService(deps: {
       if ('operator' in by) {
         const ticket = await ticketState(ticketId);
         if (by.operator.role !== 'manager' && ticket.assigneeId !== by.operator.id) {
-          throw new DeskError(403, `only the assignee (${ticket.assigneeId}) or a manager may reopen ticket ${ticketId}`, TicketFailure.notAssignee);
+          throw new DeskError(
+            403,
+            `only the assignee (${ticket.assigneeId}) or a manager may reopen ticket ${ticketId}`,
+            TicketFailure.notAssignee,
+          );
         }
         refuseIfClosed(ticketId, ticket, 'reopened');
         who = by.operator.id;
@@ -294,9 +413,12 @@ export function createTicketService(deps: {
 
     /** A manager closes the complaint the survey opened; the ticket then closes. */
     async resolveComplaint(ticketId: number, operator: OperatorIdentity, resolution: string) {
-      if (operator.role !== 'manager') throw new DeskError(403, `complaints are handled by managers; ${operator.id} is not one`, 'NOT_MANAGER');
+      if (operator.role !== 'manager')
+        throw new DeskError(403, `complaints are handled by managers; ${operator.id} is not one`, 'NOT_MANAGER');
       refuseIfClosed(ticketId, await ticketState(ticketId), 'given a complaint resolution');
-      return update(ticketId, (h) => h.executeUpdate(resolveComplaintUpdate, { args: [{ operatorId: operator.id, resolution }] }));
+      return update(ticketId, (h) =>
+        h.executeUpdate(resolveComplaintUpdate, { args: [{ operatorId: operator.id, resolution }] }),
+      );
     },
   };
 }

@@ -39,7 +39,17 @@ describe('business calendar arithmetic, by example', () => {
   });
 
   it('follows the RU production calendar from date-holidays across the New Year holidays', () => {
-    expect(publicHolidays('RU', 2026)).toEqual(expect.arrayContaining(['2026-01-01', '2026-01-05', '2026-01-08', '2026-02-23', '2026-03-09', '2026-05-09', '2026-11-04']));
+    expect(publicHolidays('RU', 2026)).toEqual(
+      expect.arrayContaining([
+        '2026-01-01',
+        '2026-01-05',
+        '2026-01-08',
+        '2026-02-23',
+        '2026-03-09',
+        '2026-05-09',
+        '2026-11-04',
+      ]),
+    );
     const ru = office('Europe/Moscow', [...holidaysAround('RU', at('2025-12-31T00:00:00Z'))]);
     // Wednesday 31 December 17:30 + 60 min → 30 min that day, the rest on Friday 9 January.
     expect(addBusinessMinutes(ru, at('2025-12-31T14:30:00Z'), 60).toISOString()).toBe('2026-01-09T06:30:00.000Z');
@@ -47,7 +57,11 @@ describe('business calendar arithmetic, by example', () => {
 
   it('handles a week with a holiday and a DST change (Berlin, Easter 2024)', () => {
     expect(publicHolidays('DE', 2024)).toEqual(expect.arrayContaining(['2024-03-29', '2024-04-01']));
-    const berlin: BusinessCalendar = { timeZone: 'Europe/Berlin', week: weekdays([{ start: '09:00', end: '17:00' }]), holidays: publicHolidays('DE', 2024) };
+    const berlin: BusinessCalendar = {
+      timeZone: 'Europe/Berlin',
+      week: weekdays([{ start: '09:00', end: '17:00' }]),
+      holidays: publicHolidays('DE', 2024),
+    };
     // Thursday 28 March 16:00 CET + 2 h: 1 h on Thursday; Good Friday, the weekend with the
     // clock change (31 March) and Easter Monday are off; 1 h on Tuesday, 09:00–10:00 CEST.
     expect(addBusinessTime(berlin, at('2024-03-28T15:00:00Z'), 2 * H).toISOString()).toBe('2024-04-02T08:00:00.000Z');
@@ -72,9 +86,13 @@ describe('business calendar arithmetic, by example', () => {
 
   it('maps a local time inside a DST gap to the instant after the gap', () => {
     // 02:30 on 10 March 2024 does not exist in New York: the clocks jump 02:00 → 03:00 EDT.
-    expect(new Date(instantOfLocal('America/New_York', '2024-03-10', 150)).toISOString()).toBe('2024-03-10T07:30:00.000Z');
+    expect(new Date(instantOfLocal('America/New_York', '2024-03-10', 150)).toISOString()).toBe(
+      '2024-03-10T07:30:00.000Z',
+    );
     // In the overlap (01:30 happens twice on 3 November) the earlier instant is taken.
-    expect(new Date(instantOfLocal('America/New_York', '2024-11-03', 90)).toISOString()).toBe('2024-11-03T05:30:00.000Z');
+    expect(new Date(instantOfLocal('America/New_York', '2024-11-03', 90)).toISOString()).toBe(
+      '2024-11-03T05:30:00.000Z',
+    );
   });
 
   it('applies one-off exceptions: a transferred working Saturday and a day off', () => {
@@ -92,12 +110,13 @@ describe('business calendar arithmetic, by example', () => {
   });
 
   it('refuses bad data and calendars without working time', () => {
-    expect(calendarProblems({ timeZone: 'Mars/Olympus', week: { 1: [{ start: '18:00', end: '09:00' }] }, holidays: [] })).toEqual([
-      'timeZone "Mars/Olympus" is not an IANA time zone',
-      'week.1[0] ends (09:00) before it starts (18:00)',
-    ]);
+    expect(
+      calendarProblems({ timeZone: 'Mars/Olympus', week: { 1: [{ start: '18:00', end: '09:00' }] }, holidays: [] }),
+    ).toEqual(['timeZone "Mars/Olympus" is not an IANA time zone', 'week.1[0] ends (09:00) before it starts (18:00)']);
     expect(calendarProblems(office('Europe/Moscow'))).toEqual([]);
-    expect(() => addBusinessMinutes({ timeZone: 'UTC', week: {}, holidays: [] }, at('2024-01-01T00:00:00Z'), 1)).toThrow(/no working time/);
+    expect(() =>
+      addBusinessMinutes({ timeZone: 'UTC', week: {}, holidays: [] }, at('2024-01-01T00:00:00Z'), 1),
+    ).toThrow(/no working time/);
     expect(() => addBusinessMinutes(office('UTC'), at('2024-01-01T00:00:00Z'), -1)).toThrow(/non-negative/);
   });
 });
@@ -117,8 +136,16 @@ function random(seed: number) {
   return { next, int, pick };
 }
 
-const zones = ['Europe/Moscow', 'Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata', 'UTC'] as const;
-const clock = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+const zones = [
+  'Europe/Moscow',
+  'Europe/Berlin',
+  'America/New_York',
+  'Australia/Lord_Howe',
+  'Asia/Kolkata',
+  'UTC',
+] as const;
+const clock = (minute: number) =>
+  `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 
 function randomCalendar(r: ReturnType<typeof random>): BusinessCalendar {
   const week: BusinessCalendar['week'] = {};
@@ -131,12 +158,16 @@ function randomCalendar(r: ReturnType<typeof random>): BusinessCalendar {
     week[day] = hours;
   }
   if (Object.values(week).every((h) => h.length === 0)) week[3] = [{ start: '10:00', end: '11:00' }];
-  const holidays = Array.from({ length: r.int(0, 20) }, () => new Date(Date.UTC(2024, 0, 1) + r.int(0, 1000) * 86_400_000).toISOString().slice(0, 10));
+  const holidays = Array.from({ length: r.int(0, 20) }, () =>
+    new Date(Date.UTC(2024, 0, 1) + r.int(0, 1000) * 86_400_000).toISOString().slice(0, 10),
+  );
   return { timeZone: r.pick(zones), week, holidays: new Set(holidays) };
 }
 
-const randomInstant = (r: ReturnType<typeof random>) => new Date(Date.UTC(2024, 0, 1) + Math.floor(r.next() * 900 * 86_400_000));
-const randomAmount = (r: ReturnType<typeof random>) => r.int(1, 3000) * 60_000 + (r.next() < 0.3 ? r.int(0, 59_999) : 0);
+const randomInstant = (r: ReturnType<typeof random>) =>
+  new Date(Date.UTC(2024, 0, 1) + Math.floor(r.next() * 900 * 86_400_000));
+const randomAmount = (r: ReturnType<typeof random>) =>
+  r.int(1, 3000) * 60_000 + (r.next() < 0.3 ? r.int(0, 59_999) : 0);
 
 describe('business calendar arithmetic, properties over random calendars', () => {
   const cases = 250;
@@ -150,7 +181,10 @@ describe('business calendar arithmetic, properties over random calendars', () =>
       const n = randomAmount(r);
       const due = addBusinessTime(calendar, from, n);
       expect(due.getTime(), `seed ${seed}`).toBeGreaterThan(from.getTime());
-      expect(isWorkingTime(calendar, new Date(due.getTime() - 1)), `seed ${seed}: ${due.toISOString()} in ${calendar.timeZone}`).toBe(true);
+      expect(
+        isWorkingTime(calendar, new Date(due.getTime() - 1)),
+        `seed ${seed}: ${due.toISOString()} in ${calendar.timeZone}`,
+      ).toBe(true);
       expect(businessTimeBetween(calendar, from, due), `seed ${seed}`).toBe(n);
     }
   });
@@ -161,10 +195,14 @@ describe('business calendar arithmetic, properties over random calendars', () =>
       const calendar = randomCalendar(r);
       const from = randomInstant(r);
       const [a, b] = [randomAmount(r), randomAmount(r)];
-      expect(addBusinessTime(calendar, addBusinessTime(calendar, from, a), b).getTime(), `seed ${seed}`).toBe(addBusinessTime(calendar, from, a + b).getTime());
+      expect(addBusinessTime(calendar, addBusinessTime(calendar, from, a), b).getTime(), `seed ${seed}`).toBe(
+        addBusinessTime(calendar, from, a + b).getTime(),
+      );
       const mid = addBusinessTime(calendar, from, a);
       const end = addBusinessTime(calendar, from, a + b);
-      expect(businessTimeBetween(calendar, from, mid) + businessTimeBetween(calendar, mid, end), `seed ${seed}`).toBe(businessTimeBetween(calendar, from, end));
+      expect(businessTimeBetween(calendar, from, mid) + businessTimeBetween(calendar, mid, end), `seed ${seed}`).toBe(
+        businessTimeBetween(calendar, from, end),
+      );
     }
   });
 
@@ -175,8 +213,12 @@ describe('business calendar arithmetic, properties over random calendars', () =>
       const t1 = randomInstant(r);
       const t2 = new Date(t1.getTime() + r.int(0, 5 * 86_400_000));
       const [n1, n2] = [randomAmount(r), randomAmount(r)].sort((x, y) => x - y) as [number, number];
-      expect(addBusinessTime(calendar, t1, n1).getTime(), `seed ${seed}`).toBeLessThanOrEqual(addBusinessTime(calendar, t2, n1).getTime());
-      expect(addBusinessTime(calendar, t1, n1).getTime(), `seed ${seed}`).toBeLessThanOrEqual(addBusinessTime(calendar, t1, n2).getTime());
+      expect(addBusinessTime(calendar, t1, n1).getTime(), `seed ${seed}`).toBeLessThanOrEqual(
+        addBusinessTime(calendar, t2, n1).getTime(),
+      );
+      expect(addBusinessTime(calendar, t1, n1).getTime(), `seed ${seed}`).toBeLessThanOrEqual(
+        addBusinessTime(calendar, t1, n2).getTime(),
+      );
       expect(businessTimeBetween(calendar, t1, t2), `seed ${seed}`).toBeLessThanOrEqual(t2.getTime() - t1.getTime());
     }
   });
@@ -187,15 +229,25 @@ describe('business calendar arithmetic, properties over random calendars', () =>
       const timeZone = r.pick(zones);
       const start = r.int(6, 11) * 60;
       const length = r.int(1, 10) * 60;
-      const calendar: BusinessCalendar = { timeZone, week: { 1: [{ start: clock(start), end: clock(start + length) }] }, holidays: [] };
+      const calendar: BusinessCalendar = {
+        timeZone,
+        week: { 1: [{ start: clock(start), end: clock(start + length) }] },
+        holidays: [],
+      };
       const from = randomInstant(r);
       const weeks = r.int(1, 30);
       // Whole weeks of business time, each a Monday of exactly `length` minutes, DST or not.
       const due = addBusinessTime(calendar, from, weeks * length * 60_000);
-      const dueLocal = new Date(due.getTime() + (Date.parse(`${localDateOf(timeZone, due.getTime())}T00:00:00Z`) - instantOfLocal(timeZone, localDateOf(timeZone, due.getTime()), 0)));
+      const dueLocal = new Date(
+        due.getTime() +
+          (Date.parse(`${localDateOf(timeZone, due.getTime())}T00:00:00Z`) -
+            instantOfLocal(timeZone, localDateOf(timeZone, due.getTime()), 0)),
+      );
       expect(new Date(dueLocal).getUTCDay(), `seed ${seed}`).toBe(1);
       expect(dueLocal.getUTCHours() * 60 + dueLocal.getUTCMinutes(), `seed ${seed} ${timeZone}`).toBeGreaterThan(start);
-      expect(dueLocal.getUTCHours() * 60 + dueLocal.getUTCMinutes(), `seed ${seed} ${timeZone}`).toBeLessThanOrEqual(start + length);
+      expect(dueLocal.getUTCHours() * 60 + dueLocal.getUTCMinutes(), `seed ${seed} ${timeZone}`).toBeLessThanOrEqual(
+        start + length,
+      );
     }
   });
 });

@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { evaluate, isHeldOut, largestCategory, suggestCategory, trainCategoryModel, type LabelledText } from '../../src/domain/category-model';
+import {
+  evaluate,
+  isHeldOut,
+  largestCategory,
+  suggestCategory,
+  trainCategoryModel,
+  type LabelledText,
+} from '../../src/domain/category-model';
 
 const labelled: LabelledText[] = fs
   .readFileSync(path.join(__dirname, '..', '..', 'data', 'tickets-labelled.jsonl'), 'utf8')
@@ -23,7 +30,11 @@ describe('the category model', () => {
 
   it('beats always-the-largest-class on the held-out half by a wide margin', () => {
     const model = trainCategoryModel(training);
-    const result = evaluate((text) => suggestCategory(model, text)?.category ?? largestCategory(training), heldOut, largestCategory(training));
+    const result = evaluate(
+      (text) => suggestCategory(model, text)?.category ?? largestCategory(training),
+      heldOut,
+      largestCategory(training),
+    );
     expect(result.accuracy).toBeGreaterThan(result.baselineAccuracy * 2);
     expect(result.accuracy).toBeGreaterThan(0.4);
   });
@@ -44,12 +55,16 @@ describe('the category model', () => {
   });
 
   it('counts precision, recall and confusion correctly', () => {
-    const result = evaluate((text) => (text.startsWith('a') ? 'a' : 'b'), [
-      { text: 'a1', category: 'a' },
-      { text: 'a2', category: 'b' },
-      { text: 'b1', category: 'b' },
-      { text: 'b2', category: 'a' },
-    ], 'a');
+    const result = evaluate(
+      (text) => (text.startsWith('a') ? 'a' : 'b'),
+      [
+        { text: 'a1', category: 'a' },
+        { text: 'a2', category: 'b' },
+        { text: 'b1', category: 'b' },
+        { text: 'b2', category: 'a' },
+      ],
+      'a',
+    );
     expect(result.accuracy).toBe(0.5);
     expect(result.baselineAccuracy).toBe(0.5);
     expect(result.confusion).toEqual({ a: { a: 1, b: 1 }, b: { a: 1, b: 1 } });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { chooseQueue, chooseService, classifyTicket, decideClassification, normaliseText, type QueueFacts, type QueueFilter } from '../../src/domain/classify';
+import {
+  chooseQueue,
+  chooseService,
+  classifyTicket,
+  decideClassification,
+  normaliseText,
+  type QueueFacts,
+  type QueueFilter,
+} from '../../src/domain/classify';
 import { defaultRules } from '../../src/domain/default-rules';
 import { applyRules, compileRules } from '../../src/domain/rules';
 
@@ -16,7 +24,11 @@ describe('default rules: category', () => {
     ['repair', 'Ноутбук не включается', 'После падения со стола ноутбук не включается, индикатор зарядки не горит.'],
     ['repair', 'Разбит экран смартфона', 'Уронил смартфон, по экрану пошли трещины, сенсор не реагирует.'],
     ['repair', 'Laptop screen cracked', 'The screen of my laptop cracked after a fall and shows vertical lines.'],
-    ['warranty', 'Гарантийный случай', 'Купил пылесос два месяца назад, перестал всасывать. Прошу принять по гарантии.'],
+    [
+      'warranty',
+      'Гарантийный случай',
+      'Купил пылесос два месяца назад, перестал всасывать. Прошу принять по гарантии.',
+    ],
     ['warranty', 'Is my vacuum still covered?', 'Bought it in March; does the warranty cover a broken motor?'],
     ['connectivity', 'Нет интернета в офисе', 'С утра на третьем этаже пропал интернет, роутер мигает красным.'],
     ['connectivity', 'VPN не подключается', 'Из дома не могу зайти в корпоративную сеть, VPN выдаёт ошибку 809.'],
@@ -57,7 +69,10 @@ describe('default rules: category', () => {
   });
 
   it('says which words decided', () => {
-    expect(ticket('Ремонт телефона').matched).toEqual(['word "телефон" (in "телефона")', 'word "ремонт" (in "ремонт")']);
+    expect(ticket('Ремонт телефона').matched).toEqual([
+      'word "телефон" (in "телефона")',
+      'word "ремонт" (in "ремонт")',
+    ]);
     expect(ticket('Подскажите адрес').matched).toEqual([]);
   });
 });
@@ -87,19 +102,26 @@ describe('default rules: priority', () => {
     expect(ticket('Ноутбук не включается').priority).toBe('normal');
   });
 
-  it.each(['Авария: не работает интернет', 'Аварийное отключение сети', 'Почта не работает у всех', 'Network outage in building 2', 'Everyone is down since 9:00'])(
-    'is critical for %j',
-    (subject) => {
-      expect(ticket(subject).priority).toBe('critical');
-    },
-  );
+  it.each([
+    'Авария: не работает интернет',
+    'Аварийное отключение сети',
+    'Почта не работает у всех',
+    'Network outage in building 2',
+    'Everyone is down since 9:00',
+  ])('is critical for %j', (subject) => {
+    expect(ticket(subject).priority).toBe('critical');
+  });
 
-  it.each(['Срочно нужен счёт', 'Срочная замена экрана', 'СРОЧНО!!!', 'Urgent: router dead', 'Please call back ASAP', 'Need a refund immediately'])(
-    'is high for %j',
-    (subject) => {
-      expect(ticket(subject).priority).toBe('high');
-    },
-  );
+  it.each([
+    'Срочно нужен счёт',
+    'Срочная замена экрана',
+    'СРОЧНО!!!',
+    'Urgent: router dead',
+    'Please call back ASAP',
+    'Need a refund immediately',
+  ])('is high for %j', (subject) => {
+    expect(ticket(subject).priority).toBe('high');
+  });
 
   it('is high for a wholesale client even without urgent words', () => {
     expect(ticket('Партия ноутбуков на ремонт', 'Двадцать штук, не включаются.', 'wholesale').priority).toBe('high');
@@ -115,7 +137,12 @@ describe('default rules: priority', () => {
   });
 
   it('lists the firing rules in order, each with the field it decided', () => {
-    const decision = applyRules(rules, { subject: 'Авария роутера', description: 'Нужно срочно', channel: 'api', clientCategory: 'regular' });
+    const decision = applyRules(rules, {
+      subject: 'Авария роутера',
+      description: 'Нужно срочно',
+      channel: 'api',
+      clientCategory: 'regular',
+    });
     expect(decision.fired.map((f) => [f.name, f.decided])).toEqual([
       ['Авария / outage → critical', ['priority']],
       ['Связь и сеть / connectivity', ['category']],
@@ -138,18 +165,41 @@ describe('normaliseText', () => {
 
 describe('chooseQueue', () => {
   const queue = (id: number, code: string, filter: Partial<QueueFilter> = {}): QueueFilter => ({
-    id, code, isFallback: false, position: 100, categories: [], priorities: [], clientCategories: [], channels: [], supportLines: [], regions: [], ...filter,
+    id,
+    code,
+    isFallback: false,
+    position: 100,
+    categories: [],
+    priorities: [],
+    clientCategories: [],
+    channels: [],
+    supportLines: [],
+    regions: [],
+    ...filter,
   });
   const queues = [
     queue(1, 'it', { categories: ['connectivity', 'repair'] }),
     queue(2, 'repair-2', { categories: ['repair', 'warranty'] }),
     queue(3, 'vip', { categories: ['repair'], clientCategories: ['wholesale'], position: 10 }),
-    queue(4, 'moscow-critical', { priorities: ['critical'], regions: ['moscow'], channels: ['phone', 'api'], position: 5 }),
+    queue(4, 'moscow-critical', {
+      priorities: ['critical'],
+      regions: ['moscow'],
+      channels: ['phone', 'api'],
+      position: 5,
+    }),
     queue(5, 'line-3', { supportLines: [3], position: 1 }),
     queue(6, 'first-line', { isFallback: true }),
     queue(7, 'spare', { isFallback: true }),
   ];
-  const facts = (overrides: Partial<QueueFacts>): QueueFacts => ({ category: 'general', priority: 'normal', clientCategory: 'regular', channel: 'api', supportLine: 1, region: null, ...overrides });
+  const facts = (overrides: Partial<QueueFacts>): QueueFacts => ({
+    category: 'general',
+    priority: 'normal',
+    clientCategory: 'regular',
+    channel: 'api',
+    supportLine: 1,
+    region: null,
+    ...overrides,
+  });
 
   it('takes the first queue by position whose filter takes the ticket', () => {
     expect(chooseQueue(queues, facts({ category: 'repair' }))?.code).toBe('it');
@@ -159,7 +209,9 @@ describe('chooseQueue', () => {
 
   it('needs every part of the filter: priority, region, channel, line', () => {
     expect(chooseQueue(queues, facts({ priority: 'critical', region: 'moscow' }))?.code).toBe('moscow-critical');
-    expect(chooseQueue(queues, facts({ priority: 'critical', region: 'moscow', channel: 'email' }))?.code).toBe('first-line');
+    expect(chooseQueue(queues, facts({ priority: 'critical', region: 'moscow', channel: 'email' }))?.code).toBe(
+      'first-line',
+    );
     expect(chooseQueue(queues, facts({ priority: 'critical', region: null }))?.code).toBe('first-line');
     expect(chooseQueue(queues, facts({ category: 'repair', supportLine: 3 }))?.code).toBe('line-3');
   });
@@ -174,7 +226,12 @@ describe('chooseQueue', () => {
   });
 
   it('is undefined when nothing takes the ticket and there is no fallback', () => {
-    expect(chooseQueue(queues.filter((q) => !q.isFallback), facts({ category: 'billing' }))).toBeUndefined();
+    expect(
+      chooseQueue(
+        queues.filter((q) => !q.isFallback),
+        facts({ category: 'billing' }),
+      ),
+    ).toBeUndefined();
     expect(chooseQueue([], facts({ category: 'repair' }))).toBeUndefined();
   });
 });
@@ -182,13 +239,22 @@ describe('chooseQueue', () => {
 describe('decideClassification', () => {
   const none = { outcome: {}, fired: [] };
   it('lets a firing rule win over a confident model', () => {
-    expect(decideClassification({ outcome: { category: 'billing' }, fired: [] }, { category: 'repair', confidence: 0.99 })).toMatchObject({ category: 'billing', source: 'rule' });
+    expect(
+      decideClassification({ outcome: { category: 'billing' }, fired: [] }, { category: 'repair', confidence: 0.99 }),
+    ).toMatchObject({ category: 'billing', source: 'rule' });
   });
   it('takes a confident suggestion when no rule names a category', () => {
-    expect(decideClassification(none, { category: 'repair', confidence: 0.8 })).toMatchObject({ category: 'repair', source: 'model', priority: 'normal' });
+    expect(decideClassification(none, { category: 'repair', confidence: 0.8 })).toMatchObject({
+      category: 'repair',
+      source: 'model',
+      priority: 'normal',
+    });
   });
   it('sends the ticket to triage when neither is confident', () => {
-    expect(decideClassification(none, { category: 'repair', confidence: 0.4 })).toMatchObject({ category: 'general', source: 'triage' });
+    expect(decideClassification(none, { category: 'repair', confidence: 0.4 })).toMatchObject({
+      category: 'general',
+      source: 'triage',
+    });
     expect(decideClassification(none, undefined)).toMatchObject({ category: 'general', source: 'triage' });
   });
 });
@@ -225,16 +291,31 @@ describe('classifyTicket', () => {
   const decided = (outcome: Record<string, unknown>) => ({ outcome, fired: [] });
 
   it('takes the service by keywords in the category, and its support line', () => {
-    expect(classifyTicket(decided({ category: 'repair' }), undefined, services, 'Ноутбук не включается')).toMatchObject({ category: 'repair', service: { code: 'laptop' }, supportLine: 2, queueCode: null });
-    expect(classifyTicket(decided({}), undefined, services, 'Просто вопрос')).toMatchObject({ category: 'general', source: 'triage', service: { code: 'consultation' }, supportLine: 1 });
+    expect(classifyTicket(decided({ category: 'repair' }), undefined, services, 'Ноутбук не включается')).toMatchObject(
+      { category: 'repair', service: { code: 'laptop' }, supportLine: 2, queueCode: null },
+    );
+    expect(classifyTicket(decided({}), undefined, services, 'Просто вопрос')).toMatchObject({
+      category: 'general',
+      source: 'triage',
+      service: { code: 'consultation' },
+      supportLine: 1,
+    });
   });
 
   it('lets a rule name the service, the support line and the queue', () => {
-    const c = classifyTicket(decided({ category: 'repair', serviceCode: 'phone-screen', supportLine: 3, queueCode: 'experts' }), undefined, services, 'Ноутбук');
+    const c = classifyTicket(
+      decided({ category: 'repair', serviceCode: 'phone-screen', supportLine: 3, queueCode: 'experts' }),
+      undefined,
+      services,
+      'Ноутбук',
+    );
     expect(c).toMatchObject({ service: { code: 'phone-screen' }, supportLine: 3, queueCode: 'experts' });
   });
 
   it('starts on the first line when no service fits', () => {
-    expect(classifyTicket(decided({ category: 'facilities' }), undefined, services, 'Стул')).toMatchObject({ service: undefined, supportLine: 1 });
+    expect(classifyTicket(decided({ category: 'facilities' }), undefined, services, 'Стул')).toMatchObject({
+      service: undefined,
+      supportLine: 1,
+    });
   });
 });

@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { addBusinessMinutes, businessTimeBetween, isWorkingTime, workingIntervalsOn, type BusinessCalendar, type WorkingInterval } from '../../src/domain/calendar';
-import { dayTransfers, holidaysAround, publicHolidays, transfersAround, withDayTransfers } from '../../src/domain/holidays';
+import {
+  addBusinessMinutes,
+  businessTimeBetween,
+  isWorkingTime,
+  workingIntervalsOn,
+  type BusinessCalendar,
+  type WorkingInterval,
+} from '../../src/domain/calendar';
+import {
+  dayTransfers,
+  holidaysAround,
+  publicHolidays,
+  transfersAround,
+  withDayTransfers,
+} from '../../src/domain/holidays';
 import { toBusinessCalendar } from '../../src/repositories/calendars';
 
 const H = 3_600_000;
@@ -11,7 +24,9 @@ const officeHours: WorkingInterval[] = [
 const at = (iso: string) => new Date(iso);
 
 /** The RU office calendar as the desk stores it (Moscow, Mon–Fri 9–18 with lunch, RU holidays). */
-const officeRow = (overrides: Partial<Parameters<typeof toBusinessCalendar>[0]> = {}): Parameters<typeof toBusinessCalendar>[0] => ({
+const officeRow = (
+  overrides: Partial<Parameters<typeof toBusinessCalendar>[0]> = {},
+): Parameters<typeof toBusinessCalendar>[0] => ({
   id: 1,
   code: 'ru-office',
   name: 'Office',
@@ -55,12 +70,22 @@ describe('RU transfers of days off by decree (data/day-transfers.json)', () => {
     // Friday 31 October 18:00 → Wednesday 5 November 09:00 Moscow: only the Saturday's 8 hours.
     expect(businessTimeBetween(calendar, at('2025-10-31T15:00:00Z'), at('2025-11-05T06:00:00Z'))).toBe(8 * H);
     // Friday 17:00 + 2 h: 1 h on Friday, 1 h on the working Saturday.
-    expect(addBusinessMinutes(calendar, at('2025-10-31T14:00:00Z'), 120).toISOString()).toBe('2025-11-01T07:00:00.000Z');
+    expect(addBusinessMinutes(calendar, at('2025-10-31T14:00:00Z'), 120).toISOString()).toBe(
+      '2025-11-01T07:00:00.000Z',
+    );
     // Saturday 17:00 + 2 h: 1 h on Saturday, then past the bridged Monday and the holiday to Wednesday.
-    expect(addBusinessMinutes(calendar, at('2025-11-01T14:00:00Z'), 120).toISOString()).toBe('2025-11-05T07:00:00.000Z');
+    expect(addBusinessMinutes(calendar, at('2025-11-01T14:00:00Z'), 120).toISOString()).toBe(
+      '2025-11-05T07:00:00.000Z',
+    );
     // Without the decree's data the same sum would end on Monday.
-    const withoutTransfers: BusinessCalendar = { ...calendar, holidays: holidaysAround('RU', at('2025-10-27T00:00:00Z')), exceptions: [] };
-    expect(addBusinessMinutes(withoutTransfers, at('2025-10-31T14:00:00Z'), 120).toISOString()).toBe('2025-11-03T07:00:00.000Z');
+    const withoutTransfers: BusinessCalendar = {
+      ...calendar,
+      holidays: holidaysAround('RU', at('2025-10-27T00:00:00Z')),
+      exceptions: [],
+    };
+    expect(addBusinessMinutes(withoutTransfers, at('2025-10-31T14:00:00Z'), 120).toISOString()).toBe(
+      '2025-11-03T07:00:00.000Z',
+    );
   });
 
   it('gives 2025 and 2026 the official 247 working days of a five-day week', () => {
@@ -74,12 +99,23 @@ describe('RU transfers of days off by decree (data/day-transfers.json)', () => {
   });
 
   it("leaves the calendar's own exceptions, its extra days off and a day it already works as they are", () => {
-    const own = toBusinessCalendar(officeRow({ exceptions: [{ date: '2025-11-01', hours: [{ start: '10:00', end: '12:00' }] }, { date: '2025-11-03', hours: officeHours }] }), at('2025-11-01T00:00:00Z'));
+    const own = toBusinessCalendar(
+      officeRow({
+        exceptions: [
+          { date: '2025-11-01', hours: [{ start: '10:00', end: '12:00' }] },
+          { date: '2025-11-03', hours: officeHours },
+        ],
+      }),
+      at('2025-11-01T00:00:00Z'),
+    );
     expect(businessTimeBetween(own, at('2025-11-01T00:00:00Z'), at('2025-11-02T00:00:00Z'))).toBe(2 * H);
     expect(businessTimeBetween(own, at('2025-11-03T00:00:00Z'), at('2025-11-04T00:00:00Z'))).toBe(8 * H);
     const closed = toBusinessCalendar(officeRow({ extraHolidays: ['2025-11-01'] }), at('2025-11-01T00:00:00Z'));
     expect(workingIntervalsOn(closed, '2025-11-01')).toEqual([]);
-    const sixDays = withDayTransfers({ timeZone: 'Europe/Moscow', week: { 1: officeHours, 6: [{ start: '10:00', end: '14:00' }] }, holidays: [] }, transfersAround('RU', at('2025-11-01T00:00:00Z')));
+    const sixDays = withDayTransfers(
+      { timeZone: 'Europe/Moscow', week: { 1: officeHours, 6: [{ start: '10:00', end: '14:00' }] }, holidays: [] },
+      transfersAround('RU', at('2025-11-01T00:00:00Z')),
+    );
     expect(businessTimeBetween(sixDays, at('2025-11-01T00:00:00Z'), at('2025-11-02T00:00:00Z'))).toBe(4 * H);
     // No country, no transfers.
     const plain = toBusinessCalendar(officeRow({ holidayCountry: null }), at('2025-11-01T00:00:00Z'));

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { bucketOf, bucketValue, GAMMA, histogramPercentiles, RELATIVE_ERROR, ZERO_BUCKET } from '../../src/domain/duration-histogram';
+import {
+  bucketOf,
+  bucketValue,
+  GAMMA,
+  histogramPercentiles,
+  RELATIVE_ERROR,
+  ZERO_BUCKET,
+} from '../../src/domain/duration-histogram';
 import { splitPeriod } from '../../src/domain/summary-period';
 
 /** percentile_cont of a sorted list, as PostgreSQL computes it. */
@@ -24,14 +31,17 @@ describe('the duration histogram', () => {
 
   it('reads median and p90 within 2 % of percentile_cont over the same durations', () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
     for (const size of [1, 2, 3, 10, 101, 5000]) {
       const durations = Array.from({ length: size }, () => (random() < 0.05 ? 0 : Math.exp(random() * 20)));
       const histogram = new Map<number, number>();
       for (const ms of durations) histogram.set(bucketOf(ms), (histogram.get(bucketOf(ms)) ?? 0) + 1);
       const sorted = [...durations].sort((a, b) => a - b);
       const [median, p90] = histogramPercentiles(histogram, [0.5, 0.9]);
-      for (const [approx, q] of [[median!, 0.5], [p90!, 0.9]] as const) {
+      for (const [approx, q] of [
+        [median!, 0.5],
+        [p90!, 0.9],
+      ] as const) {
         const exact = percentileCont(sorted, q);
         expect(Math.abs(approx - exact), `n=${size} q=${q}`).toBeLessThanOrEqual(RELATIVE_ERROR * exact + 1e-9);
       }
@@ -50,7 +60,10 @@ describe('a period read from the summary', () => {
       grains: {
         month: [['2025-12-01', '2026-11-01']],
         week: [['2026-11-02', '2026-11-30']],
-        day: [['2025-11-30', '2025-12-01'], ['2026-11-01', '2026-11-02']],
+        day: [
+          ['2025-11-30', '2025-12-01'],
+          ['2026-11-01', '2026-11-02'],
+        ],
       },
     });
     // Within one month: the weeks, and the days around them.
@@ -59,8 +72,16 @@ describe('a period read from the summary', () => {
       week: [['2020-01-06', '2020-01-20']],
       day: [['2020-01-01', '2020-01-06']],
     });
-    expect(split('2020-01-01T00:00:00Z', '2020-01-02T00:00:00Z')!.grains).toEqual({ month: [], week: [], day: [['2020-01-01', '2020-01-02']] });
-    expect(split('2020-02-01T00:00:00Z', '2020-04-01T00:00:00Z')!.grains).toEqual({ month: [['2020-02-01', '2020-04-01']], week: [], day: [] });
+    expect(split('2020-01-01T00:00:00Z', '2020-01-02T00:00:00Z')!.grains).toEqual({
+      month: [],
+      week: [],
+      day: [['2020-01-01', '2020-01-02']],
+    });
+    expect(split('2020-02-01T00:00:00Z', '2020-04-01T00:00:00Z')!.grains).toEqual({
+      month: [['2020-02-01', '2020-04-01']],
+      week: [],
+      day: [],
+    });
     expect(split('2020-01-01T01:00:00Z', '2020-01-01T23:00:00Z')).toBeUndefined();
   });
 });

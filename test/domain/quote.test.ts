@@ -7,7 +7,15 @@ const acceptedAt = new Date('2024-03-01T10:00:00Z');
 const open = aroundTheClock();
 const ruOffice: BusinessCalendar = {
   timeZone: 'Europe/Moscow',
-  week: Object.fromEntries([1, 2, 3, 4, 5].map((d) => [d, [{ start: '09:00', end: '13:00' }, { start: '14:00', end: '18:00' }]])),
+  week: Object.fromEntries(
+    [1, 2, 3, 4, 5].map((d) => [
+      d,
+      [
+        { start: '09:00', end: '13:00' },
+        { start: '14:00', end: '18:00' },
+      ],
+    ]),
+  ),
   holidays: publicHolidays('RU', 2024),
 };
 
@@ -30,9 +38,13 @@ describe('quoteFromCatalog', () => {
 
   it('counts business hours on the team calendar: not the lunch break, the night or the weekend', () => {
     // Friday 1 March 17:00 MSK, 3 norm hours: 1 h on Friday, 2 h from Monday 09:00.
-    expect(quoteFromCatalog({ price: '0', normHours: '3' }, new Date('2024-03-01T14:00:00Z'), ruOffice).dueAt.toISOString()).toBe('2024-03-04T08:00:00.000Z');
+    expect(
+      quoteFromCatalog({ price: '0', normHours: '3' }, new Date('2024-03-01T14:00:00Z'), ruOffice).dueAt.toISOString(),
+    ).toBe('2024-03-04T08:00:00.000Z');
     // Thursday 7 March 12:00, 8 norm hours: 1 h before lunch, 4 h after; 8 March is a holiday; 3 h on Monday 11th.
-    expect(quoteFromCatalog({ price: '0', normHours: '8' }, new Date('2024-03-07T09:00:00Z'), ruOffice).dueAt.toISOString()).toBe('2024-03-11T09:00:00.000Z');
+    expect(
+      quoteFromCatalog({ price: '0', normHours: '8' }, new Date('2024-03-07T09:00:00Z'), ruOffice).dueAt.toISOString(),
+    ).toBe('2024-03-11T09:00:00.000Z');
   });
 
   it.each(['1500.00', '1500', '0.00', '12 500,50', '1e3'])('passes the price %j through as given', (price) => {

@@ -1,13 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { applyRules, compileRules, patternProblem, type ClassificationRule, type RoutingFacts } from '../../src/domain/rules';
+import {
+  applyRules,
+  compileRules,
+  patternProblem,
+  type ClassificationRule,
+  type RoutingFacts,
+} from '../../src/domain/rules';
 import { stems } from '../../src/domain/text';
 
 let nextId = 1;
-const rule = (partial: Partial<ClassificationRule> & Pick<ClassificationRule, 'condition' | 'outcome'>): ClassificationRule => {
+const rule = (
+  partial: Partial<ClassificationRule> & Pick<ClassificationRule, 'condition' | 'outcome'>,
+): ClassificationRule => {
   const id = nextId++;
   return { id, name: `rule ${id}`, position: id, enabled: true, ...partial };
 };
-const facts = (subject: string, extra: Partial<RoutingFacts> = {}): RoutingFacts => ({ subject, description: '', channel: 'api', clientCategory: 'regular', ...extra });
+const facts = (subject: string, extra: Partial<RoutingFacts> = {}): RoutingFacts => ({
+  subject,
+  description: '',
+  channel: 'api',
+  clientCategory: 'regular',
+  ...extra,
+});
 const decide = (rules: ClassificationRule[], f: RoutingFacts) => applyRules(compileRules(rules), f);
 
 describe('stems', () => {
@@ -20,7 +34,11 @@ describe('stems', () => {
 });
 
 describe('applyRules', () => {
-  const router = rule({ name: 'router', condition: { words: ['роутер', 'router'] }, outcome: { category: 'connectivity' } });
+  const router = rule({
+    name: 'router',
+    condition: { words: ['роутер', 'router'] },
+    outcome: { category: 'connectivity' },
+  });
 
   it('matches a rule word in any of its forms, Russian or English', () => {
     for (const subject of ['роутер не работает', 'Роутеры', 'у роутера мигает лампа', 'The ROUTERS are down']) {
@@ -31,9 +49,13 @@ describe('applyRules', () => {
 
   it('matches a phrase only as consecutive words, and a word* as a prefix', () => {
     const phrase = rule({ condition: { words: ['акт сверки', 'гарант*'] }, outcome: { category: 'x' } });
-    expect(decide([phrase], facts('нужен акт сверки')).fired[0]!.because).toEqual(['word "акт сверки" (in "акт сверки")']);
+    expect(decide([phrase], facts('нужен акт сверки')).fired[0]!.because).toEqual([
+      'word "акт сверки" (in "акт сверки")',
+    ]);
     expect(decide([phrase], facts('акт и сверки')).outcome).toEqual({});
-    expect(decide([phrase], facts('Гарантийный ремонт')).fired[0]!.because).toEqual(['word "гарант*" (in "гарантийный")']);
+    expect(decide([phrase], facts('Гарантийный ремонт')).fired[0]!.because).toEqual([
+      'word "гарант*" (in "гарантийный")',
+    ]);
   });
 
   it('does not count a negated word, unless the rule word is itself negated', () => {
@@ -46,7 +68,11 @@ describe('applyRules', () => {
   });
 
   it('takes each outcome field from the first firing rule that sets it, in position order', () => {
-    const late = rule({ position: 20, condition: { words: ['router'] }, outcome: { category: 'late', priority: 'low' } });
+    const late = rule({
+      position: 20,
+      condition: { words: ['router'] },
+      outcome: { category: 'late', priority: 'low' },
+    });
     const early = rule({ position: 10, condition: { words: ['router'] }, outcome: { category: 'early' } });
     const result = decide([late, early], facts('router'));
     expect(result.outcome).toEqual({ category: 'early', priority: 'low' });
@@ -63,9 +89,16 @@ describe('applyRules', () => {
 
   it('keeps the order between rules with words and rules without', () => {
     const byChannel = rule({ position: 1, condition: { channels: ['sms'] }, outcome: { category: 'sms-first' } });
-    const byWord = rule({ position: 2, condition: { words: ['router'] }, outcome: { category: 'connectivity', priority: 'high' } });
+    const byWord = rule({
+      position: 2,
+      condition: { words: ['router'] },
+      outcome: { category: 'connectivity', priority: 'high' },
+    });
     const lateChannel = rule({ position: 3, condition: { channels: ['sms'] }, outcome: { priority: 'low' } });
-    expect(decide([lateChannel, byWord, byChannel], facts('router', { channel: 'sms' })).outcome).toEqual({ category: 'sms-first', priority: 'high' });
+    expect(decide([lateChannel, byWord, byChannel], facts('router', { channel: 'sms' })).outcome).toEqual({
+      category: 'sms-first',
+      priority: 'high',
+    });
   });
 
   it('skips a disabled rule', () => {
@@ -75,14 +108,37 @@ describe('applyRules', () => {
 
   it('needs every condition: channel, client category, product group, location, service, pattern', () => {
     const narrow = rule({
-      condition: { channels: ['phone'], clientCategories: ['wholesale'], productGroups: ['laptops'], locations: ['spb'], pattern: 'заказ\\s*№?\\d+' },
+      condition: {
+        channels: ['phone'],
+        clientCategories: ['wholesale'],
+        productGroups: ['laptops'],
+        locations: ['spb'],
+        pattern: 'заказ\\s*№?\\d+',
+      },
       outcome: { queueCode: 'wholesale-spb', supportLine: 2 },
     });
-    const all = facts('Заказ №123', { channel: 'phone', clientCategory: 'wholesale', productGroup: 'laptops', location: 'spb' });
+    const all = facts('Заказ №123', {
+      channel: 'phone',
+      clientCategory: 'wholesale',
+      productGroup: 'laptops',
+      location: 'spb',
+    });
     const result = decide([narrow], all);
     expect(result.outcome).toEqual({ queueCode: 'wholesale-spb', supportLine: 2 });
-    expect(result.fired[0]!.because).toEqual(['channel is phone', 'client category is wholesale', 'product group is laptops', 'location is spb', 'pattern /заказ\\s*№?\\d+/ matched "заказ №123"']);
-    for (const miss of [{ channel: 'email' }, { clientCategory: 'regular' }, { productGroup: null }, { location: 'moscow' }, { subject: 'Заказ' }]) {
+    expect(result.fired[0]!.because).toEqual([
+      'channel is phone',
+      'client category is wholesale',
+      'product group is laptops',
+      'location is spb',
+      'pattern /заказ\\s*№?\\d+/ matched "заказ №123"',
+    ]);
+    for (const miss of [
+      { channel: 'email' },
+      { clientCategory: 'regular' },
+      { productGroup: null },
+      { location: 'moscow' },
+      { subject: 'Заказ' },
+    ]) {
       expect(decide([narrow], { ...all, ...miss }).outcome).toEqual({});
     }
   });

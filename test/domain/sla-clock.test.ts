@@ -37,6 +37,13 @@ describe('the SLA clock picks one alarm at a time', () => {
     const handover = newTarget('handover', 3_600_000, t0, { warningShare: 0.8, index: 2, recipients: ['sidorova'] });
     expect(targetKey(handover)).toBe('handover:2');
     const status = slaStatus(7, 2, [planned('response', 1, 2), handover]);
-    expect(status).toMatchObject({ agreementId: 7, supportLine: 2, targets: [{ kind: 'response', running: true, dueAt: iso(2) }, { kind: 'handover', dueAt: null, met: false }] });
+    expect(status).toMatchObject({
+      agreementId: 7,
+      supportLine: 2,
+      targets: [
+        { kind: 'response', running: true, dueAt: iso(2) },
+        { kind: 'handover', dueAt: null, met: false },
+      ],
+    });
   });
 });

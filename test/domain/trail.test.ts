@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { pathOf, visitsOf, type TrailEvent } from '../../src/domain/trail';
 
-const event = (id: number, elementId: string, at: string, actor: string | null = null): TrailEvent => ({ id, elementId, action: `${elementId}_done`, actor, at: `2026-01-01T${at}Z` });
+const event = (id: number, elementId: string, at: string, actor: string | null = null): TrailEvent => ({
+  id,
+  elementId,
+  action: `${elementId}_done`,
+  actor,
+  at: `2026-01-01T${at}Z`,
+});
 
 describe('visitsOf', () => {
   const events = [
@@ -27,7 +33,12 @@ describe('visitsOf', () => {
   });
 
   it('counts a second visit of the same element after another one (a reopened ticket) separately', () => {
-    const reopened = [event(1, 'execute', '10:00:00'), event(2, 'survey', '10:10:00'), event(3, 'reopen', '10:20:00'), event(4, 'execute', '10:20:01')];
+    const reopened = [
+      event(1, 'execute', '10:00:00'),
+      event(2, 'survey', '10:10:00'),
+      event(3, 'reopen', '10:20:00'),
+      event(4, 'execute', '10:20:01'),
+    ];
     expect(visitsOf(reopened).map((v) => v.elementId)).toEqual(['execute', 'survey', 'reopen', 'execute']);
     expect(pathOf(reopened)).toEqual(['execute', 'survey', 'reopen', 'execute']);
   });

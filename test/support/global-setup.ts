@@ -37,7 +37,12 @@ export default async function setup(project: TestProject) {
       namespace: 'default',
       log,
     }),
-    ensurePostgres({ url: process.env.DATABASE_URL, dataDir: path.join(scratch, 'postgres'), database: 'postgres', log }),
+    ensurePostgres({
+      url: process.env.DATABASE_URL,
+      dataDir: path.join(scratch, 'postgres'),
+      database: 'postgres',
+      log,
+    }),
     bundleTicketWorkflows(),
   ]);
 

@@ -17,7 +17,9 @@ export async function recordHistory(desk: Pick<Desk, 'temporal'>, ticketId: numb
   const stem = `ticket-${topic}-${new Date().toISOString().slice(0, 10)}`;
   for (let copy = 1; ; copy++) {
     try {
-      fs.writeFileSync(path.join(historiesDir, `${stem}${copy > 1 ? `-${copy}` : ''}.json`), historyToJSON(history), { flag: 'wx' });
+      fs.writeFileSync(path.join(historiesDir, `${stem}${copy > 1 ? `-${copy}` : ''}.json`), historyToJSON(history), {
+        flag: 'wx',
+      });
       return;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;

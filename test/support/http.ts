@@ -3,7 +3,11 @@ import type { FastifyInstance } from 'fastify';
 /** A small JSON client over real HTTP to a listening app. */
 export async function listen(app: FastifyInstance) {
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
-  const call = async (method: string, path: string, options: { body?: unknown; operator?: string; headers?: Record<string, string>; raw?: string } = {}) => {
+  const call = async (
+    method: string,
+    path: string,
+    options: { body?: unknown; operator?: string; headers?: Record<string, string>; raw?: string } = {},
+  ) => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.operator) headers['x-operator-id'] = options.operator;
     let body: string | undefined = options.raw;

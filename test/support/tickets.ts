@@ -10,10 +10,26 @@ type Call = Awaited<ReturnType<typeof listen>>['call'];
 
 /** Clients of the demo seed, by what they usually ask about. */
 export const sampleTickets = {
-  phoneScreen: { subject: 'Разбит экран телефона', description: 'Экран разбит, сенсор не работает', client: { phone: '8 (916) 123-45-67' } },
-  invoice: { subject: 'Invoice question', description: 'Please resend the invoice for October', client: { email: 'john.carter@example.com' } },
-  laptop: { subject: 'Не включается ноутбук', description: 'Ноутбук не включается после обновления', client: { email: 'zakaz@tehnoopt.example' } },
-  router: { subject: 'Не работает интернет', description: 'Роутер не раздаёт wifi', client: { email: 'e.morozova@mail.example' } },
+  phoneScreen: {
+    subject: 'Разбит экран телефона',
+    description: 'Экран разбит, сенсор не работает',
+    client: { phone: '8 (916) 123-45-67' },
+  },
+  invoice: {
+    subject: 'Invoice question',
+    description: 'Please resend the invoice for October',
+    client: { email: 'john.carter@example.com' },
+  },
+  laptop: {
+    subject: 'Не включается ноутбук',
+    description: 'Ноутбук не включается после обновления',
+    client: { email: 'zakaz@tehnoopt.example' },
+  },
+  router: {
+    subject: 'Не работает интернет',
+    description: 'Роутер не раздаёт wifi',
+    client: { email: 'e.morozova@mail.example' },
+  },
 } as const;
 
 /** What a client files: `POST /tickets`'s body. */
@@ -49,8 +65,10 @@ export function ticketDriver(desk: Desk, call: Call) {
       return (await ok(call('POST', '/tickets', { body: ticket }), 201)).id;
     },
     accept: (id: number, operator: string) => ok(call('POST', `/tickets/${id}/accept`, { operator })),
-    work: (id: number, operator: string, minutes = 15) => ok(call('POST', `/tickets/${id}/work`, { operator, body: { minutes, note: 'работа / work' } }), 201),
-    resolve: (id: number, operator: string) => ok(call('POST', `/tickets/${id}/resolve`, { operator, body: { resolution: 'Готово / Done' } })),
+    work: (id: number, operator: string, minutes = 15) =>
+      ok(call('POST', `/tickets/${id}/work`, { operator, body: { minutes, note: 'работа / work' } }), 201),
+    resolve: (id: number, operator: string) =>
+      ok(call('POST', `/tickets/${id}/resolve`, { operator, body: { resolution: 'Готово / Done' } })),
     /** Waits until the survey waits for the client, and gives the client's survey token. */
     async surveyToken(id: number): Promise<string> {
       await until(() => handle(id).query(stageQuery), 'awaiting_survey', `ticket ${id}`);
@@ -67,18 +85,32 @@ export function ticketDriver(desk: Desk, call: Call) {
     },
     async reopenAsOperator(id: number, operator: string) {
       await driver.surveyToken(id);
-      return ok(call('POST', `/tickets/${id}/reopen`, { operator, body: { reason: 'Клиент перезвонил / The client called back' } }));
+      return ok(
+        call('POST', `/tickets/${id}/reopen`, {
+          operator,
+          body: { reason: 'Клиент перезвонил / The client called back' },
+        }),
+      );
     },
     async resolveComplaint(id: number, operator: string) {
       await until(() => handle(id).query(stageQuery), 'complaint', `ticket ${id}`);
-      return ok(call('POST', `/tickets/${id}/complaint/resolve`, { operator, body: { resolution: 'Извинились, вернули деньги / Apologised and refunded' } }));
+      return ok(
+        call('POST', `/tickets/${id}/complaint/resolve`, {
+          operator,
+          body: { resolution: 'Извинились, вернули деньги / Apologised and refunded' },
+        }),
+      );
     },
     closed: (id: number) => handle(id).result(),
     reaches: (id: number, stage: string) => until(() => handle(id).query(stageQuery), stage, `ticket ${id}`),
     stage: (id: number) => handle(id).query(stageQuery),
     /** The element ids the ticket recorded, oldest first. */
     async recordedElements(id: number): Promise<string[]> {
-      const rows = await desk.db.select({ elementId: ticketEvents.elementId }).from(ticketEvents).where(eq(ticketEvents.ticketId, id)).orderBy(asc(ticketEvents.at), asc(ticketEvents.id));
+      const rows = await desk.db
+        .select({ elementId: ticketEvents.elementId })
+        .from(ticketEvents)
+        .where(eq(ticketEvents.ticketId, id))
+        .orderBy(asc(ticketEvents.at), asc(ticketEvents.id));
       return rows.map((r) => r.elementId);
     },
   };

@@ -16,13 +16,23 @@ export const clientRoutes: FastifyPluginAsync<{ db: Database }> = async (app, { 
         headers: operatorHeader,
         params: clientIdParams,
         querystring: pageQuery,
-        response: { 200: { type: 'array', items: ticketListItem }, 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 404: { $ref: 'Error#' } },
+        response: {
+          200: { type: 'array', items: ticketListItem },
+          400: { $ref: 'Error#' },
+          401: { $ref: 'Error#' },
+          404: { $ref: 'Error#' },
+        },
       },
     },
     async (request) => {
       if (!(await clientExists(db, request.params.id))) throw notFound(`client ${request.params.id}`);
       const operator = request.operator!;
-      return listClientTickets(db, request.params.id, { operatorId: operator.id, isManager: operator.role === 'manager' }, request.query);
+      return listClientTickets(
+        db,
+        request.params.id,
+        { operatorId: operator.id, isManager: operator.role === 'manager' },
+        request.query,
+      );
     },
   );
 };

@@ -3,12 +3,27 @@ import type { Database } from '../../db/client';
 import { TICKET_PROCESS_ID } from '../../domain/process';
 import { pathOf, visitsOf } from '../../domain/trail';
 import { RELATIVE_ERROR } from '../../domain/duration-histogram';
-import { EXACT_PERCENTILES_UP_TO, elementStatistics, ticketsAtElement, type TicketFilters } from '../../repositories/process-stats';
+import {
+  EXACT_PERCENTILES_UP_TO,
+  elementStatistics,
+  ticketsAtElement,
+  type TicketFilters,
+} from '../../repositories/process-stats';
 import { listTicketEvents, loadTicketSummary } from '../../repositories/tickets';
 import { DeskError, notFound } from '../../services/errors';
 import type { ProcessCatalog, ProcessEntry } from '../../services/process-catalog';
 import { maySeeDetails } from '../auth';
-import { elementParams, filtersQuery, processIdParams, processStatistics, processSummary, statisticsQuery, ticketAtElement, ticketTrail, trailQuery } from '../process-schemas';
+import {
+  elementParams,
+  filtersQuery,
+  processIdParams,
+  processStatistics,
+  processSummary,
+  statisticsQuery,
+  ticketAtElement,
+  ticketTrail,
+  trailQuery,
+} from '../process-schemas';
 import { operatorHeader, idParams } from '../schemas';
 
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((code) => [code, { $ref: 'Error#' }]));
@@ -23,7 +38,10 @@ const filtersOf = ({ queue, category, clientCategory }: TicketFilters): TicketFi
 });
 
 /** The processes as BPMN diagrams with live figures on them, for the viewer in web/processes.html. */
-export const processRoutes: FastifyPluginAsync<{ db: Database; processes: ProcessCatalog }> = async (app, { db, processes }) => {
+export const processRoutes: FastifyPluginAsync<{ db: Database; processes: ProcessCatalog }> = async (
+  app,
+  { db, processes },
+) => {
   const processOf = (processId: string): ProcessEntry => {
     const entry = processes.find(processId);
     if (!entry) throw notFound(`process ${processId}`);
@@ -39,7 +57,10 @@ export const processRoutes: FastifyPluginAsync<{ db: Database; processes: Proces
         response: { 200: { type: 'array', items: processSummary } },
       },
     },
-    async () => processes.list().map(({ id, name, file, recordedElementIds }) => ({ id, name, file, elementIds: recordedElementIds })),
+    async () =>
+      processes
+        .list()
+        .map(({ id, name, file, recordedElementIds }) => ({ id, name, file, elementIds: recordedElementIds })),
   );
 
   app.get<{ Params: { processId: string } }>(
@@ -82,7 +103,11 @@ export const processRoutes: FastifyPluginAsync<{ db: Database; processes: Proces
       const from = request.query.from ? new Date(request.query.from) : new Date(to.getTime() - WEEK_MS);
       if (from >= to) throw new DeskError(400, 'querystring.from must be before querystring.to', 'VALIDATION');
       const filters = filtersOf(request.query);
-      const { elements, percentiles } = await elementStatistics(db, entry.id, entry.recordedElementIds, { from, to, ...filters });
+      const { elements, percentiles } = await elementStatistics(db, entry.id, entry.recordedElementIds, {
+        from,
+        to,
+        ...filters,
+      });
       return { processId: entry.id, from: from.toISOString(), to: to.toISOString(), filters, percentiles, elements };
     },
   );
@@ -103,7 +128,8 @@ export const processRoutes: FastifyPluginAsync<{ db: Database; processes: Proces
     },
     async (request) => {
       const entry = processOf(request.params.processId);
-      if (!entry.graph.hasNode(request.params.elementId)) throw notFound(`element ${request.params.elementId} of process ${entry.id}`);
+      if (!entry.graph.hasNode(request.params.elementId))
+        throw notFound(`element ${request.params.elementId} of process ${entry.id}`);
       return ticketsAtElement(db, entry.id, request.params.elementId, filtersOf(request.query), {
         withDetails: request.operator!.role === 'manager',
         limit: request.query.limit ?? 100,
@@ -118,7 +144,8 @@ export const processRoutes: FastifyPluginAsync<{ db: Database; processes: Proces
       schema: {
         tags: ['processes'],
         summary: "A ticket's path through its process: visits of elements with who, when and how long",
-        description: 'The events of one process (default: the ticket lifecycle; `sla_escalation` for its SLA clocks). Event data only for the assignee and managers.',
+        description:
+          'The events of one process (default: the ticket lifecycle; `sla_escalation` for its SLA clocks). Event data only for the assignee and managers.',
         headers: operatorHeader,
         params: idParams,
         querystring: trailQuery,
@@ -130,9 +157,18 @@ export const processRoutes: FastifyPluginAsync<{ db: Database; processes: Proces
       const summary = await loadTicketSummary(db, request.params.id);
       if (!summary) throw notFound(`ticket ${request.params.id}`);
       const events = await listTicketEvents(db, request.params.id, { processId: entry.id });
-      const visible = maySeeDetails(request.operator!, summary) ? events : events.map(({ data: _hidden, ...event }) => event);
+      const visible = maySeeDetails(request.operator!, summary)
+        ? events
+        : events.map(({ data: _hidden, ...event }) => event);
       const visits = visitsOf(visible);
-      return { ticketId: summary.id, processId: entry.id, stage: summary.stage, path: pathOf(visible), current: visits[visits.length - 1]?.elementId ?? null, visits };
+      return {
+        ticketId: summary.id,
+        processId: entry.id,
+        stage: summary.stage,
+        path: pathOf(visible),
+        current: visits[visits.length - 1]?.elementId ?? null,
+        visits,
+      };
     },
   );
 };

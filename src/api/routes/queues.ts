@@ -30,7 +30,12 @@ export const queueRoutes: FastifyPluginAsync<{ db: Database }> = async (app, { d
         headers: operatorHeader,
         params: idParams,
         querystring: pageQuery,
-        response: { 200: { type: 'array', items: { $ref: 'QueuedTicket#' } }, 400: { $ref: 'Error#' }, 401: { $ref: 'Error#' }, 404: { $ref: 'Error#' } },
+        response: {
+          200: { type: 'array', items: { $ref: 'QueuedTicket#' } },
+          400: { $ref: 'Error#' },
+          401: { $ref: 'Error#' },
+          404: { $ref: 'Error#' },
+        },
       },
     },
     async (request) => {

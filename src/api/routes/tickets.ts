@@ -29,7 +29,10 @@ const withTicket = { params: idParams, headers: operatorHeader } as const;
 
 type TicketParams = { Params: { id: number } };
 
-export const ticketRoutes: FastifyPluginAsync<{ tickets: TicketService; db: Database }> = async (app, { tickets, db }) => {
+export const ticketRoutes: FastifyPluginAsync<{ tickets: TicketService; db: Database }> = async (
+  app,
+  { tickets, db },
+) => {
   // onRequest: who is asking is settled before the request is validated or read.
   const operatorOnly = { onRequest: app.requireOperator };
 
@@ -46,12 +49,20 @@ export const ticketRoutes: FastifyPluginAsync<{ tickets: TicketService; db: Data
     },
     async (request, reply) => {
       const { client } = request.body;
-      if (!client.phone && !client.email) throw new DeskError(400, 'body.client needs a phone or an email', 'VALIDATION');
-      if (client.phone && !normalizePhone(client.phone)) throw new DeskError(400, `body.client.phone "${client.phone}" is not a phone number`, 'VALIDATION');
-      if (client.email && !normalizeEmail(client.email)) throw new DeskError(400, `body.client.email "${client.email}" is not an e-mail address`, 'VALIDATION');
+      if (!client.phone && !client.email)
+        throw new DeskError(400, 'body.client needs a phone or an email', 'VALIDATION');
+      if (client.phone && !normalizePhone(client.phone))
+        throw new DeskError(400, `body.client.phone "${client.phone}" is not a phone number`, 'VALIDATION');
+      if (client.email && !normalizeEmail(client.email))
+        throw new DeskError(400, `body.client.email "${client.email}" is not an e-mail address`, 'VALIDATION');
       const registration = await tickets.register(request.body);
-      request.log.info({ ticketId: registration.ticketId, workflowId: `ticket-${registration.ticketId}`, stage: registration.stage }, 'ticket registered');
-      return reply.status(registration.stage === 'queued' ? 201 : 202).send({ id: registration.ticketId, ...registration });
+      request.log.info(
+        { ticketId: registration.ticketId, workflowId: `ticket-${registration.ticketId}`, stage: registration.stage },
+        'ticket registered',
+      );
+      return reply
+        .status(registration.stage === 'queued' ? 201 : 202)
+        .send({ id: registration.ticketId, ...registration });
     },
   );
 
@@ -85,7 +96,10 @@ export const ticketRoutes: FastifyPluginAsync<{ tickets: TicketService; db: Data
         summary: 'Read a ticket',
         description: 'The assignee and managers get the whole ticket; anyone else the summary only.',
         ...withTicket,
-        response: { 200: { oneOf: [{ $ref: 'TicketDetails#' }, { $ref: 'TicketSummary#' }] }, ...errors(400, 401, 404) },
+        response: {
+          200: { oneOf: [{ $ref: 'TicketDetails#' }, { $ref: 'TicketSummary#' }] },
+          ...errors(400, 401, 404),
+        },
       },
     },
     async (request) => {
@@ -103,7 +117,8 @@ export const ticketRoutes: FastifyPluginAsync<{ tickets: TicketService; db: Data
       schema: {
         tags: ['tickets'],
         summary: "A ticket's events, oldest first",
-        description: 'Each event names the BPMN element of processes/ticket.bpmn. Event data only for the assignee and managers.',
+        description:
+          'Each event names the BPMN element of processes/ticket.bpmn. Event data only for the assignee and managers.',
         ...withTicket,
         response: { 200: { type: 'array', items: ticketEvent }, ...errors(400, 401, 404) },
       },
@@ -124,7 +139,8 @@ export const ticketRoutes: FastifyPluginAsync<{ tickets: TicketService; db: Data
       schema: {
         tags: ['tickets'],
         summary: 'Accept a queued ticket',
-        description: 'The operator must belong to the group of the ticket’s queue. Returns the whole ticket with the quoted price and due date.',
+        description:
+          'The operator must belong to the group of the ticket’s queue. Returns the whole ticket with the quoted price and due date.',
         ...withTicket,
         response: { 200: { $ref: 'TicketDetails#' }, ...errors(400, 401, 403, 404, 409) },
       },
@@ -144,7 +160,8 @@ export const ticketRoutes: FastifyPluginAsync<{ tickets: TicketService; db: Data
         response: { 201: workRecorded, ...errors(400, 401, 403, 404, 409) },
       },
     },
-    async (request, reply) => reply.status(201).send(await tickets.recordWork(request.params.id, request.operator!, request.body)),
+    async (request, reply) =>
+      reply.status(201).send(await tickets.recordWork(request.params.id, request.operator!, request.body)),
   );
 
   app.post<TicketParams & { Body: { resolution: string; overdueReason?: string; overdueNote?: string } }>(
@@ -154,7 +171,8 @@ export const ticketRoutes: FastifyPluginAsync<{ tickets: TicketService; db: Data
       schema: {
         tags: ['tickets'],
         summary: 'Resolve the ticket',
-        description: 'The client is then notified on their channel and asked for a CSAT answer. After the resolution deadline an overdueReason from GET /overdue-reasons is required (400 without it).',
+        description:
+          'The client is then notified on their channel and asked for a CSAT answer. After the resolution deadline an overdueReason from GET /overdue-reasons is required (400 without it).',
         ...withTicket,
         body: resolveBody,
         response: { 200: resolved, ...errors(400, 401, 403, 404, 409) },
@@ -167,7 +185,12 @@ export const ticketRoutes: FastifyPluginAsync<{ tickets: TicketService; db: Data
     '/tickets/:id/sla',
     {
       ...operatorOnly,
-      schema: { tags: ['sla'], summary: "The ticket's SLA clocks as its workflow holds them", ...withTicket, response: { 200: slaStatusSchema, ...errors(400, 401, 404) } },
+      schema: {
+        tags: ['sla'],
+        summary: "The ticket's SLA clocks as its workflow holds them",
+        ...withTicket,
+        response: { 200: slaStatusSchema, ...errors(400, 401, 404) },
+      },
     },
     async (request) => tickets.sla(request.params.id),
   );
@@ -179,7 +202,8 @@ export const ticketRoutes: FastifyPluginAsync<{ tickets: TicketService; db: Data
       schema: {
         tags: ['sla'],
         summary: 'Wait for the client: the SLA clock stops',
-        description: 'The assignee pauses the ticket with a reason; resume recomputes the deadline from the business time left.',
+        description:
+          'The assignee pauses the ticket with a reason; resume recomputes the deadline from the business time left.',
         ...withTicket,
         body: reasonBody,
         response: { 200: slaStatusSchema, ...errors(400, 401, 403, 404, 409) },
@@ -192,7 +216,12 @@ export const ticketRoutes: FastifyPluginAsync<{ tickets: TicketService; db: Data
     '/tickets/:id/resume',
     {
       ...operatorOnly,
-      schema: { tags: ['sla'], summary: 'The client answered: the SLA clock runs again', ...withTicket, response: { 200: slaStatusSchema, ...errors(400, 401, 403, 404, 409) } },
+      schema: {
+        tags: ['sla'],
+        summary: 'The client answered: the SLA clock runs again',
+        ...withTicket,
+        response: { 200: slaStatusSchema, ...errors(400, 401, 403, 404, 409) },
+      },
     },
     async (request) => tickets.resume(request.params.id, request.operator!),
   );
@@ -204,7 +233,8 @@ export const ticketRoutes: FastifyPluginAsync<{ tickets: TicketService; db: Data
       schema: {
         tags: ['sla'],
         summary: 'Escalate to the next support line',
-        description: 'The assignee or a manager moves the ticket to the queue of the next line (1 → 2 → 3), with a reason.',
+        description:
+          'The assignee or a manager moves the ticket to the queue of the next line (1 → 2 → 3), with a reason.',
         ...withTicket,
         body: reasonBody,
         response: { 200: escalatedSchema, ...errors(400, 401, 403, 404, 409) },
@@ -239,7 +269,8 @@ export const ticketRoutes: FastifyPluginAsync<{ tickets: TicketService; db: Data
       schema: {
         tags: ['tickets'],
         summary: 'Reopen a resolved ticket while its survey waits',
-        description: 'By the client (with the survey token) or by the assignee or a manager (X-Operator-Id). The assignee works it again; the client is notified again.',
+        description:
+          'By the client (with the survey token) or by the assignee or a manager (X-Operator-Id). The assignee works it again; the client is notified again.',
         params: idParams,
         body: reopenBody,
         response: { 200: reopened, ...errors(400, 401, 403, 404, 409) },
@@ -259,8 +290,9 @@ export const ticketRoutes: FastifyPluginAsync<{ tickets: TicketService; db: Data
       ...operatorOnly,
       schema: {
         tags: ['tickets'],
-        summary: "Close the complaint a survey opened (managers only)",
-        description: 'A score of 1–2 or an explicit complaint waits for a manager; the ticket closes once the complaint is resolved.',
+        summary: 'Close the complaint a survey opened (managers only)',
+        description:
+          'A score of 1–2 or an explicit complaint waits for a manager; the ticket closes once the complaint is resolved.',
         ...withTicket,
         body: complaintResolutionBody,
         response: { 200: resolved, ...errors(400, 401, 403, 404, 409) },
@@ -281,7 +313,10 @@ export const ticketRoutes: FastifyPluginAsync<{ tickets: TicketService; db: Data
         description: 'The token comes with the resolution notice.',
         params: idParams,
         body: surveyBody,
-        response: { 202: { type: 'object', properties: { accepted: { type: 'boolean' } } }, ...errors(400, 403, 404, 409) },
+        response: {
+          202: { type: 'object', properties: { accepted: { type: 'boolean' } } },
+          ...errors(400, 403, 404, 409),
+        },
       },
     },
     async (request, reply) => {

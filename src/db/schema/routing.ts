@@ -1,5 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, serial, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  serial,
+  smallint,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 import type { CategoryModel } from '../../domain/category-model';
 import type { RuleCondition, RuleOutcome } from '../../domain/rules';
 import { timestamps } from './columns';
@@ -53,7 +66,10 @@ export const ticketOffers = pgTable(
     reason: text('reason'),
     closedAt: timestamp('closed_at', { withTimezone: true }),
   },
-  (t) => [index('ticket_offers_ticket_idx').on(t.ticketId, t.operatorId), index('ticket_offers_open_idx').on(t.operatorId, t.outcome)],
+  (t) => [
+    index('ticket_offers_ticket_idx').on(t.ticketId, t.operatorId),
+    index('ticket_offers_open_idx').on(t.operatorId, t.outcome),
+  ],
 );
 
 /**

@@ -38,7 +38,8 @@ export type IntakeChannel = (typeof intakeChannels)[number];
  * The order a queue is worked in: critical first, low last. The queue listing sorts by it and
  * an index is built on the same expression, so the first page is read without sorting the queue.
  */
-export const priorityRank = (priority: AnyPgColumn) => sql`(case ${priority} when 'critical' then 0 when 'high' then 1 when 'normal' then 2 else 3 end)`;
+export const priorityRank = (priority: AnyPgColumn) =>
+  sql`(case ${priority} when 'critical' then 0 when 'high' then 1 when 'normal' then 2 else 3 end)`;
 
 export const tickets = pgTable(
   'tickets',
@@ -97,7 +98,9 @@ export const tickets = pgTable(
     // Newest first: a search for a common word walks this and stops at the first page of matches.
     index('tickets_created_idx').on(t.createdAt, t.id),
     // Tickets "now at an element" on the process diagram: only the open ones are looked at.
-    index('tickets_open_idx').on(t.id).where(sql`${t.stage} <> 'closed'`),
+    index('tickets_open_idx')
+      .on(t.id)
+      .where(sql`${t.stage} <> 'closed'`),
   ],
 );
 
@@ -134,7 +137,10 @@ export const ticketEvents = pgTable(
     elementId: text('element_id').notNull(),
     action: text('action').notNull(),
     actor: text('actor'),
-    data: jsonb('data').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    data: jsonb('data')
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     dedupeKey: text('dedupe_key').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -144,7 +150,9 @@ export const ticketEvents = pgTable(
     // A ticket's events in one process in order (its trail, its latest step there), read from the index alone.
     index('ticket_events_ticket_process_order_idx').on(t.ticketId, t.processId, t.at, t.id, t.elementId),
     // Breaches and escalations of a period, without reading the other events.
-    index('ticket_events_flagged_at_idx').on(t.at, t.elementId).where(sql`${t.action} like '%breach%' or ${t.action} like '%escalat%'`),
+    index('ticket_events_flagged_at_idx')
+      .on(t.at, t.elementId)
+      .where(sql`${t.action} like '%breach%' or ${t.action} like '%escalat%'`),
   ],
 );
 
@@ -175,9 +183,19 @@ export const ticketElementVisits = pgTable(
   },
   (t) => [
     // A ticket is at one element of each process at a time.
-    uniqueIndex('ticket_element_visits_open_key').on(t.ticketId, t.processId).where(sql`${t.leftAt} is null`),
+    uniqueIndex('ticket_element_visits_open_key')
+      .on(t.ticketId, t.processId)
+      .where(sql`${t.leftAt} is null`),
     // The visits of a process that began in a period, one range of the index (filters included: read from the index alone).
-    index('ticket_element_visits_period_idx').on(t.processId, t.enteredAt, t.elementId, t.leftAt, t.queueId, t.category, t.clientCategory),
+    index('ticket_element_visits_period_idx').on(
+      t.processId,
+      t.enteredAt,
+      t.elementId,
+      t.leftAt,
+      t.queueId,
+      t.category,
+      t.clientCategory,
+    ),
     // A ticket's visits (rebuilt after a late event, restated when the ticket moves).
     index('ticket_element_visits_ticket_idx').on(t.ticketId, t.processId, t.enteredAt),
   ],
@@ -197,8 +215,16 @@ const summaryKey = {
   category: text('category').notNull(),
   clientCategory: text('client_category').notNull(),
 };
-const summaryColumns = (t: { processId: AnyPgColumn; allTickets: AnyPgColumn; grain: AnyPgColumn; day: AnyPgColumn; elementId: AnyPgColumn; queueId: AnyPgColumn; category: AnyPgColumn; clientCategory: AnyPgColumn }) =>
-  [t.processId, t.allTickets, t.grain, t.day, t.elementId, t.queueId, t.category, t.clientCategory] as const;
+const summaryColumns = (t: {
+  processId: AnyPgColumn;
+  allTickets: AnyPgColumn;
+  grain: AnyPgColumn;
+  day: AnyPgColumn;
+  elementId: AnyPgColumn;
+  queueId: AnyPgColumn;
+  category: AnyPgColumn;
+  clientCategory: AnyPgColumn;
+}) => [t.processId, t.allTickets, t.grain, t.day, t.elementId, t.queueId, t.category, t.clientCategory] as const;
 
 /**
  * Per day, week and month × process × element × queue × category × client category (and the
