@@ -35,7 +35,7 @@ describe('two operators accept the same ticket at once', () => {
       const winner = a.status === 200 ? 'petrov' : 'sidorova';
       const loser = a.status === 200 ? b : a;
       // The loser is stopped either by the winner's reservation (taken as their accept starts) or by the workflow.
-      expect(['OFFERED_TO_ANOTHER', 'TicketAlreadyAccepted']).toContain(loser.body.code);
+      expect(['OFFERED_TO_ANOTHER', 'ALREADY_ACCEPTED']).toContain(loser.body.code);
       const [row] = await desk.db.select({ assigneeId: tickets.assigneeId }).from(tickets).where(eq(tickets.id, id));
       expect(row!.assigneeId).toBe(winner);
       const accepts = (await desk.db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, id))).filter(

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorGroupMembers, operatorGroups, operators, queues, ticketOffers, tickets } from '../src/db/schema';
-import { missingCompetence } from '../src/domain/competence';
+import { missingCompetence } from '../src/domain/access';
 import { startTestDesk } from './support/desk';
 import { listen } from './support/http';
 

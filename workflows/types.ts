@@ -1,8 +1,9 @@
 /** What crosses the workflow boundary: plain data, shared by workflow, activities and API. */
+import type { IntakeChannel, SlaTargetKind, TicketPriority } from '../src/domain/enums';
+import type { ErrorCode } from '../src/domain/errors';
 import type { TicketStage } from '../src/domain/process';
 
-export type IntakeChannel = 'api' | 'web' | 'email' | 'sms' | 'telegram' | 'phone';
-export type TicketPriority = 'low' | 'normal' | 'high' | 'critical';
+export type { IntakeChannel, SlaTargetKind, TicketPriority };
 
 export interface ClientContact {
   name?: string;
@@ -71,9 +72,6 @@ export interface IntakeResult {
   serviceCode: string | null;
   queue: { id: number; code: string };
 }
-
-/** What the SLA clock measures: first response (accept), resolution, or a line's OLA handover. */
-export type SlaTargetKind = 'response' | 'resolution' | 'handover';
 
 /** The agreement a ticket runs under, in business milliseconds. */
 export interface SlaTerms {
@@ -296,20 +294,20 @@ export interface TicketOutcome {
   csat: number | null;
 }
 
-/** Failure types the API turns into HTTP statuses. */
+/** The codes of the workflow's refusals, from the desk's one list (the API answers each with its status). */
 export const TicketFailure = {
-  notQueued: 'TicketNotQueued',
-  alreadyAccepted: 'TicketAlreadyAccepted',
-  notInQueueGroup: 'OperatorNotInQueueGroup',
-  notAssignee: 'OperatorNotAssignee',
-  notInWork: 'TicketNotInWork',
-  notAwaitingSurvey: 'TicketNotAwaitingSurvey',
-  noOpenComplaint: 'TicketHasNoOpenComplaint',
-  invalidRequest: 'InvalidRequest',
-  notAllowed: 'MoveNotAllowed',
-  overdueReasonRequired: 'OverdueReasonRequired',
-  notWaiting: 'TicketNotWaitingForClient',
-  topLine: 'AlreadyOnTopLine',
-  notManager: 'OperatorNotManager',
-  noSla: 'TicketHasNoSla',
-} as const;
+  notQueued: 'NOT_QUEUED',
+  alreadyAccepted: 'ALREADY_ACCEPTED',
+  notInQueueGroup: 'NOT_IN_QUEUE_GROUP',
+  notAssignee: 'NOT_ASSIGNEE',
+  notInWork: 'NOT_IN_WORK',
+  notAwaitingSurvey: 'NOT_AWAITING_SURVEY',
+  noOpenComplaint: 'NO_OPEN_COMPLAINT',
+  invalidRequest: 'VALIDATION',
+  notAllowed: 'MOVE_NOT_ALLOWED',
+  overdueReasonRequired: 'OVERDUE_REASON_REQUIRED',
+  notWaiting: 'NOT_WAITING_FOR_CLIENT',
+  topLine: 'ON_TOP_LINE',
+  notManager: 'NOT_MANAGER',
+  noSla: 'NO_SLA',
+} as const satisfies Record<string, ErrorCode>;

@@ -13,7 +13,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
 import { catalogServices, operators, overdueReasons, queues, tickets } from '../db/schema';
-import { missingCompetence } from '../domain/competence';
+import { missingCompetence } from '../domain/access';
 import { ticketWorkflowId } from '../domain/process';
 import type { OperatorIdentity } from '../repositories/staff';
 import {

@@ -1,11 +1,13 @@
 import { pgTable, serial, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { timestamps } from './columns';
+import type { ClientCategory, NotificationChannel } from '../../domain/enums';
 
-export const clientCategories = ['wholesale', 'regular', 'one_time'] as const;
-export type ClientCategory = (typeof clientCategories)[number];
-
-export const notificationChannels = ['email', 'sms', 'telegram', 'phone'] as const;
-export type NotificationChannel = (typeof notificationChannels)[number];
+export {
+  clientCategories,
+  notificationChannels,
+  type ClientCategory,
+  type NotificationChannel,
+} from '../../domain/enums';
 
 export const clients = pgTable(
   'clients',

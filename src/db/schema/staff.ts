@@ -1,5 +1,6 @@
 import { integer, pgTable, primaryKey, serial, smallint, text } from 'drizzle-orm/pg-core';
 import { timestamps } from './columns';
+import type { OperatorRole } from '../../domain/enums';
 
 export const operatorGroups = pgTable('operator_groups', {
   id: serial('id').primaryKey(),
@@ -9,8 +10,7 @@ export const operatorGroups = pgTable('operator_groups', {
   calendarId: integer('calendar_id'),
 });
 
-export const operatorRoles = ['operator', 'manager'] as const;
-export type OperatorRole = (typeof operatorRoles)[number];
+export { operatorRoles, type OperatorRole } from '../../domain/enums';
 
 export const operators = pgTable('operators', {
   /** A login such as `ivanova`: what the X-Operator-Id header carries. */

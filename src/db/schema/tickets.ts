@@ -24,15 +24,12 @@ import { clients } from './clients';
 import { queues } from './queues';
 import { operators } from './staff';
 import { timestamps } from './columns';
+import type { IntakeChannel, TicketPriority } from '../../domain/enums';
 
 /** Ticket numbers are handed out before the workflow starts: the workflow id is `ticket-<number>`. */
 export const ticketNumbers = pgSequence('ticket_number_seq', { startWith: 1001 });
 
-export const ticketPriorities = ['low', 'normal', 'high', 'critical'] as const;
-export type TicketPriority = (typeof ticketPriorities)[number];
-
-export const intakeChannels = ['api', 'web', 'email', 'sms', 'telegram', 'phone'] as const;
-export type IntakeChannel = (typeof intakeChannels)[number];
+export { intakeChannels, ticketPriorities, type IntakeChannel, type TicketPriority } from '../../domain/enums';
 
 /**
  * The order a queue is worked in: critical first, low last. The queue listing sorts by it and

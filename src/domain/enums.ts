@@ -1,0 +1,30 @@
+/**
+ * The desk's closed vocabularies, each listed once: the API's JSON schemas, the database columns
+ * and the workflow's types all take their values from here.
+ */
+
+/** Where a ticket came in. */
+export const intakeChannels = ['api', 'web', 'email', 'sms', 'telegram', 'phone'] as const;
+export type IntakeChannel = (typeof intakeChannels)[number];
+
+/** How a client may be told of their ticket. */
+export const notificationChannels = ['email', 'sms', 'telegram', 'phone'] as const;
+export type NotificationChannel = (typeof notificationChannels)[number];
+
+export const ticketPriorities = ['low', 'normal', 'high', 'critical'] as const;
+export type TicketPriority = (typeof ticketPriorities)[number];
+
+/** Wholesale, regular and one-time clients: routing and the SLA depend on it. */
+export const clientCategories = ['wholesale', 'regular', 'one_time'] as const;
+export type ClientCategory = (typeof clientCategories)[number];
+
+export const operatorRoles = ['operator', 'manager'] as const;
+export type OperatorRole = (typeof operatorRoles)[number];
+
+/** What an SLA or OLA clock measures: the first answer, the resolution, a line's handover. */
+export const slaTargetKinds = ['response', 'resolution', 'handover'] as const;
+export type SlaTargetKind = (typeof slaTargetKinds)[number];
+
+/** Who decided a ticket's category: a rule, the model, or nobody (triage by hand). */
+export const classificationSources = ['rule', 'model', 'triage'] as const;
+export type ClassificationSource = (typeof classificationSources)[number];

@@ -1,0 +1,49 @@
+/**
+ * Every refusal the desk can answer with, and its HTTP status: one list for the API's errors
+ * (`DeskError`) and the ticket workflow's failures (the `type` of its ApplicationFailure), so a
+ * refusal has one code wherever it is decided.
+ */
+export const ErrorStatus = {
+  // The request itself is wrong: the message names the field to fix.
+  VALIDATION: 400,
+  OVERDUE_REASON_REQUIRED: 400,
+  // Who is asking.
+  NO_OPERATOR: 401,
+  UNKNOWN_OPERATOR: 401,
+  // Who may do it.
+  NOT_MANAGER: 403,
+  NOT_ASSIGNEE: 403,
+  NOT_IN_QUEUE_GROUP: 403,
+  MOVE_NOT_ALLOWED: 403,
+  MISSING_COMPETENCE: 403,
+  BAD_SURVEY_TOKEN: 403,
+  // What is not there.
+  NOT_FOUND: 404,
+  // What the ticket's state does not allow now.
+  DUPLICATE: 409,
+  TICKET_CLOSED: 409,
+  NOT_QUEUED: 409,
+  ALREADY_ACCEPTED: 409,
+  NOT_IN_WORK: 409,
+  NOT_AWAITING_SURVEY: 409,
+  SURVEY_CLOSED: 409,
+  NO_OPEN_COMPLAINT: 409,
+  NOT_WAITING_FOR_CLIENT: 409,
+  ON_TOP_LINE: 409,
+  NO_SLA: 409,
+  AT_LIMIT: 409,
+  OFFER_CLOSED: 409,
+  OFFERED_TO_ANOTHER: 409,
+  // The engine or the database does not answer.
+  ENGINE_TIMEOUT: 503,
+  ENGINE_UNAVAILABLE: 503,
+  BACKEND_UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ErrorStatus;
+export type ErrorHttpStatus = (typeof ErrorStatus)[ErrorCode];
+
+export const errorCodes = Object.keys(ErrorStatus) as ErrorCode[];
+
+export const isErrorCode = (code: unknown): code is ErrorCode =>
+  typeof code === 'string' && Object.hasOwn(ErrorStatus, code);
