@@ -240,18 +240,7 @@ export const closedEvents = (ticketId: number, survey: { csat: number } | null):
  * `handover:<n>` (none: the agreement's two clocks), so each target's run through the diagram can
  * be told apart; a reopening's round or an SLA change adds a suffix after the target.
  */
-export type SlaEventAction =
-  | 'sla_started'
-  | 'sla_paused'
-  | 'sla_resumed'
-  | 'sla_restarted'
-  | 'sla_warned'
-  | 'sla_breached'
-  | 'sla_met'
-  | 'sla_changed'
-  | 'sla_rearmed';
-
-export const slaEventElement: Record<SlaEventAction, string> = {
+export const slaEventElement = {
   sla_started: EscalationElement.started,
   sla_paused: TicketElement.waitingForClient,
   sla_resumed: TicketElement.waitingForClient,
@@ -262,7 +251,9 @@ export const slaEventElement: Record<SlaEventAction, string> = {
   sla_met: EscalationElement.met,
   sla_changed: EscalationElement.clock,
   sla_rearmed: EscalationElement.clock,
-};
+} as const;
+
+export type SlaEventAction = keyof typeof slaEventElement;
 
 export const slaChangedEvent = (
   ticketId: number,
@@ -323,37 +314,30 @@ export function escalationEvents(
   ];
 }
 
+/** The BPMN steps of a staff notice by its purpose's kind: the send task and the end event after it. */
+const staffNoticeSteps: Record<string, { task: string; done: string; key: string }> = {
+  'sla-warning': { task: EscalationElement.notifyAssignee, done: EscalationElement.warned, key: 'warning' },
+  'sla-breach': { task: EscalationElement.notifyManager, done: EscalationElement.managerNotified, key: 'breach' },
+};
+
 /**
- * The BPMN steps of a staff notice, by its purpose (`sla-warning:<target>`, `sla-breach:<target>`):
- * the send task and the end event after it. A level's notice is part of its escalation task.
+ * The events around a staff notice (purpose `sla-warning:<target>`, `sla-breach:<target>`);
+ * undefined for a level's notice, which is part of its escalation task.
  */
 export function staffNoticeEvents(ticketId: number, purpose: string) {
   const [kind, ...target] = purpose.split(':');
-  const steps =
-    kind === 'sla-warning'
-      ? { task: EscalationElement.notifyAssignee, done: EscalationElement.warned, key: `warning:${target.join(':')}` }
-      : kind === 'sla-breach'
-        ? {
-            task: EscalationElement.notifyManager,
-            done: EscalationElement.managerNotified,
-            key: `breach:${target.join(':')}`,
-          }
-        : undefined;
+  const steps = staffNoticeSteps[kind!];
   if (!steps) return undefined;
+  const key = `${steps.key}:${target.join(':')}`;
+  const event = (elementId: string, action: string, step: string, data: Record<string, unknown>) => ({
+    ticketId,
+    elementId,
+    action,
+    data: { purpose, ...data },
+    dedupeKey: `sla:${step}-${key}`,
+  });
   return {
-    sending: (): TicketEventRecord => ({
-      ticketId,
-      elementId: steps.task,
-      action: 'notice_sending',
-      data: { purpose },
-      dedupeKey: `sla:notify-${steps.key}`,
-    }),
-    sent: (to: string[]): TicketEventRecord => ({
-      ticketId,
-      elementId: steps.done,
-      action: 'notice_sent',
-      data: { purpose, to },
-      dedupeKey: `sla:notified-${steps.key}`,
-    }),
+    sending: (): TicketEventRecord => event(steps.task, 'notice_sending', 'notify', {}),
+    sent: (to: string[]): TicketEventRecord => event(steps.done, 'notice_sent', 'notified', { to }),
   };
 }
