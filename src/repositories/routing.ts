@@ -13,9 +13,9 @@ import {
   tickets,
 } from '../db/schema';
 import type { BusinessCalendar } from '../domain/calendar';
-import { trainCategoryModel, type CategoryModel } from '../domain/category-model';
+import { trainCategoryModel } from '../domain/category-model';
 import type { IntakeReference } from '../domain/intake-decision';
-import { compileRules, type ClassificationRule, type CompiledRules } from '../domain/rules';
+import { compileRules, type ClassificationRule } from '../domain/rules';
 import { DEFAULT_CALENDAR_CODE, toBusinessCalendar } from './calendars';
 
 export async function listRules(db: Pick<Database, 'select'>): Promise<ClassificationRule[]> {
@@ -41,19 +41,12 @@ type ServiceRow = Pick<
 type QueueRow = typeof queues.$inferSelect;
 type AgreementRow = typeof slaAgreements.$inferSelect;
 
-/** What a new ticket is routed with, as of one version of reference_data_version. */
+/** What a new ticket is routed with, as of one version of reference_data_version: the rows as stored. */
 export interface ReferenceData extends IntakeReference {
   version: number | null;
-  rules: CompiledRules;
-  model: CategoryModel | undefined;
-  /** Active catalog services in id order: classification takes the first that fits. */
   services: ServiceRow[];
   queues: QueueRow[];
   agreements: AgreementRow[];
-  /** Each operator group's calendar id (null: the desk's default). */
-  groupCalendars: Map<number, number | null>;
-  /** Calendars as the arithmetic wants them, with holidays around the year of `at`. */
-  calendar(id: number | null, at: Date): BusinessCalendar;
 }
 
 async function loadReferenceData(db: Executor, version: number | null): Promise<ReferenceData> {
