@@ -27,8 +27,6 @@ import {
 import type { Escalated, SlaPlan, SlaTargetKind, SlaTerms } from '../workflows/types';
 import { ticketLogger, type ActivityDependencies } from './context';
 
-export type { SlaEventAction };
-
 /**
  * The SLA clock's side effects. Deadlines are computed here, on the calendar, from instants
  * the workflow passes in (its own time), so a retry computes the same deadline.
