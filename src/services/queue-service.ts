@@ -2,7 +2,9 @@ import { and, eq, lte, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { recordTicketEvent } from '../db/events';
 import { operators, queues, ticketOffers, tickets } from '../db/schema';
+import { isAtLimit } from '../domain/access';
 import { TicketElement } from '../domain/process';
+import { operatorLoad } from '../repositories/operators';
 import type { OperatorIdentity } from '../repositories/staff';
 import { DeskError, notFound } from './errors';
 
@@ -139,15 +141,11 @@ export function createQueueService({ db, offerTtlMs }: { db: Database; offerTtlM
           );
         if (open) return toOffer(open);
 
-        const [load] = (await tx.execute(sql`
-          select (select count(*) from tickets where assignee_id = ${operator.id} and stage = 'in_work')
-               + (select count(*) from ticket_offers where operator_id = ${operator.id} and outcome = 'offered' and expires_at > now()) as n`)) as unknown as [
-          { n: string },
-        ];
-        if (Number(load.n) >= me!.limit) {
+        const load = await operatorLoad(tx, operator.id);
+        if (isAtLimit(load, me!.limit)) {
           throw new DeskError(
             409,
-            `operator ${operator.id} has ${load.n} tickets in work or on offer, the limit is ${me!.limit}`,
+            `operator ${operator.id} has ${load} tickets in work or on offer, the limit is ${me!.limit}`,
             'AT_LIMIT',
           );
         }
