@@ -2,8 +2,10 @@
 import type { IntakeChannel, SlaTargetKind, TicketPriority } from '../src/domain/enums';
 import type { ErrorCode } from '../src/domain/errors';
 import type { TicketStage } from '../src/domain/process';
+import type { SlaPlan, SlaStart, SlaTerms } from '../src/domain/sla-plan';
+import type { TicketDetails } from '../src/domain/ticket-details';
 
-export type { IntakeChannel, SlaTargetKind, TicketPriority };
+export type { IntakeChannel, SlaTargetKind, TicketPriority, SlaPlan, SlaStart, SlaTerms, TicketDetails };
 
 export interface ClientContact {
   name?: string;
@@ -58,12 +60,6 @@ export interface IntakeOutcome {
   sla?: SlaStart | null;
 }
 
-/** The SLA clock as intake starts it: the agreement's terms and both targets' first deadlines. */
-export interface SlaStart {
-  terms: SlaTerms;
-  plans: { response: SlaPlan; resolution: SlaPlan };
-}
-
 export interface IntakeResult {
   ticketId: number;
   stage: TicketStage;
@@ -71,27 +67,6 @@ export interface IntakeResult {
   priority: TicketPriority;
   serviceCode: string | null;
   queue: { id: number; code: string };
-}
-
-/** The agreement a ticket runs under, in business milliseconds. */
-export interface SlaTerms {
-  agreementId: number;
-  responseMs: number;
-  resolutionMs: number;
-  warningShare: number;
-  /** Delay of each escalation level after the breach, in business ms (up to three). */
-  escalationAfterMs: number[];
-  /** Operators told at each escalation level. */
-  escalationRecipients: string[][];
-}
-
-/** Deadlines of one target, computed on the calendar from where its clock (re)started. */
-export interface SlaPlan {
-  warnAt: string;
-  dueAt: string;
-  escalateAt: string[];
-  /** The activity's clock when it planned (absent in plans recorded before it was added). */
-  computedAt?: string;
 }
 
 export interface Escalated {
@@ -107,49 +82,6 @@ export interface AcceptRequest {
   operatorId: string;
   /** The operator's groups as the API found them; the queue's group must be among them. */
   operatorGroupIds: number[];
-}
-
-export interface TicketDetails {
-  id: number;
-  stage: TicketStage;
-  channel: IntakeChannel;
-  subject: string;
-  description: string;
-  category: string | null;
-  priority: TicketPriority | null;
-  queueId: number | null;
-  assigneeId: string | null;
-  acceptedAt: string | null;
-  dueAt: string | null;
-  supportLine: number;
-  solvedLine: number | null;
-  sla: {
-    agreementId: number | null;
-    responseDueAt: string | null;
-    resolutionDueAt: string | null;
-    breachedAt: string | null;
-    pausedAt: string | null;
-    overdueReason: string | null;
-    overdueNote: string | null;
-  };
-  workNormRatio: number | null;
-  checklist: string[];
-  checklistDone: string[];
-  quotedPrice: string | null;
-  quotedNormHours: number | null;
-  resolution: string | null;
-  resolvedAt: string | null;
-  csat: number | null;
-  createdAt: string;
-  client: {
-    id: number;
-    name: string | null;
-    phone: string | null;
-    email: string | null;
-    category: string;
-    preferredChannel: string;
-  };
-  service: { code: string; nameRu: string; nameEn: string; price: string; normHours: number } | null;
 }
 
 /** Who moves a ticket and why: reassign, return to queue, transfer. `moveId` keeps a retried step single. */

@@ -1,4 +1,4 @@
-import type { TicketDetails } from '../../workflows/types';
+import type { TicketDetails } from './ticket-details';
 
 /** The message that tells a client their ticket is resolved, in Russian and English. */
 export function resolutionNotice(ticket: TicketDetails, surveyUrl: string): { subject: string; text: string } {
