@@ -1,5 +1,4 @@
 import { condition } from '@temporalio/workflow';
-import { escalationNotice, slaBreachNotice, slaWarningNotice } from '../../src/domain/notices';
 import {
   applyNewTerms,
   newTarget,
@@ -8,14 +7,20 @@ import {
   reopenTarget,
   slaStatus,
   targetKey,
-  type SlaAlarm,
   type SlaTarget,
 } from '../sla';
-import type { ChangeSlaRequest, Escalated, SlaStart, SlaStatus, SlaTerms } from '../types';
-import { channels, db, type StaffNoticeRequest } from './activities';
+import {
+  TicketFailure,
+  type ChangeSlaRequest,
+  type Escalated,
+  type SlaStart,
+  type SlaStatus,
+  type SlaTerms,
+} from '../types';
+import { channels, db, type StaffNoticeRequest } from './proxies';
 import type { TicketVersion } from './patches';
+import { fireAlarm } from './sla-alarms';
 import { reject, type TicketState } from './state';
-import { TicketFailure } from '../types';
 
 const now = () => new Date(Date.now()).toISOString();
 
@@ -38,7 +43,7 @@ export class SlaClock {
   private readonly notices: Promise<unknown>[] = [];
 
   constructor(
-    private readonly ticket: TicketState,
+    readonly ticket: TicketState,
     private readonly patches: TicketVersion,
   ) {}
 
@@ -137,7 +142,7 @@ export class SlaClock {
       const changed = alarm
         ? await condition(() => this.version !== seen, Math.max(1, alarm.at - clock))
         : await condition(() => this.version !== seen).then(() => true);
-      if (!changed && alarm) await this.exclusive(() => this.fire(alarm));
+      if (!changed && alarm) await this.exclusive(() => fireAlarm(alarm, this));
     }
   }
 
@@ -160,73 +165,8 @@ export class SlaClock {
   }
 
   /** Staff notices are not awaited: a mail server down for a while holds up neither the next timer nor an operator. */
-  private noticeToStaff(notice: StaffNoticeRequest) {
+  notify(notice: StaffNoticeRequest) {
     this.notices.push(channels.notifyStaff(notice));
-  }
-
-  /** What the clock does when an alarm is due: one activity (or two) per event, no polling. */
-  private async fire({ target: t, kind }: SlaAlarm) {
-    // A pause or an accept in the same activation as the timer wins over the alarm.
-    if (t.met || t.runningSince === null || !t.plan) return;
-    const { ticketId } = this;
-    const key = targetKey(t);
-    const perRound = (t.round ?? 1) > 1 ? { round: t.round } : {};
-    const dueAt = t.plan.dueAt;
-    if (kind === 'warn') {
-      t.warned = true;
-      const assigneeId = this.ticket.assigneeId;
-      await db.recordSlaEvent({
-        ticketId,
-        action: 'sla_warned',
-        target: t.kind,
-        data: { dueAt, assigneeId: assigneeId ?? null, ...perRound },
-        dedupeKey: `sla:warned:${key}`,
-      });
-      const to = this.ticket.assigneeId
-        ? { operatorIds: [this.ticket.assigneeId] }
-        : t.kind === 'handover'
-          ? { operatorIds: t.recipients }
-          : { managers: true as const };
-      this.noticeToStaff({ ticketId, purpose: `sla-warning:${key}`, to, ...slaWarningNotice(ticketId, t.kind, dueAt) });
-    } else if (kind === 'breach') {
-      t.breached = true;
-      // Where on the clock the breach came: the planned budget, or the time used if that was past it.
-      t.breachedAtUsedMs = Math.max(t.budgetMs, t.usedMs);
-      const { supportLine } = this.ticket;
-      await db.recordSlaEvent({
-        ticketId,
-        action: 'sla_breached',
-        target: t.kind,
-        data: { dueAt, supportLine, ...perRound },
-        dedupeKey: `sla:breached:${key}`,
-      });
-      this.noticeToStaff({
-        ticketId,
-        purpose: `sla-breach:${key}`,
-        to: t.kind === 'handover' ? { operatorIds: t.recipients } : { managers: true },
-        ...slaBreachNotice(ticketId, t.kind, dueAt, this.ticket.supportLine),
-      });
-    } else {
-      t.escalations++;
-      const level = t.escalations;
-      const moved = await db.escalateTicket({
-        ticketId,
-        level,
-        target: t.kind,
-        dedupeKey: `sla:escalated:${key}:${level}`,
-      });
-      this.escalated(moved);
-      const recipients = t.kind === 'handover' ? t.recipients : (this.terms?.escalationRecipients[level - 1] ?? []);
-      this.noticeToStaff({
-        ticketId,
-        purpose: `sla-escalation:${key}:${level}`,
-        to: { operatorIds: recipients },
-        ...escalationNotice(ticketId, level, t.kind, dueAt, {
-          supportLine: moved.supportLine,
-          queueCode: moved.queue.code,
-        }),
-      });
-    }
   }
 
   /** The ticket moved up a line (by the clock or a person): that line's OLA starts. */

@@ -16,7 +16,7 @@ import type {
   TransferRequest,
   WorkRequest,
 } from '../types';
-import { db } from './activities';
+import { db } from './proxies';
 import type { TicketVersion } from './patches';
 import type { SlaClock } from './sla-clock';
 import type { TicketState } from './state';

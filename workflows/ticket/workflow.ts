@@ -1,6 +1,6 @@
 import { allHandlersFinished, condition, log, setHandler } from '@temporalio/workflow';
 import type { TicketOutcome, TicketWorkflowInput } from '../types';
-import { channels, db } from './activities';
+import { channels, db } from './proxies';
 import * as message from './messages';
 import { TicketVersion } from './patches';
 import { SlaClock } from './sla-clock';

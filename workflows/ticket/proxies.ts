@@ -1,3 +1,4 @@
+/** The ticket's activities as the workflow calls them: by their types, with the timeouts and retries of each kind. */
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { createActivities } from '../../activities';
 
