@@ -60,7 +60,7 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     validator: ({ resolution }) => ticket.mayResolveComplaint(resolution),
   });
 
-  // Register, classify, queue; the SLA clock starts (planned by intake on the newest code).
+  // ticket_received → register → classify → queue; the SLA clock starts (planned by intake on the newest code).
   const slaStartedAt = Date.now();
   const { classified, queued: placed, sla } = await intakeTicket(intake, version, slaStartedAt);
   ticket.queuedIn(classified, placed);
@@ -70,12 +70,13 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
   // A queue set to auto-assign names its least-loaded competent operator, who accepts at once.
   if (placed.autoAssignee && version.autoAssign) await steps.acceptBy(placed.autoAssignee);
 
-  // Accept → execute → resolve happen in the handlers; then notify the client and wait for the survey.
+  // accept → execute (⇄ waiting_for_client) run in the handlers above, until the resolution.
   for (;;) {
     await condition(() => ticket.resolved);
     ticket.stage = 'resolved';
     await clock.running;
 
+    // notify → survey, which a reopening (back to execute) may interrupt.
     await channels.notifyClient({ ticketId, round: ticket.round });
     ticket.stage = 'awaiting_survey';
 
@@ -95,6 +96,7 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     await condition(() => !ticket.reopening);
     if (ticket.round !== surveyRound) continue;
 
+    // survey_outcome: a low score or a complaint goes to handle_complaint; no answer in time is survey_expired.
     if (answered) await steps.takeSurveyAnswer();
     await db.closeTicket({ ticketId, survey: answered ? ticket.answer! : null });
     break;
