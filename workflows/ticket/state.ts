@@ -86,7 +86,7 @@ export class TicketState {
   }
 
   /** Work, pauses and the resolution are the assignee's, while the ticket is in work. */
-  isWorking(operatorId: string): void {
+  mayWork(operatorId: string): void {
     if (this.stage !== 'in_work')
       throw reject(TicketFailure.notInWork, `ticket ${this.ticketId} is ${this.stage}, not in work`);
     this.refuseUnlessAssignee(operatorId);
@@ -106,7 +106,7 @@ export class TicketState {
 
   /** `overdueAt`: the resolution deadline when it has passed (or 'breached'), null while in time or without SLA. */
   mayResolve({ operatorId, resolution, overdueReason }: ResolveRequest, overdueAt: string | null): void {
-    this.isWorking(operatorId);
+    this.mayWork(operatorId);
     this.refuseIfResolving();
     if (!resolution?.trim()) throw reject(TicketFailure.invalidRequest, 'resolution text is required');
     if (overdueAt !== null && !overdueReason)
@@ -152,7 +152,7 @@ export class TicketState {
 
   mayWaitForClient({ operatorId, reason }: PauseRequest, slaClocks: boolean): void {
     if (!slaClocks) throw reject(TicketFailure.noSla, `ticket ${this.ticketId} predates SLA clocks`);
-    this.isWorking(operatorId);
+    this.mayWork(operatorId);
     this.refuseIfResolving();
     if (!reason?.trim())
       throw reject(TicketFailure.invalidRequest, 'reason is required: what the ticket waits for from the client');

@@ -26,7 +26,7 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     validator: (request) => ticket.mayAccept(request),
   });
   setHandler(message.recordWorkUpdate, (request) => steps.recordWork(request), {
-    validator: ({ operatorId }) => ticket.isWorking(operatorId),
+    validator: ({ operatorId }) => ticket.mayWork(operatorId),
   });
   setHandler(message.reassignUpdate, (request) => steps.reassign(request), {
     validator: (request) => ticket.mayReassign(request),
@@ -50,7 +50,7 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     validator: (request) => ticket.mayEscalate(request, version.slaClocks),
   });
   setHandler(message.changeSlaUpdate, (request) => steps.changeSla(request), {
-    validator: ({ agreementId }) => ticket.mayChangeSla(agreementId, version.slaClocks && clock.terms !== null),
+    validator: ({ agreementId }) => ticket.mayChangeSla(agreementId, version.slaClocks && !!clock.terms),
   });
   setHandler(message.surveyAnsweredSignal, (survey) => ticket.surveyAnswered(survey));
   setHandler(message.reopenUpdate, (request) => steps.reopen(request), {
