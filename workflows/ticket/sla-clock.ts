@@ -317,7 +317,7 @@ export class SlaClock {
       });
     }
     this.version++;
-    return slaStatus(next.agreementId, this.ticket.supportLine, this.targets);
+    return this.status();
   }
 
   /**
