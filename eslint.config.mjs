@@ -1,5 +1,6 @@
 // Lint: the recommended JavaScript and TypeScript rules. Tests and benchmarks read JSON
 // answers of many shapes, so `any` is allowed there and nowhere else.
+import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -21,5 +22,61 @@ export default tseslint.config(
   {
     files: ['test/**', 'bench/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    // Workflow code is deterministic orchestration: nothing from Node, the network or the database;
+    // activities are known by their types only (proxyActivities), never called directly.
+    files: ['workflows/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: builtinModules,
+          patterns: [
+            { group: ['node:*'], message: 'Workflow code runs in the deterministic sandbox: no Node built-ins.' },
+            {
+              group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity'],
+              message: 'Workflow code imports @temporalio/workflow only.',
+            },
+            {
+              group: ['**/src/db', '**/src/db/**', '**/src/repositories/**', '**/src/services/**', '**/src/api/**'],
+              message: 'Workflows reach the database and services through activities.',
+            },
+            {
+              group: ['**/activities', '**/activities/**'],
+              allowTypeImports: true,
+              message: 'Workflows know activities by their types only: `import type` and proxyActivities.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Domain rules are pure: shared by workflows, activities and the API, they import none of them.
+    files: ['src/domain/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/workflows',
+                '**/workflows/**',
+                '**/activities',
+                '**/activities/**',
+                '**/db',
+                '**/db/**',
+                '**/repositories/**',
+                '**/services/**',
+                '**/api/**',
+              ],
+              message: 'src/domain holds pure rules and data: no workflows, activities, database, services or API.',
+            },
+          ],
+        },
+      ],
+    },
   },
 );

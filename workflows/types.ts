@@ -1,9 +1,12 @@
 /** What crosses the workflow boundary: plain data, shared by workflow, activities and API. */
 import type { IntakeChannel, SlaTargetKind, TicketPriority } from '../src/domain/enums';
 import type { ErrorCode } from '../src/domain/errors';
-import type { TicketStage } from '../src/domain/process';
+import type { SlaPlan, SlaStart, SlaTerms } from '../src/domain/sla-plan';
+import type { TicketDetails } from '../src/domain/ticket-details';
 
-export type { IntakeChannel, SlaTargetKind, TicketPriority };
+export type { IntakeChannel, SlaTargetKind, TicketPriority, SlaPlan, SlaStart, SlaTerms, TicketDetails };
+/** The ticket workflow's messages, for the activities and the API that speak them. */
+export type * from './ticket/types';
 
 export interface ClientContact {
   name?: string;
@@ -58,42 +61,6 @@ export interface IntakeOutcome {
   sla?: SlaStart | null;
 }
 
-/** The SLA clock as intake starts it: the agreement's terms and both targets' first deadlines. */
-export interface SlaStart {
-  terms: SlaTerms;
-  plans: { response: SlaPlan; resolution: SlaPlan };
-}
-
-export interface IntakeResult {
-  ticketId: number;
-  stage: TicketStage;
-  category: string;
-  priority: TicketPriority;
-  serviceCode: string | null;
-  queue: { id: number; code: string };
-}
-
-/** The agreement a ticket runs under, in business milliseconds. */
-export interface SlaTerms {
-  agreementId: number;
-  responseMs: number;
-  resolutionMs: number;
-  warningShare: number;
-  /** Delay of each escalation level after the breach, in business ms (up to three). */
-  escalationAfterMs: number[];
-  /** Operators told at each escalation level. */
-  escalationRecipients: string[][];
-}
-
-/** Deadlines of one target, computed on the calendar from where its clock (re)started. */
-export interface SlaPlan {
-  warnAt: string;
-  dueAt: string;
-  escalateAt: string[];
-  /** The activity's clock when it planned (absent in plans recorded before it was added). */
-  computedAt?: string;
-}
-
 export interface Escalated {
   moved: boolean;
   supportLine: number;
@@ -101,82 +68,6 @@ export interface Escalated {
   groupId: number;
   /** The OLA of the line the ticket moved to: how long it has to take the ticket. */
   handover: { ms: number; recipients: string[] } | null;
-}
-
-export interface AcceptRequest {
-  operatorId: string;
-  /** The operator's groups as the API found them; the queue's group must be among them. */
-  operatorGroupIds: number[];
-}
-
-export interface TicketDetails {
-  id: number;
-  stage: TicketStage;
-  channel: IntakeChannel;
-  subject: string;
-  description: string;
-  category: string | null;
-  priority: TicketPriority | null;
-  queueId: number | null;
-  assigneeId: string | null;
-  acceptedAt: string | null;
-  dueAt: string | null;
-  supportLine: number;
-  solvedLine: number | null;
-  sla: {
-    agreementId: number | null;
-    responseDueAt: string | null;
-    resolutionDueAt: string | null;
-    breachedAt: string | null;
-    pausedAt: string | null;
-    overdueReason: string | null;
-    overdueNote: string | null;
-  };
-  workNormRatio: number | null;
-  checklist: string[];
-  checklistDone: string[];
-  quotedPrice: string | null;
-  quotedNormHours: number | null;
-  resolution: string | null;
-  resolvedAt: string | null;
-  csat: number | null;
-  createdAt: string;
-  client: {
-    id: number;
-    name: string | null;
-    phone: string | null;
-    email: string | null;
-    category: string;
-    preferredChannel: string;
-  };
-  service: { code: string; nameRu: string; nameEn: string; price: string; normHours: number } | null;
-}
-
-/** Who moves a ticket and why: reassign, return to queue, transfer. `moveId` keeps a retried step single. */
-export interface MoveRequest {
-  moveId: string;
-  actorId: string;
-  actorIsManager: boolean;
-  /** The actor's groups: a member of the queue's group may transfer a ticket still waiting in it (triage). */
-  actorGroupIds: number[];
-  reason: string;
-}
-
-export interface ReassignRequest extends MoveRequest {
-  toOperatorId: string;
-  /** The new assignee's groups as the API found them; the queue's group must be among them. */
-  toOperatorGroupIds: number[];
-}
-
-export interface TransferRequest extends MoveRequest {
-  toQueueId: number;
-}
-
-export interface Moved {
-  ticketId: number;
-  stage: TicketStage;
-  assigneeId: string | null;
-  queue: { id: number; code: string };
 }
 
 export interface CategoryModelTrained {
@@ -188,110 +79,10 @@ export interface CategoryModelTrained {
   changed: boolean;
 }
 
-export interface WorkRequest {
-  entryId: string;
-  operatorId: string;
-  minutes: number;
-  note: string;
-  /** Checklist steps of the catalog service done with this work. */
-  stepsDone?: string[];
-}
-
-export interface WorkRecorded {
-  entryId: string;
-  totalMinutes: number;
-  normMinutes: number | null;
-  /** totalMinutes / normMinutes, as stored on the ticket. */
-  normRatio: number | null;
-  checklistDone: string[];
-}
-
-export interface ResolveRequest {
-  operatorId: string;
-  resolution: string;
-  /** A code from the managed list, required when the resolution deadline has passed. */
-  overdueReason?: string;
-  overdueNote?: string;
-}
-
-export interface PauseRequest {
-  operatorId: string;
-  reason: string;
-}
-
-export interface EscalateRequest {
-  operatorId: string;
-  isManager: boolean;
-  reason: string;
-}
-
-export interface ChangeSlaRequest {
-  operatorId: string;
-  agreementId: number;
-}
-
-/** Where the ticket's SLA clocks stand, as the workflow knows them. */
-export interface SlaStatus {
-  agreementId: number | null;
-  supportLine: number;
-  targets: Array<{
-    kind: SlaTargetKind;
-    budgetMs: number;
-    usedMs: number;
-    running: boolean;
-    warned: boolean;
-    breached: boolean;
-    escalations: number;
-    met: boolean;
-    dueAt: string | null;
-    round: number;
-  }>;
-}
-
-export interface Resolved {
-  ticketId: number;
-  resolvedAt: string;
-}
-
 export interface Notified {
   channel: string | null;
   recipient: string | null;
   status: 'sent' | 'already_sent' | 'no_channel';
-}
-
-export interface SurveyAnswer {
-  csat: number;
-  comment?: string;
-  /** The client says it is a complaint, whatever the score. */
-  complaint?: boolean;
-}
-
-export interface ReopenRequest {
-  /** `client` (proved by the survey token) or the login of the operator who reopens. */
-  by: string;
-  reason: string;
-}
-
-export interface Reopened {
-  ticketId: number;
-  /** 1 for the first resolution; each reopening adds one. */
-  round: number;
-  assigneeId: string;
-}
-
-export interface ComplaintResolution {
-  operatorId: string;
-  resolution: string;
-}
-
-export interface ComplaintResolved {
-  ticketId: number;
-  resolvedAt: string;
-}
-
-export interface TicketOutcome {
-  ticketId: number;
-  csat: number | null;
 }
 
 /** The codes of the workflow's refusals, from the desk's one list (the API answers each with its status). */

@@ -1,4 +1,4 @@
-import type { TicketDetails } from '../../workflows/types';
+import type { TicketDetails } from './ticket-details';
 
 /** The message that tells a client their ticket is resolved, in Russian and English. */
 export function resolutionNotice(ticket: TicketDetails, surveyUrl: string): { subject: string; text: string } {
@@ -24,5 +24,41 @@ export function resolutionNotice(ticket: TicketDetails, surveyUrl: string): { su
     ]
       .filter((line, i, all) => !(line === '' && all[i - 1] === ''))
       .join('\n'),
+  };
+}
+
+/** What staff are told about a ticket's SLA clock; `target` is the clock's kind (response, resolution, handover). */
+export interface StaffNotice {
+  subject: string;
+  text: string;
+}
+
+/** A target's warning share of its budget is used: the deadline is near. */
+export function slaWarningNotice(ticketId: number, target: string, dueAt: string): StaffNotice {
+  return {
+    subject: `Заявка №${ticketId}: скоро срок SLA / Ticket ${ticketId}: SLA deadline near`,
+    text: `${target} due at ${dueAt}`,
+  };
+}
+
+/** A target's budget is used up: the deadline is missed. */
+export function slaBreachNotice(ticketId: number, target: string, dueAt: string, supportLine: number): StaffNotice {
+  return {
+    subject: `Заявка №${ticketId}: нарушен срок SLA / Ticket ${ticketId}: SLA breached`,
+    text: `${target} was due at ${dueAt}; the ticket is on line ${supportLine}`,
+  };
+}
+
+/** An escalation level after a breach: where the ticket is now. */
+export function escalationNotice(
+  ticketId: number,
+  level: number,
+  target: string,
+  dueAt: string,
+  moved: { supportLine: number; queueCode: string },
+): StaffNotice {
+  return {
+    subject: `Заявка №${ticketId}: эскалация, уровень ${level} / Ticket ${ticketId}: escalation level ${level}`,
+    text: `${target} breached at ${dueAt}; the ticket is now on line ${moved.supportLine} (queue ${moved.queueCode})`,
   };
 }

@@ -1,5 +1,31 @@
-import type { SlaPlan, SlaTerms } from '../../workflows/types';
 import { addBusinessTime, type BusinessCalendar } from './calendar';
+
+/** The agreement a ticket runs under, in business milliseconds. */
+export interface SlaTerms {
+  agreementId: number;
+  responseMs: number;
+  resolutionMs: number;
+  warningShare: number;
+  /** Delay of each escalation level after the breach, in business ms (up to three). */
+  escalationAfterMs: number[];
+  /** Operators told at each escalation level. */
+  escalationRecipients: string[][];
+}
+
+/** Deadlines of one target, computed on the calendar from where its clock (re)started. */
+export interface SlaPlan {
+  warnAt: string;
+  dueAt: string;
+  escalateAt: string[];
+  /** The activity's clock when it planned (absent in plans recorded before it was added). */
+  computedAt?: string;
+}
+
+/** The SLA clock as intake starts it: the agreement's terms and both targets' first deadlines. */
+export interface SlaStart {
+  terms: SlaTerms;
+  plans: { response: SlaPlan; resolution: SlaPlan };
+}
 
 /** An agreement as stored: seconds, a numeric share, and escalation levels. */
 export interface AgreementTerms {

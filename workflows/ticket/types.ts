@@ -1,0 +1,145 @@
+/** What the ticket workflow's updates, signal and queries carry: requests in, answers out. */
+import type { SlaTargetKind, TicketPriority } from '../../src/domain/enums';
+import type { TicketStage } from '../../src/domain/process';
+
+export interface IntakeResult {
+  ticketId: number;
+  stage: TicketStage;
+  category: string;
+  priority: TicketPriority;
+  serviceCode: string | null;
+  queue: { id: number; code: string };
+}
+
+export interface AcceptRequest {
+  operatorId: string;
+  /** The operator's groups as the API found them; the queue's group must be among them. */
+  operatorGroupIds: number[];
+}
+
+/** Who moves a ticket and why: reassign, return to queue, transfer. `moveId` keeps a retried step single. */
+export interface MoveRequest {
+  moveId: string;
+  actorId: string;
+  actorIsManager: boolean;
+  /** The actor's groups: a member of the queue's group may transfer a ticket still waiting in it (triage). */
+  actorGroupIds: number[];
+  reason: string;
+}
+
+export interface ReassignRequest extends MoveRequest {
+  toOperatorId: string;
+  /** The new assignee's groups as the API found them; the queue's group must be among them. */
+  toOperatorGroupIds: number[];
+}
+
+export interface TransferRequest extends MoveRequest {
+  toQueueId: number;
+}
+
+export interface Moved {
+  ticketId: number;
+  stage: TicketStage;
+  assigneeId: string | null;
+  queue: { id: number; code: string };
+}
+
+export interface WorkRequest {
+  entryId: string;
+  operatorId: string;
+  minutes: number;
+  note: string;
+  /** Checklist steps of the catalog service done with this work. */
+  stepsDone?: string[];
+}
+
+export interface WorkRecorded {
+  entryId: string;
+  totalMinutes: number;
+  normMinutes: number | null;
+  /** totalMinutes / normMinutes, as stored on the ticket. */
+  normRatio: number | null;
+  checklistDone: string[];
+}
+
+export interface ResolveRequest {
+  operatorId: string;
+  resolution: string;
+  /** A code from the managed list, required when the resolution deadline has passed. */
+  overdueReason?: string;
+  overdueNote?: string;
+}
+
+export interface PauseRequest {
+  operatorId: string;
+  reason: string;
+}
+
+export interface EscalateRequest {
+  operatorId: string;
+  isManager: boolean;
+  reason: string;
+}
+
+export interface ChangeSlaRequest {
+  operatorId: string;
+  agreementId: number;
+}
+
+/** Where the ticket's SLA clocks stand, as the workflow knows them. */
+export interface SlaStatus {
+  agreementId: number | null;
+  supportLine: number;
+  targets: Array<{
+    kind: SlaTargetKind;
+    budgetMs: number;
+    usedMs: number;
+    running: boolean;
+    warned: boolean;
+    breached: boolean;
+    escalations: number;
+    met: boolean;
+    dueAt: string | null;
+    round: number;
+  }>;
+}
+
+export interface Resolved {
+  ticketId: number;
+  resolvedAt: string;
+}
+
+export interface SurveyAnswer {
+  csat: number;
+  comment?: string;
+  /** The client says it is a complaint, whatever the score. */
+  complaint?: boolean;
+}
+
+export interface ReopenRequest {
+  /** `client` (proved by the survey token) or the login of the operator who reopens. */
+  by: string;
+  reason: string;
+}
+
+export interface Reopened {
+  ticketId: number;
+  /** 1 for the first resolution; each reopening adds one. */
+  round: number;
+  assigneeId: string;
+}
+
+export interface ComplaintResolution {
+  operatorId: string;
+  resolution: string;
+}
+
+export interface ComplaintResolved {
+  ticketId: number;
+  resolvedAt: string;
+}
+
+export interface TicketOutcome {
+  ticketId: number;
+  csat: number | null;
+}
