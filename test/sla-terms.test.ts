@@ -5,22 +5,12 @@ import { EscalationElement, TicketElement, ticketWorkflowId } from '../src/domai
 import { stageQuery } from '../workflows/ticket';
 import { startTestDesk } from './support/desk';
 import { listen } from './support/http';
+import type { SlaStatus } from '../workflows/types';
 import { recordHistory as keepHistory } from './support/histories';
 import { runId, slaProbe, type TicketEvent } from './support/sla-probe';
 
 type Desk = Awaited<ReturnType<typeof startTestDesk>>;
-type Target = {
-  kind: string;
-  budgetMs: number;
-  usedMs: number;
-  running: boolean;
-  warned: boolean;
-  breached: boolean;
-  escalations: number;
-  met: boolean;
-  dueAt: string | null;
-  round: number;
-};
+type Target = SlaStatus['targets'][number];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
