@@ -5,6 +5,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
+import { ErrorStatus, type ErrorCode } from '../domain/errors';
 import { DeskError } from '../services/errors';
 import type { ProcessCatalog } from '../services/process-catalog';
 import type { TicketService } from '../services/ticket-service';
@@ -90,16 +91,20 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       const missing = (first.params as { missingProperty?: string }).missingProperty;
       const where = `${error.validationContext ?? 'request'}${first.instancePath.replace(/\//g, '.')}${missing ? `.${missing}` : ''}`;
       const message = missing ? `${where} is required` : `${where} ${first.message ?? 'is invalid'}`;
-      return reply
-        .status(400)
-        .send({ statusCode: 400, error: 'Bad Request', code: 'VALIDATION', message, field: where });
+      return reply.status(ErrorStatus.VALIDATION).send({
+        statusCode: ErrorStatus.VALIDATION,
+        error: httpReason(ErrorStatus.VALIDATION),
+        code: 'VALIDATION' satisfies ErrorCode,
+        message,
+        field: where,
+      });
     }
     if (isBackendUnavailable(error)) {
       request.log.error({ err: error }, 'a backend is unavailable');
-      return reply.status(503).send({
-        statusCode: 503,
-        error: 'Service Unavailable',
-        code: 'BACKEND_UNAVAILABLE',
+      return reply.status(ErrorStatus.BACKEND_UNAVAILABLE).send({
+        statusCode: ErrorStatus.BACKEND_UNAVAILABLE,
+        error: httpReason(ErrorStatus.BACKEND_UNAVAILABLE),
+        code: 'BACKEND_UNAVAILABLE' satisfies ErrorCode,
         message: 'the workflow engine or the database does not answer; retry later',
       });
     }
@@ -118,10 +123,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
 
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({
-      statusCode: 404,
-      error: 'Not Found',
-      code: 'NOT_FOUND',
+    reply.status(ErrorStatus.NOT_FOUND).send({
+      statusCode: ErrorStatus.NOT_FOUND,
+      error: httpReason(ErrorStatus.NOT_FOUND),
+      code: 'NOT_FOUND' satisfies ErrorCode,
       message: `no route ${request.method} ${request.url.split('?')[0]}`,
     }),
   );

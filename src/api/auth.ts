@@ -21,10 +21,9 @@ const auth: FastifyPluginAsync<{ db: Database }> = async (app, { db }) => {
     const header = request.headers['x-operator-id'];
     const operatorId = Array.isArray(header) ? header[0] : header;
     if (!operatorId)
-      throw new DeskError(401, 'the X-Operator-Id header is required: it names the acting operator', 'NO_OPERATOR');
+      throw new DeskError('NO_OPERATOR', 'the X-Operator-Id header is required: it names the acting operator');
     const operator = await findOperator(db, operatorId);
-    if (!operator)
-      throw new DeskError(401, `X-Operator-Id "${operatorId}" is not a known operator`, 'UNKNOWN_OPERATOR');
+    if (!operator) throw new DeskError('UNKNOWN_OPERATOR', `X-Operator-Id "${operatorId}" is not a known operator`);
     request.operator = operator;
   });
 };

@@ -75,7 +75,7 @@ export function createCatalogService({ db }: { db: Database }) {
       .select({ id: businessCalendars.id })
       .from(businessCalendars)
       .where(eq(businessCalendars.code, code));
-    if (!row) throw new DeskError(400, `body.calendarCode: no calendar "${code}"`, 'VALIDATION');
+    if (!row) throw new DeskError('VALIDATION', `body.calendarCode: no calendar "${code}"`);
     return row.id;
   };
 
@@ -112,7 +112,7 @@ export function createCatalogService({ db }: { db: Database }) {
         })
         .onConflictDoNothing()
         .returning();
-      if (!row) throw new DeskError(409, `catalog service "${input.code}" already exists`, 'DUPLICATE');
+      if (!row) throw new DeskError('DUPLICATE', `catalog service "${input.code}" already exists`);
       return presentService(row);
     },
 
@@ -134,7 +134,7 @@ export function createCatalogService({ db }: { db: Database }) {
       });
       if (input.holidayCountry && !isKnownHolidayCountry(input.holidayCountry))
         problems.push(`holidayCountry "${input.holidayCountry}" is not a country the holidays library knows`);
-      if (problems.length > 0) throw new DeskError(400, `body: ${problems.join('; ')}`, 'VALIDATION');
+      if (problems.length > 0) throw new DeskError('VALIDATION', `body: ${problems.join('; ')}`);
       const values = {
         name: input.name,
         timeZone: input.timeZone,
@@ -164,9 +164,8 @@ export function createCatalogService({ db }: { db: Database }) {
     async putAgreement(code: string, clientCategory: string, input: AgreementInput) {
       if (!(clientCategories as readonly string[]).includes(clientCategory)) {
         throw new DeskError(
-          400,
-          `params.clientCategory "${clientCategory}" is not one of ${clientCategories.join(', ')}`,
           'VALIDATION',
+          `params.clientCategory "${clientCategory}" is not one of ${clientCategories.join(', ')}`,
         );
       }
       const service = await findService(code);

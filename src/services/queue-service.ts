@@ -101,11 +101,7 @@ export function createQueueService({ db, offerTtlMs }: { db: Database; offerTtlM
     const [queue] = await db.select().from(queues).where(eq(queues.id, queueId));
     if (!queue) throw notFound(`queue ${queueId}`);
     if (!operator.groupIds.includes(queue.groupId))
-      throw new DeskError(
-        403,
-        `operator ${operator.id} is not in the group of queue ${queue.code}`,
-        'NOT_IN_QUEUE_GROUP',
-      );
+      throw new DeskError('NOT_IN_QUEUE_GROUP', `operator ${operator.id} is not in the group of queue ${queue.code}`);
     return queue;
   };
 
@@ -146,9 +142,8 @@ export function createQueueService({ db, offerTtlMs }: { db: Database; offerTtlM
         ];
         if (Number(load.n) >= me!.limit) {
           throw new DeskError(
-            409,
-            `operator ${operator.id} has ${load.n} tickets in work or on offer, the limit is ${me!.limit}`,
             'AT_LIMIT',
+            `operator ${operator.id} has ${load.n} tickets in work or on offer, the limit is ${me!.limit}`,
           );
         }
 
@@ -219,7 +214,7 @@ export function createQueueService({ db, offerTtlMs }: { db: Database; offerTtlM
           .set({ outcome: 'skipped', reason, closedAt: sql`now()` })
           .where(and(eq(ticketOffers.id, offerId), eq(ticketOffers.outcome, 'offered')))
           .returning();
-        if (!skipped) throw new DeskError(409, `offer ${offerId} is ${offer.outcome}, not open`, 'OFFER_CLOSED');
+        if (!skipped) throw new DeskError('OFFER_CLOSED', `offer ${offerId} is ${offer.outcome}, not open`);
         await recordTicketEvent(tx, {
           ticketId: offer.ticketId,
           elementId: TicketElement.queue,
@@ -266,9 +261,8 @@ export function createQueueService({ db, offerTtlMs }: { db: Database; offerTtlM
           .where(eq(tickets.id, ticketId));
         if (now?.stage === 'queued' && now.open && now.offeredTo !== operator.id) {
           throw new DeskError(
-            409,
-            `ticket ${ticketId} is on offer to another operator until the offer is taken, skipped or lapses`,
             'OFFERED_TO_ANOTHER',
+            `ticket ${ticketId} is on offer to another operator until the offer is taken, skipped or lapses`,
           );
         }
         // Not queued any more: the workflow says why (already accepted, resolved…).

@@ -39,28 +39,26 @@ function checkRule(rule: { condition?: RuleCondition; outcome?: RuleOutcome }) {
     });
     if (given.length === 0)
       throw new DeskError(
-        400,
-        'body.condition needs at least one of words, pattern, channels, clientCategories, productGroups, locations, serviceCodes',
         'VALIDATION',
+        'body.condition needs at least one of words, pattern, channels, clientCategories, productGroups, locations, serviceCodes',
       );
     if (rule.condition.pattern !== undefined) {
       const problem = patternProblem(rule.condition.pattern);
       if (problem)
-        throw new DeskError(400, `body.condition.pattern is not a valid regular expression: ${problem}`, 'VALIDATION');
+        throw new DeskError('VALIDATION', `body.condition.pattern is not a valid regular expression: ${problem}`);
     }
   }
   if (rule.outcome && Object.values(rule.outcome).every((v) => v === undefined)) {
     throw new DeskError(
-      400,
-      'body.outcome needs at least one of category, priority, queueCode, serviceCode, supportLine',
       'VALIDATION',
+      'body.outcome needs at least one of category, priority, queueCode, serviceCode, supportLine',
     );
   }
 }
 
 const requireManager = (operator: OperatorIdentity) => {
   if (operator.role !== 'manager')
-    throw new DeskError(403, `operator ${operator.id} is not a manager: only managers change the rules`, 'NOT_MANAGER');
+    throw new DeskError('NOT_MANAGER', `operator ${operator.id} is not a manager: only managers change the rules`);
 };
 
 /** Classification rules as data: list, change, reorder, disable, and try a text against them. */
@@ -122,13 +120,12 @@ export function createRulesService({ db, temporal, taskQueue }: { db: Database; 
         await tx.execute(sql`lock table classification_rules in share row exclusive mode`);
         const known = (await listRules(tx)).map((r) => r.id);
         const given = new Set(ruleIds);
-        if (given.size !== ruleIds.length) throw new DeskError(400, 'body.ruleIds lists a rule twice', 'VALIDATION');
+        if (given.size !== ruleIds.length) throw new DeskError('VALIDATION', 'body.ruleIds lists a rule twice');
         const unknown = ruleIds.filter((id) => !known.includes(id));
         if (unknown.length)
-          throw new DeskError(400, `body.ruleIds names unknown rules: ${unknown.join(', ')}`, 'VALIDATION');
+          throw new DeskError('VALIDATION', `body.ruleIds names unknown rules: ${unknown.join(', ')}`);
         const missing = known.filter((id) => !given.has(id));
-        if (missing.length)
-          throw new DeskError(400, `body.ruleIds leaves out rules: ${missing.join(', ')}`, 'VALIDATION');
+        if (missing.length) throw new DeskError('VALIDATION', `body.ruleIds leaves out rules: ${missing.join(', ')}`);
         await renumber(tx, ruleIds);
         return listRules(tx);
       });
@@ -186,9 +183,8 @@ export function createRulesService({ db, temporal, taskQueue }: { db: Database; 
       if (!ticket) throw notFound(`ticket ${ticketId}`);
       if (operator.role !== 'manager' && ticket.assigneeId !== operator.id) {
         throw new DeskError(
-          403,
-          `only the assignee of ticket ${ticketId} or a manager may confirm or correct its category`,
           'NOT_ASSIGNEE',
+          `only the assignee of ticket ${ticketId} or a manager may confirm or correct its category`,
         );
       }
       const verdict = ticket.category === category ? 'confirmed' : 'corrected';

@@ -35,6 +35,7 @@ import {
   waitForClientUpdate,
 } from '../../workflows/ticket';
 import { TicketFailure, type ClientContact, type IntakeChannel, type IntakeResult } from '../../workflows/types';
+import { isErrorCode } from '../domain/errors';
 import { DeskError, notFound } from './errors';
 
 export interface NewTicket {
@@ -47,23 +48,6 @@ export interface NewTicket {
 }
 
 export type Registration = IntakeResult | { ticketId: number; stage: 'registering' };
-
-const failureStatus: Record<string, 403 | 409 | 400> = {
-  [TicketFailure.notQueued]: 409,
-  [TicketFailure.alreadyAccepted]: 409,
-  [TicketFailure.notInWork]: 409,
-  [TicketFailure.notAwaitingSurvey]: 409,
-  [TicketFailure.noOpenComplaint]: 409,
-  [TicketFailure.notInQueueGroup]: 403,
-  [TicketFailure.notAssignee]: 403,
-  [TicketFailure.notAllowed]: 403,
-  [TicketFailure.invalidRequest]: 400,
-  [TicketFailure.overdueReasonRequired]: 400,
-  [TicketFailure.notWaiting]: 409,
-  [TicketFailure.topLine]: 409,
-  [TicketFailure.notManager]: 403,
-  [TicketFailure.noSla]: 409,
-};
 
 /** The operations operators and clients perform on tickets; each one goes through the ticket's workflow. */
 export function createTicketService(deps: {
@@ -87,14 +71,12 @@ export function createTicketService(deps: {
     if (error instanceof WorkflowNotFoundError) return notFound(`ticket ${ticketId}`);
     if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
       return new DeskError(
-        503,
-        `ticket ${ticketId} did not answer in time; the action may still complete: read the ticket before retrying`,
         'ENGINE_TIMEOUT',
+        `ticket ${ticketId} did not answer in time; the action may still complete: read the ticket before retrying`,
       );
     }
     if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-      const status = error.cause.type ? failureStatus[error.cause.type] : undefined;
-      if (status) return new DeskError(status, error.cause.message, error.cause.type!);
+      if (isErrorCode(error.cause.type)) return new DeskError(error.cause.type, error.cause.message);
     }
     return error;
   };
@@ -147,11 +129,7 @@ export function createTicketService(deps: {
     await handleOf(ticketId)
       .describe()
       .catch(() => {
-        throw new DeskError(
-          503,
-          'the workflow engine did not take the ticket in time; retry later',
-          'ENGINE_UNAVAILABLE',
-        );
+        throw new DeskError('ENGINE_UNAVAILABLE', 'the workflow engine did not take the ticket in time; retry later');
       });
     return { ticketId, stage: 'registering' };
   };
@@ -168,7 +146,7 @@ export function createTicketService(deps: {
   /** A closed ticket's workflow is gone: say so rather than let the engine answer "not found". */
   const refuseIfClosed = (ticketId: number, ticket: { stage: string }, what: string) => {
     if (ticket.stage === 'closed')
-      throw new DeskError(409, `ticket ${ticketId} is closed and cannot be ${what}`, 'TICKET_CLOSED');
+      throw new DeskError('TICKET_CLOSED', `ticket ${ticketId} is closed and cannot be ${what}`);
   };
 
   /** The competence the ticket's catalog service requires and the operator lacks; null when none is missing. */
@@ -209,9 +187,8 @@ export function createTicketService(deps: {
     const missing = await competenceMissing(row.required, operator.id);
     if (missing)
       throw new DeskError(
-        403,
-        `operator ${operator.id} lacks the competence "${missing}" that ticket ${ticketId} requires`,
         'MISSING_COMPETENCE',
+        `operator ${operator.id} lacks the competence "${missing}" that ticket ${ticketId} requires`,
       );
   };
 
@@ -222,7 +199,7 @@ export function createTicketService(deps: {
       .where(eq(tickets.id, ticketId));
     if (!ticket) throw notFound(`ticket ${ticketId}`);
     if (!ticket.token || ticket.token !== token)
-      throw new DeskError(403, 'the survey token does not match this ticket', 'BAD_SURVEY_TOKEN');
+      throw new DeskError('BAD_SURVEY_TOKEN', 'the survey token does not match this ticket');
     return ticket;
   };
 
@@ -238,7 +215,7 @@ export function createTicketService(deps: {
         } catch (error) {
           if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
           const [known] = await db.select({ id: tickets.id }).from(tickets).where(eq(tickets.id, ticketId));
-          if (known || attempt >= 3) throw new DeskError(409, `ticket ${ticketId} already exists`, 'DUPLICATE');
+          if (known || attempt >= 3) throw new DeskError('DUPLICATE', `ticket ${ticketId} already exists`);
           // Temporal remembers a ticket this database does not (its data was reset): take the next number.
           deps.logger.warn(
             { ticketId, workflowId: ticketWorkflowId(ticketId) },
@@ -272,9 +249,8 @@ export function createTicketService(deps: {
       const missing = row ? await competenceMissing(row.required, to.id) : null;
       if (missing)
         throw new DeskError(
-          409,
+          'ASSIGNEE_MISSING_COMPETENCE',
           `operator ${to.id} lacks the competence "${missing}" that ticket ${ticketId} requires`,
-          'MISSING_COMPETENCE',
         );
       return update(ticketId, (h) =>
         h.executeUpdate(reassignUpdate, {
@@ -305,9 +281,8 @@ export function createTicketService(deps: {
         const unknown = work.stepsDone.filter((step) => !(row.checklist ?? []).includes(step));
         if (unknown.length > 0)
           throw new DeskError(
-            400,
-            `body.stepsDone: ${unknown.map((s) => `"${s}"`).join(', ')} not in the service checklist (${(row.checklist ?? []).join('; ') || 'none'})`,
             'VALIDATION',
+            `body.stepsDone: ${unknown.map((s) => `"${s}"`).join(', ')} not in the service checklist (${(row.checklist ?? []).join('; ') || 'none'})`,
           );
       }
       return update(ticketId, (h) =>
@@ -332,9 +307,8 @@ export function createTicketService(deps: {
             .from(overdueReasons)
             .where(eq(overdueReasons.active, true));
           throw new DeskError(
-            400,
-            `body.overdueReason "${request.overdueReason}" is not one of ${known.map((r) => r.code).join(', ')}`,
             'VALIDATION',
+            `body.overdueReason "${request.overdueReason}" is not one of ${known.map((r) => r.code).join(', ')}`,
           );
         }
       }
@@ -359,9 +333,8 @@ export function createTicketService(deps: {
     async changeSla(ticketId: number, operator: OperatorIdentity, agreementId: number) {
       if (operator.role !== 'manager')
         throw new DeskError(
-          403,
-          `only a manager changes a ticket's SLA; ${operator.id} is not one`,
           TicketFailure.notManager,
+          `only a manager changes a ticket's SLA; ${operator.id} is not one`,
         );
       return update(ticketId, (h) =>
         h.executeUpdate(changeSlaUpdate, { args: [{ operatorId: operator.id, agreementId }] }),
@@ -377,11 +350,7 @@ export function createTicketService(deps: {
     ) {
       const ticket = await surveyedTicket(ticketId, answer.token);
       if (ticket.stage !== 'awaiting_survey')
-        throw new DeskError(
-          409,
-          `ticket ${ticketId} is ${ticket.stage}, not awaiting a survey answer`,
-          'SURVEY_CLOSED',
-        );
+        throw new DeskError('SURVEY_CLOSED', `ticket ${ticketId} is ${ticket.stage}, not awaiting a survey answer`);
       await update(ticketId, (h) =>
         h.signal(surveyAnsweredSignal, { csat: answer.csat, comment: answer.comment, complaint: answer.complaint }),
       );
@@ -397,9 +366,8 @@ export function createTicketService(deps: {
         const ticket = await ticketState(ticketId);
         if (by.operator.role !== 'manager' && ticket.assigneeId !== by.operator.id) {
           throw new DeskError(
-            403,
-            `only the assignee (${ticket.assigneeId}) or a manager may reopen ticket ${ticketId}`,
             TicketFailure.notAssignee,
+            `only the assignee (${ticket.assigneeId}) or a manager may reopen ticket ${ticketId}`,
           );
         }
         refuseIfClosed(ticketId, ticket, 'reopened');
@@ -414,7 +382,7 @@ export function createTicketService(deps: {
     /** A manager closes the complaint the survey opened; the ticket then closes. */
     async resolveComplaint(ticketId: number, operator: OperatorIdentity, resolution: string) {
       if (operator.role !== 'manager')
-        throw new DeskError(403, `complaints are handled by managers; ${operator.id} is not one`, 'NOT_MANAGER');
+        throw new DeskError('NOT_MANAGER', `complaints are handled by managers; ${operator.id} is not one`);
       refuseIfClosed(ticketId, await ticketState(ticketId), 'given a complaint resolution');
       return update(ticketId, (h) =>
         h.executeUpdate(resolveComplaintUpdate, { args: [{ operatorId: operator.id, resolution }] }),

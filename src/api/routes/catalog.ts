@@ -35,9 +35,8 @@ export const catalogRoutes: FastifyPluginAsync<{ catalog: CatalogService }> = as
     await app.requireOperator(request);
     if (request.operator!.role !== 'manager')
       throw new DeskError(
-        403,
-        `only a manager changes the catalog and agreements; ${request.operator!.id} is not one`,
         'NOT_MANAGER',
+        `only a manager changes the catalog and agreements; ${request.operator!.id} is not one`,
       );
   };
   const reader = { onRequest: app.requireOperator };

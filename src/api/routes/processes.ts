@@ -101,7 +101,7 @@ export const processRoutes: FastifyPluginAsync<{ db: Database; processes: Proces
       const entry = processOf(request.params.processId);
       const to = request.query.to ? new Date(request.query.to) : new Date();
       const from = request.query.from ? new Date(request.query.from) : new Date(to.getTime() - WEEK_MS);
-      if (from >= to) throw new DeskError(400, 'querystring.from must be before querystring.to', 'VALIDATION');
+      if (from >= to) throw new DeskError('VALIDATION', 'querystring.from must be before querystring.to');
       const filters = filtersOf(request.query);
       const { elements, percentiles } = await elementStatistics(db, entry.id, entry.recordedElementIds, {
         from,

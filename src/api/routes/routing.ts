@@ -179,11 +179,7 @@ export const routingRoutes: FastifyPluginAsync<{
     async (request) => {
       const to = await findOperator(db, request.body.toOperatorId);
       if (!to)
-        throw new DeskError(
-          400,
-          `body.toOperatorId "${request.body.toOperatorId}" is not a known operator`,
-          'VALIDATION',
-        );
+        throw new DeskError('VALIDATION', `body.toOperatorId "${request.body.toOperatorId}" is not a known operator`);
       return tickets.reassign(request.params.id, request.operator!, to, request.body.reason);
     },
   );
@@ -219,7 +215,7 @@ export const routingRoutes: FastifyPluginAsync<{
     },
     async (request) => {
       if (!(await findQueue(db, request.body.toQueueId)))
-        throw new DeskError(400, `body.toQueueId ${request.body.toQueueId} is not a queue`, 'VALIDATION');
+        throw new DeskError('VALIDATION', `body.toQueueId ${request.body.toQueueId} is not a queue`);
       return tickets.transfer(request.params.id, request.operator!, request.body.toQueueId, request.body.reason);
     },
   );

@@ -49,12 +49,11 @@ export const ticketRoutes: FastifyPluginAsync<{ tickets: TicketService; db: Data
     },
     async (request, reply) => {
       const { client } = request.body;
-      if (!client.phone && !client.email)
-        throw new DeskError(400, 'body.client needs a phone or an email', 'VALIDATION');
+      if (!client.phone && !client.email) throw new DeskError('VALIDATION', 'body.client needs a phone or an email');
       if (client.phone && !normalizePhone(client.phone))
-        throw new DeskError(400, `body.client.phone "${client.phone}" is not a phone number`, 'VALIDATION');
+        throw new DeskError('VALIDATION', `body.client.phone "${client.phone}" is not a phone number`);
       if (client.email && !normalizeEmail(client.email))
-        throw new DeskError(400, `body.client.email "${client.email}" is not an e-mail address`, 'VALIDATION');
+        throw new DeskError('VALIDATION', `body.client.email "${client.email}" is not an e-mail address`);
       const registration = await tickets.register(request.body);
       request.log.info(
         { ticketId: registration.ticketId, workflowId: `ticket-${registration.ticketId}`, stage: registration.stage },
@@ -279,7 +278,7 @@ export const ticketRoutes: FastifyPluginAsync<{ tickets: TicketService; db: Data
     async (request) => {
       const { reason, token } = request.body;
       if (request.operator) return tickets.reopen(request.params.id, { operator: request.operator }, reason);
-      if (!token) throw new DeskError(400, 'body.token is required when no X-Operator-Id is given', 'VALIDATION');
+      if (!token) throw new DeskError('VALIDATION', 'body.token is required when no X-Operator-Id is given');
       return tickets.reopen(request.params.id, { token }, reason);
     },
   );
