@@ -4,30 +4,36 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { Database } from '../db/client';
 import { ErrorStatus, type ErrorCode } from '../domain/errors';
+import type { CatalogService } from '../services/catalog-service';
 import { DeskError } from '../services/errors';
-import type { ProcessCatalog } from '../services/process-catalog';
-import type { TicketService } from '../services/ticket-service';
-import { errorSchema, ticketDetails, ticketSummary } from './schemas';
-import { authPlugin } from './auth';
-import { clientRoutes } from './routes/clients';
-import { processRoutes } from './routes/processes';
+import type { ProcessService } from '../services/process-service';
 import type { QueueService } from '../services/queue-service';
 import type { RulesService } from '../services/rules-service';
-import { queuedTicketSchema, ruleSchema } from './routing-schemas';
-import { createCatalogService } from '../services/catalog-service';
+import type { StaffService } from '../services/staff-service';
+import type { TicketReads } from '../services/ticket-reads';
+import type { TicketService } from '../services/ticket-service';
+import { authPlugin } from './auth';
 import { catalogRoutes } from './routes/catalog';
+import { clientRoutes } from './routes/clients';
+import { processRoutes } from './routes/processes';
 import { queueRoutes } from './routes/queues';
-import { routingRoutes } from './routes/routing';
+import { ruleRoutes } from './routes/rules';
 import { ticketRoutes } from './routes/tickets';
+import { errorSchema } from './schemas/common';
+import { queuedTicketSchema } from './schemas/queues';
+import { ruleSchema } from './schemas/rules';
+import { ticketDetails, ticketSummary } from './schemas/tickets';
 
+/** Routes receive services only: no database, no repository. */
 export interface AppDependencies {
-  db: Database;
+  staff: StaffService;
   tickets: TicketService;
-  processes: ProcessCatalog;
+  reads: TicketReads;
+  processes: ProcessService;
   queues: QueueService;
   rules: RulesService;
+  catalog: CatalogService;
   logger: Logger;
   webDir?: string;
   /** Links printed in the OpenAPI document. */
@@ -133,13 +139,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
 
-  await app.register(authPlugin, { db: deps.db });
-  await app.register(ticketRoutes, { tickets: deps.tickets, db: deps.db });
-  await app.register(queueRoutes, { db: deps.db });
-  await app.register(clientRoutes, { db: deps.db });
-  await app.register(processRoutes, { db: deps.db, processes: deps.processes });
-  await app.register(routingRoutes, { db: deps.db, rules: deps.rules, queues: deps.queues, tickets: deps.tickets });
-  await app.register(catalogRoutes, { catalog: createCatalogService({ db: deps.db }) });
+  await app.register(authPlugin, { staff: deps.staff });
+  await app.register(ticketRoutes, { tickets: deps.tickets, reads: deps.reads, rules: deps.rules });
+  await app.register(queueRoutes, { queues: deps.queues });
+  await app.register(clientRoutes, { reads: deps.reads });
+  await app.register(processRoutes, { processes: deps.processes });
+  await app.register(ruleRoutes, { rules: deps.rules });
+  await app.register(catalogRoutes, { catalog: deps.catalog });
 
   if (deps.webDir) {
     await app.register(fastifyStatic, { root: path.resolve(deps.webDir), index: ['index.html'] });

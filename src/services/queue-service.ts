@@ -1,8 +1,11 @@
+// eslint-disable-next-line no-restricted-imports -- the offer SQL leaves with the operator-load query (to src/repositories/operators.ts, the activities side's move)
 import { and, eq, lte, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { recordTicketEvent } from '../db/events';
-import { operators, queues, ticketOffers, tickets } from '../db/schema';
+import { operators, ticketOffers, tickets } from '../db/schema';
+import { isInQueueGroup } from '../domain/access';
 import { TicketElement } from '../domain/process';
+import { findQueue, listQueuedTickets, listQueues } from '../repositories/queues';
 import type { OperatorIdentity } from '../repositories/staff';
 import { DeskError, notFound } from './errors';
 
@@ -98,14 +101,23 @@ export function createQueueService({ db, offerTtlMs }: { db: Database; offerTtlM
   };
 
   const queueOf = async (operator: OperatorIdentity, queueId: number) => {
-    const [queue] = await db.select().from(queues).where(eq(queues.id, queueId));
+    const queue = await findQueue(db, queueId);
     if (!queue) throw notFound(`queue ${queueId}`);
-    if (!operator.groupIds.includes(queue.groupId))
+    if (!isInQueueGroup(operator, queue.groupId))
       throw new DeskError('NOT_IN_QUEUE_GROUP', `operator ${operator.id} is not in the group of queue ${queue.code}`);
     return queue;
   };
 
   return {
+    /** Queues with the number of tickets waiting in each. */
+    list: () => listQueues(db),
+
+    /** A queue's waiting tickets, blind, in the order to work them. */
+    async waiting(queueId: number, page: { limit: number; offset: number }) {
+      if (!(await findQueue(db, queueId))) throw notFound(`queue ${queueId}`);
+      return listQueuedTickets(db, queueId, page);
+    },
+
     /** The ticket this operator should work next, reserved for them; undefined when the queue has nothing they can take. */
     async next(operator: OperatorIdentity, queueId: number): Promise<Offer | undefined> {
       await queueOf(operator, queueId);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+// eslint-disable-next-line no-restricted-imports -- rule writes move to a repository after the dry-run rewrite (not done yet)
 import { eq, max, sql } from 'drizzle-orm';
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { Database } from '../db/client';
@@ -7,6 +8,7 @@ import { catalogServices, categoryFeedback, classificationRules, queues, tickets
 import { chooseQueue, chooseService, decideClassification } from '../domain/classify';
 import { patternProblem, type RuleCondition, type RuleOutcome, type RoutingFacts } from '../domain/rules';
 import { recordTicketEvent } from '../db/events';
+import { isAssigneeOrManager, isManager } from '../domain/access';
 import { TicketElement } from '../domain/process';
 import { createRoutingCache, listRules } from '../repositories/routing';
 import type { OperatorIdentity } from '../repositories/staff';
@@ -57,7 +59,7 @@ function checkRule(rule: { condition?: RuleCondition; outcome?: RuleOutcome }) {
 }
 
 const requireManager = (operator: OperatorIdentity) => {
-  if (operator.role !== 'manager')
+  if (!isManager(operator))
     throw new DeskError('NOT_MANAGER', `operator ${operator.id} is not a manager: only managers change the rules`);
 };
 
@@ -181,7 +183,7 @@ export function createRulesService({ db, temporal, taskQueue }: { db: Database; 
         .from(tickets)
         .where(eq(tickets.id, ticketId));
       if (!ticket) throw notFound(`ticket ${ticketId}`);
-      if (operator.role !== 'manager' && ticket.assigneeId !== operator.id) {
+      if (!isAssigneeOrManager(operator, ticket)) {
         throw new DeskError(
           'NOT_ASSIGNEE',
           `only the assignee of ticket ${ticketId} or a manager may confirm or correct its category`,
