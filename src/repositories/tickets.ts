@@ -189,6 +189,7 @@ export async function loadTicketFacts(db: Database, ticketId: number) {
   const [row] = await db
     .select({
       stage: tickets.stage,
+      category: tickets.category,
       assigneeId: tickets.assigneeId,
       surveyToken: tickets.surveyToken,
       queueGroupId: queues.groupId,
