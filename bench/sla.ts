@@ -14,16 +14,12 @@
  * Temporal (dev server) and PostgreSQL are started as for the tests unless TEMPORAL_ADDRESS /
  * DATABASE_URL are given. The worker runs in this process, so the figures are the whole desk's.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { and, eq, inArray } from 'drizzle-orm';
 import pino from 'pino';
 import { businessCalendars, catalogServices, slaAgreements, ticketEvents } from '../src/db/schema';
-import { runMigrations } from '../src/db/migrate';
 import { startDesk } from '../src/desk';
-import { createDatabase, dropDatabase, ensurePostgres } from '../src/infra/postgres-server';
-import { ensureTemporal } from '../src/infra/temporal-server';
+import { startScratchBackends } from '../src/infra/scratch-backends';
 
 const int = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
@@ -74,28 +70,12 @@ function sampler() {
 }
 
 async function main() {
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-sla-'));
-  const rootDir = path.resolve(__dirname, '..');
-  const [temporal, postgres] = await Promise.all([
-    ensureTemporal({
-      address: process.env.TEMPORAL_ADDRESS,
-      cliPath: process.env.TEMPORAL_CLI,
-      toolsDir: path.join(rootDir, '.tools'),
-      dbFile: null,
-      headless: true,
-      namespace: 'default',
-      log,
-    }),
-    ensurePostgres({
-      url: process.env.DATABASE_URL,
-      dataDir: path.join(scratch, 'postgres'),
-      database: 'postgres',
-      log,
-    }),
-  ]);
-  const databaseName = `desk_bench_sla_${Date.now()}`;
-  const databaseUrl = await createDatabase(postgres.url, databaseName);
-  await runMigrations(databaseUrl);
+  const backends = await startScratchBackends({
+    rootDir: path.resolve(__dirname, '..'),
+    databasePrefix: 'desk_bench_sla',
+    log,
+  });
+  const { temporal, databaseUrl, scratchDir: scratch } = backends;
   const desk = await startDesk({
     databaseUrl,
     temporalAddress: temporal.address,
@@ -229,10 +209,7 @@ async function main() {
     }
   } finally {
     await desk.stop();
-    await dropDatabase(postgres.url, databaseName).catch(() => {});
-    await temporal.stop();
-    await postgres.stop();
-    fs.rmSync(scratch, { recursive: true, force: true });
+    await backends.stop();
   }
 }
 

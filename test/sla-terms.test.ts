@@ -6,9 +6,9 @@ import { stageQuery } from '../workflows/ticket';
 import { startTestDesk } from './support/desk';
 import { listen } from './support/http';
 import { recordHistory as keepHistory } from './support/histories';
+import { runId, slaProbe, type TicketEvent } from './support/sla-probe';
 
 type Desk = Awaited<ReturnType<typeof startTestDesk>>;
-type Event = { elementId: string; action: string; at: string; actor: string | null; data: Record<string, any> };
 type Target = {
   kind: string;
   budgetMs: number;
@@ -31,68 +31,26 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('SLA clocks across an SLA change, a wait for the client and a reopening', () => {
   let desk: Desk;
   let call: Awaited<ReturnType<typeof listen>>['call'];
-  const run = Math.random()
-    .toString(36)
-    .replace(/[^a-z]/g, '')
-    .slice(0, 6);
-  let serial = 0;
+  let probe: ReturnType<typeof slaProbe>;
+  const run = runId();
 
   beforeAll(async () => {
     desk = await startTestDesk();
     ({ call } = await listen(desk.app));
+    probe = slaProbe(call, `zt${run}`, { price: '100.00', normHours: 1 });
   });
   afterAll(async () => desk?.stop());
 
-  async function serviceWithSla(agreement: Record<string, unknown>) {
-    const keyword = `zt${run}${'abcdefghij'[serial++]}`;
-    const code = `slat-${keyword}`;
-    const created = await call('POST', '/catalog/services', {
-      operator: 'sidorova',
-      body: {
-        code,
-        nameRu: 'Проверка SLA',
-        nameEn: 'SLA probe',
-        category: 'general',
-        price: '100.00',
-        normHours: 1,
-        supportLine: 1,
-        keywords: [keyword],
-      },
-    });
-    expect(created.status).toBe(201);
-    const sla = await call('PUT', `/catalog/services/${code}/sla/one_time`, {
-      operator: 'sidorova',
-      body: { calendarCode: '24x7', ...agreement },
-    });
-    expect(sla.status).toBe(200);
-    return { code, keyword, agreementId: sla.body.id as number };
-  }
-
-  async function register(keyword: string) {
-    const registered = await call('POST', '/tickets', {
-      body: {
-        subject: `Вопрос ${keyword}`,
-        description: `Нужна консультация ${keyword}`,
-        client: { email: `client-${keyword}-${serial}@example.com` },
-      },
-    });
-    expect(registered.status).toBe(201);
-    return registered.body.id as number;
-  }
-
+  const serviceWithSla = (agreement: Record<string, unknown>) => probe.serviceWithSla(agreement);
+  const register = (keyword: string) => probe.register(keyword);
   const recordHistory = (id: number, topic: string) => keepHistory(desk, id, topic);
-  const events = async (id: number): Promise<Event[]> =>
-    (await call('GET', `/tickets/${id}/events`, { operator: 'sidorova' })).body;
+  const events = (id: number) => probe.events(id);
   const resolution = async (id: number): Promise<Target> =>
     (await call('GET', `/tickets/${id}/sla`, { operator: 'sidorova' })).body.targets.find(
       (t: Target) => t.kind === 'resolution',
     );
-  const waitForEvents = async (id: number, match: (e: Event) => boolean, count = 1, timeout = 20_000) => {
-    await expect
-      .poll(async () => (await events(id)).filter(match).length, { timeout, interval: 150 })
-      .toBeGreaterThanOrEqual(count);
-    return (await events(id)).filter(match);
-  };
+  const waitForEvents = (id: number, match: (e: TicketEvent) => boolean, count?: number, timeout?: number) =>
+    probe.waitForEvents(id, match, count, timeout);
   const breachedAt = async (id: number) =>
     (await desk.db.select({ at: tickets.slaBreachedAt }).from(tickets).where(eq(tickets.id, id)))[0]!.at;
   const dedupeKeys = async (id: number, action: string) =>

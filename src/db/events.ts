@@ -1,19 +1,12 @@
+import { and, eq } from 'drizzle-orm';
 import type { Database } from './client';
 import { processOfElement } from '../domain/process';
+import type { TicketEventRecord } from '../domain/ticket-events';
 import { ticketEvents } from './schema';
 
-type Executor = Pick<Database, 'insert'>;
+export type { TicketEventRecord };
 
-export interface TicketEventRecord {
-  ticketId: number;
-  elementId: string;
-  action: string;
-  actor?: string | null;
-  data?: Record<string, unknown>;
-  /** Same key, same step: a retry records nothing new. */
-  dedupeKey: string;
-  at?: Date;
-}
+type Executor = Pick<Database, 'insert'>;
 
 export async function recordTicketEvent(db: Executor, event: TicketEventRecord): Promise<void> {
   await recordTicketEvents(db, [event]);
@@ -33,4 +26,13 @@ export async function recordTicketEvents(db: Executor, events: TicketEventRecord
       })),
     )
     .onConflictDoNothing({ target: [ticketEvents.ticketId, ticketEvents.dedupeKey] });
+}
+
+/** The recorded step of a ticket with this key, if any: a retry answers as the first attempt did. */
+export async function recordedEvent(db: Pick<Database, 'select'>, ticketId: number, dedupeKey: string) {
+  const [event] = await db
+    .select({ at: ticketEvents.at, data: ticketEvents.data })
+    .from(ticketEvents)
+    .where(and(eq(ticketEvents.ticketId, ticketId), eq(ticketEvents.dedupeKey, dedupeKey)));
+  return event;
 }

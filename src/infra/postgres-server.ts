@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
-import { isAlive, readPidFile, stopProcess } from './processes';
+import { errorMessage, isAlive, readPidFile, relative, stopProcess } from './processes';
 import { freePort } from './temporal-server';
 
 export interface PostgresEndpoint {
@@ -209,16 +209,6 @@ function redactPassword(rawUrl: string): string {
   } catch {
     return '<unparseable URL>';
   }
-}
-
-/** Paths inside the project read better relative to it; others stay absolute. */
-function relative(p: string): string {
-  const rel = path.relative(process.cwd(), p);
-  return rel === '' ? '.' : rel.startsWith('..') ? p : rel;
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** Appends server output to a file and keeps the last lines for error messages. */

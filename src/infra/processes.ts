@@ -1,4 +1,6 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 
 export function isAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
@@ -44,4 +46,62 @@ export async function stopProcess(pid: number, signal: NodeJS.Signals, graceMs: 
       // Gone in the meantime.
     }
   }
+}
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  error?: Error;
+}
+
+export function spawnLoggingTo(
+  command: string,
+  args: string[],
+  logFile: string,
+  env: NodeJS.ProcessEnv = {},
+): ChildProcess {
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  const out = fs.openSync(logFile, 'a');
+  try {
+    fs.writeSync(out, `\n--- ${new Date().toISOString()} ${command} ${args.join(' ')}\n`);
+    return spawn(command, args, { stdio: ['ignore', out, out], env: { ...process.env, ...env } });
+  } finally {
+    fs.closeSync(out);
+  }
+}
+
+export function exitOf(child: ChildProcess): Promise<ExitInfo> {
+  return new Promise((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    // A failed spawn (e.g. EACCES) emits 'error' and may never emit 'exit'.
+    child.once('error', (error) => resolve({ code: null, signal: null, error }));
+  });
+}
+
+export function describeExit(exit: ExitInfo): string {
+  if (exit.error) return exit.error.message;
+  return exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+}
+
+/** The last lines of a log file, for error messages. */
+export function tailOf(file: string, lines = 15): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no output)';
+  }
+}
+
+/** Paths inside the project read better relative to it; others stay absolute. */
+export function relative(p: string): string {
+  const rel = path.relative(process.cwd(), path.resolve(p));
+  return rel === '' ? '.' : rel.startsWith('..') ? path.resolve(p) : rel;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

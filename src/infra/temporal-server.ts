@@ -1,9 +1,25 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { commandLineOf, isAlive, readPidFile, stopProcess } from './processes';
+import {
+  commandLineOf,
+  isAlive,
+  describeExit,
+  errorMessage,
+  exitOf,
+  readPidFile,
+  relative,
+  sleep,
+  spawnLoggingTo,
+  stopProcess,
+  tailOf,
+  type ExitInfo,
+} from './processes';
+import { resolveTemporalCli, type TemporalCli } from './temporal-cli';
+
+export { resolveTemporalCli, type CliSource, type TemporalCli } from './temporal-cli';
 
 export interface TemporalEndpoint {
   address: string;
@@ -34,45 +50,14 @@ export interface EnsureTemporalOptions {
   log: (msg: string) => void;
 }
 
-export type CliSource = 'TEMPORAL_CLI' | 'PATH' | 'tools' | 'go-install';
-
-export interface TemporalCli {
-  path: string;
-  source: CliSource;
-}
-
-type CliLookup = Pick<EnsureTemporalOptions, 'cliPath' | 'toolsDir' | 'log'>;
-
-const CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
 const READY_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 10_000;
-const PROGRESS_EVERY_MS = 10_000;
-const STAGING_PREFIX = '.temporal-build-';
 
 /** Connects to TEMPORAL_ADDRESS if given, else starts a dev server with the best CLI available. */
 export async function ensureTemporal(opts: EnsureTemporalOptions): Promise<TemporalEndpoint> {
   if (opts.address) return useExistingServer(opts.address, opts.namespace);
   const cli = await resolveTemporalCli(opts);
   return cli ? startDevServer(cli, opts) : startSdkDevServer(opts);
-}
-
-/**
- * Finds a `temporal` binary: TEMPORAL_CLI, then PATH, then <toolsDir>/bin, then a
- * one-off Go build into <toolsDir>/bin. Null means "let @temporalio/testing download one".
- */
-export async function resolveTemporalCli(opts: CliLookup): Promise<TemporalCli | null> {
-  if (opts.cliPath) {
-    const cliPath = path.resolve(opts.cliPath);
-    if (!isExecutableFile(cliPath)) throw new Error(`TEMPORAL_CLI=${opts.cliPath} is not an executable file`);
-    return { path: cliPath, source: 'TEMPORAL_CLI' };
-  }
-  const onPath = findOnPath('temporal');
-  if (onPath) return { path: onPath, source: 'PATH' };
-  const toolsBinary = toolsCliPath(opts.toolsDir);
-  if (isExecutableFile(toolsBinary)) return { path: toolsBinary, source: 'tools' };
-  if (!findOnPath('go')) return null;
-  const built = await buildCliWithGo(opts);
-  return built ? { path: built, source: 'go-install' } : null;
 }
 
 /** A port that was free a moment ago; good enough for local servers and tests. */
@@ -101,12 +86,6 @@ async function useExistingServer(address: string, namespace: string): Promise<Te
 
 // ---------------------------------------------------------------------------
 // Dev server as our own child process
-
-interface ExitInfo {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  error?: Error;
-}
 
 async function startDevServer(cli: TemporalCli, opts: EnsureTemporalOptions): Promise<TemporalEndpoint> {
   const port = opts.port || (await freePort());
@@ -209,25 +188,6 @@ function serverLogFile(opts: EnsureTemporalOptions): string {
   return path.join(path.dirname(db), `${path.basename(db, path.extname(db))}.log`);
 }
 
-function spawnLoggingTo(command: string, args: string[], logFile: string, env: NodeJS.ProcessEnv = {}): ChildProcess {
-  fs.mkdirSync(path.dirname(logFile), { recursive: true });
-  const out = fs.openSync(logFile, 'a');
-  try {
-    fs.writeSync(out, `\n--- ${new Date().toISOString()} ${command} ${args.join(' ')}\n`);
-    return spawn(command, args, { stdio: ['ignore', out, out], env: { ...process.env, ...env } });
-  } finally {
-    fs.closeSync(out);
-  }
-}
-
-function exitOf(child: ChildProcess): Promise<ExitInfo> {
-  return new Promise((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-    // A failed spawn (e.g. EACCES) emits 'error' and may never emit 'exit'.
-    child.once('error', (error) => resolve({ code: null, signal: null, error }));
-  });
-}
-
 async function waitUntilServing(
   address: string,
   namespace: string,
@@ -282,11 +242,6 @@ async function terminate(child: ChildProcess, exited: Promise<ExitInfo>): Promis
   await exited;
 }
 
-function describeExit(exit: ExitInfo): string {
-  if (exit.error) return exit.error.message;
-  return exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
-}
-
 // ---------------------------------------------------------------------------
 // Dev server downloaded and run by @temporalio/testing (no CLI, no Go)
 
@@ -320,157 +275,4 @@ async function startSdkDevServer(opts: EnsureTemporalOptions): Promise<TemporalE
     how: `dev server downloaded by @temporalio/testing into ${relative(opts.toolsDir)}, ${describeStorage(opts.dbFile)}`,
     stop: () => env.teardown(),
   };
-}
-
-// ---------------------------------------------------------------------------
-// One-off Go build of the CLI into <toolsDir>/bin
-
-function toolsCliPath(toolsDir: string): string {
-  return path.resolve(toolsDir, 'bin', 'temporal');
-}
-
-/**
- * Builds the CLI once per machine. A lock file keeps parallel processes (e.g. test
- * workers) from building at the same time; the binary is built into a staging
- * directory and renamed into place, so nobody ever runs a half-written file.
- */
-async function buildCliWithGo(opts: CliLookup): Promise<string | null> {
-  const target = toolsCliPath(opts.toolsDir);
-  const lockFile = path.resolve(opts.toolsDir, 'temporal-build.lock');
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-
-  const gotLock = await withProgress(opts.log, 'waiting for another process building the Temporal CLI', () =>
-    waitForBuildLock(lockFile, target),
-  );
-  if (!gotLock) return target;
-  try {
-    // The previous lock holder may have finished between our last look and our lock.
-    if (isExecutableFile(target)) return target;
-    return await withProgress(opts.log, 'building Temporal CLI with Go (first run only, ~3 min)', () =>
-      goInstallCli(opts, target),
-    );
-  } finally {
-    fs.rmSync(lockFile, { force: true });
-  }
-}
-
-/** Resolves true once we hold the lock, false if someone else's build produced the binary meanwhile. */
-async function waitForBuildLock(lockFile: string, target: string): Promise<boolean> {
-  for (;;) {
-    try {
-      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
-      return true;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    if (isExecutableFile(target)) return false;
-    if (!isLockHolderAlive(lockFile)) {
-      // A killed build left its lock; take over.
-      fs.rmSync(lockFile, { force: true });
-      continue;
-    }
-    await sleep(1000);
-  }
-}
-
-function isLockHolderAlive(lockFile: string): boolean {
-  let contents: string;
-  try {
-    contents = fs.readFileSync(lockFile, 'utf8');
-  } catch {
-    // Released meanwhile: look again on the next round.
-    return true;
-  }
-  // Empty means the holder has created the file but not yet written its pid.
-  if (contents.trim() === '') return true;
-  return isAlive(Number.parseInt(contents, 10));
-}
-
-async function goInstallCli(opts: CliLookup, target: string): Promise<string | null> {
-  const binDir = path.dirname(target);
-  removeAbandonedStagingDirs(binDir);
-  // Named by pid so a later build can tell an abandoned directory from a live one.
-  const stagingDir = path.join(binDir, `${STAGING_PREFIX}${process.pid}`);
-  fs.mkdirSync(stagingDir, { recursive: true });
-  const buildLog = path.resolve(opts.toolsDir, 'temporal-build.log');
-  try {
-    const child = spawnLoggingTo('go', ['install', CLI_MODULE], buildLog, { GOBIN: stagingDir });
-    const exit = await exitOf(child);
-    if (exit.code !== 0) {
-      opts.log(
-        `building the Temporal CLI failed (${describeExit(exit)}); last lines of ${relative(buildLog)}:\n${tailOf(buildLog)}`,
-      );
-      return null;
-    }
-    fs.renameSync(path.join(stagingDir, 'temporal'), target);
-    opts.log(`built Temporal CLI into ${relative(target)}`);
-    return target;
-  } finally {
-    fs.rmSync(stagingDir, { recursive: true, force: true });
-  }
-}
-
-/** Builds killed half-way leave a ~250 MB staging directory behind. */
-function removeAbandonedStagingDirs(binDir: string): void {
-  for (const entry of fs.readdirSync(binDir)) {
-    if (!entry.startsWith(STAGING_PREFIX)) continue;
-    const builderPid = Number.parseInt(entry.slice(STAGING_PREFIX.length), 10);
-    if (!isAlive(builderPid)) fs.rmSync(path.join(binDir, entry), { recursive: true, force: true });
-  }
-}
-
-// ---------------------------------------------------------------------------
-// Small helpers
-
-async function withProgress<T>(log: (msg: string) => void, activity: string, work: () => Promise<T>): Promise<T> {
-  const started = Date.now();
-  const timer = setInterval(
-    () => log(`${activity}… ${Math.round((Date.now() - started) / 1000)} s`),
-    PROGRESS_EVERY_MS,
-  );
-  try {
-    return await work();
-  } finally {
-    clearInterval(timer);
-  }
-}
-
-function isExecutableFile(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function findOnPath(command: string): string | null {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, command);
-    if (isExecutableFile(candidate)) return candidate;
-  }
-  return null;
-}
-
-function tailOf(file: string, lines = 15): string {
-  try {
-    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no output)';
-  }
-}
-
-/** Paths inside the project read better relative to it; others stay absolute. */
-function relative(p: string): string {
-  const rel = path.relative(process.cwd(), path.resolve(p));
-  return rel === '' ? '.' : rel.startsWith('..') ? path.resolve(p) : rel;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -13,14 +13,9 @@ import {
   tickets,
 } from '../db/schema';
 import type { BusinessCalendar } from '../domain/calendar';
-import { suggestCategory, trainCategoryModel, type CategoryModel } from '../domain/category-model';
-import {
-  applyRules,
-  compileRules,
-  type ClassificationRule,
-  type CompiledRules,
-  type RoutingFacts,
-} from '../domain/rules';
+import { trainCategoryModel } from '../domain/category-model';
+import type { IntakeReference } from '../domain/intake-decision';
+import { compileRules, type ClassificationRule } from '../domain/rules';
 import { DEFAULT_CALENDAR_CODE, toBusinessCalendar } from './calendars';
 
 export async function listRules(db: Pick<Database, 'select'>): Promise<ClassificationRule[]> {
@@ -46,19 +41,12 @@ type ServiceRow = Pick<
 type QueueRow = typeof queues.$inferSelect;
 type AgreementRow = typeof slaAgreements.$inferSelect;
 
-/** What a new ticket is routed with, as of one version of reference_data_version. */
-export interface ReferenceData {
+/** What a new ticket is routed with, as of one version of reference_data_version: the rows as stored. */
+export interface ReferenceData extends IntakeReference {
   version: number | null;
-  rules: CompiledRules;
-  model: CategoryModel | undefined;
-  /** Active catalog services in id order: classification takes the first that fits. */
   services: ServiceRow[];
   queues: QueueRow[];
   agreements: AgreementRow[];
-  /** Each operator group's calendar id (null: the desk's default). */
-  groupCalendars: Map<number, number | null>;
-  /** Calendars as the arithmetic wants them, with holidays around the year of `at`. */
-  calendar(id: number | null, at: Date): BusinessCalendar;
 }
 
 async function loadReferenceData(db: Executor, version: number | null): Promise<ReferenceData> {
@@ -132,39 +120,7 @@ export function createRoutingCache(pool: Database) {
     return loaded;
   };
 
-  return {
-    current,
-    async decide(facts: RoutingFacts, db: Executor = pool) {
-      return decideRouting(await current(db), facts);
-    },
-  };
-}
-
-/** The rules' decision and the category model's suggestion for a ticket's facts. */
-export function decideRouting(reference: ReferenceData, facts: RoutingFacts) {
-  return {
-    rules: applyRules(reference.rules, facts),
-    suggestion: reference.model
-      ? suggestCategory(reference.model, `${facts.subject}\n${facts.description}`)
-      : undefined,
-  };
-}
-
-/** The agreement for a catalog service and a client category, if there is one. */
-export const agreementOf = (reference: ReferenceData, serviceId: number | null | undefined, clientCategory: string) =>
-  serviceId == null
-    ? undefined
-    : reference.agreements.find((a) => a.serviceId === serviceId && a.clientCategory === clientCategory);
-
-/** The calendar an agreement counts on: its own, else that of the team working the queue, else the desk's default. */
-export function agreementCalendarOf(
-  reference: ReferenceData,
-  agreement: AgreementRow,
-  queueGroupId: number | null,
-  at: Date,
-): BusinessCalendar {
-  if (agreement.calendarId != null) return reference.calendar(agreement.calendarId, at);
-  return reference.calendar(queueGroupId === null ? null : (reference.groupCalendars.get(queueGroupId) ?? null), at);
+  return { current };
 }
 
 export type RoutingCache = ReturnType<typeof createRoutingCache>;

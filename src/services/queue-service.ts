@@ -3,8 +3,9 @@ import { and, eq, lte, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { recordTicketEvent } from '../db/events';
 import { operators, ticketOffers, tickets } from '../db/schema';
-import { isInQueueGroup } from '../domain/access';
+import { isAtLimit, isInQueueGroup } from '../domain/access';
 import { TicketElement } from '../domain/process';
+import { operatorLoad } from '../repositories/operators';
 import { findQueue, listQueuedTickets, listQueues } from '../repositories/queues';
 import type { OperatorIdentity } from '../repositories/staff';
 import { DeskError, notFound } from './errors';
@@ -147,15 +148,11 @@ export function createQueueService({ db, offerTtlMs }: { db: Database; offerTtlM
           );
         if (open) return toOffer(open);
 
-        const [load] = (await tx.execute(sql`
-          select (select count(*) from tickets where assignee_id = ${operator.id} and stage = 'in_work')
-               + (select count(*) from ticket_offers where operator_id = ${operator.id} and outcome = 'offered' and expires_at > now()) as n`)) as unknown as [
-          { n: string },
-        ];
-        if (Number(load.n) >= me!.limit) {
+        const load = await operatorLoad(tx, operator.id);
+        if (isAtLimit(load, me!.limit)) {
           throw new DeskError(
             'AT_LIMIT',
-            `operator ${operator.id} has ${load.n} tickets in work or on offer, the limit is ${me!.limit}`,
+            `operator ${operator.id} has ${load} tickets in work or on offer, the limit is ${me!.limit}`,
           );
         }
 

@@ -1,8 +1,7 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { Database } from '../db/client';
 import { retrainCategoryModelWorkflow } from '../../workflows/category-model';
-import { catalogServices, queues } from '../db/schema';
-import { chooseQueue, chooseService, decideClassification } from '../domain/classify';
+import { decideIntake } from '../domain/intake-decision';
 import { patternProblem, type RuleCondition, type RuleOutcome, type RoutingFacts } from '../domain/rules';
 import { isAssigneeOrManager, isManager } from '../domain/access';
 import { createRoutingCache, listRules } from '../repositories/routing';
@@ -109,33 +108,19 @@ export function createRulesService({ db, temporal, taskQueue }: { db: Database; 
 
     /** What the desk would decide for this text now: the rules that fired and why, the model's guess, the queue. */
     async dryRun(facts: RoutingFacts) {
-      const decision = await routing.decide(facts);
-      const classification = decideClassification(decision.rules, decision.suggestion);
-      const services = await db.select().from(catalogServices).orderBy(catalogServices.id);
-      const named = decision.rules.outcome.serviceCode;
-      const service =
-        (named ? services.find((s) => s.code === named) : undefined) ??
-        chooseService(services, classification.category, `${facts.subject} ${facts.description}`);
-      const supportLine = decision.rules.outcome.supportLine ?? service?.supportLine ?? 1;
-      const queue = chooseQueue(
-        await db.select().from(queues),
-        {
-          category: classification.category,
-          priority: classification.priority,
-          clientCategory: facts.clientCategory,
-          channel: facts.channel,
-          supportLine,
-          region: facts.location ?? null,
-        },
-        decision.rules.outcome.queueCode,
-      );
+      // The intake's own decision on the same reference data: only active services, the cached queues.
+      const { classification, queue } = decideIntake(await routing.current(), facts);
+      const { category, priority, source, suggestion, service, supportLine, rulesOutcome, fired } = classification;
       return {
-        ...classification,
+        category,
+        priority,
+        source,
+        suggestion,
         serviceCode: service?.code ?? null,
         supportLine,
         queue: queue ? { id: queue.id, code: queue.code } : null,
-        rulesOutcome: decision.rules.outcome,
-        fired: decision.rules.fired,
+        rulesOutcome,
+        fired,
       };
     },
 

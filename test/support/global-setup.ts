@@ -1,11 +1,8 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import postgresClient from 'postgres';
 import type { TestProject } from 'vitest/node' with { 'resolution-mode': 'import' };
-import { runMigrations } from '../../src/db/migrate';
-import { createDatabase, dropDatabase, ensurePostgres } from '../../src/infra/postgres-server';
-import { ensureTemporal } from '../../src/infra/temporal-server';
+import { startScratchBackends } from '../../src/infra/scratch-backends';
 import { bundleTicketWorkflows } from '../../src/worker';
 
 declare module 'vitest' {
@@ -25,32 +22,13 @@ const rootDir = path.resolve(__dirname, '..', '..');
  */
 export default async function setup(project: TestProject) {
   const log = (message: string) => console.log(`[test setup] ${message}`);
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'desk-test-'));
-
-  const [temporal, postgres, bundle] = await Promise.all([
-    ensureTemporal({
-      address: process.env.TEMPORAL_ADDRESS,
-      cliPath: process.env.TEMPORAL_CLI,
-      toolsDir: path.join(rootDir, '.tools'),
-      dbFile: null,
-      headless: true,
-      namespace: 'default',
-      log,
-    }),
-    ensurePostgres({
-      url: process.env.DATABASE_URL,
-      dataDir: path.join(scratch, 'postgres'),
-      database: 'postgres',
-      log,
-    }),
+  const [backends, bundle] = await Promise.all([
+    startScratchBackends({ rootDir, databasePrefix: 'desk_test', log }),
     bundleTicketWorkflows(),
   ]);
-
-  const databaseName = `desk_test_${process.pid}_${Date.now()}`;
-  const databaseUrl = await createDatabase(postgres.url, databaseName);
-  await runMigrations(databaseUrl);
+  const { temporal, postgres, databaseUrl, databaseName } = backends;
   await startTicketNumbersFresh(databaseUrl);
-  const workflowBundlePath = path.join(scratch, 'workflow-bundle.js');
+  const workflowBundlePath = path.join(backends.scratchDir, 'workflow-bundle.js');
   fs.writeFileSync(workflowBundlePath, bundle.code);
   log(`Temporal: ${temporal.how}; PostgreSQL: ${postgres.how}; database ${databaseName}`);
 
@@ -59,12 +37,7 @@ export default async function setup(project: TestProject) {
   project.provide('adminDatabaseUrl', postgres.url);
   project.provide('workflowBundlePath', workflowBundlePath);
 
-  return async () => {
-    await dropDatabase(postgres.url, databaseName).catch((error) => log(`could not drop ${databaseName}: ${error}`));
-    await temporal.stop();
-    await postgres.stop();
-    fs.rmSync(scratch, { recursive: true, force: true });
-  };
+  return () => backends.stop();
 }
 
 /**

@@ -1,0 +1,18 @@
+import type { Logger } from 'pino';
+import type { Mailer } from '../src/channels/email';
+import type { Database } from '../src/db/client';
+import { ticketWorkflowId } from '../src/domain/process';
+
+export interface ActivityDependencies {
+  db: Database;
+  mailer: Mailer;
+  logger: Logger;
+  /** Base of links sent to clients (the survey page). */
+  publicUrl: string;
+}
+
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+/** Every ticket's log lines carry its id and its workflow's. */
+export const ticketLogger = (logger: Logger) => (ticketId: number) =>
+  logger.child({ ticketId, workflowId: ticketWorkflowId(ticketId) });

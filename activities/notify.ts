@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { recordTicketEvent } from '../src/db/events';
+import { resolutionNotice } from '../src/domain/notices';
+import { notifyEvent, perRound, staffNoticeEvents, surveyRequestedEvent } from '../src/domain/ticket-events';
+import { staffAddresses } from '../src/repositories/operators';
+import { clientMessageId, sendOnce, sentPurposesUnder, staffMessageId } from '../src/repositories/outbox';
+import { surveyTokenOf, writeAwaitingSurvey } from '../src/repositories/ticket-writes';
+import { loadTicketDetails } from '../src/repositories/tickets';
+import type { Notified } from '../workflows/types';
+import { ticketLogger, type ActivityDependencies } from './context';
+
+/** Notices to the client and to staff, each sent once through the outbox. */
+export function createNotifyActivities({ db, mailer, logger, publicUrl }: ActivityDependencies) {
+  const ticketLog = ticketLogger(logger);
+
+  /** The survey starts once the client has been told: the diagram's survey step begins here. */
+  const markAwaitingSurvey = (ticketId: number, round: number | undefined) =>
+    db.transaction(async (tx) => {
+      await writeAwaitingSurvey(tx, ticketId);
+      await recordTicketEvent(tx, surveyRequestedEvent(ticketId, round));
+    });
+
+  return {
+    /** Tells the client the work is done, with the survey link; a retry after it was sent sends nothing. */
+    async notifyClient(input: { ticketId: number; round?: number }): Promise<Notified> {
+      const log = ticketLog(input.ticketId);
+      const details = await loadTicketDetails(db, input.ticketId);
+      if (!details) throw new Error(`ticket ${input.ticketId} is not registered`);
+      const recipient = details.client.email;
+      if (!recipient) {
+        await recordTicketEvent(
+          db,
+          notifyEvent(input.ticketId, input.round, 'not_notified', {
+            reason: 'the client has no e-mail address',
+            preferredChannel: details.client.preferredChannel,
+          }),
+        );
+        await markAwaitingSurvey(input.ticketId, input.round);
+        log.warn('client has no deliverable channel; nothing sent');
+        return { channel: null, recipient: null, status: 'no_channel' };
+      }
+      const token = await surveyTokenOf(db, input.ticketId, randomBytes(18).toString('base64url'));
+      const purpose = perRound('resolution', input.round);
+      const notice = resolutionNotice(
+        details,
+        new URL(path.posix.join('/survey', String(input.ticketId)) + `?token=${token}`, publicUrl).toString(),
+      );
+      const host = new URL(publicUrl).hostname || 'localhost';
+      const message = {
+        ticketId: input.ticketId,
+        purpose,
+        recipient,
+        subject: notice.subject,
+        body: notice.text,
+        messageId: clientMessageId(input.ticketId, purpose, host),
+      };
+      const sent = await sendOnce(db, mailer, message, (tx) =>
+        recordTicketEvent(tx, notifyEvent(input.ticketId, input.round, 'notified', { channel: 'email', recipient })),
+      );
+      // Marking is idempotent: a retry after the send still starts the survey.
+      await markAwaitingSurvey(input.ticketId, input.round);
+      if (sent === 'already_sent') {
+        log.info('resolution notice already sent');
+        return { channel: 'email', recipient, status: 'already_sent' };
+      }
+      log.info({ recipient, via: mailer.target }, 'client notified');
+      return { channel: 'email', recipient, status: 'sent' };
+    },
+
+    /**
+     * Tells staff about an SLA event by e-mail: the assignee on a warning, the managers on a
+     * breach, a level's recipients on escalation. One outbox message per (event, recipient).
+     */
+    async notifyStaff(input: {
+      ticketId: number;
+      purpose: string;
+      to: { operatorIds?: string[]; managers?: boolean };
+      subject: string;
+      text: string;
+    }): Promise<{ sent: string[] }> {
+      const notice = staffNoticeEvents(input.ticketId, input.purpose);
+      if (notice) await recordTicketEvent(db, notice.sending());
+      const sent: string[] = [];
+      for (const recipient of await staffAddresses(db, input.to)) {
+        const purpose = `${input.purpose}:${recipient.id}`;
+        const message = {
+          ticketId: input.ticketId,
+          purpose,
+          recipient: recipient.email,
+          subject: input.subject,
+          body: input.text,
+          messageId: staffMessageId(input.ticketId, purpose),
+        };
+        if ((await sendOnce(db, mailer, message)) === 'sent') sent.push(recipient.id);
+      }
+      if (notice) await recordTicketEvent(db, notice.sent(await sentPurposesUnder(db, input.ticketId, input.purpose)));
+      return { sent };
+    },
+  };
+}

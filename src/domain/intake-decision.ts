@@ -1,0 +1,147 @@
+/**
+ * What the desk decides for a new ticket — category, priority, catalog service, support line,
+ * queue and the SLA clock's start — from one version of the reference data, with no I/O. The
+ * intake activity writes this decision; `POST /rules/dry-run` shows it, so the two cannot drift.
+ */
+import type { BusinessCalendar } from './calendar';
+import { suggestCategory, type CategoryModel } from './category-model';
+import { chooseQueue, classifyTicket, type QueueFacts, type QueueFilter, type TicketClassification } from './classify';
+import { applyRules, type CompiledRules, type FiredRule, type RoutingFacts, type RuleOutcome } from './rules';
+import { planSlaDeadlines, slaTermsOf, type AgreementTerms } from './sla-plan';
+
+export interface IntakeService {
+  id: number;
+  code: string;
+  category: string;
+  keywords: string[];
+  isCategoryDefault: boolean;
+  supportLine: number;
+}
+
+export interface IntakeQueue extends QueueFilter {
+  groupId: number;
+  autoAssign: boolean;
+  supportLine: number;
+}
+
+export interface IntakeAgreement extends AgreementTerms {
+  serviceId: number;
+  clientCategory: string;
+  calendarId: number | null;
+}
+
+/** The reference data a ticket is decided with: only active catalog services, in id order. */
+export interface IntakeReference {
+  rules: CompiledRules;
+  model: CategoryModel | undefined;
+  services: IntakeService[];
+  queues: IntakeQueue[];
+  agreements: IntakeAgreement[];
+  /** Each operator group's calendar id (null: the desk's default). */
+  groupCalendars: Map<number, number | null>;
+  calendar(id: number | null, at: Date): BusinessCalendar;
+}
+
+/** The classification with the rules that fired and what they decided together. */
+export type IntakeClassification = TicketClassification<IntakeService> & {
+  fired: FiredRule[];
+  rulesOutcome: RuleOutcome;
+};
+
+export type SlaClockStart = {
+  terms: ReturnType<typeof slaTermsOf>;
+  plans: { response: ReturnType<typeof planSlaDeadlines>; resolution: ReturnType<typeof planSlaDeadlines> };
+};
+
+export interface IntakeDecision {
+  classification: IntakeClassification;
+  /** Undefined only when no queue takes the ticket and there is no fallback queue. */
+  queue: IntakeQueue | undefined;
+  /** Given a start: the agreement's clock, null when no agreement covers the ticket. */
+  sla?: SlaClockStart | null;
+}
+
+/** Rules first, then the category model's suggestion, else triage; then the service and the support line. */
+export function classifyFacts(reference: IntakeReference, facts: RoutingFacts): IntakeClassification {
+  const rules = applyRules(reference.rules, facts);
+  const suggestion = reference.model
+    ? suggestCategory(reference.model, `${facts.subject}\n${facts.description}`)
+    : undefined;
+  return {
+    ...classifyTicket(rules, suggestion, reference.services, `${facts.subject} ${facts.description}`),
+    fired: rules.fired,
+    rulesOutcome: rules.outcome,
+  };
+}
+
+/** The queue a rule named, else the first queue whose filter takes the ticket, else the fallback (triage) queue. */
+export const chooseIntakeQueue = (reference: IntakeReference, facts: QueueFacts, namedByRule: string | null) =>
+  chooseQueue(reference.queues, facts, namedByRule);
+
+/** The agreement for a catalog service and a client category, if there is one. */
+export const agreementOf = (
+  reference: IntakeReference,
+  serviceId: number | null | undefined,
+  clientCategory: string,
+) =>
+  serviceId == null
+    ? undefined
+    : reference.agreements.find((a) => a.serviceId === serviceId && a.clientCategory === clientCategory);
+
+/** The calendar an agreement counts on: its own, else that of the team working the queue, else the desk's default. */
+export function agreementCalendarOf(
+  reference: IntakeReference,
+  agreement: IntakeAgreement,
+  queueGroupId: number | null,
+  at: Date,
+): BusinessCalendar {
+  if (agreement.calendarId != null) return reference.calendar(agreement.calendarId, at);
+  return reference.calendar(queueGroupId === null ? null : (reference.groupCalendars.get(queueGroupId) ?? null), at);
+}
+
+/** The agreement for the ticket's service and client (or the one it already has) and both targets' first deadlines. */
+export function startSlaClock(
+  reference: IntakeReference,
+  ticket: { serviceId: number | null | undefined; clientCategory: string; queueGroupId: number | null },
+  startedAt: Date,
+  agreed?: IntakeAgreement,
+): SlaClockStart | null {
+  const agreement = agreed ?? agreementOf(reference, ticket.serviceId, ticket.clientCategory);
+  if (!agreement) return null;
+  const terms = slaTermsOf(agreement);
+  const calendar = agreementCalendarOf(reference, agreement, ticket.queueGroupId, startedAt);
+  const plan = (budgetMs: number) =>
+    planSlaDeadlines(calendar, {
+      from: startedAt,
+      budgetMs,
+      usedMs: 0,
+      warningShare: terms.warningShare,
+      escalationAfterMs: terms.escalationAfterMs,
+    });
+  return { terms, plans: { response: plan(terms.responseMs), resolution: plan(terms.resolutionMs) } };
+}
+
+/** The whole decision for a ticket's facts; the SLA clock only when given the instant it starts. */
+export function decideIntake(reference: IntakeReference, facts: RoutingFacts, slaStartedAt?: Date): IntakeDecision {
+  const classification = classifyFacts(reference, facts);
+  const { category, priority, service, supportLine } = classification;
+  const queue = chooseIntakeQueue(
+    reference,
+    {
+      category,
+      priority,
+      clientCategory: facts.clientCategory,
+      channel: facts.channel,
+      supportLine,
+      region: facts.location ?? null,
+    },
+    classification.queueCode,
+  );
+  if (slaStartedAt === undefined || !queue) return { classification, queue };
+  const sla = startSlaClock(
+    reference,
+    { serviceId: service?.id, clientCategory: facts.clientCategory, queueGroupId: queue.groupId },
+    slaStartedAt,
+  );
+  return { classification, queue, sla };
+}
