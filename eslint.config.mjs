@@ -48,6 +48,13 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'drizzle-orm', allowTypeImports: true, message: 'SQL belongs in src/repositories' }],
+          patterns: [
+            {
+              group: ['**/db/schema', '**/db/schema/*'],
+              allowTypeImports: true,
+              message: 'tables are read and written in src/repositories',
+            },
+          ],
         },
       ],
     },
