@@ -14,8 +14,11 @@ import type { StaffService } from '../services/staff-service';
 import type { TicketReads } from '../services/ticket-reads';
 import type { TicketService } from '../services/ticket-service';
 import { authPlugin } from './auth';
+import { calendarRoutes } from './routes/calendars';
 import { catalogRoutes } from './routes/catalog';
 import { clientRoutes } from './routes/clients';
+import { olaRoutes } from './routes/ola';
+import { overdueReasonRoutes } from './routes/overdue-reasons';
 import { processRoutes } from './routes/processes';
 import { queueRoutes } from './routes/queues';
 import { ruleRoutes } from './routes/rules';
@@ -146,6 +149,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(processRoutes, { processes: deps.processes });
   await app.register(ruleRoutes, { rules: deps.rules });
   await app.register(catalogRoutes, { catalog: deps.catalog });
+  await app.register(calendarRoutes, { catalog: deps.catalog });
+  await app.register(olaRoutes, { catalog: deps.catalog });
+  await app.register(overdueReasonRoutes, { catalog: deps.catalog });
 
   if (deps.webDir) {
     await app.register(fastifyStatic, { root: path.resolve(deps.webDir), index: ['index.html'] });

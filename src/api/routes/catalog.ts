@@ -1,34 +1,19 @@
-import type { RoutePlugin } from '../type-provider';
-import type { FastifyRequest } from 'fastify';
-import { isManager } from '../../domain/access';
-import type { CalendarInput, CatalogService } from '../../services/catalog-service';
-import { DeskError } from '../../services/errors';
+import type { CatalogService } from '../../services/catalog-service';
 import {
-  calendarBody,
-  calendarSchema,
   catalogServiceSchema,
   codeParams,
   includeInactiveQuery,
   newServiceBody,
-  overdueReasonBody,
-  overdueReasonSchema,
   serviceChangesBody,
 } from '../schemas/catalog';
 import { errorResponses, operatorHeader } from '../schemas/common';
-import { agreementBody, agreementParams, agreementSchema, olaBody, olaParams, olaSchema } from '../schemas/sla';
+import { agreementBody, agreementParams, agreementSchema } from '../schemas/sla';
+import type { RoutePlugin } from '../type-provider';
 
-/** Catalog, calendars, agreements and overdue reasons: every operator reads them, managers change them. */
+/** `/catalog/services` and each service's SLA per client category: every operator reads them, managers change them. */
 export const catalogRoutes: RoutePlugin<{ catalog: CatalogService }> = async (app, { catalog }) => {
-  const requireManager = async (request: FastifyRequest) => {
-    await app.requireOperator(request);
-    if (!isManager(request.operator!))
-      throw new DeskError(
-        'NOT_MANAGER',
-        `only a manager changes the catalog and agreements; ${request.operator!.id} is not one`,
-      );
-  };
   const reader = { onRequest: app.requireOperator };
-  const manager = { onRequest: requireManager };
+  const manager = { onRequest: app.requireManager };
 
   app.get(
     '/catalog/services',
@@ -138,101 +123,5 @@ export const catalogRoutes: RoutePlugin<{ catalog: CatalogService }> = async (ap
       },
     },
     async (request) => catalog.putAgreement(request.params.code, request.params.clientCategory, request.body),
-  );
-
-  app.get(
-    '/calendars',
-    {
-      ...reader,
-      schema: {
-        tags: ['catalog'],
-        summary: 'Business calendars',
-        headers: operatorHeader,
-        response: { 200: { type: 'array', items: calendarSchema }, ...errorResponses(401) },
-      },
-    },
-    async () => catalog.listCalendars(),
-  );
-
-  app.put(
-    '/calendars/:code',
-    {
-      ...manager,
-      schema: {
-        tags: ['catalog'],
-        summary: 'Create or replace a business calendar',
-        headers: operatorHeader,
-        params: codeParams,
-        body: calendarBody,
-        response: { 200: calendarSchema, ...errorResponses(400, 401, 403) },
-      },
-    },
-    async (request) =>
-      catalog.putCalendar(
-        request.params.code,
-        // The week's seven days are built with Object.fromEntries, which json-schema-to-ts cannot read.
-        request.body as CalendarInput,
-      ),
-  );
-
-  app.get(
-    '/ola',
-    {
-      ...reader,
-      schema: {
-        tags: ['catalog'],
-        summary: 'OLA per support line',
-        headers: operatorHeader,
-        response: { 200: { type: 'array', items: olaSchema }, ...errorResponses(401) },
-      },
-    },
-    async () => catalog.listOla(),
-  );
-
-  app.put(
-    '/ola/:line',
-    {
-      ...manager,
-      schema: {
-        tags: ['catalog'],
-        summary: 'Set the OLA of a support line',
-        headers: operatorHeader,
-        params: olaParams,
-        body: olaBody,
-        response: { 200: olaSchema, ...errorResponses(400, 401, 403) },
-      },
-    },
-    async (request) => catalog.putOla(request.params.line, request.body),
-  );
-
-  app.get(
-    '/overdue-reasons',
-    {
-      ...reader,
-      schema: {
-        tags: ['catalog'],
-        summary: 'Reasons a ticket may be resolved late',
-        headers: operatorHeader,
-        querystring: includeInactiveQuery,
-        response: { 200: { type: 'array', items: overdueReasonSchema }, ...errorResponses(400, 401) },
-      },
-    },
-    async (request) => catalog.listOverdueReasons(request.query),
-  );
-
-  app.put(
-    '/overdue-reasons/:code',
-    {
-      ...manager,
-      schema: {
-        tags: ['catalog'],
-        summary: 'Add, rename or retire an overdue reason',
-        headers: operatorHeader,
-        params: codeParams,
-        body: overdueReasonBody,
-        response: { 200: overdueReasonSchema, ...errorResponses(400, 401, 403) },
-      },
-    },
-    async (request) => catalog.putOverdueReason(request.params.code, request.body),
   );
 };
