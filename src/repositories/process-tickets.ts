@@ -19,19 +19,16 @@ export async function ticketsAtElement(
   query: TicketFilters,
   options: { withDetails: boolean; limit: number },
 ): Promise<TicketAtElement[]> {
-  const rows = await db.execute<{
-    id: string | number;
-    stage: string;
-    channel: string;
-    category: string | null;
-    priority: string | null;
-    queueId: number | null;
-    assigneeId: string | null;
-    createdAt: Date | string;
-    since: Date | string;
-    subject: string;
-    clientName: string | null;
-  }>(sql`
+  // The raw row: the summary's columns as stored, with the timestamps and id as the driver gives them.
+  const rows = await db.execute<
+    Omit<TicketSummary, 'id' | 'createdAt'> & {
+      id: string | number;
+      createdAt: Date | string;
+      since: Date | string;
+      subject: string;
+      clientName: string | null;
+    }
+  >(sql`
     select t.id, t.stage, t.channel, t.category, t.priority, t.queue_id as "queueId", t.assignee_id as "assigneeId",
            t.created_at as "createdAt", last.at as "since", t.subject, c.name as "clientName"
     from tickets t

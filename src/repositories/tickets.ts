@@ -2,7 +2,9 @@ import { and, asc, desc, eq, ilike, notInArray, sql, type SQL } from 'drizzle-or
 import type { Database } from '../db/client';
 import { catalogServices, clients, queues, ticketEvents, tickets } from '../db/schema';
 import { isManager, maySeeDetails, type Actor } from '../domain/access';
-import type { TicketDetails } from '../../workflows/types';
+import type { TicketDetails, TicketSummary } from '../domain/ticket-details';
+
+export type { TicketSummary };
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -66,18 +68,6 @@ export async function loadTicketDetails(db: Database, ticketId: number): Promise
         }
       : null,
   };
-}
-
-/** What anyone may see of a ticket before accepting it: enough to choose, nothing to cherry-pick by. */
-export interface TicketSummary {
-  id: number;
-  stage: string;
-  channel: string;
-  category: string | null;
-  priority: string | null;
-  queueId: number | null;
-  assigneeId: string | null;
-  createdAt: string;
 }
 
 export async function loadTicketSummary(db: Database, ticketId: number) {

@@ -1,6 +1,7 @@
 /** JSON schemas of `/tickets` and its sub-resources: register, read, work, move, survey, trail. */
 import type { FromSchema } from 'json-schema-to-ts';
 import { intakeChannels } from '../../domain/enums';
+import { ticketDetailsSchema, ticketSummarySchema } from '../../domain/ticket-details';
 import { nullableString, priority, queueRef, reasonBody, stage } from './common';
 import { processIdParams } from './processes';
 
@@ -54,85 +55,9 @@ export const registeredTicket = {
   required: ['id', 'stage'],
 } as const;
 
-export const ticketSummary = {
-  $id: 'TicketSummary',
-  type: 'object',
-  description: 'What anyone on the desk may see before accepting the ticket',
-  properties: {
-    id: { type: 'integer' },
-    stage,
-    channel: { type: 'string' },
-    category: nullableString,
-    priority,
-    queueId: { type: ['integer', 'null'] },
-    assigneeId: nullableString,
-    createdAt: { type: 'string', format: 'date-time' },
-  },
-  required: ['id', 'stage', 'channel', 'createdAt'],
-} as const;
-
-export const ticketDetails = {
-  $id: 'TicketDetails',
-  type: 'object',
-  description: 'The whole ticket: for its assignee and managers only',
-  properties: {
-    ...ticketSummary.properties,
-    subject: { type: 'string' },
-    description: { type: 'string' },
-    acceptedAt: nullableString,
-    dueAt: {
-      ...nullableString,
-      description: 'Promised completion: the norm hours on the servicing team’s business calendar',
-    },
-    supportLine: { type: 'integer' },
-    solvedLine: {
-      type: ['integer', 'null'],
-      description: 'The support line that resolved it (1 = first-contact resolution)',
-    },
-    sla: {
-      type: 'object',
-      properties: {
-        agreementId: { type: ['integer', 'null'] },
-        responseDueAt: nullableString,
-        resolutionDueAt: nullableString,
-        breachedAt: nullableString,
-        pausedAt: nullableString,
-        overdueReason: nullableString,
-        overdueNote: nullableString,
-      },
-    },
-    workNormRatio: { type: ['number', 'null'], description: 'Minutes worked / norm minutes' },
-    checklist: { type: 'array', items: { type: 'string' } },
-    checklistDone: { type: 'array', items: { type: 'string' } },
-    quotedPrice: nullableString,
-    quotedNormHours: { type: ['number', 'null'] },
-    resolution: nullableString,
-    resolvedAt: nullableString,
-    csat: { type: ['integer', 'null'] },
-    client: {
-      type: 'object',
-      properties: {
-        id: { type: 'integer' },
-        name: nullableString,
-        phone: nullableString,
-        email: nullableString,
-        category: { type: 'string' },
-        preferredChannel: { type: 'string' },
-      },
-    },
-    service: {
-      type: ['object', 'null'],
-      properties: {
-        code: { type: 'string' },
-        nameRu: { type: 'string' },
-        nameEn: { type: 'string' },
-        price: { type: 'string' },
-        normHours: { type: 'number' },
-      },
-    },
-  },
-  required: ['id', 'stage', 'subject', 'description', 'client'],
-} as const;
+/** The ticket as shown, defined once beside its derived types (src/domain/ticket-details.ts). */
+export const ticketSummary = ticketSummarySchema;
+export const ticketDetails = ticketDetailsSchema;
 
 export const workBody = {
   type: 'object',
@@ -235,8 +160,8 @@ export const ticketEvent = {
 export const ticketListItem = {
   type: 'object',
   description: 'A ticket summary; `subject` only for its assignee and managers',
-  properties: { ...ticketSummary.properties, subject: { type: 'string' } },
-  required: ticketSummary.required,
+  properties: { ...ticketSummarySchema.properties, subject: { type: 'string' } },
+  required: ticketSummarySchema.required,
 } as const;
 
 export const reassignBody = {
