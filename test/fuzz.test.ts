@@ -108,13 +108,14 @@ function allowedBy(request: FuzzRequest, status: number, body: any): string[] {
 /** Waits until the fixture's workflows have written all they write on their own (acknowledgements, visits). */
 async function settled(): Promise<RowHashes> {
   let last = '';
-  for (;;) {
+  for (let second = 0; second < 60; second++) {
     const hashes = await rowHashes(sql);
     const now = checksumExcept(hashes, new Set(), hashes);
     if (now === last) return hashes;
     last = now;
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
+  throw new Error('the fixture tickets kept writing for a minute: no stable checksum to compare with');
 }
 
 const statusClass = (status: number) => `${Math.floor(status / 100)}xx`;

@@ -197,15 +197,17 @@ function containers(value: unknown, out: Array<Record<string, unknown> | unknown
 function mutate(body: unknown, changes: Array<{ kind: string; pick: number; value: unknown }>) {
   const copy = structuredClone(body);
   for (const change of changes) {
+    // A copy: the hostile constants are shared, and an object set twice would come to hold itself.
+    const value = structuredClone(change.value);
     const all = containers(copy);
     const target = all[change.pick % Math.max(all.length, 1)];
     if (!target) continue;
     const keys = Object.keys(target);
     const key = keys[change.pick % Math.max(keys.length, 1)];
-    if (change.kind === 'extra') (target as Record<string, unknown>)[`extra${change.pick % 3}`] = change.value;
+    if (change.kind === 'extra') (target as Record<string, unknown>)[`extra${change.pick % 3}`] = value;
     else if (key === undefined) continue;
     else if (change.kind === 'delete') delete (target as Record<string, unknown>)[key];
-    else (target as Record<string, unknown>)[key] = change.value;
+    else (target as Record<string, unknown>)[key] = value;
   }
   return copy;
 }
