@@ -139,6 +139,24 @@ describe('bad requests get a clear 4xx and change nothing', () => {
     expect(response.status).toBeLessThan(500);
   });
 
+  it.each([
+    ['POST', '/tickets/{id}/sla', 'body.agreementId', { agreementId: 2 ** 63 }],
+    ['PUT', '/rules/order', 'body.ruleIds.0', { ruleIds: [2 ** 63] }],
+    [
+      'POST',
+      '/rules',
+      'body.place',
+      { name: 'big', condition: { words: ['x'] }, outcome: { priority: 'high' }, place: 2 ** 63 },
+    ],
+  ])(
+    '%s %s with an id of 2^63 → 400 naming %s (found by the fuzz: integer out of range, 500)',
+    async (method, path, field, body) => {
+      const response = await call(method, path.replace('{id}', String(queuedId)), { operator: 'sidorova', body });
+      expect(response.status).toBe(400);
+      expect(response.body.field).toBe(field);
+    },
+  );
+
   it('names body.agreementId when a ticket is moved to an agreement that does not exist', async () => {
     // Found by test/fuzz.test.ts: the workflow's refusal ("agreement 781 does not exist") named no field.
     const response = await call('POST', `/tickets/${queuedId}/sla`, {
