@@ -103,6 +103,70 @@ describe('bad requests get a clear 4xx and change nothing', () => {
     expect(still.body.stage).toBe('queued');
   });
 
+  it.each([
+    ['a NUL byte', 'body.description', { ...valid, description: 'a\u0000b' }, 'NUL'],
+    ['a lone surrogate', 'body.subject', { ...valid, subject: 'x\ud800y' }, 'lone surrogate'],
+    ['a NUL byte deep in a list', 'body.client.name', { ...valid, client: { ...valid.client, name: '\u0000' } }, 'NUL'],
+  ])('POST /tickets with %s → 400 naming %s, nothing stored', async (_case, field, body, reason) => {
+    const before = await rowCounts();
+    const response = await call('POST', '/tickets', { body });
+    expect(response.status).toBe(400);
+    expect(response.body.field).toBe(field);
+    expect(response.body.message).toContain(reason);
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it('refuses text PostgreSQL cannot keep on every route, in a rule and in a query', async () => {
+    // Found by test/fuzz.test.ts: a NUL in a rule's list reached jsonb and answered 500.
+    const rule = await call('POST', '/rules', {
+      operator: 'sidorova',
+      body: { name: 'nul', condition: { serviceCodes: ['a', '\u0000'] }, outcome: { priority: 'high' } },
+    });
+    expect(rule.status).toBe(400);
+    expect(rule.body.field).toBe('body.condition.serviceCodes.1');
+    const search = await call('GET', `/tickets?q=${encodeURIComponent('abc\u0000')}`, { operator: 'ivanova' });
+    expect(search.status).toBe(400);
+    expect(search.body.field).toBe('querystring.q');
+  });
+
+  it('answers a body nested thousands deep with a 4xx, not a stack overflow', async () => {
+    // Found by test/fuzz.test.ts: the text check recursed and overflowed the stack (500).
+    const response = await call('POST', `/queues/1/next`, {
+      operator: 'ivanova',
+      raw: `${'['.repeat(5_000)}${']'.repeat(5_000)}`,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(response.status).toBeLessThan(500);
+  });
+
+  it.each([
+    ['POST', '/tickets/{id}/sla', 'body.agreementId', { agreementId: 2 ** 63 }],
+    ['PUT', '/rules/order', 'body.ruleIds.0', { ruleIds: [2 ** 63] }],
+    [
+      'POST',
+      '/rules',
+      'body.place',
+      { name: 'big', condition: { words: ['x'] }, outcome: { priority: 'high' }, place: 2 ** 63 },
+    ],
+  ])(
+    '%s %s with an id of 2^63 → 400 naming %s (found by the fuzz: integer out of range, 500)',
+    async (method, path, field, body) => {
+      const response = await call(method, path.replace('{id}', String(queuedId)), { operator: 'sidorova', body });
+      expect(response.status).toBe(400);
+      expect(response.body.field).toBe(field);
+    },
+  );
+
+  it('names body.agreementId when a ticket is moved to an agreement that does not exist', async () => {
+    // Found by test/fuzz.test.ts: the workflow's refusal ("agreement 781 does not exist") named no field.
+    const response = await call('POST', `/tickets/${queuedId}/sla`, {
+      operator: 'sidorova',
+      body: { agreementId: 2_000_000 },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.message).toMatch(/^body\.agreementId/);
+  });
+
   it('serves the OpenAPI document with every route', async () => {
     const doc = await call('GET', '/docs/json');
     expect(doc.status).toBe(200);

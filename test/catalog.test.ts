@@ -83,6 +83,36 @@ describe('the catalog and its quotes over HTTP', () => {
       body: { name: 'Mars', timeZone: 'Mars/Olympus', week: {} },
     });
     expect(zone.body.message).toMatch(/not an IANA time zone/);
+    // A calendar with no working time would make every deadline on it "never": refused, naming the field.
+    for (const week of [{}, { 1: [], 6: [] }]) {
+      const idle = await call('PUT', `/calendars/idle-${run}`, {
+        operator: 'sidorova',
+        body: { name: 'Idle', timeZone: 'Europe/Berlin', week, exceptions: [{ date: '2028-02-29', hours: [] }] },
+      });
+      expect(idle.status).toBe(400);
+      expect(idle.body.message).toMatch(/^body\.week has no working hours/);
+    }
+    const mondays = Array.from({ length: 60 }, (_, i) =>
+      new Date(Date.UTC(2024, 0, 1) + i * 7 * 86_400_000).toISOString().slice(0, 10),
+    );
+    const yearOff = await call('PUT', `/calendars/idle-${run}`, {
+      operator: 'sidorova',
+      body: { name: 'Idle', timeZone: 'UTC', week: { 1: [{ start: '09:00', end: '10:00' }] }, extraHolidays: mondays },
+    });
+    expect(yearOff.status).toBe(400);
+    expect(yearOff.body.message).toMatch(
+      /^body\.week: holidays and exceptions leave no working time for over 366 days/,
+    );
+    const leapDay = await call('PUT', `/calendars/leap-${run}`, {
+      operator: 'sidorova',
+      body: {
+        name: 'Leap day',
+        timeZone: 'America/New_York',
+        week: { 1: [{ start: '02:00', end: '03:00' }] },
+        exceptions: [{ date: '2028-02-29', hours: [{ start: '09:00', end: '24:00' }] }],
+      },
+    });
+    expect(leapDay.status).toBe(200);
     const good = await call('PUT', `/calendars/berlin-${run}`, {
       operator: 'sidorova',
       body: {

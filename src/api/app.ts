@@ -14,6 +14,7 @@ import type { StaffService } from '../services/staff-service';
 import type { TicketReads } from '../services/ticket-reads';
 import type { TicketService } from '../services/ticket-service';
 import { authPlugin } from './auth';
+import { refuseUnstorableText } from './stored-text';
 import { calendarRoutes } from './routes/calendars';
 import { catalogRoutes } from './routes/catalog';
 import { clientRoutes } from './routes/clients';
@@ -141,6 +142,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   );
 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.addHook('preHandler', refuseUnstorableText);
 
   await app.register(authPlugin, { staff: deps.staff });
   await app.register(ticketRoutes, { tickets: deps.tickets, reads: deps.reads, rules: deps.rules });

@@ -36,6 +36,12 @@ const MINUTE = 60_000;
 const DAY = 86_400_000;
 /** A calendar with no working time in this many days is an error, not an endless loop. */
 const MAX_IDLE_DAYS = 366;
+/**
+ * No walk over working days goes further than this from where it starts: the longest deadline the
+ * catalog allows (10,000 norm hours) on one working hour a week is 192 years; beyond that a
+ * deadline is an error, not minutes of CPU.
+ */
+export const MAX_HORIZON_DAYS = 200 * 366;
 
 export class CalendarError extends Error {}
 
@@ -149,28 +155,68 @@ export function calendarProblems(calendar: BusinessCalendar): string[] {
       problems.push(`exceptions[${i}].date "${exception.date}" is not YYYY-MM-DD`);
     checkHours(`exceptions[${i}].hours`, exception.hours);
   }
+  if (problems.length > 0) return problems;
+  if (Object.values(calendar.week).every((hours) => !hours || hours.length === 0))
+    problems.push('week has no working hours on any day: every deadline on it would be never');
+  else {
+    const idleFrom = longIdleRunFrom(calendar);
+    if (idleFrom)
+      problems.push(
+        `week: holidays and exceptions leave no working time for over ${MAX_IDLE_DAYS} days from ${idleFrom}`,
+      );
+  }
   return problems;
+}
+
+/** The working hours of one local date: its exception's, none on a holiday, else its weekday's. */
+function hoursOn(calendar: BusinessCalendar, localDate: string, holidays: ReadonlySet<string>): WorkingInterval[] {
+  const exception = calendar.exceptions?.find((e) => e.date === localDate);
+  if (exception) return exception.hours;
+  return holidays.has(localDate) ? [] : (calendar.week[isoWeekdayOf(localDate)] ?? []);
+}
+
+const holidaySet = (calendar: BusinessCalendar) =>
+  calendar.holidays instanceof Set ? calendar.holidays : new Set(calendar.holidays);
+
+/**
+ * Whether the calendar goes more than MAX_IDLE_DAYS without working time. Only holidays and
+ * exceptions can make a week with working hours idle, so the walk starts at each of them and
+ * stops at the first working day: bounded by their number, not by the dates they name.
+ */
+function longIdleRunFrom(calendar: BusinessCalendar): string | undefined {
+  const holidays = holidaySet(calendar);
+  const starts = [...holidays, ...(calendar.exceptions ?? []).map((e) => e.date)]
+    .filter((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)))
+    .sort();
+  let walkedTo = '';
+  for (const start of starts) {
+    if (start <= walkedTo) continue;
+    let date = start;
+    for (let idle = 0; hoursOn(calendar, date, holidays).length === 0; idle++) {
+      if (idle >= MAX_IDLE_DAYS) return start;
+      date = nextDate(date);
+    }
+    walkedTo = date;
+  }
+  return undefined;
 }
 
 /** The working intervals of one local date as instants [start, end), in order. */
 export function workingIntervalsOn(calendar: BusinessCalendar, localDate: string): Array<[number, number]> {
-  const exception = calendar.exceptions?.find((e) => e.date === localDate);
-  const holidays = calendar.holidays instanceof Set ? calendar.holidays : new Set(calendar.holidays);
-  const hours = exception
-    ? exception.hours
-    : holidays.has(localDate)
-      ? []
-      : (calendar.week[isoWeekdayOf(localDate)] ?? []);
-  return hours
-    .map(({ start, end }): [number, number] => {
-      const endMinute = parseClock(end);
-      const endInstant =
-        endMinute === 24 * 60
-          ? instantOfLocal(calendar.timeZone, nextDate(localDate), 0)
-          : instantOfLocal(calendar.timeZone, localDate, endMinute);
-      return [instantOfLocal(calendar.timeZone, localDate, parseClock(start)), endInstant];
-    })
-    .filter(([s, e]) => e > s);
+  const hours = hoursOn(calendar, localDate, holidaySet(calendar));
+  return (
+    hours
+      .map(({ start, end }): [number, number] => {
+        const endMinute = parseClock(end);
+        const endInstant =
+          endMinute === 24 * 60
+            ? instantOfLocal(calendar.timeZone, nextDate(localDate), 0)
+            : instantOfLocal(calendar.timeZone, localDate, endMinute);
+        return [instantOfLocal(calendar.timeZone, localDate, parseClock(start)), endInstant];
+      })
+      // A date the zone skipped (Samoa, 30 December 2011) has no hours: its clock times map to the next day.
+      .filter(([s, e]) => e > s && localDateOf(calendar.timeZone, s) === localDate)
+  );
 }
 
 /** Walks working intervals from the local day holding `from`, in order. */
@@ -178,7 +224,11 @@ function* intervalsFrom(calendar: BusinessCalendar, from: number): Generator<[nu
   // The day before too: an interval ending at 24:00 local may hold `from` early on the next day.
   let date = localDateOf(calendar.timeZone, from - DAY);
   let idleDays = 0;
-  for (;;) {
+  for (let days = 0; ; days++) {
+    if (days > MAX_HORIZON_DAYS)
+      throw new CalendarError(
+        `no deadline further than ${MAX_HORIZON_DAYS} days after ${new Date(from).toISOString()} is counted`,
+      );
     const intervals = workingIntervalsOn(calendar, date);
     idleDays = intervals.length === 0 ? idleDays + 1 : 0;
     if (idleDays > MAX_IDLE_DAYS)

@@ -115,7 +115,8 @@ export function createCatalogService({ db }: { db: Database }) {
       });
       if (input.holidayCountry && !isKnownHolidayCountry(input.holidayCountry))
         problems.push(`holidayCountry "${input.holidayCountry}" is not a country the holidays library knows`);
-      if (problems.length > 0) throw new DeskError('VALIDATION', `body: ${problems.join('; ')}`);
+      // Each problem starts with the field it is about: body.week, body.timeZone…
+      if (problems.length > 0) throw new DeskError('VALIDATION', problems.map((p) => `body.${p}`).join('; '));
       const values = {
         name: input.name,
         timeZone: input.timeZone,

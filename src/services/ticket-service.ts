@@ -8,6 +8,7 @@ import { ticketWorkflowId } from '../domain/process';
 import type { NewTicket } from '../api/schemas/tickets';
 import { listOverdueReasons } from '../repositories/catalog';
 import { findQueue } from '../repositories/queues';
+import { agreementById } from '../repositories/ticket-sla';
 import { findOperator, operatorCompetences, type OperatorIdentity } from '../repositories/staff';
 import { loadTicketFacts, nextTicketNumber, ticketExists, type TicketFacts } from '../repositories/tickets';
 import {
@@ -220,6 +221,9 @@ export function createTicketService(deps: {
     async changeSla(ticketId: number, operator: OperatorIdentity, agreementId: number) {
       if (!isManager(operator))
         throw new DeskError('NOT_MANAGER', `only a manager changes a ticket's SLA; ${operator.id} is not one`);
+      // The workflow refuses an unknown agreement too, but cannot name the request's field.
+      if (!(await agreementById(db, agreementId)))
+        throw new DeskError('VALIDATION', `body.agreementId: no SLA agreement ${agreementId}`);
       return update(ticketId, (h) =>
         h.executeUpdate(changeSlaUpdate, { args: [{ operatorId: operator.id, agreementId }] }),
       );

@@ -7,6 +7,7 @@ import {
   businessTimeBetween,
   calendarProblems,
   instantOfLocal,
+  MAX_HORIZON_DAYS,
   isWorkingTime,
   localDateOf,
   type BusinessCalendar,
@@ -118,6 +119,100 @@ describe('business calendar arithmetic, by example', () => {
       addBusinessMinutes({ timeZone: 'UTC', week: {}, holidays: [] }, at('2024-01-01T00:00:00Z'), 1),
     ).toThrow(/no working time/);
     expect(() => addBusinessMinutes(office('UTC'), at('2024-01-01T00:00:00Z'), -1)).toThrow(/non-negative/);
+  });
+});
+
+describe('calendars that could loop are refused or bounded', () => {
+  it('refuses a week with no working hours, whatever its exceptions', () => {
+    expect(calendarProblems({ timeZone: 'UTC', week: {}, holidays: [] })).toEqual([
+      'week has no working hours on any day: every deadline on it would be never',
+    ]);
+    const onlyLeapDay: BusinessCalendar = {
+      timeZone: 'UTC',
+      week: { 1: [], 2: [] },
+      holidays: [],
+      exceptions: [{ date: '2024-02-29', hours: [{ start: '09:00', end: '18:00' }] }],
+    };
+    expect(calendarProblems(onlyLeapDay)).toEqual([expect.stringMatching(/^week has no working hours/)]);
+  });
+
+  it('refuses holidays that leave more than a year without working time, quickly', () => {
+    // Mondays only, and 60 Mondays in a row are holidays: 420 days without work.
+    const mondays = Array.from({ length: 60 }, (_, i) =>
+      new Date(Date.UTC(2024, 0, 1) + i * 7 * 86_400_000).toISOString().slice(0, 10),
+    );
+    const idle: BusinessCalendar = {
+      timeZone: 'UTC',
+      week: { 1: [{ start: '09:00', end: '10:00' }] },
+      holidays: mondays,
+    };
+    const started = performance.now();
+    expect(calendarProblems(idle)).toEqual([
+      expect.stringMatching(/no working time for over 366 days from 2024-01-01/),
+    ]);
+    expect(calendarProblems({ ...idle, holidays: mondays.slice(0, 50) })).toEqual([]);
+    // 400 holidays of a weekday with no work: nothing to walk.
+    const far = Array.from({ length: 400 }, (_, i) => `${String(1000 + i * 20).padStart(4, '0')}-06-01`);
+    expect(calendarProblems({ ...idle, holidays: far })).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('counts a deadline across 29 February and across a DST change, on the local clock', () => {
+    const leap = office('Europe/Moscow');
+    // Wednesday 28 February 2024 17:00 MSK + 2 h: 1 h that day, 1 h on Thursday the 29th.
+    expect(addBusinessTime(leap, at('2024-02-28T14:00:00Z'), 2 * H).toISOString()).toBe('2024-02-29T07:00:00.000Z');
+    // A working leap day given as an exception on a Saturday (2032-02-29) counts once.
+    const saturday: BusinessCalendar = {
+      ...leap,
+      exceptions: [
+        { date: '2032-02-28', hours: [] },
+        { date: '2032-02-29', hours: [{ start: '10:00', end: '12:00' }] },
+      ],
+    };
+    expect(addBusinessTime(saturday, at('2032-02-27T14:00:00Z'), 2 * H).toISOString()).toBe('2032-02-29T08:00:00.000Z');
+    // New York, Friday 8 March 2024 17:00 EST + 2 h: 1 h Friday, then Monday 09:00 EDT (13:00Z) + 1 h.
+    const newYork: BusinessCalendar = {
+      timeZone: 'America/New_York',
+      week: weekdays([{ start: '09:00', end: '18:00' }]),
+      holidays: [],
+    };
+    expect(addBusinessTime(newYork, at('2024-03-08T22:00:00Z'), 2 * H).toISOString()).toBe('2024-03-11T14:00:00.000Z');
+    // Working hours inside the spring-forward gap (02:00–03:00 on 10 March) do not exist that night.
+    const night: BusinessCalendar = {
+      timeZone: 'America/New_York',
+      week: { 7: [{ start: '02:00', end: '03:00' }] },
+      holidays: [],
+    };
+    expect(businessTimeBetween(night, at('2024-03-09T00:00:00Z'), at('2024-03-12T00:00:00Z'))).toBe(0);
+    expect(addBusinessTime(night, at('2024-03-09T00:00:00Z'), H).toISOString()).toBe('2024-03-17T07:00:00.000Z');
+  });
+
+  it('walks over a day a zone skipped (Samoa, 30 December 2011) without looping', () => {
+    const apia: BusinessCalendar = {
+      timeZone: 'Pacific/Apia',
+      week: { 5: [{ start: '09:00', end: '17:00' }] },
+      holidays: [],
+    };
+    const due = addBusinessTime(apia, at('2011-12-28T00:00:00Z'), H);
+    // Friday the 30th never happened there: the next Friday, 6 January 2012, 10:00 (UTC+14).
+    expect(due.toISOString()).toBe('2012-01-05T20:00:00.000Z');
+    expect(isWorkingTime(apia, new Date(due.getTime() - 1))).toBe(true);
+  });
+
+  it('stops at the horizon instead of walking for minutes', () => {
+    const hourAWeek: BusinessCalendar = {
+      timeZone: 'UTC',
+      week: { 3: [{ start: '10:00', end: '11:00' }] },
+      holidays: [],
+    };
+    const started = performance.now();
+    expect(() => addBusinessTime(hourAWeek, at('2024-01-01T00:00:00Z'), 1e9 * H)).toThrow(
+      new RegExp(`no deadline further than ${MAX_HORIZON_DAYS} days`),
+    );
+    expect(() => businessTimeBetween(hourAWeek, at('2024-01-01T00:00:00Z'), new Date(8.64e15))).toThrow(
+      /no deadline further/,
+    );
+    expect(performance.now() - started).toBeLessThan(20_000);
   });
 });
 

@@ -31,10 +31,16 @@ export const stage = { type: 'string', enum: TicketStages } as const;
 export const nullableString = { type: ['string', 'null'] } as const;
 export const priority = { type: ['string', 'null'], enum: [...ticketPriorities, null] } as const;
 
+/**
+ * The id of a row (serial columns are PostgreSQL `integer`): bounded here, since a larger number
+ * reaching a query fails there ("out of range for type integer") with a 500.
+ */
+export const rowId = { type: 'integer', minimum: 1, maximum: 2147483647 } as const;
+
 /** `:id` of a ticket, a queue, a client, a rule or an offer. */
 export const idParams = {
   type: 'object',
-  properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } },
+  properties: { id: rowId },
   required: ['id'],
 } as const;
 

@@ -1,5 +1,6 @@
 /** JSON schemas of `/rules` (classification rules, dry-run) and `/category-model` (retraining). */
 import { classificationSources, intakeChannels, ticketPriorities } from '../../domain/enums';
+import { rowId } from './common';
 
 const words = { type: 'array', items: { type: 'string', minLength: 1, maxLength: 100 }, maxItems: 200 } as const;
 const codes = { type: 'array', items: { type: 'string', minLength: 1, maxLength: 100 }, maxItems: 50 } as const;
@@ -59,7 +60,7 @@ export const newRuleBody = {
     condition: ruleCondition,
     outcome: ruleOutcome,
     enabled: { type: 'boolean' },
-    place: { type: 'integer', minimum: 1, description: '1-based place among the rules; the end if absent' },
+    place: { ...rowId, description: '1-based place among the rules; the end if absent' },
   },
   required: ['name', 'condition', 'outcome'],
 } as const;
@@ -82,7 +83,7 @@ export const reorderBody = {
   properties: {
     ruleIds: {
       type: 'array',
-      items: { type: 'integer', minimum: 1 },
+      items: rowId,
       minItems: 1,
       maxItems: 10000,
       description: 'Every rule id, in the new order',

@@ -1,6 +1,6 @@
 /** JSON schemas of the SLA: agreements per service and client category, OLA per line, a ticket's clocks. */
 import { slaTargetKinds } from '../../domain/enums';
-import { code, nullableString, queueRef } from './common';
+import { code, nullableString, queueRef, rowId } from './common';
 
 const escalationLevel = {
   type: 'object',
@@ -98,7 +98,7 @@ export const olaSchema = {
 export const changeSlaBody = {
   type: 'object',
   additionalProperties: false,
-  properties: { agreementId: { type: 'integer', minimum: 1 } },
+  properties: { agreementId: rowId },
   required: ['agreementId'],
 } as const;
 
