@@ -33,7 +33,7 @@ export interface LabelledReport {
 // Common Russian words as people type them in Latin letters: two of them in an all-Latin text
 // mean transliterated Russian rather than English.
 const TRANSLIT =
-  /\b(ne|ya|mne|moy|moi|moego|kogda|gotov|gotova|pochemu|rabotaet|spasibo|pozhaluysta|pozhalujsta|pozhalusta|zdravstvuyte|zdravstvujte|privet|nuzhen|nuzhno|nuzhna|chto|kak|uzhe|eshe|esche|skolko|schet|schyot|remont|remonta|garantii|garantiya|zhaloba|net|est|mozhno|gde|vash|vas|tam|seychas|segodnya|zavtra|pochinili|zabrat|telefon|noutbuk|ekran|internet|ofis|ofise|dengi|oplata|oplatil|zayavka|zayavki|zayavku|prishlite|skazhite|podskazhite)\b/gi;
+  /\b(ne|ya|mne|mo[iy]\w*|kogda|gotov\w*|pochemu|rabot\w*|spasibo|pozh\w*|zdravstv\w*|privet|nuzh\w*|chto|kak|uzhe|eshe|esche|skolko|sch[eyo]t\w*|remont\w*|garant\w*|zhalob\w*|net|est|mozhno|gde|vash\w*|vas|vy|v|na|za|seychas|segodnya|zavtra|pochin\w*|zabrat|telefon\w*|noutbuk\w*|ekran\w*|ofis\w*|dengi|oplat\w*|zayavk\w*|prishlite|skazhite|podskazhite|ochen|slomal\w*|propad\w*|chasy|chinite|posle|iz|dlya|kabinet\w*)\b/gi;
 
 /** A rough language tag, enough to see the mix of the file: by the share of Cyrillic and Latin words. */
 export function languageOf(text: string): Language {
