@@ -9,7 +9,7 @@ import type { Capability } from '../domain/access';
  */
 export type RouteAccess =
   | { capability: Capability }
-  /** `identifies`: staff who send a session or token are known to the route; others call it anonymously. */
+  /** `identifies`: staff who send an API token are known to the route; others call it anonymously. */
   | { public: string; identifies?: true };
 
 const read = { capability: 'read_ticket' } as const;
@@ -38,7 +38,7 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'POST /tickets/:id/resume': act,
   'POST /tickets/:id/escalate': act,
   'POST /tickets/:id/reopen': {
-    public: 'the client reopens with the survey token; staff are identified by their session or token if they send one',
+    public: 'the client reopens with the survey token; staff are identified by their API token if they send one',
     identifies: true,
   },
   'POST /tickets/:id/complaint/resolve': act,
@@ -54,8 +54,8 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'PUT /rules/order': rules,
   'POST /rules/dry-run': read,
   'POST /category-model/retrain': rules,
-  'GET /processes': analytics,
-  'GET /processes/:processId/xml': analytics,
+  'GET /processes': { public: 'the list of BPMN diagrams the desk runs: no ticket data' },
+  'GET /processes/:processId/xml': { public: 'a BPMN diagram as drawn: no ticket data' },
   'GET /processes/:processId/statistics': analytics,
   'GET /processes/:processId/elements/:elementId/tickets': analytics,
   'GET /catalog/services': read,

@@ -71,8 +71,10 @@ const auth: FastifyPluginAsync<AuthOptions> = async (app, options) => {
     }
   });
 
+  /** `tokenOnly`: a cookie (or proxy) is not enough, e.g. where a page sends the request as the client. */
   async function identify(
     request: FastifyRequest,
+    tokenOnly = false,
   ): Promise<{ operator: OperatorIdentity; credential: Credential } | 'none'> {
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {
@@ -81,6 +83,7 @@ const auth: FastifyPluginAsync<AuthOptions> = async (app, options) => {
       if (!found) throw new DeskError('NOT_SIGNED_IN', 'the API token is wrong, expired or revoked');
       return { operator: found.operator, credential: { kind: 'token', scopes: found.scopes } };
     }
+    if (tokenOnly) return 'none';
     const sessionId = request.cookies[name];
     if (sessionId) {
       const operator = await identity.fromSession(sessionId);
@@ -102,9 +105,10 @@ const auth: FastifyPluginAsync<AuthOptions> = async (app, options) => {
     const access = routeAccess[accessKey(request.method, url)];
     if (!access) throw new Error(`route ${request.method} ${url} has no access entry`);
     if ('public' in access) {
-      // A public route that acts for staff when they show who they are; a stale cookie or token is no
-      // reason to refuse there: the caller is then anonymous.
-      const caller = access.identifies ? await identify(request).catch(() => 'none' as const) : 'none';
+      // A public route that acts for staff when they show a token; a stale token is no reason to refuse
+      // there (the caller is then anonymous), and a staff member's cookie does not turn the client's
+      // survey page into a staff request.
+      const caller = access.identifies ? await identify(request, true).catch(() => 'none' as const) : 'none';
       if (caller !== 'none') Object.assign(request, caller);
       return;
     }

@@ -164,7 +164,7 @@ export async function deleteSessionsOf(db: Db, operatorId: string): Promise<numb
 }
 
 /**
- * Counts one failed sign-in under each key and returns the highest count in the current window:
+ * Counts one sign-in attempt under each key and returns the highest count in the current window:
  * one upsert per key, atomic across processes (the row lock of `on conflict do update`).
  */
 export async function countFailure(db: Db, keys: string[], windowMs: number): Promise<number> {
@@ -188,14 +188,12 @@ export async function countFailure(db: Db, keys: string[], windowMs: number): Pr
   return highest;
 }
 
-/** The highest failure count of the keys within the window: at the limit, sign-in is refused before the password is checked. */
-export async function failuresOf(db: Db, keys: string[], windowMs: number): Promise<number> {
-  const rows = (await db.execute(sql`
-    select coalesce(max(failures), 0)::int as n from sign_in_failures
-    where key in ${keys} and window_start > now() - ${`${windowMs} milliseconds`}::interval`)) as unknown as [
-    { n: number },
-  ];
-  return Number(rows[0].n);
+/** One counted attempt taken back (a sign-in that succeeded). */
+export async function forgiveFailure(db: Db, key: string) {
+  await db
+    .update(signInFailures)
+    .set({ failures: sql`greatest(${signInFailures.failures} - 1, 0)` })
+    .where(eq(signInFailures.key, key));
 }
 
 export async function clearFailures(db: Db, key: string) {

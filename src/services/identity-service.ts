@@ -59,17 +59,19 @@ export function createIdentityService({
 
   async function signIn(login: string, password: string, address: string) {
     const keys = [`account:${login.toLowerCase()}`, `address:${address}`];
-    if ((await identity.failuresOf(db, keys, options.signInWindowMs)) >= options.signInLimit)
+    // The attempt is counted before the password is checked (one upsert per key): concurrent
+    // attempts cannot all slip under the limit.
+    if ((await identity.countFailure(db, keys, options.signInWindowMs)) > options.signInLimit)
       throw new DeskError('TOO_MANY_SIGN_INS', 'too many failed sign-ins for this account or address; try again later');
     const account = await identity.accountForSignIn(db, login);
     const stored = account?.passwordHash ?? (await (decoyHash ??= hashPassword(randomBytes(16).toString('hex'))));
     const matches = await verify(stored, password);
-    if (!account || !account.passwordHash || !matches || account.disabledAt) {
-      await identity.countFailure(db, keys, options.signInWindowMs);
+    if (!account || !account.passwordHash || !matches || account.disabledAt)
       throw new DeskError('BAD_CREDENTIALS', 'the login or the password is wrong (or the account is disabled)');
-    }
-    if (needsRehash(account.passwordHash)) await identity.setPasswordHash(db, account.id, await hashPassword(password));
+    // A successful sign-in was no failure: the account starts afresh and the address gets its attempt back.
     await identity.clearFailures(db, keys[0]!);
+    await identity.forgiveFailure(db, keys[1]!);
+    if (needsRehash(account.passwordHash)) await identity.setPasswordHash(db, account.id, await hashPassword(password));
     // A new id at every sign-in: a session id planted before sign-in (fixation) is never promoted.
     const sessionId = randomBytes(32).toString('base64url');
     await identity.insertSession(db, sha256(sessionId), account.id, address);

@@ -21,7 +21,7 @@ export const ticketSurveyRoutes: RoutePlugin<TicketRouteDeps> = async (app, { ti
         tags: ['tickets'],
         summary: 'Reopen a resolved ticket while its survey waits',
         description:
-          'By the client (with the survey token) or by the assignee or a manager (signed in or with a token). The assignee works it again; the client is notified again.',
+          'By the client (with the survey token) or by the assignee or a manager (with an API token). The assignee works it again; the client is notified again.',
         params: idParams,
         body: reopenBody,
         response: { 200: reopened, ...errorResponses(400, 401, 403, 404, 409) },
