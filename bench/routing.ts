@@ -187,7 +187,7 @@ async function contentionBench() {
     const start = performance.now();
     await Promise.all(
       ids.map(async (id) => {
-        const operator = { id, name: id, role: 'operator' as const, groupIds: [group!.id] };
+        const operator = { id, name: id, role: 'operator' as const, groupIds: [group!.id], disabled: false };
         for (;;) {
           const offer = await service.next(operator, queue!.id);
           if (!offer) return;

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -69,6 +70,25 @@ export const configSchema = z.object({
   OFFER_TTL: duration('60s'),
   RETRAIN_EVERY: duration('6h'),
   SEED_DEMO: booleanText(true),
+  SESSION_IDLE: duration('30m'),
+  SESSION_MAX: duration('12h'),
+  /** Comma-separated addresses of authenticating proxies whose IDENTITY_HEADER is believed; none by default. */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((text) =>
+      text
+        .split(',')
+        .map((address) => address.trim())
+        .filter(Boolean),
+    )
+    .refine((addresses) => addresses.every((address) => isIP(address) !== 0), {
+      message: 'must be IP addresses separated by commas',
+    }),
+  IDENTITY_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name')
+    .default('X-Remote-User'),
 });
 
 export type Config = z.infer<typeof configSchema> & { rootDir: string; toolsDir: string; dataDir: string };

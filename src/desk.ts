@@ -8,14 +8,14 @@ import { buildApp } from './api/app';
 import { createMailer, type Mailer } from './channels/email';
 import { closeDatabase, openDatabase, type Database } from './db/client';
 import { runMigrations } from './db/migrate';
-import { seedDemoData } from './db/seed';
+import { DEMO_PASSWORD, demoStaff, seedDemoData } from './db/seed';
 import { foldProcessStatDeltas } from './repositories/process-stats';
 import { createCatalogService } from './services/catalog-service';
 import { loadProcessCatalog } from './services/process-catalog';
 import { createProcessService } from './services/process-service';
 import { createQueueService, type QueueService } from './services/queue-service';
 import { createRulesService, ensureRetrainSchedule } from './services/rules-service';
-import { createStaffService } from './services/staff-service';
+import { createIdentityService, type IdentityOptions } from './services/identity-service';
 import { createTicketReads } from './services/ticket-reads';
 import { createTicketService, type TicketService } from './services/ticket-service';
 import { createTicketWorker, installTemporalRuntime } from './worker';
@@ -45,6 +45,11 @@ export interface DeskOptions {
   onWorkerFailure?: (error: unknown) => void;
   /** How often the process statistics' summary folds in its deltas (default 10 s). */
   statsFoldEveryMs?: number;
+  /** Session timeouts and the sign-in limit; defaults in src/services/identity-service.ts. */
+  identity?: IdentityOptions;
+  /** Addresses of authenticating proxies whose identity header (`identityHeader`) is believed. */
+  trustedProxies?: readonly string[];
+  identityHeader?: string;
   /** Lets a test wrap an activity, e.g. to make it fail after its write. */
   wrapActivities?: (activities: TicketActivities) => TicketActivities;
 }
@@ -52,6 +57,8 @@ export interface DeskOptions {
 export interface Desk {
   app: FastifyInstance;
   db: Database;
+  /** The administrator created at this start, with the password to show once; none when one existed. */
+  firstAdministrator?: { login: string; password: string };
   temporal: Client;
   tickets: TicketService;
   queues: QueueService;
@@ -66,7 +73,12 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
   const { logger } = options;
   await runMigrations(options.databaseUrl);
   const db = openDatabase(options.databaseUrl);
-  if (options.seedDemo) await seedDemoData(db);
+  const identity = createIdentityService({ db, options: options.identity });
+  if (options.seedDemo) {
+    await seedDemoData(db);
+    await identity.setDemoPasswords(demoStaff, DEMO_PASSWORD);
+  }
+  const firstAdministrator = await identity.ensureAdministrator();
 
   const mailer = createMailer({ smtpUrl: options.smtpUrl, from: options.mailFrom, dropDir: options.mailDropDir });
   const built = createActivities({ db, mailer, logger, publicUrl: options.publicUrl });
@@ -104,7 +116,9 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
   if (options.retrainEveryMs) await ensureRetrainSchedule(temporal, options.taskQueue, options.retrainEveryMs);
   const processes = await loadProcessCatalog();
   const app = await buildApp({
-    staff: createStaffService({ db }),
+    identity,
+    trustedProxies: options.trustedProxies,
+    identityHeader: options.identityHeader,
     tickets,
     reads: createTicketReads({ db, processes }),
     processes: createProcessService({ db, processes }),
@@ -127,6 +141,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
   return {
     app,
     db,
+    firstAdministrator,
     temporal,
     tickets,
     queues: queueService,

@@ -1,8 +1,10 @@
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config';
+import { DEMO_PASSWORD } from './db/seed';
 import { startDesk, webDir, type Desk } from './desk';
 import { ensurePostgres, type PostgresEndpoint } from './infra/postgres-server';
 import { lockDataDir } from './infra/run-lock';
+import { defaultIdentityOptions } from './services/identity-service';
 import { ensureTemporal, type TemporalEndpoint } from './infra/temporal-server';
 import { createLogger } from './logger';
 
@@ -97,6 +99,13 @@ async function main() {
       offerTtlMs: config.OFFER_TTL,
       retrainEveryMs: config.RETRAIN_EVERY,
       seedDemo: config.SEED_DEMO,
+      identity: {
+        ...defaultIdentityOptions,
+        sessionIdleMs: config.SESSION_IDLE,
+        sessionAbsoluteMs: config.SESSION_MAX,
+      },
+      trustedProxies: config.TRUSTED_PROXIES,
+      identityHeader: config.IDENTITY_HEADER,
       webDir,
       onWorkerFailure: (error) => {
         logger.fatal({ err: error }, 'the Temporal worker stopped');
@@ -105,6 +114,12 @@ async function main() {
     });
     await desk.app.listen({ host: config.HOST, port: config.PORT });
 
+    // Shown once: only its hash is stored. Lost, it is reset by deleting the row (see the README).
+    const admin = desk.firstAdministrator;
+    const firstStart = admin
+      ? [`First start: administrator "${admin.login}", password ${admin.password}  (shown once: keep it now)`]
+      : [];
+
     const lines = [
       '',
       'Service desk is running:',
@@ -112,6 +127,9 @@ async function main() {
       `  API docs     ${baseUrl}/docs`,
       `  Temporal UI  ${temporal.uiUrl ?? '(not started here: see your Temporal deployment)'}`,
       `  E-mail       ${desk.mailer.target}${config.SMTP_URL ? '' : '  (no SMTP_URL: messages are saved as .eml files)'}`,
+      `  Sign in      ${baseUrl}/sign-in.html${config.SEED_DEMO ? `  (demo staff ivanova, petrov, sidorova: password ${DEMO_PASSWORD})` : ''}`,
+      ...firstStart,
+      `API token: sign in (POST ${baseUrl}/auth/sign-in) and POST /auth/tokens, then send Authorization: Bearer sd_…`,
       `Try: curl -s -X POST ${baseUrl}/tickets -H 'content-type: application/json' -d '{"subject":"Не включается ноутбук","description":"Не включается после обновления","client":{"phone":"+79161234567"}}'`,
       'Stop with Ctrl-C.',
       '',

@@ -64,7 +64,10 @@ describe('bad requests get a clear 4xx and change nothing', () => {
     expect((await call('GET', '/queues')).status).toBe(401);
     const unknown = await call('POST', `/tickets/${queuedId}/accept`, { operator: 'nobody' });
     expect(unknown.status).toBe(401);
-    expect(unknown.body.message).toContain('nobody');
+    // Not staff: the helper's token does not exist, and the answer says so without naming anyone.
+    expect(unknown.body).toMatchObject({ code: 'NOT_SIGNED_IN', message: expect.stringContaining('token') });
+    const claimed = await call('GET', '/queues', { headers: { 'x-operator-id': 'sidorova' } });
+    expect(claimed.status).toBe(401);
   });
 
   it('answers 404 for an unknown ticket or queue and 400 for a malformed id', async () => {

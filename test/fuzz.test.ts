@@ -47,14 +47,14 @@ async function send(request: FuzzRequest) {
   return desk.app.inject({
     method: request.method as 'GET',
     url: request.url,
-    headers: { ...request.headers, ...operatorHeaders(logins[request.identity]) },
+    headers: { ...request.headers, ...(await operatorHeaders(desk.app, logins[request.identity])) },
     payload: request.payload,
   });
 }
 
 /** Real ids and codes, so a share of requests reach the rules behind "not found". */
 async function knownValues(): Promise<KnownValues> {
-  const manager = { headers: operatorHeaders(logins.manager) };
+  const manager = { headers: await operatorHeaders(desk.app, logins.manager) };
   const get = async (url: string) => JSON.parse((await desk.app.inject({ method: 'GET', url, ...manager })).body);
   const filed = [];
   for (const subject of ['Не работает интернет', 'Ноутбук не включается'])

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, inject } from 'vitest';
+import { DEMO_PASSWORD } from '../src/db/seed';
 import { freePort } from '../src/infra/temporal-server';
 
 const rootDir = path.resolve(__dirname, '..');
@@ -48,7 +49,21 @@ describe('npm start (src/main.ts)', () => {
       expect(main.output()).toContain(`http://127.0.0.1:${port}/docs`);
       expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${port}/`)).headers.get('content-type')).toMatch(/text\/html/);
-      const queues = await fetch(`http://127.0.0.1:${port}/queues`, { headers: { 'x-operator-id': 'ivanova' } });
+      expect(main.output()).toContain(`http://127.0.0.1:${port}/sign-in.html`);
+      // A claimed identity is no identity: the demo operator signs in with the documented demo password.
+      const claimed = await fetch(`http://127.0.0.1:${port}/queues`, { headers: { 'x-operator-id': 'ivanova' } });
+      expect(claimed.status).toBe(401);
+      const signIn = await fetch(`http://127.0.0.1:${port}/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ login: 'ivanova', password: DEMO_PASSWORD }),
+      });
+      expect(signIn.status).toBe(200);
+      const cookie = signIn.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      const queues = await fetch(`http://127.0.0.1:${port}/queues`, { headers: { cookie } });
       expect(await queues.json()).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'general' })]));
     } finally {
       main.child.kill('SIGTERM');

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { DEMO_PASSWORD } from '../src/db/seed';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -137,8 +138,11 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the process viewer in
       viewport: { width: 1500, height: 950 },
     });
     page = context.pages()[0] ?? (await context.newPage());
-    // The operator the pages act as, as if chosen on the page before.
-    await page.addInitScript({ content: "localStorage.setItem('desk.operatorId', 'sidorova')" });
+    // The pages act as whoever is signed in: the manager signs in with the demo password.
+    const signIn = await page.request.post(`${address}/auth/sign-in`, {
+      data: { login: 'sidorova', password: DEMO_PASSWORD },
+    });
+    expect(signIn.status()).toBe(200);
   }, 180_000);
 
   afterAll(async () => {

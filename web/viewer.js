@@ -2,24 +2,29 @@
 'use strict';
 
 const Viewer = (() => {
-  const OPERATOR_KEY = 'desk.operatorId';
+  let session;
 
-  /** The operator the pages act as (X-Operator-Id), chosen on the page and kept in localStorage. */
-  function operator() {
-    return localStorage.getItem(OPERATOR_KEY) || '';
-  }
-
-  function bindOperatorInput(input, onChange) {
-    input.value = operator();
-    input.addEventListener('change', () => {
-      localStorage.setItem(OPERATOR_KEY, input.value.trim());
-      onChange();
-    });
+  /**
+   * Who is signed in (the session cookie goes with every request of the page), shown in `slot`
+   * with a sign-out link, or a sign-in link back to this page; null when nobody is.
+   */
+  async function signedIn(slot) {
+    const response = await fetch('/auth/session');
+    session = response.ok ? await response.json() : null;
+    const back = encodeURIComponent(location.pathname + location.search);
+    slot.replaceChildren(
+      session
+        ? text('span', `${session.operator.name} (${session.operator.id}) · `)
+        : text('a', 'Войти / Sign in', { href: `/sign-in.html?next=${back}` }),
+    );
+    if (session) slot.append(text('a', 'Выйти / Sign out', { href: '/sign-out.html' }));
+    return session && session.operator;
   }
 
   async function api(path, options = {}) {
     const headers = { ...(options.headers || {}) };
-    if (operator()) headers['X-Operator-Id'] = operator();
+    // Writes made with the session cookie carry its CSRF token.
+    if (session && options.method && options.method !== 'GET') headers['x-csrf-token'] = session.csrfToken;
     const response = await fetch(path, { ...options, headers });
     const text = await response.text();
     let body;
@@ -81,5 +86,5 @@ const Viewer = (() => {
     return (element && element.businessObject && element.businessObject.name) || id;
   }
 
-  return { operator, bindOperatorInput, api, xml, duration, when, text, say, showDiagram, elementName };
+  return { signedIn, api, xml, duration, when, text, say, showDiagram, elementName };
 })();

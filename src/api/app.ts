@@ -6,14 +6,15 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import type { Logger } from 'pino';
 import { ErrorStatus, type ErrorCode } from '../domain/errors';
 import type { CatalogService } from '../services/catalog-service';
+import type { IdentityService } from '../services/identity-service';
 import { DeskError } from '../services/errors';
 import type { ProcessService } from '../services/process-service';
 import type { QueueService } from '../services/queue-service';
 import type { RulesService } from '../services/rules-service';
-import type { StaffService } from '../services/staff-service';
 import type { TicketReads } from '../services/ticket-reads';
 import type { TicketService } from '../services/ticket-service';
 import { authPlugin } from './auth';
+import { authRoutes } from './routes/auth';
 import { refuseUnstorableText } from './stored-text';
 import { calendarRoutes } from './routes/calendars';
 import { catalogRoutes } from './routes/catalog';
@@ -31,7 +32,11 @@ import { ticketDetails, ticketSummary } from './schemas/tickets';
 
 /** Routes receive services only: no database, no repository. */
 export interface AppDependencies {
-  staff: StaffService;
+  identity: IdentityService;
+  /** Addresses of authenticating proxies whose identity header is believed (TRUSTED_PROXIES); none by default. */
+  trustedProxies?: readonly string[];
+  /** The header such a proxy names the signed-in login in. */
+  identityHeader?: string;
   tickets: TicketService;
   reads: TicketReads;
   processes: ProcessService;
@@ -64,6 +69,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.addSchema(ruleSchema);
   app.addSchema(queuedTicketSchema);
 
+  // First, so that its hooks see every route registered after it, the documentation's included.
+  await app.register(authPlugin, {
+    identity: deps.identity,
+    secureCookies: deps.publicUrl?.startsWith('https:') ?? false,
+    trustedProxies: deps.trustedProxies ?? [],
+    identityHeader: (deps.identityHeader ?? 'x-remote-user').toLowerCase(),
+  });
+
   await app.register(fastifySwagger, {
     openapi: {
       info: {
@@ -73,7 +86,24 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
           'Every ticket is a Temporal workflow: register → classify → queue → accept → execute → notify → survey.',
       },
       servers: deps.publicUrl ? [{ url: deps.publicUrl }] : [],
+      components: {
+        securitySchemes: {
+          bearerToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An API token `sd_…` from POST /auth/tokens, scoped read / act / manage',
+          },
+          sessionCookie: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: deps.publicUrl?.startsWith('https:') ? '__Host-desk-session' : 'desk-session',
+            description: 'The session of a signed-in person (POST /auth/sign-in); writes also need x-csrf-token',
+          },
+        },
+      },
+      security: [{ bearerToken: [] }, { sessionCookie: [] }],
       tags: [
+        { name: 'auth', description: 'Sign-in, sessions and API tokens' },
         { name: 'tickets', description: 'Register and work tickets' },
         { name: 'queues', description: 'Operator queues: blind listings, pull the next ticket' },
         { name: 'clients', description: 'Clients and their tickets' },
@@ -144,7 +174,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.addHook('preHandler', refuseUnstorableText);
 
-  await app.register(authPlugin, { staff: deps.staff });
+  await app.register(authRoutes);
   await app.register(ticketRoutes, { tickets: deps.tickets, reads: deps.reads, rules: deps.rules });
   await app.register(queueRoutes, { queues: deps.queues });
   await app.register(clientRoutes, { reads: deps.reads });
@@ -192,6 +222,7 @@ function httpReason(status: number): string {
       409: 'Conflict',
       413: 'Payload Too Large',
       415: 'Unsupported Media Type',
+      429: 'Too Many Requests',
       503: 'Service Unavailable',
     }[status] ?? 'Error'
   );

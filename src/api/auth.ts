@@ -1,35 +1,134 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrfProtection from '@fastify/csrf-protection';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { isManager } from '../domain/access';
+import { mayUse, type Credential } from '../domain/access';
 import { DeskError } from '../services/errors';
-import type { OperatorIdentity, StaffService } from '../services/staff-service';
+import type { IdentityService, OperatorIdentity } from '../services/identity-service';
+import { accessKey, routeAccess } from './access-table';
 
 declare module 'fastify' {
   interface FastifyRequest {
+    /** The member of staff making the request, once the access hook has identified them. */
     operator?: OperatorIdentity;
+    credential?: Credential;
   }
   interface FastifyInstance {
-    /** preHandler for operator routes: the X-Operator-Id header must name a known operator. */
-    requireOperator: (request: FastifyRequest) => Promise<void>;
-    /** preHandler for what only managers change (catalog, calendars, agreements, reasons): refused before the body is read. */
-    requireManager: (request: FastifyRequest) => Promise<void>;
+    /** Who is asking, for routes that sign in and out and for the test desk, which issues its staff tokens. */
+    identity: IdentityService;
+    sessionCookie: SessionCookie;
   }
 }
 
-/** Identity for now is the X-Operator-Id header, checked against the operators table. */
-const auth: FastifyPluginAsync<{ staff: StaffService }> = async (app, { staff }) => {
-  app.decorateRequest('operator', undefined);
-  app.decorate('requireOperator', async (request: FastifyRequest) => {
-    const header = request.headers['x-operator-id'];
-    request.operator = await staff.identify(Array.isArray(header) ? header[0] : header);
+export interface SessionCookie {
+  name: string;
+  set(reply: FastifyReply, sessionId: string): void;
+  clear(reply: FastifyReply): void;
+}
+
+export interface AuthOptions {
+  identity: IdentityService;
+  /** Cookies get `Secure` (and the `__Host-` prefix, which requires it) when the desk is served over https. */
+  secureCookies: boolean;
+  /** Addresses of authenticating proxies whose identity header is believed; none by default. */
+  trustedProxies: readonly string[];
+  identityHeader: string;
+}
+
+const METHODS_THAT_WRITE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * One hook decides every request from the access table (src/api/access-table.ts): it runs on
+ * request, before the body is read, identifies the caller by bearer token, session cookie or a
+ * trusted proxy's header, and refuses what the table does not allow. Cookie-authenticated writes
+ * also need the CSRF token (`x-csrf-token`, from `GET /auth/session`).
+ */
+const auth: FastifyPluginAsync<AuthOptions> = async (app, options) => {
+  const { identity } = options;
+  const name = options.secureCookies ? '__Host-desk-session' : 'desk-session';
+  const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax', secure: options.secureCookies } as const;
+  await app.register(fastifyCookie);
+  await app.register(fastifyCsrfProtection, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: options.secureCookies ? '__Host-desk-csrf' : 'desk-csrf',
+    cookieOpts: cookieOptions,
   });
-  app.decorate('requireManager', async (request: FastifyRequest) => {
-    await app.requireOperator(request);
-    if (!isManager(request.operator!))
+
+  app.decorate('identity', identity);
+  app.decorate('sessionCookie', {
+    name,
+    set: (reply, sessionId) => void reply.setCookie(name, sessionId, cookieOptions),
+    clear: (reply) => void reply.clearCookie(name, cookieOptions),
+  } satisfies SessionCookie);
+  app.decorateRequest('operator', undefined);
+  app.decorateRequest('credential', undefined);
+
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD' || method === 'OPTIONS') continue;
+      if (!routeAccess[accessKey(method, route.url)])
+        throw new Error(`route ${method} ${route.url} has no entry in src/api/access-table.ts: say who may call it`);
+    }
+  });
+
+  /** `tokenOnly`: a cookie (or proxy) is not enough, e.g. where a page sends the request as the client. */
+  async function identify(
+    request: FastifyRequest,
+    tokenOnly = false,
+  ): Promise<{ operator: OperatorIdentity; credential: Credential } | 'none'> {
+    const authorization = request.headers.authorization;
+    if (authorization !== undefined) {
+      const bearer = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
+      const found = bearer ? await identity.fromToken(bearer) : undefined;
+      if (!found) throw new DeskError('NOT_SIGNED_IN', 'the API token is wrong, expired or revoked');
+      return { operator: found.operator, credential: { kind: 'token', scopes: found.scopes } };
+    }
+    if (tokenOnly) return 'none';
+    const sessionId = request.cookies[name];
+    if (sessionId) {
+      const operator = await identity.fromSession(sessionId);
+      if (!operator) throw new DeskError('NOT_SIGNED_IN', 'the session has ended; sign in again');
+      return { operator, credential: { kind: 'session' } };
+    }
+    const proxied = request.headers[options.identityHeader];
+    if (typeof proxied === 'string' && options.trustedProxies.includes(request.socket.remoteAddress ?? '')) {
+      const operator = await identity.fromTrustedLogin(proxied);
+      if (!operator) throw new DeskError('NOT_SIGNED_IN', `the proxy names ${proxied}, who is not enabled staff`);
+      return { operator, credential: { kind: 'session' } };
+    }
+    return 'none';
+  }
+
+  app.addHook('onRequest', async (request) => {
+    const url = request.routeOptions.url;
+    if (url === undefined) return; // no such route: the not-found handler answers
+    const access = routeAccess[accessKey(request.method, url)];
+    if (!access) throw new Error(`route ${request.method} ${url} has no access entry`);
+    if ('public' in access) {
+      // A public route that acts for staff when they show a token; a stale token is no reason to refuse
+      // there (the caller is then anonymous), and a staff member's cookie does not turn the client's
+      // survey page into a staff request.
+      const caller = access.identifies ? await identify(request, true).catch(() => 'none' as const) : 'none';
+      if (caller !== 'none') Object.assign(request, caller);
+      return;
+    }
+    const caller = await identify(request);
+    if (caller === 'none')
       throw new DeskError(
-        'NOT_MANAGER',
-        `only a manager changes the catalog and agreements; ${request.operator!.id} is not one`,
+        'NOT_SIGNED_IN',
+        'sign in (POST /auth/sign-in) or send an API token: Authorization: Bearer sd_…',
       );
+    const decision = mayUse(caller.operator, caller.credential, access.capability);
+    if (!decision.ok) throw new DeskError('NOT_PERMITTED', decision.reason);
+    Object.assign(request, caller);
+  });
+
+  // A browser sends the cookie (or passes the proxy) with any request a page elsewhere makes: a write
+  // made with a session needs the CSRF token too. A bearer token is never sent by the browser on its own.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.credential?.kind === 'session' && METHODS_THAT_WRITE.has(request.method))
+      app.csrfProtection(request, reply, done);
+    else done();
   });
 };
 

@@ -31,6 +31,10 @@ const demoCompetences: Record<string, string[]> = {
   sidorova: ['soldering'],
 };
 
+/** The demo seed's staff, who sign in with the documented demo password (README) while SEED_DEMO is on. */
+export const demoStaff = ['ivanova', 'petrov', 'sidorova'] as const;
+export const DEMO_PASSWORD = 'demo-desk-2026';
+
 export async function seedDemoData(db: Database): Promise<void> {
   await db.transaction(async (tx) => {
     // Two desks starting on one database at once must not both add the default rules.

@@ -18,8 +18,13 @@ export type TicketPriority = (typeof ticketPriorities)[number];
 export const clientCategories = ['wholesale', 'regular', 'one_time'] as const;
 export type ClientCategory = (typeof clientCategories)[number];
 
-export const operatorRoles = ['operator', 'manager'] as const;
+/** Staff roles: each a bundle of capabilities (src/domain/access.ts). */
+export const operatorRoles = ['operator', 'line_lead', 'manager', 'process_designer', 'administrator'] as const;
 export type OperatorRole = (typeof operatorRoles)[number];
+
+/** What an API token may be used for: reading, acting on tickets, managing the desk. */
+export const tokenScopes = ['read', 'act', 'manage'] as const;
+export type TokenScope = (typeof tokenScopes)[number];
 
 /** What an SLA or OLA clock measures: the first answer, the resolution, a line's handover. */
 export const slaTargetKinds = ['response', 'resolution', 'handover'] as const;

@@ -8,9 +8,11 @@ export const ErrorStatus = {
   VALIDATION: 400,
   OVERDUE_REASON_REQUIRED: 400,
   // Who is asking.
-  NO_OPERATOR: 401,
-  UNKNOWN_OPERATOR: 401,
+  NOT_SIGNED_IN: 401,
+  BAD_CREDENTIALS: 401,
   // Who may do it.
+  NOT_PERMITTED: 403,
+  BAD_CSRF_TOKEN: 403,
   NOT_MANAGER: 403,
   NOT_ASSIGNEE: 403,
   NOT_IN_QUEUE_GROUP: 403,
@@ -36,6 +38,8 @@ export const ErrorStatus = {
   OFFERED_TO_ANOTHER: 409,
   // A reassignment to an operator who lacks the competence: the ticket stays where it is.
   ASSIGNEE_MISSING_COMPETENCE: 409,
+  // Too many failed sign-ins for an account or from an address.
+  TOO_MANY_SIGN_INS: 429,
   // The engine or the database does not answer.
   ENGINE_TIMEOUT: 503,
   ENGINE_UNAVAILABLE: 503,

@@ -1,23 +1,40 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { operatorGroupMembers, operators } from '../db/schema';
+import type { OperatorRole } from '../domain/enums';
 
 export interface OperatorIdentity {
   id: string;
   name: string;
-  role: 'operator' | 'manager';
+  role: OperatorRole;
   groupIds: number[];
+  disabled: boolean;
 }
 
-export async function findOperator(db: Database, operatorId: string): Promise<OperatorIdentity | undefined> {
+export async function findOperator(
+  db: Pick<Database, 'select'>,
+  operatorId: string,
+): Promise<OperatorIdentity | undefined> {
   const rows = await db
-    .select({ id: operators.id, name: operators.name, role: operators.role, groupId: operatorGroupMembers.groupId })
+    .select({
+      id: operators.id,
+      name: operators.name,
+      role: operators.role,
+      disabledAt: operators.disabledAt,
+      groupId: operatorGroupMembers.groupId,
+    })
     .from(operators)
     .leftJoin(operatorGroupMembers, eq(operatorGroupMembers.operatorId, operators.id))
     .where(eq(operators.id, operatorId));
   if (rows.length === 0) return undefined;
-  const { id, name, role } = rows[0]!;
-  return { id, name, role, groupIds: rows.flatMap((r) => (r.groupId === null ? [] : [r.groupId])) };
+  const { id, name, role, disabledAt } = rows[0]!;
+  return {
+    id,
+    name,
+    role,
+    disabled: disabledAt !== null,
+    groupIds: rows.flatMap((r) => (r.groupId === null ? [] : [r.groupId])),
+  };
 }
 
 /** The competences an operator has (none for an unknown login). */

@@ -260,7 +260,11 @@ export function createTicketService(deps: {
         refuseIfClosed(ticketId, ticket, 'reopened');
         who = by.operator.id;
       } else {
-        if (!by.token) throw new DeskError('VALIDATION', 'body.token is required when no X-Operator-Id is given');
+        if (!by.token)
+          throw new DeskError(
+            'VALIDATION',
+            'body.token is required when the caller is not signed in and shows no API token',
+          );
         refuseIfClosed(ticketId, await tokenChecked(ticketId, by.token), 'reopened');
         who = 'client';
       }

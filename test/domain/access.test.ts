@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { OperatorRole } from '../../src/domain/enums';
 import {
+  capabilities,
+  hasCapability,
+  mayManageTokensOf,
+  mayUse,
   isAssigneeOrManager,
   isAtLimit,
   isInQueueGroup,
@@ -50,5 +55,43 @@ describe('access rules', () => {
   it('load: at the limit takes no more', () => {
     expect(isAtLimit(2, 3)).toBe(false);
     expect(isAtLimit(3, 3)).toBe(true);
+  });
+});
+
+describe('roles bundle capabilities; tokens are limited by their scopes', () => {
+  const as = (role: OperatorRole) => ({ id: role, role, groupIds: [] });
+
+  it('each role holds what it needs and nothing of its neighbours', () => {
+    expect(hasCapability(as('operator'), 'act_on_ticket')).toBe(true);
+    expect(hasCapability(as('operator'), 'manage_catalog')).toBe(false);
+    expect(hasCapability(as('line_lead'), 'assign')).toBe(true);
+    expect(hasCapability(as('line_lead'), 'see_all_tickets')).toBe(false);
+    expect(hasCapability(as('manager'), 'manage_rules')).toBe(true);
+    expect(hasCapability(as('manager'), 'manage_staff')).toBe(false);
+    expect(hasCapability(as('process_designer'), 'design_processes')).toBe(true);
+    expect(hasCapability(as('process_designer'), 'act_on_ticket')).toBe(false);
+    for (const capability of capabilities) expect(hasCapability(as('administrator'), capability)).toBe(true);
+    expect(isManager(as('administrator'))).toBe(true);
+    expect(isManager(as('line_lead'))).toBe(false);
+  });
+
+  it('a session may use all its role allows; a token only what its scopes cover', () => {
+    const manager = as('manager');
+    expect(mayUse(manager, { kind: 'session' }, 'manage_catalog')).toEqual({ ok: true });
+    expect(mayUse(manager, { kind: 'token', scopes: ['read', 'act'] }, 'manage_catalog')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('"manage" scope'),
+    });
+    expect(mayUse(manager, { kind: 'token', scopes: ['read'] }, 'read_ticket')).toEqual({ ok: true });
+    expect(mayUse(as('operator'), { kind: 'token', scopes: ['manage'] }, 'manage_rules')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('may not manage rules'),
+    });
+  });
+
+  it('anyone manages their own tokens; only who manages staff manages others’', () => {
+    expect(mayManageTokensOf(as('operator'), 'operator')).toBe(true);
+    expect(mayManageTokensOf(as('manager'), 'ivanova')).toBe(false);
+    expect(mayManageTokensOf(as('administrator'), 'ivanova')).toBe(true);
   });
 });

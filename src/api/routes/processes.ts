@@ -2,7 +2,7 @@ import type { RoutePlugin } from '../type-provider';
 import { RELATIVE_ERROR } from '../../domain/duration-histogram';
 import { EXACT_PERCENTILES_UP_TO } from '../../services/process-service';
 import type { ProcessService } from '../../services/process-service';
-import { errorResponses, operatorHeader } from '../schemas/common';
+import { errorResponses } from '../schemas/common';
 import {
   elementParams,
   filtersQuery,
@@ -44,7 +44,6 @@ export const processRoutes: RoutePlugin<{ processes: ProcessService }> = async (
   app.get(
     '/processes/:processId/statistics',
     {
-      onRequest: app.requireOperator,
       schema: {
         tags: ['processes'],
         summary: 'Per element: tickets there now, duration median and p90 over a period, breaches and escalations',
@@ -52,7 +51,6 @@ export const processRoutes: RoutePlugin<{ processes: ProcessService }> = async (
           'Visits of the process (an event of another process in between does not end one). `now` ignores the period; the rest counts visits that began in it. ' +
           `Counts are exact. Median and p90 are exact (percentile_cont over the visits) when the period holds no whole UTC day or at most ${EXACT_PERCENTILES_UP_TO} visits of the process (all tickets); ` +
           `otherwise they are read from the summary's log-scale duration histogram (per UTC day, ISO week and month) and are within ${RELATIVE_ERROR * 100} % of the exact values, before rounding to whole ms (\`percentiles\` says which).`,
-        headers: operatorHeader,
         params: processIdParams,
         querystring: statisticsQuery,
         response: { 200: processStatistics, ...errorResponses(400, 401, 404) },
@@ -64,12 +62,10 @@ export const processRoutes: RoutePlugin<{ processes: ProcessService }> = async (
   app.get(
     '/processes/:processId/elements/:elementId/tickets',
     {
-      onRequest: app.requireOperator,
       schema: {
         tags: ['processes'],
         summary: 'The open tickets now at an element, longest there first',
         description: 'Managers see subject and client; anyone else the summary only.',
-        headers: operatorHeader,
         params: elementParams,
         querystring: filtersQuery,
         response: { 200: { type: 'array', items: ticketAtElement }, ...errorResponses(400, 401, 404) },

@@ -1,20 +1,16 @@
 import type { RoutePlugin } from '../type-provider';
 import type { RulesService } from '../../services/rules-service';
-import { errorResponses, idParams, operatorHeader } from '../schemas/common';
+import { errorResponses, idParams } from '../schemas/common';
 import { dryRunBody, dryRunResult, newRuleBody, reorderBody, retrained, ruleChangeBody } from '../schemas/rules';
 
 /** `/rules` (classification rules in order, a dry-run) and `/category-model/retrain`. */
 export const ruleRoutes: RoutePlugin<{ rules: RulesService }> = async (app, { rules }) => {
-  const operatorOnly = { onRequest: app.requireOperator };
-
   app.get(
     '/rules',
     {
-      ...operatorOnly,
       schema: {
         tags: ['rules'],
         summary: 'Classification rules in the order they are applied',
-        headers: operatorHeader,
         response: { 200: { type: 'array', items: { $ref: 'Rule#' } }, ...errorResponses(401) },
       },
     },
@@ -24,11 +20,9 @@ export const ruleRoutes: RoutePlugin<{ rules: RulesService }> = async (app, { ru
   app.post(
     '/rules',
     {
-      ...operatorOnly,
       schema: {
         tags: ['rules'],
         summary: 'Add a rule (managers)',
-        headers: operatorHeader,
         body: newRuleBody,
         response: { 201: { $ref: 'Rule#' }, ...errorResponses(400, 401, 403) },
       },
@@ -39,12 +33,10 @@ export const ruleRoutes: RoutePlugin<{ rules: RulesService }> = async (app, { ru
   app.patch(
     '/rules/:id',
     {
-      ...operatorOnly,
       schema: {
         tags: ['rules'],
         summary: 'Change or disable a rule (managers)',
         description: '`{"enabled": false}` disables the rule; it stays in its place.',
-        headers: operatorHeader,
         params: idParams,
         body: ruleChangeBody,
         response: { 200: { $ref: 'Rule#' }, ...errorResponses(400, 401, 403, 404) },
@@ -56,11 +48,9 @@ export const ruleRoutes: RoutePlugin<{ rules: RulesService }> = async (app, { ru
   app.put(
     '/rules/order',
     {
-      ...operatorOnly,
       schema: {
         tags: ['rules'],
         summary: 'Reorder the rules (managers): every rule id, in the new order',
-        headers: operatorHeader,
         body: reorderBody,
         response: { 200: { type: 'array', items: { $ref: 'Rule#' } }, ...errorResponses(400, 401, 403) },
       },
@@ -71,11 +61,9 @@ export const ruleRoutes: RoutePlugin<{ rules: RulesService }> = async (app, { ru
   app.post(
     '/rules/dry-run',
     {
-      ...operatorOnly,
       schema: {
         tags: ['rules'],
         summary: 'What the desk would decide for a text: the rules that fired and why, the model, the queue',
-        headers: operatorHeader,
         body: dryRunBody,
         response: { 200: dryRunResult, ...errorResponses(400, 401) },
       },
@@ -86,13 +74,11 @@ export const ruleRoutes: RoutePlugin<{ rules: RulesService }> = async (app, { ru
   app.post(
     '/category-model/retrain',
     {
-      ...operatorOnly,
       schema: {
         tags: ['rules'],
         summary: 'Retrain the category model on operators’ verdicts now (managers)',
         description:
           'Runs the retraining workflow (the same one the schedule starts) and answers with what it learnt from.',
-        headers: operatorHeader,
         response: {
           200: retrained,
           ...errorResponses(401, 403),

@@ -1,4 +1,4 @@
-/** What every route's schema shares: the error answer, the operator header, ids, paging, a reason. */
+/** What every route's schema shares: the error answer, ids, paging, a reason. */
 import { ticketPriorities } from '../../domain/enums';
 import { TicketStages } from '../../domain/process';
 
@@ -18,14 +18,6 @@ export const errorSchema = {
 /** Error answers of a route, by status: every one is the shared Error schema. */
 export const errorResponses = <const Status extends number>(...statuses: Status[]) =>
   Object.fromEntries(statuses.map((status) => [status, { $ref: 'Error#' }])) as Record<Status, { $ref: 'Error#' }>;
-
-export const operatorHeader = {
-  type: 'object',
-  properties: {
-    'x-operator-id': { type: 'string', minLength: 1, maxLength: 64, description: 'Login of the acting operator' },
-  },
-  required: ['x-operator-id'],
-} as const;
 
 export const stage = { type: 'string', enum: TicketStages } as const;
 export const nullableString = { type: ['string', 'null'] } as const;

@@ -6,3 +6,4 @@ export * from './sla';
 export * from './staff';
 export * from './tickets';
 export * from './routing';
+export * from './identity';

@@ -1,4 +1,4 @@
-import { integer, pgTable, primaryKey, serial, smallint, text } from 'drizzle-orm/pg-core';
+import { integer, pgTable, primaryKey, serial, smallint, text, timestamp } from 'drizzle-orm/pg-core';
 import { timestamps } from './columns';
 import type { OperatorRole } from '../../domain/enums';
 
@@ -13,7 +13,7 @@ export const operatorGroups = pgTable('operator_groups', {
 export { operatorRoles, type OperatorRole } from '../../domain/enums';
 
 export const operators = pgTable('operators', {
-  /** A login such as `ivanova`: what the X-Operator-Id header carries. */
+  /** A login such as `ivanova`: what a member of staff signs in with. */
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   email: text('email'),
@@ -22,6 +22,10 @@ export const operators = pgTable('operators', {
   /** Tickets in work (and offered) at once; at the limit `next` offers nothing. */
   ticketLimit: integer('ticket_limit').notNull().default(5),
   competences: text('competences').array().notNull().default([]),
+  /** argon2id PHC string; null: the account cannot sign in with a password (tokens only). */
+  passwordHash: text('password_hash'),
+  /** A disabled account's sessions and tokens stop working at once. */
+  disabledAt: timestamp('disabled_at', { withTimezone: true }),
   ...timestamps,
 });
 

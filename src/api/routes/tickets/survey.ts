@@ -1,6 +1,6 @@
 import type { RoutePlugin } from '../../type-provider';
 import type { TicketRouteDeps } from './index';
-import { errorResponses, idParams, operatorHeader } from '../../schemas/common';
+import { errorResponses, idParams } from '../../schemas/common';
 import {
   complaintResolutionBody,
   reopenBody,
@@ -10,24 +10,18 @@ import {
   surveyBody,
 } from '../../schemas/tickets';
 
-const withTicket = { params: idParams, headers: operatorHeader } as const;
+const withTicket = { params: idParams } as const;
 
 /** `/tickets/:id/reopen`, `/complaint/resolve`, `/survey`: after the resolution, the client's answer. */
 export const ticketSurveyRoutes: RoutePlugin<TicketRouteDeps> = async (app, { tickets }) => {
-  const operatorOnly = { onRequest: app.requireOperator };
-
   app.post(
     '/tickets/:id/reopen',
     {
-      // An operator names themself; the client has no login and shows the survey token instead.
-      onRequest: async (request) => {
-        if (request.headers['x-operator-id'] !== undefined) await app.requireOperator(request);
-      },
       schema: {
         tags: ['tickets'],
         summary: 'Reopen a resolved ticket while its survey waits',
         description:
-          'By the client (with the survey token) or by the assignee or a manager (X-Operator-Id). The assignee works it again; the client is notified again.',
+          'By the client (with the survey token) or by the assignee or a manager (with an API token). The assignee works it again; the client is notified again.',
         params: idParams,
         body: reopenBody,
         response: { 200: reopened, ...errorResponses(400, 401, 403, 404, 409) },
@@ -40,7 +34,6 @@ export const ticketSurveyRoutes: RoutePlugin<TicketRouteDeps> = async (app, { ti
   app.post(
     '/tickets/:id/complaint/resolve',
     {
-      ...operatorOnly,
       schema: {
         tags: ['tickets'],
         summary: 'Close the complaint a survey opened (managers only)',

@@ -1,0 +1,97 @@
+import type { Capability } from '../domain/access';
+
+/**
+ * What each route needs, by method and URL pattern: a capability (its token scope follows from
+ * it, src/domain/access.ts), or `public` with the reason anyone may call it. The access hook
+ * (src/api/auth.ts) decides every request from here; a route missing from this table stops the
+ * app from starting. Per-queue rules (the queue's group, the assignee, blindness) are decided
+ * after this, in the services, on the ticket itself.
+ */
+export type RouteAccess =
+  | { capability: Capability }
+  /** `identifies`: staff who send an API token are known to the route; others call it anonymously. */
+  | { public: string; identifies?: true };
+
+const read = { capability: 'read_ticket' } as const;
+const act = { capability: 'act_on_ticket' } as const;
+const analytics = { capability: 'see_analytics' } as const;
+const catalog = { capability: 'manage_catalog' } as const;
+const rules = { capability: 'manage_rules' } as const;
+const signedIn = { capability: 'read_ticket' } as const;
+
+export const routeAccess: Readonly<Record<string, RouteAccess>> = {
+  'POST /tickets': { public: 'ticket intake: clients and website forms file tickets without an account' },
+  'GET /tickets': read,
+  'GET /tickets/:id': read,
+  'GET /tickets/:id/events': read,
+  'GET /tickets/:id/trail': analytics,
+  'POST /tickets/:id/accept': act,
+  'POST /tickets/:id/work': act,
+  'POST /tickets/:id/resolve': act,
+  'POST /tickets/:id/reassign': act,
+  'POST /tickets/:id/return': act,
+  'POST /tickets/:id/transfer': act,
+  'POST /tickets/:id/category': act,
+  'GET /tickets/:id/sla': read,
+  'POST /tickets/:id/sla': act,
+  'POST /tickets/:id/wait-for-client': act,
+  'POST /tickets/:id/resume': act,
+  'POST /tickets/:id/escalate': act,
+  'POST /tickets/:id/reopen': {
+    public: 'the client reopens with the survey token; staff are identified by their API token if they send one',
+    identifies: true,
+  },
+  'POST /tickets/:id/complaint/resolve': act,
+  'POST /tickets/:id/survey': { public: 'the client answers the survey with the per-ticket token from the notice' },
+  'GET /queues': read,
+  'GET /queues/:id/tickets': read,
+  'POST /queues/:id/next': act,
+  'POST /offers/:id/skip': act,
+  'GET /clients/:id/tickets': read,
+  'GET /rules': read,
+  'POST /rules': rules,
+  'PATCH /rules/:id': rules,
+  'PUT /rules/order': rules,
+  'POST /rules/dry-run': read,
+  'POST /category-model/retrain': rules,
+  'GET /processes': { public: 'the list of BPMN diagrams the desk runs: no ticket data' },
+  'GET /processes/:processId/xml': { public: 'a BPMN diagram as drawn: no ticket data' },
+  'GET /processes/:processId/statistics': analytics,
+  'GET /processes/:processId/elements/:elementId/tickets': analytics,
+  'GET /catalog/services': read,
+  'GET /catalog/services/:code': read,
+  'POST /catalog/services': catalog,
+  'PATCH /catalog/services/:code': catalog,
+  'DELETE /catalog/services/:code': catalog,
+  'GET /catalog/services/:code/sla': read,
+  'PUT /catalog/services/:code/sla/:clientCategory': catalog,
+  'GET /calendars': read,
+  'PUT /calendars/:code': catalog,
+  'GET /ola': read,
+  'PUT /ola/:line': catalog,
+  'GET /overdue-reasons': read,
+  'PUT /overdue-reasons/:code': catalog,
+  'POST /auth/sign-in': { public: 'signing in is how a person gets a session' },
+  'POST /auth/sign-out': { public: 'signing out ends the session the cookie names, if any' },
+  'GET /auth/session': signedIn,
+  'POST /auth/sign-out-everywhere': signedIn,
+  'GET /auth/tokens': signedIn,
+  'POST /auth/tokens': signedIn,
+  'DELETE /auth/tokens/:id': signedIn,
+  'PUT /staff/:operatorId/enabled': { capability: 'manage_staff' },
+  'GET /health': { public: 'liveness for load balancers and process managers' },
+  'GET /docs': { public: 'the OpenAPI description of the API: no data' },
+  'GET /docs/*': { public: 'the OpenAPI description and Swagger UI assets: no data' },
+  'GET /docs/json': { public: 'the OpenAPI document: no data' },
+  'GET /docs/yaml': { public: 'the OpenAPI document: no data' },
+  'GET /docs/static/*': { public: 'Swagger UI assets' },
+  'GET /docs/static/index.html': { public: 'Swagger UI' },
+  'GET /docs/static/swagger-initializer.js': { public: 'Swagger UI' },
+  'GET /docs/': { public: 'Swagger UI' },
+  'GET /survey/:id': { public: 'the survey page a client opens from the notice (the token is checked on answer)' },
+  'GET /*': { public: 'the web pages and their scripts: data comes from the API, which checks access' },
+  'GET /vendor/bpmn-js/*': { public: 'the diagram library the pages load' },
+};
+
+/** The table's key for a request or a route: HEAD is answered as GET. */
+export const accessKey = (method: string, url: string): string => `${method === 'HEAD' ? 'GET' : method} ${url}`;

@@ -1,0 +1,142 @@
+import type { RoutePlugin } from '../type-provider';
+import { errorResponses, idParams } from '../schemas/common';
+import {
+  enabledBody,
+  newTokenBody,
+  newTokenSchema,
+  operatorParams,
+  sessionSchema,
+  signedOut,
+  signInBody,
+  tokenListQuery,
+  tokenSchema,
+} from '../schemas/identity';
+
+/** `/auth/*`: signing in and out, and one's API tokens; `/staff/:operatorId/enabled` for administrators. */
+export const authRoutes: RoutePlugin<object> = async (app) => {
+  const { identity, sessionCookie } = app;
+
+  app.post(
+    '/auth/sign-in',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with a login and password: a session cookie',
+        description: 'Failed attempts are limited per account and per address (429 beyond the limit).',
+        security: [],
+        body: signInBody,
+        response: { 200: sessionSchema, ...errorResponses(400, 401, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { sessionId, operator } = await identity.signIn(request.body.login, request.body.password, request.ip);
+      sessionCookie.set(reply, sessionId);
+      return { operator, csrfToken: reply.generateCsrf() };
+    },
+  );
+
+  app.post(
+    '/auth/sign-out',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'End this session',
+        security: [],
+        response: { 200: signedOut },
+      },
+    },
+    async (request, reply) => {
+      const sessionId = request.cookies[sessionCookie.name];
+      if (sessionId) await identity.signOut(sessionId);
+      sessionCookie.clear(reply);
+      return { signedOut: sessionId ? 1 : 0 };
+    },
+  );
+
+  app.post(
+    '/auth/sign-out-everywhere',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'End every session of the caller, on every device',
+        response: { 200: signedOut, ...errorResponses(401, 403) },
+      },
+    },
+    async (request, reply) => {
+      sessionCookie.clear(reply);
+      return { signedOut: await identity.signOutEverywhere(request.operator!.id) };
+    },
+  );
+
+  app.get(
+    '/auth/session',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Who is signed in, and the CSRF token for their writes',
+        response: { 200: sessionSchema, ...errorResponses(401) },
+      },
+    },
+    async (request, reply) => ({ operator: request.operator!, csrfToken: reply.generateCsrf() }),
+  );
+
+  app.get(
+    '/auth/tokens',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Your API tokens (an administrator may list anyone’s)',
+        querystring: tokenListQuery,
+        response: { 200: { type: 'array', items: tokenSchema }, ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request) => identity.listTokens(request.operator!, request.query.operatorId),
+  );
+
+  app.post(
+    '/auth/tokens',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Create an API token: shown once, stored only as a hash',
+        body: newTokenBody,
+        response: { 201: newTokenSchema, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await identity.issueToken(request.operator!, request.body)),
+  );
+
+  app.delete(
+    '/auth/tokens/:id',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Revoke an API token at once',
+        params: idParams,
+        response: { 200: tokenSchema, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => identity.revokeToken(request.operator!, request.params.id),
+  );
+
+  app.put(
+    '/staff/:operatorId/enabled',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Enable or disable a staff account (administrators): disabling ends its sessions and tokens at once',
+        params: operatorParams,
+        body: enabledBody,
+        response: {
+          200: {
+            type: 'object',
+            properties: { operatorId: { type: 'string' }, enabled: { type: 'boolean' } },
+            required: ['operatorId', 'enabled'],
+          },
+          ...errorResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => identity.setEnabled(request.operator!, request.params.operatorId, request.body.enabled),
+  );
+};

@@ -1,0 +1,185 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+import type { Database } from '../db/client';
+import { hasCapability, mayManageTokensOf, type Actor } from '../domain/access';
+import type { TokenScope } from '../domain/enums';
+import * as identity from '../repositories/identity';
+import { findOperator, type OperatorIdentity } from '../repositories/staff';
+import { DeskError } from './errors';
+
+export type { OperatorIdentity } from '../repositories/staff';
+
+/**
+ * OWASP's argon2id parameters (Password Storage Cheat Sheet): 19 MiB, 2 passes, 1 lane.
+ * `@node-rs/argon2` hashes with argon2id by default; its `Algorithm` is a const enum that a
+ * type-stripping build cannot read, so it is left to that default (test/identity.test.ts checks
+ * the stored hash says `$argon2id$`).
+ */
+export const passwordParameters = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+const parameterText = `m=${passwordParameters.memoryCost},t=${passwordParameters.timeCost},p=${passwordParameters.parallelism}`;
+
+export const TOKEN_PREFIX = 'sd_';
+const SHOWN_CHARS = 4;
+
+export interface IdentityOptions {
+  /** A session ends after this long without a request, and this long after sign-in whatever happens. */
+  sessionIdleMs: number;
+  sessionAbsoluteMs: number;
+  /** Failed sign-ins allowed per account and per address within the window before sign-in is refused. */
+  signInLimit: number;
+  signInWindowMs: number;
+}
+
+export const defaultIdentityOptions: IdentityOptions = {
+  sessionIdleMs: 30 * 60_000,
+  sessionAbsoluteMs: 12 * 3_600_000,
+  signInLimit: 10,
+  signInWindowMs: 15 * 60_000,
+};
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export const hashPassword = (password: string) => hash(password, passwordParameters);
+
+/** A hash made with other parameters (or another algorithm) is made again at the next sign-in. */
+export const needsRehash = (stored: string) => !stored.startsWith(`$argon2id$v=19$${parameterText}$`);
+
+/** Verified against when the account does not exist, so a wrong login costs as long as a wrong password. */
+let decoyHash: Promise<string> | undefined;
+
+/** Who is asking: staff sign in with a password (a session) or show an API token. */
+export function createIdentityService({
+  db,
+  options = defaultIdentityOptions,
+}: {
+  db: Database;
+  options?: IdentityOptions;
+}) {
+  const timeouts = { idleMs: options.sessionIdleMs, absoluteMs: options.sessionAbsoluteMs };
+
+  async function signIn(login: string, password: string, address: string) {
+    const keys = [`account:${login.toLowerCase()}`, `address:${address}`];
+    // The attempt is counted before the password is checked (one upsert per key): concurrent
+    // attempts cannot all slip under the limit.
+    if ((await identity.countFailure(db, keys, options.signInWindowMs)) > options.signInLimit)
+      throw new DeskError('TOO_MANY_SIGN_INS', 'too many failed sign-ins for this account or address; try again later');
+    const account = await identity.accountForSignIn(db, login);
+    const stored = account?.passwordHash ?? (await (decoyHash ??= hashPassword(randomBytes(16).toString('hex'))));
+    const matches = await verify(stored, password);
+    if (!account || !account.passwordHash || !matches || account.disabledAt)
+      throw new DeskError('BAD_CREDENTIALS', 'the login or the password is wrong (or the account is disabled)');
+    // A successful sign-in was no failure: the account starts afresh and the address gets its attempt back.
+    await identity.clearFailures(db, keys[0]!);
+    await identity.forgiveFailure(db, keys[1]!);
+    if (needsRehash(account.passwordHash)) await identity.setPasswordHash(db, account.id, await hashPassword(password));
+    // A new id at every sign-in: a session id planted before sign-in (fixation) is never promoted.
+    const sessionId = randomBytes(32).toString('base64url');
+    await identity.insertSession(db, sha256(sessionId), account.id, address);
+    return { sessionId, operator: (await findOperator(db, account.id))! };
+  }
+
+  /** A new token for a member of staff; the caller has decided they may have it. */
+  async function issueStaffToken(ownerId: string, name: string, scopes: TokenScope[], expiresAt: Date | null = null) {
+    if (!(await findOperator(db, ownerId))) throw new DeskError('NOT_FOUND', `no member of staff ${ownerId}`);
+    const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+    const row = await identity.insertToken(db, {
+      operatorId: ownerId,
+      name,
+      secretHash: sha256(token),
+      lastChars: token.slice(-SHOWN_CHARS),
+      scopes: [...new Set(scopes)],
+      expiresAt,
+    });
+    return { ...row, token };
+  }
+
+  async function issueToken(
+    actor: Actor,
+    request: { operatorId?: string; name: string; scopes: TokenScope[]; expiresAt?: string },
+  ) {
+    const ownerId = request.operatorId ?? actor.id;
+    if (!mayManageTokensOf(actor, ownerId))
+      throw new DeskError('NOT_PERMITTED', `${actor.id} may not create tokens for ${ownerId}`);
+    const expiresAt = request.expiresAt ? new Date(request.expiresAt) : null;
+    if (expiresAt && expiresAt.getTime() <= Date.now())
+      throw new DeskError('VALIDATION', 'body.expiresAt must be in the future');
+    return issueStaffToken(ownerId, request.name, request.scopes, expiresAt);
+  }
+
+  async function tokenOwnedBy(actor: Actor, tokenId: number) {
+    const token = await identity.findToken(db, tokenId);
+    // Someone else's token is "not found" unless the caller manages staff: ids do not tell what exists.
+    if (!token || !mayManageTokensOf(actor, token.operatorId))
+      throw new DeskError('NOT_FOUND', `no token ${tokenId} of yours`);
+    return token;
+  }
+
+  return {
+    signIn,
+    issueToken,
+    issueStaffToken,
+
+    async listTokens(actor: Actor, operatorId = actor.id) {
+      if (!mayManageTokensOf(actor, operatorId))
+        throw new DeskError('NOT_PERMITTED', `${actor.id} may not list the tokens of ${operatorId}`);
+      return identity.listTokens(db, operatorId);
+    },
+
+    async revokeToken(actor: Actor, tokenId: number) {
+      await tokenOwnedBy(actor, tokenId);
+      return (await identity.revokeToken(db, tokenId))!;
+    },
+
+    /** The holder of a bearer token and its scopes, or undefined for a wrong, expired or revoked token. */
+    async fromToken(token: string) {
+      if (!token.startsWith(TOKEN_PREFIX)) return undefined;
+      return identity.useToken(db, sha256(token));
+    },
+
+    /** The holder of a live session, or undefined once it timed out, was signed out or the account disabled. */
+    async fromSession(sessionId: string): Promise<OperatorIdentity | undefined> {
+      return identity.useSession(db, sha256(sessionId), timeouts);
+    },
+
+    /** Behind a trusted authenticating proxy: the login it names, if that account exists and is enabled. */
+    async fromTrustedLogin(login: string): Promise<OperatorIdentity | undefined> {
+      const operator = await findOperator(db, login);
+      return operator && !operator.disabled ? operator : undefined;
+    },
+
+    signOut: (sessionId: string) => identity.deleteSession(db, sha256(sessionId)),
+    signOutEverywhere: (operatorId: string) => identity.deleteSessionsOf(db, operatorId),
+
+    async setEnabled(actor: Actor, operatorId: string, enabled: boolean) {
+      if (!hasCapability(actor, 'manage_staff'))
+        throw new DeskError('NOT_PERMITTED', `${actor.id} may not manage staff`);
+      if (!(await findOperator(db, operatorId))) throw new DeskError('NOT_FOUND', `no member of staff ${operatorId}`);
+      if (operatorId === actor.id && !enabled)
+        throw new DeskError('VALIDATION', 'you may not disable your own account');
+      await identity.setDisabled(db, operatorId, !enabled);
+      return { operatorId, enabled };
+    },
+
+    /**
+     * The first start has no way in: create the administrator `admin` with a generated password,
+     * returned once to be printed. Nothing when an administrator exists.
+     */
+    async ensureAdministrator(): Promise<{ login: string; password: string } | undefined> {
+      if (await identity.hasAdministrator(db)) return undefined;
+      const password = randomBytes(18).toString('base64url');
+      const created = await identity.insertAdministrator(db, 'admin', await hashPassword(password));
+      return created ? { login: 'admin', password } : undefined;
+    },
+
+    /** Demo staff without a password get the documented demo password (README), only when the demo seed runs. */
+    async setDemoPasswords(logins: readonly string[], password: string) {
+      const demoHash = await hashPassword(password);
+      for (const login of logins) {
+        const account = await identity.accountForSignIn(db, login);
+        if (account && !account.passwordHash) await identity.setPasswordHash(db, login, demoHash);
+      }
+    },
+  };
+}
+
+export type IdentityService = ReturnType<typeof createIdentityService>;

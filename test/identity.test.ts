@@ -1,0 +1,191 @@
+import { eq, sql } from 'drizzle-orm';
+import Fastify from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authPlugin } from '../src/api/auth';
+import { routeAccess, accessKey } from '../src/api/access-table';
+import { DEMO_PASSWORD } from '../src/db/seed';
+import { operators } from '../src/db/schema';
+import { hasCapability, scopeOf } from '../src/domain/access';
+import { operatorRoles, type OperatorRole } from '../src/domain/enums';
+import { defaultIdentityOptions, needsRehash } from '../src/services/identity-service';
+import { startTestDesk } from './support/desk';
+import { listen } from './support/http';
+
+const cookieOf = (response: Response) =>
+  response.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+
+describe('identity: sessions, tokens and the access table', () => {
+  let desk: Awaited<ReturnType<typeof startTestDesk>>;
+  let address: string;
+  const suffix = Math.random().toString(36).slice(2, 8);
+  const raw = (method: string, path: string, init: { headers?: Record<string, string>; body?: unknown } = {}) =>
+    fetch(`${address}${path}`, {
+      method,
+      headers: { ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+  const signIn = (login: string, password = DEMO_PASSWORD) =>
+    raw('POST', '/auth/sign-in', { body: { login, password } });
+
+  beforeAll(async () => {
+    desk = await startTestDesk({ identity: { ...defaultIdentityOptions, sessionIdleMs: 1_500, signInLimit: 3 } });
+    ({ address } = await listen(desk.app));
+  });
+  afterAll(() => desk?.stop());
+
+  it('signs in with the demo password: an HttpOnly SameSite=Lax cookie, a new session id each time', async () => {
+    const first = await signIn('ivanova');
+    expect(first.status).toBe(200);
+    const setCookie = first.headers.getSetCookie().find((c) => c.startsWith('desk-session='))!;
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Lax/);
+    const second = await signIn('ivanova');
+    expect(cookieOf(second)).not.toBe(cookieOf(first));
+    const session = await raw('GET', '/auth/session', { headers: { cookie: cookieOf(second) } });
+    expect(((await session.json()) as any).operator.id).toBe('ivanova');
+  });
+
+  it('stores argon2id hashes and rehashes one made with other parameters at sign-in', async () => {
+    const [row] = await desk.db.select().from(operators).where(eq(operators.id, 'petrov'));
+    expect(row!.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    const { hash } = await import('@node-rs/argon2');
+    const weak = await hash(DEMO_PASSWORD, { memoryCost: 8192, timeCost: 1, parallelism: 1 });
+    expect(needsRehash(weak)).toBe(true);
+    await desk.db.update(operators).set({ passwordHash: weak }).where(eq(operators.id, 'petrov'));
+    expect((await signIn('petrov')).status).toBe(200);
+    const [after] = await desk.db.select().from(operators).where(eq(operators.id, 'petrov'));
+    expect(needsRehash(after!.passwordHash!)).toBe(false);
+  });
+
+  it('cookie writes need the CSRF token; sign-out ends the session, sign-out-everywhere all of them', async () => {
+    const a = cookieOf(await signIn('sidorova'));
+    const signedIn = await signIn('sidorova');
+    const b = cookieOf(signedIn);
+    const { csrfToken } = (await signedIn.json()) as any;
+    const withoutToken = await raw('POST', '/auth/tokens', {
+      headers: { cookie: b },
+      body: { name: 'x', scopes: ['read'] },
+    });
+    expect(withoutToken.status).toBe(403);
+    const made = await raw('POST', '/auth/tokens', {
+      headers: { cookie: b, 'x-csrf-token': csrfToken },
+      body: { name: 'script', scopes: ['read'] },
+    });
+    expect(made.status).toBe(201);
+    const token = (await made.json()) as any;
+    expect(token.token).toMatch(/^sd_[A-Za-z0-9_-]{43}$/);
+    expect(token.lastChars).toBe(token.token.slice(-4));
+    const listed = (await (await raw('GET', '/auth/tokens', { headers: { cookie: b } })).json()) as any;
+    expect(JSON.stringify(listed)).not.toContain(token.token);
+    const everywhere = await raw('POST', '/auth/sign-out-everywhere', {
+      headers: { cookie: b, 'x-csrf-token': csrfToken },
+    });
+    expect(((await everywhere.json()) as any).signedOut).toBeGreaterThanOrEqual(2);
+    expect((await raw('GET', '/auth/session', { headers: { cookie: a } })).status).toBe(401);
+  });
+
+  it('a session ends after the idle timeout', async () => {
+    const cookie = cookieOf(await signIn('ivanova'));
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect((await raw('GET', '/queues', { headers: { cookie } })).status).toBe(401);
+  });
+
+  it('disabling an account ends its sessions and tokens at once; revoked and expired tokens are refused', async () => {
+    const login = `leaver-${suffix}`;
+    await desk.db.insert(operators).values({ id: login, name: login, role: 'operator' });
+    const { token } = await desk.app.identity.issueStaffToken(login, 't', ['read']);
+    const bearer = { authorization: `Bearer ${token}` };
+    expect((await raw('GET', '/queues', { headers: bearer })).status).toBe(200);
+    const admin = await desk.app.identity.issueStaffToken('admin', 'admin', ['read', 'act', 'manage']);
+    const off = await raw('PUT', `/staff/${login}/enabled`, {
+      headers: { authorization: `Bearer ${admin.token}` },
+      body: { enabled: false },
+    });
+    expect(off.status).toBe(200);
+    expect((await raw('GET', '/queues', { headers: bearer })).status).toBe(401);
+
+    const revoked = await desk.app.identity.issueStaffToken('ivanova', 'r', ['read']);
+    await desk.app.identity.revokeToken({ id: 'ivanova', role: 'operator', groupIds: [] }, revoked.id);
+    expect((await raw('GET', '/queues', { headers: { authorization: `Bearer ${revoked.token}` } })).status).toBe(401);
+    const expired = await desk.app.identity.issueStaffToken('ivanova', 'e', ['read'], new Date(Date.now() + 1_000));
+    await desk.db.execute(sql`update api_tokens set expires_at = now() - interval '1 second' where id = ${expired.id}`);
+    expect((await raw('GET', '/queues', { headers: { authorization: `Bearer ${expired.token}` } })).status).toBe(401);
+  });
+
+  it('a route missing from the access table stops the app from starting', async () => {
+    const app = Fastify();
+    await app.register(authPlugin, {
+      identity: desk.app.identity,
+      secureCookies: false,
+      trustedProxies: [],
+      identityHeader: 'x-remote-user',
+    });
+    expect(() => app.get('/unlisted', async () => 'ok')).toThrow(/no entry in src\/api\/access-table.ts/);
+    await app.close();
+  });
+
+  it('authorization matrix: every OpenAPI route × every role, anonymous and a token without the scope', async () => {
+    const document = (await (await raw('GET', '/docs/json')).json()) as any;
+    const tokens = {} as Record<OperatorRole, string>;
+    for (const role of operatorRoles) {
+      const login = `matrix-${role}-${suffix}`;
+      await desk.db.insert(operators).values({ id: login, name: login, role });
+      tokens[role] = (await desk.app.identity.issueStaffToken(login, 'matrix', ['read', 'act', 'manage'])).token;
+    }
+    const readOnly = (await desk.app.identity.issueStaffToken(`matrix-administrator-${suffix}`, 'ro', ['read'])).token;
+    // Routes whose side effects reach beyond this test (a retraining run) are checked for refusals only.
+    const refusalsOnly = new Set(['POST /category-model/retrain']);
+    let cases = 0;
+    for (const [pattern, methods] of Object.entries(document.paths as Record<string, Record<string, unknown>>)) {
+      const url = pattern.replace(/\{(\w+)\}/g, (_, name: string) =>
+        ['id', 'line'].includes(name) ? '2147483647' : `matrix-${name}`,
+      );
+      for (const method of Object.keys(methods).map((m) => m.toUpperCase())) {
+        const key = accessKey(method, pattern.replace(/\{(\w+)\}/g, ':$1'));
+        const access = routeAccess[key];
+        expect(access, `${key} has an entry in the access table`).toBeDefined();
+        if (!access || 'public' in access) continue;
+        const body = method === 'GET' || method === 'DELETE' ? undefined : { matrixProbe: true };
+        const anonymous = await raw(method, url, { body });
+        expect(anonymous.status, `${key} anonymous`).toBe(401);
+        const lacking = await raw(method, url, { body, headers: { authorization: `Bearer ${readOnly}` } });
+        if (scopeOf[access.capability] !== 'read') expect(lacking.status, `${key} read-only token`).toBe(403);
+        cases += 2;
+        for (const role of operatorRoles) {
+          const allowed = hasCapability({ role }, access.capability);
+          if (allowed && refusalsOnly.has(key)) continue;
+          const response = await raw(method, url, { body, headers: { authorization: `Bearer ${tokens[role]}` } });
+          const answer = await response
+            .json()
+            .then((v): any => v)
+            .catch(() => ({}));
+          if (allowed) {
+            expect(response.status, `${key} as ${role}`).not.toBe(401);
+            expect(answer.code, `${key} as ${role}`).not.toBe('NOT_PERMITTED');
+          } else {
+            expect([response.status, answer.code], `${key} as ${role}`).toEqual([403, 'NOT_PERMITTED']);
+          }
+          cases++;
+        }
+      }
+    }
+    expect(cases).toBeGreaterThan(300);
+  });
+  // Last: it uses up the sign-in attempts of this address.
+  it('one answer for a wrong password and an unknown login; refuses after the limit, atomically counted', async () => {
+    const login = `locked-${suffix}`;
+    await desk.db.insert(operators).values({ id: login, name: login, role: 'operator' });
+    const wrong = await signIn(login, 'nope');
+    const unknown = await signIn(`ghost-${suffix}`, 'nope');
+    expect([wrong.status, unknown.status]).toEqual([401, 401]);
+    expect(((await wrong.json()) as any).message).toBe(((await unknown.json()) as any).message);
+    // Three more at once: each attempt is counted by one upsert before the password is checked, so
+    // the limit (3) holds however they interleave.
+    const burst = await Promise.all([1, 2, 3].map(() => signIn(login, 'nope')));
+    expect(burst.map((r) => r.status).sort()).toContain(429);
+    expect((await signIn(login, 'nope')).status).toBe(429);
+  });
+});
