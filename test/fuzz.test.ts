@@ -102,6 +102,12 @@ function allowedBy(request: FuzzRequest, status: number, body: any): string[] {
   if (route === '/calendars/{code}') return [`calendar:${param(2)}`, reference];
   if (route === '/ola/{line}') return [`ola:${number(2)}`, reference];
   if (route === '/overdue-reasons/{code}') return [`reason:${param(2)}`, reference];
+  // Identity: a token issued or revoked, a session begun or ended, an account enabled or disabled.
+  if (route === '/auth/tokens') return ['api_tokens:new'];
+  if (route === '/auth/tokens/{id}') return [`token:${number(3)}`];
+  if (route === '/auth/sign-in') return ['staff_sessions:new', 'operators:*'];
+  if (route.startsWith('/auth/sign-out')) return ['staff_sessions:*'];
+  if (route === '/staff/{operatorId}/enabled') return [`staff:${param(2)}`, 'staff_sessions:*', 'api_tokens:*'];
   return [];
 }
 
