@@ -5,12 +5,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createActivities, type TicketActivities } from '../activities';
 import { buildApp } from './api/app';
+import { buildOperationsApp } from './api/operations-app';
 import { createMailer, type Mailer } from './channels/email';
 import { closeDatabase, openDatabase, type Database } from './db/client';
 import { runMigrations } from './db/migrate';
 import { seedDemoData } from './db/seed';
 import { foldProcessStatDeltas } from './repositories/process-stats';
 import { createCatalogService } from './services/catalog-service';
+import { createOperationsService, type OperationsService } from './services/operations-service';
 import { loadProcessCatalog } from './services/process-catalog';
 import { createProcessService } from './services/process-service';
 import { createQueueService, type QueueService } from './services/queue-service';
@@ -38,8 +40,14 @@ export interface DeskOptions {
   retrainEveryMs?: number;
   seedDemo: boolean;
   webDir?: string;
-  /** Run the worker in this process (the default); benchmarks may run it elsewhere. */
-  runWorker?: boolean;
+  /**
+   * What this process runs (default `all`): `api` serves HTTP without a worker (benchmarks run
+   * the worker elsewhere); `worker` runs the Temporal worker and the statistics folding, and
+   * serves only /health/* and /metrics.
+   */
+  role?: DeskRole;
+  /** host:port for the Temporal SDK's own metrics in a process with a worker (appended to /metrics). */
+  temporalMetricsAddress?: string;
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Called if the worker stops on its own (it should not): the process decides what to do. */
   onWorkerFailure?: (error: unknown) => void;
@@ -49,13 +57,20 @@ export interface DeskOptions {
   wrapActivities?: (activities: TicketActivities) => TicketActivities;
 }
 
+export const deskRoles = ['all', 'api', 'worker'] as const;
+export type DeskRole = (typeof deskRoles)[number];
+
+const DATABASE_POOL_MAX = 10;
+
 export interface Desk {
+  role: DeskRole;
   app: FastifyInstance;
   db: Database;
   temporal: Client;
   tickets: TicketService;
   queues: QueueService;
   mailer: Mailer;
+  operations: OperationsService;
   /** The in-process worker, when there is one (benchmarks record its options). */
   worker?: Worker;
   stop(): Promise<void>;
@@ -64,17 +79,17 @@ export interface Desk {
 /** Wires the desk from its parts: database, mail, Temporal worker and client, HTTP API. */
 export async function startDesk(options: DeskOptions): Promise<Desk> {
   const { logger } = options;
-  await runMigrations(options.databaseUrl);
-  const db = openDatabase(options.databaseUrl);
-  if (options.seedDemo) await seedDemoData(db);
+  const role = options.role ?? 'all';
+  const db = openDatabase(options.databaseUrl, { max: DATABASE_POOL_MAX });
+  await runMigrations(options.databaseUrl, options.seedDemo ? () => seedDemoData(db) : undefined);
 
   const mailer = createMailer({ smtpUrl: options.smtpUrl, from: options.mailFrom, dropDir: options.mailDropDir });
   const built = createActivities({ db, mailer, logger, publicUrl: options.publicUrl });
   const activities = options.wrapActivities ? options.wrapActivities(built) : built;
 
-  installTemporalRuntime(logger);
+  const sdkMetricsAddress = installTemporalRuntime(logger, role === 'api' ? undefined : options.temporalMetricsAddress);
   const workerParts =
-    options.runWorker === false
+    role === 'api'
       ? undefined
       : await createTicketWorker({
           address: options.temporalAddress,
@@ -102,20 +117,31 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
   });
   const rules = createRulesService({ db, temporal, taskQueue: options.taskQueue });
   if (options.retrainEveryMs) await ensureRetrainSchedule(temporal, options.taskQueue, options.retrainEveryMs);
-  const processes = await loadProcessCatalog();
-  const app = await buildApp({
-    staff: createStaffService({ db }),
-    tickets,
-    reads: createTicketReads({ db, processes }),
-    processes: createProcessService({ db, processes }),
-    queues: queueService,
-    rules,
-    catalog: createCatalogService({ db }),
-    logger,
-    webDir: options.webDir,
-    publicUrl: options.publicUrl,
+  const operations = createOperationsService({
+    db,
+    temporal: connection,
+    worker: workerParts?.worker,
+    temporalMetricsAddress: workerParts ? sdkMetricsAddress : undefined,
+    databasePoolMax: DATABASE_POOL_MAX,
   });
+  const processes = await loadProcessCatalog();
+  const fullApp = () =>
+    buildApp({
+      staff: createStaffService({ db }),
+      tickets,
+      reads: createTicketReads({ db, processes }),
+      processes: createProcessService({ db, processes }),
+      queues: queueService,
+      rules,
+      catalog: createCatalogService({ db }),
+      logger,
+      webDir: options.webDir,
+      publicUrl: options.publicUrl,
+      operations,
+    });
+  const app = role === 'worker' ? await buildOperationsApp({ operations, logger }) : await fullApp();
   // Statistics add the deltas not folded yet, so folding is only for speed: a failed fold is retried next time.
+  // Every process may try; the fold takes an advisory lock, so one folds at a time and the others skip.
   let folding: Promise<unknown> = Promise.resolve();
   const foldTimer = setInterval(() => {
     folding = foldProcessStatDeltas(db).catch((error) =>
@@ -125,19 +151,22 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
   foldTimer.unref();
 
   return {
+    role,
     app,
     db,
     temporal,
     tickets,
     queues: queueService,
     mailer,
+    operations,
     worker: workerParts?.worker,
     async stop() {
       clearInterval(foldTimer);
       await app.close();
       await folding;
       if (workerParts) {
-        workerParts.worker.shutdown();
+        // A worker that stopped already (it failed, or a test stopped it) is only waited for.
+        if (workerParts.worker.getState() === 'RUNNING') workerParts.worker.shutdown();
         await workerRun;
         await workerParts.connection.close();
       }

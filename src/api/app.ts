@@ -6,6 +6,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import type { Logger } from 'pino';
 import { ErrorStatus, type ErrorCode } from '../domain/errors';
 import type { CatalogService } from '../services/catalog-service';
+import type { OperationsService } from '../services/operations-service';
 import { DeskError } from '../services/errors';
 import type { ProcessService } from '../services/process-service';
 import type { QueueService } from '../services/queue-service';
@@ -14,10 +15,12 @@ import type { StaffService } from '../services/staff-service';
 import type { TicketReads } from '../services/ticket-reads';
 import type { TicketService } from '../services/ticket-service';
 import { authPlugin } from './auth';
+import { httpMetricsPlugin } from './http-metrics';
 import { calendarRoutes } from './routes/calendars';
 import { catalogRoutes } from './routes/catalog';
 import { clientRoutes } from './routes/clients';
 import { olaRoutes } from './routes/ola';
+import { operationsRoutes } from './routes/operations';
 import { overdueReasonRoutes } from './routes/overdue-reasons';
 import { processRoutes } from './routes/processes';
 import { queueRoutes } from './routes/queues';
@@ -37,6 +40,7 @@ export interface AppDependencies {
   queues: QueueService;
   rules: RulesService;
   catalog: CatalogService;
+  operations: OperationsService;
   logger: Logger;
   webDir?: string;
   /** Links printed in the OpenAPI document. */
@@ -81,6 +85,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         { name: 'processes', description: 'BPMN processes with live figures, and each ticket’s path' },
         { name: 'sla', description: 'SLA clocks: pause, resume, escalate, change' },
         { name: 'catalog', description: 'Service catalog, business calendars, SLA/OLA, overdue reasons' },
+        { name: 'operations', description: 'Health probes and Prometheus metrics' },
       ],
     },
   });
@@ -141,6 +146,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   );
 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  await app.register(httpMetricsPlugin, { operations: deps.operations });
+  await app.register(operationsRoutes, { operations: deps.operations });
 
   await app.register(authPlugin, { staff: deps.staff });
   await app.register(ticketRoutes, { tickets: deps.tickets, reads: deps.reads, rules: deps.rules });
