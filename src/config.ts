@@ -89,22 +89,52 @@ export const configSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name')
     .default('X-Remote-User'),
+  /** all: API, web and worker in one process; api or worker: that part alone (`npm start -- --role api`). */
+  DESK_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  /** Loopback port of the Temporal SDK's worker metrics, appended to /metrics; 0 picks a free one. */
+  TEMPORAL_METRICS_PORT: port(0),
 });
 
 export type Config = z.infer<typeof configSchema> & { rootDir: string; toolsDir: string; dataDir: string };
 
 export class ConfigError extends Error {}
 
-/** Validates the environment once at start; a wrong value names the variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, rootDir = path.resolve(__dirname, '..')): Config {
+/** `--role api` or `--role=api` on the command line stands for DESK_ROLE and wins over it. */
+function roleArgument(argv: string[]): string | undefined {
+  const at = argv.findIndex((arg) => arg === '--role' || arg.startsWith('--role='));
+  if (at < 0) return undefined;
+  const value = argv[at] === '--role' ? argv[at + 1] : argv[at]!.slice('--role='.length);
+  if (!value) throw new ConfigError('Invalid configuration:\n  --role: give all, api or worker');
+  return value;
+}
+
+/**
+ * Validates the environment (and `--role`) once at start; a wrong value names the variable.
+ * A process of one role shares Temporal and PostgreSQL with the others, so it is never given
+ * servers of its own: it needs DATABASE_URL and TEMPORAL_ADDRESS.
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  rootDir = path.resolve(__dirname, '..'),
+  argv: string[] = process.argv.slice(2),
+): Config {
   // A variable set to nothing counts as not set, so its default applies.
-  const given = Object.fromEntries(
+  const given: Record<string, string | undefined> = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
   );
+  const role = roleArgument(argv);
+  if (role !== undefined) given.DESK_ROLE = role;
   const parsed = configSchema.safeParse(given);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (parsed.data.DESK_ROLE !== 'all') {
+    const missing = (['DATABASE_URL', 'TEMPORAL_ADDRESS'] as const).filter((key) => !parsed.data[key]);
+    if (missing.length)
+      throw new ConfigError(
+        `Invalid configuration:\n${missing.map((key) => `  ${key}: required with DESK_ROLE=${parsed.data.DESK_ROLE} (processes of one role share one server)`).join('\n')}`,
+      );
   }
   const dataDir = path.resolve(rootDir, parsed.data.DATA_DIR);
   return { ...parsed.data, rootDir, dataDir, toolsDir: path.join(rootDir, '.tools') };

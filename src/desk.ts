@@ -5,12 +5,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createActivities, type TicketActivities } from '../activities';
 import { buildApp } from './api/app';
+import { buildOperationsApp } from './api/operations-app';
 import { createMailer, type Mailer } from './channels/email';
 import { closeDatabase, openDatabase, type Database } from './db/client';
 import { runMigrations } from './db/migrate';
 import { DEMO_PASSWORD, demoStaff, seedDemoData } from './db/seed';
 import { foldProcessStatDeltas } from './repositories/process-stats';
 import { createCatalogService } from './services/catalog-service';
+import { createOperationsService, type OperationsService } from './services/operations-service';
 import { loadProcessCatalog } from './services/process-catalog';
 import { createProcessService } from './services/process-service';
 import { createQueueService, type QueueService } from './services/queue-service';
@@ -38,8 +40,14 @@ export interface DeskOptions {
   retrainEveryMs?: number;
   seedDemo: boolean;
   webDir?: string;
-  /** Run the worker in this process (the default); benchmarks may run it elsewhere. */
-  runWorker?: boolean;
+  /**
+   * What this process runs (default `all`): `api` serves HTTP without a worker (benchmarks run
+   * the worker elsewhere); `worker` runs the Temporal worker and the statistics folding, and
+   * serves only /health/* and /metrics.
+   */
+  role?: DeskRole;
+  /** host:port for the Temporal SDK's own metrics in a process with a worker (appended to /metrics). */
+  temporalMetricsAddress?: string;
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Called if the worker stops on its own (it should not): the process decides what to do. */
   onWorkerFailure?: (error: unknown) => void;
@@ -54,7 +62,13 @@ export interface DeskOptions {
   wrapActivities?: (activities: TicketActivities) => TicketActivities;
 }
 
+export const deskRoles = ['all', 'api', 'worker'] as const;
+export type DeskRole = (typeof deskRoles)[number];
+
+const DATABASE_POOL_MAX = 10;
+
 export interface Desk {
+  role: DeskRole;
   app: FastifyInstance;
   db: Database;
   /** The administrator created at this start, with the password to show once; none when one existed. */
@@ -63,6 +77,7 @@ export interface Desk {
   tickets: TicketService;
   queues: QueueService;
   mailer: Mailer;
+  operations: OperationsService;
   /** The in-process worker, when there is one (benchmarks record its options). */
   worker?: Worker;
   stop(): Promise<void>;
@@ -71,22 +86,26 @@ export interface Desk {
 /** Wires the desk from its parts: database, mail, Temporal worker and client, HTTP API. */
 export async function startDesk(options: DeskOptions): Promise<Desk> {
   const { logger } = options;
-  await runMigrations(options.databaseUrl);
-  const db = openDatabase(options.databaseUrl);
+  const role = options.role ?? 'all';
+  const db = openDatabase(options.databaseUrl, { max: DATABASE_POOL_MAX });
   const identity = createIdentityService({ db, options: options.identity });
-  if (options.seedDemo) {
-    await seedDemoData(db);
-    await identity.setDemoPasswords(demoStaff, DEMO_PASSWORD);
-  }
-  const firstAdministrator = await identity.ensureAdministrator();
+  // Migrations, the demo seed and the first administrator under one lock: processes may start together.
+  let firstAdministrator: { login: string; password: string } | undefined;
+  await runMigrations(options.databaseUrl, async () => {
+    if (options.seedDemo) {
+      await seedDemoData(db);
+      await identity.setDemoPasswords(demoStaff, DEMO_PASSWORD);
+    }
+    firstAdministrator = await identity.ensureAdministrator();
+  });
 
   const mailer = createMailer({ smtpUrl: options.smtpUrl, from: options.mailFrom, dropDir: options.mailDropDir });
   const built = createActivities({ db, mailer, logger, publicUrl: options.publicUrl });
   const activities = options.wrapActivities ? options.wrapActivities(built) : built;
 
-  installTemporalRuntime(logger);
+  const sdkMetricsAddress = installTemporalRuntime(logger, role === 'api' ? undefined : options.temporalMetricsAddress);
   const workerParts =
-    options.runWorker === false
+    role === 'api'
       ? undefined
       : await createTicketWorker({
           address: options.temporalAddress,
@@ -114,22 +133,33 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
   });
   const rules = createRulesService({ db, temporal, taskQueue: options.taskQueue });
   if (options.retrainEveryMs) await ensureRetrainSchedule(temporal, options.taskQueue, options.retrainEveryMs);
-  const processes = await loadProcessCatalog();
-  const app = await buildApp({
-    identity,
-    trustedProxies: options.trustedProxies,
-    identityHeader: options.identityHeader,
-    tickets,
-    reads: createTicketReads({ db, processes }),
-    processes: createProcessService({ db, processes }),
-    queues: queueService,
-    rules,
-    catalog: createCatalogService({ db }),
-    logger,
-    webDir: options.webDir,
-    publicUrl: options.publicUrl,
+  const operations = createOperationsService({
+    db,
+    temporal: connection,
+    worker: workerParts?.worker,
+    temporalMetricsAddress: workerParts ? sdkMetricsAddress : undefined,
+    databasePoolMax: DATABASE_POOL_MAX,
   });
+  const processes = await loadProcessCatalog();
+  const fullApp = () =>
+    buildApp({
+      identity,
+      trustedProxies: options.trustedProxies,
+      identityHeader: options.identityHeader,
+      tickets,
+      reads: createTicketReads({ db, processes }),
+      processes: createProcessService({ db, processes }),
+      queues: queueService,
+      rules,
+      catalog: createCatalogService({ db }),
+      logger,
+      webDir: options.webDir,
+      publicUrl: options.publicUrl,
+      operations,
+    });
+  const app = role === 'worker' ? await buildOperationsApp({ operations, logger }) : await fullApp();
   // Statistics add the deltas not folded yet, so folding is only for speed: a failed fold is retried next time.
+  // Every process may try; the fold takes an advisory lock, so one folds at a time and the others skip.
   let folding: Promise<unknown> = Promise.resolve();
   const foldTimer = setInterval(() => {
     folding = foldProcessStatDeltas(db).catch((error) =>
@@ -139,6 +169,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
   foldTimer.unref();
 
   return {
+    role,
     app,
     db,
     firstAdministrator,
@@ -146,13 +177,15 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     tickets,
     queues: queueService,
     mailer,
+    operations,
     worker: workerParts?.worker,
     async stop() {
       clearInterval(foldTimer);
       await app.close();
       await folding;
       if (workerParts) {
-        workerParts.worker.shutdown();
+        // A worker that stopped already (it failed, or a test stopped it) is only waited for.
+        if (workerParts.worker.getState() === 'RUNNING') workerParts.worker.shutdown();
         await workerRun;
         await workerParts.connection.close();
       }

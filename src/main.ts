@@ -5,12 +5,14 @@ import { startDesk, webDir, type Desk } from './desk';
 import { ensurePostgres, type PostgresEndpoint } from './infra/postgres-server';
 import { lockDataDir } from './infra/run-lock';
 import { defaultIdentityOptions } from './services/identity-service';
-import { ensureTemporal, type TemporalEndpoint } from './infra/temporal-server';
+import { ensureTemporal, freePort, type TemporalEndpoint } from './infra/temporal-server';
 import { createLogger } from './logger';
 
 /**
  * `npm start`: the whole desk on one machine. Temporal and PostgreSQL are used when
  * TEMPORAL_ADDRESS / DATABASE_URL are given, otherwise started here with data under .data/.
+ * `npm start -- --role api|worker` (or DESK_ROLE) runs one part, any number of each, against
+ * a shared Temporal and PostgreSQL (config.ts requires both then).
  */
 async function main() {
   let config;
@@ -59,7 +61,8 @@ async function main() {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal, 0));
 
   try {
-    releaseDataDir = lockDataDir(config.dataDir);
+    // The lock guards the servers started under .data/; a process of one role starts none.
+    if (config.DESK_ROLE === 'all') releaseDataDir = lockDataDir(config.dataDir);
     [temporal, postgres] = await Promise.all([
       ensureTemporal({
         address: config.TEMPORAL_ADDRESS,
@@ -84,7 +87,12 @@ async function main() {
 
     const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
     const baseUrl = config.PUBLIC_URL ?? `http://${shownHost}:${config.PORT}`;
+    const withWorker = config.DESK_ROLE !== 'api';
     desk = await startDesk({
+      role: config.DESK_ROLE,
+      temporalMetricsAddress: withWorker
+        ? `127.0.0.1:${config.TEMPORAL_METRICS_PORT || (await freePort())}`
+        : undefined,
       databaseUrl: postgres.url,
       temporalAddress: temporal.address,
       namespace: config.TEMPORAL_NAMESPACE,
@@ -120,25 +128,39 @@ async function main() {
       ? [`First start: administrator "${admin.login}", password ${admin.password}  (shown once: keep it now)`]
       : [];
 
-    const lines = [
-      '',
-      'Service desk is running:',
-      `  Web          ${baseUrl}/`,
-      `  API docs     ${baseUrl}/docs`,
-      `  Temporal UI  ${temporal.uiUrl ?? '(not started here: see your Temporal deployment)'}`,
-      `  E-mail       ${desk.mailer.target}${config.SMTP_URL ? '' : '  (no SMTP_URL: messages are saved as .eml files)'}`,
-      `  Sign in      ${baseUrl}/sign-in.html${config.SEED_DEMO ? `  (demo staff ivanova, petrov, sidorova: password ${DEMO_PASSWORD})` : ''}`,
-      ...firstStart,
-      `API token: sign in (POST ${baseUrl}/auth/sign-in) and POST /auth/tokens, then send Authorization: Bearer sd_…`,
-      `Try: curl -s -X POST ${baseUrl}/tickets -H 'content-type: application/json' -d '{"subject":"Не включается ноутбук","description":"Не включается после обновления","client":{"phone":"+79161234567"}}'`,
-      'Stop with Ctrl-C.',
-      '',
-    ];
+    const lines =
+      config.DESK_ROLE === 'worker'
+        ? workerLines(baseUrl)
+        : [
+            '',
+            `Service desk is running${config.DESK_ROLE === 'api' ? ' (API only: workers run elsewhere)' : ''}:`,
+            `  Web          ${baseUrl}/`,
+            `  API docs     ${baseUrl}/docs`,
+            `  Temporal UI  ${temporal.uiUrl ?? '(not started here: see your Temporal deployment)'}`,
+            `  E-mail       ${desk.mailer.target}${config.SMTP_URL ? '' : '  (no SMTP_URL: messages are saved as .eml files)'}`,
+            `  Sign in      ${baseUrl}/sign-in.html${config.SEED_DEMO ? `  (demo staff ivanova, petrov, sidorova: password ${DEMO_PASSWORD})` : ''}`,
+            ...firstStart,
+            `API token: sign in (POST ${baseUrl}/auth/sign-in) and POST /auth/tokens, then send Authorization: Bearer sd_…`,
+            `Try: curl -s -X POST ${baseUrl}/tickets -H 'content-type: application/json' -d '{"subject":"Не включается ноутбук","description":"Не включается после обновления","client":{"phone":"+79161234567"}}'`,
+            'Stop with Ctrl-C.',
+            '',
+          ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } catch (error) {
     logger.fatal({ err: error }, error instanceof Error ? error.message : 'start-up failed');
     await stop('start-up failed', 1);
   }
+}
+
+function workerLines(baseUrl: string): string[] {
+  return [
+    '',
+    'Service desk worker is running (no API here):',
+    `  Health       ${baseUrl}/health/ready`,
+    `  Metrics      ${baseUrl}/metrics`,
+    'Stop with Ctrl-C.',
+    '',
+  ];
 }
 
 void main();

@@ -19,13 +19,26 @@ class PinoTemporalLogger implements TemporalLogger {
 }
 
 let runtimeInstalled = false;
+let sdkMetricsAddress: string | undefined;
 
-/** Must run before the first connection; later calls (tests building several workers) are no-ops. */
-export function installTemporalRuntime(logger: Logger): void {
-  if (runtimeInstalled) return;
-  // No shutdownSignals: the process decides when to stop, and stops the worker itself.
-  Runtime.install({ logger: new PinoTemporalLogger(logger.child({ component: 'temporal' })), shutdownSignals: [] });
+/**
+ * Must run before the first connection; later calls (tests building several workers) are no-ops.
+ * With `metricsAddress` (host:port) the SDK serves its own worker metrics there in Prometheus
+ * format. Returns the address the installed runtime serves them on, if any.
+ */
+export function installTemporalRuntime(logger: Logger, metricsAddress?: string): string | undefined {
+  if (runtimeInstalled) return sdkMetricsAddress;
+  Runtime.install({
+    logger: new PinoTemporalLogger(logger.child({ component: 'temporal' })),
+    // No shutdownSignals: the process decides when to stop, and stops the worker itself.
+    shutdownSignals: [],
+    ...(metricsAddress && {
+      telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress, countersTotalSuffix: true } } },
+    }),
+  });
   runtimeInstalled = true;
+  sdkMetricsAddress = metricsAddress;
+  return sdkMetricsAddress;
 }
 
 export type WorkerTuning = Partial<

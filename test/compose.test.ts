@@ -97,13 +97,13 @@ function hostPort(address: string): { host: string; port: number } {
   return { host: address.slice(0, at), port: Number(address.slice(at + 1)) };
 }
 
-const appEnv = () => env('app');
+const appEnv = () => env('api');
 const pg = () => env('postgres');
 
 describe('docker-compose.yml', () => {
   it('has the services postgres, temporal, temporal-ui, mailpit and app', () => {
     expect(Object.keys(services)).toEqual(
-      expect.arrayContaining(['postgres', 'temporal', 'temporal-ui', 'mailpit', 'app']),
+      expect.arrayContaining(['postgres', 'temporal', 'temporal-ui', 'mailpit', 'api', 'worker']),
     );
   });
 
@@ -124,16 +124,16 @@ describe('docker-compose.yml', () => {
   });
 
   it('builds the app from this directory and publishes port 3000', () => {
-    const app = service('app');
+    const app = service('api');
     const context = typeof app.build === 'string' ? app.build : app.build?.context;
     expect(path.resolve(ROOT, context ?? '')).toBe(ROOT);
-    expect(ports('app')).toContainEqual({ published: 3000, target: 3000 });
+    expect(ports('api')).toContainEqual({ published: 3000, target: 3000 });
     expect(Number(appEnv().PORT)).toBe(3000);
     expect(appEnv().HOST, 'listen on every interface inside the container').toBe('0.0.0.0');
   });
 
   it('starts the app after a healthy postgres and a running temporal', () => {
-    const deps = dependsOn('app');
+    const deps = dependsOn('api');
     expect(deps.postgres).toBe('service_healthy');
     expect(Object.keys(deps)).toContain('temporal');
   });
@@ -198,9 +198,9 @@ describe('docker-compose.yml', () => {
 
   it("registers the app's namespace before the app starts", () => {
     const namespace = appEnv().TEMPORAL_NAMESPACE!;
-    const registrar = Object.keys(dependsOn('app')).find((dep) => scriptOf(dep).includes('namespace create'));
+    const registrar = Object.keys(dependsOn('api')).find((dep) => scriptOf(dep).includes('namespace create'));
     expect(registrar, 'app depends on a service that creates the namespace').toBeDefined();
-    expect(dependsOn('app')[registrar!]).toBe('service_completed_successfully');
+    expect(dependsOn('api')[registrar!]).toBe('service_completed_successfully');
     expect(env(registrar!).TEMPORAL_NAMESPACE).toBe(namespace);
     expect(env(registrar!).TEMPORAL_ADDRESS).toBe(appEnv().TEMPORAL_ADDRESS);
   });
@@ -218,6 +218,30 @@ describe('docker-compose.yml', () => {
     expect(smtp.hostname).toBe('mailpit');
     expect(Number(smtp.port)).toBe(1025);
     expect(ports('mailpit')).toContainEqual({ published: 8025, target: 8025 });
+  });
+
+  it('runs the API and the workers as separate services of the same image, by role', () => {
+    expect(scriptOf('api')).toMatch(/src\/main\.ts --role api$/);
+    expect(scriptOf('worker')).toMatch(/src\/main\.ts --role worker$/);
+    expect(service('worker').build).toEqual(service('api').build);
+  });
+
+  it('lets `docker compose up --scale worker=3` run: the worker has no published port and no fixed name', () => {
+    expect(ports('worker').filter((port) => port.published !== undefined)).toEqual([]);
+    expect((service('worker') as { container_name?: string }).container_name).toBeUndefined();
+    expect((service('api') as { container_name?: string }).container_name).toBeUndefined();
+  });
+
+  it('gives the workers what the API has (the same servers, public URL for links, SMTP) and the same start order', () => {
+    expect(env('worker')).toEqual(appEnv());
+    expect(dependsOn('worker')).toEqual(dependsOn('api'));
+  });
+
+  it('checks the API and each worker on /health/ready, which asks the database, Temporal and the worker', () => {
+    for (const name of ['api', 'worker']) {
+      const probe = [service(name).healthcheck?.test ?? []].flat().join(' ');
+      expect(probe, name).toContain(`http://127.0.0.1:${appEnv().PORT}/health/ready`);
+    }
   });
 
   it('depends only on services that exist', () => {

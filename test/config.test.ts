@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseDuration } from '../src/config';
 
 const rootDir = path.resolve('/srv/desk');
-const load = (env: NodeJS.ProcessEnv) => loadConfig(env, rootDir);
+const load = (env: NodeJS.ProcessEnv, argv: string[] = []) => loadConfig(env, rootDir, argv);
 
 /** The error must name the variable at the start of its line, not just contain it (EMBEDDED_PG_PORT ⊃ PORT). */
 function expectInvalid(env: NodeJS.ProcessEnv, variable: string) {
@@ -38,9 +38,34 @@ describe('loadConfig', () => {
       SESSION_MAX: 12 * 3_600_000,
       TRUSTED_PROXIES: [],
       IDENTITY_HEADER: 'X-Remote-User',
+      DESK_ROLE: 'all',
+      TEMPORAL_METRICS_PORT: 0,
       rootDir,
       dataDir: path.join(rootDir, '.data'),
       toolsDir: path.join(rootDir, '.tools'),
+    });
+  });
+
+  describe('the role of the process', () => {
+    const shared = { DATABASE_URL: 'postgres://db/desk', TEMPORAL_ADDRESS: 'temporal:7233' };
+
+    it('is all by default, DESK_ROLE otherwise, and --role (either spelling) wins over DESK_ROLE', () => {
+      expect(load(shared).DESK_ROLE).toBe('all');
+      expect(load({ ...shared, DESK_ROLE: 'worker' }).DESK_ROLE).toBe('worker');
+      expect(load({ ...shared, DESK_ROLE: 'worker' }, ['--role', 'api']).DESK_ROLE).toBe('api');
+      expect(load(shared, ['--role=worker']).DESK_ROLE).toBe('worker');
+    });
+
+    it('refuses an unknown role, or --role without one, naming it', () => {
+      expectInvalid({ ...shared, DESK_ROLE: 'scheduler' }, 'DESK_ROLE');
+      expect(() => load(shared, ['--role', 'everything'])).toThrow(/^\s+DESK_ROLE: /m);
+      expect(() => load(shared, ['--role'])).toThrow(/^\s+--role: give all, api or worker/m);
+    });
+
+    it('needs DATABASE_URL and TEMPORAL_ADDRESS for api and worker: processes of one role share the servers', () => {
+      expectInvalid({ DESK_ROLE: 'api' }, 'DATABASE_URL');
+      expectInvalid({ DESK_ROLE: 'worker', DATABASE_URL: shared.DATABASE_URL }, 'TEMPORAL_ADDRESS');
+      expect(load({ DESK_ROLE: 'all' }).DESK_ROLE).toBe('all');
     });
   });
 

@@ -56,7 +56,7 @@ export async function runListing(env: BenchEnvironment, options: BenchOptions): 
     surveyTimeoutMs: 86_400_000,
     intakeWaitMs: 10_000,
     seedDemo: true,
-    runWorker: false,
+    role: 'api',
   });
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {

@@ -80,6 +80,11 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'DELETE /auth/tokens/:id': signedIn,
   'PUT /staff/:operatorId/enabled': { capability: 'manage_staff' },
   'GET /health': { public: 'liveness for load balancers and process managers' },
+  'GET /health/live': { public: 'liveness probe: the process answers' },
+  'GET /health/ready': { public: 'readiness probe: names which backend is down, never an address or secret' },
+  'GET /metrics': {
+    public: 'read by a Prometheus scraper: volumes and latencies, no ticket contents; keep it on the private network',
+  },
   'GET /docs': { public: 'the OpenAPI description of the API: no data' },
   'GET /docs/*': { public: 'the OpenAPI description and Swagger UI assets: no data' },
   'GET /docs/json': { public: 'the OpenAPI document: no data' },

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { ErrorStatus, type ErrorCode } from '../domain/errors';
 import type { CatalogService } from '../services/catalog-service';
 import type { IdentityService } from '../services/identity-service';
+import type { OperationsService } from '../services/operations-service';
 import { DeskError } from '../services/errors';
 import type { ProcessService } from '../services/process-service';
 import type { QueueService } from '../services/queue-service';
@@ -16,10 +17,12 @@ import type { TicketService } from '../services/ticket-service';
 import { authPlugin } from './auth';
 import { authRoutes } from './routes/auth';
 import { refuseUnstorableText } from './stored-text';
+import { httpMetricsPlugin } from './http-metrics';
 import { calendarRoutes } from './routes/calendars';
 import { catalogRoutes } from './routes/catalog';
 import { clientRoutes } from './routes/clients';
 import { olaRoutes } from './routes/ola';
+import { operationsRoutes } from './routes/operations';
 import { overdueReasonRoutes } from './routes/overdue-reasons';
 import { processRoutes } from './routes/processes';
 import { queueRoutes } from './routes/queues';
@@ -43,6 +46,7 @@ export interface AppDependencies {
   queues: QueueService;
   rules: RulesService;
   catalog: CatalogService;
+  operations: OperationsService;
   logger: Logger;
   webDir?: string;
   /** Links printed in the OpenAPI document. */
@@ -112,6 +116,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         { name: 'processes', description: 'BPMN processes with live figures, and each ticket’s path' },
         { name: 'sla', description: 'SLA clocks: pause, resume, escalate, change' },
         { name: 'catalog', description: 'Service catalog, business calendars, SLA/OLA, overdue reasons' },
+        { name: 'operations', description: 'Health probes and Prometheus metrics' },
       ],
     },
   });
@@ -173,6 +178,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.addHook('preHandler', refuseUnstorableText);
+  await app.register(httpMetricsPlugin, { operations: deps.operations });
+  await app.register(operationsRoutes, { operations: deps.operations });
 
   await app.register(authRoutes);
   await app.register(ticketRoutes, { tickets: deps.tickets, reads: deps.reads, rules: deps.rules });
