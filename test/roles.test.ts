@@ -3,7 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { closeDatabase, openDatabase } from '../src/db/client';
+import { tokenScopes } from '../src/domain/enums';
 import { freePort } from '../src/infra/temporal-server';
+import { createIdentityService } from '../src/services/identity-service';
 
 const rootDir = path.resolve(__dirname, '..');
 
@@ -37,9 +40,19 @@ async function running(process: RoleProcess) {
   }
 }
 
+/** API tokens of staff, issued straight into the shared database as an administrator would. */
+const tokens = new Map<string, string>();
+async function issueTokens(databaseUrl: string, logins: string[]) {
+  const db = openDatabase(databaseUrl, { max: 1 });
+  const identity = createIdentityService({ db });
+  for (const login of logins)
+    tokens.set(login, (await identity.issueStaffToken(login, 'roles test', [...tokenScopes])).token);
+  await closeDatabase(db);
+}
+
 async function json(url: string, init: { method?: string; operator?: string; body?: unknown } = {}) {
   const headers: Record<string, string> = {};
-  if (init.operator) headers['x-operator-id'] = init.operator;
+  if (init.operator) headers.authorization = `Bearer ${tokens.get(init.operator)}`;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   const answer = await fetch(url, {
     method: init.method ?? 'GET',
@@ -71,6 +84,7 @@ describe('the desk as separate processes: one API and two workers', () => {
     ]);
     processes.push(first, second, api);
     await Promise.all(processes.map(running));
+    await issueTokens(shared.DATABASE_URL, ['ivanova']);
 
     for (const worker of [first, second]) {
       const ready = await json(`${worker.url}/health/ready`);
