@@ -14,7 +14,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { and, eq, sql } from 'drizzle-orm';
 import { chooseQueue, decideClassification, type QueueFilter } from '../src/domain/classify';
-import { suggestCategory, trainCategoryModel } from '../src/domain/category-model';
+import { rankCategories, trainCategoryModel } from '../src/domain/category-model';
 import type { LabelledText } from '../src/domain/evaluation';
 import { defaultRules } from '../src/domain/default-rules';
 import { applyRules, compileRules, type ClassificationRule } from '../src/domain/rules';
@@ -111,7 +111,7 @@ function decisionBench() {
       channel: pick(channels),
       clientCategory: i % 4 === 0 ? 'wholesale' : 'regular',
     });
-    const classification = decideClassification(decided, suggestCategory(model, text));
+    const classification = decideClassification(decided, rankCategories(model, text));
     chooseQueue(
       queueFilters,
       {

@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import { rankCategories, suggestCategory, trainNaiveBayes, type CategoryModel } from '../src/domain/category-model';
-import { decideClassification } from '../src/domain/classify';
+import { decideClassification, defaultCombination, TRIAGE_CATEGORY, type Combination } from '../src/domain/classify';
 import { defaultRules } from '../src/domain/default-rules';
 import {
   crossValidate,
@@ -20,7 +20,7 @@ import {
   type Learner,
 } from '../src/domain/evaluation';
 import { trainLinearModel, type TrainingOptions } from '../src/domain/linear-model';
-import { applyRules, compileRules } from '../src/domain/rules';
+import { applyRules, compileRules, type CompiledRules, type RuleKind } from '../src/domain/rules';
 import { printEvaluation, printReliability, printSummary, type Row } from './eval-report';
 
 function readLabelled(file: string): LabelledText[] {
@@ -37,9 +37,15 @@ function readLabelled(file: string): LabelledText[] {
     });
 }
 
-const rules = compileRules(defaultRules.map((rule, i) => ({ ...rule, id: i + 1, position: i + 1, enabled: true })));
-const rulesOn = (text: string) =>
+const compiled = (kind?: RuleKind) =>
+  compileRules(
+    defaultRules.map((rule, i) => ({ ...rule, kind: kind ?? rule.kind, id: i + 1, position: i + 1, enabled: true })),
+  );
+const on = (rules: CompiledRules) => (text: string) =>
   applyRules(rules, { subject: text, description: '', channel: 'api', clientCategory: 'one_time' });
+const rulesOn = on(compiled());
+/** Before rules had kinds every rule was authoritative: the first word list that fired named the category. */
+const rulesBeforeOn = on(compiled('authoritative'));
 
 const modelAlone =
   (train: (training: LabelledText[]) => CategoryModel): Learner =>
@@ -52,14 +58,36 @@ const modelAlone =
 const learners: Record<string, Learner> = {
   'naive Bayes alone (no known word → the largest class)': modelAlone(trainNaiveBayes),
   'linear model alone (no known word → the largest class)': modelAlone((t) => trainLinearModel(t)),
-  'default rules alone (no rule → general)': () => (text) => decideClassification(rulesOn(text), undefined).category,
-  'the desk before: rules override, then naive Bayes ≥ 60 %, else triage': (training) => {
+  'default rules alone (no rule → general)': () => (text) => decideClassification(rulesOn(text), []).category,
+  'the desk before: any rule overrides, then naive Bayes ≥ 60 %, else triage': (training) => {
     const model = trainNaiveBayes(training);
-    return (text) => decideClassification(rulesOn(text), suggestCategory(model, text)).category;
+    return (text) => {
+      const category = rulesBeforeOn(text).outcome.category;
+      if (category) return category;
+      const suggestion = suggestCategory(model, text);
+      return suggestion && suggestion.confidence >= 0.6 ? suggestion.category : TRIAGE_CATEGORY;
+    };
   },
+  'the desk now: authoritative rules, else the linear model with evidence rules, else triage': (training) =>
+    deskNow(training, defaultCombination),
 };
 
+function deskNow(training: LabelledText[], combination: Combination, options?: TrainingOptions) {
+  const model = trainLinearModel(training, options);
+  return (text: string) => decideClassification(rulesOn(text), rankCategories(model, text), combination).category;
+}
+
 function tune(training: LabelledText[]) {
+  console.log(
+    '\n## the desk now: combination grid (5-fold CV on the training half only)\nthreshold  weight  accuracy  macro-F1',
+  );
+  for (const threshold of [0.2, 0.3, 0.4, 0.5, 0.6])
+    for (const evidenceWeight of [0, 0.5, 1, 1.5, 2, 3]) {
+      const cv = crossValidate((t) => deskNow(t, { threshold, evidenceWeight }), training);
+      console.log(
+        `${String(threshold).padEnd(10)} ${String(evidenceWeight).padStart(6)} ${(cv.accuracy * 100).toFixed(1).padStart(8)}% ${cv.macroF1.toFixed(3).padStart(9)}`,
+      );
+    }
   console.log('\n## tuning grid (5-fold CV on the training half only)\neta   lambda    epochs  accuracy  macro-F1');
   for (const eta of [0.5, 2, 8])
     for (const lambda of [1e-5, 1e-4, 1e-3])

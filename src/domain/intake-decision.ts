@@ -4,7 +4,7 @@
  * intake activity writes this decision; `POST /rules/dry-run` shows it, so the two cannot drift.
  */
 import type { BusinessCalendar } from './calendar';
-import { suggestCategory, type CategoryModel } from './category-model';
+import { rankCategories, type CategoryModel } from './category-model';
 import { chooseQueue, classifyTicket, type QueueFacts, type QueueFilter, type TicketClassification } from './classify';
 import { applyRules, type CompiledRules, type FiredRule, type RoutingFacts, type RuleOutcome } from './rules';
 import { planSlaDeadlines, slaTermsOf, type AgreementTerms } from './sla-plan';
@@ -61,14 +61,12 @@ export interface IntakeDecision {
   sla?: SlaClockStart | null;
 }
 
-/** Rules first, then the category model's suggestion, else triage; then the service and the support line. */
+/** Authoritative rules, else the model's probabilities weighed with evidence rules, else triage; then the service and the support line. */
 export function classifyFacts(reference: IntakeReference, facts: RoutingFacts): IntakeClassification {
   const rules = applyRules(reference.rules, facts);
-  const suggestion = reference.model
-    ? suggestCategory(reference.model, `${facts.subject}\n${facts.description}`)
-    : undefined;
+  const ranking = reference.model ? rankCategories(reference.model, `${facts.subject}\n${facts.description}`) : [];
   return {
-    ...classifyTicket(rules, suggestion, reference.services, `${facts.subject} ${facts.description}`),
+    ...classifyTicket(rules, ranking, reference.services, `${facts.subject} ${facts.description}`),
     fired: rules.fired,
     rulesOutcome: rules.outcome,
   };
