@@ -17,7 +17,7 @@ export interface Combination {
   /** Log-odds an evidence rule adds to the category it names. */
   evidenceWeight: number;
 }
-export const defaultCombination: Combination = { threshold: 0.4, evidenceWeight: 1.5 };
+export const defaultCombination: Combination = { threshold: 0.3, evidenceWeight: 1 };
 
 export interface Classification {
   category: string;

@@ -5,9 +5,9 @@ import {
   rankCategories,
   suggestCategory,
   trainCategoryModel,
-  trainNaiveBayes,
   type CategoryModel,
 } from '../../src/domain/category-model';
+import { trainNaiveBayes } from '../../src/domain/naive-bayes';
 import { evaluateHeldOut, isHeldOut, largestCategory, type LabelledText } from '../../src/domain/evaluation';
 
 const labelled: LabelledText[] = fs
