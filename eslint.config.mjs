@@ -79,4 +79,41 @@ export default tseslint.config(
       ],
     },
   },
+  // Routes receive services only: no database, no repository, no SQL.
+  {
+    files: ['src/api/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/db/*', '**/db', '**/repositories/*'], message: 'routes call services, not the database' },
+          ],
+          paths: [
+            { name: 'drizzle-orm', message: 'routes call services, not the database' },
+            { name: 'postgres', message: 'routes call services, not the database' },
+          ],
+        },
+      ],
+    },
+  },
+  // Services hold the rules; repositories do the SQL (drizzle types are fine).
+  {
+    files: ['src/services/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'drizzle-orm', allowTypeImports: true, message: 'SQL belongs in src/repositories' }],
+          patterns: [
+            {
+              group: ['**/db/schema', '**/db/schema/*'],
+              allowTypeImports: true,
+              message: 'tables are read and written in src/repositories',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

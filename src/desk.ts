@@ -10,9 +10,13 @@ import { closeDatabase, openDatabase, type Database } from './db/client';
 import { runMigrations } from './db/migrate';
 import { seedDemoData } from './db/seed';
 import { foldProcessStatDeltas } from './repositories/process-stats';
+import { createCatalogService } from './services/catalog-service';
 import { loadProcessCatalog } from './services/process-catalog';
+import { createProcessService } from './services/process-service';
 import { createQueueService, type QueueService } from './services/queue-service';
 import { createRulesService, ensureRetrainSchedule } from './services/rules-service';
+import { createStaffService } from './services/staff-service';
+import { createTicketReads } from './services/ticket-reads';
 import { createTicketService, type TicketService } from './services/ticket-service';
 import { createTicketWorker, installTemporalRuntime } from './worker';
 
@@ -100,11 +104,13 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
   if (options.retrainEveryMs) await ensureRetrainSchedule(temporal, options.taskQueue, options.retrainEveryMs);
   const processes = await loadProcessCatalog();
   const app = await buildApp({
-    db,
+    staff: createStaffService({ db }),
     tickets,
-    processes,
+    reads: createTicketReads({ db, processes }),
+    processes: createProcessService({ db, processes }),
     queues: queueService,
     rules,
+    catalog: createCatalogService({ db }),
     logger,
     webDir: options.webDir,
     publicUrl: options.publicUrl,

@@ -133,7 +133,7 @@ describe('the competence a catalog service requires', () => {
       body: { toOperatorId: unskilled, reason: 'в отпуск' },
     });
     expect(handed.status).toBe(409);
-    expect(handed.body).toMatchObject({ code: 'MISSING_COMPETENCE' });
+    expect(handed.body).toMatchObject({ code: 'ASSIGNEE_MISSING_COMPETENCE' });
     expect(handed.body.message).toContain(unskilled);
     const [still] = await desk.db
       .select({ assigneeId: tickets.assigneeId })

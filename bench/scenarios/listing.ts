@@ -5,7 +5,8 @@ import postgres from 'postgres';
 import type { Database } from '../../src/db/client';
 import { startDesk } from '../../src/desk';
 import { freePort } from '../../src/infra/temporal-server';
-import { listClientTickets, listQueuedTickets, searchTickets } from '../../src/repositories/tickets';
+import { listQueuedTickets } from '../../src/repositories/queues';
+import { listClientTickets, searchTickets } from '../../src/repositories/tickets';
 import type { BenchEnvironment } from '../env';
 import { models, texts } from '../generator';
 import { callApi, Outcomes } from '../http';
@@ -66,7 +67,7 @@ export async function runListing(env: BenchEnvironment, options: BenchOptions): 
     const queueIds = seeded.queueIds;
     const clientId = (i: number) => seeded.firstClientId + ((i * 7919) % seeded.clients);
     const terms = ['SN-12', 'MacBook', 'ноутбук', 'Invoice', 'SN-00042', 'Galaxy S22', 'экран', 'warranty claim'];
-    const viewer = { operatorId: OPERATOR, isManager: true };
+    const viewer = { id: OPERATOR, role: 'manager' as const };
     const page = { limit: 50, offset: 0 };
 
     const queueListing = await timeQuery(

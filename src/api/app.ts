@@ -4,29 +4,39 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { Database } from '../db/client';
+import { ErrorStatus, type ErrorCode } from '../domain/errors';
+import type { CatalogService } from '../services/catalog-service';
 import { DeskError } from '../services/errors';
-import type { ProcessCatalog } from '../services/process-catalog';
-import type { TicketService } from '../services/ticket-service';
-import { errorSchema, ticketDetails, ticketSummary } from './schemas';
-import { authPlugin } from './auth';
-import { clientRoutes } from './routes/clients';
-import { processRoutes } from './routes/processes';
+import type { ProcessService } from '../services/process-service';
 import type { QueueService } from '../services/queue-service';
 import type { RulesService } from '../services/rules-service';
-import { queuedTicketSchema, ruleSchema } from './routing-schemas';
-import { createCatalogService } from '../services/catalog-service';
+import type { StaffService } from '../services/staff-service';
+import type { TicketReads } from '../services/ticket-reads';
+import type { TicketService } from '../services/ticket-service';
+import { authPlugin } from './auth';
+import { calendarRoutes } from './routes/calendars';
 import { catalogRoutes } from './routes/catalog';
+import { clientRoutes } from './routes/clients';
+import { olaRoutes } from './routes/ola';
+import { overdueReasonRoutes } from './routes/overdue-reasons';
+import { processRoutes } from './routes/processes';
 import { queueRoutes } from './routes/queues';
-import { routingRoutes } from './routes/routing';
+import { ruleRoutes } from './routes/rules';
 import { ticketRoutes } from './routes/tickets';
+import { errorSchema } from './schemas/common';
+import { queuedTicketSchema } from './schemas/queues';
+import { ruleSchema } from './schemas/rules';
+import { ticketDetails, ticketSummary } from './schemas/tickets';
 
+/** Routes receive services only: no database, no repository. */
 export interface AppDependencies {
-  db: Database;
+  staff: StaffService;
   tickets: TicketService;
-  processes: ProcessCatalog;
+  reads: TicketReads;
+  processes: ProcessService;
   queues: QueueService;
   rules: RulesService;
+  catalog: CatalogService;
   logger: Logger;
   webDir?: string;
   /** Links printed in the OpenAPI document. */
@@ -90,16 +100,20 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       const missing = (first.params as { missingProperty?: string }).missingProperty;
       const where = `${error.validationContext ?? 'request'}${first.instancePath.replace(/\//g, '.')}${missing ? `.${missing}` : ''}`;
       const message = missing ? `${where} is required` : `${where} ${first.message ?? 'is invalid'}`;
-      return reply
-        .status(400)
-        .send({ statusCode: 400, error: 'Bad Request', code: 'VALIDATION', message, field: where });
+      return reply.status(ErrorStatus.VALIDATION).send({
+        statusCode: ErrorStatus.VALIDATION,
+        error: httpReason(ErrorStatus.VALIDATION),
+        code: 'VALIDATION' satisfies ErrorCode,
+        message,
+        field: where,
+      });
     }
     if (isBackendUnavailable(error)) {
       request.log.error({ err: error }, 'a backend is unavailable');
-      return reply.status(503).send({
-        statusCode: 503,
-        error: 'Service Unavailable',
-        code: 'BACKEND_UNAVAILABLE',
+      return reply.status(ErrorStatus.BACKEND_UNAVAILABLE).send({
+        statusCode: ErrorStatus.BACKEND_UNAVAILABLE,
+        error: httpReason(ErrorStatus.BACKEND_UNAVAILABLE),
+        code: 'BACKEND_UNAVAILABLE' satisfies ErrorCode,
         message: 'the workflow engine or the database does not answer; retry later',
       });
     }
@@ -118,23 +132,26 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
 
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({
-      statusCode: 404,
-      error: 'Not Found',
-      code: 'NOT_FOUND',
+    reply.status(ErrorStatus.NOT_FOUND).send({
+      statusCode: ErrorStatus.NOT_FOUND,
+      error: httpReason(ErrorStatus.NOT_FOUND),
+      code: 'NOT_FOUND' satisfies ErrorCode,
       message: `no route ${request.method} ${request.url.split('?')[0]}`,
     }),
   );
 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
 
-  await app.register(authPlugin, { db: deps.db });
-  await app.register(ticketRoutes, { tickets: deps.tickets, db: deps.db });
-  await app.register(queueRoutes, { db: deps.db });
-  await app.register(clientRoutes, { db: deps.db });
-  await app.register(processRoutes, { db: deps.db, processes: deps.processes });
-  await app.register(routingRoutes, { db: deps.db, rules: deps.rules, queues: deps.queues, tickets: deps.tickets });
-  await app.register(catalogRoutes, { catalog: createCatalogService({ db: deps.db }) });
+  await app.register(authPlugin, { staff: deps.staff });
+  await app.register(ticketRoutes, { tickets: deps.tickets, reads: deps.reads, rules: deps.rules });
+  await app.register(queueRoutes, { queues: deps.queues });
+  await app.register(clientRoutes, { reads: deps.reads });
+  await app.register(processRoutes, { processes: deps.processes });
+  await app.register(ruleRoutes, { rules: deps.rules });
+  await app.register(catalogRoutes, { catalog: deps.catalog });
+  await app.register(calendarRoutes, { catalog: deps.catalog });
+  await app.register(olaRoutes, { catalog: deps.catalog });
+  await app.register(overdueReasonRoutes, { catalog: deps.catalog });
 
   if (deps.webDir) {
     await app.register(fastifyStatic, { root: path.resolve(deps.webDir), index: ['index.html'] });

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Database } from '../db/client';
-import { findOperator, type OperatorIdentity } from '../repositories/staff';
+import { isManager } from '../domain/access';
 import { DeskError } from '../services/errors';
+import type { OperatorIdentity, StaffService } from '../services/staff-service';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -11,27 +11,26 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** preHandler for operator routes: the X-Operator-Id header must name a known operator. */
     requireOperator: (request: FastifyRequest) => Promise<void>;
+    /** preHandler for what only managers change (catalog, calendars, agreements, reasons): refused before the body is read. */
+    requireManager: (request: FastifyRequest) => Promise<void>;
   }
 }
 
 /** Identity for now is the X-Operator-Id header, checked against the operators table. */
-const auth: FastifyPluginAsync<{ db: Database }> = async (app, { db }) => {
+const auth: FastifyPluginAsync<{ staff: StaffService }> = async (app, { staff }) => {
   app.decorateRequest('operator', undefined);
   app.decorate('requireOperator', async (request: FastifyRequest) => {
     const header = request.headers['x-operator-id'];
-    const operatorId = Array.isArray(header) ? header[0] : header;
-    if (!operatorId)
-      throw new DeskError(401, 'the X-Operator-Id header is required: it names the acting operator', 'NO_OPERATOR');
-    const operator = await findOperator(db, operatorId);
-    if (!operator)
-      throw new DeskError(401, `X-Operator-Id "${operatorId}" is not a known operator`, 'UNKNOWN_OPERATOR');
-    request.operator = operator;
+    request.operator = await staff.identify(Array.isArray(header) ? header[0] : header);
+  });
+  app.decorate('requireManager', async (request: FastifyRequest) => {
+    await app.requireOperator(request);
+    if (!isManager(request.operator!))
+      throw new DeskError(
+        'NOT_MANAGER',
+        `only a manager changes the catalog and agreements; ${request.operator!.id} is not one`,
+      );
   });
 };
 
 export const authPlugin = fp(auth, { name: 'auth' });
-
-/** Only the assignee and managers see a ticket's contents and its client. */
-export function maySeeDetails(operator: OperatorIdentity, ticket: { assigneeId: string | null }): boolean {
-  return operator.role === 'manager' || (ticket.assigneeId !== null && ticket.assigneeId === operator.id);
-}

@@ -34,6 +34,8 @@ export const ErrorStatus = {
   AT_LIMIT: 409,
   OFFER_CLOSED: 409,
   OFFERED_TO_ANOTHER: 409,
+  // A reassignment to an operator who lacks the competence: the ticket stays where it is.
+  ASSIGNEE_MISSING_COMPETENCE: 409,
   // The engine or the database does not answer.
   ENGINE_TIMEOUT: 503,
   ENGINE_UNAVAILABLE: 503,

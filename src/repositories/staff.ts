@@ -19,3 +19,12 @@ export async function findOperator(db: Database, operatorId: string): Promise<Op
   const { id, name, role } = rows[0]!;
   return { id, name, role, groupIds: rows.flatMap((r) => (r.groupId === null ? [] : [r.groupId])) };
 }
+
+/** The competences an operator has (none for an unknown login). */
+export async function operatorCompetences(db: Database, operatorId: string): Promise<string[]> {
+  const [row] = await db
+    .select({ competences: operators.competences })
+    .from(operators)
+    .where(eq(operators.id, operatorId));
+  return row?.competences ?? [];
+}

@@ -1,6 +1,7 @@
-import { and, asc, count, desc, eq, ilike, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { catalogServices, clients, priorityRank, queues, ticketEvents, tickets } from '../db/schema';
+import { catalogServices, clients, queues, ticketEvents, tickets } from '../db/schema';
+import { isManager, maySeeDetails, type Actor } from '../domain/access';
 import type { TicketDetails } from '../../workflows/types';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -100,42 +101,11 @@ const toSummary = (row: { createdAt: Date } & Omit<TicketSummary, 'createdAt'>):
   createdAt: row.createdAt.toISOString(),
 });
 
-/**
- * A queue's waiting tickets by priority, then age (the order of tickets_queue_order_idx), each
- * with its SLA response due time; `next` offers by priority, then that due time. Blind: nothing
- * of the subject, text or client.
- */
-export async function listQueuedTickets(db: Database, queueId: number, options: { limit: number; offset: number }) {
-  const rows = await db
-    .select({
-      id: tickets.id,
-      stage: tickets.stage,
-      category: tickets.category,
-      priority: tickets.priority,
-      channel: tickets.channel,
-      queueId: tickets.queueId,
-      ageSeconds: sql<number>`greatest(0, extract(epoch from now() - coalesce(${tickets.queuedAt}, ${tickets.createdAt})))::int`,
-      offered: sql<boolean>`coalesce(${tickets.offerExpiresAt} > now(), false)`,
-      responseDueAt: tickets.responseDueAt,
-    })
-    .from(tickets)
-    .where(and(eq(tickets.queueId, queueId), eq(tickets.stage, 'queued')))
-    .orderBy(priorityRank(tickets.priority), asc(tickets.createdAt), asc(tickets.id))
-    .limit(options.limit)
-    .offset(options.offset);
-  return rows.map(({ responseDueAt, ...row }) => ({
-    ...row,
-    slaDueAt: responseDueAt ? responseDueAt.toISOString() : null,
-  }));
-}
-
 /** A ticket in a search or a client's list: its subject only for those who may see its contents. */
 export type TicketListItem = TicketSummary & { subject?: string };
 
-export interface TicketListViewer {
-  operatorId: string;
-  isManager: boolean;
-}
+/** Who reads a list: managers and a ticket's assignee see its subject. */
+export type TicketListViewer = Pick<Actor, 'id' | 'role'>;
 
 const listColumns = { ...summaryColumns, subject: tickets.subject };
 
@@ -154,7 +124,7 @@ async function listVisible(
     .limit(page.limit)
     .offset(page.offset);
   return rows.map(({ subject, ...row }) =>
-    viewer.isManager || row.assigneeId === viewer.operatorId ? { ...toSummary(row), subject } : toSummary(row),
+    maySeeDetails(viewer, row) ? { ...toSummary(row), subject } : toSummary(row),
   );
 }
 
@@ -174,7 +144,7 @@ export async function searchTickets(
   const matches = ilike(tickets.subject, likeContaining(text));
   return listVisible(
     db,
-    viewer.isManager ? matches : and(matches, notInArray(tickets.stage, ['registering', 'queued'])),
+    isManager(viewer) ? matches : and(matches, notInArray(tickets.stage, ['registering', 'queued'])),
     viewer,
     page,
   );
@@ -188,38 +158,6 @@ export async function listClientTickets(
   page: { limit: number; offset: number },
 ) {
   return listVisible(db, eq(tickets.clientId, clientId), viewer, page);
-}
-
-export async function clientExists(db: Database, clientId: number): Promise<boolean> {
-  const rows = await db.select({ id: clients.id }).from(clients).where(eq(clients.id, clientId));
-  return rows.length > 0;
-}
-
-export async function listQueues(db: Database) {
-  const waiting = db
-    .select({ queueId: tickets.queueId, waiting: count().as('waiting') })
-    .from(tickets)
-    .where(eq(tickets.stage, 'queued'))
-    .groupBy(tickets.queueId)
-    .as('waiting');
-  const rows = await db
-    .select({
-      id: queues.id,
-      code: queues.code,
-      name: queues.name,
-      groupId: queues.groupId,
-      categories: queues.categories,
-      waiting: waiting.waiting,
-    })
-    .from(queues)
-    .leftJoin(waiting, eq(waiting.queueId, queues.id))
-    .orderBy(asc(queues.id));
-  return rows.map((r) => ({ ...r, waiting: Number(r.waiting ?? 0) }));
-}
-
-export async function findQueue(db: Database, queueId: number) {
-  const [row] = await db.select().from(queues).where(eq(queues.id, queueId));
-  return row;
 }
 
 /** A ticket's events oldest first: all of them, or those of one process. */
@@ -241,4 +179,41 @@ export async function listTicketEvents(db: Database, ticketId: number, options: 
     )
     .orderBy(asc(ticketEvents.at), asc(ticketEvents.id));
   return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
+}
+
+/**
+ * What the ticket service checks before it asks the workflow: the stage and holder, the queue's
+ * group, and what the catalog service asks of whoever works it (competence, checklist).
+ */
+export async function loadTicketFacts(db: Database, ticketId: number) {
+  const [row] = await db
+    .select({
+      stage: tickets.stage,
+      category: tickets.category,
+      assigneeId: tickets.assigneeId,
+      surveyToken: tickets.surveyToken,
+      queueGroupId: queues.groupId,
+      requiredCompetence: catalogServices.requiredCompetence,
+      checklist: catalogServices.checklist,
+    })
+    .from(tickets)
+    .leftJoin(queues, eq(queues.id, tickets.queueId))
+    .leftJoin(catalogServices, eq(catalogServices.id, tickets.serviceId))
+    .where(eq(tickets.id, ticketId));
+  return row;
+}
+
+export type TicketFacts = NonNullable<Awaited<ReturnType<typeof loadTicketFacts>>>;
+
+/** Ticket numbers come from their own sequence, taken before the workflow starts (its id is the number). */
+export async function nextTicketNumber(db: Database): Promise<number> {
+  const [{ ticketId }] = (await db.execute(sql`select nextval('ticket_number_seq')::int as "ticketId"`)) as unknown as [
+    { ticketId: number },
+  ];
+  return ticketId;
+}
+
+export async function ticketExists(db: Database, ticketId: number): Promise<boolean> {
+  const rows = await db.select({ id: tickets.id }).from(tickets).where(eq(tickets.id, ticketId));
+  return rows.length > 0;
 }

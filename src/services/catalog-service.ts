@@ -1,14 +1,7 @@
-import { asc, eq } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import {
-  businessCalendars,
-  catalogServices,
-  clientCategories,
-  olaAgreements,
-  overdueReasons,
-  slaAgreements,
-  type EscalationLevel,
-} from '../db/schema';
+import type { EscalationLevel } from '../db/schema';
+import { clientCategories } from '../domain/enums';
+import * as catalog from '../repositories/catalog';
 import { calendarProblems, type CalendarException, type IsoWeekday, type WorkingInterval } from '../domain/calendar';
 import { isKnownHolidayCountry } from '../domain/holidays';
 import { DeskError, notFound } from './errors';
@@ -44,9 +37,7 @@ export interface AgreementInput {
   escalation?: EscalationLevel[];
 }
 
-type ServiceRow = typeof catalogServices.$inferSelect;
-
-const presentService = (row: ServiceRow) => ({
+const presentService = (row: catalog.CatalogServiceRow) => ({
   code: row.code,
   nameRu: row.nameRu,
   nameEn: row.nameEn,
@@ -64,19 +55,16 @@ const presentService = (row: ServiceRow) => ({
 /** The service catalog, business calendars, agreements and overdue reasons, as managers keep them. */
 export function createCatalogService({ db }: { db: Database }) {
   const findService = async (code: string) => {
-    const [row] = await db.select().from(catalogServices).where(eq(catalogServices.code, code));
+    const row = await catalog.findCatalogService(db, code);
     if (!row) throw notFound(`catalog service "${code}"`);
     return row;
   };
 
   const calendarId = async (code: string | null | undefined) => {
     if (!code) return null;
-    const [row] = await db
-      .select({ id: businessCalendars.id })
-      .from(businessCalendars)
-      .where(eq(businessCalendars.code, code));
-    if (!row) throw new DeskError(400, `body.calendarCode: no calendar "${code}"`, 'VALIDATION');
-    return row.id;
+    const id = await catalog.findCalendarId(db, code);
+    if (id === undefined) throw new DeskError('VALIDATION', `body.calendarCode: no calendar "${code}"`);
+    return id;
   };
 
   const updateService = async (
@@ -85,34 +73,29 @@ export function createCatalogService({ db }: { db: Database }) {
   ) => {
     await findService(code);
     const { normHours, ...rest } = changes;
-    const [row] = await db
-      .update(catalogServices)
-      .set({ ...rest, ...(normHours === undefined ? {} : { normHours: String(normHours) }), updatedAt: new Date() })
-      .where(eq(catalogServices.code, code))
-      .returning();
+    const row = await catalog.updateCatalogService(db, code, {
+      ...rest,
+      ...(normHours === undefined ? {} : { normHours: String(normHours) }),
+    });
     return presentService(row!);
   };
 
   return {
     async listServices(options: { includeInactive: boolean }) {
-      const rows = await db.select().from(catalogServices).orderBy(asc(catalogServices.code));
+      const rows = await catalog.listCatalogServices(db);
       return rows.filter((r) => options.includeInactive || r.active).map(presentService);
     },
 
     getService: async (code: string) => presentService(await findService(code)),
 
     async createService(input: CatalogServiceInput) {
-      const [row] = await db
-        .insert(catalogServices)
-        .values({
-          ...input,
-          normHours: String(input.normHours),
-          checklist: input.checklist ?? [],
-          keywords: input.keywords ?? [],
-        })
-        .onConflictDoNothing()
-        .returning();
-      if (!row) throw new DeskError(409, `catalog service "${input.code}" already exists`, 'DUPLICATE');
+      const row = await catalog.insertCatalogService(db, {
+        ...input,
+        normHours: String(input.normHours),
+        checklist: input.checklist ?? [],
+        keywords: input.keywords ?? [],
+      });
+      if (!row) throw new DeskError('DUPLICATE', `catalog service "${input.code}" already exists`);
       return presentService(row);
     },
 
@@ -121,9 +104,7 @@ export function createCatalogService({ db }: { db: Database }) {
 
     deactivateService: (code: string) => updateService(code, { active: false }),
 
-    async listCalendars() {
-      return db.select().from(businessCalendars).orderBy(asc(businessCalendars.code));
-    },
+    listCalendars: () => catalog.listCalendars(db),
 
     async putCalendar(code: string, input: CalendarInput) {
       const problems = calendarProblems({
@@ -134,7 +115,7 @@ export function createCatalogService({ db }: { db: Database }) {
       });
       if (input.holidayCountry && !isKnownHolidayCountry(input.holidayCountry))
         problems.push(`holidayCountry "${input.holidayCountry}" is not a country the holidays library knows`);
-      if (problems.length > 0) throw new DeskError(400, `body: ${problems.join('; ')}`, 'VALIDATION');
+      if (problems.length > 0) throw new DeskError('VALIDATION', `body: ${problems.join('; ')}`);
       const values = {
         name: input.name,
         timeZone: input.timeZone,
@@ -143,30 +124,20 @@ export function createCatalogService({ db }: { db: Database }) {
         extraHolidays: input.extraHolidays ?? [],
         exceptions: input.exceptions ?? [],
       };
-      const [row] = await db
-        .insert(businessCalendars)
-        .values({ code, ...values })
-        .onConflictDoUpdate({ target: businessCalendars.code, set: { ...values, updatedAt: new Date() } })
-        .returning();
-      return row!;
+      return catalog.upsertCalendar(db, code, values);
     },
 
     async listAgreements(code: string) {
       const service = await findService(code);
-      return db
-        .select()
-        .from(slaAgreements)
-        .where(eq(slaAgreements.serviceId, service.id))
-        .orderBy(asc(slaAgreements.clientCategory));
+      return catalog.listAgreements(db, service.id);
     },
 
     /** The SLA of a service for a client category: created or replaced. */
     async putAgreement(code: string, clientCategory: string, input: AgreementInput) {
       if (!(clientCategories as readonly string[]).includes(clientCategory)) {
         throw new DeskError(
-          400,
-          `params.clientCategory "${clientCategory}" is not one of ${clientCategories.join(', ')}`,
           'VALIDATION',
+          `params.clientCategory "${clientCategory}" is not one of ${clientCategories.join(', ')}`,
         );
       }
       const service = await findService(code);
@@ -177,44 +148,22 @@ export function createCatalogService({ db }: { db: Database }) {
         calendarId: await calendarId(input.calendarCode),
         escalation: input.escalation ?? [],
       };
-      const [row] = await db
-        .insert(slaAgreements)
-        .values({ serviceId: service.id, clientCategory, ...values })
-        .onConflictDoUpdate({
-          target: [slaAgreements.serviceId, slaAgreements.clientCategory],
-          set: { ...values, updatedAt: new Date() },
-        })
-        .returning();
-      return row!;
+      return catalog.upsertAgreement(db, service.id, clientCategory, values);
     },
 
-    listOla: () => db.select().from(olaAgreements).orderBy(asc(olaAgreements.supportLine)),
+    listOla: () => catalog.listOla(db),
 
     async putOla(supportLine: number, input: { handoverSeconds: number; recipients?: string[] }) {
       const values = { handoverSeconds: input.handoverSeconds, recipients: input.recipients ?? [] };
-      const [row] = await db
-        .insert(olaAgreements)
-        .values({ supportLine, ...values })
-        .onConflictDoUpdate({ target: olaAgreements.supportLine, set: { ...values, updatedAt: new Date() } })
-        .returning();
-      return row!;
+      return catalog.upsertOla(db, supportLine, values);
     },
 
     listOverdueReasons: (options: { includeInactive: boolean }) =>
-      db
-        .select()
-        .from(overdueReasons)
-        .orderBy(asc(overdueReasons.code))
-        .then((rows) => rows.filter((r) => options.includeInactive || r.active)),
+      catalog.listOverdueReasons(db).then((rows) => rows.filter((r) => options.includeInactive || r.active)),
 
     async putOverdueReason(code: string, input: { nameRu: string; nameEn: string; active?: boolean }) {
       const values = { nameRu: input.nameRu, nameEn: input.nameEn, active: input.active ?? true };
-      const [row] = await db
-        .insert(overdueReasons)
-        .values({ code, ...values })
-        .onConflictDoUpdate({ target: overdueReasons.code, set: { ...values, updatedAt: new Date() } })
-        .returning();
-      return row!;
+      return catalog.upsertOverdueReason(db, code, values);
     },
   };
 }

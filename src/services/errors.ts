@@ -1,12 +1,16 @@
-/** An error the API shows to the caller as is, with its HTTP status. */
+import { ErrorStatus, type ErrorCode, type ErrorHttpStatus } from '../domain/errors';
+
+/** A refusal the API shows to the caller as is; its HTTP status comes from the one list of codes. */
 export class DeskError extends Error {
+  readonly statusCode: ErrorHttpStatus;
+
   constructor(
-    readonly statusCode: 400 | 401 | 403 | 404 | 409 | 503,
+    readonly code: ErrorCode,
     message: string,
-    readonly code: string,
   ) {
     super(message);
+    this.statusCode = ErrorStatus[code];
   }
 }
 
-export const notFound = (what: string) => new DeskError(404, `${what} not found`, 'NOT_FOUND');
+export const notFound = (what: string) => new DeskError('NOT_FOUND', `${what} not found`);

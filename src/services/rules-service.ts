@@ -1,15 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import { eq, max, sql } from 'drizzle-orm';
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { Database } from '../db/client';
 import { retrainCategoryModelWorkflow } from '../../workflows/category-model';
-import { categoryFeedback, classificationRules, tickets } from '../db/schema';
 import { decideIntake } from '../domain/intake-decision';
 import { patternProblem, type RuleCondition, type RuleOutcome, type RoutingFacts } from '../domain/rules';
-import { recordTicketEvent } from '../db/events';
-import { TicketElement } from '../domain/process';
+import { isAssigneeOrManager, isManager } from '../domain/access';
 import { createRoutingCache, listRules } from '../repositories/routing';
+import { appendRule, recordCategoryVerdict, renumberRules, updateRule, withRulesLocked } from '../repositories/rules';
 import type { OperatorIdentity } from '../repositories/staff';
+import { loadTicketFacts } from '../repositories/tickets';
 import { DeskError, notFound } from './errors';
 
 export interface RuleInput {
@@ -39,40 +37,31 @@ function checkRule(rule: { condition?: RuleCondition; outcome?: RuleOutcome }) {
     });
     if (given.length === 0)
       throw new DeskError(
-        400,
-        'body.condition needs at least one of words, pattern, channels, clientCategories, productGroups, locations, serviceCodes',
         'VALIDATION',
+        'body.condition needs at least one of words, pattern, channels, clientCategories, productGroups, locations, serviceCodes',
       );
     if (rule.condition.pattern !== undefined) {
       const problem = patternProblem(rule.condition.pattern);
       if (problem)
-        throw new DeskError(400, `body.condition.pattern is not a valid regular expression: ${problem}`, 'VALIDATION');
+        throw new DeskError('VALIDATION', `body.condition.pattern is not a valid regular expression: ${problem}`);
     }
   }
   if (rule.outcome && Object.values(rule.outcome).every((v) => v === undefined)) {
     throw new DeskError(
-      400,
-      'body.outcome needs at least one of category, priority, queueCode, serviceCode, supportLine',
       'VALIDATION',
+      'body.outcome needs at least one of category, priority, queueCode, serviceCode, supportLine',
     );
   }
 }
 
 const requireManager = (operator: OperatorIdentity) => {
-  if (operator.role !== 'manager')
-    throw new DeskError(403, `operator ${operator.id} is not a manager: only managers change the rules`, 'NOT_MANAGER');
+  if (!isManager(operator))
+    throw new DeskError('NOT_MANAGER', `operator ${operator.id} is not a manager: only managers change the rules`);
 };
 
 /** Classification rules as data: list, change, reorder, disable, and try a text against them. */
 export function createRulesService({ db, temporal, taskQueue }: { db: Database; temporal: Client; taskQueue: string }) {
   const routing = createRoutingCache(db);
-
-  const renumber = async (tx: Pick<Database, 'execute'>, orderedIds: number[]) => {
-    if (orderedIds.length === 0) return;
-    // One statement: positions 10, 20, … in the given order, so later inserts fit between.
-    await tx.execute(sql`update classification_rules as r set position = o.place * 10, updated_at = now()
-      from unnest(${sql.raw(`array[${orderedIds.map(Number).join(',')}]::int[]`)}) with ordinality as o(id, place) where r.id = o.id`);
-  };
 
   return {
     list: () => listRules(db),
@@ -80,56 +69,39 @@ export function createRulesService({ db, temporal, taskQueue }: { db: Database; 
     async create(operator: OperatorIdentity, input: RuleInput) {
       requireManager(operator);
       checkRule(input);
-      return db.transaction(async (tx) => {
-        await tx.execute(sql`lock table classification_rules in share row exclusive mode`);
-        const [last] = await tx.select({ position: max(classificationRules.position) }).from(classificationRules);
-        const [created] = await tx
-          .insert(classificationRules)
-          .values({
-            name: input.name,
-            condition: input.condition,
-            outcome: input.outcome,
-            enabled: input.enabled ?? true,
-            position: (last?.position ?? 0) + 10,
-          })
-          .returning();
-        if (input.place !== undefined) {
-          const ids = (await listRules(tx)).map((r) => r.id).filter((id) => id !== created!.id);
-          ids.splice(Math.min(input.place - 1, ids.length), 0, created!.id);
-          await renumber(tx, ids);
+      return withRulesLocked(db, async (tx) => {
+        const { name, condition, outcome, enabled = true, place } = input;
+        const created = await appendRule(tx, { name, condition, outcome, enabled });
+        if (place !== undefined) {
+          const ids = (await listRules(tx)).map((r) => r.id).filter((id) => id !== created.id);
+          ids.splice(Math.min(place - 1, ids.length), 0, created.id);
+          await renumberRules(tx, ids);
         }
-        return (await listRules(tx)).find((r) => r.id === created!.id)!;
+        return (await listRules(tx)).find((r) => r.id === created.id)!;
       });
     },
 
     async update(operator: OperatorIdentity, ruleId: number, change: Partial<Omit<RuleInput, 'place'>>) {
       requireManager(operator);
       checkRule(change);
-      const [updated] = await db
-        .update(classificationRules)
-        .set({ ...change, updatedAt: new Date() })
-        .where(eq(classificationRules.id, ruleId))
-        .returning();
+      const updated = await updateRule(db, ruleId, change);
       if (!updated) throw notFound(`rule ${ruleId}`);
-      const { id, name, position, enabled, condition, outcome } = updated;
-      return { id, name, position, enabled, condition, outcome };
+      return updated;
     },
 
     /** The new order of every rule: each id once, none left out, so no rule silently moves. */
     async reorder(operator: OperatorIdentity, ruleIds: number[]) {
       requireManager(operator);
-      return db.transaction(async (tx) => {
-        await tx.execute(sql`lock table classification_rules in share row exclusive mode`);
+      return withRulesLocked(db, async (tx) => {
         const known = (await listRules(tx)).map((r) => r.id);
         const given = new Set(ruleIds);
-        if (given.size !== ruleIds.length) throw new DeskError(400, 'body.ruleIds lists a rule twice', 'VALIDATION');
+        if (given.size !== ruleIds.length) throw new DeskError('VALIDATION', 'body.ruleIds lists a rule twice');
         const unknown = ruleIds.filter((id) => !known.includes(id));
         if (unknown.length)
-          throw new DeskError(400, `body.ruleIds names unknown rules: ${unknown.join(', ')}`, 'VALIDATION');
+          throw new DeskError('VALIDATION', `body.ruleIds names unknown rules: ${unknown.join(', ')}`);
         const missing = known.filter((id) => !given.has(id));
-        if (missing.length)
-          throw new DeskError(400, `body.ruleIds leaves out rules: ${missing.join(', ')}`, 'VALIDATION');
-        await renumber(tx, ruleIds);
+        if (missing.length) throw new DeskError('VALIDATION', `body.ruleIds leaves out rules: ${missing.join(', ')}`);
+        await renumberRules(tx, ruleIds);
         return listRules(tx);
       });
     },
@@ -165,37 +137,16 @@ export function createRulesService({ db, temporal, taskQueue }: { db: Database; 
 
     /** An operator confirms or corrects a ticket's category: what the category model learns from. */
     async recordCategoryVerdict(operator: OperatorIdentity, ticketId: number, category: string) {
-      const [ticket] = await db
-        .select({ category: tickets.category, assigneeId: tickets.assigneeId })
-        .from(tickets)
-        .where(eq(tickets.id, ticketId));
+      const ticket = await loadTicketFacts(db, ticketId);
       if (!ticket) throw notFound(`ticket ${ticketId}`);
-      if (operator.role !== 'manager' && ticket.assigneeId !== operator.id) {
+      if (!isAssigneeOrManager(operator, ticket)) {
         throw new DeskError(
-          403,
-          `only the assignee of ticket ${ticketId} or a manager may confirm or correct its category`,
           'NOT_ASSIGNEE',
+          `only the assignee of ticket ${ticketId} or a manager may confirm or correct its category`,
         );
       }
       const verdict = ticket.category === category ? 'confirmed' : 'corrected';
-      await db.transaction(async (tx) => {
-        await tx
-          .insert(categoryFeedback)
-          .values({ ticketId, category, givenCategory: ticket.category, operatorId: operator.id })
-          .onConflictDoUpdate({
-            target: categoryFeedback.ticketId,
-            set: { category, operatorId: operator.id, at: new Date() },
-          });
-        await tx.update(tickets).set({ category, updatedAt: new Date() }).where(eq(tickets.id, ticketId));
-        await recordTicketEvent(tx, {
-          ticketId,
-          elementId: TicketElement.classify,
-          action: `category_${verdict}`,
-          actor: operator.id,
-          data: { category, was: ticket.category },
-          dedupeKey: `category:${randomUUID()}`,
-        });
-      });
+      await recordCategoryVerdict(db, { ticketId, category, was: ticket.category, operatorId: operator.id, verdict });
       return { ticketId, category, verdict };
     },
   };

@@ -1,26 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import {
-  WithStartWorkflowOperation,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  WorkflowUpdateRPCTimeoutOrCancelledError,
-  type Client,
-  type WorkflowHandle,
-} from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import { and, eq, sql } from 'drizzle-orm';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
-import { catalogServices, operators, overdueReasons, queues, tickets } from '../db/schema';
-import { missingCompetence } from '../domain/access';
+import { isAssigneeOrManager, isInQueueGroup, isManager, missingCompetence } from '../domain/access';
+import { normalizeEmail, normalizePhone } from '../domain/contacts';
 import { ticketWorkflowId } from '../domain/process';
-import type { OperatorIdentity } from '../repositories/staff';
+import type { NewTicket } from '../api/schemas/tickets';
+import { listOverdueReasons } from '../repositories/catalog';
+import { findQueue } from '../repositories/queues';
+import { findOperator, operatorCompetences, type OperatorIdentity } from '../repositories/staff';
+import { loadTicketFacts, nextTicketNumber, ticketExists, type TicketFacts } from '../repositories/tickets';
 import {
   acceptUpdate,
   changeSlaUpdate,
   escalateUpdate,
-  intakeUpdate,
   reassignUpdate,
   recordWorkUpdate,
   reopenUpdate,
@@ -31,214 +24,83 @@ import {
   resumeUpdate,
   slaQuery,
   surveyAnsweredSignal,
-  ticketWorkflow,
   waitForClientUpdate,
 } from '../../workflows/ticket';
-import { TicketFailure, type ClientContact, type IntakeChannel, type IntakeResult } from '../../workflows/types';
 import { DeskError, notFound } from './errors';
+import { createTicketWorkflows, type Registration } from './ticket-workflow';
 
-export interface NewTicket {
-  channel: IntakeChannel;
-  subject: string;
-  description: string;
-  client: ClientContact;
-  productGroup?: string;
-  location?: string;
-}
+export type { NewTicket } from '../api/schemas/tickets';
+export type { Registration } from './ticket-workflow';
 
-export type Registration = IntakeResult | { ticketId: number; stage: 'registering' };
-
-const failureStatus: Record<string, 403 | 409 | 400> = {
-  [TicketFailure.notQueued]: 409,
-  [TicketFailure.alreadyAccepted]: 409,
-  [TicketFailure.notInWork]: 409,
-  [TicketFailure.notAwaitingSurvey]: 409,
-  [TicketFailure.noOpenComplaint]: 409,
-  [TicketFailure.notInQueueGroup]: 403,
-  [TicketFailure.notAssignee]: 403,
-  [TicketFailure.notAllowed]: 403,
-  [TicketFailure.invalidRequest]: 400,
-  [TicketFailure.overdueReasonRequired]: 400,
-  [TicketFailure.notWaiting]: 409,
-  [TicketFailure.topLine]: 409,
-  [TicketFailure.notManager]: 403,
-  [TicketFailure.noSla]: 409,
-};
-
-/** The operations operators and clients perform on tickets; each one goes through the ticket's workflow. */
+/**
+ * The operations operators and clients perform on tickets; each one goes through the ticket's
+ * workflow, whose validators decide what the ticket's state allows. Checked here only what the
+ * workflow cannot know: the catalog's competence and checklist, the overdue reasons, a closed
+ * ticket (its workflow is gone), the survey token.
+ */
 export function createTicketService(deps: {
   db: Database;
   temporal: Client;
   taskQueue: string;
   surveyTimeoutMs: number;
-  /** How long registration waits for the ticket to be queued before answering 202. */
   intakeWaitMs: number;
   logger: Logger;
   /** Holds a queued ticket for the accepting operator (see QueueService); returns the release for a failed accept. */
   reserveForAccept?: (operator: OperatorIdentity, ticketId: number) => Promise<() => Promise<void>>;
 }) {
-  const { db, temporal } = deps;
+  const { db } = deps;
+  const { update, start } = createTicketWorkflows(deps);
 
-  const handleOf = (ticketId: number): WorkflowHandle<typeof ticketWorkflow> =>
-    temporal.workflow.getHandle(ticketWorkflowId(ticketId));
-
-  /** Turns what the workflow refused into the caller's 4xx; anything else stays a server error. */
-  const asDeskError = (error: unknown, ticketId: number): unknown => {
-    if (error instanceof WorkflowNotFoundError) return notFound(`ticket ${ticketId}`);
-    if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
-      return new DeskError(
-        503,
-        `ticket ${ticketId} did not answer in time; the action may still complete: read the ticket before retrying`,
-        'ENGINE_TIMEOUT',
-      );
-    }
-    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-      const status = error.cause.type ? failureStatus[error.cause.type] : undefined;
-      if (status) return new DeskError(status, error.cause.message, error.cause.type!);
-    }
-    return error;
-  };
-
-  const update = async <T>(
-    ticketId: number,
-    run: (handle: WorkflowHandle<typeof ticketWorkflow>) => Promise<T>,
-  ): Promise<T> => {
-    try {
-      return await run(handleOf(ticketId));
-    } catch (error) {
-      throw asDeskError(error, ticketId);
-    }
+  const factsOf = async (ticketId: number): Promise<TicketFacts> => {
+    const facts = await loadTicketFacts(db, ticketId);
+    if (!facts) throw notFound(`ticket ${ticketId}`);
+    return facts;
   };
 
   const move = (actor: OperatorIdentity, reason: string) => ({
     moveId: randomUUID(),
     actorId: actor.id,
-    actorIsManager: actor.role === 'manager',
+    actorIsManager: isManager(actor),
     actorGroupIds: actor.groupIds,
     reason,
   });
 
-  const startTicket = async (ticketId: number, ticket: NewTicket): Promise<Registration> => {
-    const workflowId = ticketWorkflowId(ticketId);
-    const intake = { ticketId, ...ticket, receivedAt: new Date().toISOString() };
-    const queued = temporal.workflow.executeUpdateWithStart(intakeUpdate, {
-      startWorkflowOperation: new WithStartWorkflowOperation(ticketWorkflow, {
-        workflowId,
-        taskQueue: deps.taskQueue,
-        args: [{ intake, surveyTimeoutMs: deps.surveyTimeoutMs }],
-        workflowIdConflictPolicy: 'FAIL',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      }),
-    });
-    let timer: NodeJS.Timeout | undefined;
-    const stillRegistering = new Promise<'waiting'>((resolve) => {
-      timer = setTimeout(() => resolve('waiting'), deps.intakeWaitMs);
-    });
-    try {
-      const outcome = await Promise.race([queued, stillRegistering]);
-      if (outcome !== 'waiting') return outcome;
-    } finally {
-      clearTimeout(timer);
-    }
-    queued.catch((error) =>
-      deps.logger.warn({ ticketId, workflowId, err: error }, 'intake finished after the caller was answered'),
-    );
-    // The answer took too long; the ticket is durable only if its workflow exists.
-    await handleOf(ticketId)
-      .describe()
-      .catch(() => {
-        throw new DeskError(
-          503,
-          'the workflow engine did not take the ticket in time; retry later',
-          'ENGINE_UNAVAILABLE',
-        );
-      });
-    return { ticketId, stage: 'registering' };
-  };
-
-  const ticketState = async (ticketId: number) => {
-    const [ticket] = await db
-      .select({ stage: tickets.stage, assigneeId: tickets.assigneeId })
-      .from(tickets)
-      .where(eq(tickets.id, ticketId));
-    if (!ticket) throw notFound(`ticket ${ticketId}`);
-    return ticket;
-  };
-
   /** A closed ticket's workflow is gone: say so rather than let the engine answer "not found". */
   const refuseIfClosed = (ticketId: number, ticket: { stage: string }, what: string) => {
     if (ticket.stage === 'closed')
-      throw new DeskError(409, `ticket ${ticketId} is closed and cannot be ${what}`, 'TICKET_CLOSED');
+      throw new DeskError('TICKET_CLOSED', `ticket ${ticketId} is closed and cannot be ${what}`);
   };
 
-  /** The competence the ticket's catalog service requires and the operator lacks; null when none is missing. */
-  const competenceMissing = async (required: string | null, operatorId: string) => {
-    if (!required) return null;
-    const [operator] = await db
-      .select({ competences: operators.competences })
-      .from(operators)
-      .where(eq(operators.id, operatorId));
-    return missingCompetence(required, operator?.competences ?? []);
-  };
+  /** The competence the ticket's catalog service requires and this operator lacks; null when none is missing. */
+  const competenceMissing = async (facts: TicketFacts | undefined, operatorId: string) =>
+    facts?.requiredCompetence
+      ? missingCompetence(facts.requiredCompetence, await operatorCompetences(db, operatorId))
+      : null;
 
-  /**
-   * Refuses an accept by an operator without the competence the ticket's service requires. Asked
-   * only where the workflow would let them take it (queued, nobody on it, their queue's group), so
-   * "already accepted" or "not in the group" keep their answers. Names the competence, nothing of the ticket.
-   */
-  const refuseAcceptWithoutCompetence = async (ticketId: number, operator: OperatorIdentity) => {
-    const [row] = await db
-      .select({
-        stage: tickets.stage,
-        assigneeId: tickets.assigneeId,
-        groupId: queues.groupId,
-        required: catalogServices.requiredCompetence,
-      })
-      .from(tickets)
-      .leftJoin(queues, eq(queues.id, tickets.queueId))
-      .leftJoin(catalogServices, eq(catalogServices.id, tickets.serviceId))
-      .where(eq(tickets.id, ticketId));
-    if (
-      !row ||
-      row.stage !== 'queued' ||
-      row.assigneeId !== null ||
-      row.groupId === null ||
-      !operator.groupIds.includes(row.groupId)
-    )
-      return;
-    const missing = await competenceMissing(row.required, operator.id);
-    if (missing)
-      throw new DeskError(
-        403,
-        `operator ${operator.id} lacks the competence "${missing}" that ticket ${ticketId} requires`,
-        'MISSING_COMPETENCE',
-      );
-  };
-
-  const surveyedTicket = async (ticketId: number, token: string) => {
-    const [ticket] = await db
-      .select({ stage: tickets.stage, token: tickets.surveyToken })
-      .from(tickets)
-      .where(eq(tickets.id, ticketId));
-    if (!ticket) throw notFound(`ticket ${ticketId}`);
-    if (!ticket.token || ticket.token !== token)
-      throw new DeskError(403, 'the survey token does not match this ticket', 'BAD_SURVEY_TOKEN');
-    return ticket;
+  const tokenChecked = async (ticketId: number, token: string) => {
+    const facts = await factsOf(ticketId);
+    if (!facts.surveyToken || facts.surveyToken !== token)
+      throw new DeskError('BAD_SURVEY_TOKEN', 'the survey token does not match this ticket');
+    return facts;
   };
 
   return {
     /** Starts the ticket's workflow and answers once it is queued (or 202 if that takes longer). */
     async register(ticket: NewTicket): Promise<Registration> {
+      const { client } = ticket;
+      if (!client.phone && !client.email) throw new DeskError('VALIDATION', 'body.client needs a phone or an email');
+      if (client.phone && !normalizePhone(client.phone))
+        throw new DeskError('VALIDATION', `body.client.phone "${client.phone}" is not a phone number`);
+      if (client.email && !normalizeEmail(client.email))
+        throw new DeskError('VALIDATION', `body.client.email "${client.email}" is not an e-mail address`);
       for (let attempt = 1; ; attempt++) {
-        const [{ ticketId }] = (await db.execute(
-          sql`select nextval('ticket_number_seq')::int as "ticketId"`,
-        )) as unknown as [{ ticketId: number }];
+        const ticketId = await nextTicketNumber(db);
         try {
-          return await startTicket(ticketId, ticket);
+          return await start(ticketId, ticket);
         } catch (error) {
           if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-          const [known] = await db.select({ id: tickets.id }).from(tickets).where(eq(tickets.id, ticketId));
-          if (known || attempt >= 3) throw new DeskError(409, `ticket ${ticketId} already exists`, 'DUPLICATE');
+          if ((await ticketExists(db, ticketId)) || attempt >= 3)
+            throw new DeskError('DUPLICATE', `ticket ${ticketId} already exists`);
           // Temporal remembers a ticket this database does not (its data was reset): take the next number.
           deps.logger.warn(
             { ticketId, workflowId: ticketWorkflowId(ticketId) },
@@ -248,9 +110,22 @@ export function createTicketService(deps: {
       }
     },
 
-    /** Only the operator a ticket is on offer to may accept it while the offer is open. */
+    /**
+     * Only the operator a ticket is on offer to may accept it while the offer is open. Competence
+     * is asked only where the workflow would let them take it (queued, nobody on it, their
+     * queue's group), so "already accepted" or "not in the group" keep their answers; the refusal
+     * names the competence, nothing of the ticket.
+     */
     async accept(ticketId: number, operator: OperatorIdentity) {
-      await refuseAcceptWithoutCompetence(ticketId, operator);
+      const facts = await loadTicketFacts(db, ticketId);
+      if (facts?.stage === 'queued' && facts.assigneeId === null && isInQueueGroup(operator, facts.queueGroupId)) {
+        const missing = await competenceMissing(facts, operator.id);
+        if (missing)
+          throw new DeskError(
+            'MISSING_COMPETENCE',
+            `operator ${operator.id} lacks the competence "${missing}" that ticket ${ticketId} requires`,
+          );
+      }
       const release = deps.reserveForAccept ? await deps.reserveForAccept(operator, ticketId) : async () => {};
       try {
         return await update(ticketId, (h) =>
@@ -262,19 +137,15 @@ export function createTicketService(deps: {
       }
     },
 
-    /** The new assignee must have the competence the ticket's service requires. */
-    async reassign(ticketId: number, actor: OperatorIdentity, to: OperatorIdentity, reason: string) {
-      const [row] = await db
-        .select({ required: catalogServices.requiredCompetence })
-        .from(tickets)
-        .leftJoin(catalogServices, eq(catalogServices.id, tickets.serviceId))
-        .where(eq(tickets.id, ticketId));
-      const missing = row ? await competenceMissing(row.required, to.id) : null;
+    /** The new assignee must be a known operator with the competence the ticket's service requires. */
+    async reassign(ticketId: number, actor: OperatorIdentity, toOperatorId: string, reason: string) {
+      const to = await findOperator(db, toOperatorId);
+      if (!to) throw new DeskError('VALIDATION', `body.toOperatorId "${toOperatorId}" is not a known operator`);
+      const missing = await competenceMissing(await loadTicketFacts(db, ticketId), to.id);
       if (missing)
         throw new DeskError(
-          409,
+          'ASSIGNEE_MISSING_COMPETENCE',
           `operator ${to.id} lacks the competence "${missing}" that ticket ${ticketId} requires`,
-          'MISSING_COMPETENCE',
         );
       return update(ticketId, (h) =>
         h.executeUpdate(reassignUpdate, {
@@ -286,8 +157,13 @@ export function createTicketService(deps: {
     returnToQueue: (ticketId: number, actor: OperatorIdentity, reason: string) =>
       update(ticketId, (h) => h.executeUpdate(returnToQueueUpdate, { args: [move(actor, reason)] })),
 
-    transfer: (ticketId: number, actor: OperatorIdentity, toQueueId: number, reason: string) =>
-      update(ticketId, (h) => h.executeUpdate(transferUpdate, { args: [{ ...move(actor, reason), toQueueId }] })),
+    async transfer(ticketId: number, actor: OperatorIdentity, toQueueId: number, reason: string) {
+      if (!(await findQueue(db, toQueueId)))
+        throw new DeskError('VALIDATION', `body.toQueueId ${toQueueId} is not a queue`);
+      return update(ticketId, (h) =>
+        h.executeUpdate(transferUpdate, { args: [{ ...move(actor, reason), toQueueId }] }),
+      );
+    },
 
     /** Work against the norm; checklist steps named must be steps of the ticket's catalog service. */
     async recordWork(
@@ -296,18 +172,12 @@ export function createTicketService(deps: {
       work: { minutes: number; note: string; stepsDone?: string[] },
     ) {
       if (work.stepsDone?.length) {
-        const [row] = await db
-          .select({ checklist: catalogServices.checklist })
-          .from(tickets)
-          .leftJoin(catalogServices, eq(catalogServices.id, tickets.serviceId))
-          .where(eq(tickets.id, ticketId));
-        if (!row) throw notFound(`ticket ${ticketId}`);
-        const unknown = work.stepsDone.filter((step) => !(row.checklist ?? []).includes(step));
+        const checklist = (await factsOf(ticketId)).checklist ?? [];
+        const unknown = work.stepsDone.filter((step) => !checklist.includes(step));
         if (unknown.length > 0)
           throw new DeskError(
-            400,
-            `body.stepsDone: ${unknown.map((s) => `"${s}"`).join(', ')} not in the service checklist (${(row.checklist ?? []).join('; ') || 'none'})`,
             'VALIDATION',
+            `body.stepsDone: ${unknown.map((s) => `"${s}"`).join(', ')} not in the service checklist (${checklist.join('; ') || 'none'})`,
           );
       }
       return update(ticketId, (h) =>
@@ -322,21 +192,12 @@ export function createTicketService(deps: {
       request: { resolution: string; overdueReason?: string; overdueNote?: string },
     ) {
       if (request.overdueReason) {
-        const [reason] = await db
-          .select()
-          .from(overdueReasons)
-          .where(and(eq(overdueReasons.code, request.overdueReason), eq(overdueReasons.active, true)));
-        if (!reason) {
-          const known = await db
-            .select({ code: overdueReasons.code })
-            .from(overdueReasons)
-            .where(eq(overdueReasons.active, true));
+        const known = (await listOverdueReasons(db)).filter((r) => r.active).map((r) => r.code);
+        if (!known.includes(request.overdueReason))
           throw new DeskError(
-            400,
-            `body.overdueReason "${request.overdueReason}" is not one of ${known.map((r) => r.code).join(', ')}`,
             'VALIDATION',
+            `body.overdueReason "${request.overdueReason}" is not one of ${known.join(', ')}`,
           );
-        }
       }
       return update(ticketId, (h) =>
         h.executeUpdate(resolveUpdate, { args: [{ operatorId: operator.id, ...request }] }),
@@ -352,17 +213,13 @@ export function createTicketService(deps: {
     escalate: (ticketId: number, operator: OperatorIdentity, reason: string) =>
       update(ticketId, (h) =>
         h.executeUpdate(escalateUpdate, {
-          args: [{ operatorId: operator.id, isManager: operator.role === 'manager', reason }],
+          args: [{ operatorId: operator.id, isManager: isManager(operator), reason }],
         }),
       ),
 
     async changeSla(ticketId: number, operator: OperatorIdentity, agreementId: number) {
-      if (operator.role !== 'manager')
-        throw new DeskError(
-          403,
-          `only a manager changes a ticket's SLA; ${operator.id} is not one`,
-          TicketFailure.notManager,
-        );
+      if (!isManager(operator))
+        throw new DeskError('NOT_MANAGER', `only a manager changes a ticket's SLA; ${operator.id} is not one`);
       return update(ticketId, (h) =>
         h.executeUpdate(changeSlaUpdate, { args: [{ operatorId: operator.id, agreementId }] }),
       );
@@ -375,13 +232,9 @@ export function createTicketService(deps: {
       ticketId: number,
       answer: { token: string; csat: number; comment?: string; complaint?: boolean },
     ) {
-      const ticket = await surveyedTicket(ticketId, answer.token);
+      const ticket = await tokenChecked(ticketId, answer.token);
       if (ticket.stage !== 'awaiting_survey')
-        throw new DeskError(
-          409,
-          `ticket ${ticketId} is ${ticket.stage}, not awaiting a survey answer`,
-          'SURVEY_CLOSED',
-        );
+        throw new DeskError('SURVEY_CLOSED', `ticket ${ticketId} is ${ticket.stage}, not awaiting a survey answer`);
       await update(ticketId, (h) =>
         h.signal(surveyAnsweredSignal, { csat: answer.csat, comment: answer.comment, complaint: answer.complaint }),
       );
@@ -391,21 +244,20 @@ export function createTicketService(deps: {
      * Reopens a resolved ticket while its survey waits: by the client (the survey token proves
      * it) or by an operator who is the assignee or a manager.
      */
-    async reopen(ticketId: number, by: { operator: OperatorIdentity } | { token: string }, reason: string) {
+    async reopen(ticketId: number, by: { operator?: OperatorIdentity; token?: string }, reason: string) {
       let who: string;
-      if ('operator' in by) {
-        const ticket = await ticketState(ticketId);
-        if (by.operator.role !== 'manager' && ticket.assigneeId !== by.operator.id) {
+      if (by.operator) {
+        const ticket = await factsOf(ticketId);
+        if (!isAssigneeOrManager(by.operator, ticket))
           throw new DeskError(
-            403,
+            'NOT_ASSIGNEE',
             `only the assignee (${ticket.assigneeId}) or a manager may reopen ticket ${ticketId}`,
-            TicketFailure.notAssignee,
           );
-        }
         refuseIfClosed(ticketId, ticket, 'reopened');
         who = by.operator.id;
       } else {
-        refuseIfClosed(ticketId, await surveyedTicket(ticketId, by.token), 'reopened');
+        if (!by.token) throw new DeskError('VALIDATION', 'body.token is required when no X-Operator-Id is given');
+        refuseIfClosed(ticketId, await tokenChecked(ticketId, by.token), 'reopened');
         who = 'client';
       }
       return update(ticketId, (h) => h.executeUpdate(reopenUpdate, { args: [{ by: who, reason }] }));
@@ -413,12 +265,13 @@ export function createTicketService(deps: {
 
     /** A manager closes the complaint the survey opened; the ticket then closes. */
     async resolveComplaint(ticketId: number, operator: OperatorIdentity, resolution: string) {
-      if (operator.role !== 'manager')
-        throw new DeskError(403, `complaints are handled by managers; ${operator.id} is not one`, 'NOT_MANAGER');
-      refuseIfClosed(ticketId, await ticketState(ticketId), 'given a complaint resolution');
-      return update(ticketId, (h) =>
+      if (!isManager(operator))
+        throw new DeskError('NOT_MANAGER', `complaints are handled by managers; ${operator.id} is not one`);
+      refuseIfClosed(ticketId, await factsOf(ticketId), 'given a complaint resolution');
+      const result = await update(ticketId, (h) =>
         h.executeUpdate(resolveComplaintUpdate, { args: [{ operatorId: operator.id, resolution }] }),
       );
+      return { ticketId: result.ticketId, resolvedAt: result.resolvedAt };
     },
   };
 }

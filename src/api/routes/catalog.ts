@@ -1,49 +1,21 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { DeskError } from '../../services/errors';
-import type {
-  AgreementInput,
-  CalendarInput,
-  CatalogService,
-  CatalogServiceInput,
-} from '../../services/catalog-service';
+import type { CatalogService } from '../../services/catalog-service';
 import {
-  agreementBody,
-  agreementParams,
-  agreementSchema,
-  calendarBody,
-  calendarSchema,
   catalogServiceSchema,
   codeParams,
   includeInactiveQuery,
   newServiceBody,
-  olaBody,
-  olaParams,
-  olaSchema,
-  overdueReasonBody,
-  overdueReasonSchema,
   serviceChangesBody,
-} from '../catalog-schemas';
-import { operatorHeader } from '../schemas';
+} from '../schemas/catalog';
+import { errorResponses, operatorHeader } from '../schemas/common';
+import { agreementBody, agreementParams, agreementSchema } from '../schemas/sla';
+import type { RoutePlugin } from '../type-provider';
 
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((code) => [code, { $ref: 'Error#' }]));
-
-type Code = { Params: { code: string } };
-
-/** Catalog, calendars, agreements and overdue reasons: every operator reads them, managers change them. */
-export const catalogRoutes: FastifyPluginAsync<{ catalog: CatalogService }> = async (app, { catalog }) => {
-  const requireManager = async (request: FastifyRequest) => {
-    await app.requireOperator(request);
-    if (request.operator!.role !== 'manager')
-      throw new DeskError(
-        403,
-        `only a manager changes the catalog and agreements; ${request.operator!.id} is not one`,
-        'NOT_MANAGER',
-      );
-  };
+/** `/catalog/services` and each service's SLA per client category: every operator reads them, managers change them. */
+export const catalogRoutes: RoutePlugin<{ catalog: CatalogService }> = async (app, { catalog }) => {
   const reader = { onRequest: app.requireOperator };
-  const manager = { onRequest: requireManager };
+  const manager = { onRequest: app.requireManager };
 
-  app.get<{ Querystring: { includeInactive: boolean } }>(
+  app.get(
     '/catalog/services',
     {
       ...reader,
@@ -52,13 +24,13 @@ export const catalogRoutes: FastifyPluginAsync<{ catalog: CatalogService }> = as
         summary: 'The service catalog',
         headers: operatorHeader,
         querystring: includeInactiveQuery,
-        response: { 200: { type: 'array', items: catalogServiceSchema }, ...errors(400, 401) },
+        response: { 200: { type: 'array', items: catalogServiceSchema }, ...errorResponses(400, 401) },
       },
     },
     async (request) => catalog.listServices(request.query),
   );
 
-  app.get<Code>(
+  app.get(
     '/catalog/services/:code',
     {
       ...reader,
@@ -67,13 +39,13 @@ export const catalogRoutes: FastifyPluginAsync<{ catalog: CatalogService }> = as
         summary: 'One catalog service',
         headers: operatorHeader,
         params: codeParams,
-        response: { 200: catalogServiceSchema, ...errors(400, 401, 404) },
+        response: { 200: catalogServiceSchema, ...errorResponses(400, 401, 404) },
       },
     },
     async (request) => catalog.getService(request.params.code),
   );
 
-  app.post<{ Body: CatalogServiceInput }>(
+  app.post(
     '/catalog/services',
     {
       ...manager,
@@ -82,13 +54,13 @@ export const catalogRoutes: FastifyPluginAsync<{ catalog: CatalogService }> = as
         summary: 'Add a service: price, norm hours, support line, competence, checklist',
         headers: operatorHeader,
         body: newServiceBody,
-        response: { 201: catalogServiceSchema, ...errors(400, 401, 403, 409) },
+        response: { 201: catalogServiceSchema, ...errorResponses(400, 401, 403, 409) },
       },
     },
     async (request, reply) => reply.status(201).send(await catalog.createService(request.body)),
   );
 
-  app.patch<Code & { Body: Partial<CatalogServiceInput> & { active?: boolean } }>(
+  app.patch(
     '/catalog/services/:code',
     {
       ...manager,
@@ -98,13 +70,13 @@ export const catalogRoutes: FastifyPluginAsync<{ catalog: CatalogService }> = as
         headers: operatorHeader,
         params: codeParams,
         body: serviceChangesBody,
-        response: { 200: catalogServiceSchema, ...errors(400, 401, 403, 404) },
+        response: { 200: catalogServiceSchema, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request) => catalog.updateService(request.params.code, request.body),
   );
 
-  app.delete<Code>(
+  app.delete(
     '/catalog/services/:code',
     {
       ...manager,
@@ -114,13 +86,13 @@ export const catalogRoutes: FastifyPluginAsync<{ catalog: CatalogService }> = as
         description: 'Kept for old tickets; no longer chosen for new ones.',
         headers: operatorHeader,
         params: codeParams,
-        response: { 200: catalogServiceSchema, ...errors(400, 401, 403, 404) },
+        response: { 200: catalogServiceSchema, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request) => catalog.deactivateService(request.params.code),
   );
 
-  app.get<Code>(
+  app.get(
     '/catalog/services/:code/sla',
     {
       ...reader,
@@ -129,13 +101,13 @@ export const catalogRoutes: FastifyPluginAsync<{ catalog: CatalogService }> = as
         summary: "A service's SLA per client category",
         headers: operatorHeader,
         params: codeParams,
-        response: { 200: { type: 'array', items: agreementSchema }, ...errors(400, 401, 404) },
+        response: { 200: { type: 'array', items: agreementSchema }, ...errorResponses(400, 401, 404) },
       },
     },
     async (request) => catalog.listAgreements(request.params.code),
   );
 
-  app.put<{ Params: { code: string; clientCategory: string }; Body: AgreementInput }>(
+  app.put(
     '/catalog/services/:code/sla/:clientCategory',
     {
       ...manager,
@@ -147,100 +119,9 @@ export const catalogRoutes: FastifyPluginAsync<{ catalog: CatalogService }> = as
         headers: operatorHeader,
         params: agreementParams,
         body: agreementBody,
-        response: { 200: agreementSchema, ...errors(400, 401, 403, 404) },
+        response: { 200: agreementSchema, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request) => catalog.putAgreement(request.params.code, request.params.clientCategory, request.body),
-  );
-
-  app.get(
-    '/calendars',
-    {
-      ...reader,
-      schema: {
-        tags: ['catalog'],
-        summary: 'Business calendars',
-        headers: operatorHeader,
-        response: { 200: { type: 'array', items: calendarSchema }, ...errors(401) },
-      },
-    },
-    async () => catalog.listCalendars(),
-  );
-
-  app.put<Code & { Body: CalendarInput }>(
-    '/calendars/:code',
-    {
-      ...manager,
-      schema: {
-        tags: ['catalog'],
-        summary: 'Create or replace a business calendar',
-        headers: operatorHeader,
-        params: codeParams,
-        body: calendarBody,
-        response: { 200: calendarSchema, ...errors(400, 401, 403) },
-      },
-    },
-    async (request) => catalog.putCalendar(request.params.code, request.body),
-  );
-
-  app.get(
-    '/ola',
-    {
-      ...reader,
-      schema: {
-        tags: ['catalog'],
-        summary: 'OLA per support line',
-        headers: operatorHeader,
-        response: { 200: { type: 'array', items: olaSchema }, ...errors(401) },
-      },
-    },
-    async () => catalog.listOla(),
-  );
-
-  app.put<{ Params: { line: number }; Body: { handoverSeconds: number; recipients?: string[] } }>(
-    '/ola/:line',
-    {
-      ...manager,
-      schema: {
-        tags: ['catalog'],
-        summary: 'Set the OLA of a support line',
-        headers: operatorHeader,
-        params: olaParams,
-        body: olaBody,
-        response: { 200: olaSchema, ...errors(400, 401, 403) },
-      },
-    },
-    async (request) => catalog.putOla(request.params.line, request.body),
-  );
-
-  app.get<{ Querystring: { includeInactive: boolean } }>(
-    '/overdue-reasons',
-    {
-      ...reader,
-      schema: {
-        tags: ['catalog'],
-        summary: 'Reasons a ticket may be resolved late',
-        headers: operatorHeader,
-        querystring: includeInactiveQuery,
-        response: { 200: { type: 'array', items: overdueReasonSchema }, ...errors(400, 401) },
-      },
-    },
-    async (request) => catalog.listOverdueReasons(request.query),
-  );
-
-  app.put<Code & { Body: { nameRu: string; nameEn: string; active?: boolean } }>(
-    '/overdue-reasons/:code',
-    {
-      ...manager,
-      schema: {
-        tags: ['catalog'],
-        summary: 'Add, rename or retire an overdue reason',
-        headers: operatorHeader,
-        params: codeParams,
-        body: overdueReasonBody,
-        response: { 200: overdueReasonSchema, ...errors(400, 401, 403) },
-      },
-    },
-    async (request) => catalog.putOverdueReason(request.params.code, request.body),
   );
 };

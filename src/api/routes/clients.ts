@@ -1,11 +1,11 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type { Database } from '../../db/client';
-import { clientExists, listClientTickets } from '../../repositories/tickets';
-import { notFound } from '../../services/errors';
-import { clientIdParams, operatorHeader, pageQuery, ticketListItem } from '../schemas';
+import type { RoutePlugin } from '../type-provider';
+import type { TicketReads } from '../../services/ticket-reads';
+import { errorResponses, idParams, operatorHeader, pageQuery } from '../schemas/common';
+import { ticketListItem } from '../schemas/tickets';
 
-export const clientRoutes: FastifyPluginAsync<{ db: Database }> = async (app, { db }) => {
-  app.get<{ Params: { id: number }; Querystring: { limit: number; offset: number } }>(
+/** `/clients/:id/...`: a client and their tickets. */
+export const clientRoutes: RoutePlugin<{ reads: TicketReads }> = async (app, { reads }) => {
+  app.get(
     '/clients/:id/tickets',
     {
       onRequest: app.requireOperator,
@@ -14,25 +14,14 @@ export const clientRoutes: FastifyPluginAsync<{ db: Database }> = async (app, { 
         summary: "A client's tickets, newest first",
         description: 'Summaries; the subject only of tickets the operator is assigned to (managers see every subject).',
         headers: operatorHeader,
-        params: clientIdParams,
+        params: idParams,
         querystring: pageQuery,
         response: {
           200: { type: 'array', items: ticketListItem },
-          400: { $ref: 'Error#' },
-          401: { $ref: 'Error#' },
-          404: { $ref: 'Error#' },
+          ...errorResponses(400, 401, 404),
         },
       },
     },
-    async (request) => {
-      if (!(await clientExists(db, request.params.id))) throw notFound(`client ${request.params.id}`);
-      const operator = request.operator!;
-      return listClientTickets(
-        db,
-        request.params.id,
-        { operatorId: operator.id, isManager: operator.role === 'manager' },
-        request.query,
-      );
-    },
+    async (request) => reads.clientTickets(request.operator!, request.params.id, request.query),
   );
 };

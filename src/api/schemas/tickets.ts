@@ -1,54 +1,14 @@
-/** JSON schemas of the API: request validation, response serialisation and the OpenAPI document. */
-
-export const errorSchema = {
-  $id: 'Error',
-  type: 'object',
-  properties: {
-    statusCode: { type: 'integer' },
-    error: { type: 'string' },
-    code: { type: 'string' },
-    message: { type: 'string' },
-    field: { type: 'string', description: 'The request field at fault, e.g. body.client.email' },
-  },
-  required: ['statusCode', 'error', 'message'],
-} as const;
-
-const stage = {
-  type: 'string',
-  enum: [
-    'registering',
-    'queued',
-    'in_work',
-    'waiting_for_client',
-    'resolved',
-    'awaiting_survey',
-    'complaint',
-    'closed',
-  ],
-} as const;
-const nullableString = { type: ['string', 'null'] } as const;
-const priority = { type: ['string', 'null'], enum: ['low', 'normal', 'high', 'critical', null] } as const;
-
-/** `:id` of a ticket or a queue. */
-export const idParams = {
-  type: 'object',
-  properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } },
-  required: ['id'],
-} as const;
-
-export const operatorHeader = {
-  type: 'object',
-  properties: {
-    'x-operator-id': { type: 'string', minLength: 1, maxLength: 64, description: 'Login of the acting operator' },
-  },
-  required: ['x-operator-id'],
-} as const;
+/** JSON schemas of `/tickets` and its sub-resources: register, read, work, move, survey, trail. */
+import type { FromSchema } from 'json-schema-to-ts';
+import { intakeChannels } from '../../domain/enums';
+import { nullableString, priority, queueRef, reasonBody, stage } from './common';
+import { processIdParams } from './processes';
 
 export const newTicketBody = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    channel: { type: 'string', enum: ['api', 'web', 'email', 'sms', 'telegram', 'phone'], default: 'api' },
+    channel: { type: 'string', enum: intakeChannels, default: 'api' },
     subject: { type: 'string', minLength: 1, maxLength: 300 },
     description: { type: 'string', minLength: 1, maxLength: 20000 },
     client: {
@@ -89,7 +49,7 @@ export const registeredTicket = {
     category: { type: 'string' },
     priority,
     serviceCode: nullableString,
-    queue: { type: 'object', properties: { id: { type: 'integer' }, code: { type: 'string' } } },
+    queue: queueRef,
   },
   required: ['id', 'stage'],
 } as const;
@@ -272,27 +232,6 @@ export const ticketEvent = {
   },
 } as const;
 
-export const queueSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'integer' },
-    code: { type: 'string' },
-    name: { type: 'string' },
-    groupId: { type: 'integer' },
-    categories: { type: 'array', items: { type: 'string' } },
-    waiting: { type: 'integer' },
-  },
-} as const;
-
-export const pageQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-    offset: { type: 'integer', minimum: 0, maximum: 1000000, default: 0 },
-  },
-} as const;
-
 export const ticketListItem = {
   type: 'object',
   description: 'A ticket summary; `subject` only for its assignee and managers',
@@ -300,24 +239,99 @@ export const ticketListItem = {
   required: ticketSummary.required,
 } as const;
 
-export const searchQuery = {
+export const reassignBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { toOperatorId: { type: 'string', minLength: 1, maxLength: 64 }, reason: reasonBody.properties.reason },
+  required: ['toOperatorId', 'reason'],
+} as const;
+
+export const transferBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { toQueueId: { type: 'integer', minimum: 1, maximum: 2147483647 }, reason: reasonBody.properties.reason },
+  required: ['toQueueId', 'reason'],
+} as const;
+
+export const moved = {
+  type: 'object',
+  properties: {
+    ticketId: { type: 'integer' },
+    stage: { type: 'string' },
+    assigneeId: { type: ['string', 'null'] },
+    queue: queueRef,
+  },
+} as const;
+
+export const categoryBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { category: { type: 'string', minLength: 1, maxLength: 100 } },
+  required: ['category'],
+} as const;
+
+export const categoryVerdict = {
+  type: 'object',
+  properties: {
+    ticketId: { type: 'integer' },
+    category: { type: 'string' },
+    verdict: { type: 'string', enum: ['confirmed', 'corrected'] },
+  },
+} as const;
+
+export const surveyAccepted = { type: 'object', properties: { accepted: { type: 'boolean' } } } as const;
+
+export const trailQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    q: {
-      type: 'string',
-      minLength: 3,
-      maxLength: 100,
-      description: 'Text the subject contains (case-insensitive); at least 3 characters',
+    processId: {
+      ...processIdParams.properties.processId,
+      description: 'The process whose steps to show (default ticket_lifecycle)',
     },
-    limit: pageQuery.properties.limit,
-    offset: pageQuery.properties.offset,
   },
-  required: ['q'],
 } as const;
 
-export const clientIdParams = {
+const trailEvent = {
   type: 'object',
-  properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } },
-  required: ['id'],
+  properties: {
+    id: { type: 'integer' },
+    elementId: { type: 'string' },
+    action: { type: 'string' },
+    actor: { type: ['string', 'null'] },
+    at: { type: 'string', format: 'date-time' },
+    data: { type: 'object', additionalProperties: true, description: 'Only for the assignee and managers' },
+  },
 } as const;
+
+export const ticketTrail = {
+  type: 'object',
+  properties: {
+    ticketId: { type: 'integer' },
+    processId: { type: 'string' },
+    stage: { type: 'string' },
+    path: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Elements the ticket went through, repeats collapsed',
+    },
+    current: { type: ['string', 'null'], description: 'The element of the latest event' },
+    visits: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          elementId: { type: 'string' },
+          enteredAt: { type: 'string', format: 'date-time' },
+          leftAt: { type: ['string', 'null'] },
+          durationMs: { type: ['number', 'null'] },
+          actors: { type: 'array', items: { type: 'string' } },
+          events: { type: 'array', items: trailEvent },
+        },
+      },
+    },
+  },
+} as const;
+
+/** What registration takes: the body as validated (the channel defaults to `api`). */
+export type NewTicket = FromSchema<typeof newTicketBody>;

@@ -1,5 +1,5 @@
 /** JSON schemas of the process routes (diagrams, live figures, a ticket's trail). */
-import { clientCategories } from '../db/schema';
+import { clientCategories } from '../../domain/enums';
 
 const nullableNumber = { type: ['number', 'null'] } as const;
 
@@ -34,17 +34,6 @@ export const statisticsQuery = {
     from: { type: 'string', format: 'date-time', description: 'Start of the period (default: 7 days before `to`)' },
     to: { type: 'string', format: 'date-time', description: 'End of the period, exclusive (default: now)' },
     ...filterProperties,
-  },
-} as const;
-
-export const trailQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    processId: {
-      ...processIdParams.properties.processId,
-      description: 'The process whose steps to show (default ticket_lifecycle)',
-    },
   },
 } as const;
 
@@ -111,46 +100,5 @@ export const ticketAtElement = {
     since: { type: 'string', format: 'date-time' },
     subject: { type: 'string', description: 'Managers only' },
     clientName: { type: ['string', 'null'], description: 'Managers only' },
-  },
-} as const;
-
-const trailEvent = {
-  type: 'object',
-  properties: {
-    id: { type: 'integer' },
-    elementId: { type: 'string' },
-    action: { type: 'string' },
-    actor: { type: ['string', 'null'] },
-    at: { type: 'string', format: 'date-time' },
-    data: { type: 'object', additionalProperties: true, description: 'Only for the assignee and managers' },
-  },
-} as const;
-
-export const ticketTrail = {
-  type: 'object',
-  properties: {
-    ticketId: { type: 'integer' },
-    processId: { type: 'string' },
-    stage: { type: 'string' },
-    path: {
-      type: 'array',
-      items: { type: 'string' },
-      description: 'Elements the ticket went through, repeats collapsed',
-    },
-    current: { type: ['string', 'null'], description: 'The element of the latest event' },
-    visits: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          elementId: { type: 'string' },
-          enteredAt: { type: 'string', format: 'date-time' },
-          leftAt: { type: ['string', 'null'] },
-          durationMs: nullableNumber,
-          actors: { type: 'array', items: { type: 'string' } },
-          events: { type: 'array', items: trailEvent },
-        },
-      },
-    },
   },
 } as const;

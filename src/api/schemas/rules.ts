@@ -1,4 +1,5 @@
-/** JSON schemas of the routing API: rules, offers, moves, category verdicts, search. */
+/** JSON schemas of `/rules` (classification rules, dry-run) and `/category-model` (retraining). */
+import { classificationSources, intakeChannels, ticketPriorities } from '../../domain/enums';
 
 const words = { type: 'array', items: { type: 'string', minLength: 1, maxLength: 100 }, maxItems: 200 } as const;
 const codes = { type: 'array', items: { type: 'string', minLength: 1, maxLength: 100 }, maxItems: 50 } as const;
@@ -16,7 +17,7 @@ export const ruleCondition = {
       maxLength: 500,
       description: 'Regular expression over the lower-cased subject and description (ё read as е)',
     },
-    channels: { type: 'array', items: { type: 'string', enum: ['api', 'web', 'email', 'sms', 'telegram', 'phone'] } },
+    channels: { type: 'array', items: { type: 'string', enum: intakeChannels } },
     clientCategories: codes,
     productGroups: codes,
     locations: codes,
@@ -30,7 +31,7 @@ export const ruleOutcome = {
   description: 'Each field is taken from the first enabled rule, in order, that fires and sets it',
   properties: {
     category: { type: 'string', minLength: 1, maxLength: 100 },
-    priority: { type: 'string', enum: ['low', 'normal', 'high', 'critical'] },
+    priority: { type: 'string', enum: ticketPriorities },
     queueCode: { type: 'string', minLength: 1, maxLength: 100 },
     serviceCode: { type: 'string', minLength: 1, maxLength: 100 },
     supportLine: { type: 'integer', minimum: 1, maximum: 3 },
@@ -96,7 +97,7 @@ export const dryRunBody = {
   properties: {
     subject: { type: 'string', maxLength: 300, default: '' },
     description: { type: 'string', maxLength: 20000, default: '' },
-    channel: { type: 'string', enum: ['api', 'web', 'email', 'sms', 'telegram', 'phone'], default: 'api' },
+    channel: { type: 'string', enum: intakeChannels, default: 'api' },
     clientCategory: { type: 'string', minLength: 1, maxLength: 100, default: 'one_time' },
     productGroup: { type: 'string', maxLength: 100 },
     location: { type: 'string', maxLength: 100 },
@@ -109,7 +110,7 @@ export const dryRunResult = {
   properties: {
     category: { type: 'string' },
     priority: { type: 'string' },
-    source: { type: 'string', enum: ['rule', 'model', 'triage'] },
+    source: { type: 'string', enum: classificationSources },
     suggestion: {
       type: ['object', 'null'],
       properties: { category: { type: 'string' }, confidence: { type: 'number' } },
@@ -133,97 +134,12 @@ export const dryRunResult = {
   },
 } as const;
 
-export const idParams = {
-  type: 'object',
-  properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } },
-  required: ['id'],
-} as const;
-
-const blindTicket = {
-  type: 'object',
-  description: 'Blind: enough to order the work, nothing to cherry-pick by',
-  properties: {
-    id: { type: 'integer' },
-    category: { type: ['string', 'null'] },
-    priority: { type: ['string', 'null'] },
-    channel: { type: 'string' },
-    ageSeconds: { type: 'integer' },
-    slaDueAt: { type: ['string', 'null'] },
-  },
-} as const;
-
-export const queuedTicketSchema = {
-  $id: 'QueuedTicket',
-  ...blindTicket,
-  properties: {
-    ...blindTicket.properties,
-    stage: { type: 'string' },
-    queueId: { type: ['integer', 'null'] },
-    offered: { type: 'boolean', description: 'On offer to an operator right now' },
-  },
-} as const;
-
-export const offerSchema = {
+export const retrained = {
   type: 'object',
   properties: {
-    offerId: { type: 'integer' },
-    ticketId: { type: 'integer' },
-    queueId: { type: 'integer' },
-    expiresAt: { type: 'string', format: 'date-time' },
-    ticket: blindTicket,
-  },
-} as const;
-
-export const reasonBody = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { reason: { type: 'string', minLength: 1, maxLength: 1000, pattern: '\\S' } },
-  required: ['reason'],
-} as const;
-
-export const reassignBody = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { toOperatorId: { type: 'string', minLength: 1, maxLength: 64 }, reason: reasonBody.properties.reason },
-  required: ['toOperatorId', 'reason'],
-} as const;
-
-export const transferBody = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { toQueueId: { type: 'integer', minimum: 1, maximum: 2147483647 }, reason: reasonBody.properties.reason },
-  required: ['toQueueId', 'reason'],
-} as const;
-
-export const moved = {
-  type: 'object',
-  properties: {
-    ticketId: { type: 'integer' },
-    stage: { type: 'string' },
-    assigneeId: { type: ['string', 'null'] },
-    queue: { type: 'object', properties: { id: { type: 'integer' }, code: { type: 'string' } } },
-  },
-} as const;
-
-export const categoryBody = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { category: { type: 'string', minLength: 1, maxLength: 100 } },
-  required: ['category'],
-} as const;
-
-export const searchQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    q: {
-      type: 'string',
-      minLength: 1,
-      maxLength: 200,
-      description: 'Words in subject or description: only among tickets the caller may read in full',
-    },
-    queueId: { type: 'integer', minimum: 1 },
-    stage: { type: 'string', enum: ['registering', 'queued', 'in_work', 'resolved', 'awaiting_survey', 'closed'] },
-    limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+    modelId: { type: ['integer', 'null'] },
+    trainingTickets: { type: 'integer' },
+    categories: { type: 'array', items: { type: 'string' } },
+    changed: { type: 'boolean' },
   },
 } as const;

@@ -1,0 +1,133 @@
+import type { RoutePlugin } from '../../type-provider';
+import type { TicketReads } from '../../../services/ticket-reads';
+import type { RulesService } from '../../../services/rules-service';
+import type { TicketService } from '../../../services/ticket-service';
+import { errorResponses, idParams, operatorHeader, searchQuery } from '../../schemas/common';
+import {
+  newTicketBody,
+  registeredTicket,
+  ticketEvent,
+  ticketListItem,
+  ticketTrail,
+  trailQuery,
+} from '../../schemas/tickets';
+import { ticketMoveRoutes } from './moves';
+import { ticketSlaRoutes } from './sla';
+import { ticketSurveyRoutes } from './survey';
+import { ticketWorkRoutes } from './work';
+
+export interface TicketRouteDeps {
+  tickets: TicketService;
+  reads: TicketReads;
+  /** The category verdict feeds the category model. */
+  rules: RulesService;
+}
+
+const withTicket = { params: idParams, headers: operatorHeader } as const;
+
+/** `/tickets`: register, search and read; its sub-resources each in a file of this folder. */
+export const ticketRoutes: RoutePlugin<TicketRouteDeps> = async (app, deps) => {
+  const { tickets, reads } = deps;
+  // onRequest: who is asking is settled before the request is validated or read.
+  const operatorOnly = { onRequest: app.requireOperator };
+
+  app.post(
+    '/tickets',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: 'Register a ticket',
+        description: 'Starts the ticket workflow. 201 once the ticket is queued; 202 if it is still being registered.',
+        body: newTicketBody,
+        response: { 201: registeredTicket, 202: registeredTicket, ...errorResponses(400, 409, 413, 415, 503) },
+      },
+    },
+    async (request, reply) => {
+      const registration = await tickets.register(request.body);
+      request.log.info(
+        { ticketId: registration.ticketId, workflowId: `ticket-${registration.ticketId}`, stage: registration.stage },
+        'ticket registered',
+      );
+      return reply
+        .status(registration.stage === 'queued' ? 201 : 202)
+        .send({ id: registration.ticketId, ...registration });
+    },
+  );
+
+  app.get(
+    '/tickets',
+    {
+      ...operatorOnly,
+      schema: {
+        tags: ['tickets'],
+        summary: 'Search tickets by subject, newest first',
+        description:
+          'Managers search every ticket; operators only tickets already accepted (a match would reveal what a blind ticket is about). The subject is shown only to the assignee and managers.',
+        headers: operatorHeader,
+        querystring: searchQuery,
+        response: { 200: { type: 'array', items: ticketListItem }, ...errorResponses(400, 401) },
+      },
+    },
+    async (request) => {
+      const { q, ...page } = request.query;
+      return reads.search(request.operator!, q, page);
+    },
+  );
+
+  app.get(
+    '/tickets/:id',
+    {
+      ...operatorOnly,
+      schema: {
+        tags: ['tickets'],
+        summary: 'Read a ticket',
+        description: 'The assignee and managers get the whole ticket; anyone else the summary only.',
+        ...withTicket,
+        response: {
+          200: { oneOf: [{ $ref: 'TicketDetails#' }, { $ref: 'TicketSummary#' }] },
+          ...errorResponses(400, 401, 404),
+        },
+      },
+    },
+    async (request) => reads.read(request.operator!, request.params.id),
+  );
+
+  app.get(
+    '/tickets/:id/events',
+    {
+      ...operatorOnly,
+      schema: {
+        tags: ['tickets'],
+        summary: "A ticket's events, oldest first",
+        description:
+          'Each event names the BPMN element of processes/ticket.bpmn. Event data only for the assignee and managers.',
+        ...withTicket,
+        response: { 200: { type: 'array', items: ticketEvent }, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => reads.events(request.operator!, request.params.id),
+  );
+
+  app.get(
+    '/tickets/:id/trail',
+    {
+      ...operatorOnly,
+      schema: {
+        tags: ['processes'],
+        summary: "A ticket's path through its process: visits of elements with who, when and how long",
+        description:
+          'The events of one process (default: the ticket lifecycle; `sla_escalation` for its SLA clocks). Event data only for the assignee and managers.',
+        headers: operatorHeader,
+        params: idParams,
+        querystring: trailQuery,
+        response: { 200: ticketTrail, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (request) => reads.trail(request.operator!, request.params.id, request.query.processId),
+  );
+
+  await app.register(ticketWorkRoutes, deps);
+  await app.register(ticketMoveRoutes, deps);
+  await app.register(ticketSlaRoutes, deps);
+  await app.register(ticketSurveyRoutes, deps);
+};

@@ -1,0 +1,85 @@
+/** What every route's schema shares: the error answer, the operator header, ids, paging, a reason. */
+import { ticketPriorities } from '../../domain/enums';
+import { TicketStages } from '../../domain/process';
+
+export const errorSchema = {
+  $id: 'Error',
+  type: 'object',
+  properties: {
+    statusCode: { type: 'integer' },
+    error: { type: 'string' },
+    code: { type: 'string' },
+    message: { type: 'string' },
+    field: { type: 'string', description: 'The request field at fault, e.g. body.client.email' },
+  },
+  required: ['statusCode', 'error', 'message'],
+} as const;
+
+/** Error answers of a route, by status: every one is the shared Error schema. */
+export const errorResponses = <const Status extends number>(...statuses: Status[]) =>
+  Object.fromEntries(statuses.map((status) => [status, { $ref: 'Error#' }])) as Record<Status, { $ref: 'Error#' }>;
+
+export const operatorHeader = {
+  type: 'object',
+  properties: {
+    'x-operator-id': { type: 'string', minLength: 1, maxLength: 64, description: 'Login of the acting operator' },
+  },
+  required: ['x-operator-id'],
+} as const;
+
+export const stage = { type: 'string', enum: TicketStages } as const;
+export const nullableString = { type: ['string', 'null'] } as const;
+export const priority = { type: ['string', 'null'], enum: [...ticketPriorities, null] } as const;
+
+/** `:id` of a ticket, a queue, a client, a rule or an offer. */
+export const idParams = {
+  type: 'object',
+  properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } },
+  required: ['id'],
+} as const;
+
+/**
+ * Why an operator moves, pauses or escalates a ticket, or skips an offer. 2000 characters: the
+ * longer of the two limits the routes had (1000 for return and skip), so no request valid today is refused.
+ */
+export const reasonBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { reason: { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S' } },
+  required: ['reason'],
+} as const;
+
+export const pageQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+    offset: { type: 'integer', minimum: 0, maximum: 1000000, default: 0 },
+  },
+} as const;
+
+export const searchQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    q: {
+      type: 'string',
+      minLength: 3,
+      maxLength: 100,
+      description: 'Text the subject contains (case-insensitive); at least 3 characters',
+    },
+    limit: pageQuery.properties.limit,
+    offset: pageQuery.properties.offset,
+  },
+  required: ['q'],
+} as const;
+
+/** `{ id, code }` of the queue a ticket is in. */
+export const queueRef = { type: 'object', properties: { id: { type: 'integer' }, code: { type: 'string' } } } as const;
+
+/** A catalog service's or a calendar's code. */
+export const code = {
+  type: 'string',
+  pattern: '^[a-z0-9][a-z0-9-]{0,63}$',
+  description: 'lower-case letters, digits and dashes',
+} as const;
