@@ -19,6 +19,12 @@ export interface Combination {
 }
 export const defaultCombination: Combination = { threshold: 0.3, evidenceWeight: 1 };
 
+/**
+ * A model trained on fewer verdicts than this has seen too little to outweigh a word list: when
+ * an evidence rule fires it decides, as with no model (the model still answers when none fires).
+ */
+export const MIN_VERDICTS_TO_WEIGH = 200;
+
 export interface Classification {
   category: string;
   priority: Priority;
@@ -63,10 +69,12 @@ export function decideClassification(
   rules: RulesDecision,
   ranking: CategorySuggestion[],
   combination: Combination = defaultCombination,
+  modelVerdicts = Infinity,
 ): Classification {
   const priority = rules.outcome.priority ?? 'normal';
   const modelTop = ranking.slice(0, 3);
-  const combined = ranking.length ? combineEvidence(ranking, rules.evidence, combination.evidenceWeight) : [];
+  const weighs = ranking.length > 0 && (modelVerdicts >= MIN_VERDICTS_TO_WEIGH || rules.evidence.length === 0);
+  const combined = weighs ? combineEvidence(ranking, rules.evidence, combination.evidenceWeight) : [];
   const common = { priority, suggestion: ranking[0] ?? null, modelTop, combinedTop: combined.slice(0, 3) };
   if (rules.outcome.category) return { category: rules.outcome.category, source: 'rule', ...common };
   const top = combined[0];
@@ -173,9 +181,9 @@ export function classifyTicket<
   ranking: CategorySuggestion[],
   services: S[],
   text: string,
-  combination: Combination = defaultCombination,
+  modelVerdicts = Infinity,
 ): TicketClassification<S> {
-  const classification = decideClassification(rules, ranking, combination);
+  const classification = decideClassification(rules, ranking, defaultCombination, modelVerdicts);
   const named = rules.outcome.serviceCode;
   const service =
     (named ? services.find((s) => s.code === named) : undefined) ??

@@ -231,13 +231,14 @@ function offsetsOf(model: Scorable): Map<number, number> {
 
 /**
  * Each category's probability for a text, in the model's category order; undefined when no
- * feature of the text has a weight (the prior alone is no evidence about this ticket).
+ * whole word of the text was in training (as naive Bayes reads words): character grams alone
+ * ("<со", "ова") are shared by unrelated words, and a model's answer from them is no evidence.
  */
 export function linearProbabilities(model: LinearCategoryModel, text: string): Float64Array | undefined {
   if (model.categories.length === 0) return undefined;
   if (model.featureBits !== FEATURE_BITS) throw new Error(`a model over ${model.featureBits}-bit features`);
-  const { scores, known } = scoresOf(model, textFeatures(text), text);
-  if (!known) return undefined;
+  if (!naiveBayesPosterior(model.naiveBayes, text)) return undefined;
+  const { scores } = scoresOf(model, textFeatures(text), text);
   for (let k = 0; k < scores.length; k++) scores[k] = scores[k]! / model.temperature;
   softmaxInPlace(scores);
   return scores;
@@ -250,9 +251,9 @@ type Scorable = Pick<
 
 /**
  * Each category's score before the temperature and the softmax — linear scores plus the
- * weighted naive Bayes log-probabilities — and whether any feature of the text has a weight.
+ * weighted naive Bayes log-probabilities.
  */
-function scoresOf(model: Scorable, x: FeatureVector, text: string): { scores: Float64Array; known: boolean } {
+function scoresOf(model: Scorable, x: FeatureVector, text: string): { scores: Float64Array } {
   const linear = linearScores(model, x);
   const bayes = model.naiveBayesWeight ? naiveBayesPosterior(model.naiveBayes, text) : undefined;
   if (bayes)
@@ -263,16 +264,14 @@ function scoresOf(model: Scorable, x: FeatureVector, text: string): { scores: Fl
   return linear;
 }
 
-function linearScores(model: Scorable, x: FeatureVector): { scores: Float64Array; known: boolean } {
+function linearScores(model: Scorable, x: FeatureVector): { scores: Float64Array } {
   const K = model.categories.length;
   const at = offsetsOf(model);
   const scores = Float64Array.from(model.bias);
-  let known = false;
   for (let f = 0; f < x.index.length; f++) {
     const offset = at.get(x.index[f]!);
     if (offset === undefined) continue;
-    known = true;
     for (let k = 0; k < K; k++) scores[k] = scores[k]! + x.value[f]! * model.weights[offset + k]!;
   }
-  return { scores, known };
+  return { scores };
 }

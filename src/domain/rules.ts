@@ -1,3 +1,4 @@
+import type { RuleKind } from './enums';
 import { normaliseText, stemWord } from './text';
 
 export const ticketPriorities = ['low', 'normal', 'high', 'critical'] as const;
@@ -38,8 +39,7 @@ export interface RuleOutcome {
  * outcome fields (priority, queue, …), which no model predicts, apply when no authoritative
  * rule set them.
  */
-export const ruleKinds = ['authoritative', 'evidence'] as const;
-export type RuleKind = (typeof ruleKinds)[number];
+export type { RuleKind };
 
 export interface ClassificationRule {
   id: number;

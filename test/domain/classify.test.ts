@@ -374,3 +374,26 @@ describe('classifyTicket', () => {
     });
   });
 });
+
+describe('a model trained on few verdicts', () => {
+  it('does not outweigh a firing evidence rule, and still answers when none fires', () => {
+    const evidence = {
+      outcome: {},
+      fired: [],
+      evidence: [{ ruleId: 1, name: 'billing', category: 'billing', because: ['word "счет"'] }],
+    };
+    const sure = [
+      { category: 'repair', confidence: 0.95 },
+      { category: 'billing', confidence: 0.05 },
+    ];
+    expect(decideClassification(evidence, sure, undefined, 20)).toMatchObject({ category: 'billing', source: 'rule' });
+    expect(decideClassification(evidence, sure, undefined, 5000)).toMatchObject({
+      category: 'repair',
+      source: 'model',
+    });
+    expect(decideClassification({ ...evidence, evidence: [] }, sure, undefined, 20)).toMatchObject({
+      category: 'repair',
+      source: 'model',
+    });
+  });
+});
