@@ -29,10 +29,14 @@ describe('rules and the category model', () => {
       expect(ru.body.fired).toContainEqual(
         expect.objectContaining({
           name: 'Связь и сеть / connectivity',
-          decided: ['category'],
+          kind: 'evidence',
+          decided: [],
           because: ['word "роутер" (in "роутеры")'],
         }),
       );
+      expect(ru.body.evidence).toEqual([
+        expect.objectContaining({ category: 'connectivity', because: ['word "роутер" (in "роутеры")'] }),
+      ]);
       const en = await call('POST', '/rules/dry-run', {
         operator: 'ivanova',
         body: { subject: 'Both ROUTERS are dead', description: '' },

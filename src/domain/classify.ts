@@ -1,33 +1,85 @@
 import type { CategorySuggestion } from './category-model';
-import type { Priority, RulesDecision } from './rules';
+import type { Evidence, Priority, RulesDecision } from './rules';
 import { normaliseText } from './text';
 
 export { normaliseText };
 
 /** The category a ticket gets when neither the rules nor the model are sure: the 1st line triages it. */
 export const TRIAGE_CATEGORY = 'general';
-/** Below this posterior probability the model's suggestion is not taken. */
-export const SUGGESTION_THRESHOLD = 0.6;
+
+/**
+ * How the model and evidence rules are combined; both tuned by cross-validation on the training
+ * half of data/tickets-labelled.jsonl (`npm run eval:classify -- … --tune`), never on the held-out half.
+ */
+export interface Combination {
+  /** Below this combined probability the ticket goes to triage. */
+  threshold: number;
+  /** Log-odds an evidence rule adds to the category it names. */
+  evidenceWeight: number;
+}
+export const defaultCombination: Combination = { threshold: 0.3, evidenceWeight: 1 };
+
+/**
+ * A model trained on fewer verdicts than this has seen too little to outweigh a word list: when
+ * an evidence rule fires it decides, as with no model (the model still answers when none fires).
+ */
+export const MIN_VERDICTS_TO_WEIGH = 200;
 
 export interface Classification {
   category: string;
   priority: Priority;
-  /** rule: a rule fired; model: the category model was confident; triage: neither. */
+  /**
+   * rule: an authoritative rule named the category, or evidence rules did with no model to weigh
+   * them; model: the model's probabilities (with evidence rules' weight) were sure enough; triage: neither.
+   */
   source: 'rule' | 'model' | 'triage';
+  /** The model's own likeliest category, before evidence. */
   suggestion: CategorySuggestion | null;
+  /** The model's three likeliest categories, before evidence. */
+  modelTop: CategorySuggestion[];
+  /** The three likeliest after evidence rules added their weight (empty without a model). */
+  combinedTop: CategorySuggestion[];
 }
 
-/** Rules win when they name a category; else a confident suggestion; else triage. */
+/** The model's probabilities with each category named by a firing evidence rule raised by the weight, renormalised. */
+export function combineEvidence(
+  ranking: CategorySuggestion[],
+  evidence: Evidence[],
+  evidenceWeight: number,
+): CategorySuggestion[] {
+  const named = new Set(evidence.map((e) => e.category));
+  const scores = ranking.map((r) => ({
+    category: r.category,
+    score: Math.log(Math.max(r.confidence, 1e-12)) + (named.has(r.category) ? evidenceWeight : 0),
+  }));
+  const best = Math.max(...scores.map((s) => s.score));
+  const weights = scores.map((s) => Math.exp(s.score - best));
+  const sum = weights.reduce((a, b) => a + b, 0);
+  return scores
+    .map((s, i) => ({ category: s.category, confidence: weights[i]! / sum }))
+    .sort((a, b) => b.confidence - a.confidence || a.category.localeCompare(b.category));
+}
+
+/**
+ * Authoritative rules first; else the model's probabilities with evidence rules adding weight,
+ * taken when sure enough; with no model to weigh them, the first evidence rule's category;
+ * else triage.
+ */
 export function decideClassification(
   rules: RulesDecision,
-  suggestion: CategorySuggestion | undefined,
-  threshold = SUGGESTION_THRESHOLD,
+  ranking: CategorySuggestion[],
+  combination: Combination = defaultCombination,
+  modelVerdicts = Infinity,
 ): Classification {
   const priority = rules.outcome.priority ?? 'normal';
-  const common = { priority, suggestion: suggestion ?? null };
+  const modelTop = ranking.slice(0, 3);
+  const weighs = ranking.length > 0 && (modelVerdicts >= MIN_VERDICTS_TO_WEIGH || rules.evidence.length === 0);
+  const combined = weighs ? combineEvidence(ranking, rules.evidence, combination.evidenceWeight) : [];
+  const common = { priority, suggestion: ranking[0] ?? null, modelTop, combinedTop: combined.slice(0, 3) };
   if (rules.outcome.category) return { category: rules.outcome.category, source: 'rule', ...common };
-  if (suggestion && suggestion.confidence >= threshold)
-    return { category: suggestion.category, source: 'model', ...common };
+  const top = combined[0];
+  if (top && top.confidence >= combination.threshold) return { category: top.category, source: 'model', ...common };
+  if (!top && rules.evidence[0]) return { category: rules.evidence[0].category, source: 'rule', ...common };
   return { category: TRIAGE_CATEGORY, source: 'triage', ...common };
 }
 
@@ -126,11 +178,12 @@ export function classifyTicket<
   S extends { code: string; category: string; keywords: string[]; isCategoryDefault: boolean; supportLine: number },
 >(
   rules: RulesDecision,
-  suggestion: CategorySuggestion | undefined,
+  ranking: CategorySuggestion[],
   services: S[],
   text: string,
+  modelVerdicts = Infinity,
 ): TicketClassification<S> {
-  const classification = decideClassification(rules, suggestion);
+  const classification = decideClassification(rules, ranking, defaultCombination, modelVerdicts);
   const named = rules.outcome.serviceCode;
   const service =
     (named ? services.find((s) => s.code === named) : undefined) ??

@@ -1,30 +1,41 @@
-import type { RuleCondition, RuleOutcome } from './rules';
+import type { RuleCondition, RuleKind, RuleOutcome } from './rules';
 
 export interface RuleDraft {
   name: string;
+  kind: RuleKind;
   condition: RuleCondition;
   outcome: RuleOutcome;
 }
 
 /**
  * The rules a new desk starts with, in order; operators edit them through the API afterwards.
- * Priority rules come first so that "срочно" counts whatever the category; among the category
- * rules a complaint about a repair is a complaint, and a broken phone under warranty is warranty.
+ * Authoritative, a manager's hard routing: priority (outage → critical before urgent → high
+ * before wholesale clients → high; no model predicts priority, so a word list is all there is).
+ * Every category word list is evidence: "ремонт" in "when will my repair be ready?" or
+ * "счёт за ремонт" is a reason to lean towards repair, not a verdict; the category model weighs it.
  */
 export const defaultRules: RuleDraft[] = [
   {
     name: 'Авария / outage → critical',
+    kind: 'authoritative',
     condition: { words: ['авария', 'аварийный', 'авари*', 'не работает у всех', 'outage', 'everyone is down'] },
     outcome: { priority: 'critical' },
   },
   {
     name: 'Срочно / urgent → high',
+    kind: 'authoritative',
     condition: { words: ['срочно', 'срочный', 'срочн*', 'urgent', 'urgently', 'asap', 'immediately'] },
     outcome: { priority: 'high' },
   },
-  { name: 'Wholesale clients → high', condition: { clientCategories: ['wholesale'] }, outcome: { priority: 'high' } },
+  {
+    name: 'Wholesale clients → high',
+    kind: 'authoritative',
+    condition: { clientCategories: ['wholesale'] },
+    outcome: { priority: 'high' },
+  },
   {
     name: 'Жалоба / complaint',
+    kind: 'evidence',
     condition: {
       words: [
         'жалоба',
@@ -43,11 +54,13 @@ export const defaultRules: RuleDraft[] = [
   },
   {
     name: 'Гарантия / warranty',
+    kind: 'evidence',
     condition: { words: ['гарант*', 'warranty', 'guarantee'] },
     outcome: { category: 'warranty' },
   },
   {
     name: 'Связь и сеть / connectivity',
+    kind: 'evidence',
     condition: {
       words: [
         'интернет',
@@ -69,6 +82,7 @@ export const defaultRules: RuleDraft[] = [
   },
   {
     name: 'Счета и оплата / billing',
+    kind: 'evidence',
     condition: {
       words: [
         'счет',
@@ -87,6 +101,7 @@ export const defaultRules: RuleDraft[] = [
   },
   {
     name: 'АХО / facilities',
+    kind: 'evidence',
     condition: {
       words: [
         'мебель',
@@ -104,6 +119,7 @@ export const defaultRules: RuleDraft[] = [
   },
   {
     name: 'Ремонт техники / repair',
+    kind: 'evidence',
     condition: {
       words: [
         'телефон',

@@ -30,6 +30,10 @@ export type TokenScope = (typeof tokenScopes)[number];
 export const slaTargetKinds = ['response', 'resolution', 'handover'] as const;
 export type SlaTargetKind = (typeof slaTargetKinds)[number];
 
+/** A classification rule's standing: a manager's hard routing, or evidence for the model (domain/rules.ts). */
+export const ruleKinds = ['authoritative', 'evidence'] as const;
+export type RuleKind = (typeof ruleKinds)[number];
+
 /** Who decided a ticket's category: a rule, the model, or nobody (triage by hand). */
 export const classificationSources = ['rule', 'model', 'triage'] as const;
 export type ClassificationSource = (typeof classificationSources)[number];

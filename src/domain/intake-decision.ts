@@ -4,9 +4,16 @@
  * intake activity writes this decision; `POST /rules/dry-run` shows it, so the two cannot drift.
  */
 import type { BusinessCalendar } from './calendar';
-import { suggestCategory, type CategoryModel } from './category-model';
+import { rankCategories, type CategoryModel } from './category-model';
 import { chooseQueue, classifyTicket, type QueueFacts, type QueueFilter, type TicketClassification } from './classify';
-import { applyRules, type CompiledRules, type FiredRule, type RoutingFacts, type RuleOutcome } from './rules';
+import {
+  applyRules,
+  type CompiledRules,
+  type Evidence,
+  type FiredRule,
+  type RoutingFacts,
+  type RuleOutcome,
+} from './rules';
 import { planSlaDeadlines, slaTermsOf, type AgreementTerms } from './sla-plan';
 
 export interface IntakeService {
@@ -45,6 +52,8 @@ export interface IntakeReference {
 /** The classification with the rules that fired and what they decided together. */
 export type IntakeClassification = TicketClassification<IntakeService> & {
   fired: FiredRule[];
+  /** Evidence rules that fired, with the category each spoke for and its words. */
+  evidence: Evidence[];
   rulesOutcome: RuleOutcome;
 };
 
@@ -61,15 +70,20 @@ export interface IntakeDecision {
   sla?: SlaClockStart | null;
 }
 
-/** Rules first, then the category model's suggestion, else triage; then the service and the support line. */
+/** Authoritative rules, else the model's probabilities weighed with evidence rules, else triage; then the service and the support line. */
 export function classifyFacts(reference: IntakeReference, facts: RoutingFacts): IntakeClassification {
   const rules = applyRules(reference.rules, facts);
-  const suggestion = reference.model
-    ? suggestCategory(reference.model, `${facts.subject}\n${facts.description}`)
-    : undefined;
+  const ranking = reference.model ? rankCategories(reference.model, `${facts.subject}\n${facts.description}`) : [];
   return {
-    ...classifyTicket(rules, suggestion, reference.services, `${facts.subject} ${facts.description}`),
+    ...classifyTicket(
+      rules,
+      ranking,
+      reference.services,
+      `${facts.subject} ${facts.description}`,
+      reference.model ? Object.values(reference.model.tickets).reduce((a, b) => a + b, 0) : 0,
+    ),
     fired: rules.fired,
+    evidence: rules.evidence,
     rulesOutcome: rules.outcome,
   };
 }

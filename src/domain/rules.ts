@@ -1,3 +1,4 @@
+import type { RuleKind } from './enums';
 import { normaliseText, stemWord } from './text';
 
 export const ticketPriorities = ['low', 'normal', 'high', 'critical'] as const;
@@ -31,11 +32,22 @@ export interface RuleOutcome {
   supportLine?: number;
 }
 
+/**
+ * authoritative: a manager's hard routing ("anything from channel X to queue Y", "wholesale
+ * clients → high"); it always wins. evidence: a word list; the category it names is weight
+ * added to the category model's probabilities, not a verdict (see classify.ts). Its other
+ * outcome fields (priority, queue, …), which no model predicts, apply when no authoritative
+ * rule set them.
+ */
+export type { RuleKind };
+
 export interface ClassificationRule {
   id: number;
   name: string;
   position: number;
   enabled: boolean;
+  /** Absent: authoritative, as every rule was before rules had kinds. */
+  kind?: RuleKind;
   condition: RuleCondition;
   outcome: RuleOutcome;
 }
@@ -54,15 +66,27 @@ export interface RoutingFacts {
 export interface FiredRule {
   ruleId: number;
   name: string;
+  kind: RuleKind;
   /** The outcome fields this rule decided (fields an earlier rule had decided are not listed). */
   decided: Array<keyof RuleOutcome>;
   /** Why it fired, e.g. `word "роутер" (in "роутеры")`, `channel is email`. */
   because: string[];
 }
 
+/** An evidence rule that fired and the category it speaks for. */
+export interface Evidence {
+  ruleId: number;
+  name: string;
+  category: string;
+  because: string[];
+}
+
 export interface RulesDecision {
+  /** What authoritative rules decided, then the fields evidence rules set that no model predicts (not category). */
   outcome: RuleOutcome;
   fired: FiredRule[];
+  /** Firing evidence rules that name a category, in rule order. */
+  evidence: Evidence[];
 }
 
 const negations = new Set(['не', 'not', 'no']);
@@ -109,9 +133,17 @@ export interface CompiledRules {
   unindexed: number[];
 }
 
-/** Rules in position order, enabled only, with stems and patterns prepared once (not per ticket). */
+const kindOf = (rule: ClassificationRule): RuleKind => rule.kind ?? 'authoritative';
+
+/**
+ * Enabled rules, authoritative ones first, each kind in position order, with stems and patterns
+ * prepared once (not per ticket).
+ */
 export function compileRules(rules: ClassificationRule[]): CompiledRules {
-  const ordered = rules.filter((r) => r.enabled).sort((a, b) => a.position - b.position || a.id - b.id);
+  const rank = (r: ClassificationRule) => (kindOf(r) === 'authoritative' ? 0 : 1);
+  const ordered = rules
+    .filter((r) => r.enabled)
+    .sort((a, b) => rank(a) - rank(b) || a.position - b.position || a.id - b.id);
   const compiled: CompiledRule[] = ordered.map((rule) => ({
     rule,
     checks: factChecks.flatMap(({ key, label, read }) => {
@@ -230,25 +262,34 @@ function firingReasons(
   return because;
 }
 
-/** Walks the rules in order; each outcome field comes from the first firing rule that sets it. */
+/**
+ * Walks authoritative rules, then evidence rules, each in order: each outcome field comes from
+ * the first firing rule that sets it, except that an evidence rule's category is evidence.
+ */
 export function applyRules(compiled: CompiledRules, facts: RoutingFacts): RulesDecision {
   const text = indexText(facts.subject, facts.description);
   const outcome: RuleOutcome = {};
   const fired: FiredRule[] = [];
+  const evidence: Evidence[] = [];
   const candidate = new Uint8Array(compiled.rules.length);
   for (const i of compiled.unindexed) candidate[i] = 1;
   for (const stem of text.at.keys()) for (const i of compiled.byFirstStem.get(stem) ?? []) candidate[i] = 1;
   for (let i = 0; i < compiled.rules.length; i++) {
     if (!candidate[i]) continue;
     const entry = compiled.rules[i]!;
-    if (entry.sets.every((field) => outcome[field] !== undefined)) continue;
+    const kind = kindOf(entry.rule);
+    const speaksFor = kind === 'evidence' && outcome.category === undefined ? entry.rule.outcome.category : undefined;
+    const sets = kind === 'evidence' ? entry.sets.filter((field) => field !== 'category') : entry.sets;
+    if (speaksFor === undefined && sets.every((field) => outcome[field] !== undefined)) continue;
     const serviceCode = outcome.serviceCode ?? facts.serviceCode;
     if (!fires(entry, facts, text, serviceCode)) continue;
     const because = firingReasons(entry, facts, text, serviceCode);
-    const open = entry.sets.filter((field) => outcome[field] === undefined);
+    const open = sets.filter((field) => outcome[field] === undefined);
     for (const field of open) (outcome as Record<string, unknown>)[field] = entry.rule.outcome[field];
-    fired.push({ ruleId: entry.rule.id, name: entry.rule.name, decided: open, because });
+    fired.push({ ruleId: entry.rule.id, name: entry.rule.name, kind, decided: open, because });
+    if (speaksFor !== undefined)
+      evidence.push({ ruleId: entry.rule.id, name: entry.rule.name, category: speaksFor, because });
     if (outcomeFields.every((field) => outcome[field] !== undefined)) break;
   }
-  return { outcome, fired };
+  return { outcome, fired, evidence };
 }

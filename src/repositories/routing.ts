@@ -23,11 +23,12 @@ export async function listRules(db: Pick<Database, 'select'>): Promise<Classific
     .select()
     .from(classificationRules)
     .orderBy(asc(classificationRules.position), asc(classificationRules.id));
-  return rows.map(({ id, name, position, enabled, condition, outcome }) => ({
+  return rows.map(({ id, name, position, enabled, kind, condition, outcome }) => ({
     id,
     name,
     position,
     enabled,
+    kind,
     condition,
     outcome,
   }));

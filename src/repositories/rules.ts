@@ -4,7 +4,7 @@ import type { Database } from '../db/client';
 import { recordTicketEvent } from '../db/events';
 import { categoryFeedback, classificationRules, tickets } from '../db/schema';
 import { TicketElement } from '../domain/process';
-import type { ClassificationRule, RuleCondition, RuleOutcome } from '../domain/rules';
+import type { ClassificationRule, RuleCondition, RuleKind, RuleOutcome } from '../domain/rules';
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
@@ -13,6 +13,7 @@ export interface RuleValues {
   condition: RuleCondition;
   outcome: RuleOutcome;
   enabled: boolean;
+  kind: RuleKind;
 }
 
 /** Rules change one writer at a time: their positions are read and rewritten together. */
@@ -50,8 +51,8 @@ export async function updateRule(
     .where(eq(classificationRules.id, ruleId))
     .returning();
   if (!updated) return undefined;
-  const { id, name, position, enabled, condition, outcome } = updated;
-  return { id, name, position, enabled, condition, outcome };
+  const { id, name, position, enabled, kind, condition, outcome } = updated;
+  return { id, name, position, enabled, kind, condition, outcome };
 }
 
 /** An operator's verdict on a ticket's category: training data, the ticket's category, and its event. */

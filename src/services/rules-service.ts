@@ -2,7 +2,13 @@ import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@tem
 import type { Database } from '../db/client';
 import { retrainCategoryModelWorkflow } from '../../workflows/category-model';
 import { decideIntake } from '../domain/intake-decision';
-import { patternProblem, type RuleCondition, type RuleOutcome, type RoutingFacts } from '../domain/rules';
+import {
+  patternProblem,
+  type RuleCondition,
+  type RuleKind,
+  type RuleOutcome,
+  type RoutingFacts,
+} from '../domain/rules';
 import { isAssigneeOrManager, isManager } from '../domain/access';
 import { createRoutingCache, listRules } from '../repositories/routing';
 import { appendRule, recordCategoryVerdict, renumberRules, updateRule, withRulesLocked } from '../repositories/rules';
@@ -15,6 +21,8 @@ export interface RuleInput {
   condition: RuleCondition;
   outcome: RuleOutcome;
   enabled?: boolean;
+  /** authoritative (the default: a rule as every rule was before kinds) or evidence. */
+  kind?: RuleKind;
   /** Where to put the rule: before the rule now at this 1-based place; the end if absent. */
   place?: number;
 }
@@ -70,8 +78,8 @@ export function createRulesService({ db, temporal, taskQueue }: { db: Database; 
       requireManager(operator);
       checkRule(input);
       return withRulesLocked(db, async (tx) => {
-        const { name, condition, outcome, enabled = true, place } = input;
-        const created = await appendRule(tx, { name, condition, outcome, enabled });
+        const { name, condition, outcome, enabled = true, kind = 'authoritative', place } = input;
+        const created = await appendRule(tx, { name, condition, outcome, enabled, kind });
         if (place !== undefined) {
           const ids = (await listRules(tx)).map((r) => r.id).filter((id) => id !== created.id);
           ids.splice(Math.min(place - 1, ids.length), 0, created.id);
@@ -110,12 +118,27 @@ export function createRulesService({ db, temporal, taskQueue }: { db: Database; 
     async dryRun(facts: RoutingFacts) {
       // The intake's own decision on the same reference data: only active services, the cached queues.
       const { classification, queue } = decideIntake(await routing.current(), facts);
-      const { category, priority, source, suggestion, service, supportLine, rulesOutcome, fired } = classification;
+      const {
+        category,
+        priority,
+        source,
+        suggestion,
+        modelTop,
+        combinedTop,
+        service,
+        supportLine,
+        rulesOutcome,
+        fired,
+        evidence,
+      } = classification;
       return {
         category,
         priority,
         source,
         suggestion,
+        modelTop,
+        combinedTop,
+        evidence,
         serviceCode: service?.code ?? null,
         supportLine,
         queue: queue ? { id: queue.id, code: queue.code } : null,

@@ -16,7 +16,7 @@ const rules = compileRules(defaultRules.map((rule, i) => ({ ...rule, id: i + 1, 
 
 const ticket = (subject: string, description = '', clientCategory = 'regular') => {
   const decision = applyRules(rules, { subject, description, channel: 'api', clientCategory });
-  return { ...decideClassification(decision, undefined), matched: decision.fired.flatMap((f) => f.because) };
+  return { ...decideClassification(decision, []), matched: decision.fired.flatMap((f) => f.because) };
 };
 
 describe('default rules: category', () => {
@@ -78,10 +78,18 @@ describe('default rules: category', () => {
 });
 
 describe('default rules: order', () => {
-  it('takes a complaint about a repair for a complaint', () => {
-    const result = ticket('Претензия по ремонту', 'Ремонт телефона занял месяц, экран снова не работает.');
-    expect(result.category).toBe('complaint');
-    expect(result.matched).toEqual(['word "претензия" (in "претензия")', 'word "претенз*" (in "претензия")']);
+  it('takes a complaint about a repair for a complaint, with the repair words as evidence too', () => {
+    const decision = applyRules(rules, {
+      subject: 'Претензия по ремонту',
+      description: 'Ремонт телефона занял месяц, экран снова не работает.',
+      channel: 'api',
+      clientCategory: 'regular',
+    });
+    expect(decideClassification(decision, []).category).toBe('complaint');
+    expect(decision.evidence.map((e) => [e.category, e.because])).toEqual([
+      ['complaint', ['word "претензия" (in "претензия")', 'word "претенз*" (in "претензия")']],
+      ['repair', ['word "телефон" (in "телефона")', 'word "экран" (in "экран")', 'word "ремонт" (in "ремонту")']],
+    ]);
   });
 
   it('takes a complaint about an invoice for a complaint', () => {
@@ -136,18 +144,25 @@ describe('default rules: priority', () => {
     expect(ticket('Срочно! Авария', '', 'wholesale').priority).toBe('critical');
   });
 
-  it('lists the firing rules in order, each with the field it decided', () => {
+  it('lists the firing rules, authoritative first, each with the field it decided', () => {
     const decision = applyRules(rules, {
       subject: 'Авария роутера',
       description: 'Нужно срочно',
       channel: 'api',
       clientCategory: 'regular',
     });
-    expect(decision.fired.map((f) => [f.name, f.decided])).toEqual([
-      ['Авария / outage → critical', ['priority']],
-      ['Связь и сеть / connectivity', ['category']],
+    expect(decision.fired.map((f) => [f.name, f.kind, f.decided])).toEqual([
+      ['Авария / outage → critical', 'authoritative', ['priority']],
+      ['Связь и сеть / connectivity', 'evidence', []],
     ]);
-    expect(decision.fired[1]!.because).toEqual(['word "роутер" (in "роутера")']);
+    expect(decision.evidence).toEqual([
+      {
+        ruleId: decision.fired[1]!.ruleId,
+        name: 'Связь и сеть / connectivity',
+        category: 'connectivity',
+        because: ['word "роутер" (in "роутера")'],
+      },
+    ]);
   });
 
   it('is not raised by a negated "не срочно" or "not urgent"', () => {
@@ -237,25 +252,62 @@ describe('chooseQueue', () => {
 });
 
 describe('decideClassification', () => {
-  const none = { outcome: {}, fired: [] };
-  it('lets a firing rule win over a confident model', () => {
+  const none = { outcome: {}, fired: [], evidence: [] };
+  const ranking = (...pairs: Array<[string, number]>) =>
+    pairs.map(([category, confidence]) => ({ category, confidence }));
+  const evidenceFor = (category: string) => ({
+    outcome: {},
+    fired: [],
+    evidence: [{ ruleId: 1, name: category, category, because: [`word "${category}"`] }],
+  });
+
+  it('lets an authoritative rule win over a confident model', () => {
     expect(
-      decideClassification({ outcome: { category: 'billing' }, fired: [] }, { category: 'repair', confidence: 0.99 }),
+      decideClassification(
+        { outcome: { category: 'billing' }, fired: [], evidence: [] },
+        ranking(['repair', 0.99], ['billing', 0.01]),
+      ),
     ).toMatchObject({ category: 'billing', source: 'rule' });
   });
-  it('takes a confident suggestion when no rule names a category', () => {
-    expect(decideClassification(none, { category: 'repair', confidence: 0.8 })).toMatchObject({
-      category: 'repair',
-      source: 'model',
-      priority: 'normal',
-    });
+
+  it('takes a confident model when no authoritative rule names a category, and shows its top three', () => {
+    const decided = decideClassification(
+      none,
+      ranking(['repair', 0.8], ['status', 0.1], ['billing', 0.06], ['x', 0.04]),
+    );
+    expect(decided).toMatchObject({ category: 'repair', source: 'model', priority: 'normal' });
+    expect(decided.modelTop.map((r) => r.category)).toEqual(['repair', 'status', 'billing']);
   });
-  it('sends the ticket to triage when neither is confident', () => {
-    expect(decideClassification(none, { category: 'repair', confidence: 0.4 })).toMatchObject({
+
+  it('weighs evidence with the model: a confident model outweighs one word, a close call tips', () => {
+    const combination = { threshold: 0.4, evidenceWeight: 1.5 };
+    const sure = ranking(['status', 0.9], ['repair', 0.08], ['billing', 0.02]);
+    expect(decideClassification(evidenceFor('repair'), sure, combination)).toMatchObject({
+      category: 'status',
+      source: 'model',
+    });
+    const close = ranking(['status', 0.45], ['repair', 0.4], ['billing', 0.15]);
+    const tipped = decideClassification(evidenceFor('repair'), close, combination);
+    expect(tipped).toMatchObject({ category: 'repair', source: 'model' });
+    expect(tipped.combinedTop[0]!.confidence).toBeCloseTo((0.4 * Math.exp(1.5)) / (0.4 * Math.exp(1.5) + 0.6), 6);
+    expect(tipped.suggestion).toEqual({ category: 'status', confidence: 0.45 });
+  });
+
+  it('lets evidence rules decide alone when there is no model to weigh them', () => {
+    expect(decideClassification(evidenceFor('billing'), [])).toMatchObject({ category: 'billing', source: 'rule' });
+  });
+
+  it('sends the ticket to triage when nothing is sure enough', () => {
+    expect(
+      decideClassification(none, ranking(['repair', 0.3], ['billing', 0.3], ['status', 0.4]), {
+        threshold: 0.5,
+        evidenceWeight: 1,
+      }),
+    ).toMatchObject({
       category: 'general',
       source: 'triage',
     });
-    expect(decideClassification(none, undefined)).toMatchObject({ category: 'general', source: 'triage' });
+    expect(decideClassification(none, [])).toMatchObject({ category: 'general', source: 'triage' });
   });
 });
 
@@ -288,13 +340,16 @@ describe('classifyTicket', () => {
     { id: 2, code: 'laptop', category: 'repair', keywords: ['ноутбук'], isCategoryDefault: false, supportLine: 2 },
     { id: 3, code: 'consultation', category: 'general', keywords: [], isCategoryDefault: true, supportLine: 1 },
   ];
-  const decided = (outcome: Record<string, unknown>) => ({ outcome, fired: [] });
+  const decided = (outcome: Record<string, unknown>) => ({ outcome, fired: [], evidence: [] });
 
   it('takes the service by keywords in the category, and its support line', () => {
-    expect(classifyTicket(decided({ category: 'repair' }), undefined, services, 'Ноутбук не включается')).toMatchObject(
-      { category: 'repair', service: { code: 'laptop' }, supportLine: 2, queueCode: null },
-    );
-    expect(classifyTicket(decided({}), undefined, services, 'Просто вопрос')).toMatchObject({
+    expect(classifyTicket(decided({ category: 'repair' }), [], services, 'Ноутбук не включается')).toMatchObject({
+      category: 'repair',
+      service: { code: 'laptop' },
+      supportLine: 2,
+      queueCode: null,
+    });
+    expect(classifyTicket(decided({}), [], services, 'Просто вопрос')).toMatchObject({
       category: 'general',
       source: 'triage',
       service: { code: 'consultation' },
@@ -305,7 +360,7 @@ describe('classifyTicket', () => {
   it('lets a rule name the service, the support line and the queue', () => {
     const c = classifyTicket(
       decided({ category: 'repair', serviceCode: 'phone-screen', supportLine: 3, queueCode: 'experts' }),
-      undefined,
+      [],
       services,
       'Ноутбук',
     );
@@ -313,9 +368,32 @@ describe('classifyTicket', () => {
   });
 
   it('starts on the first line when no service fits', () => {
-    expect(classifyTicket(decided({ category: 'facilities' }), undefined, services, 'Стул')).toMatchObject({
+    expect(classifyTicket(decided({ category: 'facilities' }), [], services, 'Стул')).toMatchObject({
       service: undefined,
       supportLine: 1,
+    });
+  });
+});
+
+describe('a model trained on few verdicts', () => {
+  it('does not outweigh a firing evidence rule, and still answers when none fires', () => {
+    const evidence = {
+      outcome: {},
+      fired: [],
+      evidence: [{ ruleId: 1, name: 'billing', category: 'billing', because: ['word "счет"'] }],
+    };
+    const sure = [
+      { category: 'repair', confidence: 0.95 },
+      { category: 'billing', confidence: 0.05 },
+    ];
+    expect(decideClassification(evidence, sure, undefined, 20)).toMatchObject({ category: 'billing', source: 'rule' });
+    expect(decideClassification(evidence, sure, undefined, 5000)).toMatchObject({
+      category: 'repair',
+      source: 'model',
+    });
+    expect(decideClassification({ ...evidence, evidence: [] }, sure, undefined, 20)).toMatchObject({
+      category: 'repair',
+      source: 'model',
     });
   });
 });

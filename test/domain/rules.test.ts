@@ -157,3 +157,35 @@ describe('patternProblem', () => {
     expect(patternProblem('счет\\s+\\d+')).toBeUndefined();
   });
 });
+
+describe('rule kinds', () => {
+  const words = (category: string, word: string, extra: Partial<ClassificationRule> = {}) =>
+    rule({ condition: { words: [word] }, outcome: { category }, ...extra });
+
+  it('applies authoritative rules before evidence rules, whatever their positions', () => {
+    const evidence = words('repair', 'ремонт', { kind: 'evidence', position: 1 });
+    const channel = rule({
+      kind: 'authoritative',
+      position: 99,
+      condition: { channels: ['email'] },
+      outcome: { category: 'billing', queueCode: 'accounts' },
+    });
+    const decision = decide([evidence, channel], facts('ремонт', { channel: 'email' }));
+    expect(decision.outcome).toEqual({ category: 'billing', queueCode: 'accounts' });
+    expect(decision.fired.map((f) => f.kind)).toEqual(['authoritative']);
+    expect(decision.evidence).toEqual([]);
+  });
+
+  it("records an evidence rule's category as evidence, not as the outcome, and applies its other fields", () => {
+    const evidence = words('repair', 'ремонт', { kind: 'evidence' });
+    evidence.outcome.priority = 'high';
+    const decision = decide([evidence, words('billing', 'счет', { kind: 'evidence' })], facts('счёт за ремонт'));
+    expect(decision.outcome).toEqual({ priority: 'high' });
+    expect(decision.evidence.map((e) => e.category)).toEqual(['repair', 'billing']);
+    expect(decision.fired.map((f) => f.decided)).toEqual([['priority'], []]);
+  });
+
+  it('takes a rule without a kind for authoritative, as every rule was before kinds', () => {
+    expect(decide([words('repair', 'ремонт')], facts('ремонт')).outcome).toEqual({ category: 'repair' });
+  });
+});

@@ -1,5 +1,5 @@
 /** JSON schemas of `/rules` (classification rules, dry-run) and `/category-model` (retraining). */
-import { classificationSources, intakeChannels, ticketPriorities } from '../../domain/enums';
+import { classificationSources, intakeChannels, ruleKinds, ticketPriorities } from '../../domain/enums';
 import { rowId } from './common';
 
 const words = { type: 'array', items: { type: 'string', minLength: 1, maxLength: 100 }, maxItems: 200 } as const;
@@ -39,6 +39,18 @@ export const ruleOutcome = {
   },
 } as const;
 
+const ruleKind = {
+  type: 'string',
+  enum: ruleKinds,
+  description:
+    "authoritative: a manager's hard routing, always wins; evidence: a word list whose category adds weight to the category model's probabilities (its other fields apply when no authoritative rule set them)",
+} as const;
+
+const ranked = {
+  type: 'array',
+  items: { type: 'object', properties: { category: { type: 'string' }, confidence: { type: 'number' } } },
+} as const;
+
 export const ruleSchema = {
   $id: 'Rule',
   type: 'object',
@@ -47,6 +59,7 @@ export const ruleSchema = {
     name: { type: 'string' },
     position: { type: 'integer' },
     enabled: { type: 'boolean' },
+    kind: ruleKind,
     condition: { type: 'object', additionalProperties: true },
     outcome: { type: 'object', additionalProperties: true },
   },
@@ -60,6 +73,7 @@ export const newRuleBody = {
     condition: ruleCondition,
     outcome: ruleOutcome,
     enabled: { type: 'boolean' },
+    kind: { ...ruleKind, default: 'authoritative' },
     place: { ...rowId, description: '1-based place among the rules; the end if absent' },
   },
   required: ['name', 'condition', 'outcome'],
@@ -74,6 +88,7 @@ export const ruleChangeBody = {
     condition: ruleCondition,
     outcome: ruleOutcome,
     enabled: { type: 'boolean', description: 'false disables the rule' },
+    kind: ruleKind,
   },
 } as const;
 
@@ -116,6 +131,21 @@ export const dryRunResult = {
       type: ['object', 'null'],
       properties: { category: { type: 'string' }, confidence: { type: 'number' } },
     },
+    modelTop: { ...ranked, description: "The category model's three likeliest categories with their probabilities" },
+    combinedTop: { ...ranked, description: 'The three likeliest once evidence rules added their weight' },
+    evidence: {
+      type: 'array',
+      description: 'Evidence rules that fired: the category each spoke for and the words that made it fire',
+      items: {
+        type: 'object',
+        properties: {
+          ruleId: { type: 'integer' },
+          name: { type: 'string' },
+          category: { type: 'string' },
+          because: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    },
     serviceCode: { type: ['string', 'null'] },
     supportLine: { type: 'integer' },
     queue: { type: ['object', 'null'], properties: { id: { type: 'integer' }, code: { type: 'string' } } },
@@ -127,6 +157,7 @@ export const dryRunResult = {
         properties: {
           ruleId: { type: 'integer' },
           name: { type: 'string' },
+          kind: { type: 'string', enum: ruleKinds },
           decided: { type: 'array', items: { type: 'string' } },
           because: { type: 'array', items: { type: 'string' } },
         },

@@ -14,19 +14,25 @@ import {
   timestamp,
 } from 'drizzle-orm/pg-core';
 import type { CategoryModel } from '../../domain/category-model';
-import type { RuleCondition, RuleOutcome } from '../../domain/rules';
+import type { RuleCondition, RuleKind, RuleOutcome } from '../../domain/rules';
 import { timestamps } from './columns';
 
 /** Classification rules, applied in `position` order (see domain/rules.ts). */
-export const classificationRules = pgTable('classification_rules', {
-  id: serial('id').primaryKey(),
-  name: text('name').notNull(),
-  position: integer('position').notNull(),
-  enabled: boolean('enabled').notNull().default(true),
-  condition: jsonb('condition').$type<RuleCondition>().notNull(),
-  outcome: jsonb('outcome').$type<RuleOutcome>().notNull(),
-  ...timestamps,
-});
+export const classificationRules = pgTable(
+  'classification_rules',
+  {
+    id: serial('id').primaryKey(),
+    name: text('name').notNull(),
+    position: integer('position').notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    /** authoritative: always wins; evidence: its category is weight for the model (domain/rules.ts). */
+    kind: text('kind').$type<RuleKind>().notNull().default('authoritative'),
+    condition: jsonb('condition').$type<RuleCondition>().notNull(),
+    outcome: jsonb('outcome').$type<RuleOutcome>().notNull(),
+    ...timestamps,
+  },
+  (t) => [check('classification_rules_kind', sql`${t.kind} in ('authoritative', 'evidence')`)],
+);
 
 /** Operators' verdicts on a ticket's category: what the category model learns from. One per ticket, the latest wins. */
 export const categoryFeedback = pgTable('category_feedback', {
