@@ -13,18 +13,15 @@ type Desk = Awaited<ReturnType<typeof startTestDesk>>;
 describe('the catalog and its quotes over HTTP', () => {
   let desk: Desk;
   let call: Awaited<ReturnType<typeof listen>>['call'];
-  let probe: ReturnType<typeof slaProbe>;
   const run = runId();
 
   beforeAll(async () => {
     desk = await startTestDesk();
     ({ call } = await listen(desk.app));
-    probe = slaProbe(call, `zc${run}`);
   });
   afterAll(async () => desk?.stop());
 
-  const serviceWithSla = (...args: Parameters<typeof probe.serviceWithSla>) => probe.serviceWithSla(...args);
-  const register = (keyword: string) => probe.register(keyword);
+  const { serviceWithSla, register } = slaProbe(() => call, `zc${run}`);
 
   it('manages the catalog: create, read, change, deactivate; managers only; clear 4xx', async () => {
     const code = `svc-${run}`;

@@ -5,7 +5,7 @@ import { EscalationElement, TicketElement } from '../src/domain/process';
 import { startTestDesk } from './support/desk';
 import { failOnceAfterWrite } from './support/faults';
 import { listen } from './support/http';
-import { runId, slaProbe, type TicketEvent } from './support/sla-probe';
+import { runId, slaProbe } from './support/sla-probe';
 
 type Desk = Awaited<ReturnType<typeof startTestDesk>>;
 
@@ -15,7 +15,6 @@ type Desk = Awaited<ReturnType<typeof startTestDesk>>;
 describe('support lines: manual escalation and OLA', () => {
   let desk: Desk;
   let call: Awaited<ReturnType<typeof listen>>['call'];
-  let probe: ReturnType<typeof slaProbe>;
   const run = runId();
   const calls: Record<string, number> = {};
 
@@ -25,15 +24,10 @@ describe('support lines: manual escalation and OLA', () => {
       wrapActivities: (activities) => failOnceAfterWrite(activities, ['escalateTicket', 'notifyStaff'], calls),
     });
     ({ call } = await listen(desk.app));
-    probe = slaProbe(call, `zl${run}`);
   });
   afterAll(async () => desk?.stop());
 
-  const serviceWithSla = (...args: Parameters<typeof probe.serviceWithSla>) => probe.serviceWithSla(...args);
-  const register = (keyword: string) => probe.register(keyword);
-  const events = (id: number) => probe.events(id);
-  const waitForEvent = (id: number, match: (e: TicketEvent) => boolean, timeout?: number) =>
-    probe.waitForEvent(id, match, timeout);
+  const { serviceWithSla, register, events, waitForEvent } = slaProbe(() => call, `zl${run}`);
 
   it('escalates by hand to the next line with a reason; the line that solved it is recorded', async () => {
     const { keyword } = await serviceWithSla({ responseSeconds: 600, resolutionSeconds: 600 });

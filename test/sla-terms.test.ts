@@ -7,7 +7,7 @@ import { startTestDesk } from './support/desk';
 import { listen } from './support/http';
 import type { SlaStatus } from '../workflows/types';
 import { recordHistory as keepHistory } from './support/histories';
-import { runId, slaProbe, type TicketEvent } from './support/sla-probe';
+import { runId, slaProbe } from './support/sla-probe';
 
 type Desk = Awaited<ReturnType<typeof startTestDesk>>;
 type Target = SlaStatus['targets'][number];
@@ -21,26 +21,24 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('SLA clocks across an SLA change, a wait for the client and a reopening', () => {
   let desk: Desk;
   let call: Awaited<ReturnType<typeof listen>>['call'];
-  let probe: ReturnType<typeof slaProbe>;
   const run = runId();
 
   beforeAll(async () => {
     desk = await startTestDesk();
     ({ call } = await listen(desk.app));
-    probe = slaProbe(call, `zt${run}`, { price: '100.00', normHours: 1 });
   });
   afterAll(async () => desk?.stop());
 
-  const serviceWithSla = (agreement: Record<string, unknown>) => probe.serviceWithSla(agreement);
-  const register = (keyword: string) => probe.register(keyword);
+  const { serviceWithSla, register, events, waitForEvents } = slaProbe(() => call, `zt${run}`, {
+    price: '100.00',
+    normHours: 1,
+  });
+
   const recordHistory = (id: number, topic: string) => keepHistory(desk, id, topic);
-  const events = (id: number) => probe.events(id);
   const resolution = async (id: number): Promise<Target> =>
     (await call('GET', `/tickets/${id}/sla`, { operator: 'sidorova' })).body.targets.find(
       (t: Target) => t.kind === 'resolution',
     );
-  const waitForEvents = (id: number, match: (e: TicketEvent) => boolean, count?: number, timeout?: number) =>
-    probe.waitForEvents(id, match, count, timeout);
   const breachedAt = async (id: number) =>
     (await desk.db.select({ at: tickets.slaBreachedAt }).from(tickets).where(eq(tickets.id, id)))[0]!.at;
   const dedupeKeys = async (id: number, action: string) =>

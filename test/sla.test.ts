@@ -6,7 +6,7 @@ import { startTestDesk } from './support/desk';
 import { failOnceAfterWrite } from './support/faults';
 import { listen } from './support/http';
 import { recordHistory as keepHistory } from './support/histories';
-import { runId, slaProbe, type TicketEvent } from './support/sla-probe';
+import { runId, slaProbe } from './support/sla-probe';
 
 type Desk = Awaited<ReturnType<typeof startTestDesk>>;
 
@@ -17,7 +17,6 @@ type Desk = Awaited<ReturnType<typeof startTestDesk>>;
 describe('SLA clocks: warning, breach, escalation, waiting for the client, an SLA change', () => {
   let desk: Desk;
   let call: Awaited<ReturnType<typeof listen>>['call'];
-  let probe: ReturnType<typeof slaProbe>;
   const run = runId();
   const calls: Record<string, number> = {};
 
@@ -27,16 +26,11 @@ describe('SLA clocks: warning, breach, escalation, waiting for the client, an SL
       wrapActivities: (activities) => failOnceAfterWrite(activities, ['escalateTicket', 'notifyStaff'], calls),
     });
     ({ call } = await listen(desk.app));
-    probe = slaProbe(call, `zq${run}`);
   });
   afterAll(async () => desk?.stop());
 
-  const serviceWithSla = (...args: Parameters<typeof probe.serviceWithSla>) => probe.serviceWithSla(...args);
-  const register = (keyword: string) => probe.register(keyword);
-  const sla = (id: number) => probe.sla(id);
-  const events = (id: number) => probe.events(id);
-  const waitForEvent = (id: number, match: (e: TicketEvent) => boolean, timeout?: number) =>
-    probe.waitForEvent(id, match, timeout);
+  const { serviceWithSla, register, sla, events, waitForEvent } = slaProbe(() => call, `zq${run}`);
+
   const recordHistory = (id: number, topic: string) => keepHistory(desk, id, topic);
 
   it('warns, breaches and escalates three levels up the support lines, never early', async () => {

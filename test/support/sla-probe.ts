@@ -22,8 +22,10 @@ export const runId = () =>
  * run's own `prefix` and a letter) routes that file's tickets to it, under an agreement in
  * seconds on the around-the-clock calendar.
  */
-export function slaProbe(call: Call, prefix: string, service: { price?: string; normHours?: number } = {}) {
+export function slaProbe(callOf: () => Call, prefix: string, service: { price?: string; normHours?: number } = {}) {
   let serial = 0;
+  // The file's desk starts in its beforeAll, after the probe is made: `call` is looked up at each use.
+  const call: Call = (...args) => callOf()(...args);
 
   /** A catalog service with the given SLA for one-time clients. */
   async function serviceWithSla(agreement: Record<string, unknown>, extra: Record<string, unknown> = {}) {
