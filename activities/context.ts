@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Mailer } from '../src/channels/email';
 import type { Database } from '../src/db/client';
+import type { ExternalClassifier } from '../src/infra/external-classifier';
 import { ticketWorkflowId } from '../src/domain/process';
 
 export interface ActivityDependencies {
@@ -9,6 +10,8 @@ export interface ActivityDependencies {
   logger: Logger;
   /** Base of links sent to clients (the survey page). */
   publicUrl: string;
+  /** Asked for a ranking at intake when configured (CLASSIFIER_URL). */
+  classifier?: ExternalClassifier;
 }
 
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];

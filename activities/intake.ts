@@ -1,6 +1,13 @@
 import { recordTicketEvents } from '../src/db/events';
 import type { ClientCategory } from '../src/db/schema';
-import { chooseIntakeQueue, classifyFacts, decideIntake, startSlaClock } from '../src/domain/intake-decision';
+import type { ExternalAnswer } from '../src/domain/external-classification';
+import {
+  chooseIntakeQueue,
+  classifyFacts,
+  decideIntake,
+  knownCategories,
+  startSlaClock,
+} from '../src/domain/intake-decision';
 import { classifyEvent, queueEvent, registerEvents, slaStartedEvents } from '../src/domain/ticket-events';
 import { chooseLeastLoaded, heldFor, holdFor } from '../src/repositories/operators';
 import { createRoutingCache, type ReferenceData } from '../src/repositories/routing';
@@ -39,9 +46,17 @@ interface EnqueueInput {
 }
 
 /** Register → classify → queue (→ SLA start): the decision is the pure intake decision, written here. */
-export function createIntakeActivities({ db, logger }: Pick<ActivityDependencies, 'db' | 'logger'>) {
+export function createIntakeActivities({
+  db,
+  logger,
+  classifier,
+}: Pick<ActivityDependencies, 'db' | 'logger' | 'classifier'>) {
   const ticketLog = ticketLogger(logger);
   const routing = createRoutingCache(db);
+
+  /** The external classifier's answer, asked before any transaction opens (it may take seconds). */
+  const askExternal = async (subject: string, description: string): Promise<ExternalAnswer | undefined> =>
+    classifier?.rank(`${subject}\n${description}`, knownCategories(await routing.current()));
 
   return {
     /**
@@ -53,10 +68,12 @@ export function createIntakeActivities({ db, logger }: Pick<ActivityDependencies
      * steps, which are idempotent.
      */
     async intakeTicket(intake: TicketIntake, sla?: { startedAt: string }): Promise<IntakeOutcome> {
+      const external = await askExternal(intake.subject, intake.description);
       const outcome = await db.transaction(async (tx) => {
         const reference = await routing.current(tx);
         return (
-          (await intakeNewTicket(tx, reference, intake, sla)) ?? (await intakeStepByStep(tx, reference, intake, sla))
+          (await intakeNewTicket(tx, reference, intake, sla, external)) ??
+          (await intakeStepByStep(tx, reference, intake, sla, external))
         );
       });
       const { registered, queued } = outcome;
@@ -81,7 +98,8 @@ export function createIntakeActivities({ db, logger }: Pick<ActivityDependencies
     },
 
     async classifyTicket(input: ClassifyInput): Promise<ClassifiedTicket> {
-      return db.transaction(async (tx) => classifyIn(tx, await routing.current(tx), input));
+      const external = await askExternal(input.subject, input.description);
+      return db.transaction(async (tx) => classifyIn(tx, await routing.current(tx), input, external));
     },
 
     async enqueueTicket(input: EnqueueInput): Promise<QueuedTicket> {
@@ -101,6 +119,7 @@ export function createIntakeActivities({ db, logger }: Pick<ActivityDependencies
     reference: ReferenceData,
     intake: TicketIntake,
     sla: { startedAt: string } | undefined,
+    external: ExternalAnswer | undefined,
   ): Promise<IntakeOutcome | undefined> {
     const { client, newClient } = await findOrCreateClient(tx, intake);
     const clientCategory = client.category as ClientCategory;
@@ -112,7 +131,7 @@ export function createIntakeActivities({ db, logger }: Pick<ActivityDependencies
       productGroup: intake.productGroup ?? null,
       location: intake.location ?? null,
     };
-    const decision = decideIntake(reference, facts, sla ? new Date(sla.startedAt) : undefined);
+    const decision = decideIntake(reference, facts, sla ? new Date(sla.startedAt) : undefined, external);
     const { classification, queue } = decision;
     const { category, priority, service, supportLine } = classification;
     if (!queue) throw new Error(`no queue takes category ${category} and there is no fallback queue`);
@@ -145,14 +164,20 @@ export function createIntakeActivities({ db, logger }: Pick<ActivityDependencies
     reference: ReferenceData,
     intake: TicketIntake,
     sla: { startedAt: string } | undefined,
+    external: ExternalAnswer | undefined,
   ): Promise<IntakeOutcome> {
     const registered = await registerIn(tx, intake);
-    const classified = await classifyIn(tx, reference, {
-      ticketId: intake.ticketId,
-      subject: intake.subject,
-      description: intake.description,
-      clientCategory: registered.clientCategory,
-    });
+    const classified = await classifyIn(
+      tx,
+      reference,
+      {
+        ticketId: intake.ticketId,
+        subject: intake.subject,
+        description: intake.description,
+        clientCategory: registered.clientCategory,
+      },
+      external,
+    );
     const queued = await enqueueIn(tx, reference, { ticketId: intake.ticketId, category: classified.category });
     if (!sla) return { registered, classified, queued };
     return {
@@ -193,8 +218,10 @@ export function createIntakeActivities({ db, logger }: Pick<ActivityDependencies
     tx: Transaction,
     reference: ReferenceData,
     input: ClassifyInput,
+    external: ExternalAnswer | undefined,
   ): Promise<ClassifiedTicket> {
-    const classification = classifyFacts(reference, { ...input, ...(await classifyFactsOf(tx, input.ticketId)) });
+    const facts = { ...input, ...(await classifyFactsOf(tx, input.ticketId)) };
+    const classification = classifyFacts(reference, facts, external);
     const { category, priority, service, supportLine } = classification;
     await writeClassification(tx, input.ticketId, { category, priority, serviceId: service?.id ?? null, supportLine });
     await recordTicketEvents(tx, [classifyEvent(input.ticketId, classification)]);

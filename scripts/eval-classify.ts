@@ -16,6 +16,7 @@ import {
   evaluateHeldOut,
   isHeldOut,
   largestCategory,
+  parseLabelled,
   reliability,
   type LabelledText,
   type Learner,
@@ -23,20 +24,6 @@ import {
 import { trainLinearModel, type TrainingOptions } from '../src/domain/linear-model';
 import { applyRules, compileRules, type CompiledRules, type RuleKind } from '../src/domain/rules';
 import { printEvaluation, printReliability, printSummary, type Row } from './eval-report';
-
-function readLabelled(file: string): LabelledText[] {
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .map((line, i) => [line.trim(), i + 1] as const)
-    .filter(([line]) => line)
-    .map(([line, n]) => {
-      const row = JSON.parse(line) as Partial<LabelledText>;
-      if (typeof row.text !== 'string' || typeof row.category !== 'string')
-        throw new Error(`${file}:${n}: needs "text" and "category" strings`);
-      return { text: row.text, category: row.category };
-    });
-}
 
 const compiled = (kind?: RuleKind) =>
   compileRules(
@@ -115,7 +102,7 @@ function main() {
     console.error('usage: npm run eval:classify -- <file.jsonl> [--tune]');
     process.exit(2);
   }
-  const all = readLabelled(file);
+  const all = parseLabelled(fs.readFileSync(file, 'utf8'), file);
   const training = all.filter((row) => !isHeldOut(row.text));
   const heldOut = all.filter((row) => isHeldOut(row.text));
   console.log(

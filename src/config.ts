@@ -70,6 +70,13 @@ export const configSchema = z.object({
   OFFER_TTL: duration('60s'),
   RETRAIN_EVERY: duration('6h'),
   SEED_DEMO: booleanText(true),
+  /** The labelled file a desk with no category model first trains on (relative to the project); `off`: none. */
+  STARTING_CORPUS: z.string().default('data/tickets-labelled.jsonl'),
+  /** An OpenAI-compatible API (`…/v1`) asked for each ticket's category first; the local model is the fallback. */
+  CLASSIFIER_URL: optionalUrl(['http:', 'https:']),
+  CLASSIFIER_MODEL: z.string().optional(),
+  CLASSIFIER_API_KEY: z.string().optional(),
+  CLASSIFIER_TIMEOUT: duration('3s'),
   SESSION_IDLE: duration('30m'),
   SESSION_MAX: duration('12h'),
   /** Comma-separated addresses of authenticating proxies whose IDENTITY_HEADER is believed; none by default. */
@@ -95,7 +102,13 @@ export const configSchema = z.object({
   TEMPORAL_METRICS_PORT: port(0),
 });
 
-export type Config = z.infer<typeof configSchema> & { rootDir: string; toolsDir: string; dataDir: string };
+export type Config = z.infer<typeof configSchema> & {
+  rootDir: string;
+  toolsDir: string;
+  dataDir: string;
+  /** STARTING_CORPUS as a path, none when `off`. */
+  startingCorpus: string | undefined;
+};
 
 export class ConfigError extends Error {}
 
@@ -129,6 +142,10 @@ export function loadConfig(
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
+  if (parsed.data.CLASSIFIER_URL && !parsed.data.CLASSIFIER_MODEL)
+    throw new ConfigError(
+      'Invalid configuration:\n  CLASSIFIER_MODEL: required with CLASSIFIER_URL (the model to ask)',
+    );
   if (parsed.data.DESK_ROLE !== 'all') {
     const missing = (['DATABASE_URL', 'TEMPORAL_ADDRESS'] as const).filter((key) => !parsed.data[key]);
     if (missing.length)
@@ -137,5 +154,7 @@ export function loadConfig(
       );
   }
   const dataDir = path.resolve(rootDir, parsed.data.DATA_DIR);
-  return { ...parsed.data, rootDir, dataDir, toolsDir: path.join(rootDir, '.tools') };
+  const corpus = parsed.data.STARTING_CORPUS;
+  const startingCorpus = corpus === 'off' ? undefined : path.resolve(rootDir, corpus);
+  return { ...parsed.data, rootDir, dataDir, toolsDir: path.join(rootDir, '.tools'), startingCorpus };
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Worker, WorkerOptions } from '@temporalio/worker';
@@ -10,7 +11,10 @@ import { createMailer, type Mailer } from './channels/email';
 import { closeDatabase, openDatabase, type Database } from './db/client';
 import { runMigrations } from './db/migrate';
 import { DEMO_PASSWORD, demoStaff, seedDemoData } from './db/seed';
+import { parseLabelled } from './domain/evaluation';
+import { createExternalClassifier, type ExternalClassifierOptions } from './infra/external-classifier';
 import { foldProcessStatDeltas } from './repositories/process-stats';
+import { addToCorpus, hasCategoryModel, retrainCategoryModel } from './repositories/routing';
 import { createCatalogService } from './services/catalog-service';
 import { createOperationsService, type OperationsService } from './services/operations-service';
 import { loadProcessCatalog } from './services/process-catalog';
@@ -39,6 +43,13 @@ export interface DeskOptions {
   /** Retrain the category model on a Temporal schedule this often; none when absent. */
   retrainEveryMs?: number;
   seedDemo: boolean;
+  /**
+   * A labelled file (data/tickets-labelled.jsonl's format) the category model is first trained
+   * on when the desk has no model yet; none: the rules decide alone until operators' verdicts train one.
+   */
+  startingCorpus?: string;
+  /** An external (OpenAI-compatible) classifier asked first at intake; the local model stays the fallback. */
+  classifier?: ExternalClassifierOptions;
   webDir?: string;
   /**
    * What this process runs (default `all`): `api` serves HTTP without a worker (benchmarks run
@@ -97,10 +108,12 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       await identity.setDemoPasswords(demoStaff, DEMO_PASSWORD);
     }
     firstAdministrator = await identity.ensureAdministrator();
+    if (options.startingCorpus) await trainOnStartingCorpus(db, options.startingCorpus, logger);
   });
 
   const mailer = createMailer({ smtpUrl: options.smtpUrl, from: options.mailFrom, dropDir: options.mailDropDir });
-  const built = createActivities({ db, mailer, logger, publicUrl: options.publicUrl });
+  const classifier = options.classifier ? createExternalClassifier(options.classifier) : undefined;
+  const built = createActivities({ db, mailer, logger, publicUrl: options.publicUrl, classifier });
   const activities = options.wrapActivities ? options.wrapActivities(built) : built;
 
   const sdkMetricsAddress = installTemporalRuntime(logger, role === 'api' ? undefined : options.temporalMetricsAddress);
@@ -131,7 +144,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     logger,
     reserveForAccept: queueService.reserveForAccept,
   });
-  const rules = createRulesService({ db, temporal, taskQueue: options.taskQueue });
+  const rules = createRulesService({ db, temporal, taskQueue: options.taskQueue, classifier });
   if (options.retrainEveryMs) await ensureRetrainSchedule(temporal, options.taskQueue, options.retrainEveryMs);
   const operations = createOperationsService({
     db,
@@ -194,6 +207,21 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       await closeDatabase(db);
     },
   };
+}
+
+/**
+ * A desk with no category model yet learns its starting corpus and trains on it, so the model
+ * decides from the first ticket; later starts leave the corpus and the models as they are.
+ */
+export async function trainOnStartingCorpus(db: Database, file: string, logger: Logger) {
+  if (await hasCategoryModel(db)) return;
+  const examples = parseLabelled(await fs.readFile(file, 'utf8'), file);
+  const added = await addToCorpus(db, examples, path.basename(file));
+  const trained = await retrainCategoryModel(db);
+  logger.info(
+    { corpus: file, added, trainingTickets: trained.trainingTickets, categories: trained.categories },
+    'category model trained on the starting corpus',
+  );
 }
 
 export const webDir = path.resolve(__dirname, '..', 'web');

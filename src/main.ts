@@ -107,6 +107,16 @@ async function main() {
       offerTtlMs: config.OFFER_TTL,
       retrainEveryMs: config.RETRAIN_EVERY,
       seedDemo: config.SEED_DEMO,
+      startingCorpus: config.startingCorpus,
+      classifier:
+        config.CLASSIFIER_URL && config.CLASSIFIER_MODEL
+          ? {
+              url: config.CLASSIFIER_URL,
+              model: config.CLASSIFIER_MODEL,
+              apiKey: config.CLASSIFIER_API_KEY,
+              timeoutMs: config.CLASSIFIER_TIMEOUT,
+            }
+          : undefined,
       identity: {
         ...defaultIdentityOptions,
         sessionIdleMs: config.SESSION_IDLE,

@@ -34,6 +34,11 @@ describe('loadConfig', () => {
       OFFER_TTL: 60_000,
       RETRAIN_EVERY: 6 * 3_600_000,
       SEED_DEMO: true,
+      STARTING_CORPUS: 'data/tickets-labelled.jsonl',
+      CLASSIFIER_URL: undefined,
+      CLASSIFIER_MODEL: undefined,
+      CLASSIFIER_API_KEY: undefined,
+      CLASSIFIER_TIMEOUT: 3_000,
       SESSION_IDLE: 30 * 60_000,
       SESSION_MAX: 12 * 3_600_000,
       TRUSTED_PROXIES: [],
@@ -43,6 +48,36 @@ describe('loadConfig', () => {
       rootDir,
       dataDir: path.join(rootDir, '.data'),
       toolsDir: path.join(rootDir, '.tools'),
+      startingCorpus: path.join(rootDir, 'data', 'tickets-labelled.jsonl'),
+    });
+  });
+
+  describe('the category model', () => {
+    it('starts from STARTING_CORPUS (a path from the project), or from nothing with off', () => {
+      expect(load({ STARTING_CORPUS: 'own/labelled.jsonl' }).startingCorpus).toBe(
+        path.join(rootDir, 'own', 'labelled.jsonl'),
+      );
+      expect(load({ STARTING_CORPUS: '/data/corpus.jsonl' }).startingCorpus).toBe('/data/corpus.jsonl');
+      expect(load({ STARTING_CORPUS: 'off' }).startingCorpus).toBeUndefined();
+    });
+
+    it('asks an external classifier only with a model named, at an http(s) URL, within a duration', () => {
+      const external = load({
+        CLASSIFIER_URL: 'http://llm.local/v1',
+        CLASSIFIER_MODEL: 'qwen2.5',
+        CLASSIFIER_TIMEOUT: '5s',
+      });
+      expect([external.CLASSIFIER_URL, external.CLASSIFIER_MODEL, external.CLASSIFIER_TIMEOUT]).toEqual([
+        'http://llm.local/v1',
+        'qwen2.5',
+        5_000,
+      ]);
+      expectInvalid({ CLASSIFIER_URL: 'http://llm.local/v1' }, 'CLASSIFIER_MODEL');
+      expectInvalid({ CLASSIFIER_URL: 'ftp://llm.local', CLASSIFIER_MODEL: 'm' }, 'CLASSIFIER_URL');
+      expectInvalid(
+        { CLASSIFIER_URL: 'http://llm.local', CLASSIFIER_MODEL: 'm', CLASSIFIER_TIMEOUT: 'soon' },
+        'CLASSIFIER_TIMEOUT',
+      );
     });
   });
 

@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it, inject } from 'vitest';
+import { afterAll, describe, expect, it, inject } from 'vitest';
 import { DEMO_PASSWORD } from '../src/db/seed';
+import { createDatabase, dropDatabase } from '../src/infra/postgres-server';
 import { freePort } from '../src/infra/temporal-server';
 
 const rootDir = path.resolve(__dirname, '..');
@@ -31,11 +32,16 @@ describe('npm start (src/main.ts)', () => {
     expect(main.output()).toMatch(/SURVEY_TIMEOUT: "soon" is not a duration/);
   });
 
+  // Its own database: a first start trains the category model on the starting corpus, which the shared one must not have.
+  const databaseName = `desk_main_${process.pid}`;
+  afterAll(() => dropDatabase(inject('adminDatabaseUrl'), databaseName));
+
   it('serves the API and web pages, prints the URLs, and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
+    await dropDatabase(inject('adminDatabaseUrl'), databaseName);
     const main = startMain({
       PORT: String(port),
-      DATABASE_URL: inject('databaseUrl'),
+      DATABASE_URL: await createDatabase(inject('adminDatabaseUrl'), databaseName),
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       TEMPORAL_TASK_QUEUE: `tickets-main-${process.pid}`,
       DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'desk-main-')),
@@ -47,6 +53,7 @@ describe('npm start (src/main.ts)', () => {
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
       expect(main.output()).toContain(`http://127.0.0.1:${port}/docs`);
+      expect(main.output()).toMatch(/"trainingTickets":\d{4},.*"msg":"category model trained on the starting corpus"/);
       expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${port}/`)).headers.get('content-type')).toMatch(/text\/html/);
       expect(main.output()).toContain(`http://127.0.0.1:${port}/sign-in.html`);

@@ -8,6 +8,25 @@ export interface LabelledText {
   category: string;
 }
 
+/** A labelled file's lines (`{"text": ..., "category": ...}` each, blank lines skipped); a bad line is named by its number. */
+export function parseLabelled(content: string, name: string): LabelledText[] {
+  return content
+    .split('\n')
+    .map((line, i) => [line.trim(), i + 1] as const)
+    .filter(([line]) => line)
+    .map(([line, n]) => {
+      let row: Partial<LabelledText>;
+      try {
+        row = JSON.parse(line) as Partial<LabelledText>;
+      } catch {
+        throw new Error(`${name}:${n}: not JSON`);
+      }
+      if (typeof row.text !== 'string' || typeof row.category !== 'string' || !row.text.trim() || !row.category)
+        throw new Error(`${name}:${n}: needs "text" and "category" strings`);
+      return { text: row.text, category: row.category };
+    });
+}
+
 function textHash(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {

@@ -5,6 +5,7 @@
  */
 import type { BusinessCalendar } from './calendar';
 import { rankCategories, type CategoryModel } from './category-model';
+import type { ExternalAnswer } from './external-classification';
 import { chooseQueue, classifyTicket, type QueueFacts, type QueueFilter, type TicketClassification } from './classify';
 import {
   applyRules,
@@ -55,6 +56,10 @@ export type IntakeClassification = TicketClassification<IntakeService> & {
   /** Evidence rules that fired, with the category each spoke for and its words. */
   evidence: Evidence[];
   rulesOutcome: RuleOutcome;
+  /** Whose ranking was weighed: the desk's own model, the external classifier (by its model's name), or none. */
+  rankedBy: 'local' | `external:${string}` | null;
+  /** Why the configured external classifier gave no ranking (the local model's was weighed instead). */
+  externalFailure?: string;
 };
 
 export type SlaClockStart = {
@@ -70,21 +75,47 @@ export interface IntakeDecision {
   sla?: SlaClockStart | null;
 }
 
-/** Authoritative rules, else the model's probabilities weighed with evidence rules, else triage; then the service and the support line. */
-export function classifyFacts(reference: IntakeReference, facts: RoutingFacts): IntakeClassification {
+/** The categories a ranking may name: those of the model, the catalog, the enabled rules and the queues' filters, sorted. */
+export function knownCategories(reference: IntakeReference): string[] {
+  return [
+    ...new Set([
+      ...(reference.model?.categories ?? []),
+      ...reference.services.map((s) => s.category),
+      ...reference.rules.rules.flatMap(({ rule }) =>
+        rule.enabled && rule.outcome.category ? [rule.outcome.category] : [],
+      ),
+      ...reference.queues.flatMap((q) => q.categories),
+    ]),
+  ].sort();
+}
+
+/**
+ * Authoritative rules, else the probabilities of the external classifier (when it answered) or of
+ * the local model, weighed with evidence rules, else triage; then the service and the support line.
+ */
+export function classifyFacts(
+  reference: IntakeReference,
+  facts: RoutingFacts,
+  external?: ExternalAnswer,
+): IntakeClassification {
   const rules = applyRules(reference.rules, facts);
-  const ranking = reference.model ? rankCategories(reference.model, `${facts.subject}\n${facts.description}`) : [];
+  const answered = external && 'ranking' in external ? external : undefined;
+  const local =
+    answered || !reference.model ? [] : rankCategories(reference.model, `${facts.subject}\n${facts.description}`);
+  const ranking = answered ? answered.ranking : local;
+  // An external model counts as one that has seen enough to weigh evidence.
+  const verdicts = answered
+    ? Infinity
+    : reference.model
+      ? Object.values(reference.model.tickets).reduce((a, b) => a + b, 0)
+      : 0;
   return {
-    ...classifyTicket(
-      rules,
-      ranking,
-      reference.services,
-      `${facts.subject} ${facts.description}`,
-      reference.model ? Object.values(reference.model.tickets).reduce((a, b) => a + b, 0) : 0,
-    ),
+    ...classifyTicket(rules, ranking, reference.services, `${facts.subject} ${facts.description}`, verdicts),
     fired: rules.fired,
     evidence: rules.evidence,
     rulesOutcome: rules.outcome,
+    rankedBy: answered ? `external:${answered.model}` : local.length ? 'local' : null,
+    ...(external && 'failure' in external ? { externalFailure: external.failure } : {}),
   };
 }
 
@@ -136,8 +167,13 @@ export function startSlaClock(
 }
 
 /** The whole decision for a ticket's facts; the SLA clock only when given the instant it starts. */
-export function decideIntake(reference: IntakeReference, facts: RoutingFacts, slaStartedAt?: Date): IntakeDecision {
-  const classification = classifyFacts(reference, facts);
+export function decideIntake(
+  reference: IntakeReference,
+  facts: RoutingFacts,
+  slaStartedAt?: Date,
+  external?: ExternalAnswer,
+): IntakeDecision {
+  const classification = classifyFacts(reference, facts, external);
   const { category, priority, service, supportLine } = classification;
   const queue = chooseIntakeQueue(
     reference,

@@ -53,6 +53,8 @@ export const classifyEvent = (ticketId: number, c: IntakeClassification): Ticket
     priority: c.priority,
     source: c.source,
     suggestion: c.suggestion,
+    rankedBy: c.rankedBy,
+    ...(c.externalFailure ? { externalFailure: c.externalFailure } : {}),
     service: c.service?.code ?? null,
     supportLine: c.supportLine,
     queueCode: c.queueCode,

@@ -3,6 +3,7 @@ import type { Database } from '../db/client';
 import {
   businessCalendars,
   catalogServices,
+  categoryCorpus,
   categoryFeedback,
   categoryModels,
   classificationRules,
@@ -14,6 +15,7 @@ import {
 } from '../db/schema';
 import type { BusinessCalendar } from '../domain/calendar';
 import { trainCategoryModel } from '../domain/category-model';
+import type { LabelledText } from '../domain/evaluation';
 import type { IntakeReference } from '../domain/intake-decision';
 import { compileRules, type ClassificationRule } from '../domain/rules';
 import { DEFAULT_CALENDAR_CODE, toBusinessCalendar } from './calendars';
@@ -126,19 +128,48 @@ export function createRoutingCache(pool: Database) {
 
 export type RoutingCache = ReturnType<typeof createRoutingCache>;
 
-/** Trains on every operator verdict and stores the model, once per set of verdicts. */
+/** Adds labelled texts to the corpus the model starts from; a text already there stays as it was. Answers how many were new. */
+export async function addToCorpus(db: Database, examples: LabelledText[], source: string): Promise<number> {
+  let added = 0;
+  for (let at = 0; at < examples.length; at += 500) {
+    const rows = examples.slice(at, at + 500).map(({ text, category }) => ({ text, category, source }));
+    added += (await db.insert(categoryCorpus).values(rows).onConflictDoNothing().returning({ id: categoryCorpus.id }))
+      .length;
+  }
+  return added;
+}
+
+export async function hasCategoryModel(db: Executor): Promise<boolean> {
+  return (await db.select({ id: categoryModels.id }).from(categoryModels).limit(1)).length > 0;
+}
+
+/** Trains on the starting corpus and every operator verdict and stores the model, once per set of both. */
 export async function retrainCategoryModel(db: Database) {
-  const examples = await db
-    .select({
-      text: sql<string>`${tickets.subject} || E'\\n' || ${tickets.description}`,
-      category: categoryFeedback.category,
-      at: categoryFeedback.at,
-    })
-    .from(categoryFeedback)
-    .innerJoin(tickets, eq(tickets.id, categoryFeedback.ticketId));
+  const [verdicts, corpus] = await Promise.all([
+    db
+      .select({
+        text: sql<string>`${tickets.subject} || E'\\n' || ${tickets.description}`,
+        category: categoryFeedback.category,
+        at: categoryFeedback.at,
+      })
+      .from(categoryFeedback)
+      .innerJoin(tickets, eq(tickets.id, categoryFeedback.ticketId)),
+    db
+      .select({ id: categoryCorpus.id, text: categoryCorpus.text, category: categoryCorpus.category })
+      .from(categoryCorpus),
+  ]);
+  const examples = [...corpus, ...verdicts];
   if (examples.length === 0) return { modelId: null, trainingTickets: 0, categories: [], changed: false };
-  const newest = examples.reduce((latest, e) => (e.at > latest ? e.at : latest), examples[0]!.at);
-  const trainedOn = `${examples.length}:${newest.toISOString()}`;
+  const newest = verdicts.reduce<Date | undefined>(
+    (latest, e) => (!latest || e.at > latest ? e.at : latest),
+    undefined,
+  );
+  // Verdicts alone keep the key models were stored under before the corpus.
+  const verdictKey = newest ? `${verdicts.length}:${newest.toISOString()}` : '0';
+  const corpusKey = corpus.length
+    ? `+corpus:${corpus.length}:${corpus.reduce((max, c) => Math.max(max, c.id), 0)}`
+    : '';
+  const trainedOn = verdictKey + corpusKey;
   const model = trainCategoryModel(examples);
   const [stored] = await db
     .insert(categoryModels)

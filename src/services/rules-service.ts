@@ -1,7 +1,8 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { Database } from '../db/client';
 import { retrainCategoryModelWorkflow } from '../../workflows/category-model';
-import { decideIntake } from '../domain/intake-decision';
+import { decideIntake, knownCategories } from '../domain/intake-decision';
+import type { ExternalClassifier } from '../infra/external-classifier';
 import {
   patternProblem,
   type RuleCondition,
@@ -68,7 +69,17 @@ const requireManager = (operator: OperatorIdentity) => {
 };
 
 /** Classification rules as data: list, change, reorder, disable, and try a text against them. */
-export function createRulesService({ db, temporal, taskQueue }: { db: Database; temporal: Client; taskQueue: string }) {
+export function createRulesService({
+  db,
+  temporal,
+  taskQueue,
+  classifier,
+}: {
+  db: Database;
+  temporal: Client;
+  taskQueue: string;
+  classifier?: ExternalClassifier;
+}) {
   const routing = createRoutingCache(db);
 
   return {
@@ -117,7 +128,9 @@ export function createRulesService({ db, temporal, taskQueue }: { db: Database; 
     /** What the desk would decide for this text now: the rules that fired and why, the model's guess, the queue. */
     async dryRun(facts: RoutingFacts) {
       // The intake's own decision on the same reference data: only active services, the cached queues.
-      const { classification, queue } = decideIntake(await routing.current(), facts);
+      const reference = await routing.current();
+      const external = await classifier?.rank(`${facts.subject}\n${facts.description}`, knownCategories(reference));
+      const { classification, queue } = decideIntake(reference, facts, undefined, external);
       const {
         category,
         priority,
@@ -130,6 +143,8 @@ export function createRulesService({ db, temporal, taskQueue }: { db: Database; 
         rulesOutcome,
         fired,
         evidence,
+        rankedBy,
+        externalFailure,
       } = classification;
       return {
         category,
@@ -138,6 +153,8 @@ export function createRulesService({ db, temporal, taskQueue }: { db: Database; 
         suggestion,
         modelTop,
         combinedTop,
+        rankedBy,
+        ...(externalFailure ? { externalFailure } : {}),
         evidence,
         serviceCode: service?.code ?? null,
         supportLine,

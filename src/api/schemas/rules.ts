@@ -133,6 +133,15 @@ export const dryRunResult = {
     },
     modelTop: { ...ranked, description: "The category model's three likeliest categories with their probabilities" },
     combinedTop: { ...ranked, description: 'The three likeliest once evidence rules added their weight' },
+    rankedBy: {
+      type: ['string', 'null'],
+      description:
+        "Whose ranking was weighed: `local` (the desk's model), `external:<model>` (CLASSIFIER_URL), or null (no model)",
+    },
+    externalFailure: {
+      type: 'string',
+      description: 'Why the configured external classifier gave no ranking; the local model was weighed instead',
+    },
     evidence: {
       type: 'array',
       description: 'Evidence rules that fired: the category each spoke for and the words that made it fire',

@@ -12,6 +12,7 @@ import {
   smallint,
   text,
   timestamp,
+  uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import type { CategoryModel } from '../../domain/category-model';
 import type { RuleCondition, RuleKind, RuleOutcome } from '../../domain/rules';
@@ -43,6 +44,24 @@ export const categoryFeedback = pgTable('category_feedback', {
   operatorId: text('operator_id').notNull(),
   at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Labelled texts the category model starts from (data/tickets-labelled.jsonl at first start, see
+ * STARTING_CORPUS), learnt from beside operators' verdicts, so a new desk is not left with rules alone.
+ */
+export const categoryCorpus = pgTable(
+  'category_corpus',
+  {
+    id: serial('id').primaryKey(),
+    text: text('text').notNull(),
+    category: text('category').notNull(),
+    /** Where the text came from: the file's name. */
+    source: text('source').notNull(),
+    addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  // By a hash: a long text would not fit a btree entry.
+  (t) => [uniqueIndex('category_corpus_text_idx').on(sql`md5(${t.text})`)],
+);
 
 /** Trained category models; the newest row is the one in use. */
 export const categoryModels = pgTable('category_models', {
