@@ -17,7 +17,7 @@ export interface Combination {
   /** Log-odds an evidence rule adds to the category it names. */
   evidenceWeight: number;
 }
-export const defaultCombination: Combination = { threshold: 0.3, evidenceWeight: 1 };
+export const defaultCombination: Combination = { threshold: 0.2, evidenceWeight: 0.5 };
 
 /**
  * A model trained on fewer verdicts than this has seen too little to outweigh a word list: when
