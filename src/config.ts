@@ -77,6 +77,8 @@ export const configSchema = z.object({
   CLASSIFIER_MODEL: z.string().optional(),
   CLASSIFIER_API_KEY: z.string().optional(),
   CLASSIFIER_TIMEOUT: duration('3s'),
+  /** Outbound URLs (CLASSIFIER_URL, providers) may point at loopback, private or link-local addresses only when true. */
+  OUTBOUND_ALLOW_PRIVATE: booleanText(false),
   SESSION_IDLE: duration('30m'),
   SESSION_MAX: duration('12h'),
   /** Comma-separated addresses of authenticating proxies whose IDENTITY_HEADER is believed; none by default. */

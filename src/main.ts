@@ -115,6 +115,7 @@ async function main() {
               model: config.CLASSIFIER_MODEL,
               apiKey: config.CLASSIFIER_API_KEY,
               timeoutMs: config.CLASSIFIER_TIMEOUT,
+              allowPrivate: config.OUTBOUND_ALLOW_PRIVATE,
             }
           : undefined,
       identity: {

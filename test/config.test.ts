@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       CLASSIFIER_MODEL: undefined,
       CLASSIFIER_API_KEY: undefined,
       CLASSIFIER_TIMEOUT: 3_000,
+      OUTBOUND_ALLOW_PRIVATE: false,
       SESSION_IDLE: 30 * 60_000,
       SESSION_MAX: 12 * 3_600_000,
       TRUSTED_PROXIES: [],
@@ -73,6 +74,8 @@ describe('loadConfig', () => {
         5_000,
       ]);
       expectInvalid({ CLASSIFIER_URL: 'http://llm.local/v1' }, 'CLASSIFIER_MODEL');
+      expect(load({ OUTBOUND_ALLOW_PRIVATE: 'true' }).OUTBOUND_ALLOW_PRIVATE).toBe(true);
+      expectInvalid({ OUTBOUND_ALLOW_PRIVATE: 'sometimes' }, 'OUTBOUND_ALLOW_PRIVATE');
       expectInvalid({ CLASSIFIER_URL: 'ftp://llm.local', CLASSIFIER_MODEL: 'm' }, 'CLASSIFIER_URL');
       expectInvalid(
         { CLASSIFIER_URL: 'http://llm.local', CLASSIFIER_MODEL: 'm', CLASSIFIER_TIMEOUT: 'soon' },

@@ -22,7 +22,13 @@ afterAll(() => llm?.close());
 
 describe('createExternalClassifier', () => {
   const classifier = () =>
-    createExternalClassifier({ url: `${llm.url}/`, model: 'qwen2.5-7b', apiKey: 'sk-test', timeoutMs: 300 });
+    createExternalClassifier({
+      url: `${llm.url}/`,
+      model: 'qwen2.5-7b',
+      apiKey: 'sk-test',
+      timeoutMs: 300,
+      allowPrivate: true,
+    });
 
   it('posts the fixed prompt to {url}/chat/completions with the model and key, and ranks by the reply', async () => {
     llm.answer({ content: '{"category": "complaint", "confidence": 0.8}' });
@@ -60,8 +66,42 @@ describe('createExternalClassifier', () => {
       url: `http://127.0.0.1:${closed}/v1`,
       model: 'm',
       timeoutMs: 1_000,
+      allowPrivate: true,
     }).rank('text', categories);
     expect(answer).toEqual({ model: 'm', failure: expect.stringMatching(/^the classifier could not be reached/) });
+  });
+});
+
+describe('an outbound URL inside the network (SSRF)', () => {
+  const asked = (url: string) =>
+    createExternalClassifier({ url, model: 'm', timeoutMs: 1_000 }).rank('text', categories);
+
+  it.each([
+    ['loopback by address', () => llm.url, /^refused: 127\.0\.0\.1 is a loopback address/],
+    [
+      'loopback by name',
+      () => llm.url.replace('127.0.0.1', 'localhost'),
+      /^refused: localhost resolves to .* loopback address/,
+    ],
+    ['IPv6 loopback', () => 'http://[::1]:9/v1', /^refused: ::1 is a loopback address/],
+    ['cloud metadata', () => 'http://169.254.169.254/latest', /^refused: 169\.254\.169\.254 is a link-local address/],
+    ['a private network', () => 'http://10.0.0.7:8000/v1', /^refused: 10\.0\.0\.7 is a private address/],
+    ['IPv4 written as IPv6', () => 'http://[::ffff:127.0.0.1]:9/v1', /^refused: 127\.0\.0\.1 is a loopback address/],
+  ])('refuses %s without OUTBOUND_ALLOW_PRIVATE, and sends nothing', async (_what, url, reason) => {
+    const before = llm.requests.length;
+    expect(await asked(url())).toEqual({ model: 'm', failure: expect.stringMatching(reason) });
+    expect(llm.requests.length).toBe(before);
+  });
+
+  it('answers a redirect as it is: a 3xx is a failure, never followed', async () => {
+    llm.answer({ status: 307 });
+    const answer = await createExternalClassifier({
+      url: llm.url,
+      model: 'm',
+      timeoutMs: 1_000,
+      allowPrivate: true,
+    }).rank('text', categories);
+    expect(answer).toEqual({ model: 'm', failure: 'HTTP 307 from the classifier' });
   });
 });
 
@@ -70,7 +110,7 @@ describe('a desk with an external classifier', () => {
   let call: Awaited<ReturnType<typeof listen>>['call'];
 
   beforeAll(async () => {
-    desk = await startTestDesk({ classifier: { url: llm.url, model: 'desk-llm', timeoutMs: 500 } });
+    desk = await startTestDesk({ classifier: { url: llm.url, model: 'desk-llm', timeoutMs: 500, allowPrivate: true } });
     ({ call } = await listen(desk.app));
   });
   afterAll(() => desk?.stop());

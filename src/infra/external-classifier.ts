@@ -1,4 +1,5 @@
 import { classificationPrompt, rankingFromReply, type ExternalAnswer } from '../domain/external-classification';
+import { OutboundRefused, postJson } from './outbound-http';
 
 export interface ExternalClassifierOptions {
   /** Base URL of an OpenAI-compatible API (`…/v1`): the desk posts to `{url}/chat/completions`. */
@@ -6,6 +7,8 @@ export interface ExternalClassifierOptions {
   model: string;
   apiKey?: string;
   timeoutMs: number;
+  /** A classifier inside the desk's own network is asked only when allowed (OUTBOUND_ALLOW_PRIVATE). */
+  allowPrivate?: boolean;
 }
 
 /**
@@ -15,25 +18,25 @@ export interface ExternalClassifierOptions {
  */
 export function createExternalClassifier(options: ExternalClassifierOptions) {
   const endpoint = `${options.url.replace(/\/+$/, '')}/chat/completions`;
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const headers: Record<string, string> = {};
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
   const model = options.model;
 
   async function ask(text: string, categories: readonly string[]): Promise<ExternalAnswer> {
-    const response = await fetch(endpoint, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ model, temperature: 0, messages: classificationPrompt(categories, text) }),
-      signal: AbortSignal.timeout(options.timeoutMs),
-      redirect: 'error',
-    });
-    if (!response.ok) return { model, failure: `HTTP ${response.status} from the classifier` };
-    const body = (await response.json().catch((error: unknown) => {
-      if (error instanceof Error && error.name === 'TimeoutError') throw error;
-      return undefined;
-    })) as { choices?: Array<{ message?: { content?: unknown } }> } | undefined;
-    if (body === undefined) return { model, failure: 'the classifier answered with something other than JSON' };
-    const content = body.choices?.[0]?.message?.content;
+    const response = await postJson(
+      endpoint,
+      { model, temperature: 0, messages: classificationPrompt(categories, text) },
+      { headers, timeoutMs: options.timeoutMs, allowPrivate: options.allowPrivate ?? false },
+    );
+    if (response.status < 200 || response.status > 299)
+      return { model, failure: `HTTP ${response.status} from the classifier` };
+    let body: { choices?: Array<{ message?: { content?: unknown } }> } | undefined;
+    try {
+      body = JSON.parse(response.text) as typeof body;
+    } catch {
+      return { model, failure: 'the classifier answered with something other than JSON' };
+    }
+    const content = body?.choices?.[0]?.message?.content;
     if (typeof content !== 'string')
       return { model, failure: 'the classifier answered without choices[0].message.content' };
     const read = rankingFromReply(content, categories);
@@ -46,10 +49,13 @@ export function createExternalClassifier(options: ExternalClassifierOptions) {
       try {
         return await ask(text, categories);
       } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
         const reason =
           error instanceof Error && error.name === 'TimeoutError'
             ? `no answer within ${options.timeoutMs} ms`
-            : `the classifier could not be reached (${error instanceof Error ? error.message : String(error)})`;
+            : error instanceof OutboundRefused
+              ? message
+              : `the classifier could not be reached (${message})`;
         return { model, failure: reason };
       }
     },
