@@ -30,7 +30,30 @@ interface Compose {
   volumes?: Record<string, unknown>;
 }
 
-const compose = parse(readFileSync(COMPOSE_FILE, 'utf8')) as Compose;
+/**
+ * Compose's variable interpolation (`${NAME}`, `${NAME:?error}`, `${NAME:-default}`), as
+ * `docker compose config` applies it with a `.env` beside the file; `$$` is left for the helpers
+ * below to unescape. A required variable that is unset or empty throws, as compose refuses to start.
+ */
+function interpolate(text: string, vars: Record<string, string>): string {
+  return text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([?-])([^}]*))?\}/g, (whole, name, colon, op, arg) => {
+    if (whole === '$$') return whole;
+    const value = vars[name as string];
+    const missing = value === undefined || (colon === ':' && value === '');
+    if (op === '?' && missing) throw new Error(`required variable ${name} is missing a value: ${arg}`);
+    if (op === '-' && missing) return arg as string;
+    return value ?? '';
+  });
+}
+
+/** Values a user puts in .env (see .env.example). */
+const dotEnv = {
+  POSTGRES_PASSWORD: 'pg0secret',
+  DESK_DB_PASSWORD: 'desk0secret',
+  TEMPORAL_DB_PASSWORD: 'temporal0secret',
+};
+const composeText = readFileSync(COMPOSE_FILE, 'utf8');
+const compose = parse(interpolate(composeText, dotEnv)) as Compose;
 const services = compose.services ?? {};
 
 function service(name: string): Service {
@@ -51,20 +74,23 @@ function env(name: string): Record<string, string> {
   return Object.fromEntries(entries.map(([key, value]) => [key, value.replace(/\$\$/g, '$')]));
 }
 
-/** `{ published, target }` container ports of a service, from short or long syntax. */
-function ports(name: string): { published?: number; target: number }[] {
+/** `{ published, target }` container ports of a service, from short or long syntax, with the host address if one is given. */
+function ports(name: string): { published?: number; target: number; host?: string }[] {
   return (service(name).ports ?? []).map((port) => {
     if (typeof port === 'object') {
       return {
         target: Number(port.target),
         published: port.published === undefined ? undefined : Number(port.published),
+        ...((port as { host_ip?: string }).host_ip ? { host: (port as { host_ip?: string }).host_ip } : {}),
       };
     }
     const parts = String(port)
       .replace(/\/(tcp|udp)$/, '')
       .split(':');
     const target = Number(parts[parts.length - 1]);
-    return parts.length === 1 ? { target } : { target, published: Number(parts[parts.length - 2]) };
+    if (parts.length === 1) return { target };
+    const published = Number(parts[parts.length - 2]);
+    return parts.length > 2 ? { target, published, host: parts.slice(0, -2).join(':') } : { target, published };
   });
 }
 
@@ -114,13 +140,23 @@ describe('docker-compose.yml', () => {
     expect(volume, 'a named volume for the data').toBeTruthy();
     expect(Object.keys(compose.volumes ?? {})).toContain(volume);
     expect([postgres.healthcheck?.test ?? []].flat().join(' ')).toContain('pg_isready');
-    expect(pg()).toEqual(
-      expect.objectContaining({
-        POSTGRES_USER: expect.any(String),
-        POSTGRES_PASSWORD: expect.any(String),
-        POSTGRES_DB: expect.any(String),
-      }),
+    expect(pg().POSTGRES_PASSWORD).toBe(dotEnv.POSTGRES_PASSWORD);
+  });
+
+  it("creates the desk's and Temporal's own roles on a new volume, from .env's passwords", () => {
+    const mounts = (service('postgres').volumes ?? []).map((v) =>
+      typeof v === 'string' ? v : `${v.source}:${v.target}`,
     );
+    expect(mounts).toContain('./docker/postgres/init-roles.sh:/docker-entrypoint-initdb.d/10-init-roles.sh:ro');
+    expect(mounts).toContain('./docker/postgres/init-roles.sql:/desk-init/init-roles.sql:ro');
+    expect(pg()).toMatchObject({
+      DESK_DB_PASSWORD: dotEnv.DESK_DB_PASSWORD,
+      TEMPORAL_DB_PASSWORD: dotEnv.TEMPORAL_DB_PASSWORD,
+    });
+    const script = readFileSync(path.join(ROOT, 'docker/postgres/init-roles.sh'), 'utf8');
+    expect(script).toContain('-v desk_user=desk -v desk_database=servicedesk -v desk_password="$DESK_DB_PASSWORD"');
+    expect(script).toContain('-v temporal_user=temporal -v temporal_password="$TEMPORAL_DB_PASSWORD"');
+    expect(script).toContain('-f /desk-init/init-roles.sql');
   });
 
   it('builds the app from this directory and publishes port 3000', () => {
@@ -128,6 +164,7 @@ describe('docker-compose.yml', () => {
     const context = typeof app.build === 'string' ? app.build : app.build?.context;
     expect(path.resolve(ROOT, context ?? '')).toBe(ROOT);
     expect(ports('api')).toContainEqual({ published: 3000, target: 3000 });
+    expect(ports('api')[0]!.host, 'the desk is what users reach: every interface').toBeUndefined();
     expect(Number(appEnv().PORT)).toBe(3000);
     expect(appEnv().HOST, 'listen on every interface inside the container').toBe('0.0.0.0');
   });
@@ -144,14 +181,15 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('points DATABASE_URL at the postgres service with its user, password and database', () => {
+  it("points DATABASE_URL at the postgres service as the desk's own role (not the superuser) and database", () => {
     const url = new URL(appEnv().DATABASE_URL!);
     expect(url.protocol).toMatch(/^postgres(ql)?:$/);
     expect(url.hostname).toBe('postgres');
     expect(url.port || '5432').toBe('5432');
-    expect(decodeURIComponent(url.username)).toBe(pg().POSTGRES_USER);
-    expect(decodeURIComponent(url.password)).toBe(pg().POSTGRES_PASSWORD);
-    expect(url.pathname.slice(1)).toBe(pg().POSTGRES_DB);
+    expect(decodeURIComponent(url.username)).toBe('desk');
+    expect(decodeURIComponent(url.username)).not.toBe(pg().POSTGRES_USER);
+    expect(decodeURIComponent(url.password)).toBe(dotEnv.DESK_DB_PASSWORD);
+    expect(url.pathname.slice(1)).toBe('servicedesk');
   });
 
   it('points TEMPORAL_ADDRESS at the temporal service on the port its frontend listens on (7233)', () => {
@@ -173,8 +211,8 @@ describe('docker-compose.yml', () => {
     expect(t.DB).toMatch(/^postgres12(_pgx)?$/);
     expect(t.POSTGRES_SEEDS).toBe('postgres');
     expect(Number(t.DB_PORT ?? 5432)).toBe(5432);
-    expect(t.POSTGRES_USER).toBe(pg().POSTGRES_USER);
-    expect(t.POSTGRES_PWD).toBe(pg().POSTGRES_PASSWORD);
+    expect(t.POSTGRES_USER).toBe('temporal');
+    expect(t.POSTGRES_PWD).toBe(dotEnv.TEMPORAL_DB_PASSWORD);
     expect(dependsOn('temporal').postgres).toBe('service_healthy');
   });
 
@@ -187,8 +225,8 @@ describe('docker-compose.yml', () => {
     const script = scriptOf(schemaService!);
     expect(service(schemaService!).image).toMatch(/^temporalio\/admin-tools:1\.29\./);
     expect(script).toMatch(/--ep postgres\b/);
-    expect(script).toContain(`-u ${pg().POSTGRES_USER}`);
-    expect(env(schemaService!).SQL_PASSWORD).toBe(pg().POSTGRES_PASSWORD);
+    expect(script).toContain('-u temporal ');
+    expect(env(schemaService!).SQL_PASSWORD).toBe(dotEnv.TEMPORAL_DB_PASSWORD);
     const t = env('temporal');
     for (const db of [t.DBNAME ?? 'temporal', t.VISIBILITY_DBNAME ?? 'temporal_visibility']) {
       expect(script, `schema of ${db}`).toMatch(new RegExp(`--db ${db} setup-schema`));
@@ -205,10 +243,35 @@ describe('docker-compose.yml', () => {
     expect(env(registrar!).TEMPORAL_ADDRESS).toBe(appEnv().TEMPORAL_ADDRESS);
   });
 
-  it('points temporal-ui at temporal:7233 and publishes 8080', () => {
+  it('points temporal-ui at temporal:7233, read-only, on 127.0.0.1:8080', () => {
     expect(service('temporal-ui').image).toMatch(/^temporalio\/ui(:|$)/);
     expect(env('temporal-ui').TEMPORAL_ADDRESS).toBe('temporal:7233');
-    expect(ports('temporal-ui')).toContainEqual({ published: 8080, target: 8080 });
+    expect(env('temporal-ui').TEMPORAL_DISABLE_WRITE_ACTIONS).toBe('true');
+    expect(ports('temporal-ui')).toContainEqual({ published: 8080, target: 8080, host: '127.0.0.1' });
+  });
+
+  it('publishes only the desk on every interface: the Temporal frontend, its UI and Mailpit on loopback', () => {
+    for (const name of Object.keys(services)) {
+      if (name === 'api') continue;
+      for (const port of ports(name)) expect(port.host, `${name}:${port.published}`).toBe('127.0.0.1');
+    }
+    expect(ports('temporal')).toEqual([{ published: 7233, target: 7233, host: '127.0.0.1' }]);
+  });
+
+  it('hard-codes no secret: compose refuses to start until .env gives every password', () => {
+    const required = [...composeText.matchAll(/\$\{([A-Z_]+):\?/g)].map((m) => m[1]!);
+    expect(new Set(required)).toEqual(new Set(Object.keys(dotEnv)));
+    for (const name of Object.keys(dotEnv)) {
+      expect(() => interpolate(composeText, { ...dotEnv, [name]: '' }), name).toThrow(`required variable ${name}`);
+    }
+    expect(composeText).not.toMatch(/PASSWORD: (?!\$\{)/);
+    expect(composeText).not.toMatch(/PWD: (?!\$\{)/);
+    expect(composeText).not.toMatch(/postgres:\/\/[^:]+:(?!\$\{)[^@]+@/);
+    // .env.example names each variable with an empty value: copied as it is, compose still refuses.
+    const example = readFileSync(path.join(ROOT, '.env.example'), 'utf8');
+    const given = Object.fromEntries([...example.matchAll(/^([A-Z_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+    expect(given).toEqual(Object.fromEntries(Object.keys(dotEnv).map((name) => [name, ''])));
+    expect(() => interpolate(composeText, given)).toThrow(/required variable/);
   });
 
   it("sends the app's e-mail to mailpit, whose UI is on 8025", () => {
@@ -217,7 +280,7 @@ describe('docker-compose.yml', () => {
     expect(smtp.protocol).toBe('smtp:');
     expect(smtp.hostname).toBe('mailpit');
     expect(Number(smtp.port)).toBe(1025);
-    expect(ports('mailpit')).toContainEqual({ published: 8025, target: 8025 });
+    expect(ports('mailpit')).toContainEqual({ published: 8025, target: 8025, host: '127.0.0.1' });
   });
 
   it('runs the API and the workers as separate services of the same image, by role', () => {
@@ -283,12 +346,12 @@ describe('Dockerfile and .dockerignore', () => {
     expect(parts).toContain('src/main.ts');
   });
 
-  it('keeps local state and dependencies out of the build context', () => {
+  it('keeps local state, dependencies and the secrets of .env out of the build context', () => {
     const ignored = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8')
       .split(/\r?\n/)
       .map((line) => line.trim().replace(/^\/|\/$/g, ''));
     expect(ignored).toEqual(
-      expect.arrayContaining(['node_modules', '.data', '.tools', '.git', 'test/artifacts', 'bench/results']),
+      expect.arrayContaining(['node_modules', '.data', '.tools', '.git', 'test/artifacts', 'bench/results', '.env']),
     );
   });
 });
@@ -300,6 +363,9 @@ describe('Dockerfile and .dockerignore', () => {
  */
 const NOT_SET_IN_COMPOSE: Record<string, string> = {
   TEMPORAL_CLI: 'path of a local `temporal` CLI, used only to start a dev server when TEMPORAL_ADDRESS is unset',
+  CLASSIFIER_URL: 'an external classifier is opt-in: ticket texts leave the desk only when an administrator sets it',
+  CLASSIFIER_MODEL: 'needed only with CLASSIFIER_URL',
+  CLASSIFIER_API_KEY: 'needed only with CLASSIFIER_URL; a secret, so it belongs in .env',
 };
 
 describe('app settings (src/config.ts)', () => {
