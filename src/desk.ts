@@ -15,6 +15,7 @@ import { parseLabelled } from './domain/evaluation';
 import { createExternalClassifier, type ExternalClassifierOptions } from './infra/external-classifier';
 import { foldProcessStatDeltas } from './repositories/process-stats';
 import { addToCorpus, hasCategoryModel, retrainCategoryModel } from './repositories/routing';
+import { createArticleService, type ArticleService } from './services/article-service';
 import { createCatalogService } from './services/catalog-service';
 import { createOperationsService, type OperationsService } from './services/operations-service';
 import { loadProcessCatalog } from './services/process-catalog';
@@ -86,6 +87,8 @@ export interface Desk {
   firstAdministrator?: { login: string; password: string };
   temporal: Client;
   tickets: TicketService;
+  /** Messages on tickets from every channel (src/services/article-service.ts). */
+  articles: ArticleService;
   queues: QueueService;
   mailer: Mailer;
   operations: OperationsService;
@@ -144,6 +147,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     logger,
     reserveForAccept: queueService.reserveForAccept,
   });
+  const articles = createArticleService({ db, temporal, logger });
   const rules = createRulesService({ db, temporal, taskQueue: options.taskQueue, classifier });
   if (options.retrainEveryMs) await ensureRetrainSchedule(temporal, options.taskQueue, options.retrainEveryMs);
   const operations = createOperationsService({
@@ -161,6 +165,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       identityHeader: options.identityHeader,
       tickets,
       reads: createTicketReads({ db, processes }),
+      articles,
       processes: createProcessService({ db, processes }),
       queues: queueService,
       rules,
@@ -188,6 +193,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     firstAdministrator,
     temporal,
     tickets,
+    articles,
     queues: queueService,
     mailer,
     operations,

@@ -25,6 +25,7 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /tickets/:id': read,
   'GET /tickets/:id/events': read,
   'GET /tickets/:id/trail': analytics,
+  'GET /tickets/:id/articles': read,
   'POST /tickets/:id/accept': act,
   'POST /tickets/:id/work': act,
   'POST /tickets/:id/resolve': act,

@@ -6,6 +6,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ErrorStatus, type ErrorCode } from '../domain/errors';
+import type { ArticleService } from '../services/article-service';
 import type { CatalogService } from '../services/catalog-service';
 import type { IdentityService } from '../services/identity-service';
 import type { OperationsService } from '../services/operations-service';
@@ -43,6 +44,7 @@ export interface AppDependencies {
   identityHeader?: string;
   tickets: TicketService;
   reads: TicketReads;
+  articles: ArticleService;
   processes: ProcessService;
   queues: QueueService;
   rules: RulesService;
@@ -185,7 +187,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(operationsRoutes, { operations: deps.operations });
 
   await app.register(authRoutes);
-  await app.register(ticketRoutes, { tickets: deps.tickets, reads: deps.reads, rules: deps.rules });
+  await app.register(ticketRoutes, {
+    tickets: deps.tickets,
+    reads: deps.reads,
+    rules: deps.rules,
+    articles: deps.articles,
+  });
   await app.register(queueRoutes, { queues: deps.queues });
   await app.register(clientRoutes, { reads: deps.reads });
   await app.register(processRoutes, { processes: deps.processes });

@@ -37,3 +37,7 @@ export type RuleKind = (typeof ruleKinds)[number];
 /** Who decided a ticket's category: a rule, the model, or nobody (triage by hand). */
 export const classificationSources = ['rule', 'model', 'triage'] as const;
 export type ClassificationSource = (typeof classificationSources)[number];
+
+/** An article's way: from the client (`in`) or from the desk (`out`). */
+export const articleDirections = ['in', 'out'] as const;
+export type ArticleDirection = (typeof articleDirections)[number];

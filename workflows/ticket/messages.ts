@@ -2,6 +2,8 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { TicketStage } from '../../src/domain/process';
 import type {
   AcceptRequest,
+  ArticleNotice,
+  ArticleTaken,
   ChangeSlaRequest,
   ComplaintResolution,
   ComplaintResolved,
@@ -39,5 +41,7 @@ export const changeSlaUpdate = defineUpdate<SlaStatus, [ChangeSlaRequest]>('chan
 export const surveyAnsweredSignal = defineSignal<[SurveyAnswer]>('surveyAnswered');
 export const reopenUpdate = defineUpdate<Reopened, [ReopenRequest]>('reopen');
 export const resolveComplaintUpdate = defineUpdate<ComplaintResolved, [ComplaintResolution]>('resolveComplaint');
+/** A client's message on any channel: it may reopen the ticket while its survey waits. */
+export const articleUpdate = defineUpdate<ArticleTaken, [ArticleNotice]>('article');
 export const stageQuery = defineQuery<TicketStage>('stage');
 export const slaQuery = defineQuery<SlaStatus>('sla');

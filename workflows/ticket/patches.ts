@@ -23,6 +23,8 @@ export const TicketPatch = {
    * Implies 'sla-timers', 'intake-in-one-step' and 'auto-assign-least-load', which are then not asked.
    */
   intakeWithSla: 'intake-with-sla',
+  /** Articles (e-mail and other channels) are told to the workflow; a client's reply reopens a resolved ticket. */
+  clientArticles: 'client-articles',
 } as const;
 
 /**
@@ -53,6 +55,10 @@ export class TicketVersion {
   /** Asked when the new agreement is known. */
   get slaChangeRearms(): boolean {
     return patched(TicketPatch.slaChangeRearms);
+  }
+  /** Asked when an article is told to the ticket, at the step it may change. */
+  get clientArticles(): boolean {
+    return patched(TicketPatch.clientArticles);
   }
   /** Asked at a resolution that stops a running clock, and at a reopening of a clock so stopped. */
   get slaReopenRounds(): boolean {

@@ -4,6 +4,7 @@ import type { TicketStage } from '../../src/domain/process';
 import {
   TicketFailure,
   type AcceptRequest,
+  type ArticleNotice,
   type ClassifiedTicket,
   type EscalateRequest,
   type Escalated,
@@ -197,6 +198,13 @@ export class TicketState {
         `ticket ${this.ticketId} is ${this.stage}: only a resolved ticket awaiting its survey can be reopened`,
       );
     if (!reason?.trim()) throw reject(TicketFailure.invalidRequest, 'a reason to reopen is required');
+  }
+
+  /** A client's reply reopens the ticket only in the reopen window: resolved, awaiting its survey, unanswered. */
+  reopensOnReply({ mayReopen }: ArticleNotice): boolean {
+    return (
+      mayReopen && this.reopenable && this.stage === 'awaiting_survey' && this.answer === undefined && !this.reopening
+    );
   }
 
   mayResolveComplaint(resolution: string): void {

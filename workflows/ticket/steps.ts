@@ -1,6 +1,8 @@
 import { condition } from '@temporalio/workflow';
 import { isComplaint } from '../../src/domain/survey';
 import type {
+  ArticleNotice,
+  ArticleTaken,
   ChangeSlaRequest,
   ComplaintResolution,
   EscalateRequest,
@@ -174,6 +176,13 @@ export class TicketSteps {
     } finally {
       this.ticket.reopening = false;
     }
+  }
+
+  /** A message on the ticket: a client's reply in the reopen window brings the ticket back to work. */
+  async takeArticle(notice: ArticleNotice): Promise<ArticleTaken> {
+    const reopens = this.version.clientArticles && this.ticket.reopensOnReply(notice);
+    if (reopens) await this.reopen({ by: 'client', reason: `the client replied (article ${notice.articleId})` });
+    return { ticketId: this.ticketId, stage: this.ticket.stage, reopened: reopens, round: this.ticket.round };
   }
 
   async resolveComplaint({ operatorId, resolution }: ComplaintResolution) {

@@ -129,6 +129,21 @@ export interface Reopened {
   assigneeId: string;
 }
 
+/** A message recorded on the ticket (src/services/article-service.ts), told to its workflow. */
+export interface ArticleNotice {
+  articleId: number;
+  /** The client (or a participant) wrote, by a person, not a machine: it may reopen a resolved ticket. */
+  mayReopen: boolean;
+}
+
+export interface ArticleTaken {
+  ticketId: number;
+  stage: TicketStage;
+  /** The reply reopened the ticket, which was resolved and awaiting its survey (the reopen window). */
+  reopened: boolean;
+  round: number;
+}
+
 export interface ComplaintResolution {
   operatorId: string;
   resolution: string;

@@ -56,6 +56,7 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
   setHandler(message.reopenUpdate, (request) => steps.reopen(request), {
     validator: ({ reason }) => ticket.mayReopen(reason),
   });
+  setHandler(message.articleUpdate, (notice) => steps.takeArticle(notice));
   setHandler(message.resolveComplaintUpdate, (request) => steps.resolveComplaint(request), {
     validator: ({ resolution }) => ticket.mayResolveComplaint(resolution),
   });

@@ -7,3 +7,4 @@ export * from './staff';
 export * from './tickets';
 export * from './routing';
 export * from './identity';
+export * from './articles';

@@ -1,4 +1,5 @@
 import type { RoutePlugin } from '../../type-provider';
+import type { ArticleService } from '../../../services/article-service';
 import type { TicketReads } from '../../../services/ticket-reads';
 import type { RulesService } from '../../../services/rules-service';
 import type { TicketService } from '../../../services/ticket-service';
@@ -11,6 +12,7 @@ import {
   ticketTrail,
   trailQuery,
 } from '../../schemas/tickets';
+import { ticketArticleRoutes } from './articles';
 import { ticketMoveRoutes } from './moves';
 import { ticketSlaRoutes } from './sla';
 import { ticketSurveyRoutes } from './survey';
@@ -21,6 +23,7 @@ export interface TicketRouteDeps {
   reads: TicketReads;
   /** The category verdict feeds the category model. */
   rules: RulesService;
+  articles: ArticleService;
 }
 
 const withTicket = { params: idParams } as const;
@@ -123,4 +126,5 @@ export const ticketRoutes: RoutePlugin<TicketRouteDeps> = async (app, deps) => {
   await app.register(ticketMoveRoutes, deps);
   await app.register(ticketSlaRoutes, deps);
   await app.register(ticketSurveyRoutes, deps);
+  await app.register(ticketArticleRoutes, deps);
 };
