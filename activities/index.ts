@@ -3,6 +3,7 @@ import { createIntakeActivities } from './intake';
 import { createNotifyActivities } from './notify';
 import { createRetrainingActivities } from './retraining';
 import { createSlaActivities } from './sla';
+import { createStatusAnswerActivities } from './status-answers';
 import { createSurveyActivities } from './survey';
 import { createWorkActivities } from './work';
 
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createRetrainingActivities(deps),
     ...createNotifyActivities(deps),
     ...createSurveyActivities(deps),
+    ...createStatusAnswerActivities(deps),
   };
 }
 

@@ -126,6 +126,7 @@ async function main() {
         description: `Benchmark ticket ${keyword}`,
         client: { email: `bench-${keyword}-${i}@bench.local` },
       });
+      if ('attachedTo' in registered) throw new Error(`bench ticket ${i} was taken for a status question`);
       ids.push(registered.ticketId);
     });
     return ids;

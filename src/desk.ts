@@ -22,6 +22,7 @@ import { loadProcessCatalog } from './services/process-catalog';
 import { createProcessService } from './services/process-service';
 import { createQueueService, type QueueService } from './services/queue-service';
 import { createRulesService, ensureRetrainSchedule } from './services/rules-service';
+import { createStatusQuestions } from './services/status-questions';
 import { createIdentityService, type IdentityOptions } from './services/identity-service';
 import { createTicketReads } from './services/ticket-reads';
 import { createTicketService, type TicketService } from './services/ticket-service';
@@ -138,6 +139,8 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
   const connection = await Connection.connect({ address: options.temporalAddress });
   const temporal = new Client({ connection, namespace: options.namespace });
   const queueService = createQueueService({ db, offerTtlMs: options.offerTtlMs ?? 60_000 });
+  const articles = createArticleService({ db, temporal, logger });
+  const rules = createRulesService({ db, temporal, taskQueue: options.taskQueue, classifier });
   const tickets = createTicketService({
     db,
     temporal,
@@ -146,9 +149,15 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     intakeWaitMs: options.intakeWaitMs,
     logger,
     reserveForAccept: queueService.reserveForAccept,
+    statusQuestions: createStatusQuestions({
+      db,
+      temporal,
+      taskQueue: options.taskQueue,
+      articles,
+      categoryOf: rules.categoryOf,
+      logger,
+    }),
   });
-  const articles = createArticleService({ db, temporal, logger });
-  const rules = createRulesService({ db, temporal, taskQueue: options.taskQueue, classifier });
   if (options.retrainEveryMs) await ensureRetrainSchedule(temporal, options.taskQueue, options.retrainEveryMs);
   const operations = createOperationsService({
     db,

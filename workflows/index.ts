@@ -1,2 +1,3 @@
 export * from './ticket';
 export * from './category-model';
+export * from './status-answer';

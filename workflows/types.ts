@@ -1,6 +1,7 @@
 /** What crosses the workflow boundary: plain data, shared by workflow, activities and API. */
 import type { IntakeChannel, SlaTargetKind, TicketPriority } from '../src/domain/enums';
 import type { ErrorCode } from '../src/domain/errors';
+import type { TicketStage } from '../src/domain/process';
 import type { SlaPlan, SlaStart, SlaTerms } from '../src/domain/sla-plan';
 import type { TicketDetails } from '../src/domain/ticket-details';
 
@@ -102,3 +103,12 @@ export const TicketFailure = {
   notManager: 'NOT_MANAGER',
   noSla: 'NO_SLA',
 } as const satisfies Record<string, ErrorCode>;
+
+/** What answering a client's status question did: sent (or sent before), or no e-mail to send to. */
+export type StatusAnswered = { status: 'sent' | 'already_sent'; stage: TicketStage } | { status: 'no_channel' };
+
+export interface StatusQuestion {
+  ticketId: number;
+  /** The client's message, already an article of the ticket. */
+  articleId: number;
+}

@@ -55,6 +55,11 @@ export function statusQuestionTarget(input: {
   return latest ? { ticketId: latest.id, because: 'latest_open_on_channel' } : undefined;
 }
 
+/** What the sender of a status question is told: nothing of the ticket (the answer goes to the contact on file). */
+export const questionAttachedMessage =
+  'Сообщение добавлено к вашей открытой заявке, её статус отправлен на ваш контакт из заявки. / ' +
+  'Your message was added to your open ticket; its status was sent to the contact on file.';
+
 /** The category of questions about a ticket's progress (data/README.md). */
 export const STATUS_CATEGORY = 'status';
 

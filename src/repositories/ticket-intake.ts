@@ -1,9 +1,10 @@
-import { and, eq, or, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { catalogServices, clients, queues, ticketEvents, tickets, type ClientCategory } from '../db/schema';
 import { normalizeEmail, normalizePhone } from '../domain/contacts';
 import type { SlaClockStart } from '../domain/intake-decision';
 import { ticketWorkflowId } from '../domain/process';
+import { clientByContact } from './clients';
 import { CLASSIFY_KEY } from '../domain/ticket-events';
 
 type Executor = Pick<Database, 'select' | 'insert' | 'update'>;
@@ -24,19 +25,7 @@ export interface ReceivedTicket {
 export async function findOrCreateClient(tx: Executor, received: ReceivedTicket) {
   const phone = received.client.phone ? (normalizePhone(received.client.phone) ?? null) : null;
   const email = received.client.email ? (normalizeEmail(received.client.email) ?? null) : null;
-  const findClient = async () => {
-    const match = [phone ? eq(clients.phone, phone) : undefined, email ? eq(clients.email, email) : undefined].filter(
-      (c) => c !== undefined,
-    );
-    if (match.length === 0) return undefined;
-    const rows = await tx
-      .select()
-      .from(clients)
-      .where(or(...match))
-      .orderBy(clients.id)
-      .limit(1);
-    return rows[0];
-  };
+  const findClient = () => clientByContact(tx, { phone, email });
   const found = await findClient();
   if (found) return { client: found, newClient: false };
   const inserted = await tx

@@ -82,6 +82,13 @@ export function createRulesService({
 }) {
   const routing = createRoutingCache(db);
 
+  /** The intake's own decision on the same reference data: only active services, the cached queues. */
+  const decide = async (facts: RoutingFacts) => {
+    const reference = await routing.current();
+    const external = await classifier?.rank(`${facts.subject}\n${facts.description}`, knownCategories(reference));
+    return decideIntake(reference, facts, undefined, external);
+  };
+
   return {
     list: () => listRules(db),
 
@@ -127,10 +134,7 @@ export function createRulesService({
 
     /** What the desk would decide for this text now: the rules that fired and why, the model's guess, the queue. */
     async dryRun(facts: RoutingFacts) {
-      // The intake's own decision on the same reference data: only active services, the cached queues.
-      const reference = await routing.current();
-      const external = await classifier?.rank(`${facts.subject}\n${facts.description}`, knownCategories(reference));
-      const { classification, queue } = decideIntake(reference, facts, undefined, external);
+      const { classification, queue } = await decide(facts);
       const {
         category,
         priority,
@@ -163,6 +167,9 @@ export function createRulesService({
         fired,
       };
     },
+
+    /** The category intake would give this text now (a status question is answered, not registered). */
+    categoryOf: async (facts: RoutingFacts) => (await decide(facts)).classification.category,
 
     /** Retrains the category model now, through its workflow; a retrain already running is joined, not doubled. */
     async retrainCategoryModel(operator: OperatorIdentity) {

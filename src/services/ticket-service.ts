@@ -28,10 +28,12 @@ import {
   waitForClientUpdate,
 } from '../../workflows/ticket';
 import { DeskError, notFound } from './errors';
+import type { AttachedQuestion, StatusQuestions } from './status-questions';
 import { createTicketWorkflows, type Registration } from './ticket-workflow';
 
 export type { NewTicket } from '../api/schemas/tickets';
 export type { Registration } from './ticket-workflow';
+export type { AttachedQuestion } from './status-questions';
 
 /**
  * The operations operators and clients perform on tickets; each one goes through the ticket's
@@ -48,6 +50,8 @@ export function createTicketService(deps: {
   logger: Logger;
   /** Holds a queued ticket for the accepting operator (see QueueService); returns the release for a failed accept. */
   reserveForAccept?: (operator: OperatorIdentity, ticketId: number) => Promise<() => Promise<void>>;
+  /** A message about a ticket the client already has is attached to it instead of registered. */
+  statusQuestions?: StatusQuestions;
 }) {
   const { db } = deps;
   const { update, start } = createTicketWorkflows(deps);
@@ -86,14 +90,19 @@ export function createTicketService(deps: {
   };
 
   return {
-    /** Starts the ticket's workflow and answers once it is queued (or 202 if that takes longer). */
-    async register(ticket: NewTicket): Promise<Registration> {
+    /**
+     * Starts the ticket's workflow and answers once it is queued (or 202 if that takes longer);
+     * a status question about the client's open ticket is attached to that ticket instead.
+     */
+    async register(ticket: NewTicket): Promise<Registration | AttachedQuestion> {
       const { client } = ticket;
       if (!client.phone && !client.email) throw new DeskError('VALIDATION', 'body.client needs a phone or an email');
       if (client.phone && !normalizePhone(client.phone))
         throw new DeskError('VALIDATION', `body.client.phone "${client.phone}" is not a phone number`);
       if (client.email && !normalizeEmail(client.email))
         throw new DeskError('VALIDATION', `body.client.email "${client.email}" is not an e-mail address`);
+      const attached = await deps.statusQuestions?.attachIfAbout(ticket);
+      if (attached) return attached;
       for (let attempt = 1; ; attempt++) {
         const ticketId = await nextTicketNumber(db);
         try {

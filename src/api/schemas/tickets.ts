@@ -55,6 +55,16 @@ export const registeredTicket = {
   required: ['id', 'stage'],
 } as const;
 
+/** A status question attached to the client's open ticket: nothing of that ticket is said here. */
+export const attachedQuestion = {
+  type: 'object',
+  properties: {
+    attached: { type: 'boolean', const: true },
+    message: { type: 'string' },
+  },
+  required: ['attached', 'message'],
+} as const;
+
 /** The ticket as shown, defined once beside its derived types (src/domain/ticket-details.ts). */
 export const ticketSummary = ticketSummarySchema;
 export const ticketDetails = ticketDetailsSchema;

@@ -1,3 +1,4 @@
+import { questionAttachedMessage } from '../../../domain/status-question';
 import type { RoutePlugin } from '../../type-provider';
 import type { ArticleService } from '../../../services/article-service';
 import type { TicketReads } from '../../../services/ticket-reads';
@@ -5,6 +6,7 @@ import type { RulesService } from '../../../services/rules-service';
 import type { TicketService } from '../../../services/ticket-service';
 import { errorResponses, idParams, searchQuery } from '../../schemas/common';
 import {
+  attachedQuestion,
   newTicketBody,
   registeredTicket,
   ticketEvent,
@@ -39,13 +41,29 @@ export const ticketRoutes: RoutePlugin<TicketRouteDeps> = async (app, deps) => {
       schema: {
         tags: ['tickets'],
         summary: 'Register a ticket',
-        description: 'Starts the ticket workflow. 201 once the ticket is queued; 202 if it is still being registered.',
+        description:
+          'Starts the ticket workflow. 201 once the ticket is queued; 202 if it is still being registered. ' +
+          'A status question about an open ticket of the same client ("is my laptop ready?", or a message naming ' +
+          'the number of one) is attached to that ticket instead and answered 200: the ticket’s status goes to the ' +
+          'contact on file, never in this answer.',
         body: newTicketBody,
-        response: { 201: registeredTicket, 202: registeredTicket, ...errorResponses(400, 409, 413, 415, 503) },
+        response: {
+          200: attachedQuestion,
+          201: registeredTicket,
+          202: registeredTicket,
+          ...errorResponses(400, 409, 413, 415, 503),
+        },
       },
     },
     async (request, reply) => {
       const registration = await tickets.register(request.body);
+      if ('attachedTo' in registration) {
+        request.log.info(
+          { ticketId: registration.attachedTo, articleId: registration.articleId },
+          'status question attached',
+        );
+        return reply.status(200).send({ attached: true, message: questionAttachedMessage });
+      }
       request.log.info(
         { ticketId: registration.ticketId, workflowId: `ticket-${registration.ticketId}`, stage: registration.stage },
         'ticket registered',

@@ -1,0 +1,50 @@
+import { statusAnswer } from '../src/domain/status-question';
+import { ticketStatusForClient } from '../src/repositories/clients';
+import { clientMessageId, sendOnce } from '../src/repositories/outbox';
+import { insertArticle } from '../src/repositories/ticket-articles';
+import type { StatusAnswered, StatusQuestion } from '../workflows/types';
+import { ticketLogger, type ActivityDependencies } from './context';
+
+/** "Is my laptop ready?": the answer with the ticket's live status, to the contact the desk has on file. */
+export function createStatusAnswerActivities({ db, mailer, logger, publicUrl }: ActivityDependencies) {
+  const ticketLog = ticketLogger(logger);
+  return {
+    /**
+     * Sent once per question (the outbox purpose names its article), and kept as the desk's
+     * article on the ticket so staff see what the client was told. The stage is read when the
+     * answer is sent: a retry after the ticket moved on tells the newer stage.
+     */
+    async answerStatusQuestion(input: StatusQuestion): Promise<StatusAnswered> {
+      const log = ticketLog(input.ticketId);
+      const ticket = await ticketStatusForClient(db, input.ticketId);
+      if (!ticket) throw new Error(`ticket ${input.ticketId} is not registered`);
+      if (!ticket.clientEmail) {
+        log.warn({ articleId: input.articleId }, 'status question kept; the client has no e-mail to answer on');
+        return { status: 'no_channel' };
+      }
+      const answer = statusAnswer(ticket, ticket.clientName);
+      const purpose = `status:${input.articleId}`;
+      const messageId = clientMessageId(input.ticketId, purpose, new URL(publicUrl).hostname || 'localhost');
+      const sent = await sendOnce(db, mailer, {
+        ticketId: input.ticketId,
+        purpose,
+        recipient: ticket.clientEmail,
+        subject: answer.subject,
+        body: answer.text,
+        messageId,
+      });
+      await insertArticle(db, {
+        ticketId: input.ticketId,
+        channel: 'email',
+        direction: 'out',
+        sender: ticket.clientEmail,
+        subject: answer.subject,
+        body: answer.text,
+        messageId,
+        dedupeKey: `status-answer:${input.articleId}`,
+      });
+      log.info({ articleId: input.articleId, stage: ticket.stage, sent }, 'status question answered');
+      return { status: sent, stage: ticket.stage };
+    },
+  };
+}
