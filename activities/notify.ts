@@ -44,7 +44,8 @@ export function createNotifyActivities({ db, mailer, logger, publicUrl }: Activi
       const purpose = perRound('resolution', input.round);
       const notice = resolutionNotice(
         details,
-        new URL(path.posix.join('/survey', String(input.ticketId)) + `?token=${token}`, publicUrl).toString(),
+        // In the fragment: browsers never send it, so the token stays out of request logs and Referer headers.
+        new URL(path.posix.join('/survey', String(input.ticketId)) + `#token=${token}`, publicUrl).toString(),
       );
       const host = new URL(publicUrl).hostname || 'localhost';
       const message = {

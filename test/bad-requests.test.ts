@@ -74,7 +74,9 @@ describe('bad requests get a clear 4xx and change nothing', () => {
     expect((await call('GET', '/tickets/999999999', { operator: 'ivanova' })).status).toBe(404);
     expect((await call('GET', '/tickets/999999999/events', { operator: 'ivanova' })).status).toBe(404);
     expect((await call('POST', '/tickets/999999999/accept', { operator: 'ivanova' })).status).toBe(404);
-    expect((await call('POST', '/tickets/999999999/survey', { body: { token: 't', csat: 3 } })).status).toBe(404);
+    // The client's link tells a guesser nothing: no such ticket is answered like a wrong token.
+    const unknown = await call('POST', '/tickets/999999999/survey', { body: { token: 't', csat: 3 } });
+    expect([unknown.status, unknown.body.code]).toEqual([403, 'BAD_SURVEY_TOKEN']);
     expect((await call('GET', '/queues/999999/tickets', { operator: 'ivanova' })).status).toBe(404);
     const malformed = await call('GET', '/tickets/abc', { operator: 'ivanova' });
     expect(malformed.status).toBe(400);
@@ -101,6 +103,8 @@ describe('bad requests get a clear 4xx and change nothing', () => {
     expect(negative.body.field).toBe('body.minutes');
     const survey = await call('POST', `/tickets/${queuedId}/survey`, { body: { token: 'guess', csat: 5 } });
     expect(survey.status).toBe(403);
+    const nothing = await call('POST', '/tickets/999999999/survey', { body: { token: 'guess', csat: 5 } });
+    expect(nothing.body).toEqual(survey.body);
     // The ticket is still there, still waiting.
     const still = await call('GET', `/tickets/${queuedId}`, { operator: 'ivanova' });
     expect(still.body.stage).toBe('queued');

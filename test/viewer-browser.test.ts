@@ -310,7 +310,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the process viewer in
 
   it('lets the client reopen a resolved ticket from the survey page', async () => {
     const token = await ticketDriver(desk, call).surveyToken(ids.surveyed);
-    await page.goto(`${address}/survey/${ids.surveyed}?token=${token}`);
+    await page.goto(`${address}/survey/${ids.surveyed}#token=${token}`);
     await page.fill('#reason', 'Интернет снова пропал / The internet is gone again');
     await page.click('#reopen-form button[type="submit"]');
     await page.waitForSelector('#message.ok');

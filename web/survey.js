@@ -12,10 +12,12 @@
     message.hidden = false;
   };
 
-  // The resolution e-mail links to /survey/<ticketId>?token=<token>.
+  // The resolution e-mail links to /survey/<ticketId>#token=<token>: a fragment is never sent to
+  // the server, so the token stays out of its logs. Links mailed before carry ?token=.
   const match = /^\/survey\/(\d+)\/?$/.exec(location.pathname);
   const ticketId = match ? Number(match[1]) : undefined;
-  const token = new URLSearchParams(location.search).get('token');
+  const token =
+    new URLSearchParams(location.hash.slice(1)).get('token') || new URLSearchParams(location.search).get('token');
   if (!ticketId || !token) {
     say(
       'bad',

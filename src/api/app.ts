@@ -18,6 +18,7 @@ import type { TicketReads } from '../services/ticket-reads';
 import type { TicketService } from '../services/ticket-service';
 import { authPlugin } from './auth';
 import { authRoutes } from './routes/auth';
+import { requestLogged } from './request-log';
 import { refuseUnstorableText } from './stored-text';
 import { httpMetricsPlugin } from './http-metrics';
 import { calendarRoutes } from './routes/calendars';
@@ -63,7 +64,7 @@ const bpmnJsDist = path.join(path.dirname(require.resolve('bpmn-js/package.json'
 /** The HTTP face of the desk: thin routes over the ticket service, every route with schemas. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: deps.logger as FastifyBaseLogger,
+    loggerInstance: deps.logger.child({}, { serializers: { req: requestLogged } }) as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });

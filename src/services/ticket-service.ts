@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
@@ -32,6 +32,10 @@ import type { AttachedQuestion, StatusQuestions } from './status-questions';
 import { createTicketWorkflows, type Registration } from './ticket-workflow';
 
 export type { NewTicket } from '../api/schemas/tickets';
+
+/** Equal-length digests, so neither the content nor the length of the stored secret shows in the timing. */
+const sameSecret = (stored: string, given: string) =>
+  timingSafeEqual(createHash('sha256').update(stored).digest(), createHash('sha256').update(given).digest());
 export type { Registration } from './ticket-workflow';
 export type { AttachedQuestion } from './status-questions';
 
@@ -82,10 +86,18 @@ export function createTicketService(deps: {
       ? missingCompetence(facts.requiredCompetence, await operatorCompetences(db, operatorId))
       : null;
 
+  /**
+   * The client's link proves the ticket is theirs until the ticket closes (its survey is over).
+   * Compared in constant time; no such ticket, a wrong token and an expired one get one answer,
+   * so the link tells a guesser nothing, not even whether the ticket exists.
+   */
   const tokenChecked = async (ticketId: number, token: string) => {
-    const facts = await factsOf(ticketId);
-    if (!facts.surveyToken || facts.surveyToken !== token)
-      throw new DeskError('BAD_SURVEY_TOKEN', 'the survey token does not match this ticket');
+    const facts = await loadTicketFacts(db, ticketId);
+    if (!facts?.surveyToken || facts.stage === 'closed' || !sameSecret(facts.surveyToken, token))
+      throw new DeskError(
+        'BAD_SURVEY_TOKEN',
+        'this link is not valid: it does not belong to this ticket, or the ticket’s survey is over',
+      );
     return facts;
   };
 
