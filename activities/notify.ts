@@ -4,8 +4,15 @@ import { recordTicketEvent } from '../src/db/events';
 import { resolutionNotice } from '../src/domain/notices';
 import { notifyEvent, perRound, staffNoticeEvents, surveyRequestedEvent } from '../src/domain/ticket-events';
 import { staffAddresses } from '../src/repositories/operators';
-import { clientMessageId, sendOnce, sentPurposesUnder, staffMessageId } from '../src/repositories/outbox';
-import { surveyTokenOf, writeAwaitingSurvey } from '../src/repositories/ticket-writes';
+import {
+  clientMessageId,
+  enqueueOnce,
+  redactLinkTokens,
+  sendOnce,
+  sentPurposesUnder,
+  staffMessageId,
+} from '../src/repositories/outbox';
+import { issueSurveyToken, writeAwaitingSurvey } from '../src/repositories/ticket-writes';
 import { loadTicketDetails } from '../src/repositories/tickets';
 import type { Notified } from '../workflows/types';
 import { ticketLogger, type ActivityDependencies } from './context';
@@ -40,14 +47,14 @@ export function createNotifyActivities({ db, mailer, logger, publicUrl }: Activi
         log.warn('client has no deliverable channel; nothing sent');
         return { channel: null, recipient: null, status: 'no_channel' };
       }
-      const token = await surveyTokenOf(db, input.ticketId, randomBytes(18).toString('base64url'));
       const purpose = perRound('resolution', input.round);
+      const host = new URL(publicUrl).hostname || 'localhost';
+      const token = randomBytes(18).toString('base64url');
       const notice = resolutionNotice(
         details,
         // In the fragment: browsers never send it, so the token stays out of request logs and Referer headers.
         new URL(path.posix.join('/survey', String(input.ticketId)) + `#token=${token}`, publicUrl).toString(),
       );
-      const host = new URL(publicUrl).hostname || 'localhost';
       const message = {
         ticketId: input.ticketId,
         purpose,
@@ -56,9 +63,17 @@ export function createNotifyActivities({ db, mailer, logger, publicUrl }: Activi
         body: notice.text,
         messageId: clientMessageId(input.ticketId, purpose, host),
       };
-      const sent = await sendOnce(db, mailer, message, (tx) =>
-        recordTicketEvent(tx, notifyEvent(input.ticketId, input.round, 'notified', { channel: 'email', recipient })),
-      );
+      // The link's secret is issued with the message that carries it; a retry sends the stored one.
+      await db.transaction(async (tx) => {
+        if (await enqueueOnce(tx, message)) await issueSurveyToken(tx, input.ticketId, token);
+      });
+      const sent = await sendOnce(db, mailer, message, async (tx) => {
+        await recordTicketEvent(
+          tx,
+          notifyEvent(input.ticketId, input.round, 'notified', { channel: 'email', recipient }),
+        );
+        await redactLinkTokens(tx, input.ticketId, purpose);
+      });
       // Marking is idempotent: a retry after the send still starts the survey.
       await markAwaitingSurvey(input.ticketId, input.round);
       if (sent === 'already_sent') {

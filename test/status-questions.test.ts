@@ -56,7 +56,7 @@ describe('status questions', () => {
       startingCorpus: path.resolve(__dirname, '..', 'data', 'tickets-labelled.jsonl'),
     });
     ({ call } = await listen(desk.app));
-    driver = ticketDriver(desk, call);
+    driver = ticketDriver(desk, call, smtp);
   });
   afterAll(async () => {
     await desk?.stop();

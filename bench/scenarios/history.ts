@@ -1,5 +1,7 @@
-import { eq } from 'drizzle-orm';
-import { tickets } from '../../src/db/schema';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
+import { linkTokenIn } from '../../src/domain/client-link';
 import { ticketWorkflowId } from '../../src/domain/process';
 import { stageQuery } from '../../workflows/ticket';
 import type { BenchEnvironment } from '../env';
@@ -66,10 +68,12 @@ export async function runHistory(env: BenchEnvironment): Promise<HistoryResult> 
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   progress.tick();
-  const [{ surveyToken }] = (await env.desk.db
-    .select({ surveyToken: tickets.surveyToken })
-    .from(tickets)
-    .where(eq(tickets.id, ticketId))) as [{ surveyToken: string }];
+  // The desk keeps only the token's hash: the client's is in the notice it wrote to its drop folder.
+  const notice = await simpleParser(
+    await fs.readFile(path.join(env.desk.mailer.target, `ticket-${ticketId}.resolution.eml`)),
+  );
+  const surveyToken = linkTokenIn(notice.text ?? '');
+  if (!surveyToken) throw new Error(`history: ticket ${ticketId}'s notice carries no survey link`);
   await step('survey', 'POST', `/tickets/${ticketId}/survey`, {
     token: surveyToken,
     csat: 5,

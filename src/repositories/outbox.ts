@@ -70,6 +70,28 @@ export async function sendOnce(
   return 'sent';
 }
 
+/**
+ * Puts a message in the outbox unless its (ticket, purpose) is there already, and gives the one
+ * stored: a retry sends what the first attempt built (a notice that carries a new secret is
+ * built, and its secret issued, in one transaction).
+ */
+export async function enqueueOnce(db: Pick<Database, 'insert' | 'select'>, message: OutboxMessage) {
+  const [inserted] = await db
+    .insert(outbox)
+    .values({ ...message, channel: 'email' })
+    .onConflictDoNothing()
+    .returning({ id: outbox.id });
+  return inserted !== undefined;
+}
+
+/** Once a notice is sent, the link secrets in its stored copy are of no use to anyone: blanked. */
+export async function redactLinkTokens(db: Pick<Database, 'update'>, ticketId: number, purpose: string) {
+  await db
+    .update(outbox)
+    .set({ body: sql`regexp_replace(${outbox.body}, ${'([#?&]token=)[A-Za-z0-9_-]+'}, ${'\\1[redacted]'}, 'g')` })
+    .where(and(eq(outbox.ticketId, ticketId), eq(outbox.purpose, purpose)));
+}
+
 /** What follows `<prefix>:` in the purposes of a ticket's messages already sent. */
 export async function sentPurposesUnder(db: Pick<Database, 'select'>, ticketId: number, prefix: string) {
   const [row] = await db

@@ -1,6 +1,7 @@
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { catalogServices, queues, tickets, ticketWorkEntries } from '../db/schema';
+import { linkTokenHash } from '../domain/client-link';
 
 type Executor = Pick<Database, 'select' | 'insert' | 'update'>;
 
@@ -150,14 +151,12 @@ export async function writeResolved(
   return row!.resolvedAt!;
 }
 
-/** The ticket's survey token, made once: a retry links the same page. */
-export async function surveyTokenOf(db: Executor, ticketId: number, fresh: string): Promise<string> {
+/** A new survey link for the ticket: only its hash is kept, and the link mailed before stops working. */
+export async function issueSurveyToken(db: Executor, ticketId: number, token: string) {
   await db
     .update(tickets)
-    .set({ surveyToken: fresh })
-    .where(and(eq(tickets.id, ticketId), isNull(tickets.surveyToken)));
-  const [row] = await db.select({ surveyToken: tickets.surveyToken }).from(tickets).where(eq(tickets.id, ticketId));
-  return row!.surveyToken!;
+    .set({ surveyToken: linkTokenHash(token) })
+    .where(eq(tickets.id, ticketId));
 }
 
 export async function writeAwaitingSurvey(tx: Executor, ticketId: number) {

@@ -1,8 +1,9 @@
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
 import { isAssigneeOrManager, isInQueueGroup, isManager, missingCompetence } from '../domain/access';
+import { isLinkToken } from '../domain/client-link';
 import { normalizeEmail, normalizePhone } from '../domain/contacts';
 import { ticketWorkflowId } from '../domain/process';
 import type { NewTicket } from '../api/schemas/tickets';
@@ -33,9 +34,6 @@ import { createTicketWorkflows, type Registration } from './ticket-workflow';
 
 export type { NewTicket } from '../api/schemas/tickets';
 
-/** Equal-length digests, so neither the content nor the length of the stored secret shows in the timing. */
-const sameSecret = (stored: string, given: string) =>
-  timingSafeEqual(createHash('sha256').update(stored).digest(), createHash('sha256').update(given).digest());
 export type { Registration } from './ticket-workflow';
 export type { AttachedQuestion } from './status-questions';
 
@@ -93,7 +91,7 @@ export function createTicketService(deps: {
    */
   const tokenChecked = async (ticketId: number, token: string) => {
     const facts = await loadTicketFacts(db, ticketId);
-    if (!facts?.surveyToken || facts.stage === 'closed' || !sameSecret(facts.surveyToken, token))
+    if (!facts?.surveyToken || facts.stage === 'closed' || !isLinkToken(facts.surveyToken, token))
       throw new DeskError(
         'BAD_SURVEY_TOKEN',
         'this link is not valid: it does not belong to this ticket, or the ticket’s survey is over',

@@ -1,5 +1,9 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { asc, eq } from 'drizzle-orm';
-import { ticketEvents, tickets } from '../../src/db/schema';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { ticketEvents } from '../../src/db/schema';
+import { linkTokenIn } from '../../src/domain/client-link';
 import { ticketWorkflowId } from '../../src/domain/process';
 import { stageQuery } from '../../workflows/ticket';
 import type { startTestDesk } from './desk';
@@ -51,8 +55,26 @@ async function until<T>(read: () => Promise<T>, want: T, what: string, timeoutMs
   throw new Error(`${what}: still ${String(last)} after ${timeoutMs} ms, not ${String(want)}`);
 }
 
-/** Drives tickets through the desk's HTTP API the way operators and clients do, asserting each answer. */
-export function ticketDriver(desk: Desk, call: Call) {
+/** The newest resolution notice of a ticket's: from the SMTP server the desk sends to, or its drop folder. */
+async function latestResolutionNotice(desk: Desk, id: number, smtp?: { received: ParsedMail[] }) {
+  const isResolution = (mail: ParsedMail) => mail.subject?.startsWith(`Заявка №${id} выполнена`) ?? false;
+  if (smtp) return smtp.received.filter(isResolution).at(-1);
+  const folder = desk.mailer.target;
+  const files = fs.existsSync(folder)
+    ? fs.readdirSync(folder).filter((f) => f.startsWith(`ticket-${id}.resolution`) && f.endsWith('.eml'))
+    : [];
+  const newest = files
+    .map((f) => ({ file: path.join(folder, f), at: fs.statSync(path.join(folder, f)).mtimeMs }))
+    .sort((a, b) => b.at - a.at)[0];
+  return newest ? simpleParser(fs.readFileSync(newest.file)) : undefined;
+}
+
+/**
+ * Drives tickets through the desk's HTTP API the way operators and clients do, asserting each
+ * answer. The client's survey token is read from the notice they were sent (the desk keeps only
+ * its hash): pass the SMTP sink when the desk sends to one.
+ */
+export function ticketDriver(desk: Desk, call: Call, smtp?: { received: ParsedMail[] }) {
   const ok = async (response: Promise<{ status: number; body: any; text: string }>, status = 200) => {
     const answer = await response;
     if (answer.status !== status) throw new Error(`expected ${status}, got ${answer.status}: ${answer.text}`);
@@ -72,8 +94,10 @@ export function ticketDriver(desk: Desk, call: Call) {
     /** Waits until the survey waits for the client, and gives the client's survey token. */
     async surveyToken(id: number): Promise<string> {
       await until(() => handle(id).query(stageQuery), 'awaiting_survey', `ticket ${id}`);
-      const [row] = await desk.db.select({ token: tickets.surveyToken }).from(tickets).where(eq(tickets.id, id));
-      return row!.token!;
+      const notice = await latestResolutionNotice(desk, id, smtp);
+      const token = notice?.text ? linkTokenIn(notice.text) : undefined;
+      if (!token) throw new Error(`ticket ${id}: no resolution notice with a survey link was sent`);
+      return token;
     },
     async answer(id: number, survey: { csat: number; complaint?: boolean }) {
       const token = await driver.surveyToken(id);

@@ -81,6 +81,7 @@ export const tickets = pgTable(
     checklistDone: jsonb('checklist_done').$type<string[]>().notNull().default([]),
     resolution: text('resolution'),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    /** SHA-256 (hex) of the token in the client's survey link (src/domain/client-link.ts); never the token. */
     surveyToken: text('survey_token'),
     csat: smallint('csat'),
     surveyComment: text('survey_comment'),
