@@ -116,7 +116,15 @@ describe('rules and the category model', () => {
         body: { ...body, condition: { pattern: '([a-z' } },
       });
       expect(badPattern.status).toBe(400);
-      expect(badPattern.body.message).toMatch(/^body\.condition\.pattern/);
+      expect(badPattern.body.message).toMatch(/^body\.condition\.pattern is not a valid regular expression/);
+      const redos = await call('POST', '/rules', {
+        operator: 'sidorova',
+        body: { ...body, condition: { pattern: '(a+)+$' } },
+      });
+      expect([redos.status, redos.body.message]).toEqual([
+        400,
+        expect.stringMatching(/pattern may take exponential time/),
+      ]);
       const empty = await call('POST', '/rules', { operator: 'sidorova', body: { ...body, condition: {} } });
       expect(empty.status).toBe(400);
       expect(empty.body.message).toMatch(/^body\.condition/);

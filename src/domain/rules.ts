@@ -1,3 +1,4 @@
+import safeRegex from 'safe-regex2';
 import type { RuleKind } from './enums';
 import { normaliseText, stemWord } from './text';
 
@@ -151,7 +152,7 @@ export function compileRules(rules: ClassificationRule[]): CompiledRules {
       return values && values.length > 0 ? [{ label, values: new Set(values), read }] : [];
     }),
     words: (rule.condition.words ?? []).map(compileWord),
-    pattern: rule.condition.pattern ? new RegExp(rule.condition.pattern, 'u') : undefined,
+    pattern: rule.condition.pattern ? compilePattern(rule.condition.pattern) : undefined,
     sets: outcomeFields.filter((field) => rule.outcome[field] !== undefined && rule.outcome[field] !== null),
   }));
   const byFirstStem = new Map<string, number[]>();
@@ -177,15 +178,33 @@ function compileWord(source: string): WordTerm {
   return { source, stems: (normalised.match(wordPattern) ?? []).map(stemWord) };
 }
 
-/** Checks a regular expression before it is stored: a broken one is the caller's 400, not a 500 later. */
+/**
+ * Checks a regular expression before it is stored: a broken one is the caller's 400, not a 500
+ * later, and one that can backtrack exponentially (a repeated group inside a repetition, such as
+ * `(a+)+$`) is refused, since it would stall every intake on an unlucky text (ReDoS). The check
+ * is safe-regex2's star-height test (the one Fastify's router uses); what it lets through runs on
+ * at most PATTERN_TEXT_LIMIT characters, which bounds polynomial backtracking too.
+ */
 export function patternProblem(pattern: string): string | undefined {
   try {
     new RegExp(pattern, 'u');
-    return undefined;
   } catch (error) {
-    return (error as Error).message;
+    return `is not a valid regular expression: ${(error as Error).message}`;
   }
+  if (!safeRegex(pattern))
+    return 'may take exponential time on some texts (a repetition inside a repeated group, such as (a+)+): write it without nesting repetitions';
+  return undefined;
 }
+
+/** How much of a ticket's text a rule's pattern reads: its start, where what matters is said. */
+export const PATTERN_TEXT_LIMIT = 2000;
+
+/** A stored pattern refused by today's check (kept from before it) fires for no ticket. */
+const NEVER = /(?!)/u;
+
+const compilePattern = (pattern: string) => (patternProblem(pattern) ? NEVER : new RegExp(pattern, 'u'));
+
+const patternSubject = (text: TextIndex) => text.normalised.slice(0, PATTERN_TEXT_LIMIT);
 
 interface TextIndex {
   normalised: string;
@@ -237,7 +256,7 @@ function fires(
     if (value == null || !check.values.has(value)) return false;
   }
   if (compiled.words.length > 0 && !compiled.words.some((term) => findTerm(text, term) >= 0)) return false;
-  if (compiled.pattern && !compiled.pattern.test(text.normalised)) return false;
+  if (compiled.pattern && !compiled.pattern.test(patternSubject(text))) return false;
   return true;
 }
 
@@ -257,7 +276,7 @@ function firingReasons(
   }
   if (compiled.pattern)
     because.push(
-      `pattern /${compiled.rule.condition.pattern}/ matched "${compiled.pattern.exec(text.normalised)![0]}"`,
+      `pattern /${compiled.rule.condition.pattern}/ matched "${compiled.pattern.exec(patternSubject(text))![0]}"`,
     );
   return because;
 }

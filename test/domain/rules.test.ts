@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   applyRules,
   compileRules,
+  PATTERN_TEXT_LIMIT,
   patternProblem,
   type ClassificationRule,
   type RoutingFacts,
@@ -155,6 +156,21 @@ describe('patternProblem', () => {
   it('names what is wrong with a broken pattern and passes a good one', () => {
     expect(patternProblem('([a-z')).toMatch(/Invalid regular expression/);
     expect(patternProblem('счет\\s+\\d+')).toBeUndefined();
+  });
+
+  it('refuses a pattern that backtracks exponentially (ReDoS), and a stored one never fires', () => {
+    for (const evil of ['(a+)+$', '(\\w+\\s?)*$', '([a-z]*)*x', '(x+x+)+y'])
+      expect(patternProblem(evil), evil).toMatch(/exponential time/);
+    // Kept from before the check: compiled to a pattern that fires for no ticket, so it cannot
+    // stall intake. Run as written, this text would take 2^40 steps.
+    const stored = rule({ condition: { pattern: '(a+)+$' }, outcome: { priority: 'high' } });
+    expect(decide([stored], facts(`${'a'.repeat(40)}!`)).fired).toEqual([]);
+  });
+
+  it('reads only the first PATTERN_TEXT_LIMIT characters of a text', () => {
+    const tail = rule({ condition: { pattern: 'срочно' }, outcome: { priority: 'high' } });
+    expect(decide([tail], facts(`${'x '.repeat(PATTERN_TEXT_LIMIT)} срочно`)).fired).toEqual([]);
+    expect(decide([tail], facts('очень срочно')).fired).toHaveLength(1);
   });
 });
 
