@@ -79,6 +79,8 @@ export const configSchema = z.object({
   CLASSIFIER_TIMEOUT: duration('3s'),
   /** Outbound URLs (CLASSIFIER_URL, providers) may point at loopback, private or link-local addresses only when true. */
   OUTBOUND_ALLOW_PRIVATE: booleanText(false),
+  /** Requests a minute one address may send to the public routes that write (intake, survey, sign-in); 0: no limit. */
+  PUBLIC_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(60),
   SESSION_IDLE: duration('30m'),
   SESSION_MAX: duration('12h'),
   /** Comma-separated addresses of authenticating proxies whose IDENTITY_HEADER is believed; none by default. */

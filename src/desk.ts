@@ -71,6 +71,8 @@ export interface DeskOptions {
   /** Addresses of authenticating proxies whose identity header (`identityHeader`) is believed. */
   trustedProxies?: readonly string[];
   identityHeader?: string;
+  /** Requests a minute per address to the public routes that write; none: unlimited (PUBLIC_RATE_LIMIT). */
+  publicRateLimit?: number;
   /** Lets a test wrap an activity, e.g. to make it fail after its write. */
   wrapActivities?: (activities: TicketActivities) => TicketActivities;
 }
@@ -172,6 +174,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       identity,
       trustedProxies: options.trustedProxies,
       identityHeader: options.identityHeader,
+      publicRateLimit: options.publicRateLimit,
       tickets,
       reads: createTicketReads({ db, processes }),
       articles,

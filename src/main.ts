@@ -125,6 +125,7 @@ async function main() {
       },
       trustedProxies: config.TRUSTED_PROXIES,
       identityHeader: config.IDENTITY_HEADER,
+      publicRateLimit: config.PUBLIC_RATE_LIMIT || undefined,
       webDir,
       onWorkerFailure: (error) => {
         logger.fatal({ err: error }, 'the Temporal worker stopped');

@@ -2,6 +2,7 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -16,6 +17,7 @@ import type { QueueService } from '../services/queue-service';
 import type { RulesService } from '../services/rules-service';
 import type { TicketReads } from '../services/ticket-reads';
 import type { TicketService } from '../services/ticket-service';
+import { accessKey, routeAccess } from './access-table';
 import { authPlugin } from './auth';
 import { authRoutes } from './routes/auth';
 import { requestLogged } from './request-log';
@@ -41,6 +43,8 @@ export interface AppDependencies {
   identity: IdentityService;
   /** Addresses of authenticating proxies whose identity header is believed (TRUSTED_PROXIES); none by default. */
   trustedProxies?: readonly string[];
+  /** Requests a minute one address may make to the public routes that write (intake, survey); none: no limit. */
+  publicRateLimit?: number;
   /** The header such a proxy names the signed-in login in. */
   identityHeader?: string;
   tickets: TicketService;
@@ -60,6 +64,10 @@ export interface AppDependencies {
 export const BODY_LIMIT = 64 * 1024;
 
 const bpmnJsDist = path.join(path.dirname(require.resolve('bpmn-js/package.json')), 'dist');
+
+/** A route anyone may call that changes something: limited per address (PUBLIC_RATE_LIMIT). */
+const isPublicWrite = (method: string, url: string | undefined) =>
+  method !== 'GET' && method !== 'HEAD' && url !== undefined && 'public' in (routeAccess[accessKey(method, url)] ?? {});
 
 /** The HTTP face of the desk: thin routes over the ticket service, every route with schemas. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
@@ -125,6 +133,22 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     },
   });
   await app.register(fastifyHelmet, { contentSecurityPolicy: { directives: contentSecurityPolicy } });
+  if (deps.publicRateLimit) {
+    const max = deps.publicRateLimit;
+    // Staff routes are behind sign-in; what anyone may send (a ticket, a survey answer) is limited
+    // per address, so a script cannot flood intake or guess links. In this process's memory: each
+    // API process counts for itself.
+    await app.register(fastifyRateLimit, {
+      max,
+      timeWindow: 60_000,
+      allowList: (request) => !isPublicWrite(request.method, request.routeOptions.url),
+      errorResponseBuilder: (_request, context) =>
+        new DeskError(
+          'RATE_LIMITED',
+          `more than ${max} requests a minute from this address to the desk's public routes; retry in ${context.after}`,
+        ),
+    });
+  }
   // Swagger UI's page has inline scripts of its own: its plugin hashes them into /docs' policy.
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
 

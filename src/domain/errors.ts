@@ -40,6 +40,8 @@ export const ErrorStatus = {
   ASSIGNEE_MISSING_COMPETENCE: 409,
   // Too many failed sign-ins for an account or from an address.
   TOO_MANY_SIGN_INS: 429,
+  // Too many requests from one address to the routes anyone may call (PUBLIC_RATE_LIMIT).
+  RATE_LIMITED: 429,
   // The engine or the database does not answer.
   ENGINE_TIMEOUT: 503,
   ENGINE_UNAVAILABLE: 503,
