@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       HOST: '127.0.0.1',
       PORT: 3000,
       PUBLIC_URL: undefined,
+      PUBLIC_RATE_LIMIT: 60,
       LOG_LEVEL: 'info',
       DATA_DIR: '.data',
       DATABASE_URL: undefined,
