@@ -26,6 +26,8 @@ import { createStatusQuestions } from './services/status-questions';
 import { createIdentityService, type IdentityOptions } from './services/identity-service';
 import { createTicketReads } from './services/ticket-reads';
 import { createTicketService, type TicketService } from './services/ticket-service';
+import { createMailIntake, type MailIntake } from './services/mail-intake';
+import { bareAddress } from './domain/mail-text';
 import { createTicketWorker, installTemporalRuntime } from './worker';
 
 export interface DeskOptions {
@@ -90,6 +92,8 @@ export interface Desk {
   tickets: TicketService;
   /** Messages on tickets from every channel (src/services/article-service.ts). */
   articles: ArticleService;
+  /** Inbound e-mail: stored, then threaded onto tickets (src/services/mail-intake.ts). */
+  mail: MailIntake;
   queues: QueueService;
   mailer: Mailer;
   operations: OperationsService;
@@ -158,6 +162,14 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       logger,
     }),
   });
+  const deskAddress = bareAddress(options.mailFrom);
+  const mail = createMailIntake({
+    db,
+    tickets,
+    articles,
+    mailbox: { ownDomains: [deskAddress.slice(deskAddress.lastIndexOf('@') + 1)], loopMarker: deskAddress },
+    logger,
+  });
   if (options.retrainEveryMs) await ensureRetrainSchedule(temporal, options.taskQueue, options.retrainEveryMs);
   const operations = createOperationsService({
     db,
@@ -203,6 +215,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     temporal,
     tickets,
     articles,
+    mail,
     queues: queueService,
     mailer,
     operations,
