@@ -8,6 +8,7 @@ import { createActivities, type TicketActivities } from '../activities';
 import { buildApp } from './api/app';
 import { buildOperationsApp } from './api/operations-app';
 import { createMailer, type Mailer } from './channels/email';
+import { startSmtpReceiver, type SmtpReceiver } from './channels/smtp-receiver';
 import { closeDatabase, openDatabase, type Database } from './db/client';
 import { runMigrations } from './db/migrate';
 import { DEMO_PASSWORD, demoStaff, seedDemoData } from './db/seed';
@@ -73,6 +74,14 @@ export interface DeskOptions {
   /** Addresses of authenticating proxies whose identity header (`identityHeader`) is believed. */
   trustedProxies?: readonly string[];
   identityHeader?: string;
+  /** The desk as its own MX: an SMTP receiver for its addresses, when configured (SMTP_RECEIVER_PORT). */
+  mailReceiver?: {
+    host: string;
+    port: number;
+    /** The domain the desk receives for; the domain of `mailFrom` when absent. */
+    domain?: string;
+    maxSize: number;
+  };
   /** Lets a test wrap an activity, e.g. to make it fail after its write. */
   wrapActivities?: (activities: TicketActivities) => TicketActivities;
 }
@@ -94,6 +103,8 @@ export interface Desk {
   articles: ArticleService;
   /** Inbound e-mail: stored, then threaded onto tickets (src/services/mail-intake.ts). */
   mail: MailIntake;
+  /** The SMTP receiver, when one was configured. */
+  mailReceiver?: SmtpReceiver;
   queues: QueueService;
   mailer: Mailer;
   operations: OperationsService;
@@ -163,13 +174,34 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     }),
   });
   const deskAddress = bareAddress(options.mailFrom);
+  const deskLocal = deskAddress.slice(0, deskAddress.lastIndexOf('@'));
+  const mailDomains = [
+    ...new Set([deskAddress.slice(deskAddress.lastIndexOf('@') + 1), options.mailReceiver?.domain?.toLowerCase()]),
+  ].filter((domain): domain is string => Boolean(domain));
   const mail = createMailIntake({
     db,
     tickets,
     articles,
-    mailbox: { ownDomains: [deskAddress.slice(deskAddress.lastIndexOf('@') + 1)], loopMarker: deskAddress },
+    mailbox: { ownDomains: mailDomains, loopMarker: deskAddress },
     logger,
   });
+  const receivingDomain = options.mailReceiver?.domain?.toLowerCase() ?? mailDomains[0];
+  const mailReceiver =
+    options.mailReceiver && role !== 'worker'
+      ? await startSmtpReceiver({
+          ...options.mailReceiver,
+          // The desk's address and its plus-addresses (desk+t1001.<signature>@…) at the receiving domain.
+          acceptsRecipient: (address) => {
+            const at = address.lastIndexOf('@');
+            return address.slice(at + 1) === receivingDomain && address.slice(0, at).split('+')[0] === deskLocal;
+          },
+          store: (message) => mail.receive(message),
+          onStored: () => void mail.processPending(),
+          logger,
+        })
+      : undefined;
+  // Messages stored before a stop (or whose processing failed) are processed again.
+  if (mailReceiver) void mail.processPending();
   if (options.retrainEveryMs) await ensureRetrainSchedule(temporal, options.taskQueue, options.retrainEveryMs);
   const operations = createOperationsService({
     db,
@@ -216,12 +248,15 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     tickets,
     articles,
     mail,
+    mailReceiver,
     queues: queueService,
     mailer,
     operations,
     worker: workerParts?.worker,
     async stop() {
       clearInterval(foldTimer);
+      await mailReceiver?.close();
+      await mail.stop();
       await app.close();
       await folding;
       if (workerParts) {

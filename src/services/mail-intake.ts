@@ -141,12 +141,16 @@ export function createMailIntake(deps: {
   // One run at a time; a kick during a run asks for another pass when it ends.
   let running: Promise<void> | undefined;
   let again = false;
+  let stopped = false;
   async function drain() {
     do {
       again = false;
       for (let ids = await pendingInboundIds(db, 'email'); ids.length > 0; ids = await pendingInboundIds(db, 'email')) {
         const before = ids.length;
-        for (const id of ids) await processInbound(id);
+        for (const id of ids) {
+          if (stopped) return;
+          await processInbound(id);
+        }
         // Messages that keep failing stay pending: stop rather than spin on them.
         if ((await pendingInboundIds(db, 'email')).length >= before) break;
       }
@@ -162,6 +166,7 @@ export function createMailIntake(deps: {
     processInbound,
     /** Processes what is stored and not yet attached; resolves when nothing is left to do. */
     processPending(): Promise<void> {
+      if (stopped) return Promise.resolve();
       if (running) {
         again = true;
         return running;
@@ -172,6 +177,11 @@ export function createMailIntake(deps: {
           running = undefined;
         });
       return running;
+    },
+    /** Finishes the message in hand; what is left stays stored for the next start. */
+    async stop() {
+      stopped = true;
+      await running;
     },
   };
 }
