@@ -4,6 +4,7 @@ import { recordTicketEvent } from '../src/db/events';
 import { resolutionNotice } from '../src/domain/notices';
 import { notifyEvent, perRound, staffNoticeEvents, surveyRequestedEvent } from '../src/domain/ticket-events';
 import { staffAddresses } from '../src/repositories/operators';
+import { threadingSecretOf } from '../src/repositories/inbound-mail';
 import { clientMessageId, sendOnce, sentPurposesUnder, staffMessageId } from '../src/repositories/outbox';
 import { surveyTokenOf, writeAwaitingSurvey } from '../src/repositories/ticket-writes';
 import { loadTicketDetails } from '../src/repositories/tickets';
@@ -13,6 +14,7 @@ import { ticketLogger, type ActivityDependencies } from './context';
 /** Notices to the client and to staff, each sent once through the outbox. */
 export function createNotifyActivities({ db, mailer, logger, publicUrl }: ActivityDependencies) {
   const ticketLog = ticketLogger(logger);
+  const threadingSecret = threadingSecretOf(db);
 
   /** The survey starts once the client has been told: the diagram's survey step begins here. */
   const markAwaitingSurvey = (ticketId: number, round: number | undefined) =>
@@ -53,13 +55,27 @@ export function createNotifyActivities({ db, mailer, logger, publicUrl }: Activi
         recipient,
         subject: notice.subject,
         body: notice.text,
-        messageId: clientMessageId(input.ticketId, purpose, host),
+        messageId: clientMessageId(input.ticketId, purpose, host, await threadingSecret()),
       };
-      const sent = await sendOnce(db, mailer, message, (tx) =>
-        recordTicketEvent(tx, notifyEvent(input.ticketId, input.round, 'notified', { channel: 'email', recipient })),
+      const sent = await sendOnce(
+        db,
+        mailer,
+        message,
+        (tx) =>
+          recordTicketEvent(tx, notifyEvent(input.ticketId, input.round, 'notified', { channel: 'email', recipient })),
+        { capped: true },
       );
+      if (typeof sent === 'object')
+        await recordTicketEvent(
+          db,
+          notifyEvent(input.ticketId, input.round, 'not_notified', { reason: sent.skipped, recipient }),
+        );
       // Marking is idempotent: a retry after the send still starts the survey.
       await markAwaitingSurvey(input.ticketId, input.round);
+      if (typeof sent === 'object') {
+        log.warn({ recipient, reason: sent.skipped }, 'client not notified');
+        return { channel: 'email', recipient, status: 'skipped' };
+      }
       if (sent === 'already_sent') {
         log.info('resolution notice already sent');
         return { channel: 'email', recipient, status: 'already_sent' };

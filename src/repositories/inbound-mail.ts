@@ -77,6 +77,19 @@ export async function isUndeliverable(db: Pick<Database, 'select'>, address: str
   return row !== undefined;
 }
 
+/** The threading key's name in desk_secrets: signs our Message-IDs and plus-addresses. */
+export const THREADING_SECRET = 'mail-threading';
+
+/** The threading secret, read once per process (again after a failed read). */
+export function threadingSecretOf(db: Database): () => Promise<string> {
+  let cached: Promise<string> | undefined;
+  return () =>
+    (cached ??= deskSecret(db, THREADING_SECRET).catch((error: unknown) => {
+      cached = undefined;
+      throw error;
+    }));
+}
+
 /** The desk's secret of this name, made at first use; every process reads the same one. */
 export async function deskSecret(db: Database, name: string): Promise<string> {
   await db

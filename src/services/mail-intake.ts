@@ -7,12 +7,12 @@ import { automaticKind, failedRecipients, type AutomaticKind } from '../domain/m
 import { normalizeSubject, ticketNumberInSubject } from '../domain/mail-text';
 import { findThread, type Thread } from '../domain/mail-threading';
 import {
-  deskSecret,
   loadInbound,
   markInbound,
   markUndeliverable,
   pendingInboundIds,
   storeInbound,
+  threadingSecretOf,
   ticketOfEmailArticle,
   type InboundMessage,
 } from '../repositories/inbound-mail';
@@ -27,9 +27,6 @@ export interface DeskMailbox {
   /** The X-Loop value the desk writes on its mail. */
   loopMarker: string;
 }
-
-/** The threading key's name in desk_secrets: signs our Message-IDs and plus-addresses. */
-export const THREADING_SECRET = 'mail-threading';
 
 const SUBJECT_MAX = 300;
 const DESCRIPTION_MAX = 20_000;
@@ -53,8 +50,7 @@ export function createMailIntake(deps: {
   logger: Logger;
 }) {
   const { db, logger } = deps;
-  let secret: Promise<string> | undefined;
-  const threadingSecret = () => (secret ??= deskSecret(db, THREADING_SECRET));
+  const threadingSecret = threadingSecretOf(db);
   const lookup = {
     ticketByMessageId: (ids: string[]) => ticketByMessageId(db, ids),
     addressesOf: (ticketId: number) => addressesOfTicket(db, ticketId),
