@@ -74,6 +74,11 @@ export const configSchema = z.object({
     .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)*$/i, 'must be a domain name like desk.example.com')
     .optional(),
   /** The largest message received, in bytes (25 MB by default); larger ones are refused with 552. */
+  /** A mailbox the desk polls for mail: `imap://user:pass@host:143` (`?tls=off` for plain text) or `imaps://…`. */
+  IMAP_URL: optionalUrl(['imap:', 'imaps:']),
+  IMAP_MAILBOX: z.string().min(1).default('INBOX'),
+  /** A full sweep of the mailbox this often, besides IDLE's news. */
+  IMAP_SWEEP_EVERY: duration('60s'),
   SMTP_RECEIVER_MAX_SIZE: z.coerce.number().int().min(1024).max(200_000_000).default(26_214_400),
   SURVEY_TIMEOUT: duration('7d'),
   INTAKE_WAIT: duration('10s'),

@@ -8,6 +8,7 @@ import { createActivities, type TicketActivities } from '../activities';
 import { buildApp } from './api/app';
 import { buildOperationsApp } from './api/operations-app';
 import { createMailer, type Mailer } from './channels/email';
+import { startImapPoller, type ImapPoller } from './channels/imap-poller';
 import { startSmtpReceiver, type SmtpReceiver } from './channels/smtp-receiver';
 import { closeDatabase, openDatabase, type Database } from './db/client';
 import { runMigrations } from './db/migrate';
@@ -82,6 +83,8 @@ export interface DeskOptions {
     domain?: string;
     maxSize: number;
   };
+  /** A mailbox the desk polls for mail (IMAP_URL), for a desk that is not its own MX. */
+  imap?: { url: string; mailbox: string; sweepEveryMs: number };
   /** Lets a test wrap an activity, e.g. to make it fail after its write. */
   wrapActivities?: (activities: TicketActivities) => TicketActivities;
 }
@@ -105,6 +108,8 @@ export interface Desk {
   mail: MailIntake;
   /** The SMTP receiver, when one was configured. */
   mailReceiver?: SmtpReceiver;
+  /** The polled mailbox, when one was configured. */
+  imapPoller?: ImapPoller;
   queues: QueueService;
   mailer: Mailer;
   operations: OperationsService;
@@ -200,8 +205,17 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
           logger,
         })
       : undefined;
+  const imapPoller =
+    options.imap && role !== 'worker'
+      ? await startImapPoller({
+          ...options.imap,
+          store: (message) => mail.receive(message),
+          onStored: () => void mail.processPending(),
+          logger,
+        })
+      : undefined;
   // Messages stored before a stop (or whose processing failed) are processed again.
-  if (mailReceiver) void mail.processPending();
+  if (mailReceiver || imapPoller) void mail.processPending();
   if (options.retrainEveryMs) await ensureRetrainSchedule(temporal, options.taskQueue, options.retrainEveryMs);
   const operations = createOperationsService({
     db,
@@ -249,6 +263,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     articles,
     mail,
     mailReceiver,
+    imapPoller,
     queues: queueService,
     mailer,
     operations,
@@ -256,6 +271,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     async stop() {
       clearInterval(foldTimer);
       await mailReceiver?.close();
+      await imapPoller?.stop();
       await mail.stop();
       await app.close();
       await folding;

@@ -109,6 +109,9 @@ async function main() {
             maxSize: config.SMTP_RECEIVER_MAX_SIZE,
           }
         : undefined,
+      imap: config.IMAP_URL
+        ? { url: config.IMAP_URL, mailbox: config.IMAP_MAILBOX, sweepEveryMs: config.IMAP_SWEEP_EVERY }
+        : undefined,
       mailDropDir: path.join(config.dataDir, 'mail'),
       surveyTimeoutMs: config.SURVEY_TIMEOUT,
       intakeWaitMs: config.INTAKE_WAIT,
