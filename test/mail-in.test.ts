@@ -92,6 +92,26 @@ describe('e-mail in', () => {
     expect([row!.status, row!.ticketId, row!.raw.equals(raw)]).toEqual(['attached', ticketId, true]);
   });
 
+  it('two deliveries of one Message-ID processed at once are one ticket', async () => {
+    const raw = rawMail({
+      from: client(5),
+      subject: 'Не работает мышь',
+      body: 'Курсор не двигается',
+      messageId: id('twice'),
+    });
+    const stored = await Promise.all(
+      [raw, Buffer.concat([Buffer.from('Received: from mx2.example.com\r\n'), raw])].map((bytes) =>
+        desk.mail.receive({ raw: bytes, envelopeFrom: null, envelopeTo: ['desk@desk.test'] }),
+      ),
+    );
+    const outcomes = await Promise.all(stored.map(({ id }) => desk.mail.processInbound(id)));
+    expect(outcomes.map((o) => o && 'by' in o && o.by).sort()).toEqual(['duplicate', 'new_ticket']);
+    const ticketIds = new Set(outcomes.map((o) => o?.status === 'attached' && o.ticketId));
+    expect(ticketIds.size).toBe(1);
+    const [ticketId] = ticketIds;
+    expect((await articlesOf(ticketId as number)).map((a) => a.body)).toEqual(['Курсор не двигается']);
+  });
+
   it('threads strictest first: our signed Message-ID, then any Message-ID of the ticket, then [#n] only from its client', async () => {
     const ticketId = await ticketOf(
       (

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { deskSecrets, inboundMessages, ticketArticles, undeliverableAddresses, type InboundStatus } from '../db/schema';
 import type { IntakeChannel } from '../domain/enums';
@@ -47,7 +47,7 @@ export async function pendingInboundIds(db: Database, channel: IntakeChannel, li
 export async function markInbound(
   db: Database,
   id: number,
-  outcome: { status: InboundStatus; note?: string | null; ticketId?: number | null },
+  outcome: { status: InboundStatus; note?: string | null; ticketId?: number },
 ) {
   await db
     .update(inboundMessages)
@@ -107,4 +107,15 @@ export async function ticketOfEmailArticle(db: Database, dedupeKey: string): Pro
     .from(ticketArticles)
     .where(and(eq(ticketArticles.channel, 'email'), eq(ticketArticles.dedupeKey, dedupeKey)));
   return row?.ticketId ?? null;
+}
+
+/**
+ * Runs `work` holding a lock on the message's dedupe key (a transaction-level advisory lock, so
+ * every desk process shares it and a crash releases it); the work itself writes outside it.
+ */
+export function underMessageLock<T>(db: Database, dedupeKey: string, work: () => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('inbound-mail'), hashtext(${dedupeKey}))`);
+    return work();
+  });
 }

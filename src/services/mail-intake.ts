@@ -14,6 +14,7 @@ import {
   storeInbound,
   threadingSecretOf,
   ticketOfEmailArticle,
+  underMessageLock,
   type InboundMessage,
 } from '../repositories/inbound-mail';
 import { addressesOfTicket, ticketByMessageId } from '../repositories/ticket-articles';
@@ -71,9 +72,7 @@ export function createMailIntake(deps: {
     return ticketId;
   }
 
-  async function processMessage(row: InboundMessage): Promise<InboundOutcome> {
-    const mail = await parseInboundMail(row.raw);
-    const dedupeKey = mail.messageId ?? `sha256:${row.sha256}`;
+  async function processMessage(row: InboundMessage, mail: InboundMail, dedupeKey: string): Promise<InboundOutcome> {
     const known = await ticketOfEmailArticle(db, dedupeKey);
     if (known !== null) return { status: 'attached', ticketId: known, by: 'duplicate', automatic: null };
 
@@ -116,20 +115,29 @@ export function createMailIntake(deps: {
     return { status: 'attached', ticketId, by: thread.by, automatic };
   }
 
+  const settled = (row: InboundMessage | undefined) => !row || row.status === 'attached' || row.status === 'ignored';
+
   /** Parses and attaches one stored message; a failure leaves it `failed`, to be processed again. */
   async function processInbound(id: number): Promise<InboundOutcome | undefined> {
-    const row = await loadInbound(db, id);
-    if (!row || row.status === 'attached' || row.status === 'ignored') return undefined;
+    const stored = await loadInbound(db, id);
+    if (!stored || settled(stored)) return undefined;
     try {
-      const outcome = await processMessage(row);
-      if (outcome.status === 'attached')
-        await markInbound(db, id, { status: 'attached', ticketId: outcome.ticketId, note: outcome.by });
-      else await markInbound(db, id, { status: 'ignored', note: outcome.reason, ticketId: row.ticketId });
-      logger.info({ inboundMessageId: id, ...outcome }, 'inbound e-mail processed');
-      return outcome;
+      const mail = await parseInboundMail(stored.raw);
+      const dedupeKey = mail.messageId ?? `sha256:${stored.sha256}`;
+      // One delivery of a Message-ID at a time, in every process: a second one waits, then finds the first's article.
+      return await underMessageLock(db, dedupeKey, async () => {
+        const row = await loadInbound(db, id);
+        if (!row || settled(row)) return undefined;
+        const outcome = await processMessage(row, mail, dedupeKey);
+        if (outcome.status === 'attached')
+          await markInbound(db, id, { status: 'attached', ticketId: outcome.ticketId, note: outcome.by });
+        else await markInbound(db, id, { status: 'ignored', note: outcome.reason });
+        logger.info({ inboundMessageId: id, ...outcome }, 'inbound e-mail processed');
+        return outcome;
+      });
     } catch (error) {
       logger.error({ err: error, inboundMessageId: id }, 'inbound e-mail could not be processed; kept to retry');
-      await markInbound(db, id, { status: 'failed', note: String(error).slice(0, 1000), ticketId: row.ticketId });
+      await markInbound(db, id, { status: 'failed', note: String(error).slice(0, 1000) });
       return undefined;
     }
   }
