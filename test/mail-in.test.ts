@@ -264,6 +264,13 @@ describe('e-mail in', () => {
     expect([row!.status, row!.ticketId]).toEqual(['ignored', null]);
   });
 
+  it('bytes that are no e-mail are stored inert: kept, never a ticket', async () => {
+    const { stored, outcome } = await deliver(Buffer.from('\u0000\u0001 not a message at all \r\n\r\n'));
+    expect(outcome).toMatchObject({ status: 'ignored' });
+    const [row] = await desk.db.select().from(inboundMessages).where(eq(inboundMessages.id, stored.id));
+    expect([row!.status, row!.ticketId, row!.size]).toEqual(['ignored', null, 28]);
+  });
+
   it('lists attachments by sanitised name and size; their content stays in the stored raw message', async () => {
     const raw = Buffer.from(
       [
