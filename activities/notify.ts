@@ -4,6 +4,7 @@ import { recordTicketEvent } from '../src/db/events';
 import { resolutionNotice } from '../src/domain/notices';
 import { notifyEvent, perRound, staffNoticeEvents, surveyRequestedEvent } from '../src/domain/ticket-events';
 import { staffAddresses } from '../src/repositories/operators';
+import { threadingSecretOf } from '../src/repositories/inbound-mail';
 import {
   clientMessageId,
   enqueueOnce,
@@ -20,6 +21,7 @@ import { ticketLogger, type ActivityDependencies } from './context';
 /** Notices to the client and to staff, each sent once through the outbox. */
 export function createNotifyActivities({ db, mailer, logger, publicUrl }: ActivityDependencies) {
   const ticketLog = ticketLogger(logger);
+  const threadingSecret = threadingSecretOf(db);
 
   /** The survey starts once the client has been told: the diagram's survey step begins here. */
   const markAwaitingSurvey = (ticketId: number, round: number | undefined) =>
@@ -61,21 +63,36 @@ export function createNotifyActivities({ db, mailer, logger, publicUrl }: Activi
         recipient,
         subject: notice.subject,
         body: notice.text,
-        messageId: clientMessageId(input.ticketId, purpose, host),
+        messageId: clientMessageId(input.ticketId, purpose, host, await threadingSecret()),
       };
       // The link's secret is issued with the message that carries it; a retry sends the stored one.
       await db.transaction(async (tx) => {
         if (await enqueueOnce(tx, message)) await issueSurveyToken(tx, input.ticketId, token);
       });
-      const sent = await sendOnce(db, mailer, message, async (tx) => {
+      const sent = await sendOnce(
+        db,
+        mailer,
+        message,
+        async (tx) => {
+          await recordTicketEvent(
+            tx,
+            notifyEvent(input.ticketId, input.round, 'notified', { channel: 'email', recipient }),
+          );
+          await redactLinkTokens(tx, input.ticketId, purpose);
+        },
+        { capped: true },
+      );
+      if (typeof sent === 'object')
         await recordTicketEvent(
-          tx,
-          notifyEvent(input.ticketId, input.round, 'notified', { channel: 'email', recipient }),
+          db,
+          notifyEvent(input.ticketId, input.round, 'not_notified', { reason: sent.skipped, recipient }),
         );
-        await redactLinkTokens(tx, input.ticketId, purpose);
-      });
       // Marking is idempotent: a retry after the send still starts the survey.
       await markAwaitingSurvey(input.ticketId, input.round);
+      if (typeof sent === 'object') {
+        log.warn({ recipient, reason: sent.skipped }, 'client not notified');
+        return { channel: 'email', recipient, status: 'skipped' };
+      }
       if (sent === 'already_sent') {
         log.info('resolution notice already sent');
         return { channel: 'email', recipient, status: 'already_sent' };

@@ -1,5 +1,6 @@
 import { statusAnswer } from '../src/domain/status-question';
 import { ticketStatusForClient } from '../src/repositories/clients';
+import { threadingSecretOf } from '../src/repositories/inbound-mail';
 import { clientMessageId, sendOnce } from '../src/repositories/outbox';
 import { insertArticle } from '../src/repositories/ticket-articles';
 import type { StatusAnswered, StatusQuestion } from '../workflows/types';
@@ -8,6 +9,7 @@ import { ticketLogger, type ActivityDependencies } from './context';
 /** "Is my laptop ready?": the answer with the ticket's live status, to the contact the desk has on file. */
 export function createStatusAnswerActivities({ db, mailer, logger, publicUrl }: ActivityDependencies) {
   const ticketLog = ticketLogger(logger);
+  const threadingSecret = threadingSecretOf(db);
   return {
     /**
      * Sent once per question (the outbox purpose names its article), and kept as the desk's
@@ -24,15 +26,26 @@ export function createStatusAnswerActivities({ db, mailer, logger, publicUrl }: 
       }
       const answer = statusAnswer(ticket, ticket.clientName);
       const purpose = `status:${input.articleId}`;
-      const messageId = clientMessageId(input.ticketId, purpose, new URL(publicUrl).hostname || 'localhost');
-      const sent = await sendOnce(db, mailer, {
-        ticketId: input.ticketId,
-        purpose,
-        recipient: ticket.clientEmail,
-        subject: answer.subject,
-        body: answer.text,
-        messageId,
-      });
+      const host = new URL(publicUrl).hostname || 'localhost';
+      const messageId = clientMessageId(input.ticketId, purpose, host, await threadingSecret());
+      const sent = await sendOnce(
+        db,
+        mailer,
+        {
+          ticketId: input.ticketId,
+          purpose,
+          recipient: ticket.clientEmail,
+          subject: answer.subject,
+          body: answer.text,
+          messageId,
+        },
+        undefined,
+        { capped: true },
+      );
+      if (typeof sent === 'object') {
+        log.warn({ articleId: input.articleId, reason: sent.skipped }, 'status question kept; not answered');
+        return { status: 'skipped', reason: sent.skipped };
+      }
       await insertArticle(db, {
         ticketId: input.ticketId,
         channel: 'email',

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { resolveTemporalCli } from '../src/infra/temporal-server';
 
 const CHROMIUM = '/usr/bin/chromium';
+const DOVECOT = '/usr/sbin/dovecot';
 
 /**
  * The viewer's browser test drives Debian's chromium package. As root (CI on Debian) it is
@@ -18,13 +19,24 @@ function ensureChromium() {
   execFileSync('sh', [path.resolve(__dirname, 'ensure-chromium.sh')], { stdio: 'inherit' });
 }
 
+/** The mailbox-polling test's IMAP server, Debian's dovecot-imapd, the same way as Chromium. */
+function ensureDovecot() {
+  if (existsSync(DOVECOT)) return;
+  if (process.getuid?.() !== 0) {
+    console.log(`[prepare] no ${DOVECOT}: the IMAP test will be skipped (as root: sh scripts/ensure-dovecot.sh)`);
+    return;
+  }
+  execFileSync('sh', [path.resolve(__dirname, 'ensure-dovecot.sh')], { stdio: 'inherit' });
+}
+
 /**
- * Runs before `npm test`: makes sure headless Chromium and a Temporal CLI are at hand (TEMPORAL_CLI, PATH,
+ * Runs before `npm test`: makes sure headless Chromium, dovecot and a Temporal CLI are at hand (TEMPORAL_CLI, PATH,
  * .tools/bin, or a one-off Go build into .tools/bin that takes a few minutes), so the
  * tests' set-up never waits on a build. Nothing to do when TEMPORAL_ADDRESS is set.
  */
 async function main() {
   ensureChromium();
+  ensureDovecot();
   if (process.env.TEMPORAL_ADDRESS) return;
   const cli = await resolveTemporalCli({
     cliPath: process.env.TEMPORAL_CLI || undefined,

@@ -65,6 +65,21 @@ export const configSchema = z.object({
   TEMPORAL_UI_PORT: port(8233),
   SMTP_URL: optionalUrl(['smtp:', 'smtps:']),
   MAIL_FROM: z.string().min(3).default('Service Desk <desk@localhost>'),
+  /** The desk as its own MX: an SMTP receiver on this port for MAIL_FROM's address; none when unset. */
+  SMTP_RECEIVER_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  SMTP_RECEIVER_HOST: z.string().min(1).default('127.0.0.1'),
+  /** The domain mail is received for (MAIL_FROM's local part, and its plus-addresses, at it); MAIL_FROM's domain by default. */
+  SMTP_RECEIVER_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)*$/i, 'must be a domain name like desk.example.com')
+    .optional(),
+  /** The largest message received, in bytes (25 MB by default); larger ones are refused with 552. */
+  /** A mailbox the desk polls for mail: `imap://user:pass@host:143` (`?tls=off` for plain text) or `imaps://…`. */
+  IMAP_URL: optionalUrl(['imap:', 'imaps:']),
+  IMAP_MAILBOX: z.string().min(1).default('INBOX'),
+  /** A full sweep of the mailbox this often, besides IDLE's news. */
+  IMAP_SWEEP_EVERY: duration('60s'),
+  SMTP_RECEIVER_MAX_SIZE: z.coerce.number().int().min(1024).max(200_000_000).default(26_214_400),
   SURVEY_TIMEOUT: duration('7d'),
   INTAKE_WAIT: duration('10s'),
   OFFER_TTL: duration('60s'),

@@ -8,6 +8,8 @@ import { createActivities, type TicketActivities } from '../activities';
 import { buildApp } from './api/app';
 import { buildOperationsApp } from './api/operations-app';
 import { createMailer, type Mailer } from './channels/email';
+import { startImapPoller, type ImapPoller } from './channels/imap-poller';
+import { startSmtpReceiver, type SmtpReceiver } from './channels/smtp-receiver';
 import { closeDatabase, openDatabase, type Database } from './db/client';
 import { runMigrations } from './db/migrate';
 import { DEMO_PASSWORD, demoStaff, seedDemoData } from './db/seed';
@@ -26,6 +28,8 @@ import { createStatusQuestions } from './services/status-questions';
 import { createIdentityService, type IdentityOptions } from './services/identity-service';
 import { createTicketReads } from './services/ticket-reads';
 import { createTicketService, type TicketService } from './services/ticket-service';
+import { createMailIntake, type MailIntake } from './services/mail-intake';
+import { bareAddress } from './domain/mail-text';
 import { createTicketWorker, installTemporalRuntime } from './worker';
 
 export interface DeskOptions {
@@ -73,6 +77,16 @@ export interface DeskOptions {
   identityHeader?: string;
   /** Requests a minute per address to the public routes that write; none: unlimited (PUBLIC_RATE_LIMIT). */
   publicRateLimit?: number;
+  /** The desk as its own MX: an SMTP receiver for its addresses, when configured (SMTP_RECEIVER_PORT). */
+  mailReceiver?: {
+    host: string;
+    port: number;
+    /** The domain the desk receives for; the domain of `mailFrom` when absent. */
+    domain?: string;
+    maxSize: number;
+  };
+  /** A mailbox the desk polls for mail (IMAP_URL), for a desk that is not its own MX. */
+  imap?: { url: string; mailbox: string; sweepEveryMs: number };
   /** Lets a test wrap an activity, e.g. to make it fail after its write. */
   wrapActivities?: (activities: TicketActivities) => TicketActivities;
 }
@@ -92,6 +106,12 @@ export interface Desk {
   tickets: TicketService;
   /** Messages on tickets from every channel (src/services/article-service.ts). */
   articles: ArticleService;
+  /** Inbound e-mail: stored, then threaded onto tickets (src/services/mail-intake.ts). */
+  mail: MailIntake;
+  /** The SMTP receiver, when one was configured. */
+  mailReceiver?: SmtpReceiver;
+  /** The polled mailbox, when one was configured. */
+  imapPoller?: ImapPoller;
   queues: QueueService;
   mailer: Mailer;
   operations: OperationsService;
@@ -160,6 +180,44 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       logger,
     }),
   });
+  const deskAddress = bareAddress(options.mailFrom);
+  const deskLocal = deskAddress.slice(0, deskAddress.lastIndexOf('@'));
+  const mailDomains = [
+    ...new Set([deskAddress.slice(deskAddress.lastIndexOf('@') + 1), options.mailReceiver?.domain?.toLowerCase()]),
+  ].filter((domain): domain is string => Boolean(domain));
+  const mail = createMailIntake({
+    db,
+    tickets,
+    articles,
+    mailbox: { ownDomains: mailDomains, loopMarker: deskAddress },
+    logger,
+  });
+  const receivingDomain = options.mailReceiver?.domain?.toLowerCase() ?? mailDomains[0];
+  const mailReceiver =
+    options.mailReceiver && role !== 'worker'
+      ? await startSmtpReceiver({
+          ...options.mailReceiver,
+          // The desk's address and its plus-addresses (desk+t1001.<signature>@…) at the receiving domain.
+          acceptsRecipient: (address) => {
+            const at = address.lastIndexOf('@');
+            return address.slice(at + 1) === receivingDomain && address.slice(0, at).split('+')[0] === deskLocal;
+          },
+          store: (message) => mail.receive(message),
+          onStored: () => void mail.processPending(),
+          logger,
+        })
+      : undefined;
+  const imapPoller =
+    options.imap && role !== 'worker'
+      ? await startImapPoller({
+          ...options.imap,
+          store: (message) => mail.receive(message),
+          onStored: () => void mail.processPending(),
+          logger,
+        })
+      : undefined;
+  // Messages stored before a stop (or whose processing failed) are processed again.
+  if (mailReceiver || imapPoller) void mail.processPending();
   if (options.retrainEveryMs) await ensureRetrainSchedule(temporal, options.taskQueue, options.retrainEveryMs);
   const operations = createOperationsService({
     db,
@@ -206,12 +264,18 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     temporal,
     tickets,
     articles,
+    mail,
+    mailReceiver,
+    imapPoller,
     queues: queueService,
     mailer,
     operations,
     worker: workerParts?.worker,
     async stop() {
       clearInterval(foldTimer);
+      await mailReceiver?.close();
+      await imapPoller?.stop();
+      await mail.stop();
       await app.close();
       await folding;
       if (workerParts) {

@@ -101,6 +101,17 @@ async function main() {
       publicUrl: baseUrl,
       smtpUrl: config.SMTP_URL,
       mailFrom: config.MAIL_FROM,
+      mailReceiver: config.SMTP_RECEIVER_PORT
+        ? {
+            host: config.SMTP_RECEIVER_HOST,
+            port: config.SMTP_RECEIVER_PORT,
+            domain: config.SMTP_RECEIVER_DOMAIN,
+            maxSize: config.SMTP_RECEIVER_MAX_SIZE,
+          }
+        : undefined,
+      imap: config.IMAP_URL
+        ? { url: config.IMAP_URL, mailbox: config.IMAP_MAILBOX, sweepEveryMs: config.IMAP_SWEEP_EVERY }
+        : undefined,
       mailDropDir: path.join(config.dataDir, 'mail'),
       surveyTimeoutMs: config.SURVEY_TIMEOUT,
       intakeWaitMs: config.INTAKE_WAIT,

@@ -83,7 +83,8 @@ export interface CategoryModelTrained {
 export interface Notified {
   channel: string | null;
   recipient: string | null;
-  status: 'sent' | 'already_sent' | 'no_channel';
+  /** `skipped`: the address is undeliverable or had its day's automatic mail. */
+  status: 'sent' | 'already_sent' | 'no_channel' | 'skipped';
 }
 
 /** The codes of the workflow's refusals, from the desk's one list (the API answers each with its status). */
@@ -105,7 +106,10 @@ export const TicketFailure = {
 } as const satisfies Record<string, ErrorCode>;
 
 /** What answering a client's status question did: sent (or sent before), or no e-mail to send to. */
-export type StatusAnswered = { status: 'sent' | 'already_sent'; stage: TicketStage } | { status: 'no_channel' };
+export type StatusAnswered =
+  | { status: 'sent' | 'already_sent'; stage: TicketStage }
+  | { status: 'no_channel' }
+  | { status: 'skipped'; reason: string };
 
 export interface StatusQuestion {
   ticketId: number;

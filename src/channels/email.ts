@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
+import { bareAddress } from '../domain/mail-text';
 
 export interface OutgoingEmail {
   to: string;
@@ -17,10 +18,21 @@ export interface Mailer {
 }
 
 /**
+ * Every message the desk sends is automatic (notices, answers): marked so (RFC 3834) that
+ * auto-responders stay silent and the desk's own guard knows its mail when it comes back.
+ */
+const automaticHeaders = (from: string) => ({
+  'Auto-Submitted': 'auto-replied',
+  'X-Auto-Response-Suppress': 'All',
+  'X-Loop': bareAddress(from),
+});
+
+/**
  * E-mail over SMTP when SMTP_URL is set; otherwise each message is written as an .eml file
  * into `dropDir`, so a desk started without a mail server still keeps what it would send.
  */
 export function createMailer(options: { smtpUrl?: string; from: string; dropDir: string }): Mailer {
+  const headers = automaticHeaders(options.from);
   if (options.smtpUrl) {
     const url = new URL(options.smtpUrl);
     const transport = nodemailer.createTransport({
@@ -35,7 +47,7 @@ export function createMailer(options: { smtpUrl?: string; from: string; dropDir:
     return {
       target: `${url.protocol}//${url.host}`,
       async send(email) {
-        await transport.sendMail({ from: options.from, ...email });
+        await transport.sendMail({ from: options.from, headers, ...email });
       },
       close: () => transport.close(),
     };
@@ -44,9 +56,9 @@ export function createMailer(options: { smtpUrl?: string; from: string; dropDir:
   return {
     target: options.dropDir,
     async send(email) {
-      const info = await transport.sendMail({ from: options.from, ...email });
+      const info = await transport.sendMail({ from: options.from, headers, ...email });
       await fs.promises.mkdir(options.dropDir, { recursive: true });
-      // <ticket-1001.resolution@host> → ticket-1001.resolution.eml
+      // <ticket-1001.resolution.<signature>@host> → ticket-1001.resolution.<signature>.eml
       const file = path.join(
         options.dropDir,
         `${email.messageId.replace(/^<|@.*$/g, '').replace(/[^\w.-]/g, '_')}.eml`,

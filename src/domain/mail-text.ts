@@ -48,3 +48,9 @@ export function sanitizeAttachmentName(name: string | undefined | null): string 
   }
   return clean || 'attachment';
 }
+
+/** `Service Desk <desk@example.com>` → `desk@example.com`, lower-cased. */
+export function bareAddress(mailbox: string): string {
+  const angled = /<([^<>]+)>\s*$/u.exec(mailbox);
+  return (angled ? angled[1]! : mailbox).trim().toLowerCase();
+}

@@ -1,7 +1,9 @@
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { and, eq, gt, notInArray, sql } from 'drizzle-orm';
 import type { Mailer } from '../channels/email';
 import type { Database } from '../db/client';
 import { outbox } from '../db/schema';
+import { signedMessageId } from '../domain/mail-threading';
+import { isUndeliverable } from './inbound-mail';
 
 type Executor = Pick<Database, 'select' | 'insert' | 'update' | 'transaction'>;
 type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -16,9 +18,36 @@ export interface OutboxMessage {
   messageId: string;
 }
 
-/** A client's notice: the purpose's round after a dash, on the desk's public host. */
-export const clientMessageId = (ticketId: number, purpose: string, host: string) =>
-  `<ticket-${ticketId}.${purpose.replace(':', '-')}@${host}>`;
+/** A client's notice, signed with the desk's threading secret: a reply to it threads to its ticket. */
+export const clientMessageId = (ticketId: number, purpose: string, host: string, secret: string) =>
+  signedMessageId(ticketId, purpose, host, secret);
+
+/**
+ * Automatic mail to one client address in 24 hours at most: a loop with another robot that the
+ * guard did not recognise stops here, and a client is never flooded.
+ */
+export const AUTOMATIC_MAIL_PER_ADDRESS_PER_DAY = 10;
+
+export type SendOutcome = 'sent' | 'already_sent' | { skipped: string };
+
+/** Why a message is not sent: its address bounced, or (`capped`) it had its day's automatic mail. */
+async function reasonToSkip(db: Executor, message: OutboxMessage, capped: boolean): Promise<string | null> {
+  if (await isUndeliverable(db, message.recipient)) return `${message.recipient} is undeliverable (it bounced)`;
+  if (!capped) return null;
+  const [row] = await db
+    .select({ sent: sql<number>`count(*)::int` })
+    .from(outbox)
+    .where(
+      and(
+        sql`lower(${outbox.recipient}) = ${message.recipient.toLowerCase()}`,
+        eq(outbox.status, 'sent'),
+        gt(outbox.sentAt, sql`now() - interval '1 day'`),
+      ),
+    );
+  return (row?.sent ?? 0) >= AUTOMATIC_MAIL_PER_ADDRESS_PER_DAY
+    ? `${message.recipient} had ${AUTOMATIC_MAIL_PER_ADDRESS_PER_DAY} automatic messages in the last 24 hours`
+    : null;
+}
 
 /** A staff notice: its purpose (with the recipient) made safe for a Message-ID. */
 export const staffMessageId = (ticketId: number, purpose: string) =>
@@ -28,24 +57,35 @@ export const staffMessageId = (ticketId: number, purpose: string) =>
  * Send once, for every notice: the message is put in the outbox once, claimed while not yet
  * sent, sent, then marked sent (with `onSent`'s writes in the same transaction). A retry after
  * it was sent sends nothing; only a crash between the SMTP server's acceptance and the mark can
- * resend it, with the same Message-ID.
+ * resend it, with the same Message-ID. An undeliverable address, or (`capped`: a client's
+ * automatic notice) one over its daily cap, is skipped and the reason kept on the message.
  */
 export async function sendOnce(
   db: Executor,
   mailer: Mailer,
   message: OutboxMessage,
   onSent?: (tx: Transaction) => Promise<void>,
-): Promise<'sent' | 'already_sent'> {
+  options: { capped?: boolean } = {},
+): Promise<SendOutcome> {
   await db
     .insert(outbox)
     .values({ ...message, channel: 'email' })
     .onConflictDoNothing();
+  const thisMessage = and(eq(outbox.ticketId, message.ticketId), eq(outbox.purpose, message.purpose));
   const [claimed] = await db
     .update(outbox)
     .set({ status: 'sending', attempts: sql`${outbox.attempts} + 1` })
-    .where(and(eq(outbox.ticketId, message.ticketId), eq(outbox.purpose, message.purpose), ne(outbox.status, 'sent')))
+    .where(and(thisMessage, notInArray(outbox.status, ['sent', 'skipped'])))
     .returning();
-  if (!claimed) return 'already_sent';
+  if (!claimed) {
+    const [done] = await db.select().from(outbox).where(thisMessage);
+    return done?.status === 'skipped' ? { skipped: done.lastError ?? 'skipped' } : 'already_sent';
+  }
+  const skip = await reasonToSkip(db, claimed, options.capped ?? false);
+  if (skip) {
+    await db.update(outbox).set({ status: 'skipped', lastError: skip }).where(eq(outbox.id, claimed.id));
+    return { skipped: skip };
+  }
   try {
     await mailer.send({
       to: claimed.recipient,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { automaticKind, failedRecipients, isBounce } from '../../src/domain/mail-guard';
 import {
+  bareAddress,
   normalizeSubject,
   sanitizeAttachmentName,
   subjectWithNumber,
@@ -55,6 +56,13 @@ describe('subjects', () => {
     const clean = sanitizeAttachmentName(`${'я'.repeat(500)}.pdf`);
     expect(clean.length).toBe(120);
     expect(clean.endsWith('.pdf')).toBe(true);
+  });
+});
+
+describe('the desk’s address', () => {
+  it('is the address of a mailbox with or without its display name, lower-cased', () => {
+    expect(bareAddress('Service Desk <Desk@Example.com>')).toBe('desk@example.com');
+    expect(bareAddress(' desk@example.com ')).toBe('desk@example.com');
   });
 });
 

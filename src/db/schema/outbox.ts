@@ -1,7 +1,8 @@
 import { bigint, bigserial, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { NotificationChannel } from './clients';
 
-export const outboxStatuses = ['pending', 'sending', 'sent'] as const;
+/** `skipped`: not sent on purpose (an undeliverable address, a daily cap); the reason is in last_error. */
+export const outboxStatuses = ['pending', 'sending', 'sent', 'skipped'] as const;
 export type OutboxStatus = (typeof outboxStatuses)[number];
 
 /** Messages to clients: one row per (ticket, purpose), so a retried activity sends it once. */
