@@ -40,7 +40,7 @@ describe('notices by e-mail', () => {
     await driver.reaches(ticketId, 'queued');
     await driver.accept(ticketId, 'ivanova');
     await driver.resolve(ticketId, 'ivanova');
-    await driver.surveyToken(ticketId);
+    await driver.reaches(ticketId, 'awaiting_survey');
     return ticketId;
   };
 
@@ -51,7 +51,7 @@ describe('notices by e-mail', () => {
       mailReceiver: { host: '127.0.0.1', port: 0, maxSize: 1024 * 1024 },
     });
     const { call } = await listen(desk.app);
-    driver = ticketDriver(desk, call);
+    driver = ticketDriver(desk, call, smtp);
     client = nodemailer.createTransport({ host: '127.0.0.1', port: desk.mailReceiver!.port, secure: false });
   });
   afterAll(async () => {
@@ -116,7 +116,7 @@ describe('notices by e-mail', () => {
 
     await driver.accept(first, 'ivanova');
     await driver.resolve(first, 'ivanova');
-    await driver.surveyToken(first);
+    await driver.reaches(first, 'awaiting_survey');
     const [row] = await desk.db.select().from(outbox).where(eq(outbox.ticketId, first));
     expect([row!.status, row!.lastError]).toEqual(['skipped', `${address(2)} is undeliverable (it bounced)`]);
     const [event] = await desk.db
