@@ -185,14 +185,24 @@ export function createTicketService(deps: {
       );
     },
 
-    /** Work against the norm; checklist steps named must be steps of the ticket's catalog service. */
+    /**
+     * Work against the norm; checklist steps named must be steps of the ticket's catalog service.
+     * The assignee is checked before the steps, and in words that name neither assignee nor
+     * checklist: a wrong step must not tell an operator who does not hold a (blind) ticket its service.
+     */
     async recordWork(
       ticketId: number,
       operator: OperatorIdentity,
       work: { minutes: number; note: string; stepsDone?: string[] },
     ) {
       if (work.stepsDone?.length) {
-        const checklist = (await factsOf(ticketId)).checklist ?? [];
+        const facts = await factsOf(ticketId);
+        if (facts.assigneeId !== operator.id)
+          throw new DeskError(
+            'NOT_ASSIGNEE',
+            `only the operator who accepted ticket ${ticketId} may record work on it`,
+          );
+        const checklist = facts.checklist ?? [];
         const unknown = work.stepsDone.filter((step) => !checklist.includes(step));
         if (unknown.length > 0)
           throw new DeskError(
