@@ -84,6 +84,15 @@ describe('bad requests get a clear 4xx and change nothing', () => {
     expect((await call('GET', '/nowhere')).status).toBe(404);
   });
 
+  it('refuses an offset past 10000 naming it, on every paged list', async () => {
+    for (const path of ['/tickets?q=abc&', '/queues/1/tickets', '/clients/1/tickets']) {
+      const url = `${path}${path.includes('?') ? '' : '?'}offset=10001`;
+      const response = await call('GET', url, { operator: 'ivanova' });
+      expect([url, response.status, response.body.field]).toEqual([url, 400, 'querystring.offset']);
+    }
+    expect((await call('GET', '/tickets?q=abc&offset=10000', { operator: 'ivanova' })).status).toBe(200);
+  });
+
   it('refuses work and resolution on a ticket nobody accepted, and bad work entries', async () => {
     const work = await call('POST', `/tickets/${queuedId}/work`, {
       operator: 'ivanova',
