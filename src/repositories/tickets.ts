@@ -121,9 +121,12 @@ async function listVisible(
 /** `%`, `_` and `\` in what the operator typed are literal characters, not patterns. */
 const likeContaining = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+/** Tickets not accepted yet: blind to every operator (managers see them). */
+const waiting = notInArray(tickets.stage, ['registering', 'queued']);
+
 /**
- * Tickets whose subject contains `text` (trigram index). An operator's search leaves out
- * tickets not yet accepted: a match would tell what a blind ticket is about.
+ * Tickets whose subject contains `text` (trigram index). An operator's search matches only the
+ * tickets they hold: a match on any other would tell, three letters at a time, what it is about.
  */
 export async function searchTickets(
   db: Database,
@@ -132,22 +135,18 @@ export async function searchTickets(
   page: { limit: number; offset: number },
 ) {
   const matches = ilike(tickets.subject, likeContaining(text));
-  return listVisible(
-    db,
-    isManager(viewer) ? matches : and(matches, notInArray(tickets.stage, ['registering', 'queued'])),
-    viewer,
-    page,
-  );
+  return listVisible(db, isManager(viewer) ? matches : and(matches, eq(tickets.assigneeId, viewer.id)), viewer, page);
 }
 
-/** A client's tickets, newest first. */
+/** A client's tickets, newest first; an operator's list leaves out those still waiting, as blind queues do. */
 export async function listClientTickets(
   db: Database,
   clientId: number,
   viewer: TicketListViewer,
   page: { limit: number; offset: number },
 ) {
-  return listVisible(db, eq(tickets.clientId, clientId), viewer, page);
+  const ofClient = eq(tickets.clientId, clientId);
+  return listVisible(db, isManager(viewer) ? ofClient : and(ofClient, waiting), viewer, page);
 }
 
 /** A ticket's events oldest first: all of them, or those of one process. */

@@ -81,7 +81,7 @@ export const ticketRoutes: RoutePlugin<TicketRouteDeps> = async (app, deps) => {
         tags: ['tickets'],
         summary: 'Search tickets by subject, newest first',
         description:
-          'Managers search every ticket; operators only tickets already accepted (a match would reveal what a blind ticket is about). The subject is shown only to the assignee and managers.',
+          'Managers search every ticket; operators only the tickets they hold (a match would reveal what a blind ticket is about).',
         querystring: searchQuery,
         response: { 200: { type: 'array', items: ticketListItem }, ...errorResponses(400, 401) },
       },
