@@ -55,6 +55,11 @@ describe('blind queues and pulling work', () => {
         const read = await call('GET', `/tickets/${id}`, { operator: viewer });
         expect(read.status).toBe(200);
         expect(read.text).not.toMatch(secret);
+        // The agreement (and its budgets) would name the service and the client's category.
+        const sla = await call('GET', `/tickets/${id}/sla`, { operator: viewer });
+        expect(sla.status).toBe(200);
+        expect(sla.body).not.toHaveProperty('agreementId');
+        expect(sla.body.targets.every((t: object) => !('budgetMs' in t) && !('usedMs' in t))).toBe(true);
         const events = await call('GET', `/tickets/${id}/events`, { operator: viewer });
         expect(events.text).not.toMatch(secret);
         expect(events.body.every((e: object) => !('data' in e))).toBe(true);
@@ -90,6 +95,7 @@ describe('blind queues and pulling work', () => {
       // Held by another, the ticket is still blind to op(2): their search does not even match it.
       const foreign = await call('GET', `/tickets?q=${encodeURIComponent(token)}`, { operator: op(2) });
       expect(foreign.body.map((t: { id: number }) => t.id)).not.toContain(id);
+      expect((await call('GET', `/tickets/${id}/sla`, { operator: op(1) })).body).toHaveProperty('agreementId');
       const manager = await call('GET', `/tickets/${id}`, { operator: 'sidorova' });
       expect(manager.body.description).toBe(`Секретное описание ${token}`);
       expect((await call('GET', `/tickets/${id}`, { operator: op(2) })).text).not.toMatch(secret);

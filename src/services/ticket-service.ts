@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
-import { isAssigneeOrManager, isInQueueGroup, isManager, missingCompetence } from '../domain/access';
+import { isAssigneeOrManager, isInQueueGroup, isManager, maySeeDetails, missingCompetence } from '../domain/access';
 import { isLinkToken } from '../domain/client-link';
 import { normalizeEmail, normalizePhone } from '../domain/contacts';
 import { ticketWorkflowId } from '../domain/process';
@@ -258,7 +258,29 @@ export function createTicketService(deps: {
       );
     },
 
-    sla: (ticketId: number) => update(ticketId, (h) => h.query(slaQuery)),
+    /**
+     * The ticket's SLA clocks. Blind until accepted: anyone but the assignee and managers gets
+     * them without the agreement and the budgets, which the catalog maps to a service and a
+     * client category.
+     */
+    async sla(ticketId: number, viewer: OperatorIdentity) {
+      const facts = await factsOf(ticketId);
+      const status = await update(ticketId, (h) => h.query(slaQuery));
+      if (maySeeDetails(viewer, facts)) return status;
+      return {
+        supportLine: status.supportLine,
+        targets: status.targets.map((t) => ({
+          kind: t.kind,
+          running: t.running,
+          warned: t.warned,
+          breached: t.breached,
+          escalations: t.escalations,
+          met: t.met,
+          dueAt: t.dueAt,
+          round: t.round,
+        })),
+      };
+    },
 
     /** The client's CSAT answer; the token from the notification proves it is theirs. */
     async answerSurvey(
