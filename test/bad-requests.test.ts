@@ -93,6 +93,18 @@ describe('bad requests get a clear 4xx and change nothing', () => {
     expect((await call('GET', '/tickets?q=abc&offset=10000', { operator: 'ivanova' })).status).toBe(200);
   });
 
+  it('pages a ticket’s events with a bounded limit and a keyset cursor', async () => {
+    const events = (path: string) => call('GET', `/tickets/${queuedId}/events${path}`, { operator: 'sidorova' });
+    const all = (await events('')).body as Array<{ id: number }>;
+    expect(all.length).toBeGreaterThan(2);
+    const first = (await events('?limit=2')).body as Array<{ id: number }>;
+    const next = (await events(`?limit=2&after=${first[1]!.id}`)).body as Array<{ id: number }>;
+    expect([...first, ...next].map((e) => e.id)).toEqual(all.slice(0, 4).map((e) => e.id));
+    expect((await events('?limit=1001')).body.field).toBe('querystring.limit');
+    const foreign = await events('?after=999999999');
+    expect([foreign.status, foreign.body.message]).toEqual([400, expect.stringContaining('querystring.after')]);
+  });
+
   it('refuses work and resolution on a ticket nobody accepted, and bad work entries', async () => {
     const work = await call('POST', `/tickets/${queuedId}/work`, {
       operator: 'ivanova',

@@ -149,9 +149,28 @@ export async function listClientTickets(
   return listVisible(db, isManager(viewer) ? ofClient : and(ofClient, waiting), viewer, page);
 }
 
-/** A ticket's events oldest first: all of them, or those of one process. */
-export async function listTicketEvents(db: Database, ticketId: number, options: { processId?: string } = {}) {
-  const rows = await db
+/** Whether `eventId` is an event of the ticket: only such an event can be a page's cursor. */
+export async function isEventOf(db: Database, ticketId: number, eventId: number) {
+  const [row] = await db
+    .select({ id: ticketEvents.id })
+    .from(ticketEvents)
+    .where(and(eq(ticketEvents.ticketId, ticketId), eq(ticketEvents.id, eventId)));
+  return row !== undefined;
+}
+
+/**
+ * A ticket's events oldest first: all of them, or those of one process; or one page of them,
+ * those after a cursor (keyset on time and id: a deep page costs what the first does).
+ */
+export async function listTicketEvents(
+  db: Database,
+  ticketId: number,
+  options: { processId?: string; page?: { limit: number; after?: number } } = {},
+) {
+  const after = options.page?.after;
+  // The cursor's time is read in SQL: a JavaScript Date would drop its microseconds.
+  const afterCursor = sql`(${ticketEvents.at}, ${ticketEvents.id}) > (select e.at, e.id from ticket_events e where e.id = ${after})`;
+  const query = db
     .select({
       id: ticketEvents.id,
       elementId: ticketEvents.elementId,
@@ -162,11 +181,15 @@ export async function listTicketEvents(db: Database, ticketId: number, options: 
     })
     .from(ticketEvents)
     .where(
-      options.processId === undefined
-        ? eq(ticketEvents.ticketId, ticketId)
-        : and(eq(ticketEvents.ticketId, ticketId), eq(ticketEvents.processId, options.processId)),
+      and(
+        eq(ticketEvents.ticketId, ticketId),
+        options.processId === undefined ? undefined : eq(ticketEvents.processId, options.processId),
+        after === undefined ? undefined : afterCursor,
+      ),
     )
-    .orderBy(asc(ticketEvents.at), asc(ticketEvents.id));
+    .orderBy(asc(ticketEvents.at), asc(ticketEvents.id))
+    .$dynamic();
+  const rows = await (options.page ? query.limit(options.page.limit) : query);
   return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
 }
 
