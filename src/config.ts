@@ -98,6 +98,21 @@ export const configSchema = z.object({
   PUBLIC_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(60),
   SESSION_IDLE: duration('30m'),
   SESSION_MAX: duration('12h'),
+  /** Comma-separated `name` or `name:port` Host values answered to besides PUBLIC_URL's and loopback on PORT. */
+  ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((text) =>
+      text
+        .split(',')
+        .map((host) => host.trim())
+        .filter(Boolean),
+    )
+    .refine((hosts) => hosts.every((host) => /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(host)), {
+      message: 'must be host names (optionally with :port) separated by commas',
+    }),
+  /** How long one request may take, its body included; a slow sender is cut off. */
+  REQUEST_TIMEOUT: duration('30s'),
   /** Comma-separated addresses of authenticating proxies whose IDENTITY_HEADER is believed; none by default. */
   TRUSTED_PROXIES: z
     .string()

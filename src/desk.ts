@@ -57,6 +57,9 @@ export interface DeskOptions {
   /** An external (OpenAI-compatible) classifier asked first at intake; the local model stays the fallback. */
   classifier?: ExternalClassifierOptions;
   webDir?: string;
+  /** The Host values the API answers to (DNS rebinding); none: any Host. */
+  allowedHosts?: ReadonlySet<string>;
+  requestTimeoutMs?: number;
   /**
    * What this process runs (default `all`): `api` serves HTTP without a worker (benchmarks run
    * the worker elsewhere); `worker` runs the Temporal worker and the statistics folding, and
@@ -243,6 +246,8 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       logger,
       webDir: options.webDir,
       publicUrl: options.publicUrl,
+      allowedHosts: options.allowedHosts,
+      requestTimeoutMs: options.requestTimeoutMs,
       operations,
     });
   const app = role === 'worker' ? await buildOperationsApp({ operations, logger }) : await fullApp();

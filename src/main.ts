@@ -2,6 +2,7 @@ import path from 'node:path';
 import { ConfigError, loadConfig } from './config';
 import { DEMO_PASSWORD } from './db/seed';
 import { startDesk, webDir, type Desk } from './desk';
+import { allowedHosts } from './api/allowed-hosts';
 import { ensurePostgres, type PostgresEndpoint } from './infra/postgres-server';
 import { lockDataDir } from './infra/run-lock';
 import { defaultIdentityOptions } from './services/identity-service';
@@ -138,6 +139,8 @@ async function main() {
       identityHeader: config.IDENTITY_HEADER,
       publicRateLimit: config.PUBLIC_RATE_LIMIT || undefined,
       webDir,
+      allowedHosts: allowedHosts({ publicUrl: baseUrl, extra: config.ALLOWED_HOSTS, port: config.PORT }),
+      requestTimeoutMs: config.REQUEST_TIMEOUT,
       onWorkerFailure: (error) => {
         logger.fatal({ err: error }, 'the Temporal worker stopped');
         void stop('worker failure', 1);

@@ -84,6 +84,27 @@ describe('bad requests get a clear 4xx and change nothing', () => {
     expect((await call('GET', '/nowhere')).status).toBe(404);
   });
 
+  it('refuses an offset past 10000 naming it, on every paged list', async () => {
+    for (const path of ['/tickets?q=abc&', '/queues/1/tickets', '/clients/1/tickets']) {
+      const url = `${path}${path.includes('?') ? '' : '?'}offset=10001`;
+      const response = await call('GET', url, { operator: 'ivanova' });
+      expect([url, response.status, response.body.field]).toEqual([url, 400, 'querystring.offset']);
+    }
+    expect((await call('GET', '/tickets?q=abc&offset=10000', { operator: 'ivanova' })).status).toBe(200);
+  });
+
+  it('pages a ticket’s events with a bounded limit and a keyset cursor', async () => {
+    const events = (path: string) => call('GET', `/tickets/${queuedId}/events${path}`, { operator: 'sidorova' });
+    const all = (await events('')).body as Array<{ id: number }>;
+    expect(all.length).toBeGreaterThan(2);
+    const first = (await events('?limit=2')).body as Array<{ id: number }>;
+    const next = (await events(`?limit=2&after=${first[1]!.id}`)).body as Array<{ id: number }>;
+    expect([...first, ...next].map((e) => e.id)).toEqual(all.slice(0, 4).map((e) => e.id));
+    expect((await events('?limit=1001')).body.field).toBe('querystring.limit');
+    const foreign = await events('?after=999999999');
+    expect([foreign.status, foreign.body.message]).toEqual([400, expect.stringContaining('querystring.after')]);
+  });
+
   it('refuses work and resolution on a ticket nobody accepted, and bad work entries', async () => {
     const work = await call('POST', `/tickets/${queuedId}/work`, {
       operator: 'ivanova',

@@ -51,6 +51,8 @@ describe('loadConfig', () => {
       SESSION_IDLE: 30 * 60_000,
       SESSION_MAX: 12 * 3_600_000,
       TRUSTED_PROXIES: [],
+      ALLOWED_HOSTS: [],
+      REQUEST_TIMEOUT: 30_000,
       IDENTITY_HEADER: 'X-Remote-User',
       DESK_ROLE: 'all',
       TEMPORAL_METRICS_PORT: 0,
@@ -192,6 +194,18 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
   ])('refuses %j, naming %s', (env, variable) => {
     expectInvalid(env, variable);
+  });
+
+  it('reads ALLOWED_HOSTS as a comma list of host names and REQUEST_TIMEOUT as a duration', () => {
+    expect(load({ ALLOWED_HOSTS: 'desk.internal, 10.0.0.5:3000,[::1]:8080' }).ALLOWED_HOSTS).toEqual([
+      'desk.internal',
+      '10.0.0.5:3000',
+      '[::1]:8080',
+    ]);
+    expectInvalid({ ALLOWED_HOSTS: 'http://desk.internal' }, 'ALLOWED_HOSTS');
+    expectInvalid({ ALLOWED_HOSTS: 'desk internal' }, 'ALLOWED_HOSTS');
+    expect(load({ REQUEST_TIMEOUT: '5s' }).REQUEST_TIMEOUT).toBe(5_000);
+    expectInvalid({ REQUEST_TIMEOUT: 'never' }, 'REQUEST_TIMEOUT');
   });
 
   it('names PORT alone when only PORT is wrong', () => {

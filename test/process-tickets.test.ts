@@ -42,6 +42,17 @@ describe('process tickets and trails on a fixture of known timestamps', () => {
     expect(asManager.body[0]).toMatchObject({ id: ids.t2, subject: 'Fixture t2', clientName: 'Ольга Кузнецова' });
   });
 
+  it('lets only managers filter the tickets at an element by client category: it would tell whose they are', async () => {
+    const url = `/processes/${TICKET_PROCESS_ID}/elements/${E.execute}/tickets?category=${category}&clientCategory=regular`;
+    const asOperator = await call('GET', url, { operator: 'ivanova' });
+    expect(asOperator.status).toBe(403);
+    expect(asOperator.body).toMatchObject({
+      code: 'NOT_PERMITTED',
+      message: expect.stringContaining('clientCategory'),
+    });
+    expect((await call('GET', url, { operator: 'sidorova' })).status).toBe(200);
+  });
+
   it("gives a ticket's trail: path, current element and visits with who, when and how long", async () => {
     const trail = await call('GET', `/tickets/${ids.t1}/trail`, { operator: 'petrov' });
     expect(trail.status).toBe(200);

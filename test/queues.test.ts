@@ -55,6 +55,11 @@ describe('blind queues and pulling work', () => {
         const read = await call('GET', `/tickets/${id}`, { operator: viewer });
         expect(read.status).toBe(200);
         expect(read.text).not.toMatch(secret);
+        // The agreement (and its budgets) would name the service and the client's category.
+        const sla = await call('GET', `/tickets/${id}/sla`, { operator: viewer });
+        expect(sla.status).toBe(200);
+        expect(sla.body).not.toHaveProperty('agreementId');
+        expect(sla.body.targets.every((t: object) => !('budgetMs' in t) && !('usedMs' in t))).toBe(true);
         const events = await call('GET', `/tickets/${id}/events`, { operator: viewer });
         expect(events.text).not.toMatch(secret);
         expect(events.body.every((e: object) => !('data' in e))).toBe(true);
@@ -69,11 +74,17 @@ describe('blind queues and pulling work', () => {
         await call('POST', `/tickets/${id}/accept`, { operator: op(2) }),
         await call('POST', `/tickets/${id}/accept`, { operator: 'ivanova' }),
         await call('POST', `/tickets/${id}/work`, { operator: op(2), body: { minutes: 5, note: 'x' } }),
+        // A guessed checklist step must not make the answer list the service's checklist.
+        await call('POST', `/tickets/${id}/work`, {
+          operator: op(2),
+          body: { minutes: 5, note: 'x', stepsDone: ['guess'] },
+        }),
         await call('POST', `/tickets/${id}/category`, { operator: op(2), body: { category: 'billing' } }),
         await call('POST', `/tickets/${id}/return`, { operator: op(2), body: { reason: 'x' } }),
       ];
-      expect(refusals.map((r) => r.status)).toEqual([409, 409, 409, 403, 409]);
+      expect(refusals.map((r) => r.status)).toEqual([409, 409, 409, 403, 403, 409]);
       for (const refusal of refusals) expect(refusal.text).not.toMatch(secret);
+      expect(refusals[3]!.text).not.toMatch(/checklist/);
 
       const accepted = await call('POST', `/tickets/${id}/accept`, { operator: op(1) });
       expect(accepted.status).toBe(200);
@@ -81,9 +92,10 @@ describe('blind queues and pulling work', () => {
       const own = await call('GET', `/tickets?q=${encodeURIComponent(token)}`, { operator: op(1) });
       expect(own.body.map((t: { id: number }) => t.id)).toEqual([id]);
       expect(own.text).not.toMatch(secret);
-      expect((await call('GET', `/tickets?q=${encodeURIComponent(token)}`, { operator: op(2) })).text).not.toContain(
-        token,
-      );
+      // Held by another, the ticket is still blind to op(2): their search does not even match it.
+      const foreign = await call('GET', `/tickets?q=${encodeURIComponent(token)}`, { operator: op(2) });
+      expect(foreign.body.map((t: { id: number }) => t.id)).not.toContain(id);
+      expect((await call('GET', `/tickets/${id}/sla`, { operator: op(1) })).body).toHaveProperty('agreementId');
       const manager = await call('GET', `/tickets/${id}`, { operator: 'sidorova' });
       expect(manager.body.description).toBe(`Секретное описание ${token}`);
       expect((await call('GET', `/tickets/${id}`, { operator: op(2) })).text).not.toMatch(secret);

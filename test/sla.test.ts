@@ -120,7 +120,17 @@ describe('SLA clocks: warning, breach, escalation, waiting for the client, an SL
   it('stops the clock while waiting for the client and recomputes the deadline on resume; late resolution needs a reason', async () => {
     const { keyword } = await serviceWithSla({ responseSeconds: 60, resolutionSeconds: 4, warningShare: 0.9 });
     const id = await register(keyword);
+    // Blind until accepted: the agreement and its budgets would name the service and the client's category.
+    const blind = (await call('GET', `/tickets/${id}/sla`, { operator: 'petrov' })).body;
+    expect(blind).not.toHaveProperty('agreementId');
+    expect(blind.targets.length).toBeGreaterThan(0);
+    expect(blind.targets.every((t: object) => !('budgetMs' in t) && !('usedMs' in t))).toBe(true);
     expect((await call('POST', `/tickets/${id}/accept`, { operator: 'ivanova' })).status).toBe(200);
+    const held = (await call('GET', `/tickets/${id}/sla`, { operator: 'ivanova' })).body;
+    expect(held).toMatchObject({
+      agreementId: expect.any(Number),
+      targets: expect.arrayContaining([expect.objectContaining({ budgetMs: 60_000 })]),
+    });
     await new Promise((r) => setTimeout(r, 1_000));
 
     expect(

@@ -119,6 +119,14 @@ describe('a ticket walks all seven stages over HTTP', () => {
       body: { minutes: 5, note: 'x' },
     });
     expect(notMine.status).toBe(403);
+    // A wrong step from someone who does not hold the ticket must not reveal the service's checklist.
+    const probe = await call('POST', `/tickets/${id}/work`, {
+      operator: 'sidorova',
+      body: { minutes: 5, note: 'x', stepsDone: ['Покраска / Painting'] },
+    });
+    expect(probe.status).toBe(403);
+    expect(probe.body.code).toBe('NOT_ASSIGNEE');
+    expect(probe.body.message).not.toMatch(/checklist|Диагностика|petrov/);
 
     const blank = await call('POST', `/tickets/${id}/resolve`, { operator: 'petrov', body: { resolution: '   ' } });
     expect(blank.status).toBe(400);

@@ -18,6 +18,7 @@ import type { RulesService } from '../services/rules-service';
 import type { TicketReads } from '../services/ticket-reads';
 import type { TicketService } from '../services/ticket-service';
 import { accessKey, routeAccess } from './access-table';
+import { refuseOtherHosts } from './allowed-hosts';
 import { authPlugin } from './auth';
 import { authRoutes } from './routes/auth';
 import { requestLogged } from './request-log';
@@ -59,9 +60,14 @@ export interface AppDependencies {
   webDir?: string;
   /** Links printed in the OpenAPI document. */
   publicUrl?: string;
+  /** The Host values answered to (see allowedHosts); none: any Host. */
+  allowedHosts?: ReadonlySet<string>;
+  /** How long a request, its body included, may take before the connection is closed (REQUEST_TIMEOUT). */
+  requestTimeoutMs?: number;
 }
 
 export const BODY_LIMIT = 64 * 1024;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 const bpmnJsDist = path.join(path.dirname(require.resolve('bpmn-js/package.json')), 'dist');
 
@@ -74,9 +80,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const app = Fastify({
     loggerInstance: deps.logger.child({}, { serializers: { req: requestLogged } }) as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
+    // A client that sends its body slowly must not hold a connection for ever.
+    requestTimeout: deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    connectionTimeout: deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
 
+  if (deps.allowedHosts) refuseOtherHosts(app, deps.allowedHosts);
   // JSON only: a text body is refused with 415 rather than read as a string.
   app.removeContentTypeParser('text/plain');
   app.addSchema(errorSchema);
@@ -284,6 +294,7 @@ function httpReason(status: number): string {
       409: 'Conflict',
       413: 'Payload Too Large',
       415: 'Unsupported Media Type',
+      421: 'Misdirected Request',
       429: 'Too Many Requests',
       503: 'Service Unavailable',
     }[status] ?? 'Error'

@@ -38,6 +38,8 @@ export const ErrorStatus = {
   OFFERED_TO_ANOTHER: 409,
   // A reassignment to an operator who lacks the competence: the ticket stays where it is.
   ASSIGNEE_MISSING_COMPETENCE: 409,
+  // A request to a name the desk is not configured to answer to (DNS rebinding): ALLOWED_HOSTS.
+  HOST_NOT_ALLOWED: 421,
   // Too many failed sign-ins for an account or from an address.
   TOO_MANY_SIGN_INS: 429,
   // Too many requests from one address to the routes anyone may call (PUBLIC_RATE_LIMIT).

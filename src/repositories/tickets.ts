@@ -121,9 +121,12 @@ async function listVisible(
 /** `%`, `_` and `\` in what the operator typed are literal characters, not patterns. */
 const likeContaining = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+/** Tickets not accepted yet: blind to every operator (managers see them). */
+const waiting = notInArray(tickets.stage, ['registering', 'queued']);
+
 /**
- * Tickets whose subject contains `text` (trigram index). An operator's search leaves out
- * tickets not yet accepted: a match would tell what a blind ticket is about.
+ * Tickets whose subject contains `text` (trigram index). An operator's search matches only the
+ * tickets they hold: a match on any other would tell, three letters at a time, what it is about.
  */
 export async function searchTickets(
   db: Database,
@@ -132,27 +135,42 @@ export async function searchTickets(
   page: { limit: number; offset: number },
 ) {
   const matches = ilike(tickets.subject, likeContaining(text));
-  return listVisible(
-    db,
-    isManager(viewer) ? matches : and(matches, notInArray(tickets.stage, ['registering', 'queued'])),
-    viewer,
-    page,
-  );
+  return listVisible(db, isManager(viewer) ? matches : and(matches, eq(tickets.assigneeId, viewer.id)), viewer, page);
 }
 
-/** A client's tickets, newest first. */
+/** A client's tickets, newest first; an operator's list leaves out those still waiting, as blind queues do. */
 export async function listClientTickets(
   db: Database,
   clientId: number,
   viewer: TicketListViewer,
   page: { limit: number; offset: number },
 ) {
-  return listVisible(db, eq(tickets.clientId, clientId), viewer, page);
+  const ofClient = eq(tickets.clientId, clientId);
+  return listVisible(db, isManager(viewer) ? ofClient : and(ofClient, waiting), viewer, page);
 }
 
-/** A ticket's events oldest first: all of them, or those of one process. */
-export async function listTicketEvents(db: Database, ticketId: number, options: { processId?: string } = {}) {
-  const rows = await db
+/** Whether `eventId` is an event of the ticket: only such an event can be a page's cursor. */
+export async function isEventOf(db: Database, ticketId: number, eventId: number) {
+  const [row] = await db
+    .select({ id: ticketEvents.id })
+    .from(ticketEvents)
+    .where(and(eq(ticketEvents.ticketId, ticketId), eq(ticketEvents.id, eventId)));
+  return row !== undefined;
+}
+
+/**
+ * A ticket's events oldest first: all of them, or those of one process; or one page of them,
+ * those after a cursor (keyset on time and id: a deep page costs what the first does).
+ */
+export async function listTicketEvents(
+  db: Database,
+  ticketId: number,
+  options: { processId?: string; page?: { limit: number; after?: number } } = {},
+) {
+  const after = options.page?.after;
+  // The cursor's time is read in SQL: a JavaScript Date would drop its microseconds.
+  const afterCursor = sql`(${ticketEvents.at}, ${ticketEvents.id}) > (select e.at, e.id from ticket_events e where e.id = ${after})`;
+  const query = db
     .select({
       id: ticketEvents.id,
       elementId: ticketEvents.elementId,
@@ -163,11 +181,15 @@ export async function listTicketEvents(db: Database, ticketId: number, options: 
     })
     .from(ticketEvents)
     .where(
-      options.processId === undefined
-        ? eq(ticketEvents.ticketId, ticketId)
-        : and(eq(ticketEvents.ticketId, ticketId), eq(ticketEvents.processId, options.processId)),
+      and(
+        eq(ticketEvents.ticketId, ticketId),
+        options.processId === undefined ? undefined : eq(ticketEvents.processId, options.processId),
+        after === undefined ? undefined : afterCursor,
+      ),
     )
-    .orderBy(asc(ticketEvents.at), asc(ticketEvents.id));
+    .orderBy(asc(ticketEvents.at), asc(ticketEvents.id))
+    .$dynamic();
+  const rows = await (options.page ? query.limit(options.page.limit) : query);
   return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
 }
 

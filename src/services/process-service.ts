@@ -56,6 +56,13 @@ export function createProcessService({ db, processes }: { db: Database; processe
       elementId: string,
       query: TicketFilters & { limit?: number },
     ) {
+      // The tickets are listed one by one: filtered by client category, they would tell an
+      // operator whose a blind ticket is. Managers see the clients anyway.
+      if (query.clientCategory !== undefined && !isManager(viewer))
+        throw new DeskError(
+          'NOT_PERMITTED',
+          'querystring.clientCategory: only managers may filter the tickets at an element by client category',
+        );
       const entry = processOf(processId);
       if (!entry.graph.hasNode(elementId)) throw notFound(`element ${elementId} of process ${entry.id}`);
       return ticketsAtElement(db, entry.id, elementId, filtersOf(query), {

@@ -5,12 +5,13 @@ import { pathOf, visitsOf } from '../domain/trail';
 import { clientExists } from '../repositories/clients';
 import {
   listClientTickets,
+  isEventOf,
   listTicketEvents,
   loadTicketDetails,
   loadTicketSummary,
   searchTickets,
 } from '../repositories/tickets';
-import { notFound } from './errors';
+import { DeskError, notFound } from './errors';
 import type { ProcessCatalog } from './process-catalog';
 
 type Viewer = Pick<Actor, 'id' | 'role'>;
@@ -24,9 +25,16 @@ export function createTicketReads({ db, processes }: { db: Database; processes: 
     return summary;
   };
 
-  const visibleEvents = async (viewer: Viewer, ticketId: number, processId?: string) => {
+  const visibleEvents = async (
+    viewer: Viewer,
+    ticketId: number,
+    options: { processId?: string; page?: { limit: number; after?: number } },
+  ) => {
     const summary = await summaryOf(ticketId);
-    const events = await listTicketEvents(db, ticketId, processId === undefined ? {} : { processId });
+    const { page } = options;
+    if (page?.after !== undefined && !(await isEventOf(db, ticketId, page.after)))
+      throw new DeskError('VALIDATION', `querystring.after: ${page.after} is not an event of ticket ${ticketId}`);
+    const events = await listTicketEvents(db, ticketId, options);
     const visible = maySeeDetails(viewer, summary) ? events : events.map(({ data: _hidden, ...event }) => event);
     return { summary, events: visible };
   };
@@ -38,13 +46,15 @@ export function createTicketReads({ db, processes }: { db: Database; processes: 
       return (await loadTicketDetails(db, ticketId))!;
     },
 
-    events: async (viewer: Viewer, ticketId: number) => (await visibleEvents(viewer, ticketId)).events,
+    /** One page of the ticket's events, oldest first, after the event `after` (the last of the previous page). */
+    events: async (viewer: Viewer, ticketId: number, page: { limit: number; after?: number }) =>
+      (await visibleEvents(viewer, ticketId, { page })).events,
 
     /** The ticket's path through one process (default: the ticket lifecycle). */
     async trail(viewer: Viewer, ticketId: number, processId = TICKET_PROCESS_ID) {
       const entry = processes.find(processId);
       if (!entry) throw notFound(`process ${processId}`);
-      const { summary, events } = await visibleEvents(viewer, ticketId, entry.id);
+      const { summary, events } = await visibleEvents(viewer, ticketId, { processId: entry.id });
       const visits = visitsOf(events);
       return {
         ticketId: summary.id,

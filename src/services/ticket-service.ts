@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
-import { isAssigneeOrManager, isInQueueGroup, isManager, missingCompetence } from '../domain/access';
+import { isAssigneeOrManager, isInQueueGroup, isManager, maySeeDetails, missingCompetence } from '../domain/access';
 import { isLinkToken } from '../domain/client-link';
 import { normalizeEmail, normalizePhone } from '../domain/contacts';
 import { ticketWorkflowId } from '../domain/process';
@@ -185,14 +185,24 @@ export function createTicketService(deps: {
       );
     },
 
-    /** Work against the norm; checklist steps named must be steps of the ticket's catalog service. */
+    /**
+     * Work against the norm; checklist steps named must be steps of the ticket's catalog service.
+     * The assignee is checked before the steps, and in words that name neither assignee nor
+     * checklist: a wrong step must not tell an operator who does not hold a (blind) ticket its service.
+     */
     async recordWork(
       ticketId: number,
       operator: OperatorIdentity,
       work: { minutes: number; note: string; stepsDone?: string[] },
     ) {
       if (work.stepsDone?.length) {
-        const checklist = (await factsOf(ticketId)).checklist ?? [];
+        const facts = await factsOf(ticketId);
+        if (facts.assigneeId !== operator.id)
+          throw new DeskError(
+            'NOT_ASSIGNEE',
+            `only the operator who accepted ticket ${ticketId} may record work on it`,
+          );
+        const checklist = facts.checklist ?? [];
         const unknown = work.stepsDone.filter((step) => !checklist.includes(step));
         if (unknown.length > 0)
           throw new DeskError(
@@ -248,7 +258,29 @@ export function createTicketService(deps: {
       );
     },
 
-    sla: (ticketId: number) => update(ticketId, (h) => h.query(slaQuery)),
+    /**
+     * The ticket's SLA clocks. Blind until accepted: anyone but the assignee and managers gets
+     * them without the agreement and the budgets, which the catalog maps to a service and a
+     * client category.
+     */
+    async sla(ticketId: number, viewer: OperatorIdentity) {
+      const facts = await factsOf(ticketId);
+      const status = await update(ticketId, (h) => h.query(slaQuery));
+      if (maySeeDetails(viewer, facts)) return status;
+      return {
+        supportLine: status.supportLine,
+        targets: status.targets.map((t) => ({
+          kind: t.kind,
+          running: t.running,
+          warned: t.warned,
+          breached: t.breached,
+          escalations: t.escalations,
+          met: t.met,
+          dueAt: t.dueAt,
+          round: t.round,
+        })),
+      };
+    },
 
     /** The client's CSAT answer; the token from the notification proves it is theirs. */
     async answerSurvey(

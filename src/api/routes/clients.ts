@@ -11,7 +11,8 @@ export const clientRoutes: RoutePlugin<{ reads: TicketReads }> = async (app, { r
       schema: {
         tags: ['clients'],
         summary: "A client's tickets, newest first",
-        description: 'Summaries; the subject only of tickets the operator is assigned to (managers see every subject).',
+        description:
+          'Summaries; operators are not shown the tickets still waiting in a queue, and the subject only of tickets they are assigned to (managers see every ticket and subject).',
         params: idParams,
         querystring: pageQuery,
         response: {

@@ -65,10 +65,11 @@ export const processRoutes: RoutePlugin<{ processes: ProcessService }> = async (
       schema: {
         tags: ['processes'],
         summary: 'The open tickets now at an element, longest there first',
-        description: 'Managers see subject and client; anyone else the summary only.',
+        description:
+          'Managers see subject and client; anyone else the summary only. Filtering by clientCategory is for managers (403 otherwise).',
         params: elementParams,
         querystring: filtersQuery,
-        response: { 200: { type: 'array', items: ticketAtElement }, ...errorResponses(400, 401, 404) },
+        response: { 200: { type: 'array', items: ticketAtElement }, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request) =>

@@ -52,7 +52,14 @@ export const pageQuery = {
   additionalProperties: false,
   properties: {
     limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-    offset: { type: 'integer', minimum: 0, maximum: 1000000, default: 0 },
+    offset: {
+      type: 'integer',
+      minimum: 0,
+      // A deep offset makes the database walk and drop every row before it.
+      maximum: 10000,
+      default: 0,
+      description: 'Rows to skip, at most 10000',
+    },
   },
 } as const;
 

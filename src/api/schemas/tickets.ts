@@ -216,6 +216,19 @@ export const categoryVerdict = {
 
 export const surveyAccepted = { type: 'object', properties: { accepted: { type: 'boolean' } } } as const;
 
+export const eventsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 1000, default: 500 },
+    after: {
+      type: 'integer',
+      minimum: 1,
+      description: 'The id of the last event of the previous page: the events after it',
+    },
+  },
+} as const;
+
 export const trailQuery = {
   type: 'object',
   additionalProperties: false,

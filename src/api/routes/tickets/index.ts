@@ -12,6 +12,7 @@ import {
   ticketEvent,
   ticketListItem,
   ticketTrail,
+  eventsQuery,
   trailQuery,
 } from '../../schemas/tickets';
 import { ticketArticleRoutes } from './articles';
@@ -81,7 +82,7 @@ export const ticketRoutes: RoutePlugin<TicketRouteDeps> = async (app, deps) => {
         tags: ['tickets'],
         summary: 'Search tickets by subject, newest first',
         description:
-          'Managers search every ticket; operators only tickets already accepted (a match would reveal what a blind ticket is about). The subject is shown only to the assignee and managers.',
+          'Managers search every ticket; operators only the tickets they hold (a match would reveal what a blind ticket is about).',
         querystring: searchQuery,
         response: { 200: { type: 'array', items: ticketListItem }, ...errorResponses(400, 401) },
       },
@@ -116,12 +117,13 @@ export const ticketRoutes: RoutePlugin<TicketRouteDeps> = async (app, deps) => {
         tags: ['tickets'],
         summary: "A ticket's events, oldest first",
         description:
-          'Each event names the BPMN element of processes/ticket.bpmn. Event data only for the assignee and managers.',
+          'Each event names the BPMN element of processes/ticket.bpmn. Event data only for the assignee and managers. At most `limit` events (default 500); the next page: `after` = the last event’s id.',
         ...withTicket,
+        querystring: eventsQuery,
         response: { 200: { type: 'array', items: ticketEvent }, ...errorResponses(400, 401, 404) },
       },
     },
-    async (request) => reads.events(request.operator!, request.params.id),
+    async (request) => reads.events(request.operator!, request.params.id, request.query),
   );
 
   app.get(

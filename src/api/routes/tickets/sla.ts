@@ -13,11 +13,13 @@ export const ticketSlaRoutes: RoutePlugin<TicketRouteDeps> = async (app, { ticke
       schema: {
         tags: ['sla'],
         summary: "The ticket's SLA clocks as its workflow holds them",
+        description:
+          'The agreement and the budgets only to the assignee and managers: they tell what a blind ticket is about.',
         ...withTicket,
         response: { 200: slaStatusSchema, ...errorResponses(400, 401, 404) },
       },
     },
-    async (request) => tickets.sla(request.params.id),
+    async (request) => tickets.sla(request.params.id, request.operator!),
   );
 
   app.post(
