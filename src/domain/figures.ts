@@ -29,6 +29,13 @@ export interface Period {
   to: Date;
 }
 
+/** A year, leap day included: longer periods are asked for one year at a time. */
+export const LONGEST_PERIOD_DAYS = 366;
+
+/** What the figures may be grouped by, besides the whole desk. */
+export const figureGroupings = ['queue', 'category', 'channel', 'operator'] as const;
+export type FigureGrouping = (typeof figureGroupings)[number];
+
 export const figureNames = [
   'registered',
   'accepted',
