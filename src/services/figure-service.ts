@@ -10,6 +10,14 @@ export function createFigureService({ db, now = () => new Date() }: { db: Databa
     async figures(query: { from: string; to: string; groupBy?: FigureGrouping }) {
       const from = new Date(query.from);
       const to = new Date(query.to);
+      // The schema's date-time format lets a leap second (23:59:60) through, which Date cannot hold.
+      for (const [name, at] of [
+        ['from', from],
+        ['to', to],
+      ] as const) {
+        if (Number.isNaN(at.getTime()))
+          throw new DeskError('VALIDATION', `querystring.${name} is not a usable date-time`);
+      }
       if (to <= from) throw new DeskError('VALIDATION', 'querystring.to must be after querystring.from');
       if (to.getTime() - from.getTime() > LONGEST_PERIOD_DAYS * DAY_MS) {
         throw new DeskError('VALIDATION', `querystring.to: the period may be at most ${LONGEST_PERIOD_DAYS} days`);
