@@ -38,7 +38,12 @@ export const figuresQuery = {
       format: 'date-time',
       description: `End of the period, exclusive: after \`from\`, at most ${LONGEST_PERIOD_DAYS} days later`,
     },
-    groupBy: { type: 'string', enum: figureGroupings, description: 'Also give the figures per group' },
+    groupBy: {
+      type: 'string',
+      enum: figureGroupings,
+      description:
+        'Also give the figures per group: each ticket in the group of its queue, category, channel or assignee now',
+    },
   },
   required: ['from', 'to'],
 } as const;
