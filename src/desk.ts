@@ -21,6 +21,7 @@ import { createArticleService, type ArticleService } from './services/article-se
 import { createCatalogService } from './services/catalog-service';
 import { createOperationsService, type OperationsService } from './services/operations-service';
 import { loadProcessCatalog } from './services/process-catalog';
+import { createFigureService } from './services/figure-service';
 import { createProcessService } from './services/process-service';
 import { createQueueService, type QueueService } from './services/queue-service';
 import { createRulesService, ensureRetrainSchedule } from './services/rules-service';
@@ -240,6 +241,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       reads: createTicketReads({ db, processes }),
       articles,
       processes: createProcessService({ db, processes }),
+      figures: createFigureService({ db }),
       queues: queueService,
       rules,
       catalog: createCatalogService({ db }),

@@ -59,6 +59,7 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /processes/:processId/xml': { public: 'a BPMN diagram as drawn: no ticket data' },
   'GET /processes/:processId/statistics': analytics,
   'GET /processes/:processId/elements/:elementId/tickets': analytics,
+  'GET /figures': analytics,
   'GET /catalog/services': read,
   'GET /catalog/services/:code': read,
   'POST /catalog/services': catalog,

@@ -13,6 +13,7 @@ import type { IdentityService } from '../services/identity-service';
 import type { OperationsService } from '../services/operations-service';
 import { DeskError } from '../services/errors';
 import type { ProcessService } from '../services/process-service';
+import type { FigureService } from '../services/figure-service';
 import type { QueueService } from '../services/queue-service';
 import type { RulesService } from '../services/rules-service';
 import type { TicketReads } from '../services/ticket-reads';
@@ -27,6 +28,7 @@ import { httpMetricsPlugin } from './http-metrics';
 import { calendarRoutes } from './routes/calendars';
 import { catalogRoutes } from './routes/catalog';
 import { clientRoutes } from './routes/clients';
+import { figureRoutes } from './routes/figures';
 import { olaRoutes } from './routes/ola';
 import { operationsRoutes } from './routes/operations';
 import { overdueReasonRoutes } from './routes/overdue-reasons';
@@ -52,6 +54,7 @@ export interface AppDependencies {
   reads: TicketReads;
   articles: ArticleService;
   processes: ProcessService;
+  figures: FigureService;
   queues: QueueService;
   rules: RulesService;
   catalog: CatalogService;
@@ -136,6 +139,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         { name: 'rules', description: 'Classification and routing rules' },
         { name: 'survey', description: 'Client satisfaction' },
         { name: 'processes', description: 'BPMN processes with live figures, and each ticket’s path' },
+        { name: 'figures', description: 'What managers look at: the desk’s figures, each with its definition' },
         { name: 'sla', description: 'SLA clocks: pause, resume, escalate, change' },
         { name: 'catalog', description: 'Service catalog, business calendars, SLA/OLA, overdue reasons' },
         { name: 'operations', description: 'Health probes and Prometheus metrics' },
@@ -231,6 +235,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(queueRoutes, { queues: deps.queues });
   await app.register(clientRoutes, { reads: deps.reads });
   await app.register(processRoutes, { processes: deps.processes });
+  await app.register(figureRoutes, { figures: deps.figures });
   await app.register(ruleRoutes, { rules: deps.rules });
   await app.register(catalogRoutes, { catalog: deps.catalog });
   await app.register(calendarRoutes, { catalog: deps.catalog });

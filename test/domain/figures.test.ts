@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ageingBucket,
+  computeFigures,
+  figureDefinitions,
+  figureNames,
+  figuresByGroup,
+  quantile,
+  type FigureTicket,
+} from '../../src/domain/figures';
+
+const at = (iso: string) => new Date(`${iso}Z`);
+const HOUR = 3_600_000;
+const period = { from: at('2026-01-01T00:00'), to: at('2026-01-08T00:00') };
+const now = at('2026-01-10T00:00');
+
+const ticket = (t: Partial<FigureTicket> & Pick<FigureTicket, 'registeredAt'>): FigureTicket => ({
+  acceptedAt: null,
+  resolvedAt: null,
+  closedAt: null,
+  stage: 'queued',
+  channel: 'web',
+  resolutionDueAt: null,
+  reopenedInPeriod: 0,
+  reopenedEver: 0,
+  csat: null,
+  ...t,
+});
+
+// Hand-made: first responses 1, 3, 2, 6 h (accepted in the period); resolutions 5, 24, 10, 24 h.
+const fixture: Record<string, FigureTicket> = {
+  a: ticket({
+    registeredAt: at('2026-01-01T00:00'),
+    acceptedAt: at('2026-01-01T01:00'),
+    resolvedAt: at('2026-01-01T05:00'),
+    closedAt: at('2026-01-02T00:00'),
+    resolutionDueAt: at('2026-01-01T08:00'),
+    stage: 'closed',
+    csat: 5,
+  }),
+  b: ticket({
+    registeredAt: at('2026-01-02T00:00'),
+    acceptedAt: at('2026-01-02T03:00'),
+    resolvedAt: at('2026-01-03T00:00'),
+    resolutionDueAt: at('2026-01-02T12:00'),
+    stage: 'awaiting_survey',
+    channel: 'email',
+    csat: 2,
+    reopenedInPeriod: 1,
+    reopenedEver: 1,
+  }),
+  c: ticket({
+    registeredAt: at('2026-01-03T00:00'),
+    acceptedAt: at('2026-01-03T02:00'),
+    resolvedAt: at('2026-01-03T10:00'),
+    stage: 'awaiting_survey',
+    channel: 'email',
+  }),
+  d: ticket({ registeredAt: at('2026-01-05T00:00'), acceptedAt: at('2026-01-05T06:00'), stage: 'in_work' }),
+  // Outside the period but in the backlog: 12 h and 21 days old.
+  e: ticket({ registeredAt: at('2026-01-09T12:00'), channel: 'sms' }),
+  f: ticket({ registeredAt: at('2025-12-20T00:00') }),
+  // Registered and accepted before the period, resolved at its very start, closed after it; resolved exactly on its due time.
+  g: ticket({
+    registeredAt: at('2025-12-31T00:00'),
+    acceptedAt: at('2025-12-31T04:00'),
+    resolvedAt: at('2026-01-01T00:00'),
+    resolutionDueAt: at('2026-01-01T00:00'),
+    closedAt: at('2026-01-09T00:00'),
+    stage: 'closed',
+    channel: 'phone',
+    csat: 4,
+  }),
+};
+
+describe('managers’ figures', () => {
+  it('publishes a definition in English and Russian for every figure', () => {
+    for (const name of figureNames) {
+      expect(figureDefinitions[name].en.length, name).toBeGreaterThan(10);
+      expect(figureDefinitions[name].ru, name).toMatch(/[а-я]/);
+    }
+  });
+
+  it('computes every figure of a period on hand-computed values', () => {
+    const figures = computeFigures(Object.values(fixture), period, now);
+    expect(figures).toEqual({
+      registered: 4,
+      accepted: 4,
+      resolved: 4,
+      closed: 1,
+      reopened: 1,
+      backlog: 3,
+      backlogAgeing: { under1d: 1, from1to3d: 0, from3to7d: 1, over7d: 1 },
+      registeredPerChannel: { api: 0, web: 2, email: 2, sms: 0, telegram: 0, phone: 0 },
+      // 1, 2, 3, 6 h: median 2.5 h; p90 at rank 2.7: 3 + 0.7 × 3 = 5.1 h.
+      firstResponse: { count: 4, medianMs: 2.5 * HOUR, p90Ms: 18_360_000 },
+      // 5, 10, 24, 24 h: median 17 h, p90 24 h.
+      resolution: { count: 4, medianMs: 17 * HOUR, p90Ms: 24 * HOUR },
+      // a and g met (g exactly at the deadline), b missed, c had none: 2 of 3.
+      slaAchievedPercent: 66.7,
+      // 5, 2, 4 answered of 4 resolved.
+      csatMean: 3.67,
+      csatTop2BoxPercent: 66.7,
+      surveyResponseRatePercent: 75,
+      reopenRatePercent: 25,
+    });
+  });
+
+  it('excludes what happens exactly at the end of the period', () => {
+    const edge = ticket({ registeredAt: period.to, acceptedAt: period.to, resolvedAt: period.to, stage: 'resolved' });
+    const figures = computeFigures([edge], period, now);
+    expect([figures.registered, figures.accepted, figures.resolved, figures.backlog]).toEqual([0, 0, 0, 0]);
+  });
+
+  it('gives nulls, not a division by zero, for an empty period', () => {
+    const figures = computeFigures([], period, now);
+    expect(figures.registered).toBe(0);
+    expect(figures.firstResponse).toEqual({ count: 0, medianMs: null, p90Ms: null });
+    expect(figures.resolution).toEqual({ count: 0, medianMs: null, p90Ms: null });
+    expect([
+      figures.slaAchievedPercent,
+      figures.csatMean,
+      figures.csatTop2BoxPercent,
+      figures.surveyResponseRatePercent,
+      figures.reopenRatePercent,
+    ]).toEqual([null, null, null, null, null]);
+  });
+
+  it('without surveys: no CSAT, a response rate of 0 %; without deadlines: no SLA share', () => {
+    const figures = computeFigures([fixture.c!], period, now);
+    expect([figures.csatMean, figures.csatTop2BoxPercent, figures.surveyResponseRatePercent]).toEqual([null, null, 0]);
+    expect(figures.slaAchievedPercent).toBeNull();
+    expect(figures.reopenRatePercent).toBe(0);
+  });
+
+  it('ages the backlog with each lower bound inclusive', () => {
+    const day = 24 * HOUR;
+    expect([0, day - 1, day, 3 * day, 7 * day - 1, 7 * day].map(ageingBucket)).toEqual([
+      'under1d',
+      'under1d',
+      'from1to3d',
+      'from3to7d',
+      'from3to7d',
+      'over7d',
+    ]);
+  });
+
+  it('interpolates quantiles between ranks, as percentile_cont', () => {
+    expect(quantile([10], 0.9)).toBe(10);
+    expect(quantile([4, 1, 3, 2], 0.5)).toBe(2.5);
+    expect(quantile([], 0.5)).toBeNull();
+  });
+
+  it('groups by a key, tickets without one last', () => {
+    const groups = figuresByGroup(Object.values(fixture), (t) => (t.channel === 'sms' ? null : t.channel), period, now);
+    expect(groups.map((g) => g.group)).toEqual(['email', 'phone', 'web', null]);
+    const email = groups[0]!.figures;
+    expect([email.registered, email.resolved, email.csatMean, email.surveyResponseRatePercent]).toEqual([2, 2, 2, 50]);
+    expect(email.resolution).toEqual({ count: 2, medianMs: 17 * HOUR, p90Ms: 81_360_000 });
+    expect(groups[3]!.figures.backlog).toBe(1);
+  });
+});
