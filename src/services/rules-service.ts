@@ -51,8 +51,7 @@ function checkRule(rule: { condition?: RuleCondition; outcome?: RuleOutcome }) {
       );
     if (rule.condition.pattern !== undefined) {
       const problem = patternProblem(rule.condition.pattern);
-      if (problem)
-        throw new DeskError('VALIDATION', `body.condition.pattern ${problem}`);
+      if (problem) throw new DeskError('VALIDATION', `body.condition.pattern ${problem}`);
     }
   }
   if (rule.outcome && Object.values(rule.outcome).every((v) => v === undefined)) {
