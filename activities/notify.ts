@@ -80,7 +80,8 @@ export function createNotifyActivities({ db, mailer, logger, publicUrl }: Activi
           );
           await redactLinkTokens(tx, input.ticketId, purpose);
         },
-        { capped: true },
+        // Not capped: one notice per resolution an operator made, not an automatic answer to mail.
+        { capped: false },
       );
       if (typeof sent === 'object')
         await recordTicketEvent(

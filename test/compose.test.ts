@@ -366,6 +366,9 @@ const NOT_SET_IN_COMPOSE: Record<string, string> = {
   CLASSIFIER_URL: 'an external classifier is opt-in: ticket texts leave the desk only when an administrator sets it',
   CLASSIFIER_MODEL: 'needed only with CLASSIFIER_URL',
   CLASSIFIER_API_KEY: 'needed only with CLASSIFIER_URL; a secret, so it belongs in .env',
+  SMTP_RECEIVER_PORT: 'the desk as its own MX is opt-in: compose relays mail to Mailpit and receives none',
+  SMTP_RECEIVER_DOMAIN: 'needed only with SMTP_RECEIVER_PORT',
+  IMAP_URL: 'a mailbox to poll is the desk owner’s own; it carries credentials, so it belongs in .env',
 };
 
 describe('app settings (src/config.ts)', () => {

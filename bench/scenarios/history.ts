@@ -69,9 +69,10 @@ export async function runHistory(env: BenchEnvironment): Promise<HistoryResult> 
   }
   progress.tick();
   // The desk keeps only the token's hash: the client's is in the notice it wrote to its drop folder.
-  const notice = await simpleParser(
-    await fs.readFile(path.join(env.desk.mailer.target, `ticket-${ticketId}.resolution.eml`)),
-  );
+  const folder = env.desk.mailer.target;
+  const file = (await fs.readdir(folder)).find((f) => f.startsWith(`ticket-${ticketId}.resolution.`));
+  if (!file) throw new Error(`history: ticket ${ticketId}'s resolution notice was not written to ${folder}`);
+  const notice = await simpleParser(await fs.readFile(path.join(folder, file)));
   const surveyToken = linkTokenIn(notice.text ?? '');
   if (!surveyToken) throw new Error(`history: ticket ${ticketId}'s notice carries no survey link`);
   await step('survey', 'POST', `/tickets/${ticketId}/survey`, {
