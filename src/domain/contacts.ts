@@ -22,3 +22,11 @@ export function normalizeEmail(text: string): string | undefined {
   const trimmed = text.trim().toLowerCase();
   return EMAIL.test(trimmed) ? trimmed : undefined;
 }
+
+/** A client's phone and e-mail as the desk stores and looks them up; null where not given or not one. */
+export function normalizedContact(client: { phone?: string; email?: string }) {
+  return {
+    phone: client.phone ? (normalizePhone(client.phone) ?? null) : null,
+    email: client.email ? (normalizeEmail(client.email) ?? null) : null,
+  };
+}

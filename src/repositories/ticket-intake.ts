@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { catalogServices, clients, queues, ticketEvents, tickets, type ClientCategory } from '../db/schema';
-import { normalizeEmail, normalizePhone } from '../domain/contacts';
+import { normalizedContact } from '../domain/contacts';
 import type { SlaClockStart } from '../domain/intake-decision';
 import { ticketWorkflowId } from '../domain/process';
 import { clientByContact } from './clients';
@@ -23,8 +23,7 @@ export interface ReceivedTicket {
 
 /** The client is found by phone or e-mail, created if new. */
 export async function findOrCreateClient(tx: Executor, received: ReceivedTicket) {
-  const phone = received.client.phone ? (normalizePhone(received.client.phone) ?? null) : null;
-  const email = received.client.email ? (normalizeEmail(received.client.email) ?? null) : null;
+  const { phone, email } = normalizedContact(received.client);
   const findClient = () => clientByContact(tx, { phone, email });
   const found = await findClient();
   if (found) return { client: found, newClient: false };

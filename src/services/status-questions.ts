@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
-import { normalizeEmail, normalizePhone } from '../domain/contacts';
+import { normalizedContact } from '../domain/contacts';
 import { ticketWorkflowId } from '../domain/process';
 import type { RoutingFacts } from '../domain/rules';
 import { statusQuestionTarget } from '../domain/status-question';
@@ -44,8 +44,7 @@ export function createStatusQuestions(deps: {
 
   return {
     async attachIfAbout(message: NewTicket, receivedAt = new Date()): Promise<AttachedQuestion | undefined> {
-      const phone = message.client.phone ? (normalizePhone(message.client.phone) ?? null) : null;
-      const email = message.client.email ? (normalizeEmail(message.client.email) ?? null) : null;
+      const { phone, email } = normalizedContact(message.client);
       const client = await clientByContact(db, { phone, email });
       if (!client) return undefined;
       const openTickets = await openTicketsOfClient(db, client.id);
