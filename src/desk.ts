@@ -44,6 +44,8 @@ export interface DeskOptions {
   mailFrom: string;
   mailDropDir: string;
   surveyTimeoutMs: number;
+  /** A ticket's run continues as new at this many history events (besides when Temporal suggests it). */
+  ticketHistoryLimit?: number;
   intakeWaitMs: number;
   /** How long an offer from `POST /queues/:id/next` is held for its operator. */
   offerTtlMs?: number;
@@ -172,6 +174,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     temporal,
     taskQueue: options.taskQueue,
     surveyTimeoutMs: options.surveyTimeoutMs,
+    ticketHistoryLimit: options.ticketHistoryLimit,
     intakeWaitMs: options.intakeWaitMs,
     logger,
     reserveForAccept: queueService.reserveForAccept,

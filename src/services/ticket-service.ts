@@ -48,6 +48,7 @@ export function createTicketService(deps: {
   temporal: Client;
   taskQueue: string;
   surveyTimeoutMs: number;
+  ticketHistoryLimit?: number;
   intakeWaitMs: number;
   logger: Logger;
   /** Holds a queued ticket for the accepting operator (see QueueService); returns the release for a failed accept. */
