@@ -19,6 +19,8 @@ export interface BenchOptions {
   /** Untimed warm-up before each timed phase. */
   warmup: number;
   seed: number;
+  /** Interleaved floor/pipeline pairs in the `pairs` scenario. */
+  pairs: number;
 }
 
 export const defaultOptions: BenchOptions = {
@@ -32,7 +34,8 @@ export const defaultOptions: BenchOptions = {
   listingRequests: 200,
   warmup: 20,
   seed: 42,
+  pairs: 5,
 };
 
-export const scenarioNames = ['floor', 'throughput', 'latency', 'history', 'open', 'listing'] as const;
+export const scenarioNames = ['floor', 'throughput', 'pairs', 'latency', 'history', 'open', 'listing'] as const;
 export type ScenarioName = (typeof scenarioNames)[number];

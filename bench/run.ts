@@ -21,6 +21,7 @@ const usage = `usage: npm run bench -- [${scenarioNames.join('|')} …] [options
   --requests N       requests per listing query (${defaultOptions.listingRequests})
   --warmup N         untimed warm-up per phase (${defaultOptions.warmup})
   --seed N           generator seed (${defaultOptions.seed})
+  --pairs N          interleaved floor/pipeline pairs in pairs (${defaultOptions.pairs})
   --keep             keep the run's databases
 Uses TEMPORAL_ADDRESS and DATABASE_URL when set; otherwise starts both under .data/.`;
 
@@ -38,6 +39,7 @@ function parseArgs(argv: string[]): { scenarios: ScenarioName[]; options: BenchO
     '--requests': 'listingRequests',
     '--warmup': 'warmup',
     '--seed': 'seed',
+    '--pairs': 'pairs',
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
