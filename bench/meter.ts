@@ -1,5 +1,7 @@
 import fs from 'node:fs';
+import inspector from 'node:inspector';
 import os from 'node:os';
+import path from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import type { BenchEnvironment } from './env';
@@ -38,8 +40,28 @@ async function backendPids(env: BenchEnvironment): Promise<number[]> {
   return [...rows].map((r) => r.pid);
 }
 
-/** Measures one phase: call `start()` before it and `stop()` after. */
-export async function meterPhase(env: BenchEnvironment) {
+/** A CPU profile of this process over one phase, written to `file` when it stops (inspect it in Chrome's DevTools). */
+async function startProfile(file: string): Promise<() => Promise<void>> {
+  const session = new inspector.Session();
+  session.connect();
+  const post = <T>(method: string, params?: object) =>
+    new Promise<T>((resolve, reject) =>
+      session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as T))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 500 });
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = await post<{ profile: object }>('Profiler.stop');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
+/** Measures one phase: call it before the phase and the function it gives after. `profile`: a .cpuprofile to write. */
+export async function meterPhase(env: BenchEnvironment, profile?: string) {
+  const stopProfile = profile ? await startProfile(profile) : undefined;
   const pids = await backendPids(env);
   const backendsBefore = new Map(pids.map((pid) => [pid, processCpuMs(pid) ?? 0]));
   const temporalBefore = env.temporal.pid ? processCpuMs(env.temporal.pid) : null;
@@ -52,6 +74,7 @@ export async function meterPhase(env: BenchEnvironment) {
   delay.enable();
 
   return async function stop(): Promise<PhaseCost> {
+    await stopProfile?.();
     delay.disable();
     gc.disconnect();
     const cpu = process.cpuUsage(cpuBefore);

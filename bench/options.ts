@@ -21,6 +21,8 @@ export interface BenchOptions {
   seed: number;
   /** Interleaved floor/pipeline pairs in the `pairs` scenario. */
   pairs: number;
+  /** Write a CPU profile of this process per timed phase of `pairs` into this folder. */
+  profileDir?: string;
 }
 
 export const defaultOptions: BenchOptions = {

@@ -22,6 +22,7 @@ const usage = `usage: npm run bench -- [${scenarioNames.join('|')} …] [options
   --warmup N         untimed warm-up per phase (${defaultOptions.warmup})
   --seed N           generator seed (${defaultOptions.seed})
   --pairs N          interleaved floor/pipeline pairs in pairs (${defaultOptions.pairs})
+  --profile DIR      CPU profile of this process per timed phase of pairs, into DIR
   --keep             keep the run's databases
 Uses TEMPORAL_ADDRESS and DATABASE_URL when set; otherwise starts both under .data/.`;
 
@@ -52,6 +53,7 @@ function parseArgs(argv: string[]): { scenarios: ScenarioName[]; options: BenchO
       console.log(usage);
       process.exit(0);
     } else if (arg === '--keep') keep = true;
+    else if (arg === '--profile') options.profileDir = path.resolve(value());
     else if (arg === '--rates') {
       options.rates = value()
         .split(',')

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import path from 'node:path';
 import type { BenchEnvironment } from '../env';
 import { meterPhase, type PhaseCost } from '../meter';
 import type { BenchOptions } from '../options';
@@ -42,6 +43,9 @@ export function spread(values: number[]): Spread {
   return { median: round(median, 3), min: round(sorted[0]!, 3), max: round(sorted[sorted.length - 1]!, 3) };
 }
 
+const profileFile = (options: BenchOptions, pair: number, side: string) =>
+  options.profileDir ? path.join(options.profileDir, `pair${pair}-${side}.cpuprofile`) : undefined;
+
 /**
  * Throughput that noise cannot fool: floor and pipeline interleaved (floor, ours, floor, ours…),
  * each pair on the same server with a fresh floor task queue, the median ratio and its range.
@@ -59,7 +63,7 @@ export async function runPairs(env: BenchEnvironment, options: BenchOptions): Pr
     let floorPerSecond: number;
     try {
       if (options.warmup > 0) await runFloor(env, rig, warmup, shape);
-      const stop = await meterPhase(env);
+      const stop = await meterPhase(env, profileFile(options, pair, 'floor'));
       const floor = await runFloor(env, rig, timed, shape);
       floorCost = await stop();
       floorPerSecond = floor.shapes.threeLocalActivitiesWorkflow!.perSecond;
@@ -67,7 +71,7 @@ export async function runPairs(env: BenchEnvironment, options: BenchOptions): Pr
       await rig.stop();
     }
     if (options.warmup > 0) await runThroughput(env, warmup, undefined);
-    const stop = await meterPhase(env);
+    const stop = await meterPhase(env, profileFile(options, pair, 'tickets'));
     const ours = await runThroughput(env, timed, undefined);
     const ticketCost = await stop();
     pairs.push({
