@@ -18,6 +18,7 @@ import { createExternalClassifier, type ExternalClassifierOptions } from './infr
 import { foldProcessStatDeltas } from './repositories/process-stats';
 import { addToCorpus, hasCategoryModel, retrainCategoryModel } from './repositories/routing';
 import { createArticleService, type ArticleService } from './services/article-service';
+import { createClientStatus } from './services/client-status';
 import { createCatalogService } from './services/catalog-service';
 import { createOperationsService, type OperationsService } from './services/operations-service';
 import { loadProcessCatalog } from './services/process-catalog';
@@ -47,6 +48,8 @@ export interface DeskOptions {
   /** A ticket's run continues as new at this many history events (besides when Temporal suggests it). */
   ticketHistoryLimit?: number;
   intakeWaitMs: number;
+  /** How often a client's status stream looks for changes (tests make it short); 3 s when absent. */
+  statusPollMs?: number;
   /** How long an offer from `POST /queues/:id/next` is held for its operator. */
   offerTtlMs?: number;
   /** Retrain the category model on a Temporal schedule this often; none when absent. */
@@ -168,12 +171,14 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
   const temporal = new Client({ connection, namespace: options.namespace });
   const queueService = createQueueService({ db, offerTtlMs: options.offerTtlMs ?? 60_000 });
   const articles = createArticleService({ db, temporal, logger });
+  const clientStatus = createClientStatus({ db, articles });
   const rules = createRulesService({ db, temporal, taskQueue: options.taskQueue, classifier });
   const tickets = createTicketService({
     db,
     temporal,
     taskQueue: options.taskQueue,
     surveyTimeoutMs: options.surveyTimeoutMs,
+    statusLinks: clientStatus,
     ticketHistoryLimit: options.ticketHistoryLimit,
     intakeWaitMs: options.intakeWaitMs,
     logger,
@@ -243,6 +248,8 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       tickets,
       reads: createTicketReads({ db, processes }),
       articles,
+      clientStatus,
+      statusPollMs: options.statusPollMs,
       processes: createProcessService({ db, processes }),
       figures: createFigureService({ db }),
       queues: queueService,

@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import type { Logger } from 'pino';
 import { ErrorStatus, type ErrorCode } from '../domain/errors';
 import type { ArticleService } from '../services/article-service';
+import type { ClientStatus } from '../services/client-status';
 import type { CatalogService } from '../services/catalog-service';
 import type { IdentityService } from '../services/identity-service';
 import type { OperationsService } from '../services/operations-service';
@@ -53,6 +54,9 @@ export interface AppDependencies {
   tickets: TicketService;
   reads: TicketReads;
   articles: ArticleService;
+  clientStatus: ClientStatus;
+  /** How often a client's status stream looks for changes; 3 s when absent. */
+  statusPollMs?: number;
   processes: ProcessService;
   figures: FigureService;
   queues: QueueService;
@@ -231,6 +235,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     reads: deps.reads,
     rules: deps.rules,
     articles: deps.articles,
+    clientStatus: deps.clientStatus,
+    statusPollMs: deps.statusPollMs,
   });
   await app.register(queueRoutes, { queues: deps.queues });
   await app.register(clientRoutes, { reads: deps.reads });
@@ -245,6 +251,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   if (deps.webDir) {
     await app.register(fastifyStatic, { root: path.resolve(deps.webDir), index: ['index.html'] });
     app.get('/survey/:id', { schema: { hide: true } }, (_request, reply) => reply.sendFile('survey.html'));
+    app.get('/status/:id', { schema: { hide: true } }, (_request, reply) => reply.sendFile('status.html'));
     // The diagram viewer's library, prebuilt by bpmn-js: no build step and no CDN.
     await app.register(fastifyStatic, { root: bpmnJsDist, prefix: '/vendor/bpmn-js/', decorateReply: false });
   }
