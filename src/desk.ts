@@ -148,7 +148,16 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
 
   const mailer = createMailer({ smtpUrl: options.smtpUrl, from: options.mailFrom, dropDir: options.mailDropDir });
   const classifier = options.classifier ? createExternalClassifier(options.classifier) : undefined;
-  const built = createActivities({ db, mailer, logger, publicUrl: options.publicUrl, classifier });
+  // The metrics are made further down; the activities report to them once they exist.
+  const metrics: { observeTimerLag?: OperationsService['observeTimerLag'] } = {};
+  const built = createActivities({
+    db,
+    mailer,
+    logger,
+    publicUrl: options.publicUrl,
+    classifier,
+    observeTimerLag: (alarm, seconds) => metrics.observeTimerLag?.(alarm, seconds),
+  });
   const activities = options.wrapActivities ? options.wrapActivities(built) : built;
 
   const sdkMetricsAddress = installTemporalRuntime(logger, role === 'api' ? undefined : options.temporalMetricsAddress);
@@ -238,6 +247,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     temporalMetricsAddress: workerParts ? sdkMetricsAddress : undefined,
     databasePoolMax: DATABASE_POOL_MAX,
   });
+  metrics.observeTimerLag = operations.observeTimerLag;
   const processes = await loadProcessCatalog();
   const fullApp = () =>
     buildApp({
