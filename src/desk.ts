@@ -272,7 +272,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       requestTimeoutMs: options.requestTimeoutMs,
       operations,
     });
-  const app = role === 'worker' ? await buildOperationsApp({ operations, logger }) : await fullApp();
+  const app = role === 'worker' ? await buildOperationsApp({ operations, logger, allowedHosts: options.allowedHosts }) : await fullApp();
   // Statistics add the deltas not folded yet, so folding is only for speed: a failed fold is retried next time.
   // Every process may try; the fold takes an advisory lock, so one folds at a time and the others skip.
   let folding: Promise<unknown> = Promise.resolve();
