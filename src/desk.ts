@@ -48,6 +48,8 @@ export interface DeskOptions {
   /** A ticket's run continues as new at this many history events (besides when Temporal suggests it). */
   ticketHistoryLimit?: number;
   intakeWaitMs: number;
+  /** The access log's level, or off (ACCESS_LOG); `info` when absent. */
+  accessLog?: 'info' | 'debug' | 'off';
   /** How often a client's status stream looks for changes (tests make it short); 3 s when absent. */
   statusPollMs?: number;
   /** How long an offer from `POST /queues/:id/next` is held for its operator. */
@@ -270,9 +272,13 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       publicUrl: options.publicUrl,
       allowedHosts: options.allowedHosts,
       requestTimeoutMs: options.requestTimeoutMs,
+      accessLog: options.accessLog,
       operations,
     });
-  const app = role === 'worker' ? await buildOperationsApp({ operations, logger, allowedHosts: options.allowedHosts }) : await fullApp();
+  const app =
+    role === 'worker'
+      ? await buildOperationsApp({ operations, logger, allowedHosts: options.allowedHosts })
+      : await fullApp();
   // Statistics add the deltas not folded yet, so folding is only for speed: a failed fold is retried next time.
   // Every process may try; the fold takes an advisory lock, so one folds at a time and the others skip.
   let folding: Promise<unknown> = Promise.resolve();
