@@ -21,6 +21,8 @@ export interface BenchOptions {
   seed: number;
   /** Interleaved floor/pipeline pairs in the `pairs` scenario. */
   pairs: number;
+  /** Interleaved floor/ticket rounds per rate in the `latency` scenario. */
+  latencyPairs: number;
   /** Write a CPU profile of this process per timed phase of `pairs` into this folder. */
   profileDir?: string;
 }
@@ -37,6 +39,7 @@ export const defaultOptions: BenchOptions = {
   warmup: 20,
   seed: 42,
   pairs: 5,
+  latencyPairs: 1,
 };
 
 export const scenarioNames = ['floor', 'throughput', 'pairs', 'latency', 'history', 'open', 'listing'] as const;

@@ -22,6 +22,7 @@ const usage = `usage: npm run bench -- [${scenarioNames.join('|')} …] [options
   --warmup N         untimed warm-up per phase (${defaultOptions.warmup})
   --seed N           generator seed (${defaultOptions.seed})
   --pairs N          interleaved floor/pipeline pairs in pairs (${defaultOptions.pairs})
+  --latency-pairs N  interleaved floor/ticket rounds per rate in latency (${defaultOptions.latencyPairs}; 5 for the figures)
   --profile DIR      CPU profile of this process per timed phase of pairs, into DIR
   --keep             keep the run's databases
 Uses TEMPORAL_ADDRESS and DATABASE_URL when set; otherwise starts both under .data/.`;
@@ -41,6 +42,7 @@ function parseArgs(argv: string[]): { scenarios: ScenarioName[]; options: BenchO
     '--warmup': 'warmup',
     '--seed': 'seed',
     '--pairs': 'pairs',
+    '--latency-pairs': 'latencyPairs',
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;

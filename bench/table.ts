@@ -61,6 +61,13 @@ export function formatReport(report: BenchReport): string {
   for (const r of latency?.rates ?? []) {
     add('latency', `${r.rate}/s open loop, ${r.sent} tickets`, `${lat(r.latencyMs)} · got ${r.achievedPerSecond}/s`);
     add('latency', `${r.rate}/s open loop, floor threeLocalActivities`, lat(r.floorLatencyMs));
+    const s = (x: { median: number; min: number; max: number }, unit = '') =>
+      `median ${x.median}${unit} (${x.min}–${x.max})`;
+    add(
+      'latency',
+      `${r.rate}/s, ${r.rounds.length} interleaved round(s): p99 ÷ floor's · p50 − floor's`,
+      `${s(r.p99Ratio, '×')} · ${s(r.p50AddedMs, ' ms')} · load ${r.rounds.map((x) => x.floor.loadAverage[0]).join(', ')}`,
+    );
   }
   if (history) {
     add('history', 'events per ticket (7 stages)', String(history.events));

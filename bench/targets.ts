@@ -40,6 +40,19 @@ export function evaluateTargets(results: BenchReport['results'], options: BenchO
       met: enough ? pairs.cpuRatio.median <= 1 : null,
     });
   }
+  for (const r of latency?.rates ?? []) {
+    const enough = r.rounds.length >= 5;
+    checks.push({
+      target: `latency at ${r.rate}/s: p99 ≤ 1.5× the floor's (median of interleaved rounds)`,
+      value: `${r.p99Ratio.median}× over ${r.rounds.length}`,
+      met: enough ? r.p99Ratio.median <= 1.5 : null,
+    });
+    checks.push({
+      target: `latency at ${r.rate}/s: p50 ≤ floor's p50 + 15 ms`,
+      value: `+${r.p50AddedMs.median} ms`,
+      met: enough ? r.p50AddedMs.median <= 15 : null,
+    });
+  }
   const at10 = latency?.rates.find((r) => r.rate === 10);
   if (at10) {
     checks.push({

@@ -25,6 +25,7 @@ describe('npm run bench, every scenario at a tiny size', () => {
       listingRequests: 10,
       warmup: 2,
       pairs: 2,
+      latencyPairs: 2,
     };
     const report: BenchReport = await runBench([...scenarioNames], options, {
       temporalAddress: inject('temporalAddress'),
@@ -66,9 +67,11 @@ describe('npm run bench, every scenario at a tiny size', () => {
     expect(pairs!.ratio.median).toBeLessThanOrEqual(pairs!.ratio.max);
 
     expect(latency!.rates).toHaveLength(1);
-    expect(latency!.rates[0]!.outcomes.byStatus).toEqual({ 201: 10 });
+    expect(latency!.rates[0]!.outcomes.byStatus).toEqual({ 201: 20 });
     expect(latency!.rates[0]!.latencyMs.p99).toBeGreaterThanOrEqual(latency!.rates[0]!.latencyMs.p50);
-    expect(latency!.rates[0]!.floorLatencyMs.count).toBe(10);
+    expect(latency!.rates[0]!.floorLatencyMs.count).toBe(20);
+    expect(latency!.rates[0]!.rounds.map((r) => r.latencyMs.count)).toEqual([10, 10]);
+    expect(latency!.rates[0]!.p99Ratio.median).toBeGreaterThan(0);
 
     expect(history!.steps.map((s) => s.status)).toEqual([201, 200, 201, 200, 202]);
     expect(history!.events).toBeGreaterThan(20);
