@@ -18,6 +18,7 @@ import { createExternalClassifier, type ExternalClassifierOptions } from './infr
 import { foldProcessStatDeltas } from './repositories/process-stats';
 import { addToCorpus, hasCategoryModel, retrainCategoryModel } from './repositories/routing';
 import { createArticleService, type ArticleService } from './services/article-service';
+import { createAuditService } from './services/audit-service';
 import { createCatalogService } from './services/catalog-service';
 import { createOperationsService, type OperationsService } from './services/operations-service';
 import { loadProcessCatalog } from './services/process-catalog';
@@ -242,6 +243,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       articles,
       processes: createProcessService({ db, processes }),
       figures: createFigureService({ db }),
+      audit: createAuditService({ db }),
       queues: queueService,
       rules,
       catalog: createCatalogService({ db }),

@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import type { Logger } from 'pino';
 import { ErrorStatus, type ErrorCode } from '../domain/errors';
 import type { ArticleService } from '../services/article-service';
+import type { AuditService } from '../services/audit-service';
 import type { CatalogService } from '../services/catalog-service';
 import type { IdentityService } from '../services/identity-service';
 import type { OperationsService } from '../services/operations-service';
@@ -28,6 +29,7 @@ import { httpMetricsPlugin } from './http-metrics';
 import { calendarRoutes } from './routes/calendars';
 import { catalogRoutes } from './routes/catalog';
 import { clientRoutes } from './routes/clients';
+import { escalationRoutes } from './routes/escalations';
 import { figureRoutes } from './routes/figures';
 import { olaRoutes } from './routes/ola';
 import { operationsRoutes } from './routes/operations';
@@ -55,6 +57,8 @@ export interface AppDependencies {
   articles: ArticleService;
   processes: ProcessService;
   figures: FigureService;
+  /** The escalation audit (GET /escalations, GET /tickets/:id/breaches). */
+  audit: AuditService;
   queues: QueueService;
   rules: RulesService;
   catalog: CatalogService;
@@ -231,11 +235,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     reads: deps.reads,
     rules: deps.rules,
     articles: deps.articles,
+    audit: deps.audit,
   });
   await app.register(queueRoutes, { queues: deps.queues });
   await app.register(clientRoutes, { reads: deps.reads });
   await app.register(processRoutes, { processes: deps.processes });
   await app.register(figureRoutes, { figures: deps.figures });
+  await app.register(escalationRoutes, { audit: deps.audit });
   await app.register(ruleRoutes, { rules: deps.rules });
   await app.register(catalogRoutes, { catalog: deps.catalog });
   await app.register(calendarRoutes, { catalog: deps.catalog });

@@ -68,8 +68,9 @@ export interface BreachFacts {
 
 const quoteRu = (s: string) => `«${s}»`;
 const quoteEn = (s: string) => `“${s}”`;
+/** The longest stretch worth naming: one that would read "0 с" says nothing. */
 const longest = <T extends { ms: number }>(items: readonly T[]) =>
-  items.reduce<T | undefined>((best, item) => (item.ms > (best?.ms ?? 0) ? item : best), undefined);
+  items.reduce<T | undefined>((best, item) => (item.ms >= 500 && item.ms > (best?.ms ?? 0) ? item : best), undefined);
 
 /**
  * "Нарушено на 2 ч 10 мин: 3 ч в очереди «Ремонт» без принятия, передача на 2-ю линию в 14:05" /

@@ -10,6 +10,9 @@ import { instantOfLocal, localDateOf, workingIntervalsOn, zoneOffsetMs, type Bus
 import type { SlaTargetKind } from './enums';
 import { ESCALATION_PROCESS_ID } from './process';
 
+/** The longest period one audit request covers: a leap year. */
+export const LONGEST_AUDIT_DAYS = 366;
+
 export interface AuditEvent {
   id: number;
   at: Date;
@@ -274,6 +277,12 @@ function targetRuns(inputs: TimelineInputs): TargetRun[] {
   const runs: TargetRun[] = [];
   const closed = events.find((e) => e.action === 'closed')?.at.getTime();
   const openEnd = Math.max(closed ?? now.getTime(), 0);
+  // The accept meets the response and a handover: their clock stops at the accept, recorded just before the met event.
+  const metAt = (kind: SlaTargetKind, at: number, since: Date) => {
+    if (kind === 'resolution') return at;
+    const accepted = events.find((e) => e.action === 'accepted' && e.at >= since && e.at.getTime() <= at);
+    return accepted ? accepted.at.getTime() : at;
+  };
   if (started) {
     for (const kind of ['response', 'resolution'] as const) {
       let budgetMs = (num(started.data[`${kind}Seconds`]) ?? 0) * 1000;
@@ -286,7 +295,7 @@ function targetRuns(inputs: TimelineInputs): TargetRun[] {
         } else if (e.action === 'sla_rearmed' && Array.isArray(e.data.targets)) {
           const entry = (e.data.targets as Record<string, unknown>[]).find((t) => t.target === kind);
           budgetMs = num(entry?.budgetMs) ?? budgetMs;
-        } else if (e.action === 'sla_met' && e.data.target === kind) end = e.at.getTime();
+        } else if (e.action === 'sla_met' && e.data.target === kind) end = metAt(kind, e.at.getTime(), started.at);
         // A reopening runs the resolution clock again: it is open until met again.
         else if (e.action === 'sla_restarted' && kind === 'resolution') end = null;
       }
@@ -312,7 +321,7 @@ function targetRuns(inputs: TimelineInputs): TargetRun[] {
       handover,
       base: `handover:${handover}`,
       start: e.at.getTime(),
-      end: met ? met.at.getTime() : openEnd,
+      end: met ? metAt('handover', met.at.getTime(), e.at) : openEnd,
       met: !!met,
       budgetMs: (num(e.data.handoverSeconds) ?? 0) * 1000,
     });

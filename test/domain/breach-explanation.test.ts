@@ -279,6 +279,11 @@ describe('explanations of each cause alone', () => {
   it.each([
     [{}, 'Нарушено на 10 мин', 'Breached by 10 min'],
     [{ overrunMs: 0 }, 'Нарушено', 'Breached'],
+    [
+      { inWork: [{ holder: 'petrov', ms: 300 }], queueWaits: [{ queue: 'Ремонт', ms: 499 }] },
+      'Нарушено на 10 мин',
+      'Breached by 10 min',
+    ],
     [{ reassignments: 1 }, 'Нарушено на 10 мин: 1 переназначение', 'Breached by 10 min: 1 reassignment'],
     [{ reassignments: 5 }, 'Нарушено на 10 мин: 5 переназначений', 'Breached by 10 min: 5 reassignments'],
     [{ offersSkipped: 1 }, 'Нарушено на 10 мин: 1 пропущенное предложение', 'Breached by 10 min: 1 offer skipped'],

@@ -1,6 +1,7 @@
 import { questionAttachedMessage } from '../../../domain/status-question';
 import type { RoutePlugin } from '../../type-provider';
 import type { ArticleService } from '../../../services/article-service';
+import type { AuditService } from '../../../services/audit-service';
 import type { TicketReads } from '../../../services/ticket-reads';
 import type { RulesService } from '../../../services/rules-service';
 import type { TicketService } from '../../../services/ticket-service';
@@ -16,6 +17,7 @@ import {
   trailQuery,
 } from '../../schemas/tickets';
 import { ticketArticleRoutes } from './articles';
+import { ticketBreachRoutes } from './breaches';
 import { ticketMoveRoutes } from './moves';
 import { ticketSlaRoutes } from './sla';
 import { ticketSurveyRoutes } from './survey';
@@ -27,6 +29,8 @@ export interface TicketRouteDeps {
   /** The category verdict feeds the category model. */
   rules: RulesService;
   articles: ArticleService;
+  /** The escalation audit: why the ticket breached. */
+  audit: AuditService;
 }
 
 const withTicket = { params: idParams } as const;
@@ -147,4 +151,5 @@ export const ticketRoutes: RoutePlugin<TicketRouteDeps> = async (app, deps) => {
   await app.register(ticketSlaRoutes, deps);
   await app.register(ticketSurveyRoutes, deps);
   await app.register(ticketArticleRoutes, deps);
+  await app.register(ticketBreachRoutes, deps);
 };
