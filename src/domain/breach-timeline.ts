@@ -396,8 +396,9 @@ function markersOf(run: TargetRun, inputs: TimelineInputs): TimelineMarker[] {
     else if (e.action === 'sla_escalated') {
       const level = num(e.data.level);
       const key = keyAfter(e.dedupeKey, 'sla:escalated:')?.replace(/:\d+$/, '') ?? null;
-      // Levels of this target, and any escalation by hand (it moves the ticket whatever the target).
-      if (level !== null && !ofBase(key, run.base)) continue;
+      // Levels of this target; another target's levels and escalations by hand when they moved the ticket.
+      const own = level !== null && ofBase(key, run.base);
+      if (level !== null && !own && e.data.moved !== true) continue;
       markers.push({
         kind: 'escalated',
         ...base,
@@ -405,7 +406,7 @@ function markersOf(run: TargetRun, inputs: TimelineInputs): TimelineMarker[] {
         toLine: num(e.data.toLine) ?? undefined,
         queue: str(e.data.queue) ?? undefined,
         reason: str(e.data.reason),
-        notified: level !== null ? recipientsOf(notices, `sla-escalation:${key}:${level}`) : [],
+        notified: own ? recipientsOf(notices, `sla-escalation:${key}:${level}`) : [],
       });
     } else if (e.action === 'transferred')
       markers.push({

@@ -235,6 +235,67 @@ describe('why a target breached, from its events', () => {
     });
   });
 
+  it('a reopened ticket: the time between resolution and reopening does not count; round 2 breaches', () => {
+    const t = timeline(
+      [
+        started('2026-03-02T10:00:00Z', 600, 3600),
+        ev('2026-03-02T10:00:00Z', 'queued', { data: { queue: 'repairs' } }),
+        ev('2026-03-02T10:10:00Z', 'accepted', { actor: 'petrov' }),
+        ev('2026-03-02T10:50:00Z', 'resolved', { actor: 'petrov' }),
+        met('2026-03-02T10:50:00Z', 'resolution'),
+        ev('2026-03-02T12:00:00Z', 'reopened', { actor: 'client', data: { round: 2 } }),
+        ev('2026-03-02T12:00:00Z', 'sla_restarted', { data: { target: 'resolution', round: 2 } }),
+        ev('2026-03-02T12:10:00Z', 'sla_breached', {
+          key: 'sla:breached:resolution:2',
+          data: { target: 'resolution', round: 2, dueAt: '2026-03-02T12:10:00.000Z' },
+        }),
+        ev('2026-03-02T12:30:00Z', 'resolved', { actor: 'petrov' }),
+        ev('2026-03-02T12:30:00Z', 'sla_met', {
+          key: 'sla:met:resolution:2',
+          data: { target: 'resolution', round: 2 },
+        }),
+      ],
+      'resolution',
+    );
+    expect(t.breaches.map((b) => [b.key, b.round])).toEqual([['resolution:2', 2]]);
+    expect(t.metAt).toBe('2026-03-02T12:30:00.000Z');
+    expect(t.intervals.filter((i) => i.pause).map((i) => [i.pause, i.wallMs])).toEqual([['resolved', 70 * MIN]]);
+    expect([t.usedMs, t.overrunMs]).toEqual([80 * MIN, 20 * MIN]);
+    expect(t.explanation!.en).toBe(
+      'Breached by 20 min: 10 min in queue “Repair” not accepted, 1 h 10 min in work with petrov',
+    );
+  });
+
+  it('an SLA change sets the budget; another target’s escalation that moved the ticket shows as a transfer', () => {
+    const t = timeline(
+      [
+        started('2026-03-02T10:00:00Z', 600, 3 * 3600),
+        ev('2026-03-02T10:00:00Z', 'queued', { data: { queue: 'repairs' } }),
+        ev('2026-03-02T10:10:00Z', 'sla_escalated', {
+          key: 'sla:escalated:response:1',
+          data: { level: 1, target: 'response', moved: true, toLine: 2, queue: 'line2' },
+        }),
+        ev('2026-03-02T10:20:00Z', 'sla_changed', { actor: 'sidorova', data: { agreementId: 7 } }),
+        ev('2026-03-02T10:30:00Z', 'accepted', { actor: 'petrov' }),
+        breached('2026-03-02T11:00:00Z', 'resolution', '2026-03-02T11:00:00.000Z'),
+        ev('2026-03-02T11:15:00Z', 'resolved', { actor: 'petrov' }),
+        met('2026-03-02T11:15:00Z', 'resolution'),
+      ],
+      'resolution',
+      aroundTheClock('Europe/Moscow'),
+      { agreements: new Map([[7, { responseSeconds: 600, resolutionSeconds: 3600 }]]) },
+    );
+    expect([t.budgetMs, t.overrunMs]).toEqual([H, 15 * MIN]);
+    expect(t.markers.map((m) => [m.kind, m.level, m.notified])).toEqual([
+      ['escalated', 1, []],
+      ['breached', undefined, []],
+    ]);
+    // 10:10 UTC is 13:10 in Moscow: the servicing calendar's clock.
+    expect(t.explanation!.ru).toBe(
+      'Нарушено на 15 мин: 20 мин в очереди «Вторая линия» без принятия, 45 мин в работе у petrov, эскалация на 2-ю линию в 13:10',
+    );
+  });
+
   it('a target met in time has no explanation; a line’s OLA is a target of its own', () => {
     const all = targetTimelines(
       inputs([
