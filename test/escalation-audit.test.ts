@@ -81,7 +81,7 @@ describe('escalation audit: GET /escalations and GET /tickets/:id/breaches', () 
     const [response, resolution] = rows;
     expect(response).toMatchObject({
       ticket: { id, stage: expect.any(String), queue: { code: 'repairs' } },
-      agreementId: expect.any(Number),
+      agreement: { id: expect.any(Number), service: expect.stringMatching(/^sla-za/), clientCategory: 'one_time' },
       supportLine: 1,
       round: 1,
       escalations: [{ level: 1, toLine: 2, queue: 'repairs', moved: true }],
@@ -155,7 +155,7 @@ describe('escalation audit: GET /escalations and GET /tickets/:id/breaches', () 
     const rows = (await audit('ivanova', period())).body.items.filter((r: any) => r.ticket.id === id);
     expect(rows).toHaveLength(2);
     for (const row of rows) {
-      expect(row).not.toHaveProperty('agreementId');
+      expect(row).not.toHaveProperty('agreement');
       expect(row).not.toHaveProperty('reason');
       expect(row.dueAt).toEqual(expect.any(String));
     }

@@ -24,7 +24,8 @@ export interface EscalationRow {
   queueId: number | null;
   queueCode: string | null;
   assigneeId: string | null;
-  agreementId: number | null;
+  /** The agreement the ticket is under now: its service and client category. */
+  agreement: { id: number; service: string; clientCategory: string } | null;
   target: SlaTargetKind | null;
   /** The target's key in its events (`resolution:2`: round 2); null for an escalation by hand. */
   key: string | null;
@@ -76,6 +77,8 @@ export async function listEscalations(db: Database, query: EscalationQuery): Pro
     queueCode: string | null;
     assigneeId: string | null;
     agreementId: number | null;
+    agreementService: string | null;
+    agreementClientCategory: string | null;
     data: Record<string, unknown>;
     key: string | null;
     at: Date | string;
@@ -88,13 +91,16 @@ export async function listEscalations(db: Database, query: EscalationQuery): Pro
     reasonEn: string | null;
   }>(sql`
     select e.id, e.action, e.ticket_id as "ticketId", t.stage, t.queue_id as "queueId", q.code as "queueCode",
-           t.assignee_id as "assigneeId", t.sla_agreement_id as "agreementId", e.data, k.key, e.at, e.actor,
+           t.assignee_id as "assigneeId", t.sla_agreement_id as "agreementId", s.code as "agreementService",
+           a.client_category as "agreementClientCategory", e.data, k.key, e.at, e.actor,
            met.at as "metAt", esc.escalations, notices.purposes as "noticesSent",
            r.code as "reasonCode", r.name_ru as "reasonRu", r.name_en as "reasonEn"
     from ticket_events e
     join tickets t on t.id = e.ticket_id
     left join queues q on q.id = t.queue_id
     left join overdue_reasons r on r.code = t.overdue_reason
+    left join sla_agreements a on a.id = t.sla_agreement_id
+    left join catalog_services s on s.id = a.service_id
     cross join lateral (
       select case when e.action = 'sla_breached' then substr(e.dedupe_key, ${BREACHED.length + 1}) end as key
     ) k
@@ -135,7 +141,10 @@ export async function listEscalations(db: Database, query: EscalationQuery): Pro
       queueId: r.queueId,
       queueCode: r.queueCode,
       assigneeId: r.assigneeId,
-      agreementId: r.agreementId,
+      agreement:
+        r.agreementId === null
+          ? null
+          : { id: r.agreementId, service: r.agreementService ?? '', clientCategory: r.agreementClientCategory ?? '' },
       target: (typeof data.target === 'string' ? data.target : null) as SlaTargetKind | null,
       key: r.key,
       round: num(data.round) ?? 1,

@@ -58,7 +58,7 @@ export function createAuditService({ db, now = () => new Date() }: { db: Databas
       handover: handoverOf(row.key),
       round: row.round,
       supportLine: row.supportLine,
-      ...(details ? { agreementId: row.agreementId } : {}),
+      ...(details ? { agreement: row.agreement } : {}),
       dueAt: row.dueAt,
       at: row.at,
       overrunMs: row.kind === 'breach' && row.dueAt ? Math.max(0, endOfOverrun - Date.parse(row.dueAt)) : null,

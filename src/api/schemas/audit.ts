@@ -78,7 +78,12 @@ const escalationRow = {
     handover: { ...nullableInteger, description: 'Which handover (OLA clock) of the ticket' },
     round: { type: 'integer', description: 'The ticket’s round: a reopening starts the next' },
     supportLine: { ...nullableInteger, description: 'The line the ticket was on when it breached (escalated from)' },
-    agreementId: { ...nullableInteger, description: 'Only to the assignee and managers' },
+    agreement: {
+      type: ['object', 'null'],
+      properties: { id: { type: 'integer' }, service: { type: 'string' }, clientCategory: { type: 'string' } },
+      description:
+        'The SLA agreement the ticket is under now (catalog service × client category); only to the assignee and managers',
+    },
     dueAt: { ...nullableInstant, description: 'The deadline that passed' },
     at: { ...instant, description: 'When it breached (or was escalated)' },
     overrunMs: {
