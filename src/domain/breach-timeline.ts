@@ -92,9 +92,9 @@ export interface TargetTimeline {
   /** When the target was met; null while it is still open (the timeline runs to `now`). */
   metAt: string | null;
   budgetMs: number;
-  /** Business time counted against the target. */
+  /** Business time counted against the target, from the events' stamps (which trail the workflow's instants by the write). */
   usedMs: number;
-  /** Business time past the budget. */
+  /** Business time past the deadline recorded with the (last) breach; without one, past the budget. */
   overrunMs: number;
   breaches: { key: string; round: number; dueAt: string | null; breachedAt: string; supportLine: number | null }[];
   intervals: TimelineInterval[];
@@ -499,6 +499,12 @@ function factsOf(
   };
 }
 
+/** Counted time after an instant: a counted interval counts all of its length. */
+const countedAfter = (intervals: TimelineInterval[], from: number) =>
+  intervals
+    .filter((i) => i.businessMs > 0)
+    .reduce((total, i) => total + Math.max(0, Date.parse(i.to) - Math.max(Date.parse(i.from), from)), 0);
+
 /** Every SLA target of the ticket with its timeline, and for each breached one why. */
 export function targetTimelines(inputs: TimelineInputs): TargetTimeline[] {
   const states = statesOf(inputs);
@@ -507,7 +513,6 @@ export function targetTimelines(inputs: TimelineInputs): TargetTimeline[] {
     const intervals = intervalsOf(run, states, calendar);
     const markers = markersOf(run, inputs);
     const usedMs = intervals.reduce((total, i) => total + i.businessMs, 0);
-    const overrunMs = Math.max(0, usedMs - run.budgetMs);
     const breaches = inputs.events
       .filter((e) => e.action === 'sla_breached' && ofBase(keyAfter(e.dedupeKey, 'sla:breached:'), run.base))
       .map((e) => ({
@@ -517,6 +522,10 @@ export function targetTimelines(inputs: TimelineInputs): TargetTimeline[] {
         breachedAt: e.at.toISOString(),
         supportLine: num(e.data.supportLine),
       }));
+    // Counted from the deadline the workflow planned (recorded with the breach): events are stamped
+    // when written, a little after the workflow's own instants, so the time used before it drifts.
+    const dueAt = breaches.length > 0 ? breaches[breaches.length - 1]!.dueAt : null;
+    const overrunMs = dueAt ? countedAfter(intervals, Date.parse(dueAt)) : Math.max(0, usedMs - run.budgetMs);
     const wall = sumBy(
       intervals,
       (i) => i.elementId,

@@ -170,8 +170,16 @@ const targetTimeline = {
     startedAt: instant,
     metAt: { ...nullableInstant, description: 'Null while the target is open: the timeline runs to `now`' },
     budgetMs: { type: 'integer', description: 'Business time the agreement (or OLA) allows' },
-    usedMs: { type: 'integer', description: 'Business time counted: the intervals without a pause' },
-    overrunMs: { type: 'integer', description: 'Business time past the budget' },
+    usedMs: {
+      type: 'integer',
+      description:
+        'Business time counted: the intervals without a pause (from the events’ stamps, a few ms after the workflow’s instants)',
+    },
+    overrunMs: {
+      type: 'integer',
+      description:
+        'Business time counted after the deadline recorded with the last breach (without one: past the budget)',
+    },
     breaches: { type: 'array', items: breach },
     intervals: { type: 'array', items: interval },
     markers: {
