@@ -19,6 +19,7 @@ import { foldProcessStatDeltas } from './repositories/process-stats';
 import { addToCorpus, hasCategoryModel, retrainCategoryModel } from './repositories/routing';
 import { createArticleService, type ArticleService } from './services/article-service';
 import { createClientStatus } from './services/client-status';
+import { createAuditService } from './services/audit-service';
 import { createCatalogService } from './services/catalog-service';
 import { createOperationsService, type OperationsService } from './services/operations-service';
 import { loadProcessCatalog } from './services/process-catalog';
@@ -264,6 +265,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       statusPollMs: options.statusPollMs,
       processes: createProcessService({ db, processes }),
       figures: createFigureService({ db }),
+      audit: createAuditService({ db }),
       queues: queueService,
       rules,
       catalog: createCatalogService({ db }),

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { ErrorStatus, type ErrorCode } from '../domain/errors';
 import type { ArticleService } from '../services/article-service';
 import type { ClientStatus } from '../services/client-status';
+import type { AuditService } from '../services/audit-service';
 import type { CatalogService } from '../services/catalog-service';
 import type { IdentityService } from '../services/identity-service';
 import type { OperationsService } from '../services/operations-service';
@@ -29,6 +30,7 @@ import { httpMetricsPlugin } from './http-metrics';
 import { calendarRoutes } from './routes/calendars';
 import { catalogRoutes } from './routes/catalog';
 import { clientRoutes } from './routes/clients';
+import { escalationRoutes } from './routes/escalations';
 import { figureRoutes } from './routes/figures';
 import { olaRoutes } from './routes/ola';
 import { operationsRoutes } from './routes/operations';
@@ -59,6 +61,8 @@ export interface AppDependencies {
   statusPollMs?: number;
   processes: ProcessService;
   figures: FigureService;
+  /** The escalation audit (GET /escalations, GET /tickets/:id/breaches). */
+  audit: AuditService;
   queues: QueueService;
   rules: RulesService;
   catalog: CatalogService;
@@ -249,11 +253,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     articles: deps.articles,
     clientStatus: deps.clientStatus,
     statusPollMs: deps.statusPollMs,
+    audit: deps.audit,
   });
   await app.register(queueRoutes, { queues: deps.queues });
   await app.register(clientRoutes, { reads: deps.reads });
   await app.register(processRoutes, { processes: deps.processes });
   await app.register(figureRoutes, { figures: deps.figures });
+  await app.register(escalationRoutes, { audit: deps.audit });
   await app.register(ruleRoutes, { rules: deps.rules });
   await app.register(catalogRoutes, { catalog: deps.catalog });
   await app.register(calendarRoutes, { catalog: deps.catalog });

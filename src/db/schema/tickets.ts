@@ -151,6 +151,10 @@ export const ticketEvents = pgTable(
     index('ticket_events_flagged_at_idx')
       .on(t.at, t.elementId)
       .where(sql`${t.action} like '%breach%' or ${t.action} like '%escalat%'`),
+    // The escalation audit (GET /escalations): breaches and escalations of a period in order, paged by (at, id).
+    index('ticket_events_audit_idx')
+      .on(t.at, t.id)
+      .where(sql`${t.action} in ('sla_breached', 'sla_escalated')`),
   ],
 );
 
