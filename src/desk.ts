@@ -81,6 +81,8 @@ export interface DeskOptions {
   identityHeader?: string;
   /** Requests a minute per address to the public routes that write; none: unlimited (PUBLIC_RATE_LIMIT). */
   publicRateLimit?: number;
+  /** The zone the figures' days, weeks and months follow (DESK_TIME_ZONE); Moscow when not given. */
+  deskTimeZone?: string;
   /** The desk as its own MX: an SMTP receiver for its addresses, when configured (SMTP_RECEIVER_PORT). */
   mailReceiver?: {
     host: string;
@@ -241,7 +243,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       reads: createTicketReads({ db, processes }),
       articles,
       processes: createProcessService({ db, processes }),
-      figures: createFigureService({ db }),
+      figures: createFigureService({ db, timeZone: options.deskTimeZone }),
       queues: queueService,
       rules,
       catalog: createCatalogService({ db }),

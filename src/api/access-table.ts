@@ -60,6 +60,9 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /processes/:processId/statistics': analytics,
   'GET /processes/:processId/elements/:elementId/tickets': analytics,
   'GET /figures': analytics,
+  'GET /figures/tickets': analytics,
+  'GET /figures.csv': analytics,
+  'GET /figures/stream': analytics,
   'GET /catalog/services': read,
   'GET /catalog/services/:code': read,
   'POST /catalog/services': catalog,
@@ -98,6 +101,7 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /survey/:id': { public: 'the survey page a client opens from the notice (the token is checked on answer)' },
   'GET /*': { public: 'the web pages and their scripts: data comes from the API, which checks access' },
   'GET /vendor/bpmn-js/*': { public: 'the diagram library the pages load' },
+  'GET /vendor/echarts/*': { public: 'the charting library the dashboard loads' },
 };
 
 /** The table's key for a request or a route: HEAD is answered as GET. */

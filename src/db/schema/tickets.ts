@@ -95,6 +95,10 @@ export const tickets = pgTable(
     index('tickets_subject_trgm_idx').using('gin', t.subject.op('gin_trgm_ops')),
     // Newest first: a search for a common word walks this and stops at the first page of matches.
     index('tickets_created_idx').on(t.createdAt, t.id),
+    // The managers' figures of a period: each timestamp they range over (migration 0013).
+    index('tickets_accepted_at_idx').on(t.acceptedAt),
+    index('tickets_resolved_at_idx').on(t.resolvedAt),
+    index('tickets_closed_at_idx').on(t.closedAt),
     // Tickets "now at an element" on the process diagram: only the open ones are looked at.
     index('tickets_open_idx')
       .on(t.id)
@@ -151,6 +155,10 @@ export const ticketEvents = pgTable(
     index('ticket_events_flagged_at_idx')
       .on(t.at, t.elementId)
       .where(sql`${t.action} like '%breach%' or ${t.action} like '%escalat%'`),
+    // Reopenings and escalations of a period, for the managers' figures (migration 0013).
+    index('ticket_events_figures_at_idx')
+      .on(t.at, t.ticketId)
+      .where(sql`${t.action} in ('reopened', 'sla_escalated')`),
   ],
 );
 
