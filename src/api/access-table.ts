@@ -60,6 +60,7 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /processes/:processId/statistics': analytics,
   'GET /processes/:processId/elements/:elementId/tickets': analytics,
   'GET /figures': analytics,
+  'GET /figures/definitions': { public: 'the figures’ published definitions (the glossary): no data' },
   'GET /figures/tickets': analytics,
   'GET /figures.csv': analytics,
   'GET /figures/stream': analytics,

@@ -73,6 +73,7 @@ export const BODY_LIMIT = 64 * 1024;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 const bpmnJsDist = path.join(path.dirname(require.resolve('bpmn-js/package.json')), 'dist');
+const echartsDist = path.join(path.dirname(require.resolve('echarts/package.json')), 'dist');
 
 /** A route anyone may call that changes something: limited per address (PUBLIC_RATE_LIMIT). */
 const isPublicWrite = (method: string, url: string | undefined) =>
@@ -247,6 +248,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     app.get('/survey/:id', { schema: { hide: true } }, (_request, reply) => reply.sendFile('survey.html'));
     // The diagram viewer's library, prebuilt by bpmn-js: no build step and no CDN.
     await app.register(fastifyStatic, { root: bpmnJsDist, prefix: '/vendor/bpmn-js/', decorateReply: false });
+    // The dashboard's charts (Apache ECharts' prebuilt bundle), the same way.
+    await app.register(fastifyStatic, { root: echartsDist, prefix: '/vendor/echarts/', decorateReply: false });
   }
   return app;
 }

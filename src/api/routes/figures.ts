@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import type { RoutePlugin } from '../type-provider';
 import type { FigureService } from '../../services/figure-service';
 import { csvLines } from '../../domain/figure-tables';
+import { figureDefinitions } from '../../domain/figures';
 import { errorResponses } from '../schemas/common';
 import {
   figuresCsvQuery,
@@ -38,6 +39,27 @@ export const figureRoutes: RoutePlugin<{ figures: FigureService; streamPollMs?: 
       },
     },
     async (request) => figures.figures(request.query),
+  );
+
+  app.get(
+    '/figures/definitions',
+    {
+      schema: {
+        tags: ['figures'],
+        summary: 'Each figure’s exact definition, in English and Russian (the glossary page reads it)',
+        description: 'The same text as the descriptions of GET /figures; no data.',
+        response: {
+          200: {
+            type: 'object',
+            additionalProperties: {
+              type: 'object',
+              properties: { en: { type: 'string' }, ru: { type: 'string' } },
+            },
+          },
+        },
+      },
+    },
+    async () => figureDefinitions,
   );
 
   app.get(

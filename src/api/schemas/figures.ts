@@ -78,7 +78,8 @@ export const figuresQuery = {
 export const figuresStreamQuery = {
   type: 'object',
   additionalProperties: false,
-  properties: { from: periodProperties.from, to: periodProperties.to },
+  // The filters are taken (a page sends its whole query) and do not narrow the stream: any event may change a figure.
+  properties: periodProperties,
   required: ['from', 'to'],
 } as const;
 
