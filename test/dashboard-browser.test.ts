@@ -45,7 +45,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the manager dashboard
     const done = await driver.register(sampleTickets.router);
     await driver.accept(done, 'ivanova');
     await driver.resolve(done, 'ivanova');
-    await driver.answer(done, { csat: 4 });
+    await driver.answer(done, { csat: 4, nps: 9 });
 
     mkdirSync(artifacts, { recursive: true });
     profile = mkdtempSync(path.join(os.tmpdir(), 'desk-chromium-'));
@@ -115,9 +115,11 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the manager dashboard
       csatMean: String(total.csatMean),
       csatTop2BoxPercent: String(total.csatTop2BoxPercent),
       reopenRatePercent: String(total.reopenRatePercent),
+      npsScore: String(total.npsScore),
+      fcrPercent: String(total.fcrPercent),
     });
     expect(total.registered).toBe(3);
-    expect(total.csatMean).toBe(4);
+    expect([total.csatMean, total.npsScore, total.fcrPercent]).toEqual([4, 100, 100]);
 
     // The per-queue table holds GET /figures?groupBy=queue's rows.
     const byQueue = await api(`${period}&groupBy=queue`);

@@ -45,7 +45,7 @@ describe('GET /figures', () => {
       return id;
     };
     const happy = await resolvedTicket(sampleTickets.router);
-    await driver.answer(happy, { csat: 5 });
+    await driver.answer(happy, { csat: 5, nps: 10 });
     const fair = await resolvedTicket(sampleTickets.router);
     await driver.answer(fair, { csat: 3 });
     const reopened = await resolvedTicket(sampleTickets.router);
@@ -83,6 +83,11 @@ describe('GET /figures', () => {
       csatTop2BoxPercent: 50,
       surveyResponseRatePercent: 66.7,
       reopenRatePercent: 33.3,
+      // One answer to the optional 0–10 question: a promoter.
+      npsScore: 100,
+      npsResponses: 1,
+      // All three on the first line; the reopened one is not a first-contact resolution.
+      fcrPercent: 66.7,
     });
 
     // The times and the SLA share, recomputed here from the ticket rows, at the millisecond the API reads them at, half a millisecond rounded up as Math.round does.

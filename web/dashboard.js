@@ -73,6 +73,8 @@
     ['csatMean', 'CSAT (1–5)', (t) => t.csatMean, fmt.score],
     ['csatTop2BoxPercent', 'CSAT 4–5', (t) => t.csatTop2BoxPercent, fmt.percent],
     ['reopenRatePercent', 'Доля переоткрытых / Reopen rate', (t) => t.reopenRatePercent, fmt.percent],
+    ['npsScore', 'NPS (−100…100)', (t) => t.npsScore, fmt.score],
+    ['fcrPercent', 'Решено с первого обращения / FCR', (t) => t.fcrPercent, fmt.percent],
   ];
   const sum = (counts) => Object.values(counts).reduce((a, b) => a + b, 0);
   const sumBy = (rows) => rows.reduce((a, r) => a + r.count, 0);

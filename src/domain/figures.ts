@@ -24,6 +24,12 @@ export interface FigureTicket {
   reopenings: readonly Date[];
   /** The client's survey score, 1–5; null while unanswered. */
   csat: number | null;
+  /** "Would you recommend us?" 0–10; null while unanswered (the question is optional). */
+  nps: number | null;
+  /** The support line that resolved it (latest resolution); null while unresolved. */
+  solvedLine: number | null;
+  /** Whether it was ever escalated, reassigned, returned to its queue or transferred. */
+  handedOn: boolean;
   /** The overdue reason recorded when it was resolved late; null: none recorded. */
   overdueReason: string | null;
   /** Its escalations (at least those within the period asked for): when and at which level. */
@@ -67,6 +73,9 @@ export const figureNames = [
   'csatTop2BoxPercent',
   'surveyResponseRatePercent',
   'reopenRatePercent',
+  'npsScore',
+  'npsResponses',
+  'fcrPercent',
   'escalations',
   'overdueByReason',
   'openAtEnd',
@@ -135,6 +144,18 @@ export const figureDefinitions: Readonly<Record<FigureName, { en: string; ru: st
     en: 'Of the tickets resolved in the period, the share ever reopened, %. Null when none was resolved.',
     ru: 'Доля когда-либо переоткрытых заявок среди решённых в периоде, %. Null, если решённых нет.',
   },
+  npsScore: {
+    en: 'Net Promoter Score of the tickets resolved in the period whose client answered the optional 0–10 "would you recommend us?": the share of promoters (9–10) minus the share of detractors (0–6), in points from −100 to 100, to one decimal. Null when none answered.',
+    ru: 'Индекс NPS по решённым в периоде заявкам, клиент которых ответил на необязательный вопрос «Порекомендуете ли вы нас?» (0–10): доля промоутеров (9–10) минус доля критиков (0–6), в пунктах от −100 до 100, с точностью до десятой. Null, если ответов нет.',
+  },
+  npsResponses: {
+    en: 'How many of the tickets resolved in the period have an answer to the 0–10 question (the NPS is over these).',
+    ru: 'Число решённых в периоде заявок с ответом на вопрос 0–10 (по ним считается NPS).',
+  },
+  fcrPercent: {
+    en: 'First-contact resolution (HDI: resolved at the first contact, with no escalation, transfer or callback), as the desk can record it: of the tickets resolved in the period, the share resolved on the first support line with no escalation, reassignment, return to the queue or transfer ever on record, and never reopened, %. Per channel with groupBy=channel. Null when none was resolved.',
+    ru: 'Решение с первого обращения (по HDI: решено при первом обращении, без эскалации, передачи и повторного контакта) в том виде, в каком его фиксирует деск: доля заявок, решённых на первой линии без эскалаций, переназначений, возвратов в очередь и передач и ни разу не переоткрытых, среди решённых в периоде, %. По каналам — groupBy=channel. Null, если решённых нет.',
+  },
   escalations: {
     en: 'Escalations recorded in the period, per level (1–3 by the SLA clock; manual: escalated by hand), whatever the target.',
     ru: 'Эскалации в периоде по уровням (1–3 — по часам SLA; manual — вручную), по всем целевым срокам.',
@@ -176,6 +197,9 @@ export interface Figures {
   csatTop2BoxPercent: number | null;
   surveyResponseRatePercent: number | null;
   reopenRatePercent: number | null;
+  npsScore: number | null;
+  npsResponses: number;
+  fcrPercent: number | null;
   escalations: Record<EscalationLevel, number>;
   overdueByReason: { reason: string | null; count: number; percent: number }[];
 }
@@ -227,6 +251,7 @@ export function computeFigures(tickets: readonly FigureTicket[], period: Period,
 
   const withDue = resolved.filter((t) => t.resolutionDueAt !== null);
   const scores = resolved.flatMap((t) => (t.csat === null ? [] : [t.csat]));
+  const recommendations = resolved.flatMap((t) => (t.nps === null ? [] : [t.nps]));
   return {
     registered: registered.length,
     accepted: accepted.length,
@@ -243,10 +268,24 @@ export function computeFigures(tickets: readonly FigureTicket[], period: Period,
     csatTop2BoxPercent: percent(scores.filter((s) => s >= 4).length, scores.length),
     surveyResponseRatePercent: percent(scores.length, resolved.length),
     reopenRatePercent: percent(resolved.filter((t) => t.reopenings.length > 0).length, resolved.length),
+    npsScore: netPromoterScore(recommendations),
+    npsResponses: recommendations.length,
+    fcrPercent: percent(resolved.filter(isFirstContactResolution).length, resolved.length),
     escalations: countEscalations(tickets, period),
     overdueByReason: overdueByReason(withDue.filter((t) => t.resolvedAt! > t.resolutionDueAt!)),
   };
 }
+
+/** Promoters (9–10) minus detractors (0–6), in points to one decimal; null for no answer. */
+export function netPromoterScore(answers: readonly number[]): number | null {
+  if (answers.length === 0) return null;
+  const promoters = answers.filter((a) => a >= 9).length;
+  const detractors = answers.filter((a) => a <= 6).length;
+  return Math.round(((promoters - detractors) / answers.length) * 1000) / 10;
+}
+
+/** Resolved on the first line, never handed on, never reopened. */
+const isFirstContactResolution = (t: FigureTicket) => t.solvedLine === 1 && !t.handedOn && t.reopenings.length === 0;
 
 function countEscalations(tickets: readonly FigureTicket[], period: Period): Record<EscalationLevel, number> {
   const counts = Object.fromEntries(escalationLevels.map((l) => [l, 0])) as Record<EscalationLevel, number>;

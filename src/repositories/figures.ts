@@ -54,13 +54,16 @@ export function figureTicketsSql(period: Period, filters: FigureFilters = {}): S
            t.closed_at as "closedAt", t.resolution_due_at as "resolutionDueAt", t.stage, t.channel, t.csat,
            t.overdue_reason as "overdueReason", q.code as queue, t.category, c.category as "clientCategory",
            t.support_line as "supportLine", t.assignee_id as operator, s.code as service,
-           r.reopenings, x.escalations
+           t.nps, t.solved_line as "solvedLine", r.reopenings, r.handoffs, x.escalations
     from touched
     join tickets t on t.id = touched.id
     ${joins}
     left join lateral (
-      select json_agg(e.at order by e.at) as reopenings
-      from ticket_events e where e.ticket_id = t.id and e.action = 'reopened'
+      select json_agg(e.at order by e.at) filter (where e.action = 'reopened') as reopenings,
+             count(*) filter (where e.action <> 'reopened') as handoffs
+      from ticket_events e
+      where e.ticket_id = t.id
+        and e.action in ('reopened', 'sla_escalated', 'reassigned', 'returned_to_queue', 'transferred')
     ) r on true
     left join lateral (
       select json_agg(json_build_object('at', e.at, 'level', (e.data->>'level')::int)) as escalations
@@ -95,6 +98,9 @@ export async function figureTickets(db: Database, period: Period, filters: Figur
     operator: string | null;
     service: string | null;
     reopenings: string[] | null;
+    nps: number | null;
+    solvedLine: number | null;
+    handoffs: number | string;
     escalations: { at: string; level: number | null }[] | null;
   }>(figureTicketsSql(period, filters));
   return [...rows].map((r) => ({
@@ -115,6 +121,9 @@ export async function figureTickets(db: Database, period: Period, filters: Figur
     operator: r.operator,
     service: r.service,
     reopenings: (r.reopenings ?? []).map((at) => new Date(at)),
+    nps: r.nps,
+    solvedLine: r.solvedLine,
+    handedOn: Number(r.handoffs) > 0,
     escalations: (r.escalations ?? []).map((e) => ({
       at: new Date(e.at),
       level: (e.level === null ? 'manual' : `level${Math.min(3, Math.max(1, e.level))}`) as EscalationLevel,

@@ -3,6 +3,7 @@ import {
   ageingBucket,
   figureSeries,
   isBehind,
+  netPromoterScore,
   seriesBuckets,
   computeFigures,
   figureDefinitions,
@@ -28,6 +29,9 @@ const ticket = (t: Partial<FigureTicket> & Pick<FigureTicket, 'registeredAt'>): 
   escalations: [],
   overdueReason: null,
   csat: null,
+  nps: null,
+  solvedLine: null,
+  handedOn: false,
   ...t,
 });
 
@@ -41,6 +45,8 @@ const fixture: Record<string, FigureTicket> = {
     resolutionDueAt: at('2026-01-01T08:00'),
     stage: 'closed',
     csat: 5,
+    nps: 10,
+    solvedLine: 1,
   }),
   b: ticket({
     registeredAt: at('2026-01-02T00:00'),
@@ -50,6 +56,8 @@ const fixture: Record<string, FigureTicket> = {
     stage: 'awaiting_survey',
     channel: 'email',
     csat: 2,
+    nps: 3,
+    solvedLine: 1,
     reopenings: [at('2026-01-03T05:00')],
     overdueReason: 'waiting_for_parts',
     escalations: [
@@ -61,6 +69,7 @@ const fixture: Record<string, FigureTicket> = {
     registeredAt: at('2026-01-03T00:00'),
     acceptedAt: at('2026-01-03T02:00'),
     resolvedAt: at('2026-01-03T10:00'),
+    solvedLine: 2,
     stage: 'awaiting_survey',
     channel: 'email',
   }),
@@ -78,6 +87,9 @@ const fixture: Record<string, FigureTicket> = {
     stage: 'closed',
     channel: 'phone',
     csat: 4,
+    nps: 9,
+    solvedLine: 1,
+    handedOn: true,
   }),
 };
 
@@ -111,6 +123,11 @@ describe('managers’ figures', () => {
       csatTop2BoxPercent: 66.7,
       surveyResponseRatePercent: 75,
       reopenRatePercent: 25,
+      // 10 and 9 promote, 3 detracts: (2 − 1) / 3.
+      npsScore: 33.3,
+      npsResponses: 3,
+      // a alone: b was reopened, c solved on the second line, g handed on.
+      fcrPercent: 25,
       escalations: { level1: 1, level2: 1, level3: 0, manual: 0 },
       // b alone was resolved after its deadline.
       overdueByReason: [{ reason: 'waiting_for_parts', count: 1, percent: 100 }],
@@ -154,6 +171,16 @@ describe('managers’ figures', () => {
       'from3to7d',
       'over7d',
     ]);
+  });
+
+  it('scores NPS from −100 to 100: 7 and 8 are passive', () => {
+    expect([
+      netPromoterScore([]),
+      netPromoterScore([9, 10]),
+      netPromoterScore([0, 6]),
+      netPromoterScore([7, 8]),
+      netPromoterScore([10, 7, 6]),
+    ]).toEqual([null, 100, -100, 0, 0]);
   });
 
   it('interpolates quantiles between ranks, as percentile_cont', () => {

@@ -159,6 +159,9 @@ const figureProperties = {
   csatTop2BoxPercent: share('csatTop2BoxPercent'),
   surveyResponseRatePercent: share('surveyResponseRatePercent'),
   reopenRatePercent: share('reopenRatePercent'),
+  npsScore: share('npsScore'),
+  npsResponses: count('npsResponses'),
+  fcrPercent: share('fcrPercent'),
   escalations: counts(escalationLevels, 'escalations'),
   overdueByReason: {
     type: 'array',

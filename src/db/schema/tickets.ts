@@ -84,6 +84,8 @@ export const tickets = pgTable(
     /** SHA-256 (hex) of the token in the client's survey link (src/domain/client-link.ts); never the token. */
     surveyToken: text('survey_token'),
     csat: smallint('csat'),
+    /** "Would you recommend us?" 0–10, when the client answered it (optional in the survey). */
+    nps: smallint('nps'),
     surveyComment: text('survey_comment'),
     closedAt: timestamp('closed_at', { withTimezone: true }),
     ...timestamps,
