@@ -68,7 +68,10 @@ describe('GET /figures', () => {
 
     const byOperator = await figures(`${period()}&groupBy=operator`);
     expect(byOperator.groupBy).toBe('operator');
-    const own = byOperator.groups.find((g: { group: string | null }) => g.group === operator).figures;
+    const ownGroup = byOperator.groups.find((g: { group: string | null }) => g.group === operator);
+    // The operator's load now: the one in work, no offer, the default limit.
+    expect(ownGroup.load).toEqual({ held: 1, offered: 0, limit: 5 });
+    const own = ownGroup.figures;
     expect(own).toMatchObject({
       registered: 4,
       accepted: 4,

@@ -210,19 +210,33 @@
     );
   }
 
+  /** Load now (held and offered, stacked, against the limit) beside what each resolved in the period. */
   function drawOperators(groups) {
     const held = groups.filter((g) => g.group !== null);
+    const load = (g, key) => (g.load ? g.load[key] : null);
     chart('chart-load').setOption(
       {
         animation: false,
         textStyle,
         tooltip: { trigger: 'axis' },
-        legend: { textStyle, bottom: 0, data: ['В работе сейчас / Held now', 'Решено / Resolved'] },
+        legend: {
+          textStyle,
+          bottom: 0,
+          data: ['В работе / Held', 'Предложено / Offered', 'Лимит / Limit', 'Решено / Resolved'],
+        },
         grid: { left: 90, right: 20, bottom: 60, top: 15 },
         xAxis: { type: 'value', minInterval: 1 },
         yAxis: { type: 'category', data: held.map(groupName) },
         series: [
-          { name: 'В работе сейчас / Held now', type: 'bar', data: held.map((g) => g.figures.backlog) },
+          { name: 'В работе / Held', type: 'bar', stack: 'load', data: held.map((g) => g.figures.backlog) },
+          { name: 'Предложено / Offered', type: 'bar', stack: 'load', data: held.map((g) => load(g, 'offered')) },
+          {
+            name: 'Лимит / Limit',
+            type: 'scatter',
+            symbol: 'rect',
+            symbolSize: [4, 22],
+            data: held.map((g) => load(g, 'limit')),
+          },
           { name: 'Решено / Resolved', type: 'bar', data: held.map((g) => g.figures.resolved) },
         ],
       },

@@ -199,3 +199,13 @@ export async function latestEventId(db: Database): Promise<number> {
   const [row] = await db.execute<{ id: number | string | null }>(sql`select max(id) as id from ticket_events`);
   return Number(row!.id ?? 0);
 }
+
+/** Each operator's ticket limit and the offers open to them now (the queue's `next`), by operator id. */
+export async function operatorLoads(db: Database, at: Date): Promise<Map<string, { limit: number; offered: number }>> {
+  const rows = await db.execute<{ id: string; limit: number; offered: number | string }>(sql`
+    select o.id, o.ticket_limit as "limit",
+           (select count(*) from tickets t
+             where t.offered_to = o.id and t.offer_expires_at > ${instant(at)} and t.stage = 'queued') as offered
+    from operators o`);
+  return new Map([...rows].map((r) => [r.id, { limit: r.limit, offered: Number(r.offered) }]));
+}

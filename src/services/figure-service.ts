@@ -17,7 +17,14 @@ import {
   type SeriesInterval,
 } from '../domain/figures';
 import { flatten } from '../domain/figure-tables';
-import { figureTicketList, figureTickets, latestEventId, openTicketsAt, type FigureRow } from '../repositories/figures';
+import {
+  figureTicketList,
+  figureTickets,
+  latestEventId,
+  openTicketsAt,
+  operatorLoads,
+  type FigureRow,
+} from '../repositories/figures';
 import { DeskError } from './errors';
 
 const DAY_MS = 86_400_000;
@@ -75,6 +82,15 @@ export function createFigureService({
       const at = now();
       const tickets = await figureTickets(db, period, filters);
       const groupBy = query.groupBy;
+      let groups = groupBy ? figuresByGroup(tickets, (t: FigureRow) => t[groupBy], period, at) : undefined;
+      if (groups && groupBy === 'operator') {
+        // Load now beside the figures: held (the backlog), offers open to them, against their limit.
+        const loads = await operatorLoads(db, at);
+        groups = groups.map((g) => {
+          const load = g.group === null ? undefined : loads.get(g.group);
+          return load ? { ...g, load: { held: g.figures.backlog, ...load } } : g;
+        });
+      }
       return {
         from: period.from.toISOString(),
         to: period.to.toISOString(),
@@ -88,7 +104,7 @@ export function createFigureService({
         version: () => latestEventId(db),
         filters,
         total: computeFigures(tickets, period, at),
-        ...(groupBy ? { groupBy, groups: figuresByGroup(tickets, (t: FigureRow) => t[groupBy], period, at) } : {}),
+        ...(groupBy ? { groupBy, groups } : {}),
         ...(buckets
           ? {
               interval: query.interval,

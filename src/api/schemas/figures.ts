@@ -218,6 +218,12 @@ export const figuresReport = {
               'Queue code, category, client category, channel, support line, operator id or service code; null: none',
           },
           figures,
+          load: {
+            type: 'object',
+            description:
+              'With groupBy=operator: the operator’s load now — tickets held (open, assigned to them), offers open to them, and their ticket limit (held + offered stop `next` at the limit) / Загрузка оператора сейчас: заявки в работе, открытые предложения и лимит',
+            properties: { held: { type: 'integer' }, offered: { type: 'integer' }, limit: { type: 'integer' } },
+          },
         },
       },
     },
