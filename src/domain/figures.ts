@@ -341,6 +341,8 @@ const doneAt = (t: FigureTicket) => t.resolvedAt ?? t.closedAt;
 /**
  * The figures per interval; `openAtStart` is the number open at the period's start (counted by
  * the caller over every ticket): each interval adds its registrations and takes off those done in it.
+ * Each ticket is put in the intervals its moments fall in (a binary search each), so a year by day
+ * reads every ticket once, not once per day.
  */
 export function figureSeries(
   tickets: readonly FigureTicket[],
@@ -348,29 +350,38 @@ export function figureSeries(
   openAtStart: number,
   now: Date,
 ): (IntervalFigures & { from: string; to: string })[] {
+  const members: FigureTicket[][] = buckets.map(() => []);
+  const doneIn = buckets.map(() => 0);
+  const indexOf = (at: Date | null) => (at === null ? -1 : bucketOf(buckets, at.getTime()));
+  for (const t of tickets) {
+    const moments = [t.registeredAt, t.acceptedAt, t.resolvedAt, t.closedAt, ...t.reopenings];
+    const hit = new Set([...moments.map(indexOf), ...t.escalations.map((e) => indexOf(e.at))]);
+    hit.delete(-1);
+    for (const i of hit) members[i]!.push(t);
+    const done = indexOf(doneAt(t));
+    if (done >= 0) doneIn[done]!++;
+  }
   let open = openAtStart;
-  return buckets.map((bucket) => {
-    const {
-      backlog: _backlog,
-      backlogAgeing: _ageing,
-      ...figures
-    } = computeFigures(
-      tickets.filter((t) => touches(t, bucket)),
-      bucket,
-      now,
-    );
-    open += figures.registered - tickets.filter((t) => within(doneAt(t), bucket)).length;
+  return buckets.map((bucket, i) => {
+    const { backlog: _backlog, backlogAgeing: _ageing, ...figures } = computeFigures(members[i]!, bucket, now);
+    open += figures.registered - doneIn[i]!;
     return { from: bucket.from.toISOString(), to: bucket.to.toISOString(), ...figures, openAtEnd: open };
   });
 }
 
-const touches = (t: FigureTicket, period: Period) =>
-  within(t.registeredAt, period) ||
-  within(t.acceptedAt, period) ||
-  within(t.resolvedAt, period) ||
-  within(t.closedAt, period) ||
-  t.reopenings.some((at) => within(at, period)) ||
-  t.escalations.some((e) => within(e.at, period));
+/** The index of the interval holding an instant, -1 outside them all (intervals in order, adjacent). */
+function bucketOf(buckets: readonly Period[], instant: number): number {
+  if (buckets.length === 0 || instant < buckets[0]!.from.getTime() || instant >= buckets.at(-1)!.to.getTime())
+    return -1;
+  let low = 0;
+  let high = buckets.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (buckets[mid]!.from.getTime() <= instant) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
 
 /** The same figures per group (queue, category, channel, operator); tickets without one group under null. */
 export function figuresByGroup<T extends FigureTicket>(

@@ -242,6 +242,15 @@ describe('figures over time and the tickets behind them', () => {
     ]);
   });
 
+  it('puts a moment on an interval’s boundary in the later interval, and none outside the period', () => {
+    const days = seriesBuckets(period, 'day', 'UTC');
+    const edge = ticket({ registeredAt: at('2026-01-02T00:00'), resolvedAt: period.to, stage: 'resolved' });
+    const series = figureSeries([edge], days, 0, now);
+    expect(series.map((d) => d.registered)).toEqual([0, 1, 0, 0, 0, 0, 0]);
+    expect(series.map((d) => d.resolved)).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect(series.at(-1)!.openAtEnd).toBe(1);
+  });
+
   it('lists the tickets behind each count by the same rules', () => {
     const behind = (figure: Parameters<typeof isBehind>[0]) =>
       Object.entries(fixture)
