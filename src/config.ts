@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { isValidTimeZone } from './domain/calendar';
 
 /** Durations in config are written as `30s`, `15m`, `2h`, `7d` or plain milliseconds. */
 export function parseDuration(text: string): number | undefined {
@@ -115,6 +116,11 @@ export const configSchema = z.object({
     }),
   /** How long one request may take, its body included; a slow sender is cut off. */
   REQUEST_TIMEOUT: duration('30s'),
+  /** The desk's own time zone (IANA): the managers' figures cut days, weeks and months in it. */
+  DESK_TIME_ZONE: z
+    .string()
+    .default('Europe/Moscow')
+    .refine((zone) => isValidTimeZone(zone), { message: 'must be an IANA time zone like Europe/Moscow' }),
   /** Comma-separated addresses of authenticating proxies whose IDENTITY_HEADER is believed; none by default. */
   TRUSTED_PROXIES: z
     .string()

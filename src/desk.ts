@@ -89,6 +89,8 @@ export interface DeskOptions {
   identityHeader?: string;
   /** Requests a minute per address to the public routes that write; none: unlimited (PUBLIC_RATE_LIMIT). */
   publicRateLimit?: number;
+  /** The zone the figures' days, weeks and months follow (DESK_TIME_ZONE); Moscow when not given. */
+  deskTimeZone?: string;
   /** The desk as its own MX: an SMTP receiver for its addresses, when configured (SMTP_RECEIVER_PORT). */
   mailReceiver?: {
     host: string;
@@ -264,7 +266,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       clientStatus,
       statusPollMs: options.statusPollMs,
       processes: createProcessService({ db, processes }),
-      figures: createFigureService({ db }),
+      figures: createFigureService({ db, timeZone: options.deskTimeZone }),
       audit: createAuditService({ db }),
       queues: queueService,
       rules,

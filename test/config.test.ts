@@ -54,6 +54,7 @@ describe('loadConfig', () => {
       TRUSTED_PROXIES: [],
       ALLOWED_HOSTS: [],
       REQUEST_TIMEOUT: 30_000,
+      DESK_TIME_ZONE: 'Europe/Moscow',
       IDENTITY_HEADER: 'X-Remote-User',
       DESK_ROLE: 'all',
       TEMPORAL_METRICS_PORT: 0,
@@ -208,6 +209,8 @@ describe('loadConfig', () => {
     expectInvalid({ ALLOWED_HOSTS: 'desk internal' }, 'ALLOWED_HOSTS');
     expect(load({ REQUEST_TIMEOUT: '5s' }).REQUEST_TIMEOUT).toBe(5_000);
     expectInvalid({ REQUEST_TIMEOUT: 'never' }, 'REQUEST_TIMEOUT');
+    expect(load({ DESK_TIME_ZONE: 'Asia/Yekaterinburg' }).DESK_TIME_ZONE).toBe('Asia/Yekaterinburg');
+    expectInvalid({ DESK_TIME_ZONE: 'Mars/Olympus' }, 'DESK_TIME_ZONE');
   });
 
   it('names PORT alone when only PORT is wrong', () => {

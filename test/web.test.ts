@@ -17,6 +17,8 @@ const pages = [
   'ticket.html',
   'sign-in.html',
   'sign-out.html',
+  'dashboard.html',
+  'glossary.html',
 ];
 
 describe('every page under the Content-Security-Policy', () => {

@@ -68,6 +68,8 @@
       return;
     }
     const answer = { token, csat: Number(chosen.value) };
+    const recommend = form.querySelector('input[name="nps"]:checked');
+    if (recommend) answer.nps = Number(recommend.value);
     const comment = form.elements.comment.value.trim();
     if (comment) answer.comment = comment;
     if (form.elements.complaint.checked) answer.complaint = true;

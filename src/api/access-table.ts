@@ -65,6 +65,10 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /processes/:processId/elements/:elementId/tickets': analytics,
   'GET /figures': analytics,
   'GET /escalations': analytics,
+  'GET /figures/definitions': { public: 'the figures’ published definitions (the glossary): no data' },
+  'GET /figures/tickets': analytics,
+  'GET /figures.csv': analytics,
+  'GET /figures/stream': analytics,
   'GET /catalog/services': read,
   'GET /catalog/services/:code': read,
   'POST /catalog/services': catalog,
@@ -104,6 +108,7 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /status/:id': { public: 'the status page a client opens from a notice (the token is checked by the API)' },
   'GET /*': { public: 'the web pages and their scripts: data comes from the API, which checks access' },
   'GET /vendor/bpmn-js/*': { public: 'the diagram library the pages load' },
+  'GET /vendor/echarts/*': { public: 'the charting library the dashboard loads' },
 };
 
 /** The table's key for a request or a route: HEAD is answered as GET. */

@@ -83,6 +83,7 @@ export const BODY_LIMIT = 64 * 1024;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 const bpmnJsDist = path.join(path.dirname(require.resolve('bpmn-js/package.json')), 'dist');
+const echartsDist = path.join(path.dirname(require.resolve('echarts/package.json')), 'dist');
 
 /** A route anyone may call that changes something: limited per address (PUBLIC_RATE_LIMIT). */
 const isPublicWrite = (method: string, url: string | undefined) =>
@@ -272,6 +273,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     app.get('/status/:id', { schema: { hide: true } }, (_request, reply) => reply.sendFile('status.html'));
     // The diagram viewer's library, prebuilt by bpmn-js: no build step and no CDN.
     await app.register(fastifyStatic, { root: bpmnJsDist, prefix: '/vendor/bpmn-js/', decorateReply: false });
+    // The dashboard's charts (Apache ECharts' prebuilt bundle), the same way.
+    await app.register(fastifyStatic, { root: echartsDist, prefix: '/vendor/echarts/', decorateReply: false });
   }
   return app;
 }

@@ -3,8 +3,13 @@
  * rows of tickets, each figure published with its definition in Russian and English, so the API's
  * description and any page showing the number say the same thing. Times are wall time.
  */
+import { instantOfLocal, localDateOf } from './calendar';
 import { intakeChannels, type IntakeChannel } from './enums';
 import type { TicketStage } from './process';
+
+/** Escalations by level; `manual`: escalated by hand (no level). */
+export const escalationLevels = ['level1', 'level2', 'level3', 'manual'] as const;
+export type EscalationLevel = (typeof escalationLevels)[number];
 
 /** What the figures read of one ticket. */
 export interface FigureTicket {
@@ -15,12 +20,20 @@ export interface FigureTicket {
   stage: TicketStage;
   channel: IntakeChannel;
   resolutionDueAt: Date | null;
-  /** How many times it was reopened within the period. */
-  reopenedInPeriod: number;
-  /** How many times it was reopened, ever. */
-  reopenedEver: number;
+  /** When it was reopened, every time. */
+  reopenings: readonly Date[];
   /** The client's survey score, 1–5; null while unanswered. */
   csat: number | null;
+  /** "Would you recommend us?" 0–10; null while unanswered (the question is optional). */
+  nps: number | null;
+  /** The support line that resolved it (latest resolution); null while unresolved. */
+  solvedLine: number | null;
+  /** Whether it was ever escalated, reassigned, returned to its queue or transferred. */
+  handedOn: boolean;
+  /** The overdue reason recorded when it was resolved late; null: none recorded. */
+  overdueReason: string | null;
+  /** Its escalations (at least those within the period asked for): when and at which level. */
+  escalations: readonly { at: Date; level: EscalationLevel }[];
 }
 
 /** [from, to): `from` inclusive, `to` exclusive. */
@@ -33,7 +46,15 @@ export interface Period {
 export const LONGEST_PERIOD_DAYS = 366;
 
 /** What the figures may be grouped by, besides the whole desk. */
-export const figureGroupings = ['queue', 'category', 'channel', 'operator'] as const;
+export const figureGroupings = [
+  'queue',
+  'category',
+  'clientCategory',
+  'channel',
+  'supportLine',
+  'operator',
+  'service',
+] as const;
 export type FigureGrouping = (typeof figureGroupings)[number];
 
 export const figureNames = [
@@ -52,6 +73,12 @@ export const figureNames = [
   'csatTop2BoxPercent',
   'surveyResponseRatePercent',
   'reopenRatePercent',
+  'npsScore',
+  'npsResponses',
+  'fcrPercent',
+  'escalations',
+  'overdueByReason',
+  'openAtEnd',
 ] as const;
 export type FigureName = (typeof figureNames)[number];
 
@@ -117,6 +144,30 @@ export const figureDefinitions: Readonly<Record<FigureName, { en: string; ru: st
     en: 'Of the tickets resolved in the period, the share ever reopened, %. Null when none was resolved.',
     ru: 'Доля когда-либо переоткрытых заявок среди решённых в периоде, %. Null, если решённых нет.',
   },
+  npsScore: {
+    en: 'Net Promoter Score of the tickets resolved in the period whose client answered the optional 0–10 "would you recommend us?": the share of promoters (9–10) minus the share of detractors (0–6), in points from −100 to 100, to one decimal. Null when none answered.',
+    ru: 'Индекс NPS по решённым в периоде заявкам, клиент которых ответил на необязательный вопрос «Порекомендуете ли вы нас?» (0–10): доля промоутеров (9–10) минус доля критиков (0–6), в пунктах от −100 до 100, с точностью до десятой. Null, если ответов нет.',
+  },
+  npsResponses: {
+    en: 'How many of the tickets resolved in the period have an answer to the 0–10 question (the NPS is over these).',
+    ru: 'Число решённых в периоде заявок с ответом на вопрос 0–10 (по ним считается NPS).',
+  },
+  fcrPercent: {
+    en: 'First-contact resolution (HDI: resolved at the first contact, with no escalation, transfer or callback), as the desk can record it: of the tickets resolved in the period, the share resolved on the first support line with no escalation, reassignment, return to the queue or transfer ever on record, and never reopened, %. Per channel with groupBy=channel. Null when none was resolved.',
+    ru: 'Решение с первого обращения (по HDI: решено при первом обращении, без эскалации, передачи и повторного контакта) в том виде, в каком его фиксирует деск: доля заявок, решённых на первой линии без эскалаций, переназначений, возвратов в очередь и передач и ни разу не переоткрытых, среди решённых в периоде, %. По каналам — groupBy=channel. Null, если решённых нет.',
+  },
+  escalations: {
+    en: 'Escalations recorded in the period, per level (1–3 by the SLA clock; manual: escalated by hand), whatever the target.',
+    ru: 'Эскалации в периоде по уровням (1–3 — по часам SLA; manual — вручную), по всем целевым срокам.',
+  },
+  overdueByReason: {
+    en: 'Tickets resolved in the period after their resolution deadline, per recorded overdue reason (null: none recorded), with each reason’s share of them, %.',
+    ru: 'Заявки, решённые в периоде позже срока решения, по указанной причине просрочки (null — причина не указана), с долей каждой причины, %.',
+  },
+  openAtEnd: {
+    en: 'In a series: tickets open at the end of the interval, i.e. registered before it and not resolved (by the latest resolution) nor, if never resolved, closed before it.',
+    ru: 'В ряду: заявки, открытые на конец интервала — зарегистрированные до него и не решённые (по последнему решению), а если не решались — не закрытые до него.',
+  },
 };
 
 const DAY_MS = 86_400_000;
@@ -146,6 +197,11 @@ export interface Figures {
   csatTop2BoxPercent: number | null;
   surveyResponseRatePercent: number | null;
   reopenRatePercent: number | null;
+  npsScore: number | null;
+  npsResponses: number;
+  fcrPercent: number | null;
+  escalations: Record<EscalationLevel, number>;
+  overdueByReason: { reason: string | null; count: number; percent: number }[];
 }
 
 const within = (at: Date | null, { from, to }: Period) => at !== null && at >= from && at < to;
@@ -195,12 +251,13 @@ export function computeFigures(tickets: readonly FigureTicket[], period: Period,
 
   const withDue = resolved.filter((t) => t.resolutionDueAt !== null);
   const scores = resolved.flatMap((t) => (t.csat === null ? [] : [t.csat]));
+  const recommendations = resolved.flatMap((t) => (t.nps === null ? [] : [t.nps]));
   return {
     registered: registered.length,
     accepted: accepted.length,
     resolved: resolved.length,
     closed: tickets.filter((t) => within(t.closedAt, period)).length,
-    reopened: tickets.reduce((sum, t) => sum + t.reopenedInPeriod, 0),
+    reopened: tickets.reduce((sum, t) => sum + t.reopenings.filter((at) => within(at, period)).length, 0),
     backlog: backlog.length,
     backlogAgeing,
     registeredPerChannel,
@@ -210,8 +267,120 @@ export function computeFigures(tickets: readonly FigureTicket[], period: Period,
     csatMean: scores.length === 0 ? null : Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 100) / 100,
     csatTop2BoxPercent: percent(scores.filter((s) => s >= 4).length, scores.length),
     surveyResponseRatePercent: percent(scores.length, resolved.length),
-    reopenRatePercent: percent(resolved.filter((t) => t.reopenedEver > 0).length, resolved.length),
+    reopenRatePercent: percent(resolved.filter((t) => t.reopenings.length > 0).length, resolved.length),
+    npsScore: netPromoterScore(recommendations),
+    npsResponses: recommendations.length,
+    fcrPercent: percent(resolved.filter(isFirstContactResolution).length, resolved.length),
+    escalations: countEscalations(tickets, period),
+    overdueByReason: overdueByReason(withDue.filter((t) => t.resolvedAt! > t.resolutionDueAt!)),
   };
+}
+
+/** Promoters (9–10) minus detractors (0–6), in points to one decimal; null for no answer. */
+export function netPromoterScore(answers: readonly number[]): number | null {
+  if (answers.length === 0) return null;
+  const promoters = answers.filter((a) => a >= 9).length;
+  const detractors = answers.filter((a) => a <= 6).length;
+  return Math.round(((promoters - detractors) / answers.length) * 1000) / 10;
+}
+
+/** Resolved on the first line, never handed on, never reopened. */
+const isFirstContactResolution = (t: FigureTicket) => t.solvedLine === 1 && !t.handedOn && t.reopenings.length === 0;
+
+function countEscalations(tickets: readonly FigureTicket[], period: Period): Record<EscalationLevel, number> {
+  const counts = Object.fromEntries(escalationLevels.map((l) => [l, 0])) as Record<EscalationLevel, number>;
+  for (const t of tickets) for (const e of t.escalations) if (within(e.at, period)) counts[e.level]++;
+  return counts;
+}
+
+/** Overdue tickets per recorded reason, most frequent first (ties by reason, none last). */
+function overdueByReason(overdue: readonly FigureTicket[]): Figures['overdueByReason'] {
+  const counts = new Map<string | null, number>();
+  for (const t of overdue) counts.set(t.overdueReason, (counts.get(t.overdueReason) ?? 0) + 1);
+  return [...counts.entries()]
+    .sort(([a, x], [b, y]) => y - x || (a === null ? 1 : b === null ? -1 : a.localeCompare(b)))
+    .map(([reason, count]) => ({ reason, count, percent: percent(count, overdue.length)! }));
+}
+
+/** What a series gives per interval: the period's figures, with the backlog as of the interval's end. */
+export type IntervalFigures = Omit<Figures, 'backlog' | 'backlogAgeing'> & { openAtEnd: number };
+
+export const seriesIntervals = ['day', 'week', 'month'] as const;
+export type SeriesInterval = (typeof seriesIntervals)[number];
+
+/** The most intervals a series may hold (a year by day). */
+export const LONGEST_SERIES = 367;
+
+/**
+ * [from, to) cut at the local midnights (day), Mondays (week) or firsts of the month (month) of
+ * the zone; the first and last intervals are cut short by the period.
+ */
+export function seriesBuckets(period: Period, interval: SeriesInterval, timeZone: string): Period[] {
+  const buckets: Period[] = [];
+  let start = period.from.getTime();
+  const end = period.to.getTime();
+  while (start < end) {
+    const next = Math.min(end, nextBoundary(start, interval, timeZone));
+    buckets.push({ from: new Date(start), to: new Date(next) });
+    start = next;
+  }
+  return buckets;
+}
+
+function nextBoundary(instant: number, interval: SeriesInterval, timeZone: string): number {
+  const local = new Date(`${localDateOf(timeZone, instant)}T00:00:00Z`);
+  if (interval === 'day') local.setUTCDate(local.getUTCDate() + 1);
+  else if (interval === 'week') local.setUTCDate(local.getUTCDate() + 7 - ((local.getUTCDay() + 6) % 7));
+  else local.setUTCMonth(local.getUTCMonth() + 1, 1);
+  return instantOfLocal(timeZone, local.toISOString().slice(0, 10), 0);
+}
+
+/** When a ticket left the backlog for good: its latest resolution, else its closing; null: open. */
+const doneAt = (t: FigureTicket) => t.resolvedAt ?? t.closedAt;
+
+/**
+ * The figures per interval; `openAtStart` is the number open at the period's start (counted by
+ * the caller over every ticket): each interval adds its registrations and takes off those done in it.
+ * Each ticket is put in the intervals its moments fall in (a binary search each), so a year by day
+ * reads every ticket once, not once per day.
+ */
+export function figureSeries(
+  tickets: readonly FigureTicket[],
+  buckets: readonly Period[],
+  openAtStart: number,
+  now: Date,
+): (IntervalFigures & { from: string; to: string })[] {
+  const members: FigureTicket[][] = buckets.map(() => []);
+  const doneIn = buckets.map(() => 0);
+  const indexOf = (at: Date | null) => (at === null ? -1 : bucketOf(buckets, at.getTime()));
+  for (const t of tickets) {
+    const moments = [t.registeredAt, t.acceptedAt, t.resolvedAt, t.closedAt, ...t.reopenings];
+    const hit = new Set([...moments.map(indexOf), ...t.escalations.map((e) => indexOf(e.at))]);
+    hit.delete(-1);
+    for (const i of hit) members[i]!.push(t);
+    const done = indexOf(doneAt(t));
+    if (done >= 0) doneIn[done]!++;
+  }
+  let open = openAtStart;
+  return buckets.map((bucket, i) => {
+    const { backlog: _backlog, backlogAgeing: _ageing, ...figures } = computeFigures(members[i]!, bucket, now);
+    open += figures.registered - doneIn[i]!;
+    return { from: bucket.from.toISOString(), to: bucket.to.toISOString(), ...figures, openAtEnd: open };
+  });
+}
+
+/** The index of the interval holding an instant, -1 outside them all (intervals in order, adjacent). */
+function bucketOf(buckets: readonly Period[], instant: number): number {
+  if (buckets.length === 0 || instant < buckets[0]!.from.getTime() || instant >= buckets.at(-1)!.to.getTime())
+    return -1;
+  let low = 0;
+  let high = buckets.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (buckets[mid]!.from.getTime() <= instant) low = mid;
+    else high = mid - 1;
+  }
+  return low;
 }
 
 /** The same figures per group (queue, category, channel, operator); tickets without one group under null. */
@@ -231,4 +400,65 @@ export function figuresByGroup<T extends FigureTicket>(
   return [...groups.entries()]
     .sort(([a], [b]) => (a === null ? 1 : b === null ? -1 : a.localeCompare(b)))
     .map(([group, members]) => ({ group, figures: computeFigures(members, period, now) }));
+}
+
+/** What the figures may be narrowed to: the ticket's queue (code), category, client category, channel, support line, assignee, catalog service (code). */
+export interface FigureFilters {
+  queue?: string;
+  category?: string;
+  clientCategory?: string;
+  channel?: string;
+  supportLine?: number;
+  operator?: string;
+  service?: string;
+}
+export const figureFilterNames = [
+  'queue',
+  'category',
+  'clientCategory',
+  'channel',
+  'supportLine',
+  'operator',
+  'service',
+] as const satisfies readonly (keyof FigureFilters)[];
+
+/** The most tickets one drill-down lists (and a CSV of them holds). */
+export const LONGEST_TICKET_LIST = 5_000;
+
+/** The figures whose tickets may be listed (drill-down): each a count of tickets, or of their events. */
+export const drillableFigures = [
+  'registered',
+  'accepted',
+  'resolved',
+  'closed',
+  'reopened',
+  'backlog',
+  'escalated',
+  'overdue',
+] as const;
+export type DrillableFigure = (typeof drillableFigures)[number];
+
+/**
+ * Whether a ticket is behind a figure of the period: the same rules as the counts above
+ * (`escalated`: escalated in the period; `overdue`: resolved in it after its resolution deadline).
+ */
+export function isBehind(figure: DrillableFigure, t: FigureTicket, period: Period): boolean {
+  switch (figure) {
+    case 'registered':
+      return within(t.registeredAt, period);
+    case 'accepted':
+      return within(t.acceptedAt, period);
+    case 'resolved':
+      return within(t.resolvedAt, period);
+    case 'closed':
+      return within(t.closedAt, period);
+    case 'reopened':
+      return t.reopenings.some((at) => within(at, period));
+    case 'backlog':
+      return isBacklog(t);
+    case 'escalated':
+      return t.escalations.some((e) => within(e.at, period));
+    case 'overdue':
+      return within(t.resolvedAt, period) && t.resolutionDueAt !== null && t.resolvedAt! > t.resolutionDueAt;
+  }
 }

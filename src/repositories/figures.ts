@@ -1,27 +1,87 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import type { FigureTicket, Period } from '../domain/figures';
+import type { EscalationLevel, FigureFilters, FigureTicket, Period } from '../domain/figures';
 import type { IntakeChannel } from '../domain/enums';
 import type { TicketStage } from '../domain/process';
 
 /** A ticket as the figures read it, with the keys it may be grouped by. */
 export interface FigureRow extends FigureTicket {
+  id: number;
   queue: string | null;
   category: string | null;
+  clientCategory: string | null;
+  supportLine: string | null;
   operator: string | null;
+  service: string | null;
 }
 
 const date = (v: Date | string | null) => (v === null ? null : new Date(v));
+const instant = (at: Date) => sql`${at.toISOString()}::timestamptz`;
+
+/** The filters as SQL over `t` (tickets), `q` (queues), `c` (clients), `s` (catalog_services). */
+function filterClause(filters: FigureFilters): SQL {
+  const parts: SQL[] = [sql`true`];
+  if (filters.queue !== undefined) parts.push(sql`q.code = ${filters.queue}`);
+  if (filters.category !== undefined) parts.push(sql`t.category = ${filters.category}`);
+  if (filters.clientCategory !== undefined) parts.push(sql`c.category = ${filters.clientCategory}`);
+  if (filters.channel !== undefined) parts.push(sql`t.channel = ${filters.channel}`);
+  if (filters.supportLine !== undefined) parts.push(sql`t.support_line = ${filters.supportLine}`);
+  if (filters.operator !== undefined) parts.push(sql`t.assignee_id = ${filters.operator}`);
+  if (filters.service !== undefined) parts.push(sql`s.code = ${filters.service}`);
+  return sql.join(parts, sql` and `);
+}
+
+const joins = sql`
+    left join queues q on q.id = t.queue_id
+    join clients c on c.id = t.client_id
+    left join catalog_services s on s.id = t.service_id`;
+
+/** The query of figureTickets, apart so its plan can be checked (test/figures.test.ts). */
+export function figureTicketsSql(period: Period, filters: FigureFilters = {}): SQL {
+  const from = instant(period.from);
+  const to = instant(period.to);
+  return sql`
+    with touched as (
+      select id from tickets where stage <> 'closed'
+      union select id from tickets where created_at >= ${from} and created_at < ${to}
+      union select id from tickets where accepted_at >= ${from} and accepted_at < ${to}
+      union select id from tickets where resolved_at >= ${from} and resolved_at < ${to}
+      union select id from tickets where closed_at >= ${from} and closed_at < ${to}
+      union select ticket_id from ticket_events
+        where action in ('reopened', 'sla_escalated') and at >= ${from} and at < ${to}
+    )
+    select t.id, t.created_at as "registeredAt", t.accepted_at as "acceptedAt", t.resolved_at as "resolvedAt",
+           t.closed_at as "closedAt", t.resolution_due_at as "resolutionDueAt", t.stage, t.channel, t.csat,
+           t.overdue_reason as "overdueReason", q.code as queue, t.category, c.category as "clientCategory",
+           t.support_line as "supportLine", t.assignee_id as operator, s.code as service,
+           t.nps, t.solved_line as "solvedLine", r.reopenings, r.handoffs, x.escalations
+    from touched
+    join tickets t on t.id = touched.id
+    ${joins}
+    left join lateral (
+      select json_agg(e.at order by e.at) filter (where e.action = 'reopened') as reopenings,
+             count(*) filter (where e.action <> 'reopened') as handoffs
+      from ticket_events e
+      where e.ticket_id = t.id
+        and e.action in ('reopened', 'sla_escalated', 'reassigned', 'returned_to_queue', 'transferred')
+    ) r on true
+    left join lateral (
+      select json_agg(json_build_object('at', e.at, 'level', (e.data->>'level')::int)) as escalations
+      from ticket_events e where e.ticket_id = t.id and e.action = 'sla_escalated' and e.at >= ${from} and e.at < ${to}
+    ) x on true
+    where ${filterClause(filters)}
+`;
+}
 
 /**
- * The tickets any figure of the period reads: registered, accepted, resolved, closed or reopened
- * in it, and every open one (the backlog is as of now). Reopenings come from the durable record
- * (ticket_events), the rest from the ticket row.
+ * The tickets any figure of the period reads: registered, accepted, resolved, closed, reopened or
+ * escalated in it, and every open one (the backlog is as of now), narrowed by the filters.
+ * Each condition is a range of one index (migration 0014), the open ones a partial index.
+ * Reopenings and escalations come from the durable record (ticket_events), the rest from the ticket row.
  */
-export async function figureTickets(db: Database, period: Period): Promise<FigureRow[]> {
-  const from = sql`${period.from.toISOString()}::timestamptz`;
-  const to = sql`${period.to.toISOString()}::timestamptz`;
+export async function figureTickets(db: Database, period: Period, filters: FigureFilters = {}): Promise<FigureRow[]> {
   const rows = await db.execute<{
+    id: number | string;
     registeredAt: Date | string;
     acceptedAt: Date | string | null;
     resolvedAt: Date | string | null;
@@ -30,30 +90,21 @@ export async function figureTickets(db: Database, period: Period): Promise<Figur
     stage: TicketStage;
     channel: IntakeChannel;
     csat: number | null;
+    overdueReason: string | null;
     queue: string | null;
     category: string | null;
+    clientCategory: string | null;
+    supportLine: number;
     operator: string | null;
-    reopenedInPeriod: number | string;
-    reopenedEver: number | string;
-  }>(sql`
-    select t.created_at as "registeredAt", t.accepted_at as "acceptedAt", t.resolved_at as "resolvedAt",
-           t.closed_at as "closedAt", t.resolution_due_at as "resolutionDueAt", t.stage, t.channel, t.csat,
-           q.code as queue, t.category, t.assignee_id as operator,
-           coalesce(r.in_period, 0) as "reopenedInPeriod", coalesce(r.ever, 0) as "reopenedEver"
-    from tickets t
-    left join queues q on q.id = t.queue_id
-    left join lateral (
-      select count(*) filter (where e.at >= ${from} and e.at < ${to}) as in_period, count(*) as ever
-      from ticket_events e where e.ticket_id = t.id and e.action = 'reopened'
-    ) r on true
-    where t.stage <> 'closed'
-       or (t.created_at >= ${from} and t.created_at < ${to})
-       or (t.accepted_at >= ${from} and t.accepted_at < ${to})
-       or (t.resolved_at >= ${from} and t.resolved_at < ${to})
-       or (t.closed_at >= ${from} and t.closed_at < ${to})
-       or r.in_period > 0
-  `);
+    service: string | null;
+    reopenings: string[] | null;
+    nps: number | null;
+    solvedLine: number | null;
+    handoffs: number | string;
+    escalations: { at: string; level: number | null }[] | null;
+  }>(figureTicketsSql(period, filters));
   return [...rows].map((r) => ({
+    id: Number(r.id),
     registeredAt: new Date(r.registeredAt),
     acceptedAt: date(r.acceptedAt),
     resolvedAt: date(r.resolvedAt),
@@ -62,10 +113,99 @@ export async function figureTickets(db: Database, period: Period): Promise<Figur
     stage: r.stage,
     channel: r.channel,
     csat: r.csat,
+    overdueReason: r.overdueReason,
     queue: r.queue,
     category: r.category,
+    clientCategory: r.clientCategory,
+    supportLine: String(r.supportLine),
     operator: r.operator,
-    reopenedInPeriod: Number(r.reopenedInPeriod),
-    reopenedEver: Number(r.reopenedEver),
+    service: r.service,
+    reopenings: (r.reopenings ?? []).map((at) => new Date(at)),
+    nps: r.nps,
+    solvedLine: r.solvedLine,
+    handedOn: Number(r.handoffs) > 0,
+    escalations: (r.escalations ?? []).map((e) => ({
+      at: new Date(e.at),
+      level: (e.level === null ? 'manual' : `level${Math.min(3, Math.max(1, e.level))}`) as EscalationLevel,
+    })),
   }));
+}
+
+/** Tickets open at an instant: registered before it, neither resolved (latest resolution) nor closed before it. */
+export async function openTicketsAt(db: Database, at: Date, filters: FigureFilters = {}): Promise<number> {
+  const [row] = await db.execute<{ open: number | string }>(sql`
+    select count(*) as open from tickets t ${joins}
+    where t.created_at < ${instant(at)} and coalesce(t.resolved_at, t.closed_at, 'infinity') >= ${instant(at)}
+      and ${filterClause(filters)}`);
+  return Number(row!.open);
+}
+
+export interface FigureTicketListed {
+  id: number;
+  stage: TicketStage;
+  channel: IntakeChannel;
+  category: string | null;
+  queue: string | null;
+  assigneeId: string | null;
+  supportLine: number;
+  createdAt: string;
+  resolvedAt: string | null;
+  subject?: string;
+  clientName?: string | null;
+}
+
+/** The given tickets in id order; subject and client only `withDetails`. */
+export async function figureTicketList(
+  db: Database,
+  ids: readonly number[],
+  withDetails: boolean,
+): Promise<FigureTicketListed[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.execute<{
+    id: number | string;
+    stage: TicketStage;
+    channel: IntakeChannel;
+    category: string | null;
+    queue: string | null;
+    assigneeId: string | null;
+    supportLine: number;
+    createdAt: Date | string;
+    resolvedAt: Date | string | null;
+    subject: string;
+    clientName: string | null;
+  }>(sql`
+    select t.id, t.stage, t.channel, t.category, q.code as queue, t.assignee_id as "assigneeId",
+           t.support_line as "supportLine", t.created_at as "createdAt", t.resolved_at as "resolvedAt",
+           t.subject, c.name as "clientName"
+    from tickets t ${joins}
+    where t.id = any(${`{${ids.join(',')}}`}::bigint[])
+    order by t.id`);
+  return [...rows].map((r) => ({
+    id: Number(r.id),
+    stage: r.stage,
+    channel: r.channel,
+    category: r.category,
+    queue: r.queue,
+    assigneeId: r.assigneeId,
+    supportLine: r.supportLine,
+    createdAt: new Date(r.createdAt).toISOString(),
+    resolvedAt: r.resolvedAt === null ? null : new Date(r.resolvedAt).toISOString(),
+    ...(withDetails ? { subject: r.subject, clientName: r.clientName } : {}),
+  }));
+}
+
+/** The latest event of the durable record: every change a figure can see writes one (read from the primary key). */
+export async function latestEventId(db: Database): Promise<number> {
+  const [row] = await db.execute<{ id: number | string | null }>(sql`select max(id) as id from ticket_events`);
+  return Number(row!.id ?? 0);
+}
+
+/** Each operator's ticket limit and the offers open to them now (the queue's `next`), by operator id. */
+export async function operatorLoads(db: Database, at: Date): Promise<Map<string, { limit: number; offered: number }>> {
+  const rows = await db.execute<{ id: string; limit: number; offered: number | string }>(sql`
+    select o.id, o.ticket_limit as "limit",
+           (select count(*) from tickets t
+             where t.offered_to = o.id and t.offer_expires_at > ${instant(at)} and t.stage = 'queued') as offered
+    from operators o`);
+  return new Map([...rows].map((r) => [r.id, { limit: r.limit, offered: Number(r.offered) }]));
 }

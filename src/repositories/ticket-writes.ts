@@ -188,13 +188,14 @@ export async function writeReopened(tx: Executor, ticketId: number): Promise<str
 export async function writeSurveyAnswer(
   tx: Executor,
   ticketId: number,
-  survey: { csat: number; comment?: string },
+  survey: { csat: number; nps?: number; comment?: string },
   opensComplaint: boolean,
 ) {
   await tx
     .update(tickets)
     .set({
       csat: survey.csat,
+      nps: survey.nps ?? null,
       surveyComment: survey.comment ?? null,
       ...(opensComplaint ? { stage: 'complaint' as const } : {}),
       updatedAt: new Date(),
@@ -202,12 +203,17 @@ export async function writeSurveyAnswer(
     .where(eq(tickets.id, ticketId));
 }
 
-export async function writeClosed(tx: Executor, ticketId: number, survey: { csat: number; comment?: string } | null) {
+export async function writeClosed(
+  tx: Executor,
+  ticketId: number,
+  survey: { csat: number; nps?: number; comment?: string } | null,
+) {
   await tx
     .update(tickets)
     .set({
       stage: 'closed',
       csat: survey?.csat ?? null,
+      nps: survey?.nps ?? null,
       surveyComment: survey?.comment ?? null,
       closedAt: sql`coalesce(${tickets.closedAt}, now())`,
       updatedAt: new Date(),

@@ -1,38 +1,167 @@
 import type { Database } from '../db/client';
-import { computeFigures, figuresByGroup, LONGEST_PERIOD_DAYS, type FigureGrouping } from '../domain/figures';
-import { figureTickets, type FigureRow } from '../repositories/figures';
+import { isManager, type Actor } from '../domain/access';
+import {
+  computeFigures,
+  figureFilterNames,
+  figureSeries,
+  figuresByGroup,
+  isBehind,
+  LONGEST_PERIOD_DAYS,
+  LONGEST_SERIES,
+  LONGEST_TICKET_LIST,
+  seriesBuckets,
+  type DrillableFigure,
+  type FigureFilters,
+  type FigureGrouping,
+  type Period,
+  type SeriesInterval,
+} from '../domain/figures';
+import { flatten } from '../domain/figure-tables';
+import {
+  figureTicketList,
+  figureTickets,
+  latestEventId,
+  openTicketsAt,
+  operatorLoads,
+  type FigureRow,
+} from '../repositories/figures';
 import { DeskError } from './errors';
 
 const DAY_MS = 86_400_000;
-/** Managers' figures over a period, for the whole desk and per group. */
-export function createFigureService({ db, now = () => new Date() }: { db: Database; now?: () => Date }) {
+
+export type FigureQuery = { from: string; to: string } & FigureFilters;
+
+function periodOf(query: { from: string; to: string }): Period {
+  const from = new Date(query.from);
+  const to = new Date(query.to);
+  // The schema's date-time format lets a leap second (23:59:60) through, which Date cannot hold.
+  for (const [name, at] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
+    if (Number.isNaN(at.getTime())) throw new DeskError('VALIDATION', `querystring.${name} is not a usable date-time`);
+  }
+  if (to <= from) throw new DeskError('VALIDATION', 'querystring.to must be after querystring.from');
+  if (to.getTime() - from.getTime() > LONGEST_PERIOD_DAYS * DAY_MS) {
+    throw new DeskError('VALIDATION', `querystring.to: the period may be at most ${LONGEST_PERIOD_DAYS} days`);
+  }
+  return { from, to };
+}
+
+const filtersOf = (query: FigureFilters): FigureFilters =>
+  Object.fromEntries(figureFilterNames.flatMap((name) => (query[name] === undefined ? [] : [[name, query[name]]])));
+
+/**
+ * Managers' figures over a period, for the whole desk, per group and per interval, in the desk's
+ * time zone (DESK_TIME_ZONE); and the tickets behind each count.
+ */
+export function createFigureService({
+  db,
+  timeZone = 'Europe/Moscow',
+  now = () => new Date(),
+}: {
+  db: Database;
+  timeZone?: string;
+  now?: () => Date;
+}) {
   return {
-    async figures(query: { from: string; to: string; groupBy?: FigureGrouping }) {
-      const from = new Date(query.from);
-      const to = new Date(query.to);
-      // The schema's date-time format lets a leap second (23:59:60) through, which Date cannot hold.
-      for (const [name, at] of [
-        ['from', from],
-        ['to', to],
-      ] as const) {
-        if (Number.isNaN(at.getTime()))
-          throw new DeskError('VALIDATION', `querystring.${name} is not a usable date-time`);
-      }
-      if (to <= from) throw new DeskError('VALIDATION', 'querystring.to must be after querystring.from');
-      if (to.getTime() - from.getTime() > LONGEST_PERIOD_DAYS * DAY_MS) {
-        throw new DeskError('VALIDATION', `querystring.to: the period may be at most ${LONGEST_PERIOD_DAYS} days`);
-      }
-      const period = { from, to };
+    timeZone,
+
+    /** Checks a period to watch, for the live stream. */
+    watchedPeriod: (query: { from: string; to: string }) => periodOf(query),
+
+    /** Changes when the record does (the live stream tells pages to read their figures again). */
+    version: () => latestEventId(db),
+
+    async figures(query: FigureQuery & { groupBy?: FigureGrouping; interval?: SeriesInterval }) {
+      const period = periodOf(query);
+      const filters = filtersOf(query);
+      const buckets = query.interval ? seriesBuckets(period, query.interval, timeZone) : undefined;
+      if (buckets && buckets.length > LONGEST_SERIES)
+        throw new DeskError('VALIDATION', `querystring.interval: at most ${LONGEST_SERIES} intervals`);
       const at = now();
-      const tickets = await figureTickets(db, period);
+      const tickets = await figureTickets(db, period, filters);
       const groupBy = query.groupBy;
+      let groups = groupBy ? figuresByGroup(tickets, (t: FigureRow) => t[groupBy], period, at) : undefined;
+      if (groups && groupBy === 'operator') {
+        // Load now beside the figures: held (the backlog), offers open to them, against their limit.
+        const loads = await operatorLoads(db, at);
+        groups = groups.map((g) => {
+          const load = g.group === null ? undefined : loads.get(g.group);
+          return load ? { ...g, load: { held: g.figures.backlog, ...load } } : g;
+        });
+      }
       return {
-        from: from.toISOString(),
-        to: to.toISOString(),
+        from: period.from.toISOString(),
+        to: period.to.toISOString(),
         now: at.toISOString(),
+        timeZone,
+
+        /** Checks a period to watch, for the live stream. */
+        watchedPeriod: (query: { from: string; to: string }) => periodOf(query),
+
+        /** Changes when the record does (the live stream tells pages to read their figures again). */
+        version: () => latestEventId(db),
+        filters,
         total: computeFigures(tickets, period, at),
-        ...(groupBy ? { groupBy, groups: figuresByGroup(tickets, (t: FigureRow) => t[groupBy], period, at) } : {}),
+        ...(groupBy ? { groupBy, groups } : {}),
+        ...(buckets
+          ? {
+              interval: query.interval,
+              series: figureSeries(tickets, buckets, await openTicketsAt(db, period.from, filters), at),
+            }
+          : {}),
       };
+    },
+
+    /** The tickets behind a count; subject and client for managers only (blind queues), as the process listing. */
+    async ticketsBehind(viewer: Pick<Actor, 'role'>, query: FigureQuery & { figure: DrillableFigure; limit?: number }) {
+      const period = periodOf(query);
+      const filters = filtersOf(query);
+      // One by one, tickets filtered by client category would tell an operator whose a blind ticket is.
+      if (filters.clientCategory !== undefined && !isManager(viewer))
+        throw new DeskError(
+          'NOT_PERMITTED',
+          'querystring.clientCategory: only managers may list the tickets behind a figure by client category',
+        );
+      const ids = (await figureTickets(db, period, filters))
+        .filter((t) => isBehind(query.figure, t, period))
+        .map((t) => t.id)
+        .sort((a, b) => a - b);
+      const limit = Math.min(query.limit ?? 100, LONGEST_TICKET_LIST);
+      return {
+        figure: query.figure,
+        total: ids.length,
+        tickets: await figureTicketList(db, ids.slice(0, limit), isManager(viewer)),
+      };
+    },
+
+    /** One of the figures' tables as flat rows (CSV): bounded by the groups, the intervals or LONGEST_TICKET_LIST. */
+    async table(
+      viewer: Pick<Actor, 'role'>,
+      query: FigureQuery & {
+        table: 'total' | 'groups' | 'series' | 'overdue' | 'tickets';
+        groupBy?: FigureGrouping;
+        interval?: SeriesInterval;
+        figure?: DrillableFigure;
+      },
+    ): Promise<Record<string, string | number | boolean | null | undefined>[]> {
+      const { table, groupBy, interval, figure, ...rest } = query;
+      if (table === 'tickets') {
+        if (!figure) throw new DeskError('VALIDATION', 'querystring.figure is required for table=tickets');
+        return (await this.ticketsBehind(viewer, { ...rest, figure, limit: LONGEST_TICKET_LIST })).tickets.map((t) =>
+          flatten({ ...t }),
+        );
+      }
+      if (table === 'groups' && !groupBy)
+        throw new DeskError('VALIDATION', 'querystring.groupBy is required for table=groups');
+      if (table === 'series' && !interval)
+        throw new DeskError('VALIDATION', 'querystring.interval is required for table=series');
+      const report = await this.figures({ ...rest, groupBy, interval });
+      if (table === 'total') return [flatten(report.total)];
+      if (table === 'overdue') return report.total.overdueByReason.map((r) => ({ ...r }));
+      if (table === 'groups') return report.groups!.map((g) => flatten({ [groupBy!]: g.group, ...g.figures }));
+      return report.series!.map((bucket) => flatten(bucket));
     },
   };
 }

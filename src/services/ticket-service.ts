@@ -294,13 +294,18 @@ export function createTicketService(deps: {
     /** The client's CSAT answer; the token from the notification proves it is theirs. */
     async answerSurvey(
       ticketId: number,
-      answer: { token: string; csat: number; comment?: string; complaint?: boolean },
+      answer: { token: string; csat: number; nps?: number; comment?: string; complaint?: boolean },
     ) {
       const ticket = await tokenChecked(ticketId, answer.token);
       if (ticket.stage !== 'awaiting_survey')
         throw new DeskError('SURVEY_CLOSED', `ticket ${ticketId} is ${ticket.stage}, not awaiting a survey answer`);
       await update(ticketId, (h) =>
-        h.signal(surveyAnsweredSignal, { csat: answer.csat, comment: answer.comment, complaint: answer.complaint }),
+        h.signal(surveyAnsweredSignal, {
+          csat: answer.csat,
+          comment: answer.comment,
+          complaint: answer.complaint,
+          ...(answer.nps === undefined ? {} : { nps: answer.nps }),
+        }),
       );
     },
 

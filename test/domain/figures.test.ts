@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   ageingBucket,
+  figureSeries,
+  isBehind,
+  netPromoterScore,
+  seriesBuckets,
   computeFigures,
   figureDefinitions,
   figureNames,
@@ -21,9 +25,13 @@ const ticket = (t: Partial<FigureTicket> & Pick<FigureTicket, 'registeredAt'>): 
   stage: 'queued',
   channel: 'web',
   resolutionDueAt: null,
-  reopenedInPeriod: 0,
-  reopenedEver: 0,
+  reopenings: [],
+  escalations: [],
+  overdueReason: null,
   csat: null,
+  nps: null,
+  solvedLine: null,
+  handedOn: false,
   ...t,
 });
 
@@ -37,6 +45,8 @@ const fixture: Record<string, FigureTicket> = {
     resolutionDueAt: at('2026-01-01T08:00'),
     stage: 'closed',
     csat: 5,
+    nps: 10,
+    solvedLine: 1,
   }),
   b: ticket({
     registeredAt: at('2026-01-02T00:00'),
@@ -46,13 +56,20 @@ const fixture: Record<string, FigureTicket> = {
     stage: 'awaiting_survey',
     channel: 'email',
     csat: 2,
-    reopenedInPeriod: 1,
-    reopenedEver: 1,
+    nps: 3,
+    solvedLine: 1,
+    reopenings: [at('2026-01-03T05:00')],
+    overdueReason: 'waiting_for_parts',
+    escalations: [
+      { at: at('2026-01-02T09:00'), level: 'level1' },
+      { at: at('2026-01-02T11:00'), level: 'level2' },
+    ],
   }),
   c: ticket({
     registeredAt: at('2026-01-03T00:00'),
     acceptedAt: at('2026-01-03T02:00'),
     resolvedAt: at('2026-01-03T10:00'),
+    solvedLine: 2,
     stage: 'awaiting_survey',
     channel: 'email',
   }),
@@ -70,6 +87,9 @@ const fixture: Record<string, FigureTicket> = {
     stage: 'closed',
     channel: 'phone',
     csat: 4,
+    nps: 9,
+    solvedLine: 1,
+    handedOn: true,
   }),
 };
 
@@ -103,6 +123,14 @@ describe('managers’ figures', () => {
       csatTop2BoxPercent: 66.7,
       surveyResponseRatePercent: 75,
       reopenRatePercent: 25,
+      // 10 and 9 promote, 3 detracts: (2 − 1) / 3.
+      npsScore: 33.3,
+      npsResponses: 3,
+      // a alone: b was reopened, c solved on the second line, g handed on.
+      fcrPercent: 25,
+      escalations: { level1: 1, level2: 1, level3: 0, manual: 0 },
+      // b alone was resolved after its deadline.
+      overdueByReason: [{ reason: 'waiting_for_parts', count: 1, percent: 100 }],
     });
   });
 
@@ -145,6 +173,16 @@ describe('managers’ figures', () => {
     ]);
   });
 
+  it('scores NPS from −100 to 100: 7 and 8 are passive', () => {
+    expect([
+      netPromoterScore([]),
+      netPromoterScore([9, 10]),
+      netPromoterScore([0, 6]),
+      netPromoterScore([7, 8]),
+      netPromoterScore([10, 7, 6]),
+    ]).toEqual([null, 100, -100, 0, 0]);
+  });
+
   it('interpolates quantiles between ranks, as percentile_cont', () => {
     expect(quantile([10], 0.9)).toBe(10);
     expect(quantile([4, 1, 3, 2], 0.5)).toBe(2.5);
@@ -158,5 +196,77 @@ describe('managers’ figures', () => {
     expect([email.registered, email.resolved, email.csatMean, email.surveyResponseRatePercent]).toEqual([2, 2, 2, 50]);
     expect(email.resolution).toEqual({ count: 2, medianMs: 17 * HOUR, p90Ms: 81_360_000 });
     expect(groups[3]!.figures.backlog).toBe(1);
+  });
+});
+
+describe('figures over time and the tickets behind them', () => {
+  it('cuts a period at local midnights, Mondays and firsts of the month of the desk’s zone', () => {
+    // Moscow is UTC+3 all year: local midnight is 21:00 UTC the day before.
+    const span = { from: at('2026-01-30T12:00'), to: at('2026-02-10T00:00') };
+    const iso = (buckets: { from: Date; to: Date }[]) => buckets.map((b) => b.to.toISOString().slice(0, 16));
+    const days = seriesBuckets(span, 'day', 'Europe/Moscow');
+    // Local days 30 January to 10 February (03:00 Moscow time on the 10th).
+    expect(days).toHaveLength(12);
+    expect(days[0]!.from).toEqual(span.from);
+    expect(iso(days).slice(0, 2)).toEqual(['2026-01-30T21:00', '2026-01-31T21:00']);
+    expect(days.at(-1)!.to).toEqual(span.to);
+    // 2026-02-02 is a Monday.
+    expect(iso(seriesBuckets(span, 'week', 'Europe/Moscow'))).toEqual([
+      '2026-02-01T21:00',
+      '2026-02-08T21:00',
+      '2026-02-10T00:00',
+    ]);
+    expect(iso(seriesBuckets(span, 'month', 'Europe/Moscow'))).toEqual(['2026-01-31T21:00', '2026-02-10T00:00']);
+    // Across a DST change: Berlin's day of 2026-03-29 is 23 h long.
+    const spring = seriesBuckets({ from: at('2026-03-28T23:00'), to: at('2026-03-30T22:00') }, 'day', 'Europe/Berlin');
+    expect(spring.map((b) => (b.to.getTime() - b.from.getTime()) / HOUR)).toEqual([23, 24]);
+  });
+
+  it('gives each interval its figures and the backlog at its end', () => {
+    const days = seriesBuckets(period, 'day', 'UTC');
+    const series = figureSeries(Object.values(fixture), days, 2, now);
+    expect(series).toHaveLength(7);
+    // Open at the start: f and g (registered in December). Day 1: a in and out, g resolved; b open on day 2, resolved on day 3; d in on day 5.
+    expect(series.map((d) => d.openAtEnd)).toEqual([1, 2, 1, 1, 2, 2, 2]);
+    expect(series[0]).toMatchObject({ from: '2026-01-01T00:00:00.000Z', registered: 1, resolved: 2, accepted: 1 });
+    // b: escalated twice and resolved late on day 2/3, reopened on day 3.
+    expect(series[1]!.escalations).toEqual({ level1: 1, level2: 1, level3: 0, manual: 0 });
+    expect(series[2]).toMatchObject({ reopened: 1, resolved: 2 });
+    expect(series[2]!.overdueByReason).toEqual([{ reason: 'waiting_for_parts', count: 1, percent: 100 }]);
+    const sum = (name: 'registered' | 'resolved' | 'reopened') => series.reduce((n, d) => n + d[name], 0);
+    const whole = computeFigures(Object.values(fixture), period, now);
+    expect([sum('registered'), sum('resolved'), sum('reopened')]).toEqual([
+      whole.registered,
+      whole.resolved,
+      whole.reopened,
+    ]);
+  });
+
+  it('puts a moment on an interval’s boundary in the later interval, and none outside the period', () => {
+    const days = seriesBuckets(period, 'day', 'UTC');
+    const edge = ticket({ registeredAt: at('2026-01-02T00:00'), resolvedAt: period.to, stage: 'resolved' });
+    const series = figureSeries([edge], days, 0, now);
+    expect(series.map((d) => d.registered)).toEqual([0, 1, 0, 0, 0, 0, 0]);
+    expect(series.map((d) => d.resolved)).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect(series.at(-1)!.openAtEnd).toBe(1);
+  });
+
+  it('lists the tickets behind each count by the same rules', () => {
+    const behind = (figure: Parameters<typeof isBehind>[0]) =>
+      Object.entries(fixture)
+        .filter(([, t]) => isBehind(figure, t, period))
+        .map(([name]) => name);
+    expect(behind('registered')).toEqual(['a', 'b', 'c', 'd']);
+    expect(behind('resolved')).toEqual(['a', 'b', 'c', 'g']);
+    expect(behind('backlog')).toEqual(['d', 'e', 'f']);
+    expect(behind('overdue')).toEqual(['b']);
+    expect(behind('escalated')).toEqual(['b']);
+    expect(behind('reopened')).toEqual(['b']);
+    const whole = computeFigures(Object.values(fixture), period, now);
+    expect([behind('registered').length, behind('backlog').length, behind('closed').length]).toEqual([
+      whole.registered,
+      whole.backlog,
+      whole.closed,
+    ]);
   });
 });

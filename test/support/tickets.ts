@@ -99,7 +99,7 @@ export function ticketDriver(desk: Desk, call: Call, smtp?: { received: ParsedMa
       if (!token) throw new Error(`ticket ${id}: no resolution notice with a survey link was sent`);
       return token;
     },
-    async answer(id: number, survey: { csat: number; complaint?: boolean }) {
+    async answer(id: number, survey: { csat: number; nps?: number; complaint?: boolean }) {
       const token = await driver.surveyToken(id);
       await ok(call('POST', `/tickets/${id}/survey`, { body: { token, ...survey } }), 202);
     },

@@ -116,6 +116,8 @@ export interface SurveyAnswer {
   comment?: string;
   /** The client says it is a complaint, whatever the score. */
   complaint?: boolean;
+  /** "Would you recommend us?" 0–10, optional for the client (NPS). */
+  nps?: number;
 }
 
 export interface ReopenRequest {

@@ -123,6 +123,12 @@ export const surveyBody = {
   properties: {
     token: { type: 'string', minLength: 1, maxLength: 200 },
     csat: { type: 'integer', minimum: 1, maximum: 5 },
+    nps: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 10,
+      description: 'Optional: how likely the client is to recommend the desk, 0–10 (NPS)',
+    },
     comment: { type: 'string', maxLength: 4000 },
     complaint: {
       type: 'boolean',

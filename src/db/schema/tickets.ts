@@ -84,6 +84,8 @@ export const tickets = pgTable(
     /** SHA-256 (hex) of the token in the client's survey link (src/domain/client-link.ts); never the token. */
     surveyToken: text('survey_token'),
     csat: smallint('csat'),
+    /** "Would you recommend us?" 0–10, when the client answered it (optional in the survey). */
+    nps: smallint('nps'),
     surveyComment: text('survey_comment'),
     closedAt: timestamp('closed_at', { withTimezone: true }),
     ...timestamps,
@@ -95,6 +97,17 @@ export const tickets = pgTable(
     index('tickets_subject_trgm_idx').using('gin', t.subject.op('gin_trgm_ops')),
     // Newest first: a search for a common word walks this and stops at the first page of matches.
     index('tickets_created_idx').on(t.createdAt, t.id),
+    // The managers' figures of a period: each timestamp they range over (migration 0014). Partial:
+    // a new ticket has none of them yet, so intake writes no entry to these three.
+    index('tickets_accepted_at_idx')
+      .on(t.acceptedAt)
+      .where(sql`${t.acceptedAt} is not null`),
+    index('tickets_resolved_at_idx')
+      .on(t.resolvedAt)
+      .where(sql`${t.resolvedAt} is not null`),
+    index('tickets_closed_at_idx')
+      .on(t.closedAt)
+      .where(sql`${t.closedAt} is not null`),
     // Tickets "now at an element" on the process diagram: only the open ones are looked at.
     index('tickets_open_idx')
       .on(t.id)
@@ -155,6 +168,10 @@ export const ticketEvents = pgTable(
     index('ticket_events_audit_idx')
       .on(t.at, t.id)
       .where(sql`${t.action} in ('sla_breached', 'sla_escalated')`),
+    // Reopenings and escalations of a period, for the managers' figures (migration 0014).
+    index('ticket_events_figures_at_idx')
+      .on(t.at, t.ticketId)
+      .where(sql`${t.action} in ('reopened', 'sla_escalated')`),
   ],
 );
 
