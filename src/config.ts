@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { phoneCountryCodes, type PhoneCountry } from './domain/phone';
 
 /** Durations in config are written as `30s`, `15m`, `2h`, `7d` or plain milliseconds. */
 export function parseDuration(text: string): number | undefined {
@@ -80,6 +81,15 @@ export const configSchema = z.object({
   /** A full sweep of the mailbox this often, besides IDLE's news. */
   IMAP_SWEEP_EVERY: duration('60s'),
   SMTP_RECEIVER_MAX_SIZE: z.coerce.number().int().min(1024).max(200_000_000).default(26_214_400),
+  /** The secret a PBX puts in the CTI webhook's path (`/channels/cti/<CTI_TOKEN>`); phone calls are off when unset. */
+  CTI_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{24,200}$/, 'must be 24–200 letters, digits, _ or - (e.g. openssl rand -hex 16)')
+    .optional(),
+  /** How long after a hangup with no answer a late `answer` event still counts before the call is missed. */
+  CTI_LATE_ANSWER: duration('5s'),
+  /** The country phone numbers written without + are read in (RU: 8 912 … is +7912…). */
+  PHONE_DEFAULT_COUNTRY: z.enum(phoneCountryCodes as [PhoneCountry, ...PhoneCountry[]]).default('RU'),
   SURVEY_TIMEOUT: duration('7d'),
   INTAKE_WAIT: duration('10s'),
   OFFER_TTL: duration('60s'),

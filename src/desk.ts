@@ -18,6 +18,7 @@ import { createExternalClassifier, type ExternalClassifierOptions } from './infr
 import { foldProcessStatDeltas } from './repositories/process-stats';
 import { addToCorpus, hasCategoryModel, retrainCategoryModel } from './repositories/routing';
 import { createArticleService, type ArticleService } from './services/article-service';
+import { createCallService, type CtiOptions } from './services/call-service';
 import { createCatalogService } from './services/catalog-service';
 import { createOperationsService, type OperationsService } from './services/operations-service';
 import { loadProcessCatalog } from './services/process-catalog';
@@ -31,6 +32,7 @@ import { createTicketReads } from './services/ticket-reads';
 import { createTicketService, type TicketService } from './services/ticket-service';
 import { createMailIntake, type MailIntake } from './services/mail-intake';
 import { bareAddress } from './domain/mail-text';
+import type { PhoneCountry } from './domain/phone';
 import { createTicketWorker, installTemporalRuntime } from './worker';
 
 export interface DeskOptions {
@@ -91,6 +93,10 @@ export interface DeskOptions {
   };
   /** A mailbox the desk polls for mail (IMAP_URL), for a desk that is not its own MX. */
   imap?: { url: string; mailbox: string; sweepEveryMs: number };
+  /** Phone calls from a PBX (CTI webhook and the operators' page), when CTI_TOKEN is set. */
+  cti?: CtiOptions;
+  /** The country bare phone numbers are read in (PHONE_DEFAULT_COUNTRY, default RU). */
+  phoneCountry?: PhoneCountry;
   /** Lets a test wrap an activity, e.g. to make it fail after its write. */
   wrapActivities?: (activities: TicketActivities) => TicketActivities;
 }
@@ -175,6 +181,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     intakeWaitMs: options.intakeWaitMs,
     logger,
     reserveForAccept: queueService.reserveForAccept,
+    phoneCountry: options.phoneCountry,
     statusQuestions: createStatusQuestions({
       db,
       temporal,
@@ -231,6 +238,21 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     databasePoolMax: DATABASE_POOL_MAX,
   });
   const processes = await loadProcessCatalog();
+  const reads = createTicketReads({ db, processes });
+  const calls =
+    options.cti && role !== 'worker'
+      ? createCallService({
+          db,
+          temporal,
+          taskQueue: options.taskQueue,
+          surveyTimeoutMs: options.surveyTimeoutMs,
+          cti: options.cti,
+          phoneCountry: options.phoneCountry ?? 'RU',
+          tickets,
+          reads,
+          logger,
+        })
+      : undefined;
   const fullApp = () =>
     buildApp({
       identity,
@@ -238,7 +260,8 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       identityHeader: options.identityHeader,
       publicRateLimit: options.publicRateLimit,
       tickets,
-      reads: createTicketReads({ db, processes }),
+      reads,
+      calls,
       articles,
       processes: createProcessService({ db, processes }),
       figures: createFigureService({ db }),

@@ -114,6 +114,8 @@ async function main() {
         ? { url: config.IMAP_URL, mailbox: config.IMAP_MAILBOX, sweepEveryMs: config.IMAP_SWEEP_EVERY }
         : undefined,
       mailDropDir: path.join(config.dataDir, 'mail'),
+      cti: config.CTI_TOKEN ? { token: config.CTI_TOKEN, lateAnswerMs: config.CTI_LATE_ANSWER } : undefined,
+      phoneCountry: config.PHONE_DEFAULT_COUNTRY,
       surveyTimeoutMs: config.SURVEY_TIMEOUT,
       intakeWaitMs: config.INTAKE_WAIT,
       offerTtlMs: config.OFFER_TTL,

@@ -37,6 +37,8 @@ describe('loadConfig', () => {
       IMAP_MAILBOX: 'INBOX',
       IMAP_SWEEP_EVERY: 60_000,
       SMTP_RECEIVER_MAX_SIZE: 26_214_400,
+      CTI_LATE_ANSWER: 5_000,
+      PHONE_DEFAULT_COUNTRY: 'RU',
       SURVEY_TIMEOUT: 7 * 86_400_000,
       INTAKE_WAIT: 10_000,
       OFFER_TTL: 60_000,
@@ -206,6 +208,18 @@ describe('loadConfig', () => {
     expectInvalid({ ALLOWED_HOSTS: 'desk internal' }, 'ALLOWED_HOSTS');
     expect(load({ REQUEST_TIMEOUT: '5s' }).REQUEST_TIMEOUT).toBe(5_000);
     expectInvalid({ REQUEST_TIMEOUT: 'never' }, 'REQUEST_TIMEOUT');
+  });
+
+  it('reads the phone settings: CTI_TOKEN long enough to be a secret, a known default country', () => {
+    expect(load({ CTI_TOKEN: 'a'.repeat(32), PHONE_DEFAULT_COUNTRY: 'UA' })).toMatchObject({
+      CTI_TOKEN: 'a'.repeat(32),
+      PHONE_DEFAULT_COUNTRY: 'UA',
+    });
+    expect(load({}).CTI_TOKEN).toBeUndefined();
+    expectInvalid({ CTI_TOKEN: 'short' }, 'CTI_TOKEN');
+    expectInvalid({ CTI_TOKEN: `${'a'.repeat(30)}/x` }, 'CTI_TOKEN');
+    expectInvalid({ PHONE_DEFAULT_COUNTRY: 'ru' }, 'PHONE_DEFAULT_COUNTRY');
+    expectInvalid({ CTI_LATE_ANSWER: 'soon' }, 'CTI_LATE_ANSWER');
   });
 
   it('names PORT alone when only PORT is wrong', () => {

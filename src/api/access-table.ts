@@ -10,7 +10,12 @@ import type { Capability } from '../domain/access';
 export type RouteAccess =
   | { capability: Capability }
   /** `identifies`: staff who send an API token are known to the route; others call it anonymously. */
-  | { public: string; identifies?: true };
+  | {
+      public: string;
+      identifies?: true;
+      /** Why the route is left out of PUBLIC_RATE_LIMIT (a machine with a secret, not anyone's browser). */
+      notRateLimited?: string;
+    };
 
 const read = { capability: 'read_ticket' } as const;
 const act = { capability: 'act_on_ticket' } as const;
@@ -44,6 +49,13 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   },
   'POST /tickets/:id/complaint/resolve': act,
   'POST /tickets/:id/survey': { public: 'the client answers the survey with the per-ticket token from the notice' },
+  'POST /channels/cti/:token': {
+    public: 'the PBX posts call events; the path carries the desk’s secret CTI_TOKEN (compared in constant time)',
+    notRateLimited: 'a PBX sends three events a call for every caller from one address; the secret keeps strangers out',
+  },
+  'GET /calls/stream': read,
+  'GET /calls/:callId': read,
+  'POST /calls/:callId/ticket': act,
   'GET /queues': read,
   'GET /queues/:id/tickets': read,
   'POST /queues/:id/next': act,

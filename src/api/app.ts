@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import type { Logger } from 'pino';
 import { ErrorStatus, type ErrorCode } from '../domain/errors';
 import type { ArticleService } from '../services/article-service';
+import type { CallService } from '../services/call-service';
 import type { CatalogService } from '../services/catalog-service';
 import type { IdentityService } from '../services/identity-service';
 import type { OperationsService } from '../services/operations-service';
@@ -26,6 +27,7 @@ import { requestLogged } from './request-log';
 import { refuseUnstorableText } from './stored-text';
 import { httpMetricsPlugin } from './http-metrics';
 import { calendarRoutes } from './routes/calendars';
+import { callRoutes } from './routes/calls';
 import { catalogRoutes } from './routes/catalog';
 import { clientRoutes } from './routes/clients';
 import { figureRoutes } from './routes/figures';
@@ -59,6 +61,8 @@ export interface AppDependencies {
   rules: RulesService;
   catalog: CatalogService;
   operations: OperationsService;
+  /** Phone calls (CTI webhook, operators' page), when CTI_TOKEN is set. */
+  calls?: CallService;
   logger: Logger;
   webDir?: string;
   /** Links printed in the OpenAPI document. */
@@ -75,8 +79,11 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 const bpmnJsDist = path.join(path.dirname(require.resolve('bpmn-js/package.json')), 'dist');
 
 /** A route anyone may call that changes something: limited per address (PUBLIC_RATE_LIMIT). */
-const isPublicWrite = (method: string, url: string | undefined) =>
-  method !== 'GET' && method !== 'HEAD' && url !== undefined && 'public' in (routeAccess[accessKey(method, url)] ?? {});
+const isPublicWrite = (method: string, url: string | undefined) => {
+  if (method === 'GET' || method === 'HEAD' || url === undefined) return false;
+  const access = routeAccess[accessKey(method, url)];
+  return access !== undefined && 'public' in access && !access.notRateLimited;
+};
 
 /** The HTTP face of the desk: thin routes over the ticket service, every route with schemas. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
@@ -143,6 +150,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         { name: 'sla', description: 'SLA clocks: pause, resume, escalate, change' },
         { name: 'catalog', description: 'Service catalog, business calendars, SLA/OLA, overdue reasons' },
         { name: 'operations', description: 'Health probes and Prometheus metrics' },
+        { name: 'calls', description: 'Phone calls: the CTI webhook, callers’ cards live, a ticket from a call' },
       ],
     },
   });
@@ -241,6 +249,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(calendarRoutes, { catalog: deps.catalog });
   await app.register(olaRoutes, { catalog: deps.catalog });
   await app.register(overdueReasonRoutes, { catalog: deps.catalog });
+  if (deps.calls) await app.register(callRoutes, { calls: deps.calls });
 
   if (deps.webDir) {
     await app.register(fastifyStatic, { root: path.resolve(deps.webDir), index: ['index.html'] });
