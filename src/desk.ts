@@ -19,6 +19,8 @@ import { foldProcessStatDeltas } from './repositories/process-stats';
 import { addToCorpus, hasCategoryModel, retrainCategoryModel } from './repositories/routing';
 import { createArticleService, type ArticleService } from './services/article-service';
 import { createCallService, type CtiOptions } from './services/call-service';
+import { createSmsIntake, type SmsIntake } from './services/sms-intake';
+import { smsProviders, type SmsProvider, type SmsProviderName, type SmsProviderOptions } from './channels/sms';
 import { createCatalogService } from './services/catalog-service';
 import { createOperationsService, type OperationsService } from './services/operations-service';
 import { loadProcessCatalog } from './services/process-catalog';
@@ -95,6 +97,8 @@ export interface DeskOptions {
   imap?: { url: string; mailbox: string; sweepEveryMs: number };
   /** Phone calls from a PBX (CTI webhook and the operators' page), when CTI_TOKEN is set. */
   cti?: CtiOptions;
+  /** SMS: inbound at the webhook when `token` is set (SMS_TOKEN); a provider to send through when configured. */
+  sms?: { token?: string; provider?: { name: SmsProviderName } & SmsProviderOptions };
   /** The country bare phone numbers are read in (PHONE_DEFAULT_COUNTRY, default RU). */
   phoneCountry?: PhoneCountry;
   /** Lets a test wrap an activity, e.g. to make it fail after its write. */
@@ -125,6 +129,8 @@ export interface Desk {
   queues: QueueService;
   mailer: Mailer;
   operations: OperationsService;
+  /** Inbound SMS and the configured SMS gateway, when set up (the notices do not send SMS yet). */
+  sms: { intake?: SmsIntake; provider?: SmsProvider };
   /** The in-process worker, when there is one (benchmarks record its options). */
   worker?: Worker;
   stop(): Promise<void>;
@@ -253,6 +259,18 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
           logger,
         })
       : undefined;
+  const smsIntake =
+    options.sms?.token && role !== 'worker'
+      ? createSmsIntake({
+          db,
+          token: options.sms.token,
+          phoneCountry: options.phoneCountry ?? 'RU',
+          tickets,
+          articles,
+          logger,
+        })
+      : undefined;
+  const smsProvider = options.sms?.provider ? smsProviders[options.sms.provider.name](options.sms.provider) : undefined;
   const fullApp = () =>
     buildApp({
       identity,
@@ -262,6 +280,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       tickets,
       reads,
       calls,
+      sms: smsIntake,
       articles,
       processes: createProcessService({ db, processes }),
       figures: createFigureService({ db }),
@@ -300,6 +319,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     queues: queueService,
     mailer,
     operations,
+    sms: { intake: smsIntake, provider: smsProvider },
     worker: workerParts?.worker,
     async stop() {
       clearInterval(foldTimer);

@@ -38,6 +38,7 @@ describe('loadConfig', () => {
       IMAP_SWEEP_EVERY: 60_000,
       SMTP_RECEIVER_MAX_SIZE: 26_214_400,
       CTI_LATE_ANSWER: 5_000,
+      SMS_PROVIDER: 'smsru',
       PHONE_DEFAULT_COUNTRY: 'RU',
       SURVEY_TIMEOUT: 7 * 86_400_000,
       INTAKE_WAIT: 10_000,
@@ -220,6 +221,9 @@ describe('loadConfig', () => {
     expectInvalid({ CTI_TOKEN: `${'a'.repeat(30)}/x` }, 'CTI_TOKEN');
     expectInvalid({ PHONE_DEFAULT_COUNTRY: 'ru' }, 'PHONE_DEFAULT_COUNTRY');
     expectInvalid({ CTI_LATE_ANSWER: 'soon' }, 'CTI_LATE_ANSWER');
+    expectInvalid({ SMS_TOKEN: 'short' }, 'SMS_TOKEN');
+    expectInvalid({ SMS_API_KEY: 'k', SMS_PROVIDER: 'generic' }, 'SMS_BASE_URL');
+    expect(load({ SMS_API_KEY: 'k' }).SMS_PROVIDER).toBe('smsru');
   });
 
   it('names PORT alone when only PORT is wrong', () => {

@@ -35,6 +35,7 @@ describe('identity: sessions, tokens and the access table', () => {
       identity: { ...defaultIdentityOptions, sessionIdleMs: 1_500, signInLimit: 3 },
       // Every optional route group on, so the matrix covers it.
       cti: { token: 'matrix-cti-token-0123456789abcdef' },
+      sms: { token: 'matrix-sms-token-0123456789abcdef' },
     });
     ({ address } = await listen(desk.app));
   });

@@ -53,6 +53,10 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
     public: 'the PBX posts call events; the path carries the desk’s secret CTI_TOKEN (compared in constant time)',
     notRateLimited: 'a PBX sends three events a call for every caller from one address; the secret keeps strangers out',
   },
+  'POST /channels/sms/:token': {
+    public: 'the SMS provider posts the SMS it received; the path carries the desk’s secret SMS_TOKEN',
+    notRateLimited: 'a provider posts every client’s SMS from one address; the secret keeps strangers out',
+  },
   'GET /calls/stream': read,
   'GET /calls/:callId': read,
   'POST /calls/:callId/ticket': act,

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { ErrorStatus, type ErrorCode } from '../domain/errors';
 import type { ArticleService } from '../services/article-service';
 import type { CallService } from '../services/call-service';
+import type { SmsIntake } from '../services/sms-intake';
 import type { CatalogService } from '../services/catalog-service';
 import type { IdentityService } from '../services/identity-service';
 import type { OperationsService } from '../services/operations-service';
@@ -28,6 +29,7 @@ import { refuseUnstorableText } from './stored-text';
 import { httpMetricsPlugin } from './http-metrics';
 import { calendarRoutes } from './routes/calendars';
 import { callRoutes } from './routes/calls';
+import { smsRoutes } from './routes/sms';
 import { catalogRoutes } from './routes/catalog';
 import { clientRoutes } from './routes/clients';
 import { figureRoutes } from './routes/figures';
@@ -63,6 +65,8 @@ export interface AppDependencies {
   operations: OperationsService;
   /** Phone calls (CTI webhook, operators' page), when CTI_TOKEN is set. */
   calls?: CallService;
+  /** Inbound SMS, when SMS_TOKEN is set. */
+  sms?: SmsIntake;
   logger: Logger;
   webDir?: string;
   /** Links printed in the OpenAPI document. */
@@ -150,6 +154,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         { name: 'sla', description: 'SLA clocks: pause, resume, escalate, change' },
         { name: 'catalog', description: 'Service catalog, business calendars, SLA/OLA, overdue reasons' },
         { name: 'operations', description: 'Health probes and Prometheus metrics' },
+        { name: 'sms', description: 'Inbound SMS: threaded to the sender’s open ticket' },
         { name: 'calls', description: 'Phone calls: the CTI webhook, callers’ cards live, a ticket from a call' },
       ],
     },
@@ -250,6 +255,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(olaRoutes, { catalog: deps.catalog });
   await app.register(overdueReasonRoutes, { catalog: deps.catalog });
   if (deps.calls) await app.register(callRoutes, { calls: deps.calls });
+  if (deps.sms) await app.register(smsRoutes, { sms: deps.sms });
 
   if (deps.webDir) {
     await app.register(fastifyStatic, { root: path.resolve(deps.webDir), index: ['index.html'] });

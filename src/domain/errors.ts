@@ -21,6 +21,8 @@ export const ErrorStatus = {
   BAD_SURVEY_TOKEN: 403,
   // A CTI webhook whose path does not carry the desk's CTI_TOKEN.
   BAD_CTI_TOKEN: 403,
+  // An SMS webhook whose path does not carry the desk's SMS_TOKEN.
+  BAD_SMS_TOKEN: 403,
   // What is not there.
   NOT_FOUND: 404,
   // What the ticket's state does not allow now.
