@@ -82,12 +82,17 @@ export async function earlierCallsOf(db: Database, number: string, callId: strin
     .limit(limit);
 }
 
-/** Calls still ringing or in progress, newest first: what the operator page shows when it opens. */
+/**
+ * Calls of the last 15 minutes and those still going (within the 4 hours a call's workflow waits
+ * for its hangup), newest first: what the operators' page shows when it opens.
+ */
 export async function callsInProgress(db: Database, limit = 20) {
   return db
     .select({ callId: calls.callId })
     .from(calls)
-    .where(sql`${calls.endedAt} is null or ${calls.createdAt} > now() - interval '15 minutes'`)
+    .where(
+      sql`${calls.createdAt} > now() - interval '4 hours' and (${calls.endedAt} is null or ${calls.createdAt} > now() - interval '15 minutes')`,
+    )
     .orderBy(desc(calls.createdAt))
     .limit(limit);
 }
