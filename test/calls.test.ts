@@ -128,7 +128,8 @@ describe('phone calls: CTI webhook, callers pushed live, a ticket from a call', 
       { json: true },
     );
     const second = await nextCard((c) => c.callId === again);
-    expect(second.lastContacts).toEqual([expect.objectContaining({ callId: id, answered: true })]);
+    // Other test files may call from this number too: this call is among the earlier ones.
+    expect(second.lastContacts).toContainEqual(expect.objectContaining({ callId: id, answered: true }));
     await reader.cancel();
     await cti({ event: 'hangup', callId: again, cause: 'normalClearing' });
   });
