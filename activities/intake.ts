@@ -38,6 +38,8 @@ interface ClassifyInput {
   subject: string;
   description: string;
   clientCategory: ClientCategory;
+  /** The catalog service the channel asked for, if any (TicketIntake.serviceCode). */
+  serviceCode?: string;
 }
 
 interface EnqueueInput {
@@ -130,6 +132,7 @@ export function createIntakeActivities({
       clientCategory,
       productGroup: intake.productGroup ?? null,
       location: intake.location ?? null,
+      serviceCode: intake.serviceCode ?? null,
     };
     const decision = decideIntake(reference, facts, sla ? new Date(sla.startedAt) : undefined, external);
     const { classification, queue } = decision;
@@ -175,6 +178,7 @@ export function createIntakeActivities({
         subject: intake.subject,
         description: intake.description,
         clientCategory: registered.clientCategory,
+        ...(intake.serviceCode ? { serviceCode: intake.serviceCode } : {}),
       },
       external,
     );

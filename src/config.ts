@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { isValidTimeZone } from './domain/calendar';
+import { phoneCountryCodes, type PhoneCountry } from './domain/phone';
 
 /** Durations in config are written as `30s`, `15m`, `2h`, `7d` or plain milliseconds. */
 export function parseDuration(text: string): number | undefined {
@@ -83,6 +84,28 @@ export const configSchema = z.object({
   /** A full sweep of the mailbox this often, besides IDLE's news. */
   IMAP_SWEEP_EVERY: duration('60s'),
   SMTP_RECEIVER_MAX_SIZE: z.coerce.number().int().min(1024).max(200_000_000).default(26_214_400),
+  /** The secret a PBX puts in the CTI webhook's path (`/channels/cti/<CTI_TOKEN>`); phone calls are off when unset. */
+  CTI_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{24,200}$/, 'must be 24–200 letters, digits, _ or - (e.g. openssl rand -hex 16)')
+    .optional(),
+  /** How long after a hangup with no answer a late `answer` event still counts before the call is missed. */
+  CTI_LATE_ANSWER: duration('5s'),
+  /** The secret an SMS provider puts in the inbound webhook's path (`/channels/sms/<SMS_TOKEN>`); off when unset. */
+  SMS_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{24,200}$/, 'must be 24–200 letters, digits, _ or - (e.g. openssl rand -hex 16)')
+    .optional(),
+  /** The gateway SMS go out through: smsru (SMS.ru's HTTP API) or generic; used only with SMS_API_KEY. */
+  SMS_PROVIDER: z.enum(['smsru', 'generic']).default('smsru'),
+  /** The gateway's base URL (SMS.ru: https://sms.ru); required for generic. */
+  SMS_BASE_URL: optionalUrl(['http:', 'https:']),
+  /** The gateway's key (SMS.ru: api_id); no SMS gateway when unset. */
+  SMS_API_KEY: z.string().optional(),
+  /** The sender name agreed with the gateway; its default when unset. */
+  SMS_FROM: z.string().max(11).optional(),
+  /** The country phone numbers written without + are read in (RU: 8 912 … is +7912…). */
+  PHONE_DEFAULT_COUNTRY: z.enum(phoneCountryCodes as [PhoneCountry, ...PhoneCountry[]]).default('RU'),
   SURVEY_TIMEOUT: duration('7d'),
   INTAKE_WAIT: duration('10s'),
   OFFER_TTL: duration('60s'),
@@ -187,6 +210,10 @@ export function loadConfig(
   if (parsed.data.CLASSIFIER_URL && !parsed.data.CLASSIFIER_MODEL)
     throw new ConfigError(
       'Invalid configuration:\n  CLASSIFIER_MODEL: required with CLASSIFIER_URL (the model to ask)',
+    );
+  if (parsed.data.SMS_API_KEY && parsed.data.SMS_PROVIDER === 'generic' && !parsed.data.SMS_BASE_URL)
+    throw new ConfigError(
+      'Invalid configuration:\n  SMS_BASE_URL: required with SMS_PROVIDER=generic (the gateway to send through)',
     );
   if (parsed.data.DESK_ROLE !== 'all') {
     const missing = (['DATABASE_URL', 'TEMPORAL_ADDRESS'] as const).filter((key) => !parsed.data[key]);

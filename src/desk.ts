@@ -20,6 +20,9 @@ import { addToCorpus, hasCategoryModel, retrainCategoryModel } from './repositor
 import { createArticleService, type ArticleService } from './services/article-service';
 import { createClientStatus } from './services/client-status';
 import { createAuditService } from './services/audit-service';
+import { createCallService, type CtiOptions } from './services/call-service';
+import { createSmsIntake, type SmsIntake } from './services/sms-intake';
+import { smsProviders, type SmsProvider, type SmsProviderName, type SmsProviderOptions } from './channels/sms';
 import { createCatalogService } from './services/catalog-service';
 import { createOperationsService, type OperationsService } from './services/operations-service';
 import { loadProcessCatalog } from './services/process-catalog';
@@ -33,6 +36,7 @@ import { createTicketReads } from './services/ticket-reads';
 import { createTicketService, type TicketService } from './services/ticket-service';
 import { createMailIntake, type MailIntake } from './services/mail-intake';
 import { bareAddress } from './domain/mail-text';
+import type { PhoneCountry } from './domain/phone';
 import { createTicketWorker, installTemporalRuntime } from './worker';
 
 export interface DeskOptions {
@@ -101,6 +105,12 @@ export interface DeskOptions {
   };
   /** A mailbox the desk polls for mail (IMAP_URL), for a desk that is not its own MX. */
   imap?: { url: string; mailbox: string; sweepEveryMs: number };
+  /** Phone calls from a PBX (CTI webhook and the operators' page), when CTI_TOKEN is set. */
+  cti?: CtiOptions;
+  /** SMS: inbound at the webhook when `token` is set (SMS_TOKEN); a provider to send through when configured. */
+  sms?: { token?: string; provider?: { name: SmsProviderName } & SmsProviderOptions };
+  /** The country bare phone numbers are read in (PHONE_DEFAULT_COUNTRY, default RU). */
+  phoneCountry?: PhoneCountry;
   /** Lets a test wrap an activity, e.g. to make it fail after its write. */
   wrapActivities?: (activities: TicketActivities) => TicketActivities;
 }
@@ -129,6 +139,8 @@ export interface Desk {
   queues: QueueService;
   mailer: Mailer;
   operations: OperationsService;
+  /** Inbound SMS and the configured SMS gateway, when set up (the notices do not send SMS yet). */
+  sms: { intake?: SmsIntake; provider?: SmsProvider };
   /** The in-process worker, when there is one (benchmarks record its options). */
   worker?: Worker;
   stop(): Promise<void>;
@@ -197,6 +209,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     intakeWaitMs: options.intakeWaitMs,
     logger,
     reserveForAccept: queueService.reserveForAccept,
+    phoneCountry: options.phoneCountry,
     statusQuestions: createStatusQuestions({
       db,
       temporal,
@@ -254,6 +267,33 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
   });
   metrics.observeTimerLag = operations.observeTimerLag;
   const processes = await loadProcessCatalog();
+  const reads = createTicketReads({ db, processes });
+  const calls =
+    options.cti && role !== 'worker'
+      ? createCallService({
+          db,
+          temporal,
+          taskQueue: options.taskQueue,
+          surveyTimeoutMs: options.surveyTimeoutMs,
+          cti: options.cti,
+          phoneCountry: options.phoneCountry ?? 'RU',
+          tickets,
+          reads,
+          logger,
+        })
+      : undefined;
+  const smsIntake =
+    options.sms?.token && role !== 'worker'
+      ? createSmsIntake({
+          db,
+          token: options.sms.token,
+          phoneCountry: options.phoneCountry ?? 'RU',
+          tickets,
+          articles,
+          logger,
+        })
+      : undefined;
+  const smsProvider = options.sms?.provider ? smsProviders[options.sms.provider.name](options.sms.provider) : undefined;
   const fullApp = () =>
     buildApp({
       identity,
@@ -261,7 +301,9 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       identityHeader: options.identityHeader,
       publicRateLimit: options.publicRateLimit,
       tickets,
-      reads: createTicketReads({ db, processes }),
+      reads,
+      calls,
+      sms: smsIntake,
       articles,
       clientStatus,
       statusPollMs: options.statusPollMs,
@@ -307,6 +349,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     queues: queueService,
     mailer,
     operations,
+    sms: { intake: smsIntake, provider: smsProvider },
     worker: workerParts?.worker,
     async stop() {
       clearInterval(foldTimer);

@@ -114,6 +114,20 @@ async function main() {
         ? { url: config.IMAP_URL, mailbox: config.IMAP_MAILBOX, sweepEveryMs: config.IMAP_SWEEP_EVERY }
         : undefined,
       mailDropDir: path.join(config.dataDir, 'mail'),
+      cti: config.CTI_TOKEN ? { token: config.CTI_TOKEN, lateAnswerMs: config.CTI_LATE_ANSWER } : undefined,
+      phoneCountry: config.PHONE_DEFAULT_COUNTRY,
+      sms: {
+        token: config.SMS_TOKEN,
+        provider: config.SMS_API_KEY
+          ? {
+              name: config.SMS_PROVIDER,
+              baseUrl: config.SMS_BASE_URL ?? 'https://sms.ru',
+              apiKey: config.SMS_API_KEY,
+              from: config.SMS_FROM,
+              allowPrivate: config.OUTBOUND_ALLOW_PRIVATE,
+            }
+          : undefined,
+      },
       surveyTimeoutMs: config.SURVEY_TIMEOUT,
       intakeWaitMs: config.INTAKE_WAIT,
       offerTtlMs: config.OFFER_TTL,

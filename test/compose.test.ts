@@ -369,6 +369,11 @@ const NOT_SET_IN_COMPOSE: Record<string, string> = {
   SMTP_RECEIVER_PORT: 'the desk as its own MX is opt-in: compose relays mail to Mailpit and receives none',
   SMTP_RECEIVER_DOMAIN: 'needed only with SMTP_RECEIVER_PORT',
   IMAP_URL: 'a mailbox to poll is the desk owner’s own; it carries credentials, so it belongs in .env',
+  CTI_TOKEN: 'phone calls are opt-in: the secret of the PBX’s webhook path belongs in .env',
+  SMS_TOKEN: 'inbound SMS are opt-in: the secret of the provider’s webhook path belongs in .env',
+  SMS_BASE_URL: 'an SMS gateway is opt-in (SMS.ru’s https://sms.ru when SMS_API_KEY is set)',
+  SMS_API_KEY: 'an SMS gateway is opt-in; its key is a secret, so it belongs in .env',
+  SMS_FROM: 'the sender name agreed with the SMS gateway, only with SMS_API_KEY',
 };
 
 describe('app settings (src/config.ts)', () => {

@@ -38,6 +38,9 @@ describe('loadConfig', () => {
       IMAP_MAILBOX: 'INBOX',
       IMAP_SWEEP_EVERY: 60_000,
       SMTP_RECEIVER_MAX_SIZE: 26_214_400,
+      CTI_LATE_ANSWER: 5_000,
+      SMS_PROVIDER: 'smsru',
+      PHONE_DEFAULT_COUNTRY: 'RU',
       SURVEY_TIMEOUT: 7 * 86_400_000,
       INTAKE_WAIT: 10_000,
       OFFER_TTL: 60_000,
@@ -211,6 +214,21 @@ describe('loadConfig', () => {
     expectInvalid({ REQUEST_TIMEOUT: 'never' }, 'REQUEST_TIMEOUT');
     expect(load({ DESK_TIME_ZONE: 'Asia/Yekaterinburg' }).DESK_TIME_ZONE).toBe('Asia/Yekaterinburg');
     expectInvalid({ DESK_TIME_ZONE: 'Mars/Olympus' }, 'DESK_TIME_ZONE');
+  });
+
+  it('reads the phone settings: CTI_TOKEN long enough to be a secret, a known default country', () => {
+    expect(load({ CTI_TOKEN: 'a'.repeat(32), PHONE_DEFAULT_COUNTRY: 'UA' })).toMatchObject({
+      CTI_TOKEN: 'a'.repeat(32),
+      PHONE_DEFAULT_COUNTRY: 'UA',
+    });
+    expect(load({}).CTI_TOKEN).toBeUndefined();
+    expectInvalid({ CTI_TOKEN: 'short' }, 'CTI_TOKEN');
+    expectInvalid({ CTI_TOKEN: `${'a'.repeat(30)}/x` }, 'CTI_TOKEN');
+    expectInvalid({ PHONE_DEFAULT_COUNTRY: 'ru' }, 'PHONE_DEFAULT_COUNTRY');
+    expectInvalid({ CTI_LATE_ANSWER: 'soon' }, 'CTI_LATE_ANSWER');
+    expectInvalid({ SMS_TOKEN: 'short' }, 'SMS_TOKEN');
+    expectInvalid({ SMS_API_KEY: 'k', SMS_PROVIDER: 'generic' }, 'SMS_BASE_URL');
+    expect(load({ SMS_API_KEY: 'k' }).SMS_PROVIDER).toBe('smsru');
   });
 
   it('names PORT alone when only PORT is wrong', () => {

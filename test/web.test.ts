@@ -19,6 +19,7 @@ const pages = [
   'sign-out.html',
   'dashboard.html',
   'glossary.html',
+  'calls.html',
 ];
 
 describe('every page under the Content-Security-Policy', () => {
@@ -143,5 +144,26 @@ describe('web/survey.html, complaint and reopening', () => {
     expect(script).toContain('answer.complaint = true');
     expect(script).toMatch(/fetch\(`\/tickets\/\$\{ticketId\}\/reopen`,/);
     expect(script).toContain('JSON.stringify({ token, reason })');
+  });
+});
+
+describe('web/calls.html (the operators’ calls)', () => {
+  const html = page('calls.html');
+  const script = ownScript('calls.html');
+
+  it('loads only the desk’s own scripts and stylesheet', () => {
+    expect([...html.matchAll(/<script[^>]+src="([^"]+)"/g)].map((m) => m[1])).toEqual(['/viewer.js', '/calls.js']);
+    expect([...html.matchAll(/<link[^>]+stylesheet[^>]*href="([^"]+)"/gi)].map((m) => m[1])).toEqual(['/viewer.css']);
+  });
+
+  it('has its own script, and it compiles', () => {
+    expect(() => new Script(script)).not.toThrow();
+  });
+
+  it('reads the callers’ stream and files the ticket with one click, writing text only (never markup)', () => {
+    expect(script).toMatch(/new EventSource\('\/calls\/stream'\)/);
+    expect(script).toMatch(/addEventListener\('call'/);
+    expect(script).toMatch(/api\(`\/calls\/\$\{encodeURIComponent\(call\.callId\)\}\/ticket`, \{ method: 'POST' \}\)/);
+    expect(script).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
   });
 });

@@ -26,6 +26,11 @@ export interface TicketIntake {
   /** Device or product group and location (region), when the channel knows them: rules and queues read them. */
   productGroup?: string;
   location?: string;
+  /**
+   * The catalog service the channel asks for (a missed call asks for `call-back`): decides the
+   * service, and its category, unless an authoritative rule decides them (domain/intake-decision.ts).
+   */
+  serviceCode?: string;
 }
 
 export interface TicketWorkflowInput {

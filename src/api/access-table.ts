@@ -10,7 +10,12 @@ import type { Capability } from '../domain/access';
 export type RouteAccess =
   | { capability: Capability }
   /** `identifies`: staff who send an API token are known to the route; others call it anonymously. */
-  | { public: string; identifies?: true };
+  | {
+      public: string;
+      identifies?: true;
+      /** Why the route is left out of PUBLIC_RATE_LIMIT (a machine with a secret, not anyone's browser). */
+      notRateLimited?: string;
+    };
 
 const read = { capability: 'read_ticket' } as const;
 const act = { capability: 'act_on_ticket' } as const;
@@ -48,6 +53,17 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /tickets/:id/status': { public: 'the client’s status page, opened with the status link’s per-ticket token' },
   'GET /tickets/:id/status/stream': { public: 'the status page’s live updates, with the same per-ticket token' },
   'POST /tickets/:id/status/reply': { public: 'the client writes from the status page, with the per-ticket token' },
+  'POST /channels/cti/:token': {
+    public: 'the PBX posts call events; the path carries the desk’s secret CTI_TOKEN (compared in constant time)',
+    notRateLimited: 'a PBX sends three events a call for every caller from one address; the secret keeps strangers out',
+  },
+  'POST /channels/sms/:token': {
+    public: 'the SMS provider posts the SMS it received; the path carries the desk’s secret SMS_TOKEN',
+    notRateLimited: 'a provider posts every client’s SMS from one address; the secret keeps strangers out',
+  },
+  'GET /calls/stream': read,
+  'GET /calls/:callId': read,
+  'POST /calls/:callId/ticket': act,
   'GET /queues': read,
   'GET /queues/:id/tickets': read,
   'POST /queues/:id/next': act,

@@ -10,6 +10,8 @@ import { ErrorStatus, type ErrorCode } from '../domain/errors';
 import type { ArticleService } from '../services/article-service';
 import type { ClientStatus } from '../services/client-status';
 import type { AuditService } from '../services/audit-service';
+import type { CallService } from '../services/call-service';
+import type { SmsIntake } from '../services/sms-intake';
 import type { CatalogService } from '../services/catalog-service';
 import type { IdentityService } from '../services/identity-service';
 import type { OperationsService } from '../services/operations-service';
@@ -28,6 +30,8 @@ import { requestLogged } from './request-log';
 import { refuseUnstorableText } from './stored-text';
 import { httpMetricsPlugin } from './http-metrics';
 import { calendarRoutes } from './routes/calendars';
+import { callRoutes } from './routes/calls';
+import { smsRoutes } from './routes/sms';
 import { catalogRoutes } from './routes/catalog';
 import { clientRoutes } from './routes/clients';
 import { escalationRoutes } from './routes/escalations';
@@ -67,6 +71,10 @@ export interface AppDependencies {
   rules: RulesService;
   catalog: CatalogService;
   operations: OperationsService;
+  /** Phone calls (CTI webhook, operators' page), when CTI_TOKEN is set. */
+  calls?: CallService;
+  /** Inbound SMS, when SMS_TOKEN is set. */
+  sms?: SmsIntake;
   logger: Logger;
   webDir?: string;
   /** Links printed in the OpenAPI document. */
@@ -86,8 +94,11 @@ const bpmnJsDist = path.join(path.dirname(require.resolve('bpmn-js/package.json'
 const echartsDist = path.join(path.dirname(require.resolve('echarts/package.json')), 'dist');
 
 /** A route anyone may call that changes something: limited per address (PUBLIC_RATE_LIMIT). */
-const isPublicWrite = (method: string, url: string | undefined) =>
-  method !== 'GET' && method !== 'HEAD' && url !== undefined && 'public' in (routeAccess[accessKey(method, url)] ?? {});
+const isPublicWrite = (method: string, url: string | undefined) => {
+  if (method === 'GET' || method === 'HEAD' || url === undefined) return false;
+  const access = routeAccess[accessKey(method, url)];
+  return access !== undefined && 'public' in access && !access.notRateLimited;
+};
 
 /** The HTTP face of the desk: thin routes over the ticket service, every route with schemas. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
@@ -164,6 +175,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         { name: 'sla', description: 'SLA clocks: pause, resume, escalate, change' },
         { name: 'catalog', description: 'Service catalog, business calendars, SLA/OLA, overdue reasons' },
         { name: 'operations', description: 'Health probes and Prometheus metrics' },
+        { name: 'sms', description: 'Inbound SMS: threaded to the sender’s open ticket' },
+        { name: 'calls', description: 'Phone calls: the CTI webhook, callers’ cards live, a ticket from a call' },
       ],
     },
   });
@@ -266,6 +279,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(calendarRoutes, { catalog: deps.catalog });
   await app.register(olaRoutes, { catalog: deps.catalog });
   await app.register(overdueReasonRoutes, { catalog: deps.catalog });
+  if (deps.calls) await app.register(callRoutes, { calls: deps.calls });
+  if (deps.sms) await app.register(smsRoutes, { sms: deps.sms });
 
   if (deps.webDir) {
     await app.register(fastifyStatic, { root: path.resolve(deps.webDir), index: ['index.html'] });

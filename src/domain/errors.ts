@@ -20,6 +20,10 @@ export const ErrorStatus = {
   MISSING_COMPETENCE: 403,
   BAD_SURVEY_TOKEN: 403,
   BAD_STATUS_TOKEN: 403,
+  // A CTI webhook whose path does not carry the desk's CTI_TOKEN.
+  BAD_CTI_TOKEN: 403,
+  // An SMS webhook whose path does not carry the desk's SMS_TOKEN.
+  BAD_SMS_TOKEN: 403,
   // What is not there.
   NOT_FOUND: 404,
   // What the ticket's state does not allow now.
@@ -35,6 +39,8 @@ export const ErrorStatus = {
   ON_TOP_LINE: 409,
   NO_SLA: 409,
   AT_LIMIT: 409,
+  // A ticket from a call whose caller sent no phone number (anonymous): nobody to file it for.
+  CALL_WITHOUT_NUMBER: 409,
   OFFER_CLOSED: 409,
   OFFERED_TO_ANOTHER: 409,
   // A reassignment to an operator who lacks the competence: the ticket stays where it is.

@@ -14,6 +14,7 @@ import {
   type FiredRule,
   type RoutingFacts,
   type RuleOutcome,
+  type RulesDecision,
 } from './rules';
 import { planSlaDeadlines, slaTermsOf, type AgreementTerms } from './sla-plan';
 
@@ -98,7 +99,7 @@ export function classifyFacts(
   facts: RoutingFacts,
   external?: ExternalAnswer,
 ): IntakeClassification {
-  const rules = applyRules(reference.rules, facts);
+  const rules = withRequestedService(applyRules(reference.rules, facts), reference.services, facts.serviceCode);
   const answered = external && 'ranking' in external ? external : undefined;
   const local =
     answered || !reference.model ? [] : rankCategories(reference.model, `${facts.subject}\n${facts.description}`);
@@ -117,6 +118,21 @@ export function classifyFacts(
     rankedBy: answered ? `external:${answered.model}` : local.length ? 'local' : null,
     ...(external && 'failure' in external ? { externalFailure: external.failure } : {}),
   };
+}
+
+/**
+ * A catalog service the channel asks for (a missed call asks for `call-back`) decides the
+ * service and its category as an authoritative rule placed after the manager's would: what
+ * their rules decided still wins. A service not in the catalog (or inactive) asks for nothing.
+ */
+function withRequestedService(
+  rules: RulesDecision,
+  services: IntakeService[],
+  code: string | null | undefined,
+): RulesDecision {
+  const requested = code ? services.find((s) => s.code === code) : undefined;
+  if (!requested) return rules;
+  return { ...rules, outcome: { category: requested.category, serviceCode: requested.code, ...rules.outcome } };
 }
 
 /** The queue a rule named, else the first queue whose filter takes the ticket, else the fallback (triage) queue. */

@@ -45,6 +45,29 @@ export function postJson(
   body: unknown,
   options: OutboundOptions,
 ): Promise<{ status: number; text: string }> {
+  return postBody(url, Buffer.from(JSON.stringify(body)), 'application/json', options);
+}
+
+/** The same for a form (`application/x-www-form-urlencoded`), as providers of the older kind take. */
+export function postForm(
+  url: string,
+  fields: Record<string, string>,
+  options: OutboundOptions,
+): Promise<{ status: number; text: string }> {
+  return postBody(
+    url,
+    Buffer.from(new URLSearchParams(fields).toString()),
+    'application/x-www-form-urlencoded',
+    options,
+  );
+}
+
+function postBody(
+  url: string,
+  payload: Buffer,
+  contentType: string,
+  options: OutboundOptions,
+): Promise<{ status: number; text: string }> {
   const target = new URL(url);
   if (target.protocol !== 'http:' && target.protocol !== 'https:')
     return Promise.reject(new OutboundRefused(`refused: ${target.protocol} is not http: or https:`));
@@ -53,7 +76,6 @@ export function postJson(
     const refused = refusedAddressReason(host);
     if (refused) return Promise.reject(refusal(refused));
   }
-  const payload = Buffer.from(JSON.stringify(body));
   const limit = options.maxResponseBytes ?? 1_048_576;
   const signal = AbortSignal.timeout(options.timeoutMs);
   return new Promise((resolve, reject) => {
@@ -61,7 +83,7 @@ export function postJson(
       target,
       {
         method: 'POST',
-        headers: { ...options.headers, 'content-type': 'application/json', 'content-length': payload.length },
+        headers: { ...options.headers, 'content-type': contentType, 'content-length': payload.length },
         signal,
         ...(options.allowPrivate ? {} : { lookup: guardedLookup }),
       },

@@ -60,3 +60,8 @@ export async function ticketStatusForClient(db: Reader, ticketId: number) {
     .where(eq(tickets.id, ticketId));
   return row;
 }
+
+export async function clientById(db: Reader, clientId: number) {
+  const [row] = await db.select().from(clients).where(eq(clients.id, clientId));
+  return row;
+}

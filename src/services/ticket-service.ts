@@ -5,6 +5,7 @@ import type { Database } from '../db/client';
 import { isAssigneeOrManager, isInQueueGroup, isManager, maySeeDetails, missingCompetence } from '../domain/access';
 import { isLinkToken } from '../domain/client-link';
 import { normalizeEmail, normalizePhone } from '../domain/contacts';
+import { DEFAULT_PHONE_COUNTRY, type PhoneCountry } from '../domain/phone';
 import { ticketWorkflowId } from '../domain/process';
 import type { NewTicket } from '../api/schemas/tickets';
 import { listOverdueReasons } from '../repositories/catalog';
@@ -31,7 +32,7 @@ import {
 import { DeskError, notFound } from './errors';
 import type { AttachedQuestion, StatusQuestions } from './status-questions';
 import type { ClientStatus } from './client-status';
-import { createTicketWorkflows, type Registration } from './ticket-workflow';
+import { createTicketWorkflows, type ChannelTicket, type Registration } from './ticket-workflow';
 
 export type { NewTicket } from '../api/schemas/tickets';
 
@@ -58,6 +59,8 @@ export function createTicketService(deps: {
   reserveForAccept?: (operator: OperatorIdentity, ticketId: number) => Promise<() => Promise<void>>;
   /** A message about a ticket the client already has is attached to it instead of registered. */
   statusQuestions?: StatusQuestions;
+  /** The country bare phone numbers are read in (PHONE_DEFAULT_COUNTRY). */
+  phoneCountry?: PhoneCountry;
 }) {
   const { db } = deps;
   const { update, start } = createTicketWorkflows(deps);
@@ -108,18 +111,25 @@ export function createTicketService(deps: {
     return facts;
   };
 
+  /** The client's phone in E.164 from here on (read in the desk's country), so the workflow's input reads the same anywhere. */
+  const withContactChecked = <T extends NewTicket>(ticket: T): T => {
+    const { client } = ticket;
+    if (!client.phone && !client.email) throw new DeskError('VALIDATION', 'body.client needs a phone or an email');
+    const phone = client.phone ? normalizePhone(client.phone, deps.phoneCountry ?? DEFAULT_PHONE_COUNTRY) : undefined;
+    if (client.phone && !phone)
+      throw new DeskError('VALIDATION', `body.client.phone "${client.phone}" is not a phone number`);
+    if (client.email && !normalizeEmail(client.email))
+      throw new DeskError('VALIDATION', `body.client.email "${client.email}" is not an e-mail address`);
+    return phone ? { ...ticket, client: { ...client, phone } } : ticket;
+  };
+
   return {
     /**
      * Starts the ticket's workflow and answers once it is queued (or 202 if that takes longer);
      * a status question about the client's open ticket is attached to that ticket instead.
      */
-    async register(ticket: NewTicket): Promise<Registration | AttachedQuestion> {
-      const { client } = ticket;
-      if (!client.phone && !client.email) throw new DeskError('VALIDATION', 'body.client needs a phone or an email');
-      if (client.phone && !normalizePhone(client.phone))
-        throw new DeskError('VALIDATION', `body.client.phone "${client.phone}" is not a phone number`);
-      if (client.email && !normalizeEmail(client.email))
-        throw new DeskError('VALIDATION', `body.client.email "${client.email}" is not an e-mail address`);
+    async register(received: NewTicket): Promise<Registration | AttachedQuestion> {
+      const ticket = withContactChecked(received);
       const attached = await deps.statusQuestions?.attachIfAbout(ticket);
       if (attached) return attached;
       for (let attempt = 1; ; attempt++) {
@@ -136,6 +146,20 @@ export function createTicketService(deps: {
             'workflow id taken by a ticket unknown to the database; skipping the number',
           );
         }
+      }
+    },
+
+    /**
+     * A ticket under the number a channel reserved for it (one per call): starting it again finds
+     * the one started first, so a second click or a retry never makes a second ticket.
+     */
+    async registerNumbered(ticketId: number, ticket: ChannelTicket): Promise<{ ticketId: number; created: boolean }> {
+      try {
+        await start(ticketId, withContactChecked(ticket));
+        return { ticketId, created: true };
+      } catch (error) {
+        if (error instanceof WorkflowExecutionAlreadyStartedError) return { ticketId, created: false };
+        throw error;
       }
     },
 

@@ -15,6 +15,9 @@ import type { IntakeResult } from '../../workflows/types';
 import type { NewTicket } from '../api/schemas/tickets';
 import { DeskError, notFound } from './errors';
 
+/** A ticket a channel registers: the intake's fields, and the catalog service the channel asks for (a missed call's call-back). */
+export type ChannelTicket = NewTicket & { serviceCode?: string };
+
 export type Registration = IntakeResult | { ticketId: number; stage: 'registering' };
 
 /** How the ticket service talks to a ticket's workflow: start it, and run an update whose refusal becomes a DeskError. */
@@ -59,7 +62,7 @@ export function createTicketWorkflows(deps: {
     }
   };
 
-  const start = async (ticketId: number, ticket: NewTicket): Promise<Registration> => {
+  const start = async (ticketId: number, ticket: ChannelTicket): Promise<Registration> => {
     const workflowId = ticketWorkflowId(ticketId);
     const intake = { ticketId, ...ticket, receivedAt: new Date().toISOString() };
     const queued = temporal.workflow.executeUpdateWithStart(intakeUpdate, {

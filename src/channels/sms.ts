@@ -1,0 +1,144 @@
+import { postForm, postJson, type OutboundOptions } from '../infra/outbound-http';
+
+/** Where a sent SMS is: with the provider, delivered, or failed for good. */
+export type SmsDelivery = 'queued' | 'sent' | 'delivered' | 'failed';
+
+/**
+ * What the desk needs of an SMS gateway: send a text, and ask after it (the polling fallback
+ * when delivery callbacks do not come). Inbound SMS arrive at the desk's webhook
+ * (services/sms-intake.ts), whatever the provider.
+ */
+export interface SmsProvider {
+  name: string;
+  send(to: string, text: string): Promise<{ providerId: string; delivery: SmsDelivery }>;
+  delivery(providerId: string): Promise<SmsDelivery>;
+}
+
+export class SmsProviderError extends Error {
+  override name = 'SmsProviderError';
+}
+
+export interface SmsProviderOptions {
+  baseUrl: string;
+  apiKey: string;
+  /** The sender name agreed with the provider; the provider's default when absent. */
+  from?: string;
+  timeoutMs?: number;
+  allowPrivate: boolean;
+}
+
+const outbound = (options: SmsProviderOptions, headers?: Record<string, string>): OutboundOptions => ({
+  timeoutMs: options.timeoutMs ?? 10_000,
+  allowPrivate: options.allowPrivate,
+  maxResponseBytes: 65_536,
+  ...(headers ? { headers } : {}),
+});
+
+interface SmsRuResult {
+  status?: string;
+  status_code?: number;
+  status_text?: string;
+  sms_id?: unknown;
+}
+type SmsRuAnswer = (SmsRuResult & { sms?: Record<string, SmsRuResult> }) | null;
+type GenericAnswer = { id?: unknown; status?: unknown } | null;
+
+const parsed = <T>(answer: { status: number; text: string }, what: string): T => {
+  if (answer.status < 200 || answer.status >= 300) throw new SmsProviderError(`${what}: HTTP ${answer.status}`);
+  try {
+    return JSON.parse(answer.text) as T;
+  } catch {
+    throw new SmsProviderError(`${what}: the answer is not JSON`);
+  }
+};
+
+/**
+ * SMS.ru's HTTP API (sms.ru/api/send, sms.ru/api/status; `json=1`): `POST {base}/sms/send` with
+ * `api_id`, `to` (digits, no +), `msg`, `from`; the answer's `sms[<number>]` has `status_code`
+ * 100 and `sms_id` when taken. `POST {base}/sms/status` with `sms_id`: status_code 100–102
+ * queued and on its way, 103 delivered, 104–108 and 150 not delivered, 110 read.
+ */
+export function createSmsRu(options: SmsProviderOptions): SmsProvider {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const deliveryOf = (code: number): SmsDelivery => {
+    if (code === 103 || code === 110) return 'delivered';
+    if (code === 100) return 'queued';
+    if (code === 101 || code === 102) return 'sent';
+    return 'failed';
+  };
+  return {
+    name: 'smsru',
+    async send(to, text) {
+      const number = to.replace(/^\+/, '');
+      const answer = parsed<SmsRuAnswer>(
+        await postForm(
+          `${base}/sms/send`,
+          { api_id: options.apiKey, to: number, msg: text, json: '1', ...(options.from ? { from: options.from } : {}) },
+          outbound(options),
+        ),
+        'SMS.ru send',
+      );
+      const sms = answer?.sms?.[number];
+      if (answer?.status !== 'OK' || sms?.status !== 'OK' || typeof sms.sms_id !== 'string')
+        throw new SmsProviderError(
+          `SMS.ru refused the SMS: ${sms?.status_code ?? answer?.status_code} ${sms?.status_text ?? answer?.status_text ?? ''}`.trim(),
+        );
+      return { providerId: sms.sms_id, delivery: deliveryOf(Number(sms.status_code)) };
+    },
+    async delivery(providerId) {
+      const answer = parsed<SmsRuAnswer>(
+        await postForm(
+          `${base}/sms/status`,
+          { api_id: options.apiKey, sms_id: providerId, json: '1' },
+          outbound(options),
+        ),
+        'SMS.ru status',
+      );
+      const sms = answer?.sms?.[providerId];
+      if (answer?.status !== 'OK' || sms?.status !== 'OK')
+        throw new SmsProviderError(`SMS.ru knows no SMS ${providerId} (${sms?.status_code ?? answer?.status_code})`);
+      return deliveryOf(Number(sms.status_code));
+    },
+  };
+}
+
+/**
+ * A gateway of the desk's own (or a bridge to one): `POST {base}/messages` `{"to","text","from"}`
+ * with `Authorization: Bearer <key>` answers `{"id","status"}`; `GET`-like
+ * `POST {base}/messages/status` `{"id"}` answers `{"status"}`; status one of queued, sent,
+ * delivered, failed.
+ */
+export function createGenericSms(options: SmsProviderOptions): SmsProvider {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const auth = { authorization: `Bearer ${options.apiKey}` };
+  const deliveries: SmsDelivery[] = ['queued', 'sent', 'delivered', 'failed'];
+  const deliveryOf = (status: unknown): SmsDelivery => {
+    if (!deliveries.includes(status as SmsDelivery)) throw new SmsProviderError(`unknown SMS status ${String(status)}`);
+    return status as SmsDelivery;
+  };
+  return {
+    name: 'generic',
+    async send(to, text) {
+      const answer = parsed<GenericAnswer>(
+        await postJson(
+          `${base}/messages`,
+          { to, text, ...(options.from ? { from: options.from } : {}) },
+          outbound(options, auth),
+        ),
+        'SMS send',
+      );
+      if (typeof answer?.id !== 'string') throw new SmsProviderError('SMS send: the answer has no id');
+      return { providerId: answer.id, delivery: deliveryOf(answer.status) };
+    },
+    async delivery(providerId) {
+      const answer = parsed<GenericAnswer>(
+        await postJson(`${base}/messages/status`, { id: providerId }, outbound(options, auth)),
+        'SMS status',
+      );
+      return deliveryOf(answer?.status);
+    },
+  };
+}
+
+export const smsProviders = { smsru: createSmsRu, generic: createGenericSms } as const;
+export type SmsProviderName = keyof typeof smsProviders;
