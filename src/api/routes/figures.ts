@@ -125,6 +125,7 @@ export const figureRoutes: RoutePlugin<{ figures: FigureService; streamPollMs?: 
           'time a ticket event is recorded (looked for every 2 s), and once a minute regardless (the backlog ' +
           'ages); a comment every 10 s keeps the connection open. The period is checked as for GET /figures.',
         querystring: figuresStreamQuery,
+        produces: ['text/event-stream'],
         response: { 200: { type: 'string', description: 'text/event-stream' }, ...errorResponses(400, 401, 403) },
       },
     },
