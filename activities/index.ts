@@ -1,3 +1,4 @@
+import { createClientConfirmationActivities } from './client-confirmation';
 import type { ActivityDependencies } from './context';
 import { createIntakeActivities } from './intake';
 import { createNotifyActivities } from './notify';
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createNotifyActivities(deps),
     ...createSurveyActivities(deps),
     ...createStatusAnswerActivities(deps),
+    ...createClientConfirmationActivities(deps),
   };
 }
 

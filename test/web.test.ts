@@ -11,6 +11,7 @@ const ownScript = (file: string) => page(file.replace(/\.html$/, '.js'));
 const pages = [
   'index.html',
   'survey.html',
+  'confirm-client.html',
   'process.html',
   'processes.html',
   'ticket.html',
@@ -32,6 +33,7 @@ describe('every page under the Content-Security-Policy', () => {
 describe.each([
   ['index.html', ['subject', 'description', 'name', 'phone', 'email'], /fetch\('\/tickets',/],
   ['survey.html', ['csat', 'comment'], /fetch\(`\/tickets\/\$\{ticketId\}\/survey`,/],
+  ['confirm-client.html', [], /fetch\(`\/tickets\/\$\{ticketId\}\/client-confirmation`,/],
 ])('web/%s', (file, fields, fetchCall) => {
   const html = page(file);
 

@@ -1,3 +1,4 @@
 export * from './ticket';
 export * from './category-model';
 export * from './status-answer';
+export * from './client-confirmation';

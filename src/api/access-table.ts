@@ -20,7 +20,11 @@ const rules = { capability: 'manage_rules' } as const;
 const signedIn = { capability: 'read_ticket' } as const;
 
 export const routeAccess: Readonly<Record<string, RouteAccess>> = {
-  'POST /tickets': { public: 'ticket intake: clients and website forms file tickets without an account' },
+  'POST /tickets': {
+    public:
+      'ticket intake: clients and website forms file tickets without an account; staff who send an API token file it as the client’s',
+    identifies: true,
+  },
   'GET /tickets': read,
   'GET /tickets/:id': read,
   'GET /tickets/:id/events': read,
@@ -43,6 +47,11 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
     identifies: true,
   },
   'POST /tickets/:id/complaint/resolve': act,
+  'POST /tickets/:id/client-confirmation': {
+    public:
+      'the client confirms a ticket filed with their contact by the link sent there; staff are identified by their API token',
+    identifies: true,
+  },
   'POST /tickets/:id/survey': { public: 'the client answers the survey with the per-ticket token from the notice' },
   'GET /queues': read,
   'GET /queues/:id/tickets': read,

@@ -19,6 +19,7 @@ export const ErrorStatus = {
   MOVE_NOT_ALLOWED: 403,
   MISSING_COMPETENCE: 403,
   BAD_SURVEY_TOKEN: 403,
+  BAD_CONFIRMATION_TOKEN: 403,
   // What is not there.
   NOT_FOUND: 404,
   // What the ticket's state does not allow now.
