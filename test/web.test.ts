@@ -17,6 +17,7 @@ const pages = [
   'ticket.html',
   'sign-in.html',
   'sign-out.html',
+  'admin.html',
 ];
 
 describe('every page under the Content-Security-Policy', () => {

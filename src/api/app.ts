@@ -10,6 +10,7 @@ import { ErrorStatus, type ErrorCode } from '../domain/errors';
 import type { ArticleService } from '../services/article-service';
 import type { CatalogService } from '../services/catalog-service';
 import type { IdentityService } from '../services/identity-service';
+import type { StaffService } from '../services/staff-service';
 import type { OperationsService } from '../services/operations-service';
 import { DeskError } from '../services/errors';
 import type { ProcessService } from '../services/process-service';
@@ -27,6 +28,7 @@ import { refuseUnstorableText } from './stored-text';
 import { httpMetricsPlugin } from './http-metrics';
 import { calendarRoutes } from './routes/calendars';
 import { catalogRoutes } from './routes/catalog';
+import { auditLogRoutes } from './routes/audit-log';
 import { clientRoutes } from './routes/clients';
 import { figureRoutes } from './routes/figures';
 import { olaRoutes } from './routes/ola';
@@ -35,6 +37,7 @@ import { overdueReasonRoutes } from './routes/overdue-reasons';
 import { processRoutes } from './routes/processes';
 import { queueRoutes } from './routes/queues';
 import { ruleRoutes } from './routes/rules';
+import { staffRoutes } from './routes/staff';
 import { ticketRoutes } from './routes/tickets';
 import { errorSchema } from './schemas/common';
 import { queuedTicketSchema } from './schemas/queues';
@@ -51,6 +54,7 @@ export interface AppDependencies {
   /** The header such a proxy names the signed-in login in. */
   identityHeader?: string;
   tickets: TicketService;
+  staff: StaffService;
   reads: TicketReads;
   articles: ArticleService;
   processes: ProcessService;
@@ -226,6 +230,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(operationsRoutes, { operations: deps.operations });
 
   await app.register(authRoutes);
+  await app.register(staffRoutes, { staff: deps.staff });
+  await app.register(auditLogRoutes, { staff: deps.staff });
   await app.register(ticketRoutes, {
     tickets: deps.tickets,
     reads: deps.reads,
