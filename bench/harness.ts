@@ -1,5 +1,6 @@
 import { startBenchEnvironment, type BenchEnvironment, type BenchInfraOptions } from './env';
 import type { BenchOptions, ScenarioName } from './options';
+import { runAuth, type AuthResult } from './scenarios/auth';
 import { runFloor, startFloorRig, type FloorResult, type FloorRig } from './scenarios/floor';
 import { runHistory, type HistoryResult } from './scenarios/history';
 import { runLatency, type LatencyResult } from './scenarios/latency';
@@ -21,6 +22,7 @@ export interface BenchReport {
     history?: HistoryResult;
     open?: OpenResult;
     listing?: ListingResult;
+    auth?: AuthResult;
   };
   targets: TargetCheck[];
 }
@@ -59,6 +61,9 @@ export async function runBench(
           break;
         case 'listing':
           results.listing = await runListing(env, options);
+          break;
+        case 'auth':
+          results.auth = await runAuth(env, options);
           break;
       }
     }
