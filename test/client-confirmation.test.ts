@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogServices, slaAgreements, tickets } from '../src/db/schema';
@@ -81,6 +81,15 @@ describe('a ticket filed with a known client’s contact', () => {
       .where(eq(tickets.id, anonymous));
     expect(row!.hash).toMatch(/^[0-9a-f]{64}$/);
 
+    // The process statistics count it as routing does.
+    const visitCategories = async () =>
+      [
+        ...((await desk.db.execute(
+          sql`select distinct client_category from ticket_element_visits where ticket_id = ${anonymous}`,
+        )) as unknown as { client_category: string }[]),
+      ].map((r) => r.client_category);
+    expect(await visitCategories()).toEqual(['one_time']);
+
     const wrong = await call('POST', `/tickets/${anonymous}/client-confirmation`, { body: { token: 'x' + token } });
     expect([wrong.status, wrong.body.code]).toEqual([403, 'BAD_CONFIRMATION_TOKEN']);
     const none = await call('POST', `/tickets/99999999/client-confirmation`, { body: { token } });
@@ -96,6 +105,7 @@ describe('a ticket filed with a known client’s contact', () => {
     const after = await details(anonymous);
     expect(after.client.confirmed).toBe(true);
     expect(after.sla.agreementId).toBe(await agreementOf(service, 'wholesale'));
+    expect(await visitCategories()).toEqual(['wholesale']);
     // Used once.
     const again = await call('POST', `/tickets/${anonymous}/client-confirmation`, { body: { token } });
     expect(again.status).toBe(403);

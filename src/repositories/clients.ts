@@ -1,7 +1,6 @@
 import { and, desc, eq, ne, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { clients, tickets, type ClientCategory } from '../db/schema';
-import { UNCONFIRMED_CLIENT_CATEGORY } from '../domain/client-confirmation';
 import type { OpenTicket } from '../domain/status-question';
 
 type Reader = Pick<Database, 'select'>;
@@ -14,9 +13,10 @@ export async function clientExists(db: Database, clientId: number): Promise<bool
 /**
  * The client category a ticket is routed and timed by, in every query that joins a ticket to its
  * client: the client's own once the ticket's client is confirmed, a one-time client's until then
- * (src/domain/client-confirmation.ts says why).
+ * (src/domain/client-confirmation.ts says why). The SQL function (migration 0016) is the one the
+ * process statistics' triggers use too.
  */
-export const decidingClientCategory = sql<ClientCategory>`(case when ${tickets.clientConfirmed} then ${clients.category} else ${UNCONFIRMED_CLIENT_CATEGORY} end)`;
+export const decidingClientCategory = sql<ClientCategory>`deciding_client_category(${tickets.clientConfirmed}, ${clients.category})`;
 
 /** The client with this (normalised) phone or e-mail; the oldest when each names another. */
 export async function clientByContact(db: Reader, contact: { phone: string | null; email: string | null }) {
