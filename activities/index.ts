@@ -1,4 +1,5 @@
 import { createCallActivities } from './calls';
+import { createClientConfirmationActivities } from './client-confirmation';
 import type { ActivityDependencies } from './context';
 import { createIntakeActivities } from './intake';
 import { createNotifyActivities } from './notify';
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createSurveyActivities(deps),
     ...createStatusAnswerActivities(deps),
     ...createCallActivities(deps),
+    ...createClientConfirmationActivities(deps),
   };
 }
 

@@ -1,5 +1,6 @@
 import { recordTicketEvents } from '../src/db/events';
 import type { ClientCategory } from '../src/db/schema';
+import { decidingClientCategory } from '../src/domain/client-confirmation';
 import type { ExternalAnswer } from '../src/domain/external-classification';
 import {
   chooseIntakeQueue,
@@ -124,7 +125,7 @@ export function createIntakeActivities({
     external: ExternalAnswer | undefined,
   ): Promise<IntakeOutcome | undefined> {
     const { client, newClient } = await findOrCreateClient(tx, intake);
-    const clientCategory = client.category as ClientCategory;
+    const clientCategory = decidingClientCategory(client.category as ClientCategory, intake.identifiedBy !== undefined);
     const facts = {
       subject: intake.subject,
       description: intake.description,

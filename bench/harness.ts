@@ -1,5 +1,6 @@
 import { startBenchEnvironment, type BenchEnvironment, type BenchInfraOptions } from './env';
 import type { BenchOptions, ScenarioName } from './options';
+import { runAuth, type AuthResult } from './scenarios/auth';
 import { runFloor, startFloorRig, type FloorResult, type FloorRig } from './scenarios/floor';
 import { runHistory, type HistoryResult } from './scenarios/history';
 import { runLatency, type LatencyResult } from './scenarios/latency';
@@ -23,6 +24,7 @@ export interface BenchReport {
     history?: HistoryResult;
     open?: OpenResult;
     listing?: ListingResult;
+    auth?: AuthResult;
   };
   targets: TargetCheck[];
 }
@@ -64,6 +66,9 @@ export async function runBench(
           break;
         case 'listing':
           results.listing = await runListing(env, options);
+          break;
+        case 'auth':
+          results.auth = await runAuth(env, options);
           break;
       }
     }

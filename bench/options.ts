@@ -16,6 +16,8 @@ export interface BenchOptions {
   listingRows: number;
   /** Requests per listing query. */
   listingRequests: number;
+  /** Rounds of the auth scenario: one request of each kind per round. */
+  authRequests: number;
   /** Untimed warm-up before each timed phase. */
   warmup: number;
   seed: number;
@@ -36,11 +38,12 @@ export const defaultOptions: BenchOptions = {
   accepts: 100,
   listingRows: 1_000_000,
   listingRequests: 200,
+  authRequests: 2000,
   warmup: 20,
   seed: 42,
   pairs: 5,
   latencyPairs: 1,
 };
 
-export const scenarioNames = ['floor', 'throughput', 'pairs', 'latency', 'history', 'open', 'listing'] as const;
+export const scenarioNames = ['floor', 'throughput', 'pairs', 'latency', 'history', 'open', 'listing', 'auth'] as const;
 export type ScenarioName = (typeof scenarioNames)[number];

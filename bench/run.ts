@@ -19,6 +19,7 @@ const usage = `usage: npm run bench -- [${scenarioNames.join('|')} …] [options
   --accepts N        waiting tickets accepted afterwards (${defaultOptions.accepts})
   --rows N           tickets seeded for listing (${defaultOptions.listingRows})
   --requests N       requests per listing query (${defaultOptions.listingRequests})
+  --auth-requests N  rounds of the auth scenario, one request of each kind (${defaultOptions.authRequests})
   --warmup N         untimed warm-up per phase (${defaultOptions.warmup})
   --seed N           generator seed (${defaultOptions.seed})
   --pairs N          interleaved floor/pipeline pairs in pairs (${defaultOptions.pairs})
@@ -39,6 +40,7 @@ function parseArgs(argv: string[]): { scenarios: ScenarioName[]; options: BenchO
     '--accepts': 'accepts',
     '--rows': 'listingRows',
     '--requests': 'listingRequests',
+    '--auth-requests': 'authRequests',
     '--warmup': 'warmup',
     '--seed': 'seed',
     '--pairs': 'pairs',

@@ -6,7 +6,7 @@ export function formatReport(report: BenchReport): string {
   const rows: Array<[string, string, string]> = [];
   const add = (scenario: string, figure: string, value: string) => rows.push([scenario, figure, value]);
   const lat = (l: LatencySummary) => `p50 ${l.p50} · p90 ${l.p90} · p99 ${l.p99} · max ${l.max} ms`;
-  const { floor, throughput, pairs, latency, history, open, listing } = report.results;
+  const { floor, throughput, pairs, latency, history, open, listing, auth } = report.results;
 
   if (floor) {
     for (const [shape, r] of Object.entries(floor.shapes))
@@ -109,6 +109,15 @@ export function formatReport(report: BenchReport): string {
     );
     for (const [name, q] of Object.entries(listing.queries))
       add('listing', `${name} (${q.requests} requests, ~${q.meanRows} rows each)`, lat(q.latencyMs));
+  }
+
+  if (auth) {
+    for (const probe of Object.values(auth.probes))
+      add(
+        'auth',
+        `${probe.request} (${auth.requests})`,
+        `${lat(probe.latencyMs)} · added p50 ${probe.addedP50Ms} ms · ×${probe.ratioP50} the public route`,
+      );
   }
 
   const env = report.environment;

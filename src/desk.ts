@@ -32,6 +32,7 @@ import { createQueueService, type QueueService } from './services/queue-service'
 import { createRulesService, ensureRetrainSchedule } from './services/rules-service';
 import { createStatusQuestions } from './services/status-questions';
 import { createIdentityService, type IdentityOptions } from './services/identity-service';
+import { createStaffService } from './services/staff-service';
 import { createTicketReads } from './services/ticket-reads';
 import { createTicketService, type TicketService } from './services/ticket-service';
 import { createMailIntake, type MailIntake } from './services/mail-intake';
@@ -301,6 +302,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       identityHeader: options.identityHeader,
       publicRateLimit: options.publicRateLimit,
       tickets,
+      staff: createStaffService({ db }),
       reads,
       calls,
       sms: smsIntake,

@@ -23,6 +23,7 @@ describe('npm run bench, every scenario at a tiny size', () => {
       accepts: 5,
       listingRows: 2_000,
       listingRequests: 10,
+      authRequests: 10,
       warmup: 2,
       pairs: 2,
       latencyPairs: 2,
@@ -35,7 +36,7 @@ describe('npm run bench, every scenario at a tiny size', () => {
       log: () => {},
       progress: silentProgress,
     });
-    const { floor, throughput, pairs, latency, history, open, listing } = report.results;
+    const { floor, throughput, pairs, latency, history, open, listing, auth } = report.results;
 
     expect(Object.keys(floor!.shapes).sort()).toEqual([
       'emptyWorkflow',
@@ -96,6 +97,13 @@ describe('npm run bench, every scenario at a tiny size', () => {
       expect(query.meanRows).toBeGreaterThan(0);
       expect(query.plan.join('\n')).toMatch(/Execution Time/);
     }
+
+    expect(auth!.probes.publicRoute.outcomes.byStatus).toEqual({ 200: 10 });
+    expect(auth!.probes.session.outcomes.byStatus).toEqual({ 200: 10 });
+    expect(auth!.probes.token.outcomes.byStatus).toEqual({ 200: 10 });
+    expect(auth!.probes.refused.outcomes.byStatus).toEqual({ 401: 10 });
+    expect(auth!.probes.publicRoute.ratioP50).toBe(1);
+    for (const probe of Object.values(auth!.probes)) expect(probe.latencyMs.count).toBe(10);
 
     expect(report.targets.map((t) => t.target)).toEqual(
       expect.arrayContaining([expect.stringMatching(/throughput/), expect.stringMatching(/history events/)]),

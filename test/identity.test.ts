@@ -2,12 +2,13 @@ import { eq, sql } from 'drizzle-orm';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authPlugin } from '../src/api/auth';
-import { routeAccess, accessKey } from '../src/api/access-table';
+import { routeAccess, accessKey, type RouteAccess } from '../src/api/access-table';
 import { DEMO_PASSWORD } from '../src/db/seed';
 import { operators } from '../src/db/schema';
+import { TICKET_PROCESS_ID, TicketElement } from '../src/domain/process';
 import { hasCapability, scopeOf } from '../src/domain/access';
-import { operatorRoles, type OperatorRole } from '../src/domain/enums';
-import { defaultIdentityOptions, needsRehash } from '../src/services/identity-service';
+import { operatorRoles, tokenScopes, type OperatorRole, type TokenScope } from '../src/domain/enums';
+import { defaultIdentityOptions, hashPassword, needsRehash } from '../src/services/identity-service';
 import { startTestDesk } from './support/desk';
 import { listen } from './support/http';
 
@@ -132,20 +133,10 @@ describe('identity: sessions, tokens and the access table', () => {
     await app.close();
   });
 
-  it('authorization matrix: every OpenAPI route × every role, anonymous and a token without the scope', async () => {
+  /** Every route of the OpenAPI document with its access entry, and a URL that names no real thing. */
+  const documentedRoutes = async () => {
     const document = (await (await raw('GET', '/docs/json')).json()) as any;
-    const tokens = {} as Record<OperatorRole, string>;
-    for (const role of operatorRoles) {
-      const login = `matrix-${role}-${suffix}`;
-      await desk.db.insert(operators).values({ id: login, name: login, role });
-      tokens[role] = (await desk.app.identity.issueStaffToken(login, 'matrix', ['read', 'act', 'manage'])).token;
-    }
-    const readOnly = (await desk.app.identity.issueStaffToken(`matrix-administrator-${suffix}`, 'ro', ['read'])).token;
-    // Routes whose side effects reach beyond this test (a retraining run) are checked for refusals only.
-    const refusalsOnly = new Set(['POST /category-model/retrain']);
-    // A stream never ends: its answer is the status and headers, then it is let go.
-    const streams = new Set(['GET /calls/stream']);
-    let cases = 0;
+    const routes: { key: string; method: string; pattern: string; url: string; access: RouteAccess }[] = [];
     for (const [pattern, methods] of Object.entries(document.paths as Record<string, Record<string, unknown>>)) {
       const url = pattern.replace(/\{(\w+)\}/g, (_, name: string) =>
         ['id', 'line'].includes(name) ? '2147483647' : `matrix-${name}`,
@@ -154,36 +145,187 @@ describe('identity: sessions, tokens and the access table', () => {
         const key = accessKey(method, pattern.replace(/\{(\w+)\}/g, ':$1'));
         const access = routeAccess[key];
         expect(access, `${key} has an entry in the access table`).toBeDefined();
-        if (!access || 'public' in access) continue;
-        const body = method === 'GET' || method === 'DELETE' ? undefined : { matrixProbe: true };
-        const anonymous = await raw(method, url, { body });
-        expect(anonymous.status, `${key} anonymous`).toBe(401);
-        const lacking = await raw(method, url, { body, headers: { authorization: `Bearer ${readOnly}` } });
-        if (scopeOf[access.capability] !== 'read') expect(lacking.status, `${key} read-only token`).toBe(403);
-        cases += 2;
-        for (const role of operatorRoles) {
-          const allowed = hasCapability({ role }, access.capability);
-          if (allowed && refusalsOnly.has(key)) continue;
-          const response = await raw(method, url, { body, headers: { authorization: `Bearer ${tokens[role]}` } });
-          const answer =
-            streams.has(key) && response.status === 200
-              ? await response.body!.cancel().then(() => ({}) as any)
-              : await response
-                  .json()
-                  .then((v): any => v)
-                  .catch(() => ({}));
-          if (allowed) {
-            expect(response.status, `${key} as ${role}`).not.toBe(401);
-            expect(answer.code, `${key} as ${role}`).not.toBe('NOT_PERMITTED');
-          } else {
-            expect([response.status, answer.code], `${key} as ${role}`).toEqual([403, 'NOT_PERMITTED']);
-          }
-          cases++;
+        if (access) routes.push({ key, method, pattern, url, access });
+      }
+    }
+    return routes;
+  };
+  const probeBody = (method: string) => (method === 'GET' || method === 'DELETE' ? undefined : { matrixProbe: true });
+  const answerOf = (response: Response) =>
+    response
+      .json()
+      .then((v): any => v)
+      .catch(() => ({}));
+
+  it('authorization matrix: every OpenAPI route × every role, anonymous and a token without the scope', async () => {
+    const tokens = {} as Record<OperatorRole, string>;
+    for (const role of operatorRoles) {
+      const login = `matrix-${role}-${suffix}`;
+      await desk.db.insert(operators).values({ id: login, name: login, role });
+      tokens[role] = (await desk.app.identity.issueStaffToken(login, 'matrix', ['read', 'act', 'manage'])).token;
+    }
+    // An administrator's token of every scope but one: the role allows everything, the token does not.
+    const lacking = {} as Record<TokenScope, string>;
+    for (const scope of tokenScopes)
+      lacking[scope] = (
+        await desk.app.identity.issueStaffToken(
+          `matrix-administrator-${suffix}`,
+          `without ${scope}`,
+          tokenScopes.filter((s) => s !== scope),
+        )
+      ).token;
+    // Routes whose side effects reach beyond this test (a retraining run) are checked for refusals only.
+    const refusalsOnly = new Set(['POST /category-model/retrain']);
+    // A stream never ends: its answer is the status and headers, then it is let go.
+    const streams = new Set(['GET /calls/stream', 'GET /figures/stream']);
+    let cases = 0;
+    for (const { key, method, url, access } of await documentedRoutes()) {
+      if ('public' in access) continue;
+      const body = probeBody(method);
+      const anonymous = await raw(method, url, { body });
+      expect(anonymous.status, `${key} anonymous`).toBe(401);
+      const scope = scopeOf[access.capability];
+      const withoutScope = await raw(method, url, { body, headers: { authorization: `Bearer ${lacking[scope]}` } });
+      expect([withoutScope.status, (await answerOf(withoutScope)).code], `${key} without "${scope}"`).toEqual([
+        403,
+        'NOT_PERMITTED',
+      ]);
+      cases += 2;
+      for (const role of operatorRoles) {
+        const allowed = hasCapability({ role }, access.capability);
+        if (allowed && refusalsOnly.has(key)) continue;
+        const response = await raw(method, url, { body, headers: { authorization: `Bearer ${tokens[role]}` } });
+        const answer =
+          streams.has(key) && response.status === 200
+            ? await response.body!.cancel().then(() => ({}) as any)
+            : await answerOf(response);
+        if (allowed) {
+          expect(response.status, `${key} as ${role}`).not.toBe(401);
+          expect(answer.code, `${key} as ${role}`).not.toBe('NOT_PERMITTED');
+        } else {
+          expect([response.status, answer.code], `${key} as ${role}`).toEqual([403, 'NOT_PERMITTED']);
         }
+        cases++;
       }
     }
     expect(cases).toBeGreaterThan(300);
   });
+
+  it('authorization matrix: a disabled account, an expired session and a revoked token get 401 on every route', async () => {
+    const password = `matrix-${suffix}-password`;
+    const passwordHash = await hashPassword(password);
+    const accountWith = async (login: string) => {
+      await desk.db.insert(operators).values({ id: login, name: login, role: 'administrator', passwordHash });
+      const signedIn = await signIn(login, password);
+      expect(signedIn.status).toBe(200);
+      const { token } = await desk.app.identity.issueStaffToken(login, 'matrix', [...tokenScopes]);
+      return { cookie: cookieOf(signedIn), csrf: ((await signedIn.json()) as any).csrfToken as string, token };
+    };
+    const leaver = await accountWith(`matrix-disabled-${suffix}`);
+    const expired = await accountWith(`matrix-expired-${suffix}`);
+    const revoked = await accountWith(`matrix-revoked-${suffix}`);
+    const admin = await desk.app.identity.issueStaffToken('admin', 'matrix', [...tokenScopes]);
+    const off = await raw('PUT', `/staff/matrix-disabled-${suffix}/enabled`, {
+      headers: { authorization: `Bearer ${admin.token}` },
+      body: { enabled: false },
+    });
+    expect(off.status).toBe(200);
+    // The idle timeout of this desk is 1.5 s: the session is made 10 minutes idle.
+    await desk.db.execute(
+      sql`update staff_sessions set last_seen_at = now() - interval '10 minutes' where operator_id = ${`matrix-expired-${suffix}`}`,
+    );
+    const [row] = (await desk.db.execute(
+      sql`select id from api_tokens where operator_id = ${`matrix-revoked-${suffix}`}`,
+    )) as unknown as [{ id: number }];
+    await desk.app.identity.revokeToken({ id: 'admin', role: 'administrator', groupIds: [] }, Number(row.id));
+    const credentials: [string, Record<string, string>][] = [
+      ['a disabled account’s token', { authorization: `Bearer ${leaver.token}` }],
+      ['a disabled account’s session', { cookie: leaver.cookie, 'x-csrf-token': leaver.csrf }],
+      ['an expired session', { cookie: expired.cookie, 'x-csrf-token': expired.csrf }],
+      ['a revoked token', { authorization: `Bearer ${revoked.token}` }],
+    ];
+    let cases = 0;
+    for (const { key, method, url, access } of await documentedRoutes()) {
+      if ('public' in access) continue;
+      for (const [what, headers] of credentials) {
+        const response = await raw(method, url, { body: probeBody(method), headers });
+        expect([response.status, (await answerOf(response)).code], `${key} with ${what}`).toEqual([
+          401,
+          'NOT_SIGNED_IN',
+        ]);
+        cases++;
+      }
+    }
+    expect(cases).toBeGreaterThanOrEqual(200);
+  });
+
+  it('blind queues, re-checked through every ticket route under every role: nothing of a ticket not theirs', async () => {
+    const marker = `blind${suffix}`;
+    const registered = await raw('POST', '/tickets', {
+      body: {
+        subject: `Не работает принтер ${marker}`,
+        description: `Принтер не печатает ${marker}`,
+        client: { name: `Клиент ${marker}`, email: `${marker}@example.org` },
+      },
+    });
+    expect(registered.status).toBe(201);
+    const ticket = (await registered.json()) as any;
+    const [{ clientId }] = (await desk.db.execute(
+      sql`select client_id as "clientId" from tickets where id = ${ticket.id}`,
+    )) as unknown as [{ clientId: number }];
+    // Every role, and the demo operators (one of them in the ticket's queue group), none of them its assignee.
+    const viewers: [string, string][] = [];
+    for (const role of operatorRoles) {
+      const login = `blind-${role}-${suffix}`;
+      await desk.db.insert(operators).values({ id: login, name: login, role });
+      viewers.push([role, (await desk.app.identity.issueStaffToken(login, 'blind', [...tokenScopes])).token]);
+    }
+    for (const login of ['ivanova', 'petrov'])
+      viewers.push([login, (await desk.app.identity.issueStaffToken(login, 'blind', [...tokenScopes])).token]);
+    const urlOf = (pattern: string) =>
+      pattern
+        .replace('/clients/{id}', `/clients/${clientId}`)
+        .replace('/queues/{id}', `/queues/${ticket.queue.id}`)
+        .replace('{processId}', TICKET_PROCESS_ID)
+        .replace('{elementId}', TicketElement.queue)
+        .replace('{id}', String(ticket.id));
+    const ticketRoutes = (await documentedRoutes()).filter(
+      ({ pattern, method }) =>
+        (pattern.startsWith('/tickets') ||
+          pattern === '/clients/{id}/tickets' ||
+          pattern === '/queues/{id}/tickets' ||
+          pattern === '/processes/{processId}/elements/{elementId}/tickets') &&
+        // A write without a body would act (accept the ticket); the others are refused by their schema.
+        (method === 'GET' || pattern !== '/tickets/{id}/accept'),
+    );
+    let cases = 0;
+    let answered = 0;
+    for (const { key, method, pattern } of ticketRoutes) {
+      const url = urlOf(pattern) + (key === 'GET /tickets' ? `?q=${marker}` : '');
+      for (const [who, token] of viewers) {
+        const response = await raw(method, url, {
+          body: probeBody(method),
+          headers: { authorization: `Bearer ${token}` },
+        });
+        const text = await response.text();
+        if (response.status === 200) answered++;
+        const seesAll =
+          operatorRoles.includes(who as OperatorRole) &&
+          hasCapability({ role: who as OperatorRole }, 'see_all_tickets');
+        if (!seesAll) expect(text, `${key} as ${who}`).not.toContain(marker);
+        cases++;
+      }
+    }
+    expect(cases).toBeGreaterThan(150);
+    // Not refusals only: the routes answered, with what the blind view allows.
+    expect(answered).toBeGreaterThan(40);
+    // The managers' view does show it: the marker is where the check looks.
+    const asManager = viewers.find(([who]) => who === 'manager')![1];
+    expect(
+      await (await raw('GET', `/tickets/${ticket.id}`, { headers: { authorization: `Bearer ${asManager}` } })).text(),
+    ).toContain(marker);
+  });
+
   // Last: it uses up the sign-in attempts of this address.
   it('one answer for a wrong password and an unknown login; refuses after the limit, atomically counted', async () => {
     const login = `locked-${suffix}`;

@@ -56,6 +56,8 @@ describe('intakeTicket registers, classifies and queues in one go', () => {
       ...text,
       client: { phone: '8 (916) 123-45-67' },
       receivedAt: new Date().toISOString(),
+      // Filed by staff: the client (a regular one) is confirmed and its category applies.
+      identifiedBy: 'sidorova',
     };
   };
   const stateOf = async (ticketId: number) => ({
@@ -87,6 +89,24 @@ describe('intakeTicket registers, classifies and queues in one go', () => {
     const after = await stateOf(intake.ticketId);
     expect(after.events).toEqual(before.events);
     expect(after.row).toMatchObject({ stage: 'queued', queueId: first.queued.queueId, queuedAt: before.row!.queuedAt });
+  });
+
+  it('filed anonymously, a known client’s ticket runs as a one-time client’s, in one go and step by step', async () => {
+    const { identifiedBy: _staff, ...anonymous } = await newIntake();
+    const outcome = await activities.intakeTicket(anonymous, { startedAt: new Date().toISOString() });
+    expect(outcome.registered).toMatchObject({ clientCategory: 'one_time', newClient: false });
+    const [oneTime] = await db
+      .select({ id: slaAgreements.id })
+      .from(slaAgreements)
+      .innerJoin(catalogServices, eq(catalogServices.id, slaAgreements.serviceId))
+      .where(and(eq(catalogServices.code, 'phone-screen'), eq(slaAgreements.clientCategory, 'one_time')));
+    expect(outcome.sla?.terms.agreementId).toBe(oneTime!.id);
+    expect((await stateOf(anonymous.ticketId)).row!.clientConfirmed).toBe(false);
+
+    const { identifiedBy: _again, ...stepwise } = await newIntake();
+    expect((await activities.registerTicket(stepwise)).clientCategory).toBe('one_time');
+    const finished = await activities.intakeTicket(stepwise, { startedAt: new Date().toISOString() });
+    expect(finished.sla?.terms.agreementId).toBe(oneTime!.id);
   });
 
   it('finishes a ticket whose row the old registerTicket already wrote', async () => {

@@ -1,3 +1,4 @@
+import { decidingClientCategory } from '../src/repositories/clients';
 import { randomUUID } from 'node:crypto';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +51,8 @@ describe('the process summary kept by triggers', () => {
       description: 'summary',
       category: ofCategory,
       clientId,
+      // Filed by staff: the ticket runs under its client's category, which the summary follows.
+      clientConfirmed: true,
       stage: 'in_work',
       queueId: queue!.id,
       createdAt: minute(0),
@@ -170,7 +173,7 @@ describe('the process summary kept by triggers', () => {
             id: tickets.id,
             queueId: tickets.queueId,
             category: tickets.category,
-            clientCategory: clients.category,
+            clientCategory: decidingClientCategory,
           })
           .from(tickets)
           .innerJoin(clients, eq(clients.id, tickets.clientId))

@@ -136,7 +136,7 @@ describe('a ticket walks all seven stages over HTTP', () => {
     });
     expect(resolved.status).toBe(200);
 
-    const mail = await smtp.waitFor((m) => m.subject?.includes(`№${id}`) ?? false);
+    const mail = await smtp.waitFor((m) => m.subject?.startsWith(`Заявка №${id} выполнена`) ?? false);
     expect(mail.to && 'text' in mail.to ? mail.to.text : '').toContain('olga.k@mail.example');
     expect(mail.text).toContain('Экран заменён, телефон проверен.');
     const token = /token=([\w-]+)/.exec(mail.text ?? '')?.[1];
@@ -170,10 +170,12 @@ describe('a ticket walks all seven stages over HTTP', () => {
       overdueReason: null,
     });
     expect(await desk.db.select().from(ticketWorkEntries).where(eq(ticketWorkEntries.ticketId, id))).toHaveLength(1);
-    const sent = await desk.db.select().from(outbox).where(eq(outbox.ticketId, id));
-    expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ status: 'sent', recipient: 'olga.k@mail.example', attempts: 1 });
-    expect(smtp.received.filter((m) => m.subject?.includes(`№${id}`))).toHaveLength(1);
+    // Filed without an account with a known client's phone: the client was also asked to confirm it.
+    const sent = await desk.db.select().from(outbox).where(eq(outbox.ticketId, id)).orderBy(outbox.id);
+    expect(sent.map((m) => m.purpose)).toEqual(['client-confirmation', 'resolution']);
+    for (const message of sent)
+      expect(message).toMatchObject({ status: 'sent', recipient: 'olga.k@mail.example', attempts: 1 });
+    expect(smtp.received.filter((m) => m.subject?.includes(`№${id}`))).toHaveLength(2);
 
     const events = await call('GET', `/tickets/${id}/events`, { operator: 'petrov' });
     expect(events.body.map((e: { elementId: string; action: string }) => `${e.elementId}:${e.action}`)).toEqual([

@@ -12,6 +12,7 @@ const pages = [
   'index.html',
   'survey.html',
   'status.html',
+  'confirm-client.html',
   'process.html',
   'processes.html',
   'ticket.html',
@@ -20,6 +21,7 @@ const pages = [
   'dashboard.html',
   'glossary.html',
   'calls.html',
+  'admin.html',
 ];
 
 describe('every page under the Content-Security-Policy', () => {
@@ -37,6 +39,7 @@ describe.each([
   ['index.html', ['subject', 'description', 'name', 'phone', 'email'], /fetch\('\/tickets',/],
   ['survey.html', ['csat', 'comment'], /fetch\(`\/tickets\/\$\{ticketId\}\/survey`,/],
   ['status.html', ['text'], /fetch\(`\/tickets\/\$\{ticketId\}\/status\/reply`,/],
+  ['confirm-client.html', [], /fetch\(`\/tickets\/\$\{ticketId\}\/client-confirmation`,/],
 ])('web/%s', (file, fields, fetchCall) => {
   const html = page(file);
 

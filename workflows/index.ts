@@ -2,3 +2,4 @@ export * from './ticket';
 export * from './category-model';
 export * from './status-answer';
 export * from './call';
+export * from './client-confirmation';

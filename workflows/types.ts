@@ -23,6 +23,8 @@ export interface TicketIntake {
   description: string;
   client: ClientContact;
   receivedAt: string;
+  /** The member of staff who filed the ticket or identified its filer: its client is then confirmed. */
+  identifiedBy?: string;
   /** Device or product group and location (region), when the channel knows them: rules and queues read them. */
   productGroup?: string;
   location?: string;
@@ -123,6 +125,10 @@ export type StatusAnswered =
   | { status: 'sent' | 'already_sent'; stage: TicketStage }
   | { status: 'no_channel' }
   | { status: 'skipped'; reason: string };
+
+/** What became of the confirmation link a known client is sent when someone files with their contact. */
+export type ClientConfirmationAsked =
+  { status: 'sent' | 'already_sent' } | { status: 'not_needed' } | { status: 'skipped'; reason: string };
 
 export interface StatusQuestion {
   ticketId: number;

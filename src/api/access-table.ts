@@ -25,7 +25,11 @@ const rules = { capability: 'manage_rules' } as const;
 const signedIn = { capability: 'read_ticket' } as const;
 
 export const routeAccess: Readonly<Record<string, RouteAccess>> = {
-  'POST /tickets': { public: 'ticket intake: clients and website forms file tickets without an account' },
+  'POST /tickets': {
+    public:
+      'ticket intake: clients and website forms file tickets without an account; staff who send an API token file it as the client’s',
+    identifies: true,
+  },
   'GET /tickets': read,
   'GET /tickets/:id': read,
   'GET /tickets/:id/events': read,
@@ -49,6 +53,11 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
     identifies: true,
   },
   'POST /tickets/:id/complaint/resolve': act,
+  'POST /tickets/:id/client-confirmation': {
+    public:
+      'the client confirms a ticket filed with their contact by the link sent there; staff are identified by their API token',
+    identifies: true,
+  },
   'POST /tickets/:id/survey': { public: 'the client answers the survey with the per-ticket token from the notice' },
   'GET /tickets/:id/status': { public: 'the client’s status page, opened with the status link’s per-ticket token' },
   'GET /tickets/:id/status/stream': { public: 'the status page’s live updates, with the same per-ticket token' },
@@ -105,7 +114,11 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /auth/tokens': signedIn,
   'POST /auth/tokens': signedIn,
   'DELETE /auth/tokens/:id': signedIn,
+  'GET /staff': { capability: 'manage_staff' },
+  'POST /staff': { capability: 'manage_staff' },
+  'PATCH /staff/:operatorId': { capability: 'manage_staff' },
   'PUT /staff/:operatorId/enabled': { capability: 'manage_staff' },
+  'GET /audit-log': { capability: 'manage_staff' },
   'GET /health': { public: 'liveness for load balancers and process managers' },
   'GET /health/live': { public: 'liveness probe: the process answers' },
   'GET /health/ready': { public: 'readiness probe: names which backend is down, never an address or secret' },

@@ -14,6 +14,7 @@ import type { CallService } from '../services/call-service';
 import type { SmsIntake } from '../services/sms-intake';
 import type { CatalogService } from '../services/catalog-service';
 import type { IdentityService } from '../services/identity-service';
+import type { StaffService } from '../services/staff-service';
 import type { OperationsService } from '../services/operations-service';
 import { DeskError } from '../services/errors';
 import type { ProcessService } from '../services/process-service';
@@ -33,6 +34,7 @@ import { calendarRoutes } from './routes/calendars';
 import { callRoutes } from './routes/calls';
 import { smsRoutes } from './routes/sms';
 import { catalogRoutes } from './routes/catalog';
+import { auditLogRoutes } from './routes/audit-log';
 import { clientRoutes } from './routes/clients';
 import { escalationRoutes } from './routes/escalations';
 import { figureRoutes } from './routes/figures';
@@ -42,6 +44,7 @@ import { overdueReasonRoutes } from './routes/overdue-reasons';
 import { processRoutes } from './routes/processes';
 import { queueRoutes } from './routes/queues';
 import { ruleRoutes } from './routes/rules';
+import { staffRoutes } from './routes/staff';
 import { ticketRoutes } from './routes/tickets';
 import { errorSchema } from './schemas/common';
 import { queuedTicketSchema } from './schemas/queues';
@@ -58,6 +61,7 @@ export interface AppDependencies {
   /** The header such a proxy names the signed-in login in. */
   identityHeader?: string;
   tickets: TicketService;
+  staff: StaffService;
   reads: TicketReads;
   articles: ArticleService;
   clientStatus: ClientStatus;
@@ -260,6 +264,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(operationsRoutes, { operations: deps.operations });
 
   await app.register(authRoutes);
+  await app.register(staffRoutes, { staff: deps.staff });
+  await app.register(auditLogRoutes, { staff: deps.staff });
   await app.register(ticketRoutes, {
     tickets: deps.tickets,
     reads: deps.reads,

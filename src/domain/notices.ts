@@ -1,18 +1,44 @@
 import type { TicketDetails } from './ticket-details';
 
-/** The message that tells a client their ticket is resolved, in Russian and English. */
+/**
+ * What a filer wrote (a subject, a name), as the desk quotes it in its own mail: on one line of
+ * its own, marked as the client's words, cut to a length, so a filer cannot make the desk's
+ * message say something in the desk's voice ("your account is blocked, call …") or add lines
+ * that look like the desk's.
+ */
+export function clientWords(text: string, max = 200): string {
+  const line = text
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, ' ')
+    .replace(/\s+/gu, ' ')
+    .trim();
+  return `> ${line.length > max ? `${line.slice(0, max - 1)}…` : line}`;
+}
+
+/** A name in a greeting: one line, short; the desk greets by the name the client's record holds. */
+export const greetingName = (name: string | null | undefined) => (name ? clientWords(name, 60).slice(2) : '');
+
+/**
+ * The message that tells a client their ticket is resolved, in Russian and English. The ticket's
+ * subject is the filer's words and is quoted as such; a ticket whose client is not confirmed
+ * (anyone may type someone's address) says so, and that it can be ignored.
+ */
 export function resolutionNotice(
   ticket: TicketDetails,
   surveyUrl: string,
   statusUrl?: string,
 ): { subject: string; text: string } {
-  const name = ticket.client.name ?? '';
+  const name = greetingName(ticket.client.name);
+  const unconfirmed = !ticket.client.confirmed;
   return {
     subject: `Заявка №${ticket.id} выполнена / Ticket #${ticket.id} resolved`,
     text: [
       `Здравствуйте${name ? `, ${name}` : ''}!`,
       '',
-      `Ваша заявка №${ticket.id} «${ticket.subject}» выполнена.`,
+      `Ваша заявка №${ticket.id} выполнена. Тема заявки, как её написал заявитель:`,
+      clientWords(ticket.subject),
+      ...(unconfirmed
+        ? ['Заявку подали, указав ваш адрес. Если это были не вы, просто не отвечайте на это письмо.']
+        : []),
       `Результат: ${ticket.resolution ?? ''}`,
       ticket.quotedPrice !== null ? `Стоимость: ${ticket.quotedPrice} ₽` : '',
       '',
@@ -22,7 +48,11 @@ export function resolutionNotice(
       '---',
       `Hello${name ? ` ${name}` : ''},`,
       '',
-      `your ticket #${ticket.id} "${ticket.subject}" has been resolved.`,
+      `your ticket #${ticket.id} has been resolved. Its subject, as the sender wrote it:`,
+      clientWords(ticket.subject),
+      ...(unconfirmed
+        ? ['The ticket was filed giving your address. If that was not you, simply ignore this message.']
+        : []),
       `Resolution: ${ticket.resolution ?? ''}`,
       '',
       `Please rate our work from 1 to 5: ${surveyUrl}`,
@@ -30,6 +60,36 @@ export function resolutionNotice(
     ]
       .filter((line, i, all) => !(line === '' && all[i - 1] === ''))
       .join('\n'),
+  };
+}
+
+/**
+ * Someone filed a ticket giving a known client's contact: the client, at the contact the desk
+ * has on file, is asked to confirm it was them. Until they do, the ticket runs as a one-time
+ * client's (src/domain/client-confirmation.ts). The filer's subject is quoted, nothing else of it.
+ */
+export function clientConfirmationNotice(
+  ticket: { id: number; subject: string },
+  confirmUrl: string,
+): { subject: string; text: string } {
+  return {
+    subject: `Заявка №${ticket.id}: подтвердите, что это вы / Ticket #${ticket.id}: please confirm it was you`,
+    text: [
+      'Здравствуйте!',
+      '',
+      `На ваш адрес зарегистрирована заявка №${ticket.id}. Тема, как её написал заявитель:`,
+      clientWords(ticket.subject),
+      `Если заявку подали вы, подтвердите это по ссылке: ${confirmUrl}`,
+      'Если нет, просто не отвечайте: заявка не будет связана с вашими договорами и условиями.',
+      '',
+      '---',
+      'Hello,',
+      '',
+      `ticket #${ticket.id} was filed giving your address. Its subject, as the sender wrote it:`,
+      clientWords(ticket.subject),
+      `If you filed it, please confirm: ${confirmUrl}`,
+      'If not, simply ignore this message: the ticket will not be linked to your contracts and terms.',
+    ].join('\n'),
   };
 }
 

@@ -3,6 +3,7 @@
  * ticket. Which ticket it asks about, and the status answer the client is sent on their channel,
  * with no I/O (src/services/status-questions.ts does the lookups and the sending).
  */
+import { clientWords, greetingName } from './notices';
 import type { TicketStage } from './process';
 
 export interface OpenTicket {
@@ -93,23 +94,26 @@ function moscowTime(at: Date): string {
  */
 export function statusAnswer(
   ticket: Pick<OpenTicket, 'id' | 'stage' | 'subject' | 'dueAt'>,
-  name?: string | null,
+  clientName?: string | null,
   statusUrl?: string,
 ) {
+  const name = clientName ? greetingName(clientName) : '';
   const stage = clientStageText[ticket.stage];
   const due = ticket.dueAt && ['queued', 'in_work', 'waiting_for_client'].includes(ticket.stage) ? ticket.dueAt : null;
   return {
     subject: `Заявка №${ticket.id}: ${stage.ru} / Ticket #${ticket.id}: ${stage.en}`,
     text: [
       `Здравствуйте${name ? `, ${name}` : ''}!`,
-      `Ваша заявка №${ticket.id} «${ticket.subject}»: ${stage.ru}.`,
+      `Ваша заявка №${ticket.id}: ${stage.ru}. Тема заявки, как её написал заявитель:`,
+      clientWords(ticket.subject),
       ...(due ? [`Срок выполнения: ${moscowTime(due)}.`] : []),
       'Ваше сообщение добавлено к заявке.',
       ...(statusUrl ? [`Следить за заявкой: ${statusUrl}`] : []),
       '',
       '---',
       `Hello${name ? ` ${name}` : ''},`,
-      `your ticket #${ticket.id} "${ticket.subject}" is ${stage.en}.`,
+      `your ticket #${ticket.id} is ${stage.en}. Its subject, as the sender wrote it:`,
+      clientWords(ticket.subject),
       ...(due ? [`Due: ${due.toISOString().replace('T', ' ').slice(0, 16)} UTC.`] : []),
       'Your message has been added to the ticket.',
       ...(statusUrl ? [`Follow your ticket: ${statusUrl}`] : []),

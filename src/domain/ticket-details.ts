@@ -88,8 +88,13 @@ export const ticketDetailsSchema = {
         email: nullableString,
         category: { type: 'string' },
         preferredChannel: { type: 'string' },
+        confirmed: {
+          type: 'boolean',
+          description:
+            'Whether the filer proved this is their client (staff filed it or the confirmation link was opened); until then the ticket is routed and timed as a one-time client’s',
+        },
       },
-      required: ['id', 'name', 'phone', 'email', 'category', 'preferredChannel'],
+      required: ['id', 'name', 'phone', 'email', 'category', 'preferredChannel', 'confirmed'],
     },
     service: {
       type: ['object', 'null'],

@@ -23,7 +23,7 @@ export function perRound(key: string, round: number | undefined): string {
 }
 
 export const registerEvents = (
-  intake: { ticketId: number; channel: string; receivedAt: string },
+  intake: { ticketId: number; channel: string; receivedAt: string; identifiedBy?: string },
   clientId: number,
   newClient: boolean,
 ): TicketEventRecord[] => [
@@ -39,7 +39,13 @@ export const registerEvents = (
     ticketId: intake.ticketId,
     elementId: TicketElement.register,
     action: 'registered',
-    data: { clientId, newClient },
+    // Who vouched for the client (staff), or that nobody did: the ticket then runs as a one-time client's.
+    data: {
+      clientId,
+      newClient,
+      clientConfirmed: intake.identifiedBy !== undefined,
+      identifiedBy: intake.identifiedBy ?? null,
+    },
     dedupeKey: 'register',
   },
 ];

@@ -1,6 +1,6 @@
-import { and, desc, eq, ne, or } from 'drizzle-orm';
+import { and, desc, eq, ne, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { clients, tickets } from '../db/schema';
+import { clients, tickets, type ClientCategory } from '../db/schema';
 import type { OpenTicket } from '../domain/status-question';
 
 type Reader = Pick<Database, 'select'>;
@@ -9,6 +9,14 @@ export async function clientExists(db: Database, clientId: number): Promise<bool
   const rows = await db.select({ id: clients.id }).from(clients).where(eq(clients.id, clientId));
   return rows.length > 0;
 }
+
+/**
+ * The client category a ticket is routed and timed by, in every query that joins a ticket to its
+ * client: the client's own once the ticket's client is confirmed, a one-time client's until then
+ * (src/domain/client-confirmation.ts says why). The SQL function (migration 0016) is the one the
+ * process statistics' triggers use too.
+ */
+export const decidingClientCategory = sql<ClientCategory>`deciding_client_category(${tickets.clientConfirmed}, ${clients.category})`;
 
 /** The client with this (normalised) phone or e-mail; the oldest when each names another. */
 export async function clientByContact(db: Reader, contact: { phone: string | null; email: string | null }) {
@@ -64,4 +72,42 @@ export async function ticketStatusForClient(db: Reader, ticketId: number) {
 export async function clientById(db: Reader, clientId: number) {
   const [row] = await db.select().from(clients).where(eq(clients.id, clientId));
   return row;
+}
+/** What the confirmation link of a ticket is decided on: the ticket's client as stored, and whether it is confirmed. */
+export async function confirmationFactsOf(db: Reader, ticketId: number) {
+  const [row] = await db
+    .select({
+      id: tickets.id,
+      subject: tickets.subject,
+      stage: tickets.stage,
+      clientConfirmed: tickets.clientConfirmed,
+      tokenHash: tickets.clientConfirmationToken,
+      agreementId: tickets.slaAgreementId,
+      assigneeId: tickets.assigneeId,
+      clientId: clients.id,
+      category: clients.category,
+      email: clients.email,
+    })
+    .from(tickets)
+    .innerJoin(clients, eq(clients.id, tickets.clientId))
+    .where(eq(tickets.id, ticketId));
+  return row;
+}
+
+/** The link's secret is kept only as its SHA-256, written with the message that carries it. */
+export async function issueConfirmationToken(db: Pick<Database, 'update'>, ticketId: number, tokenHash: string) {
+  await db
+    .update(tickets)
+    .set({ clientConfirmationToken: tokenHash })
+    .where(and(eq(tickets.id, ticketId), eq(tickets.clientConfirmed, false)));
+}
+
+/** The ticket's client is confirmed, once: false when it already was (or there is no such ticket). */
+export async function confirmTicketClient(db: Pick<Database, 'update'>, ticketId: number): Promise<boolean> {
+  const confirmed = await db
+    .update(tickets)
+    .set({ clientConfirmed: true, clientConfirmationToken: null, updatedAt: new Date() })
+    .where(and(eq(tickets.id, ticketId), eq(tickets.clientConfirmed, false)))
+    .returning({ id: tickets.id });
+  return confirmed.length > 0;
 }

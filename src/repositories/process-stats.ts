@@ -67,7 +67,8 @@ export function ticketFilters(query: TicketFilters): SQL {
   if (query.queue !== undefined)
     conditions.push(sql`t.queue_id = (select q.id from queues q where q.code = ${query.queue})`);
   if (query.category !== undefined) conditions.push(sql`t.category = ${query.category}`);
-  if (query.clientCategory !== undefined) conditions.push(sql`c.category = ${query.clientCategory}`);
+  if (query.clientCategory !== undefined)
+    conditions.push(sql`deciding_client_category(t.client_confirmed, c.category) = ${query.clientCategory}`);
   return sql.join(conditions, sql` and `);
 }
 

@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { operatorGroupMembers, operators } from '../db/schema';
+import { operatorGroupMembers, operatorGroups, operators } from '../db/schema';
 import type { OperatorRole } from '../domain/enums';
 
 export interface OperatorIdentity {
@@ -44,4 +44,93 @@ export async function operatorCompetences(db: Database, operatorId: string): Pro
     .from(operators)
     .where(eq(operators.id, operatorId));
   return row?.competences ?? [];
+}
+
+/** A staff account as the administrators' page shows it: never its password hash. */
+export interface StaffAccount {
+  id: string;
+  name: string;
+  email: string | null;
+  role: OperatorRole;
+  supportLine: number;
+  ticketLimit: number;
+  competences: string[];
+  groupIds: number[];
+  enabled: boolean;
+}
+
+export type StaffChange = Partial<Omit<StaffAccount, 'id' | 'enabled'>>;
+
+const accountColumns = {
+  id: operators.id,
+  name: operators.name,
+  email: operators.email,
+  role: operators.role,
+  supportLine: operators.supportLine,
+  ticketLimit: operators.ticketLimit,
+  competences: operators.competences,
+  disabledAt: operators.disabledAt,
+  groupIds: sql<
+    number[]
+  >`coalesce((select array_agg(m.group_id order by m.group_id) from operator_group_members m where m.operator_id = ${operators.id}), '{}')`,
+};
+
+const asAccount = ({ disabledAt, ...row }: { disabledAt: Date | null } & Omit<StaffAccount, 'enabled'>) => ({
+  ...row,
+  enabled: disabledAt === null,
+});
+
+export async function listStaff(db: Pick<Database, 'select'>): Promise<StaffAccount[]> {
+  return (await db.select(accountColumns).from(operators).orderBy(asc(operators.id))).map(asAccount);
+}
+
+export async function findStaffAccount(db: Pick<Database, 'select'>, id: string): Promise<StaffAccount | undefined> {
+  const [row] = await db.select(accountColumns).from(operators).where(eq(operators.id, id));
+  return row ? asAccount(row) : undefined;
+}
+
+export async function listGroups(db: Pick<Database, 'select'>) {
+  return db
+    .select({ id: operatorGroups.id, code: operatorGroups.code, name: operatorGroups.name })
+    .from(operatorGroups)
+    .orderBy(asc(operatorGroups.id));
+}
+
+/** The ids among these that are groups. */
+export async function existingGroupIds(db: Pick<Database, 'select'>, ids: number[]): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.select({ id: operatorGroups.id }).from(operatorGroups).where(inArray(operatorGroups.id, ids));
+  return rows.map((r) => r.id);
+}
+
+/** A new account; false when the login is taken. */
+export async function insertStaffAccount(
+  tx: Pick<Database, 'insert'>,
+  account: { id: string; name: string; role: OperatorRole; passwordHash: string | null } & StaffChange,
+): Promise<boolean> {
+  const { groupIds, ...row } = account;
+  const inserted = await tx.insert(operators).values(row).onConflictDoNothing().returning({ id: operators.id });
+  if (inserted.length === 0) return false;
+  if (groupIds?.length)
+    await tx.insert(operatorGroupMembers).values(groupIds.map((groupId) => ({ operatorId: account.id, groupId })));
+  return true;
+}
+
+/** Changes an account; the groups given replace its groups. */
+export async function updateStaffAccount(
+  tx: Pick<Database, 'update' | 'delete' | 'insert'>,
+  id: string,
+  change: StaffChange,
+) {
+  const { groupIds, ...columns } = change;
+  if (Object.keys(columns).length > 0)
+    await tx
+      .update(operators)
+      .set({ ...columns, updatedAt: new Date() })
+      .where(eq(operators.id, id));
+  if (groupIds) {
+    await tx.delete(operatorGroupMembers).where(eq(operatorGroupMembers.operatorId, id));
+    if (groupIds.length)
+      await tx.insert(operatorGroupMembers).values(groupIds.map((groupId) => ({ operatorId: id, groupId })));
+  }
 }

@@ -1,10 +1,10 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { catalogServices, clients, queues, ticketEvents, tickets, type ClientCategory } from '../db/schema';
+import { catalogServices, clients, queues, ticketEvents, tickets } from '../db/schema';
 import { normalizedContact } from '../domain/contacts';
 import type { SlaClockStart } from '../domain/intake-decision';
 import { ticketWorkflowId } from '../domain/process';
-import { clientByContact } from './clients';
+import { clientByContact, decidingClientCategory } from './clients';
 import { CLASSIFY_KEY } from '../domain/ticket-events';
 
 type Executor = Pick<Database, 'select' | 'insert' | 'update'>;
@@ -17,6 +17,8 @@ export interface ReceivedTicket {
   description: string;
   client: { name?: string; phone?: string; email?: string };
   receivedAt: string;
+  /** The member of staff who filed the ticket or identified its filer: the client is then confirmed. */
+  identifiedBy?: string;
   productGroup?: string;
   location?: string;
 }
@@ -45,6 +47,7 @@ const registeredRow = (received: ReceivedTicket, clientId: number) => ({
   subject: received.subject,
   description: received.description,
   clientId,
+  clientConfirmed: received.identifiedBy !== undefined,
   productGroup: received.productGroup ?? null,
   location: received.location ?? null,
   createdAt: new Date(received.receivedAt),
@@ -60,11 +63,11 @@ export async function insertRegistering(tx: Executor, received: ReceivedTicket, 
     .values({ ...registeredRow(received, clientId), stage: 'registering' })
     .onConflictDoNothing();
   const [client] = await tx
-    .select({ id: clients.id, category: clients.category })
+    .select({ id: clients.id, category: decidingClientCategory })
     .from(tickets)
     .innerJoin(clients, eq(clients.id, tickets.clientId))
     .where(eq(tickets.id, received.ticketId));
-  return { clientId: client!.id, clientCategory: client!.category as ClientCategory };
+  return { clientId: client!.id, clientCategory: client!.category };
 }
 
 /** A new ticket's row written once, already decided and queued; false when the row exists (a retry). */
@@ -125,7 +128,7 @@ export async function writeClassification(
 /** What the queue step reads: the classified ticket, its client's category, and the queue a rule named. */
 export async function queueFactsOf(tx: Executor, ticketId: number) {
   const [row] = await tx
-    .select({ ticket: tickets, clientCategory: clients.category, classified: ticketEvents.data })
+    .select({ ticket: tickets, clientCategory: decidingClientCategory, classified: ticketEvents.data })
     .from(tickets)
     .innerJoin(clients, eq(clients.id, tickets.clientId))
     .leftJoin(ticketEvents, and(eq(ticketEvents.ticketId, tickets.id), eq(ticketEvents.dedupeKey, CLASSIFY_KEY)))
@@ -165,7 +168,7 @@ export async function slaFactsOf(tx: Executor, ticketId: number) {
     .select({
       serviceId: tickets.serviceId,
       agreementId: tickets.slaAgreementId,
-      clientCategory: clients.category,
+      clientCategory: decidingClientCategory,
       queueGroupId: queues.groupId,
     })
     .from(tickets)

@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { clients, olaAgreements, queues, slaAgreements, tickets } from '../db/schema';
 import { ESCALATION_PROCESS_ID } from '../domain/process';
+import { decidingClientCategory } from './clients';
 
 type Executor = Pick<Database, 'select' | 'update' | 'execute'>;
 
@@ -13,7 +14,7 @@ export async function agreementForTicket(db: Pick<Database, 'select'>, ticketId:
     .innerJoin(clients, eq(clients.id, tickets.clientId))
     .innerJoin(
       slaAgreements,
-      and(eq(slaAgreements.serviceId, tickets.serviceId), eq(slaAgreements.clientCategory, clients.category)),
+      and(eq(slaAgreements.serviceId, tickets.serviceId), eq(slaAgreements.clientCategory, decidingClientCategory)),
     )
     .where(eq(tickets.id, ticketId));
   return row?.agreement;
@@ -68,7 +69,7 @@ export async function lockForEscalation(tx: Executor, ticketId: number) {
       priority: tickets.priority,
       channel: tickets.channel,
       location: tickets.location,
-      clientCategory: clients.category,
+      clientCategory: decidingClientCategory,
       queueId: tickets.queueId,
     })
     .from(tickets)

@@ -58,6 +58,7 @@ export async function loadTicketDetails(db: Database, ticketId: number): Promise
       email: client.email,
       category: client.category,
       preferredChannel: client.preferredChannel,
+      confirmed: ticket.clientConfirmed,
     },
     service: service
       ? {

@@ -3,6 +3,7 @@ import { hash, verify } from '@node-rs/argon2';
 import type { Database } from '../db/client';
 import { hasCapability, mayManageTokensOf, type Actor } from '../domain/access';
 import type { TokenScope } from '../domain/enums';
+import { recordAudit } from '../repositories/audit-log';
 import * as identity from '../repositories/identity';
 import { findOperator, type OperatorIdentity } from '../repositories/staff';
 import { DeskError } from './errors';
@@ -47,6 +48,12 @@ export const needsRehash = (stored: string) => !stored.startsWith(`$argon2id$v=1
 /** Verified against when the account does not exist, so a wrong login costs as long as a wrong password. */
 let decoyHash: Promise<string> | undefined;
 
+/** Where a change came from, for the audit log: the caller's address. */
+export interface From {
+  address: string | null;
+}
+const noAddress: From = { address: null };
+
 /** Who is asking: staff sign in with a password (a session) or show an API token. */
 export function createIdentityService({
   db,
@@ -61,13 +68,19 @@ export function createIdentityService({
     const keys = [`account:${login.toLowerCase()}`, `address:${address}`];
     // The attempt is counted before the password is checked (one upsert per key): concurrent
     // attempts cannot all slip under the limit.
-    if ((await identity.countFailure(db, keys, options.signInWindowMs)) > options.signInLimit)
+    const failed = (reason: string) =>
+      recordAudit(db, { actorId: null, action: 'sign_in_failed', target: login, details: { reason }, address });
+    if ((await identity.countFailure(db, keys, options.signInWindowMs)) > options.signInLimit) {
+      await failed('too many failed sign-ins');
       throw new DeskError('TOO_MANY_SIGN_INS', 'too many failed sign-ins for this account or address; try again later');
+    }
     const account = await identity.accountForSignIn(db, login);
     const stored = account?.passwordHash ?? (await (decoyHash ??= hashPassword(randomBytes(16).toString('hex'))));
     const matches = await verify(stored, password);
-    if (!account || !account.passwordHash || !matches || account.disabledAt)
+    if (!account || !account.passwordHash || !matches || account.disabledAt) {
+      await failed(!account ? 'no such login' : account.disabledAt ? 'account disabled' : 'wrong password');
       throw new DeskError('BAD_CREDENTIALS', 'the login or the password is wrong (or the account is disabled)');
+    }
     // A successful sign-in was no failure: the account starts afresh and the address gets its attempt back.
     await identity.clearFailures(db, keys[0]!);
     await identity.forgiveFailure(db, keys[1]!);
@@ -96,6 +109,7 @@ export function createIdentityService({
   async function issueToken(
     actor: Actor,
     request: { operatorId?: string; name: string; scopes: TokenScope[]; expiresAt?: string },
+    from: From = noAddress,
   ) {
     const ownerId = request.operatorId ?? actor.id;
     if (!mayManageTokensOf(actor, ownerId))
@@ -103,7 +117,15 @@ export function createIdentityService({
     const expiresAt = request.expiresAt ? new Date(request.expiresAt) : null;
     if (expiresAt && expiresAt.getTime() <= Date.now())
       throw new DeskError('VALIDATION', 'body.expiresAt must be in the future');
-    return issueStaffToken(ownerId, request.name, request.scopes, expiresAt);
+    const issued = await issueStaffToken(ownerId, request.name, request.scopes, expiresAt);
+    await recordAudit(db, {
+      actorId: actor.id,
+      action: 'token_issued',
+      target: `token:${issued.id}`,
+      details: { owner: ownerId, name: issued.name, scopes: issued.scopes, expiresAt: issued.expiresAt },
+      address: from.address,
+    });
+    return issued;
   }
 
   async function tokenOwnedBy(actor: Actor, tokenId: number) {
@@ -125,9 +147,18 @@ export function createIdentityService({
       return identity.listTokens(db, operatorId);
     },
 
-    async revokeToken(actor: Actor, tokenId: number) {
-      await tokenOwnedBy(actor, tokenId);
-      return (await identity.revokeToken(db, tokenId))!;
+    async revokeToken(actor: Actor, tokenId: number, from: From = noAddress) {
+      const token = await tokenOwnedBy(actor, tokenId);
+      const revoked = (await identity.revokeToken(db, tokenId))!;
+      if (!token.revokedAt)
+        await recordAudit(db, {
+          actorId: actor.id,
+          action: 'token_revoked',
+          target: `token:${tokenId}`,
+          details: { owner: token.operatorId, name: token.name },
+          address: from.address,
+        });
+      return revoked;
     },
 
     /** The holder of a bearer token and its scopes, or undefined for a wrong, expired or revoked token. */
@@ -150,13 +181,19 @@ export function createIdentityService({
     signOut: (sessionId: string) => identity.deleteSession(db, sha256(sessionId)),
     signOutEverywhere: (operatorId: string) => identity.deleteSessionsOf(db, operatorId),
 
-    async setEnabled(actor: Actor, operatorId: string, enabled: boolean) {
+    async setEnabled(actor: Actor, operatorId: string, enabled: boolean, from: From = noAddress) {
       if (!hasCapability(actor, 'manage_staff'))
         throw new DeskError('NOT_PERMITTED', `${actor.id} may not manage staff`);
       if (!(await findOperator(db, operatorId))) throw new DeskError('NOT_FOUND', `no member of staff ${operatorId}`);
       if (operatorId === actor.id && !enabled)
         throw new DeskError('VALIDATION', 'you may not disable your own account');
       await identity.setDisabled(db, operatorId, !enabled);
+      await recordAudit(db, {
+        actorId: actor.id,
+        action: enabled ? 'account_enabled' : 'account_disabled',
+        target: operatorId,
+        address: from.address,
+      });
       return { operatorId, enabled };
     },
 

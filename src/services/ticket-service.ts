@@ -2,17 +2,28 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
-import { isAssigneeOrManager, isInQueueGroup, isManager, maySeeDetails, missingCompetence } from '../domain/access';
+import {
+  isAssigneeOrManager,
+  isInQueueGroup,
+  isManager,
+  maySeeDetails,
+  mayUse,
+  missingCompetence,
+  type Credential,
+} from '../domain/access';
+import { needsConfirmationLink } from '../domain/client-confirmation';
 import { isLinkToken } from '../domain/client-link';
-import { normalizeEmail, normalizePhone } from '../domain/contacts';
+import { normalizeEmail, normalizePhone, normalizedContact } from '../domain/contacts';
 import { DEFAULT_PHONE_COUNTRY, type PhoneCountry } from '../domain/phone';
 import { ticketWorkflowId } from '../domain/process';
 import type { NewTicket } from '../api/schemas/tickets';
 import { listOverdueReasons } from '../repositories/catalog';
+import { clientByContact, confirmationFactsOf, confirmTicketClient } from '../repositories/clients';
 import { findQueue } from '../repositories/queues';
-import { agreementById } from '../repositories/ticket-sla';
+import { agreementById, agreementForTicket } from '../repositories/ticket-sla';
 import { findOperator, operatorCompetences, type OperatorIdentity } from '../repositories/staff';
 import { loadTicketFacts, nextTicketNumber, ticketExists, type TicketFacts } from '../repositories/tickets';
+import { askClientConfirmationWorkflow } from '../../workflows/client-confirmation';
 import {
   acceptUpdate,
   changeSlaUpdate,
@@ -123,19 +134,68 @@ export function createTicketService(deps: {
     return phone ? { ...ticket, client: { ...client, phone } } : ticket;
   };
 
+  /**
+   * Someone filed a ticket anonymously with a known client's contact: the client is asked, at the
+   * contact on file, to confirm it (a workflow of its own, so the mail survives the mail server
+   * being down). The ticket is registered whatever happens here.
+   */
+  const askConfirmationIfKnown = async (ticketId: number, ticket: NewTicket) => {
+    try {
+      const client = await clientByContact(db, normalizedContact(ticket.client));
+      if (!client || !needsConfirmationLink({ clientConfirmed: false }, client)) return;
+      await deps.temporal.workflow.start(askClientConfirmationWorkflow, {
+        workflowId: `${ticketWorkflowId(ticketId)}-client-confirmation`,
+        taskQueue: deps.taskQueue,
+        args: [{ ticketId }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+    } catch (error) {
+      deps.logger.error({ err: error, ticketId }, 'the client could not be asked to confirm the ticket');
+    }
+  };
+
+  /** The client's category applies once confirmed: a ticket still in work moves to its agreement. */
+  const applyClientAgreement = async (ticketId: number, actor: string) => {
+    const facts = await confirmationFactsOf(db, ticketId);
+    const agreement = await agreementForTicket(db, ticketId);
+    if (!facts || !agreement || facts.agreementId === null || agreement.id === facts.agreementId) return null;
+    if (!['queued', 'in_work', 'waiting_for_client'].includes(facts.stage)) return null;
+    try {
+      await update(ticketId, (h) =>
+        h.executeUpdate(changeSlaUpdate, { args: [{ operatorId: actor, agreementId: agreement.id }] }),
+      );
+      return agreement.id;
+    } catch (error) {
+      // Resolved meanwhile, say: the ticket keeps the terms it ran under.
+      if (!(error instanceof DeskError)) throw error;
+      deps.logger.warn({ ticketId, code: error.code }, 'confirmed client: the agreement was not changed');
+      return null;
+    }
+  };
+
   return {
     /**
      * Starts the ticket's workflow and answers once it is queued (or 202 if that takes longer);
      * a status question about the client's open ticket is attached to that ticket instead.
+     * `filedBy`: staff who file the ticket (or identify the filer) confirm its client, if they may
+     * act on tickets; anyone else's ticket runs as a one-time client's until the client confirms
+     * it through the link sent to the contact on file.
      */
-    async register(received: NewTicket): Promise<Registration | AttachedQuestion> {
+    async register(
+      received: NewTicket,
+      filedBy?: { operator: OperatorIdentity; credential: Credential },
+    ): Promise<Registration | AttachedQuestion> {
       const ticket = withContactChecked(received);
+      const identifiedBy =
+        filedBy && mayUse(filedBy.operator, filedBy.credential, 'act_on_ticket').ok ? filedBy.operator.id : undefined;
       const attached = await deps.statusQuestions?.attachIfAbout(ticket);
       if (attached) return attached;
       for (let attempt = 1; ; attempt++) {
         const ticketId = await nextTicketNumber(db);
         try {
-          return await start(ticketId, ticket);
+          const registration = await start(ticketId, ticket, identifiedBy);
+          if (!identifiedBy) await askConfirmationIfKnown(ticketId, ticket);
+          return registration;
         } catch (error) {
           if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
           if ((await ticketExists(db, ticketId)) || attempt >= 3)
@@ -358,6 +418,40 @@ export function createTicketService(deps: {
         who = 'client';
       }
       return update(ticketId, (h) => h.executeUpdate(reopenUpdate, { args: [{ by: who, reason }] }));
+    },
+
+    /**
+     * The ticket's client is confirmed: by the client, with the link sent to the contact on file
+     * (no such ticket, a wrong token, one already used and a closed ticket get one answer), or by
+     * the ticket's assignee or a manager who identified the filer. From then on the ticket runs
+     * under the client's category: an open ticket moves to the client's agreement.
+     */
+    async confirmClient(
+      ticketId: number,
+      by: { operator?: OperatorIdentity; credential?: Credential; token?: string },
+    ) {
+      let actor: string;
+      if (by.operator && by.credential && mayUse(by.operator, by.credential, 'act_on_ticket').ok) {
+        const facts = await factsOf(ticketId);
+        if (!isAssigneeOrManager(by.operator, facts))
+          throw new DeskError(
+            'NOT_ASSIGNEE',
+            `only the assignee or a manager may confirm the client of ticket ${ticketId}`,
+          );
+        actor = by.operator.id;
+      } else {
+        const facts = await confirmationFactsOf(db, ticketId);
+        if (!by.token || !facts?.tokenHash || facts.stage === 'closed' || !isLinkToken(facts.tokenHash, by.token))
+          throw new DeskError(
+            'BAD_CONFIRMATION_TOKEN',
+            'this link is not valid: it does not belong to this ticket, it was used already, or the ticket is closed',
+          );
+        actor = 'client';
+      }
+      const confirmed = await confirmTicketClient(db, ticketId);
+      if (confirmed) deps.logger.info({ ticketId, by: actor }, 'the ticket’s client is confirmed');
+      const agreementId = confirmed ? await applyClientAgreement(ticketId, actor) : null;
+      return { ticketId, clientConfirmed: true as const, ...(agreementId ? { slaAgreementId: agreementId } : {}) };
     },
 
     /** A manager closes the complaint the survey opened; the ticket then closes. */

@@ -62,9 +62,15 @@ export function createTicketWorkflows(deps: {
     }
   };
 
-  const start = async (ticketId: number, ticket: ChannelTicket): Promise<Registration> => {
+  /** `identifiedBy`: the member of staff who filed the ticket or identified its filer. */
+  const start = async (ticketId: number, ticket: ChannelTicket, identifiedBy?: string): Promise<Registration> => {
     const workflowId = ticketWorkflowId(ticketId);
-    const intake = { ticketId, ...ticket, receivedAt: new Date().toISOString() };
+    const intake = {
+      ticketId,
+      ...ticket,
+      receivedAt: new Date().toISOString(),
+      ...(identifiedBy ? { identifiedBy } : {}),
+    };
     const queued = temporal.workflow.executeUpdateWithStart(intakeUpdate, {
       startWorkflowOperation: new WithStartWorkflowOperation(ticketWorkflow, {
         workflowId,

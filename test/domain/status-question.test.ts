@@ -85,7 +85,9 @@ describe('statusAnswer', () => {
     const answer = statusAnswer(ticket(1042), 'Ольга');
     expect(answer.subject).toBe('Заявка №1042: в работе / Ticket #1042: in work');
     expect(answer.text).toContain('Здравствуйте, Ольга!');
-    expect(answer.text).toContain('Ваша заявка №1042 «Не печатает принтер»: в работе.');
+    expect(answer.text).toContain('Ваша заявка №1042: в работе.');
+    // The subject is the filer's words: quoted on a line of its own, never in the desk's sentence.
+    expect(answer.text).toContain('\n> Не печатает принтер\n');
     expect(answer.text).toContain('Срок выполнения: 03.12.2026, 14:00 (МСК).');
     expect(answer.text).toContain('Due: 2026-12-03 11:00 UTC.');
   });

@@ -41,6 +41,8 @@ const owners: Record<string, string> = {
   operators: `'staff:' || t.id`,
   api_tokens: `'token:' || t.id`,
   staff_sessions: `'session:' || t.id_hash`,
+  operator_group_members: `'staff:' || t.operator_id`,
+  staff_audit_log: `'audit:' || t.id`,
 };
 
 export type RowHashes = Map<string, Map<string, string>>;

@@ -83,8 +83,12 @@ export function ticketDriver(desk: Desk, call: Call, smtp?: { received: ParsedMa
   const handle = (id: number) => desk.temporal.workflow.getHandle(ticketWorkflowId(id));
 
   const driver = {
-    async register(ticket: NewTicket): Promise<number> {
-      return (await ok(call('POST', '/tickets', { body: ticket }), 201)).id;
+    /**
+     * Files a ticket as a client does (anonymously: a known contact's ticket then runs as a
+     * one-time client's until confirmed), or `as` a member of staff, who files it as the client's.
+     */
+    async register(ticket: NewTicket, by: { as?: string } = {}): Promise<number> {
+      return (await ok(call('POST', '/tickets', { body: ticket, operator: by.as }), 201)).id;
     },
     accept: (id: number, operator: string) => ok(call('POST', `/tickets/${id}/accept`, { operator })),
     work: (id: number, operator: string, minutes = 15) =>

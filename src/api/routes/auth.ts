@@ -1,10 +1,8 @@
 import type { RoutePlugin } from '../type-provider';
 import { errorResponses, idParams } from '../schemas/common';
 import {
-  enabledBody,
   newTokenBody,
   newTokenSchema,
-  operatorParams,
   sessionSchema,
   signedOut,
   signInBody,
@@ -12,7 +10,7 @@ import {
   tokenSchema,
 } from '../schemas/identity';
 
-/** `/auth/*`: signing in and out, and one's API tokens; `/staff/:operatorId/enabled` for administrators. */
+/** `/auth/*`: signing in and out, and one's API tokens (staff accounts are `/staff`, routes/staff.ts). */
 export const authRoutes: RoutePlugin<object> = async (app) => {
   const { identity, sessionCookie } = app;
 
@@ -103,7 +101,8 @@ export const authRoutes: RoutePlugin<object> = async (app) => {
         response: { 201: newTokenSchema, ...errorResponses(400, 401, 403, 404) },
       },
     },
-    async (request, reply) => reply.status(201).send(await identity.issueToken(request.operator!, request.body)),
+    async (request, reply) =>
+      reply.status(201).send(await identity.issueToken(request.operator!, request.body, { address: request.ip })),
   );
 
   app.delete(
@@ -116,27 +115,6 @@ export const authRoutes: RoutePlugin<object> = async (app) => {
         response: { 200: tokenSchema, ...errorResponses(400, 401, 404) },
       },
     },
-    async (request) => identity.revokeToken(request.operator!, request.params.id),
-  );
-
-  app.put(
-    '/staff/:operatorId/enabled',
-    {
-      schema: {
-        tags: ['auth'],
-        summary: 'Enable or disable a staff account (administrators): disabling ends its sessions and tokens at once',
-        params: operatorParams,
-        body: enabledBody,
-        response: {
-          200: {
-            type: 'object',
-            properties: { operatorId: { type: 'string' }, enabled: { type: 'boolean' } },
-            required: ['operatorId', 'enabled'],
-          },
-          ...errorResponses(400, 401, 403, 404),
-        },
-      },
-    },
-    async (request) => identity.setEnabled(request.operator!, request.params.operatorId, request.body.enabled),
+    async (request) => identity.revokeToken(request.operator!, request.params.id, { address: request.ip }),
   );
 };

@@ -91,3 +91,105 @@ export const enabledBody = {
   properties: { enabled: { type: 'boolean' } },
   required: ['enabled'],
 } as const;
+
+const staffFields = {
+  name: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' },
+  email: { type: ['string', 'null'], format: 'email', maxLength: 254 },
+  role: { type: 'string', enum: operatorRoles },
+  supportLine: { type: 'integer', minimum: 1, maximum: 3 },
+  ticketLimit: { type: 'integer', minimum: 0, maximum: 1000, description: 'Tickets in work and on offer at once' },
+  competences: {
+    type: 'array',
+    maxItems: 50,
+    items: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[a-z0-9_-]+$' },
+    description: 'What the operator can do, e.g. soldering: a catalog service may require one',
+  },
+  groupIds: {
+    type: 'array',
+    maxItems: 50,
+    items: { type: 'integer', minimum: 1, maximum: 2147483647 },
+    description: 'Queue access: the groups whose queues the operator takes tickets from (replaces the groups)',
+  },
+} as const;
+
+export const staffAccountSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    ...staffFields,
+    groupIds: { type: 'array', items: { type: 'integer' } },
+    competences: { type: 'array', items: { type: 'string' } },
+    enabled: { type: 'boolean' },
+  },
+  required: ['id', 'name', 'email', 'role', 'supportLine', 'ticketLimit', 'competences', 'groupIds', 'enabled'],
+} as const;
+
+export const staffListSchema = {
+  type: 'object',
+  properties: {
+    staff: { type: 'array', items: staffAccountSchema },
+    groups: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { id: { type: 'integer' }, code: { type: 'string' }, name: { type: 'string' } },
+        required: ['id', 'code', 'name'],
+      },
+    },
+  },
+  required: ['staff', 'groups'],
+} as const;
+
+export const newStaffBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    id: { ...login, description: 'The login' },
+    ...staffFields,
+    password: {
+      type: 'string',
+      minLength: 12,
+      maxLength: 1024,
+      description: 'Optional: without one the account signs in through a proxy or uses tokens only',
+    },
+  },
+  required: ['id', 'name', 'role'],
+} as const;
+
+export const staffChangeBody = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: staffFields,
+} as const;
+
+export const auditLogQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+    before: {
+      type: 'integer',
+      minimum: 1,
+      description: 'The id of the last entry of the previous page: the entries before it (keyset, newest first)',
+    },
+  },
+} as const;
+
+export const auditEntrySchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    at: { type: 'string', format: 'date-time' },
+    actorId: { type: ['string', 'null'], description: 'Who made the change; null for a failed sign-in' },
+    action: {
+      type: 'string',
+      description:
+        'account_created, account_changed, account_enabled, account_disabled, token_issued, token_revoked, sign_in_failed',
+    },
+    target: { type: 'string', description: 'The login changed, or token:<id>' },
+    details: { type: 'object', additionalProperties: true },
+    address: { type: ['string', 'null'], description: 'The address the request came from' },
+  },
+  required: ['id', 'at', 'actorId', 'action', 'target', 'details', 'address'],
+} as const;

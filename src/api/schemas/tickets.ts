@@ -220,6 +220,30 @@ export const categoryVerdict = {
   },
 } as const;
 
+export const clientConfirmationBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    token: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 200,
+      description:
+        'The token of the confirmation link sent to the client’s contact on file (not needed by staff with an API token)',
+    },
+  },
+} as const;
+
+export const clientConfirmed = {
+  type: 'object',
+  properties: {
+    ticketId: { type: 'integer' },
+    clientConfirmed: { type: 'boolean', const: true },
+    slaAgreementId: { type: 'integer', description: 'The client’s agreement the open ticket moved to, if it moved' },
+  },
+  required: ['ticketId', 'clientConfirmed'],
+} as const;
+
 export const surveyAccepted = { type: 'object', properties: { accepted: { type: 'boolean' } } } as const;
 
 export const eventsQuery = {

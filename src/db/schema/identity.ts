@@ -1,4 +1,4 @@
-import { bigserial, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigserial, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import type { TokenScope } from '../../domain/enums';
 import { operators } from './staff';
 
@@ -44,3 +44,24 @@ export const signInFailures = pgTable('sign_in_failures', {
   windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
   failures: integer('failures').notNull(),
 });
+
+/**
+ * Every change to who may do what (accounts, roles, groups, competences, limits, enabling,
+ * tokens) and every failed sign-in: who did it, what, when and from which address. Appended
+ * only; the actor is kept as a login, not a reference, so a record outlives the account.
+ */
+export const staffAuditLog = pgTable(
+  'staff_audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    /** The member of staff who made the change; null for a failed sign-in (nobody is signed in). */
+    actorId: text('actor_id'),
+    action: text('action').notNull(),
+    /** What was changed: a login, or `token:<id>`. */
+    target: text('target').notNull(),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    address: text('address'),
+  },
+  (t) => [index('staff_audit_log_target_idx').on(t.target, t.id)],
+);

@@ -49,6 +49,14 @@ export const tickets = pgTable(
     clientId: integer('client_id')
       .notNull()
       .references(() => clients.id),
+    /**
+     * Whether the filer proved the client is theirs: staff filed or identified them, or the
+     * confirmation link sent to the stored contact was opened. Until then the ticket is routed and
+     * timed as a one-time client's, whatever the client's category (repositories/clients.ts).
+     */
+    clientConfirmed: boolean('client_confirmed').notNull().default(false),
+    /** SHA-256 (hex) of the token in the confirmation link sent to the stored contact; never the token. */
+    clientConfirmationToken: text('client_confirmation_token'),
     stage: text('stage').$type<TicketStage>().notNull(),
     category: text('category'),
     priority: text('priority').$type<TicketPriority>(),

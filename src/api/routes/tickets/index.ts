@@ -56,7 +56,9 @@ export const ticketRoutes: RoutePlugin<TicketRouteDeps> = async (app, deps) => {
           'Starts the ticket workflow. 201 once the ticket is queued; 202 if it is still being registered. ' +
           'A status question about an open ticket of the same client ("is my laptop ready?", or a message naming ' +
           'the number of one) is attached to that ticket instead and answered 200: the ticket’s status goes to the ' +
-          'contact on file, never in this answer.',
+          'contact on file, never in this answer. Filed without an account, a ticket giving a known client’s contact is ' +
+          'routed and timed as a one-time client’s until the client confirms it (a link goes to the contact on file); ' +
+          'staff who send an API token (scope act) file it as the client’s.',
         body: newTicketBody,
         response: {
           200: attachedQuestion,
@@ -67,7 +69,11 @@ export const ticketRoutes: RoutePlugin<TicketRouteDeps> = async (app, deps) => {
       },
     },
     async (request, reply) => {
-      const registration = await tickets.register(request.body);
+      const { operator, credential } = request;
+      const registration = await tickets.register(
+        request.body,
+        operator && credential ? { operator, credential } : undefined,
+      );
       if ('attachedTo' in registration) {
         request.log.info(
           { ticketId: registration.attachedTo, articleId: registration.articleId },

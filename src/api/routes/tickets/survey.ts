@@ -2,6 +2,8 @@ import type { RoutePlugin } from '../../type-provider';
 import type { TicketRouteDeps } from './index';
 import { errorResponses, idParams } from '../../schemas/common';
 import {
+  clientConfirmationBody,
+  clientConfirmed,
   complaintResolutionBody,
   reopenBody,
   reopened,
@@ -12,8 +14,34 @@ import {
 
 const withTicket = { params: idParams } as const;
 
-/** `/tickets/:id/reopen`, `/complaint/resolve`, `/survey`: after the resolution, the client's answer. */
+/**
+ * The client's links and answers: `/tickets/:id/client-confirmation` (the link sent when someone
+ * files with a known contact), and after the resolution `/reopen`, `/complaint/resolve`, `/survey`.
+ */
 export const ticketSurveyRoutes: RoutePlugin<TicketRouteDeps> = async (app, { tickets }) => {
+  app.post(
+    '/tickets/:id/client-confirmation',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: 'Confirm that a ticket is its client’s',
+        description:
+          'A ticket filed without an account, giving a known client’s phone or e-mail, runs as a one-time client’s until confirmed: ' +
+          'by the client with the token of the link sent to the contact on file, or by the assignee or a manager (with an API token) who identified the filer. ' +
+          'An open ticket then moves to the client’s SLA agreement. A wrong, used or expired link and no such ticket get one answer (403).',
+        params: idParams,
+        body: clientConfirmationBody,
+        response: { 200: clientConfirmed, ...errorResponses(400, 403, 404) },
+      },
+    },
+    async (request) =>
+      tickets.confirmClient(request.params.id, {
+        operator: request.operator,
+        credential: request.credential,
+        token: request.body.token,
+      }),
+  );
+
   app.post(
     '/tickets/:id/reopen',
     {

@@ -1,0 +1,82 @@
+import type { RoutePlugin } from '../type-provider';
+import type { StaffService } from '../../services/staff-service';
+import { errorResponses } from '../schemas/common';
+import {
+  enabledBody,
+  newStaffBody,
+  operatorParams,
+  staffAccountSchema,
+  staffChangeBody,
+  staffListSchema,
+} from '../schemas/identity';
+
+/** `/staff`: accounts, roles, queue access (groups), competences, ticket limits, enabling (administrators). */
+export const staffRoutes: RoutePlugin<{ staff: StaffService }> = async (app, { staff }) => {
+  const { identity } = app;
+
+  app.get(
+    '/staff',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Staff accounts and the groups they may be given (administrators)',
+        response: { 200: staffListSchema, ...errorResponses(401, 403) },
+      },
+    },
+    async (request) => staff.list(request.operator!),
+  );
+
+  app.post(
+    '/staff',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Create a staff account (administrators); recorded in the audit log',
+        body: newStaffBody,
+        response: { 201: staffAccountSchema, ...errorResponses(400, 401, 403, 409) },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await staff.create(request.operator!, request.body, { address: request.ip })),
+  );
+
+  app.patch(
+    '/staff/:operatorId',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Change an account: name, e-mail, role, line, ticket limit, competences, groups (administrators)',
+        description: 'Only the fields given change; `groupIds` replaces the groups. Each change is in the audit log.',
+        params: operatorParams,
+        body: staffChangeBody,
+        response: { 200: staffAccountSchema, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) =>
+      staff.update(request.operator!, request.params.operatorId, request.body, { address: request.ip }),
+  );
+
+  app.put(
+    '/staff/:operatorId/enabled',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Enable or disable a staff account (administrators): disabling ends its sessions and tokens at once',
+        params: operatorParams,
+        body: enabledBody,
+        response: {
+          200: {
+            type: 'object',
+            properties: { operatorId: { type: 'string' }, enabled: { type: 'boolean' } },
+            required: ['operatorId', 'enabled'],
+          },
+          ...errorResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) =>
+      identity.setEnabled(request.operator!, request.params.operatorId, request.body.enabled, {
+        address: request.ip,
+      }),
+  );
+};
