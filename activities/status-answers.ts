@@ -1,7 +1,10 @@
 import { statusAnswer } from '../src/domain/status-question';
 import { ticketStatusForClient } from '../src/repositories/clients';
 import { threadingSecretOf } from '../src/repositories/inbound-mail';
-import { clientMessageId, sendOnce } from '../src/repositories/outbox';
+import { newLinkToken, withoutLinkTokens } from '../src/domain/client-link';
+import { statusUrl } from '../src/domain/status-link';
+import { issueStatusLinkToken } from '../src/repositories/ticket-writes';
+import { clientMessageId, enqueueOnce, redactLinkTokens, sendOnce } from '../src/repositories/outbox';
 import { insertArticle } from '../src/repositories/ticket-articles';
 import type { StatusAnswered, StatusQuestion } from '../workflows/types';
 import { ticketLogger, type ActivityDependencies } from './context';
@@ -24,24 +27,26 @@ export function createStatusAnswerActivities({ db, mailer, logger, publicUrl }: 
         log.warn({ articleId: input.articleId }, 'status question kept; the client has no e-mail to answer on');
         return { status: 'no_channel' };
       }
-      const answer = statusAnswer(ticket, ticket.clientName);
+      const statusToken = newLinkToken();
+      const answer = statusAnswer(ticket, ticket.clientName, statusUrl(publicUrl, input.ticketId, statusToken));
       const purpose = `status:${input.articleId}`;
       const host = new URL(publicUrl).hostname || 'localhost';
       const messageId = clientMessageId(input.ticketId, purpose, host, await threadingSecret());
-      const sent = await sendOnce(
-        db,
-        mailer,
-        {
-          ticketId: input.ticketId,
-          purpose,
-          recipient: ticket.clientEmail,
-          subject: answer.subject,
-          body: answer.text,
-          messageId,
-        },
-        undefined,
-        { capped: true },
-      );
+      const message = {
+        ticketId: input.ticketId,
+        purpose,
+        recipient: ticket.clientEmail,
+        subject: answer.subject,
+        body: answer.text,
+        messageId,
+      };
+      // The link's secret is issued with the message that carries it; a retry sends the stored one.
+      await db.transaction(async (tx) => {
+        if (await enqueueOnce(tx, message)) await issueStatusLinkToken(tx, input.ticketId, statusToken);
+      });
+      const sent = await sendOnce(db, mailer, message, (tx) => redactLinkTokens(tx, input.ticketId, purpose), {
+        capped: true,
+      });
       if (typeof sent === 'object') {
         log.warn({ articleId: input.articleId, reason: sent.skipped }, 'status question kept; not answered');
         return { status: 'skipped', reason: sent.skipped };
@@ -52,7 +57,8 @@ export function createStatusAnswerActivities({ db, mailer, logger, publicUrl }: 
         direction: 'out',
         sender: ticket.clientEmail,
         subject: answer.subject,
-        body: answer.text,
+        // The desk's copy, without the link's secret.
+        body: withoutLinkTokens(answer.text),
         messageId,
         dedupeKey: `status-answer:${input.articleId}`,
       });

@@ -21,6 +21,7 @@ import { createArticleService, type ArticleService } from './services/article-se
 import { createCallService, type CtiOptions } from './services/call-service';
 import { createSmsIntake, type SmsIntake } from './services/sms-intake';
 import { smsProviders, type SmsProvider, type SmsProviderName, type SmsProviderOptions } from './channels/sms';
+import { createClientStatus } from './services/client-status';
 import { createCatalogService } from './services/catalog-service';
 import { createOperationsService, type OperationsService } from './services/operations-service';
 import { loadProcessCatalog } from './services/process-catalog';
@@ -48,7 +49,13 @@ export interface DeskOptions {
   mailFrom: string;
   mailDropDir: string;
   surveyTimeoutMs: number;
+  /** A ticket's run continues as new at this many history events (besides when Temporal suggests it). */
+  ticketHistoryLimit?: number;
   intakeWaitMs: number;
+  /** The access log's level, or off (ACCESS_LOG); `info` when absent. */
+  accessLog?: 'info' | 'debug' | 'off';
+  /** How often a client's status stream looks for changes (tests make it short); 3 s when absent. */
+  statusPollMs?: number;
   /** How long an offer from `POST /queues/:id/next` is held for its operator. */
   offerTtlMs?: number;
   /** Retrain the category model on a Temporal schedule this often; none when absent. */
@@ -155,7 +162,16 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
 
   const mailer = createMailer({ smtpUrl: options.smtpUrl, from: options.mailFrom, dropDir: options.mailDropDir });
   const classifier = options.classifier ? createExternalClassifier(options.classifier) : undefined;
-  const built = createActivities({ db, mailer, logger, publicUrl: options.publicUrl, classifier });
+  // The metrics are made further down; the activities report to them once they exist.
+  const metrics: { observeTimerLag?: OperationsService['observeTimerLag'] } = {};
+  const built = createActivities({
+    db,
+    mailer,
+    logger,
+    publicUrl: options.publicUrl,
+    classifier,
+    observeTimerLag: (alarm, seconds) => metrics.observeTimerLag?.(alarm, seconds),
+  });
   const activities = options.wrapActivities ? options.wrapActivities(built) : built;
 
   const sdkMetricsAddress = installTemporalRuntime(logger, role === 'api' ? undefined : options.temporalMetricsAddress);
@@ -178,12 +194,15 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
   const temporal = new Client({ connection, namespace: options.namespace });
   const queueService = createQueueService({ db, offerTtlMs: options.offerTtlMs ?? 60_000 });
   const articles = createArticleService({ db, temporal, logger });
+  const clientStatus = createClientStatus({ db, articles });
   const rules = createRulesService({ db, temporal, taskQueue: options.taskQueue, classifier });
   const tickets = createTicketService({
     db,
     temporal,
     taskQueue: options.taskQueue,
     surveyTimeoutMs: options.surveyTimeoutMs,
+    statusLinks: clientStatus,
+    ticketHistoryLimit: options.ticketHistoryLimit,
     intakeWaitMs: options.intakeWaitMs,
     logger,
     reserveForAccept: queueService.reserveForAccept,
@@ -243,6 +262,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     temporalMetricsAddress: workerParts ? sdkMetricsAddress : undefined,
     databasePoolMax: DATABASE_POOL_MAX,
   });
+  metrics.observeTimerLag = operations.observeTimerLag;
   const processes = await loadProcessCatalog();
   const reads = createTicketReads({ db, processes });
   const calls =
@@ -282,6 +302,8 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       calls,
       sms: smsIntake,
       articles,
+      clientStatus,
+      statusPollMs: options.statusPollMs,
       processes: createProcessService({ db, processes }),
       figures: createFigureService({ db }),
       queues: queueService,
@@ -292,9 +314,13 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       publicUrl: options.publicUrl,
       allowedHosts: options.allowedHosts,
       requestTimeoutMs: options.requestTimeoutMs,
+      accessLog: options.accessLog,
       operations,
     });
-  const app = role === 'worker' ? await buildOperationsApp({ operations, logger }) : await fullApp();
+  const app =
+    role === 'worker'
+      ? await buildOperationsApp({ operations, logger, allowedHosts: options.allowedHosts })
+      : await fullApp();
   // Statistics add the deltas not folded yet, so folding is only for speed: a failed fold is retried next time.
   // Every process may try; the fold takes an advisory lock, so one folds at a time and the others skip.
   let folding: Promise<unknown> = Promise.resolve();

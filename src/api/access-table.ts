@@ -60,6 +60,9 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /calls/stream': read,
   'GET /calls/:callId': read,
   'POST /calls/:callId/ticket': act,
+  'GET /tickets/:id/status': { public: 'the client’s status page, opened with the status link’s per-ticket token' },
+  'GET /tickets/:id/status/stream': { public: 'the status page’s live updates, with the same per-ticket token' },
+  'POST /tickets/:id/status/reply': { public: 'the client writes from the status page, with the per-ticket token' },
   'GET /queues': read,
   'GET /queues/:id/tickets': read,
   'POST /queues/:id/next': act,
@@ -112,6 +115,7 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /docs/static/swagger-initializer.js': { public: 'Swagger UI' },
   'GET /docs/': { public: 'Swagger UI' },
   'GET /survey/:id': { public: 'the survey page a client opens from the notice (the token is checked on answer)' },
+  'GET /status/:id': { public: 'the status page a client opens from a notice (the token is checked by the API)' },
   'GET /*': { public: 'the web pages and their scripts: data comes from the API, which checks access' },
   'GET /vendor/bpmn-js/*': { public: 'the diagram library the pages load' },
 };

@@ -10,6 +10,7 @@ import { ErrorStatus, type ErrorCode } from '../domain/errors';
 import type { ArticleService } from '../services/article-service';
 import type { CallService } from '../services/call-service';
 import type { SmsIntake } from '../services/sms-intake';
+import type { ClientStatus } from '../services/client-status';
 import type { CatalogService } from '../services/catalog-service';
 import type { IdentityService } from '../services/identity-service';
 import type { OperationsService } from '../services/operations-service';
@@ -57,6 +58,9 @@ export interface AppDependencies {
   tickets: TicketService;
   reads: TicketReads;
   articles: ArticleService;
+  clientStatus: ClientStatus;
+  /** How often a client's status stream looks for changes; 3 s when absent. */
+  statusPollMs?: number;
   processes: ProcessService;
   figures: FigureService;
   queues: QueueService;
@@ -73,6 +77,8 @@ export interface AppDependencies {
   publicUrl?: string;
   /** The Host values answered to (see allowedHosts); none: any Host. */
   allowedHosts?: ReadonlySet<string>;
+  /** One access-log line per request at this level, or none; `info` when absent. */
+  accessLog?: 'info' | 'debug' | 'off';
   /** How long a request, its body included, may take before the connection is closed (REQUEST_TIMEOUT). */
   requestTimeoutMs?: number;
 }
@@ -97,10 +103,20 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     // A client that sends its body slowly must not hold a connection for ever.
     requestTimeout: deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     connectionTimeout: deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    // One line per request, written when it is answered (below), instead of Fastify's two.
+    disableRequestLogging: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
 
   if (deps.allowedHosts) refuseOtherHosts(app, deps.allowedHosts);
+  const accessLog = deps.accessLog ?? 'info';
+  if (accessLog !== 'off')
+    app.addHook('onResponse', async (request, reply) => {
+      request.log[accessLog](
+        { req: request, res: { statusCode: reply.statusCode }, responseTime: Math.round(reply.elapsedTime * 10) / 10 },
+        'request',
+      );
+    });
   // JSON only: a text body is refused with 415 rather than read as a string.
   app.removeContentTypeParser('text/plain');
   app.addSchema(errorSchema);
@@ -244,6 +260,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     reads: deps.reads,
     rules: deps.rules,
     articles: deps.articles,
+    clientStatus: deps.clientStatus,
+    statusPollMs: deps.statusPollMs,
   });
   await app.register(queueRoutes, { queues: deps.queues });
   await app.register(clientRoutes, { reads: deps.reads });
@@ -260,6 +278,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   if (deps.webDir) {
     await app.register(fastifyStatic, { root: path.resolve(deps.webDir), index: ['index.html'] });
     app.get('/survey/:id', { schema: { hide: true } }, (_request, reply) => reply.sendFile('survey.html'));
+    app.get('/status/:id', { schema: { hide: true } }, (_request, reply) => reply.sendFile('status.html'));
     // The diagram viewer's library, prebuilt by bpmn-js: no build step and no CDN.
     await app.register(fastifyStatic, { root: bpmnJsDist, prefix: '/vendor/bpmn-js/', decorateReply: false });
   }

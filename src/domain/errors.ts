@@ -23,6 +23,7 @@ export const ErrorStatus = {
   BAD_CTI_TOKEN: 403,
   // An SMS webhook whose path does not carry the desk's SMS_TOKEN.
   BAD_SMS_TOKEN: 403,
+  BAD_STATUS_TOKEN: 403,
   // What is not there.
   NOT_FOUND: 404,
   // What the ticket's state does not allow now.

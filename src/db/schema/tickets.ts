@@ -278,3 +278,19 @@ export const processStatDeltas = pgTable('process_stat_deltas', {
   breaches: integer('breaches').notNull().default(0),
   escalations: integer('escalations').notNull().default(0),
 });
+
+/**
+ * The secrets of the status links a ticket's notices carried (web/status.html), each kept only as
+ * its SHA-256 (src/domain/client-link.ts): a new one per notice, all valid until the ticket closes.
+ */
+export const clientLinkTokens = pgTable(
+  'client_link_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    ticketId: bigint('ticket_id', { mode: 'number' })
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('client_link_tokens_ticket_idx').on(t.ticketId)],
+);

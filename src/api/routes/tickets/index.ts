@@ -1,6 +1,7 @@
 import { questionAttachedMessage } from '../../../domain/status-question';
 import type { RoutePlugin } from '../../type-provider';
 import type { ArticleService } from '../../../services/article-service';
+import type { ClientStatus } from '../../../services/client-status';
 import type { TicketReads } from '../../../services/ticket-reads';
 import type { RulesService } from '../../../services/rules-service';
 import type { TicketService } from '../../../services/ticket-service';
@@ -18,6 +19,7 @@ import {
 import { ticketArticleRoutes } from './articles';
 import { ticketMoveRoutes } from './moves';
 import { ticketSlaRoutes } from './sla';
+import { ticketStatusRoutes } from './status';
 import { ticketSurveyRoutes } from './survey';
 import { ticketWorkRoutes } from './work';
 
@@ -27,6 +29,10 @@ export interface TicketRouteDeps {
   /** The category verdict feeds the category model. */
   rules: RulesService;
   articles: ArticleService;
+  /** The client's status page (src/services/client-status.ts). */
+  clientStatus: ClientStatus;
+  /** How often a status stream looks for changes (tests make it short). */
+  statusPollMs?: number;
 }
 
 const withTicket = { params: idParams } as const;
@@ -147,4 +153,5 @@ export const ticketRoutes: RoutePlugin<TicketRouteDeps> = async (app, deps) => {
   await app.register(ticketSlaRoutes, deps);
   await app.register(ticketSurveyRoutes, deps);
   await app.register(ticketArticleRoutes, deps);
+  await app.register(ticketStatusRoutes, deps);
 };
