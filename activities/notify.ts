@@ -7,7 +7,6 @@ import { staffAddresses } from '../src/repositories/operators';
 import { threadingSecretOf } from '../src/repositories/inbound-mail';
 import {
   clientMessageId,
-  enqueueOnce,
   redactLinkTokens,
   sendOnce,
   sentPurposesUnder,
@@ -16,10 +15,11 @@ import {
 import { issueSurveyToken, writeAwaitingSurvey } from '../src/repositories/ticket-writes';
 import { loadTicketDetails } from '../src/repositories/tickets';
 import type { Notified } from '../workflows/types';
+import { sendClientNotice } from './client-notices';
 import { ticketLogger, type ActivityDependencies } from './context';
 
 /** Notices to the client and to staff, each sent once through the outbox. */
-export function createNotifyActivities({ db, mailer, logger, publicUrl }: ActivityDependencies) {
+export function createNotifyActivities({ db, mailer, telegram, logger, publicUrl }: ActivityDependencies) {
   const ticketLog = ticketLogger(logger);
   const threadingSecret = threadingSecretOf(db);
 
@@ -36,8 +36,36 @@ export function createNotifyActivities({ db, mailer, logger, publicUrl }: Activi
       const log = ticketLog(input.ticketId);
       const details = await loadTicketDetails(db, input.ticketId);
       if (!details) throw new Error(`ticket ${input.ticketId} is not registered`);
-      const recipient = details.client.email;
-      if (!recipient) {
+      const purpose = perRound('resolution', input.round);
+      const host = new URL(publicUrl).hostname || 'localhost';
+      const token = randomBytes(18).toString('base64url');
+      const notice = resolutionNotice(
+        details,
+        // In the fragment: browsers never send it, so the token stays out of request logs and Referer headers.
+        new URL(path.posix.join('/survey', String(input.ticketId)) + `#token=${token}`, publicUrl).toString(),
+      );
+      const sent = await sendClientNotice(
+        { db, mailer, telegram },
+        {
+          ticketId: input.ticketId,
+          purpose,
+          subject: notice.subject,
+          body: notice.text,
+          messageId: clientMessageId(input.ticketId, purpose, host, await threadingSecret()),
+        },
+        details.client.email,
+        {
+          // Not capped: one notice per resolution an operator made, not an automatic answer to mail.
+          capped: false,
+          // The link's secret is issued with the message that carries it; a retry sends the stored one.
+          firstStored: (tx) => issueSurveyToken(tx, input.ticketId, token),
+          onSent: async (tx, via) => {
+            await recordTicketEvent(tx, notifyEvent(input.ticketId, input.round, 'notified', via));
+            await redactLinkTokens(tx, input.ticketId, purpose);
+          },
+        },
+      );
+      if (!sent) {
         await recordTicketEvent(
           db,
           notifyEvent(input.ticketId, input.round, 'not_notified', {
@@ -49,57 +77,24 @@ export function createNotifyActivities({ db, mailer, logger, publicUrl }: Activi
         log.warn('client has no deliverable channel; nothing sent');
         return { channel: null, recipient: null, status: 'no_channel' };
       }
-      const purpose = perRound('resolution', input.round);
-      const host = new URL(publicUrl).hostname || 'localhost';
-      const token = randomBytes(18).toString('base64url');
-      const notice = resolutionNotice(
-        details,
-        // In the fragment: browsers never send it, so the token stays out of request logs and Referer headers.
-        new URL(path.posix.join('/survey', String(input.ticketId)) + `#token=${token}`, publicUrl).toString(),
-      );
-      const message = {
-        ticketId: input.ticketId,
-        purpose,
-        recipient,
-        subject: notice.subject,
-        body: notice.text,
-        messageId: clientMessageId(input.ticketId, purpose, host, await threadingSecret()),
-      };
-      // The link's secret is issued with the message that carries it; a retry sends the stored one.
-      await db.transaction(async (tx) => {
-        if (await enqueueOnce(tx, message)) await issueSurveyToken(tx, input.ticketId, token);
-      });
-      const sent = await sendOnce(
-        db,
-        mailer,
-        message,
-        async (tx) => {
-          await recordTicketEvent(
-            tx,
-            notifyEvent(input.ticketId, input.round, 'notified', { channel: 'email', recipient }),
-          );
-          await redactLinkTokens(tx, input.ticketId, purpose);
-        },
-        // Not capped: one notice per resolution an operator made, not an automatic answer to mail.
-        { capped: false },
-      );
-      if (typeof sent === 'object')
+      const { channel, recipient, outcome } = sent;
+      if (typeof outcome === 'object')
         await recordTicketEvent(
           db,
-          notifyEvent(input.ticketId, input.round, 'not_notified', { reason: sent.skipped, recipient }),
+          notifyEvent(input.ticketId, input.round, 'not_notified', { reason: outcome.skipped, recipient }),
         );
       // Marking is idempotent: a retry after the send still starts the survey.
       await markAwaitingSurvey(input.ticketId, input.round);
-      if (typeof sent === 'object') {
-        log.warn({ recipient, reason: sent.skipped }, 'client not notified');
-        return { channel: 'email', recipient, status: 'skipped' };
+      if (typeof outcome === 'object') {
+        log.warn({ recipient, reason: outcome.skipped }, 'client not notified');
+        return { channel, recipient, status: 'skipped' };
       }
-      if (sent === 'already_sent') {
+      if (outcome === 'already_sent') {
         log.info('resolution notice already sent');
-        return { channel: 'email', recipient, status: 'already_sent' };
+        return { channel, recipient, status: 'already_sent' };
       }
-      log.info({ recipient, via: mailer.target }, 'client notified');
-      return { channel: 'email', recipient, status: 'sent' };
+      log.info({ recipient, channel, via: channel === 'email' ? mailer.target : 'telegram' }, 'client notified');
+      return { channel, recipient, status: 'sent' };
     },
 
     /**

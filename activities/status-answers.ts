@@ -1,13 +1,14 @@
 import { statusAnswer } from '../src/domain/status-question';
 import { ticketStatusForClient } from '../src/repositories/clients';
 import { threadingSecretOf } from '../src/repositories/inbound-mail';
-import { clientMessageId, sendOnce } from '../src/repositories/outbox';
+import { clientMessageId } from '../src/repositories/outbox';
 import { insertArticle } from '../src/repositories/ticket-articles';
 import type { StatusAnswered, StatusQuestion } from '../workflows/types';
+import { sendClientNotice } from './client-notices';
 import { ticketLogger, type ActivityDependencies } from './context';
 
 /** "Is my laptop ready?": the answer with the ticket's live status, to the contact the desk has on file. */
-export function createStatusAnswerActivities({ db, mailer, logger, publicUrl }: ActivityDependencies) {
+export function createStatusAnswerActivities({ db, mailer, telegram, logger, publicUrl }: ActivityDependencies) {
   const ticketLog = ticketLogger(logger);
   const threadingSecret = threadingSecretOf(db);
   return {
@@ -20,37 +21,26 @@ export function createStatusAnswerActivities({ db, mailer, logger, publicUrl }: 
       const log = ticketLog(input.ticketId);
       const ticket = await ticketStatusForClient(db, input.ticketId);
       if (!ticket) throw new Error(`ticket ${input.ticketId} is not registered`);
-      if (!ticket.clientEmail) {
-        log.warn({ articleId: input.articleId }, 'status question kept; the client has no e-mail to answer on');
-        return { status: 'no_channel' };
-      }
       const answer = statusAnswer(ticket, ticket.clientName);
       const purpose = `status:${input.articleId}`;
       const host = new URL(publicUrl).hostname || 'localhost';
       const messageId = clientMessageId(input.ticketId, purpose, host, await threadingSecret());
-      const sent = await sendOnce(
-        db,
-        mailer,
-        {
-          ticketId: input.ticketId,
-          purpose,
-          recipient: ticket.clientEmail,
-          subject: answer.subject,
-          body: answer.text,
-          messageId,
-        },
-        undefined,
-        { capped: true },
-      );
+      const notice = { ticketId: input.ticketId, purpose, subject: answer.subject, body: answer.text, messageId };
+      const delivered = await sendClientNotice({ db, mailer, telegram }, notice, ticket.clientEmail, { capped: true });
+      if (!delivered) {
+        log.warn({ articleId: input.articleId }, 'status question kept; the client has no e-mail or chat to answer on');
+        return { status: 'no_channel' };
+      }
+      const sent = delivered.outcome;
       if (typeof sent === 'object') {
         log.warn({ articleId: input.articleId, reason: sent.skipped }, 'status question kept; not answered');
         return { status: 'skipped', reason: sent.skipped };
       }
       await insertArticle(db, {
         ticketId: input.ticketId,
-        channel: 'email',
+        channel: delivered.channel === 'telegram' ? 'telegram' : 'email',
         direction: 'out',
-        sender: ticket.clientEmail,
+        sender: delivered.recipient,
         subject: answer.subject,
         body: answer.text,
         messageId,

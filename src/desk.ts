@@ -10,6 +10,9 @@ import { buildOperationsApp } from './api/operations-app';
 import { createMailer, type Mailer } from './channels/email';
 import { startImapPoller, type ImapPoller } from './channels/imap-poller';
 import { startSmtpReceiver, type SmtpReceiver } from './channels/smtp-receiver';
+import { createTelegramBotApi } from './channels/telegram-bot-api';
+import { telegramTransport } from './channels/telegram-notices';
+import { startTelegramPoller, type TelegramPoller } from './channels/telegram-poller';
 import { closeDatabase, openDatabase, type Database } from './db/client';
 import { runMigrations } from './db/migrate';
 import { DEMO_PASSWORD, demoStaff, seedDemoData } from './db/seed';
@@ -30,6 +33,7 @@ import { createIdentityService, type IdentityOptions } from './services/identity
 import { createTicketReads } from './services/ticket-reads';
 import { createTicketService, type TicketService } from './services/ticket-service';
 import { createMailIntake, type MailIntake } from './services/mail-intake';
+import { createTelegramIntake, type TelegramIntake } from './services/telegram-intake';
 import { bareAddress } from './domain/mail-text';
 import { createTicketWorker, installTemporalRuntime } from './worker';
 
@@ -91,6 +95,20 @@ export interface DeskOptions {
   };
   /** A mailbox the desk polls for mail (IMAP_URL), for a desk that is not its own MX. */
   imap?: { url: string; mailbox: string; sweepEveryMs: number };
+  /** The Telegram bot (TELEGRAM_BOT_TOKEN): its updates in by webhook or long polling, notices out to its chats. */
+  telegram?: {
+    token: string;
+    apiUrl: string;
+    mode: 'polling' | 'webhook';
+    /** getUpdates' long-poll wait. */
+    pollTimeoutSeconds: number;
+    /** Lets TELEGRAM_API_URL be a local Bot API server (OUTBOUND_ALLOW_PRIVATE). */
+    allowPrivate: boolean;
+    /** How often a process without the poller's lock tries it again (default 5 s). */
+    standbyMs?: number;
+    /** How often Telegram notices left unsent are sent again (default 30 s). */
+    resendEveryMs?: number;
+  };
   /** Lets a test wrap an activity, e.g. to make it fail after its write. */
   wrapActivities?: (activities: TicketActivities) => TicketActivities;
 }
@@ -116,6 +134,9 @@ export interface Desk {
   mailReceiver?: SmtpReceiver;
   /** The polled mailbox, when one was configured. */
   imapPoller?: ImapPoller;
+  /** The Telegram bot's updates: stored, then processed (src/services/telegram-intake.ts); when a bot is configured. */
+  telegram?: TelegramIntake;
+  telegramPoller?: TelegramPoller;
   queues: QueueService;
   mailer: Mailer;
   operations: OperationsService;
@@ -143,7 +164,22 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
 
   const mailer = createMailer({ smtpUrl: options.smtpUrl, from: options.mailFrom, dropDir: options.mailDropDir });
   const classifier = options.classifier ? createExternalClassifier(options.classifier) : undefined;
-  const built = createActivities({ db, mailer, logger, publicUrl: options.publicUrl, classifier });
+  const bot = options.telegram
+    ? createTelegramBotApi({
+        baseUrl: options.telegram.apiUrl,
+        token: options.telegram.token,
+        allowPrivate: options.telegram.allowPrivate,
+      })
+    : undefined;
+  const telegramChannel = bot ? telegramTransport(bot) : undefined;
+  const built = createActivities({
+    db,
+    mailer,
+    telegram: telegramChannel,
+    logger,
+    publicUrl: options.publicUrl,
+    classifier,
+  });
   const activities = options.wrapActivities ? options.wrapActivities(built) : built;
 
   const sdkMetricsAddress = installTemporalRuntime(logger, role === 'api' ? undefined : options.temporalMetricsAddress);
@@ -222,6 +258,40 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       : undefined;
   // Messages stored before a stop (or whose processing failed) are processed again.
   if (mailReceiver || imapPoller) void mail.processPending();
+  const telegram =
+    bot && telegramChannel && role !== 'worker'
+      ? createTelegramIntake({ db, bot, transport: telegramChannel, tickets, articles, logger })
+      : undefined;
+  if (telegram && options.telegram?.mode === 'webhook')
+    await telegram
+      .registerWebhook(options.publicUrl)
+      .catch((error: unknown) =>
+        logger.error({ err: error }, 'telegram setWebhook failed; no updates arrive until it is set'),
+      );
+  const telegramPoller =
+    telegram && options.telegram?.mode === 'polling'
+      ? startTelegramPoller({
+          bot: bot!,
+          pollTimeoutSeconds: options.telegram.pollTimeoutSeconds,
+          standbyMs: options.telegram.standbyMs ?? 5_000,
+          lock: () => telegram.pollerLock(),
+          nextOffset: () => telegram.nextOffset(),
+          store: (raw) => telegram.receive(raw),
+          onStored: () => void telegram.processPending(),
+          logger: logger.child({ channel: 'telegram' }),
+        })
+      : undefined;
+  if (telegram) void telegram.processPending();
+  const resendTimer = telegram
+    ? setInterval(
+        () =>
+          void telegram
+            .resendUnsent()
+            .catch((error: unknown) => logger.warn({ err: error }, 'telegram notices not resent; tried again later')),
+        options.telegram?.resendEveryMs ?? 30_000,
+      )
+    : undefined;
+  resendTimer?.unref();
   if (options.retrainEveryMs) await ensureRetrainSchedule(temporal, options.taskQueue, options.retrainEveryMs);
   const operations = createOperationsService({
     db,
@@ -251,6 +321,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       allowedHosts: options.allowedHosts,
       requestTimeoutMs: options.requestTimeoutMs,
       operations,
+      telegramWebhook: options.telegram?.mode === 'webhook' ? telegram : undefined,
     });
   const app = role === 'worker' ? await buildOperationsApp({ operations, logger }) : await fullApp();
   // Statistics add the deltas not folded yet, so folding is only for speed: a failed fold is retried next time.
@@ -274,6 +345,8 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     mail,
     mailReceiver,
     imapPoller,
+    telegram,
+    telegramPoller,
     queues: queueService,
     mailer,
     operations,
@@ -283,6 +356,9 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       await mailReceiver?.close();
       await imapPoller?.stop();
       await mail.stop();
+      clearInterval(resendTimer);
+      await telegramPoller?.stop();
+      await telegram?.stop();
       await app.close();
       await folding;
       if (workerParts) {

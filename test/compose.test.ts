@@ -369,6 +369,7 @@ const NOT_SET_IN_COMPOSE: Record<string, string> = {
   SMTP_RECEIVER_PORT: 'the desk as its own MX is opt-in: compose relays mail to Mailpit and receives none',
   SMTP_RECEIVER_DOMAIN: 'needed only with SMTP_RECEIVER_PORT',
   IMAP_URL: 'a mailbox to poll is the desk owner’s own; it carries credentials, so it belongs in .env',
+  TELEGRAM_BOT_TOKEN: 'a Telegram bot is opt-in and the desk owner’s own; its token is a secret, so it belongs in .env',
 };
 
 describe('app settings (src/config.ts)', () => {

@@ -9,8 +9,11 @@ import type { Capability } from '../domain/access';
  */
 export type RouteAccess =
   | { capability: Capability }
-  /** `identifies`: staff who send an API token are known to the route; others call it anonymously. */
-  | { public: string; identifies?: true };
+  /**
+   * `identifies`: staff who send an API token are known to the route; others call it anonymously.
+   * `ownSecret`: a provider's webhook, which its own secret authenticates (checked by its service), not rate-limited.
+   */
+  | { public: string; identifies?: true; ownSecret?: true };
 
 const read = { capability: 'read_ticket' } as const;
 const act = { capability: 'act_on_ticket' } as const;
@@ -44,6 +47,11 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   },
   'POST /tickets/:id/complaint/resolve': act,
   'POST /tickets/:id/survey': { public: 'the client answers the survey with the per-ticket token from the notice' },
+  'POST /channels/telegram/:pathSecret': {
+    public:
+      'Telegram calls the bot’s webhook; the random path and the X-Telegram-Bot-Api-Secret-Token header (the desk’s secrets, given to Telegram by setWebhook) are its proof',
+    ownSecret: true,
+  },
   'GET /queues': read,
   'GET /queues/:id/tickets': read,
   'POST /queues/:id/next': act,

@@ -10,6 +10,7 @@ import { ErrorStatus, type ErrorCode } from '../domain/errors';
 import type { ArticleService } from '../services/article-service';
 import type { CatalogService } from '../services/catalog-service';
 import type { IdentityService } from '../services/identity-service';
+import type { TelegramIntake } from '../services/telegram-intake';
 import type { OperationsService } from '../services/operations-service';
 import { DeskError } from '../services/errors';
 import type { ProcessService } from '../services/process-service';
@@ -35,6 +36,7 @@ import { overdueReasonRoutes } from './routes/overdue-reasons';
 import { processRoutes } from './routes/processes';
 import { queueRoutes } from './routes/queues';
 import { ruleRoutes } from './routes/rules';
+import { telegramRoutes } from './routes/telegram';
 import { ticketRoutes } from './routes/tickets';
 import { errorSchema } from './schemas/common';
 import { queuedTicketSchema } from './schemas/queues';
@@ -59,6 +61,8 @@ export interface AppDependencies {
   rules: RulesService;
   catalog: CatalogService;
   operations: OperationsService;
+  /** The Telegram bot's webhook, when the bot runs in webhook mode (TELEGRAM_MODE=webhook). */
+  telegramWebhook?: TelegramIntake;
   logger: Logger;
   webDir?: string;
   /** Links printed in the OpenAPI document. */
@@ -74,9 +78,15 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 const bpmnJsDist = path.join(path.dirname(require.resolve('bpmn-js/package.json')), 'dist');
 
-/** A route anyone may call that changes something: limited per address (PUBLIC_RATE_LIMIT). */
-const isPublicWrite = (method: string, url: string | undefined) =>
-  method !== 'GET' && method !== 'HEAD' && url !== undefined && 'public' in (routeAccess[accessKey(method, url)] ?? {});
+/**
+ * A route anyone may call that changes something: limited per address (PUBLIC_RATE_LIMIT),
+ * except a provider's webhook, which proves itself with its secret and sends as fast as clients write.
+ */
+const isPublicWrite = (method: string, url: string | undefined) => {
+  if (method === 'GET' || method === 'HEAD' || url === undefined) return false;
+  const access = routeAccess[accessKey(method, url)];
+  return access !== undefined && 'public' in access && !access.ownSecret;
+};
 
 /** The HTTP face of the desk: thin routes over the ticket service, every route with schemas. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
@@ -241,6 +251,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(calendarRoutes, { catalog: deps.catalog });
   await app.register(olaRoutes, { catalog: deps.catalog });
   await app.register(overdueReasonRoutes, { catalog: deps.catalog });
+  if (deps.telegramWebhook) await app.register(telegramRoutes, { telegram: deps.telegramWebhook });
 
   if (deps.webDir) {
     await app.register(fastifyStatic, { root: path.resolve(deps.webDir), index: ['index.html'] });

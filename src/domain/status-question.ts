@@ -63,7 +63,8 @@ export const questionAttachedMessage =
 /** The category of questions about a ticket's progress (data/README.md). */
 export const STATUS_CATEGORY = 'status';
 
-const stageText: Record<TicketStage, { ru: string; en: string }> = {
+/** A stage as the client is told it. */
+export const stageText: Record<TicketStage, { ru: string; en: string }> = {
   registering: { ru: 'регистрируется', en: 'being registered' },
   queued: { ru: 'в очереди, ждёт специалиста', en: 'queued, waiting for a specialist' },
   in_work: { ru: 'в работе', en: 'in work' },
@@ -75,7 +76,7 @@ const stageText: Record<TicketStage, { ru: string; en: string }> = {
 };
 
 /** Moscow time, the zone of the desk's default calendar; the message says so. */
-function moscowTime(at: Date): string {
+export function moscowTime(at: Date): string {
   return `${new Intl.DateTimeFormat('ru-RU', {
     timeZone: 'Europe/Moscow',
     day: '2-digit',

@@ -8,3 +8,4 @@ export * from './tickets';
 export * from './routing';
 export * from './identity';
 export * from './articles';
+export * from './telegram';
