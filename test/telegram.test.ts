@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clients, outbox, telegramChats, telegramUpdates, tickets } from '../src/db/schema';
+import { clients, outbox, telegramChats, telegramUpdates, ticketArticles, tickets } from '../src/db/schema';
 import { startTestDesk } from './support/desk';
 import { listen } from './support/http';
 import { startFakeBotApi, updates, type FakeBotApi } from './support/telegram';
@@ -155,6 +155,44 @@ describe('telegram bot, long polling', () => {
     await expect
       .poll(() => bot.calls.filter((c) => c.method === 'answerCallbackQuery').map((c) => c.params.text))
       .toContain('Оценка этой заявки уже не принимается. / This ticket can no longer be rated.');
+  });
+
+  it('a status question and a reply to the bot’s notice become articles of the chat’s ticket, answered in the chat', async () => {
+    const { chatId, chat } = await linkedChat();
+    const message = chat.text('Не печатает принтер, пустые листы');
+    bot.push(message);
+    const ticketId = await settledTicketOf(chatId, message.update_id);
+    await driver.reaches(ticketId, 'queued');
+
+    const question = chat.text(`Заявка №${ticketId} уже готова?`);
+    bot.push(question);
+    await bot.waitForMessage(chatId, (text) => text.startsWith(`Заявка №${ticketId}: в очереди`));
+    await expect
+      .poll(async () => (await updatesOfChat(chatId)).find((u) => u.updateId === question.update_id)?.note)
+      .toBe('status question');
+
+    const notice = bot.sent.find((m) => Number(m.chat_id) === chatId && m.text.includes('зарегистрирована'))!;
+    bot.push(
+      chat.text('Забыл: принтер HP LaserJet', {
+        reply_to_message: {
+          message_id: 1,
+          from: { id: botId, is_bot: true, first_name: 'Desk' },
+          chat: { id: chatId, type: 'private' },
+          date: 0,
+          text: notice.text,
+        },
+      }),
+    );
+    await bot.waitForMessage(chatId, (text) => text.startsWith(`Сообщение добавлено к вашей заявке №${ticketId}`));
+    const articles = await desk.db.select().from(ticketArticles).where(eq(ticketArticles.ticketId, ticketId));
+    expect(articles.filter((a) => a.channel === 'telegram' && a.direction === 'in').map((a) => a.body)).toEqual([
+      'Не печатает принтер, пустые листы',
+      `Заявка №${ticketId} уже готова?`,
+      'Забыл: принтер HP LaserJet',
+    ]);
+    expect(articles.filter((a) => a.direction === 'out').map((a) => [a.channel, a.sender])).toEqual([
+      ['telegram', String(chatId)],
+    ]);
   });
 
   it('a blocked bot (403) marks the chat undeliverable and the notices fall back to the client’s e-mail', async () => {

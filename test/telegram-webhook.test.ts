@@ -1,0 +1,108 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { telegramUpdates, tickets } from '../src/db/schema';
+import { tryPollerLock } from '../src/repositories/telegram';
+import { startTestDesk } from './support/desk';
+import { startFakeBotApi, updates, type FakeBotApi } from './support/telegram';
+
+/** Telegram (#13), webhook mode: Telegram POSTs each update to the desk's random path with its secret header. */
+describe('telegram bot, webhook', () => {
+  const botId = 800_000 + Math.floor(Math.random() * 99_999);
+  const token = `${botId}:AAhook_${Math.random().toString(36).slice(2, 10)}`;
+  const chatId = 100_000_000 + Math.floor(Math.random() * 80_000_000);
+  const chat = updates(chatId, 'Павел');
+  let bot: FakeBotApi;
+  let desk: Awaited<ReturnType<typeof startTestDesk>>;
+  let path: string;
+  let secret: string;
+
+  const post = (url: string, body: string, headers: Record<string, string> = {}) =>
+    desk.app.inject({
+      method: 'POST',
+      url,
+      payload: body,
+      headers: { 'content-type': 'application/json', ...headers },
+    });
+  const deliver = (update: unknown) =>
+    post(path, typeof update === 'string' ? update : JSON.stringify(update), {
+      'x-telegram-bot-api-secret-token': secret,
+    });
+  const rowsOf = (updateId: number) =>
+    desk.db.select().from(telegramUpdates).where(eq(telegramUpdates.updateId, updateId));
+
+  beforeAll(async () => {
+    bot = await startFakeBotApi(token);
+    desk = await startTestDesk({
+      telegram: { token, apiUrl: bot.url, mode: 'webhook', pollTimeoutSeconds: 1, allowPrivate: true },
+      // A webhook is not held to the public routes' per-address limit: Telegram sends from few addresses.
+      publicRateLimit: 3,
+    });
+    const hook = bot.webhook!;
+    path = new URL(hook.url).pathname;
+    secret = hook.secret_token!;
+  });
+  afterAll(async () => {
+    await desk?.stop();
+    await bot?.close();
+  });
+
+  it('registers the webhook at PUBLIC_URL with a random path and a secret token', () => {
+    expect(bot.webhook!.url).toMatch(/^http:\/\/desk\.test\/channels\/telegram\/[A-Za-z0-9_-]{40,}$/);
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{40,256}$/);
+    const set = bot.calls.find((c) => c.method === 'setWebhook')!;
+    expect(set.params.allowed_updates).toEqual(['message', 'callback_query']);
+  });
+
+  it('refuses a missing secret header (401), a wrong one (403) and a wrong path (404), storing nothing', async () => {
+    const update = chat.text('/start');
+    const missing = await post(path, JSON.stringify(update));
+    expect([missing.statusCode, missing.json().code]).toEqual([401, 'WEBHOOK_SECRET_REQUIRED']);
+    const wrong = await post(path, JSON.stringify(update), { 'x-telegram-bot-api-secret-token': `${secret}x` });
+    expect([wrong.statusCode, wrong.json().code]).toEqual([403, 'BAD_WEBHOOK_SECRET']);
+    const elsewhere = await post('/channels/telegram/guessed-path', JSON.stringify(update), {
+      'x-telegram-bot-api-secret-token': secret,
+    });
+    expect(elsewhere.statusCode).toBe(404);
+    expect(await rowsOf(update.update_id)).toEqual([]);
+  });
+
+  it('answers 200 at once after storing; a repeated update_id is one update and one ticket', async () => {
+    const contact = await deliver(chat.ownContact(`7999${String(chatId).slice(-7)}`));
+    expect([contact.statusCode, contact.json()]).toEqual([200, { ok: true }]);
+    await bot.waitForMessage(chatId, (text) => text.startsWith('Спасибо, номер сохранён'));
+
+    const message = chat.text('Не работает клавиатура');
+    const answers = await Promise.all([deliver(message), deliver(message), deliver(message)]);
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200]);
+    await expect.poll(async () => (await rowsOf(message.update_id)).map((r) => r.status)).toEqual(['processed']);
+    const [row] = await rowsOf(message.update_id);
+    expect(JSON.parse(row!.raw)).toEqual(message);
+    await bot.waitForMessage(chatId, (text) => text.includes(`№${row!.ticketId} зарегистрирована`));
+    const registered = await desk.db.select().from(tickets).where(eq(tickets.id, row!.ticketId!));
+    expect(registered.map((t) => t.channel)).toEqual(['telegram']);
+    expect(bot.sent.filter((m) => m.text.includes(`№${row!.ticketId} зарегистрирована`))).toHaveLength(1);
+  });
+
+  it('stores a malformed body inert and answers 200: no 5xx, nothing lost', async () => {
+    for (const body of ['{"update_id": 12, "message": ', '"just a string"', '{"update_id":"7"}'])
+      expect((await deliver(body)).statusCode).toBe(200);
+    const kept = (await desk.db.select().from(telegramUpdates)).filter((r) =>
+      ['{"update_id": 12, "message": ', '"just a string"', '{"update_id":"7"}'].includes(r.raw),
+    );
+    expect(kept.map((r) => [r.status, r.updateId])).toEqual([
+      ['ignored', null],
+      ['ignored', null],
+      ['ignored', null],
+    ]);
+  });
+
+  it('lets exactly one process hold a bot’s getUpdates lock until it lets go', async () => {
+    const first = await tryPollerLock(desk.db, `lock-test-${botId}`);
+    expect(first).not.toBeNull();
+    expect(await tryPollerLock(desk.db, `lock-test-${botId}`)).toBeNull();
+    await first!.release();
+    const next = await tryPollerLock(desk.db, `lock-test-${botId}`);
+    expect(next).not.toBeNull();
+    await next!.release();
+  });
+});
