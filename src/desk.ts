@@ -106,7 +106,7 @@ export interface DeskOptions {
     allowPrivate: boolean;
     /** How often a process without the poller's lock tries it again (default 5 s). */
     standbyMs?: number;
-    /** How often Telegram notices left unsent are sent again (default 30 s). */
+    /** How often accepted notices left unsent (at least this old) are sent to their chats again (default 30 s). */
     resendEveryMs?: number;
   };
   /** Lets a test wrap an activity, e.g. to make it fail after its write. */
@@ -282,13 +282,14 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
         })
       : undefined;
   if (telegram) void telegram.processPending();
+  const resendEveryMs = options.telegram?.resendEveryMs ?? 30_000;
   const resendTimer = telegram
     ? setInterval(
         () =>
           void telegram
-            .resendUnsent()
+            .resendUnsent(resendEveryMs)
             .catch((error: unknown) => logger.warn({ err: error }, 'telegram notices not resent; tried again later')),
-        options.telegram?.resendEveryMs ?? 30_000,
+        resendEveryMs,
       )
     : undefined;
   resendTimer?.unref();

@@ -243,6 +243,25 @@ describe('telegram bot, long polling', () => {
     expect(await driver.closed(ticketId)).toMatchObject({ csat: 4 });
   });
 
+  it('an accepted notice waits in the outbox while Telegram is down, and goes once it is back; the acceptance does not wait', async () => {
+    const { chatId, chat } = await linkedChat();
+    const message = chat.text('Не работает клавиатура');
+    bot.push(message);
+    const ticketId = await settledTicketOf(chatId, message.update_id);
+    await driver.reaches(ticketId, 'queued');
+    bot.setDown(true);
+    await driver.accept(ticketId, 'ivanova');
+    expect(await driver.stage(ticketId)).toBe('in_work');
+    const [waiting] = (await outboxOf(ticketId)).filter((m) => m.purpose === 'accepted');
+    expect([waiting!.status, waiting!.lastError]).toEqual(['sending', expect.stringContaining('502')]);
+    bot.setDown(false);
+    await bot.waitForMessage(chatId, (text) => text.startsWith(`Заявка №${ticketId} принята в работу`));
+    await expect
+      .poll(async () => (await outboxOf(ticketId)).filter((m) => m.purpose === 'accepted').map((m) => m.status))
+      .toEqual(['sent']);
+    expect(bot.sent.filter((m) => m.text.startsWith(`Заявка №${ticketId} принята`))).toHaveLength(1);
+  });
+
   it('keeps malformed and unknown updates inert: stored, ignored, nothing lost and nothing thrown', async () => {
     const chatId = chatIdOf();
     bot.push({

@@ -74,14 +74,19 @@ export async function noteUpdateTicket(db: Pick<Database, 'update'>, id: number,
   await db.update(telegramUpdates).set({ ticketId }).where(eq(telegramUpdates.id, id));
 }
 
-/** Telegram notices not sent yet (the send failed, or the process stopped): the oldest first. */
-export async function unsentTelegramNotices(db: Reader, olderThanMs: number, limit = 50) {
+/**
+ * Accepted notices to chats not sent yet (the send failed, or the process stopped): the oldest
+ * first. Only those: the acceptance does not wait on its notice, while the other notices' senders
+ * retry their own (and two senders of one row could both send it).
+ */
+export async function unsentAcceptedNotices(db: Reader, olderThanMs: number, limit = 50) {
   return db
     .select()
     .from(outbox)
     .where(
       and(
         eq(outbox.channel, 'telegram'),
+        sql`${outbox.purpose} like 'accepted%'`,
         inArray(outbox.status, ['pending', 'sending']),
         sql`${outbox.createdAt} < now() - make_interval(secs => ${olderThanMs / 1000})`,
       ),

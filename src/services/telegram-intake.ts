@@ -26,7 +26,7 @@ import {
   storeUpdate,
   ticketOfClient,
   tryPollerLock,
-  unsentTelegramNotices,
+  unsentAcceptedNotices,
   type StoredUpdate,
   type TelegramChat,
 } from '../repositories/telegram';
@@ -257,9 +257,9 @@ export function createTelegramIntake(deps: {
     } while (again && !stopped);
   }
 
-  /** Sends again what the outbox holds for chats and did not send (a failure, a stop mid-send). */
-  async function resendUnsent(olderThanMs = 30_000) {
-    for (const message of await unsentTelegramNotices(db, olderThanMs)) {
+  /** Sends again the accepted notices the outbox holds for chats and did not send (a failure, a stop mid-send). */
+  async function resendUnsent(olderThanMs: number) {
+    for (const message of await unsentAcceptedNotices(db, olderThanMs)) {
       if (stopped) return;
       const { ticketId, purpose, recipient, subject, body } = message;
       await sendNotice({ ticketId, purpose, recipient, subject, body }).catch((error: unknown) =>

@@ -61,6 +61,8 @@ export async function startFakeBotApi(token: string) {
   const sent: SentChatMessage[] = [];
   const calls: { method: string; params: Params }[] = [];
   const blocked = new Set<number>();
+  /** While set, sendMessage answers 502 as Telegram does when it is down. */
+  let down = false;
   let nextMessageId = 1;
   let webhook: { url: string; secret_token?: string } | null = null;
   let wakeGetUpdates: (() => void) | undefined;
@@ -104,6 +106,7 @@ export async function startFakeBotApi(token: string) {
       expectParam((params.text as string).length <= 4096, 'message is too long');
       checkReplyMarkup(params.reply_markup);
       const chatId = Number(params.chat_id);
+      if (down) throw Object.assign(new Error('Bad Gateway'), { code: 502 });
       if (blocked.has(chatId)) throw Object.assign(new Error('Forbidden: bot was blocked by the user'), { code: 403 });
       sent.push(params as unknown as SentChatMessage);
       return {
@@ -169,6 +172,9 @@ export async function startFakeBotApi(token: string) {
       wakeGetUpdates?.();
     },
     block: (chatId: number) => blocked.add(chatId),
+    setDown(value: boolean) {
+      down = value;
+    },
     /** Waits for a message the desk sent to the chat that matches. */
     async waitForMessage(chatId: number, matches: (text: string) => boolean, timeoutMs = 20_000) {
       for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
