@@ -1,9 +1,12 @@
 import { eq } from 'drizzle-orm';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTelegramBotApi } from '../src/channels/telegram-bot-api';
+import { startTelegramPoller } from '../src/channels/telegram-poller';
 import { telegramUpdates, tickets } from '../src/db/schema';
 import { tryPollerLock } from '../src/repositories/telegram';
 import { startTestDesk } from './support/desk';
-import { startFakeBotApi, updates, type FakeBotApi } from './support/telegram';
+import { eventually, startFakeBotApi, updates, type FakeBotApi } from './support/telegram';
 
 /** Telegram (#13), webhook mode: Telegram POSTs each update to the desk's random path with its secret header. */
 describe('telegram bot, webhook', () => {
@@ -74,7 +77,7 @@ describe('telegram bot, webhook', () => {
     const message = chat.text('Не работает клавиатура');
     const answers = await Promise.all([deliver(message), deliver(message), deliver(message)]);
     expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200]);
-    await expect.poll(async () => (await rowsOf(message.update_id)).map((r) => r.status)).toEqual(['processed']);
+    await eventually(async () => (await rowsOf(message.update_id)).map((r) => r.status)).toEqual(['processed']);
     const [row] = await rowsOf(message.update_id);
     expect(JSON.parse(row!.raw)).toEqual(message);
     await bot.waitForMessage(chatId, (text) => text.includes(`№${row!.ticketId} зарегистрирована`));
@@ -96,6 +99,24 @@ describe('telegram bot, webhook', () => {
     ]);
   });
 
+  it('processes an update again after a crash without a second ticket or a second notice', async () => {
+    const message = chat.text('Не работает мышь');
+    await deliver(message);
+    await eventually(async () => (await rowsOf(message.update_id))[0]?.status).toBe('processed');
+    const [done] = await rowsOf(message.update_id);
+    // As if the process died after registering and sending, before the update was marked.
+    await desk.db.update(telegramUpdates).set({ status: 'received' }).where(eq(telegramUpdates.id, done!.id));
+    await desk.telegram!.processPending();
+    const [again] = await rowsOf(message.update_id);
+    expect([again!.status, again!.ticketId]).toEqual(['processed', done!.ticketId]);
+    const ofChat = await desk.db
+      .select({ id: tickets.id })
+      .from(tickets)
+      .where(eq(tickets.subject, 'Не работает мышь'));
+    expect(ofChat.filter((t) => t.id === done!.ticketId)).toHaveLength(1);
+    expect(bot.sent.filter((m) => m.text.includes(`№${done!.ticketId} зарегистрирована`))).toHaveLength(1);
+  });
+
   it('lets exactly one process hold a bot’s getUpdates lock until it lets go', async () => {
     const first = await tryPollerLock(desk.db, `lock-test-${botId}`);
     expect(first).not.toBeNull();
@@ -104,5 +125,37 @@ describe('telegram bot, webhook', () => {
     const next = await tryPollerLock(desk.db, `lock-test-${botId}`);
     expect(next).not.toBeNull();
     await next!.release();
+  });
+
+  it('polls a bot from one of two desk processes at a time; the other takes over when it stops', async () => {
+    const other = await startFakeBotApi(`${botId + 1}:AApair`);
+    const consumers: string[] = [];
+    const poller = (name: string) =>
+      startTelegramPoller({
+        bot: createTelegramBotApi({ baseUrl: other.url, token: `${botId + 1}:AApair`, allowPrivate: true }),
+        pollTimeoutSeconds: 1,
+        standbyMs: 100,
+        lock: () => tryPollerLock(desk.db, String(botId + 1)),
+        nextOffset: async () => undefined,
+        store: async () => {
+          consumers.push(name);
+          return { id: 0 };
+        },
+        onStored: () => {},
+        logger: pino({ level: 'silent' }),
+      });
+    const first = poller('first');
+    await eventually(() => other.calls.filter((c) => c.method === 'getUpdates').length).toBeGreaterThan(0);
+    const second = poller('second');
+    for (let n = 0; n < 3; n++) other.push({ update_id: n + 1, message: { text: `${n}` } });
+    await eventually(() => consumers.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(consumers)).toEqual(new Set(['first']));
+    await first.stop();
+    consumers.length = 0;
+    other.push({ update_id: 10, message: { text: 'after' } });
+    await eventually(() => consumers).toContain('second');
+    expect(new Set(consumers)).toEqual(new Set(['second']));
+    await second.stop();
+    await other.close();
   });
 });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clients, outbox, telegramChats, telegramUpdates, ticketArticles, tickets } from '../src/db/schema';
 import { startTestDesk } from './support/desk';
 import { listen } from './support/http';
-import { startFakeBotApi, updates, type FakeBotApi } from './support/telegram';
+import { eventually, startFakeBotApi, updates, type FakeBotApi } from './support/telegram';
 import { ticketDriver } from './support/tickets';
 
 /** Telegram (#13), long polling: a desk behind NAT against a local Bot API server. */
@@ -68,7 +68,7 @@ describe('telegram bot, long polling', () => {
     bot.push(first); // Telegram sends an unconfirmed update again: the same update_id
     const ask = await bot.waitForMessage(chatId, (text) => text.includes('поделитесь, пожалуйста, номером'));
     expect(ask.reply_markup?.keyboard?.[0]?.[0]).toMatchObject({ request_contact: true });
-    await expect.poll(async () => (await updatesOfChat(chatId)).map((u) => u.status)).toEqual(['waiting']);
+    await eventually(async () => (await updatesOfChat(chatId)).map((u) => u.status)).toEqual(['waiting']);
 
     bot.push(chat.ownContact(number.slice(1)));
     const ticketId = await settledTicketOf(chatId, first.update_id);
@@ -94,9 +94,9 @@ describe('telegram bot, long polling', () => {
 
     bot.push(chat.button(`rate:${ticketId}:5`));
     expect(await driver.closed(ticketId)).toMatchObject({ csat: 5 });
-    await expect
-      .poll(() => bot.calls.filter((c) => c.method === 'answerCallbackQuery').map((c) => c.params.text))
-      .toContain('Спасибо за оценку! / Thank you for your rating!');
+    await eventually(() =>
+      bot.calls.filter((c) => c.method === 'answerCallbackQuery').map((c) => c.params.text),
+    ).toContain('Спасибо за оценку! / Thank you for your rating!');
 
     // Each notice once, on the chat's channel.
     const sent = (await outboxOf(ticketId)).map((m) => [m.purpose, m.channel, m.status]).sort();
@@ -152,9 +152,9 @@ describe('telegram bot, long polling', () => {
     ).not.toContain('Сломался');
     // A rating button for someone else's ticket is refused the same way.
     bot.push(stranger.chat.button(`rate:${ticketId}:1`));
-    await expect
-      .poll(() => bot.calls.filter((c) => c.method === 'answerCallbackQuery').map((c) => c.params.text))
-      .toContain('Оценка этой заявки уже не принимается. / This ticket can no longer be rated.');
+    await eventually(() =>
+      bot.calls.filter((c) => c.method === 'answerCallbackQuery').map((c) => c.params.text),
+    ).toContain('Оценка этой заявки уже не принимается. / This ticket can no longer be rated.');
   });
 
   it('a status question and a reply to the bot’s notice become articles of the chat’s ticket, answered in the chat', async () => {
@@ -167,9 +167,9 @@ describe('telegram bot, long polling', () => {
     const question = chat.text(`Заявка №${ticketId} уже готова?`);
     bot.push(question);
     await bot.waitForMessage(chatId, (text) => text.startsWith(`Заявка №${ticketId}: в очереди`));
-    await expect
-      .poll(async () => (await updatesOfChat(chatId)).find((u) => u.updateId === question.update_id)?.note)
-      .toBe('status question');
+    await eventually(
+      async () => (await updatesOfChat(chatId)).find((u) => u.updateId === question.update_id)?.note,
+    ).toBe('status question');
 
     const notice = bot.sent.find((m) => Number(m.chat_id) === chatId && m.text.includes('зарегистрирована'))!;
     bot.push(
@@ -213,17 +213,15 @@ describe('telegram bot, long polling', () => {
 
     bot.block(chatId);
     await driver.accept(ticketId, 'ivanova');
-    await expect
-      .poll(async () =>
-        (await outboxOf(ticketId))
-          .filter((m) => m.purpose === 'accepted')
-          .map((m) => [m.channel, m.status])
-          .sort(),
-      )
-      .toEqual([
-        ['email', 'sent'],
-        ['telegram', 'skipped'],
-      ]);
+    await eventually(async () =>
+      (await outboxOf(ticketId))
+        .filter((m) => m.purpose === 'accepted')
+        .map((m) => [m.channel, m.status])
+        .sort(),
+    ).toEqual([
+      ['email', 'sent'],
+      ['telegram', 'skipped'],
+    ]);
     const [skipped] = (await outboxOf(ticketId)).filter((m) => m.purpose === 'accepted' && m.channel === 'telegram');
     expect(skipped!.lastError).toContain('403');
     const [link] = await desk.db.select().from(telegramChats).where(eq(telegramChats.chatId, chatId));
@@ -256,9 +254,9 @@ describe('telegram bot, long polling', () => {
     expect([waiting!.status, waiting!.lastError]).toEqual(['sending', expect.stringContaining('502')]);
     bot.setDown(false);
     await bot.waitForMessage(chatId, (text) => text.startsWith(`Заявка №${ticketId} принята в работу`));
-    await expect
-      .poll(async () => (await outboxOf(ticketId)).filter((m) => m.purpose === 'accepted').map((m) => m.status))
-      .toEqual(['sent']);
+    await eventually(async () =>
+      (await outboxOf(ticketId)).filter((m) => m.purpose === 'accepted').map((m) => m.status),
+    ).toEqual(['sent']);
     expect(bot.sent.filter((m) => m.text.startsWith(`Заявка №${ticketId} принята`))).toHaveLength(1);
   });
 
@@ -285,30 +283,26 @@ describe('telegram bot, long polling', () => {
     const bodies = ['not json at all', '{"no_update_id":true}', '[1,2,3]', '{"update_id":-5}'];
     const stored = await Promise.all(bodies.map((raw) => desk.telegram!.receive(raw)));
     await desk.telegram!.processPending();
-    await expect
-      .poll(async () =>
-        (await desk.db.select().from(telegramUpdates))
-          .filter(
-            (u) =>
-              (u.updateId !== null && u.updateId >= chatId * 1000 && u.updateId < chatId * 1000 + 3) ||
-              stored.some((s) => s.id === u.id),
-          )
-          .map((u) => u.status),
-      )
-      .toEqual(Array(7).fill('ignored'));
+    await eventually(async () =>
+      (await desk.db.select().from(telegramUpdates))
+        .filter(
+          (u) =>
+            (u.updateId !== null && u.updateId >= chatId * 1000 && u.updateId < chatId * 1000 + 3) ||
+            stored.some((s) => s.id === u.id),
+        )
+        .map((u) => u.status),
+    ).toEqual(Array(7).fill('ignored'));
     const rows = await desk.db.select().from(telegramUpdates);
     expect(stored.map((s) => rows.find((u) => u.id === s.id)?.raw)).toEqual(bodies);
     // The NUL-bearing text from an unlinked chat is kept waiting for the phone number, not failed.
-    await expect
-      .poll(
-        async () =>
-          (
-            await desk.db
-              .select()
-              .from(telegramUpdates)
-              .where(eq(telegramUpdates.updateId, chatId * 1000 + 3))
-          )[0]?.status,
-      )
-      .toBe('waiting');
+    await eventually(
+      async () =>
+        (
+          await desk.db
+            .select()
+            .from(telegramUpdates)
+            .where(eq(telegramUpdates.updateId, chatId * 1000 + 3))
+        )[0]?.status,
+    ).toBe('waiting');
   });
 });

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { expect } from 'vitest';
 
 /**
  * A local server that speaks the Telegram Bot API as published (core.telegram.org/bots/api):
@@ -221,3 +222,6 @@ export function updates(chatId: number, firstName = 'Ольга') {
     }),
   };
 }
+
+/** expect.poll with room for a ticket's intake and a worker's activity on a loaded machine. */
+export const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000, interval: 100 });
