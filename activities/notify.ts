@@ -69,7 +69,9 @@ export function createNotifyActivities({ db, mailer, telegram, logger, publicUrl
         await recordTicketEvent(
           db,
           notifyEvent(input.ticketId, input.round, 'not_notified', {
-            reason: 'the client has no e-mail address',
+            reason: telegram
+              ? 'the client has no e-mail address and no Telegram chat the bot may write to'
+              : 'the client has no e-mail address',
             preferredChannel: details.client.preferredChannel,
           }),
         );
