@@ -106,7 +106,7 @@ export interface DeskOptions {
     allowPrivate: boolean;
     /** How often a process without the poller's lock tries it again (default 5 s). */
     standbyMs?: number;
-    /** How often accepted notices left unsent (at least this old) are sent to their chats again (default 30 s). */
+    /** How often failed updates are processed again and accepted notices left unsent (at least this old) sent again (default 30 s). */
     resendEveryMs?: number;
   };
   /** Lets a test wrap an activity, e.g. to make it fail after its write. */
@@ -283,14 +283,15 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       : undefined;
   if (telegram) void telegram.processPending();
   const resendEveryMs = options.telegram?.resendEveryMs ?? 30_000;
+  // Updates whose processing failed (Telegram or the engine away for a while) and accepted notices
+  // not sent are tried again on this beat, not only when the next update arrives.
   const resendTimer = telegram
-    ? setInterval(
-        () =>
-          void telegram
-            .resendUnsent(resendEveryMs)
-            .catch((error: unknown) => logger.warn({ err: error }, 'telegram notices not resent; tried again later')),
-        resendEveryMs,
-      )
+    ? setInterval(() => {
+        void telegram.processPending();
+        void telegram
+          .resendUnsent(resendEveryMs)
+          .catch((error: unknown) => logger.warn({ err: error }, 'telegram notices not resent; tried again later'));
+      }, resendEveryMs)
     : undefined;
   resendTimer?.unref();
   if (options.retrainEveryMs) await ensureRetrainSchedule(temporal, options.taskQueue, options.retrainEveryMs);

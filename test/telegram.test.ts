@@ -260,6 +260,24 @@ describe('telegram bot, long polling', () => {
     expect(bot.sent.filter((m) => m.text.startsWith(`Заявка №${ticketId} принята`))).toHaveLength(1);
   });
 
+  it('a message that came while Telegram refused to send is a ticket at once, and told to the chat once it is back', async () => {
+    const { chatId, chat } = await linkedChat();
+    bot.setDown(true);
+    const message = chat.text('Не работает клавиатура');
+    bot.push(message);
+    const stored = async () => (await updatesOfChat(chatId)).find((u) => u.updateId === message.update_id);
+    await eventually(async () => (await stored())?.status).toBe('failed');
+    const ticketId = (await stored())!.ticketId!;
+    expect((await stored())!.note).toContain('502');
+    await driver.reaches(ticketId, 'queued');
+    bot.setDown(false);
+    await bot.waitForMessage(chatId, (text) => text.includes(`№${ticketId} зарегистрирована`));
+    await eventually(async () => (await stored())?.status).toBe('processed');
+    expect(bot.sent.filter((m) => m.text.includes(`№${ticketId} зарегистрирована`))).toHaveLength(1);
+    const registered = await desk.db.select({ id: tickets.id }).from(tickets).where(eq(tickets.id, ticketId));
+    expect(registered).toHaveLength(1);
+  });
+
   it('keeps malformed and unknown updates inert: stored, ignored, nothing lost and nothing thrown', async () => {
     const chatId = chatIdOf();
     bot.push({

@@ -38,8 +38,11 @@ import type { TicketService } from './ticket-service';
 export const WEBHOOK_PATH_SECRET = 'telegram-webhook-path';
 export const WEBHOOK_TOKEN_SECRET = 'telegram-webhook-token';
 
-/** An update whose processing failed this often is left `failed` (kept, visible), not tried again. */
-const MAX_ATTEMPTS = 5;
+/**
+ * An update whose processing failed this often is left `failed` (kept, visible), not tried again:
+ * at the desk's 30 s beat, ten minutes of Telegram or the engine being away.
+ */
+const MAX_ATTEMPTS = 20;
 const DESCRIPTION_MAX = 20_000;
 
 type Outcome = { status: 'processed' | 'ignored' | 'waiting'; note?: string; ticketId?: number };
