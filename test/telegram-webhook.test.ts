@@ -3,7 +3,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramBotApi } from '../src/channels/telegram-bot-api';
 import { startTelegramPoller } from '../src/channels/telegram-poller';
-import { telegramUpdates, tickets } from '../src/db/schema';
+import { telegramUpdates, ticketArticles, tickets } from '../src/db/schema';
 import { tryPollerLock } from '../src/repositories/telegram';
 import { startTestDesk } from './support/desk';
 import { eventually, startFakeBotApi, updates, type FakeBotApi } from './support/telegram';
@@ -99,22 +99,51 @@ describe('telegram bot, webhook', () => {
     ]);
   });
 
-  it('processes an update again after a crash without a second ticket or a second notice', async () => {
+  it('asks a chat with open tickets whether a message is a new request or about one of them, with buttons', async () => {
+    const [first] = (await desk.db.select().from(telegramUpdates).where(eq(telegramUpdates.chatId, chatId))).filter(
+      (r) => r.ticketId !== null,
+    );
+    const open = first!.ticketId!;
     const message = chat.text('Не работает мышь');
     await deliver(message);
+    await eventually(async () => (await rowsOf(message.update_id))[0]?.status).toBe('asked');
+    const [asked] = await rowsOf(message.update_id);
+    const question = await bot.waitForMessage(chatId, (text) => text.startsWith('У вас есть открытые заявки'));
+    const buttons = question.reply_markup!.inline_keyboard!.map((row) => row[0]!.callback_data);
+    expect(buttons).toEqual([`pick:${asked!.id}:new`, `pick:${asked!.id}:${open}`]);
+
+    await deliver(chat.button(`pick:${asked!.id}:new`));
     await eventually(async () => (await rowsOf(message.update_id))[0]?.status).toBe('processed');
     const [done] = await rowsOf(message.update_id);
-    // As if the process died after registering and sending, before the update was marked.
+    expect(done!.ticketId).not.toBe(open);
+    await bot.waitForMessage(chatId, (text) => text.includes(`№${done!.ticketId} зарегистрирована`));
+
+    // Processed again after a crash (as if the process died before marking it): no second ticket or notice.
     await desk.db.update(telegramUpdates).set({ status: 'received' }).where(eq(telegramUpdates.id, done!.id));
     await desk.telegram!.processPending();
     const [again] = await rowsOf(message.update_id);
     expect([again!.status, again!.ticketId]).toEqual(['processed', done!.ticketId]);
-    const ofChat = await desk.db
-      .select({ id: tickets.id })
-      .from(tickets)
-      .where(eq(tickets.subject, 'Не работает мышь'));
-    expect(ofChat.filter((t) => t.id === done!.ticketId)).toHaveLength(1);
+    const mice = await desk.db.select({ id: tickets.id }).from(tickets).where(eq(tickets.subject, 'Не работает мышь'));
+    expect(mice.filter((t) => t.id === done!.ticketId)).toHaveLength(1);
     expect(bot.sent.filter((m) => m.text.includes(`№${done!.ticketId} зарегистрирована`))).toHaveLength(1);
+
+    // A follow-up chosen for the first ticket is its article; a second press of a used button changes nothing.
+    const followUp = chat.text('И ещё: клавиша пробел не нажимается');
+    await deliver(followUp);
+    await eventually(async () => (await rowsOf(followUp.update_id))[0]?.status).toBe('asked');
+    const [waiting] = await rowsOf(followUp.update_id);
+    await deliver(chat.button(`pick:${waiting!.id}:${open}`));
+    await bot.waitForMessage(chatId, (text) => text.startsWith(`Сообщение добавлено к вашей заявке №${open}`));
+    await deliver(chat.button(`pick:${waiting!.id}:new`));
+    await eventually(async () => (await rowsOf(followUp.update_id))[0]).toMatchObject({
+      status: 'processed',
+      ticketId: open,
+    });
+    const articles = await desk.db.select().from(ticketArticles).where(eq(ticketArticles.ticketId, open));
+    expect(articles.map((a) => a.body)).toContain('И ещё: клавиша пробел не нажимается');
+    await eventually(() =>
+      bot.calls.filter((c) => c.method === 'answerCallbackQuery').map((c) => c.params.text),
+    ).toContain('Эта кнопка больше не действует. / This button no longer works.');
   });
 
   it('lets exactly one process hold a bot’s getUpdates lock until it lets go', async () => {

@@ -28,6 +28,15 @@ export type TelegramEvent =
       repliedTicketId: number | null;
     }
   | { kind: 'rate'; callbackId: string; chatId: number; from: TelegramUser; ticketId: number; score: number }
+  /** The answer to "a new request or about an open ticket?" for the stored message `messageRowId`; ticketId null: new. */
+  | {
+      kind: 'choose';
+      callbackId: string;
+      chatId: number;
+      from: TelegramUser;
+      messageRowId: number;
+      ticketId: number | null;
+    }
   | { kind: 'unknown_button'; callbackId: string; chatId: number | null }
   | { kind: 'other'; chatId: number | null; reason: string };
 
@@ -56,6 +65,10 @@ function userOf(value: unknown): TelegramUser | null {
 /** `rate:<ticket>:<score>`, well inside callback_data's 64 bytes. */
 export const rateCallbackData = (ticketId: number, score: number) => `rate:${ticketId}:${score}`;
 
+/** `pick:<stored message>:<ticket | new>`: which ticket a message from a chat with open tickets is for. */
+export const chooseCallbackData = (messageRowId: number, ticketId: number | null) =>
+  `pick:${messageRowId}:${ticketId ?? 'new'}`;
+
 /** The ticket a message of the bot names: `№1001` in the desk's own texts. */
 export function ticketNumberInBotText(value: string | null): number | null {
   const match = value ? /№\s?(\d{1,12})\b/u.exec(value) : null;
@@ -78,9 +91,21 @@ export function telegramEventOf(body: unknown): TelegramEvent {
     const chat = isObject(callback.message) && isObject(callback.message.chat) ? callback.message.chat : null;
     const chatId = chat && isId(chat.id) ? chat.id : null;
     if (!callbackId || !from) return { kind: 'other', chatId, reason: 'callback query without id or sender' };
-    const rate = /^rate:(\d{1,12}):([1-5])$/.exec(text(callback.data) ?? '');
-    if (!rate || chatId === null || chat?.type !== 'private') return { kind: 'unknown_button', callbackId, chatId };
-    return { kind: 'rate', callbackId, chatId, from, ticketId: Number(rate[1]), score: Number(rate[2]) };
+    if (chatId === null || chat?.type !== 'private') return { kind: 'unknown_button', callbackId, chatId };
+    const data = text(callback.data) ?? '';
+    const rate = /^rate:(\d{1,12}):([1-5])$/.exec(data);
+    if (rate) return { kind: 'rate', callbackId, chatId, from, ticketId: Number(rate[1]), score: Number(rate[2]) };
+    const pick = /^pick:(\d{1,15}):(new|\d{1,12})$/.exec(data);
+    if (pick)
+      return {
+        kind: 'choose',
+        callbackId,
+        chatId,
+        from,
+        messageRowId: Number(pick[1]),
+        ticketId: pick[2] === 'new' ? null : Number(pick[2]),
+      };
+    return { kind: 'unknown_button', callbackId, chatId };
   }
   const message = body.message;
   if (!isObject(message)) return { kind: 'other', chatId: null, reason: 'no message or callback query in the update' };
@@ -141,6 +166,19 @@ export const ratingKeyboard = (ticketId: number) => ({
   ],
 });
 
+/** "A new request, or about one of these open tickets?": one button each, the new request first. */
+export const chooseTicketKeyboard = (messageRowId: number, openTickets: { id: number; subject: string }[]) => ({
+  inline_keyboard: [
+    [{ text: 'Новая заявка / New request', callback_data: chooseCallbackData(messageRowId, null) }],
+    ...openTickets.map((ticket) => [
+      {
+        text: `№${ticket.id} ${ticket.subject}`.slice(0, 60),
+        callback_data: chooseCallbackData(messageRowId, ticket.id),
+      },
+    ]),
+  ],
+});
+
 /** What the bot says, in Russian and English. */
 export const botText = {
   welcome:
@@ -174,6 +212,10 @@ export const botText = {
       `Ticket №${ticket.id}: ${stage.en}.${due ? ` Due: ${due.toISOString().replace('T', ' ').slice(0, 16)} UTC.` : ''}`,
     ].join('\n');
   },
+  chooseTicket:
+    'У вас есть открытые заявки. Это новая заявка или сообщение к одной из них?\n\n' +
+    'You have open tickets. Is this a new request, or about one of them?',
+  chosen: 'Принято. / Got it.',
   rated: 'Спасибо за оценку! / Thank you for your rating!',
   surveyClosed: 'Оценка этой заявки уже не принимается. / This ticket can no longer be rated.',
   unknownButton: 'Эта кнопка больше не действует. / This button no longer works.',

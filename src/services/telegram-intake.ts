@@ -3,8 +3,10 @@ import type { Logger } from 'pino';
 import { TelegramApiError, type ReplyMarkup, type TelegramBotApi } from '../channels/telegram-bot-api';
 import type { Database } from '../db/client';
 import { normalizePhone } from '../domain/contacts';
+import { ticketNumbersIn } from '../domain/status-question';
 import {
   botText,
+  chooseTicketKeyboard,
   sharePhoneKeyboard,
   subjectOfMessage,
   telegramEventOf,
@@ -12,6 +14,7 @@ import {
   type TelegramEvent,
 } from '../domain/telegram';
 import { deskSecret } from '../repositories/inbound-mail';
+import { openTicketsOfClient } from '../repositories/clients';
 import { markSkipped, sendOnce, type OutboxTransport } from '../repositories/outbox';
 import {
   linkChatToPhone,
@@ -45,7 +48,12 @@ export const WEBHOOK_TOKEN_SECRET = 'telegram-webhook-token';
 const MAX_ATTEMPTS = 20;
 const DESCRIPTION_MAX = 20_000;
 
-type Outcome = { status: 'processed' | 'ignored' | 'waiting'; note?: string; ticketId?: number };
+type Outcome = { status: 'processed' | 'ignored' | 'waiting' | 'asked'; note?: string; ticketId?: number };
+type TextEvent = Extract<TelegramEvent, { kind: 'text' }>;
+
+const ASKED = 'asked: a new request or about an open ticket';
+const dedupeKeyOf = (row: StoredUpdate) => `update:${row.updateId}`;
+const senderOf = (event: TextEvent) => `telegram:${event.chatId}`;
 
 const sameSecret = (given: string, expected: string) => {
   // Compared as hashes: equal lengths for timingSafeEqual, and nothing learnt from the time taken.
@@ -94,25 +102,8 @@ export function createTelegramIntake(deps: {
 
   const linkedClient = (chat: TelegramChat) => (chat.clientId !== null && chat.phone ? chat : null);
 
-  async function onText(row: StoredUpdate, event: Extract<TelegramEvent, { kind: 'text' }>, chat: TelegramChat) {
-    const linked = linkedClient(chat);
-    if (!linked) {
-      await reply(event.chatId, botText.sharePhoneFirst, sharePhoneKeyboard);
-      return { status: 'waiting', note: 'kept until the chat shares its phone number' } satisfies Outcome;
-    }
-    const dedupeKey = `update:${row.updateId}`;
-    const sender = `telegram:${event.chatId}`;
-    const replied = event.repliedTicketId
-      ? await ticketOfClient(db, event.repliedTicketId, linked.clientId!)
-      : undefined;
-    if (replied && replied.stage !== 'closed') {
-      await deps.articles.attachArticle(
-        { ticketId: replied.id, channel: 'telegram', direction: 'in', sender, body: event.text, dedupeKey },
-        { mayReopen: true },
-      );
-      await reply(event.chatId, botText.attached(replied.id));
-      return { status: 'processed', note: 'reply to the ticket', ticketId: replied.id } satisfies Outcome;
-    }
+  /** The message as a new ticket, through the same intake as POST /tickets (a status question is attached by it). */
+  async function registerMessage(row: StoredUpdate, event: TextEvent, linked: TelegramChat): Promise<Outcome> {
     // A crash after registering left the ticket on the row: processing again does not register twice.
     let ticketId = row.ticketId;
     if (ticketId === null) {
@@ -125,13 +116,20 @@ export function createTelegramIntake(deps: {
       if ('attachedTo' in registration) {
         // A status question: attached to the open ticket, answered in this chat by its own workflow.
         await noteUpdateTicket(db, row.id, registration.attachedTo);
-        return { status: 'processed', note: 'status question', ticketId: registration.attachedTo } satisfies Outcome;
+        return { status: 'processed', note: 'status question', ticketId: registration.attachedTo };
       }
       ticketId = registration.ticketId;
       await noteUpdateTicket(db, row.id, ticketId);
     }
     await deps.articles.attachArticle(
-      { ticketId, channel: 'telegram', direction: 'in', sender, body: event.text, dedupeKey },
+      {
+        ticketId,
+        channel: 'telegram',
+        direction: 'in',
+        sender: senderOf(event),
+        body: event.text,
+        dedupeKey: dedupeKeyOf(row),
+      },
       // The first message of a new ticket is its description, never a reply to reopen anything.
       { mayReopen: false },
     );
@@ -142,7 +140,68 @@ export function createTelegramIntake(deps: {
       subject: `Заявка №${ticketId} / Ticket №${ticketId}`,
       body: botText.registered(ticketId),
     });
-    return { status: 'processed', note: 'new ticket', ticketId } satisfies Outcome;
+    return { status: 'processed', note: 'new ticket', ticketId };
+  }
+
+  /** The message as an article of the client's open ticket; a reply reopens it while its survey waits. */
+  async function attachMessage(row: StoredUpdate, event: TextEvent, ticketId: number, note: string): Promise<Outcome> {
+    await deps.articles.attachArticle(
+      {
+        ticketId,
+        channel: 'telegram',
+        direction: 'in',
+        sender: senderOf(event),
+        body: event.text,
+        dedupeKey: dedupeKeyOf(row),
+      },
+      { mayReopen: true },
+    );
+    await reply(event.chatId, botText.attached(ticketId));
+    return { status: 'processed', note, ticketId };
+  }
+
+  async function onText(row: StoredUpdate, event: TextEvent, chat: TelegramChat): Promise<Outcome> {
+    const linked = linkedClient(chat);
+    if (!linked) {
+      await reply(event.chatId, botText.sharePhoneFirst, sharePhoneKeyboard);
+      return { status: 'waiting', note: 'kept until the chat shares its phone number' };
+    }
+    const replied = event.repliedTicketId
+      ? await ticketOfClient(db, event.repliedTicketId, linked.clientId!)
+      : undefined;
+    if (replied && replied.stage !== 'closed') return attachMessage(row, event, replied.id, 'reply to the ticket');
+    // A chat with tickets open asks which one a message is for, unless the message names one (intake attaches it).
+    const open = (await openTicketsOfClient(db, linked.clientId!, 50))
+      .filter((ticket) => ticket.channel === 'telegram')
+      .slice(0, 3);
+    const named = ticketNumbersIn(event.text).some((n) => open.some((ticket) => ticket.id === n));
+    if (row.ticketId === null && open.length > 0 && !named) {
+      await reply(event.chatId, botText.chooseTicket, chooseTicketKeyboard(row.id, open));
+      return { status: 'asked', note: ASKED };
+    }
+    return registerMessage(row, event, linked);
+  }
+
+  /** The client's answer to "new or open ticket?": the stored message, if it is this chat's and still asked about. */
+  async function onChoice(event: Extract<TelegramEvent, { kind: 'choose' }>, chat: TelegramChat): Promise<Outcome> {
+    const linked = linkedClient(chat);
+    const asked = await loadUpdate(db, event.messageRowId);
+    const message = asked ? telegramEventOf(JSON.parse(asked.raw) as unknown) : undefined;
+    if (!linked || !asked || asked.status !== 'asked' || asked.chatId !== event.chatId || message?.kind !== 'text') {
+      await answerButton(event.callbackId, botText.unknownButton);
+      return { status: 'ignored', note: 'a choice about no message of this chat waiting for one' };
+    }
+    const ticket = event.ticketId === null ? undefined : await ticketOfClient(db, event.ticketId, linked.clientId!);
+    if (event.ticketId !== null && (!ticket || ticket.stage === 'closed')) {
+      await answerButton(event.callbackId, botText.unknownButton);
+      return { status: 'ignored', note: 'a choice of a ticket not the chat’s or closed' };
+    }
+    await answerButton(event.callbackId, botText.chosen);
+    const outcome = ticket
+      ? await attachMessage(asked, message, ticket.id, 'chosen: an open ticket')
+      : await registerMessage(asked, message, linked);
+    await markUpdate(db, asked.id, outcome);
+    return { status: 'processed', note: `chose for update ${asked.id}`, ticketId: outcome.ticketId };
   }
 
   async function onEvent(row: StoredUpdate, event: TelegramEvent): Promise<Outcome> {
@@ -201,6 +260,8 @@ export function createTelegramIntake(deps: {
         await answerButton(event.callbackId, botText.rated);
         return { status: 'processed', note: `rated ${event.score}`, ticketId: ticket.id };
       }
+      case 'choose':
+        return onChoice(event, chat);
       case 'text':
         return onText(row, event, chat);
     }

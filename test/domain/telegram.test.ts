@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   botText,
+  chooseTicketKeyboard,
   noticeKeyboard,
   rateCallbackData,
   subjectOfMessage,
@@ -67,6 +68,9 @@ describe('reading a Telegram update', () => {
     expect(press('rate:1001:6')).toMatchObject({ kind: 'unknown_button' });
     expect(press('rate:1001:5', 'group')).toMatchObject({ kind: 'unknown_button' });
     expect(press('approve:1001')).toMatchObject({ kind: 'unknown_button' });
+    expect(press('pick:77:new')).toMatchObject({ kind: 'choose', messageRowId: 77, ticketId: null });
+    expect(press('pick:77:1001')).toMatchObject({ kind: 'choose', messageRowId: 77, ticketId: 1001 });
+    expect(press('pick:77:x')).toMatchObject({ kind: 'unknown_button' });
   });
 
   it('leaves anything else alone, and never throws, whatever the body', () => {
@@ -106,6 +110,11 @@ describe('what the bot says', () => {
     expect(Buffer.byteLength(rateCallbackData(999_999_999_999, 5))).toBeLessThanOrEqual(64);
     expect(noticeKeyboard(1001, 'resolution:2')?.inline_keyboard[0]).toHaveLength(5);
     expect(noticeKeyboard(1001, 'accepted')).toBeUndefined();
+    const choice = chooseTicketKeyboard(999_999_999_999_999, [{ id: 999_999_999_999, subject: 'x'.repeat(300) }]);
+    for (const [button] of choice.inline_keyboard) {
+      expect(Buffer.byteLength(button!.callback_data)).toBeLessThanOrEqual(64);
+      expect(button!.text.length).toBeLessThanOrEqual(60);
+    }
   });
 
   it('speaks Russian and English, and names tickets so that a reply finds them', () => {

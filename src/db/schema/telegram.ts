@@ -2,8 +2,11 @@ import { sql } from 'drizzle-orm';
 import { bigint, bigserial, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { clients } from './clients';
 
-export const telegramUpdateStatuses = ['received', 'processed', 'ignored', 'waiting', 'failed'] as const;
-/** `waiting`: a message from a chat not linked to a client yet, kept until the chat shares its phone number. */
+export const telegramUpdateStatuses = ['received', 'processed', 'ignored', 'waiting', 'asked', 'failed'] as const;
+/**
+ * `waiting`: a message from a chat not linked to a client yet, kept until the chat shares its phone
+ * number; `asked`: a message from a chat with open tickets, kept until the client says which one it is for.
+ */
 export type TelegramUpdateStatus = (typeof telegramUpdateStatuses)[number];
 
 /**
