@@ -40,7 +40,8 @@ export function createStatusAnswerActivities({ db, mailer, telegram, logger, pub
         ticketId: input.ticketId,
         channel: delivered.channel === 'telegram' ? 'telegram' : 'email',
         direction: 'out',
-        sender: delivered.recipient,
+        // As the chat's messages in are written: telegram:<chat id>.
+        sender: delivered.channel === 'telegram' ? `telegram:${delivered.recipient}` : delivered.recipient,
         subject: answer.subject,
         body: answer.text,
         messageId,

@@ -191,7 +191,7 @@ describe('telegram bot, long polling', () => {
       'Забыл: принтер HP LaserJet',
     ]);
     expect(articles.filter((a) => a.direction === 'out').map((a) => [a.channel, a.sender])).toEqual([
-      ['telegram', String(chatId)],
+      ['telegram', `telegram:${chatId}`],
     ]);
   });
 
