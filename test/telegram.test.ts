@@ -239,6 +239,13 @@ describe('telegram bot, long polling', () => {
     // The survey still works from the e-mail's link.
     await driver.answer(ticketId, { csat: 4 });
     expect(await driver.closed(ticketId)).toMatchObject({ csat: 4 });
+
+    // Writing to the bot again means the client unblocked it: the chat is a channel again.
+    bot.unblock(chatId);
+    bot.push(chat.text(`/status ${ticketId}`));
+    await bot.waitForMessage(chatId, (text) => text.startsWith(`Заявка №${ticketId}: закрыта`));
+    const [unblocked] = await desk.db.select().from(telegramChats).where(eq(telegramChats.chatId, chatId));
+    expect(unblocked!.blockedAt).toBeNull();
   });
 
   it('an accepted notice waits in the outbox while Telegram is down, and goes once it is back; the acceptance does not wait', async () => {

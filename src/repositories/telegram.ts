@@ -117,9 +117,19 @@ export async function chatById(db: Reader, chatId: number): Promise<TelegramChat
   return row;
 }
 
-/** The chat as last seen: its user's name and language are kept fresh, its link and block stay. */
+/**
+ * The chat as last seen: its user's name and language are kept fresh, its link stays. A chat that
+ * writes has unblocked the bot (Telegram lets no one write to a bot they block): notices go to it again.
+ */
 export async function rememberChat(db: Database, chatId: number, from: TelegramUser): Promise<TelegramChat> {
-  const seen = { userId: from.id, username: from.username, firstName: from.firstName, languageCode: from.languageCode };
+  const seen = {
+    userId: from.id,
+    username: from.username,
+    firstName: from.firstName,
+    languageCode: from.languageCode,
+    blockedAt: null,
+    blockedReason: null,
+  };
   const [row] = await db
     .insert(telegramChats)
     .values({ chatId, ...seen })

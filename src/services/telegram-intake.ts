@@ -66,9 +66,9 @@ const sameSecret = (given: string, expected: string) => {
  * getUpdates): `receive` stores the update by its update_id and nothing else, so the webhook is
  * answered 200 and the poller confirms the offset only once it is kept; then each stored update
  * is processed, one at a time: a chat's message becomes a ticket through the same intake as
- * POST /tickets (channel `telegram`), an article of the ticket it replies to, or a status question
- * attached to the client's open ticket; /start, a shared contact, /status and the rating buttons
- * are answered in the chat.
+ * POST /tickets (channel `telegram`), an article of the ticket it replies to or the client chose,
+ * or a status question attached to the client's open ticket; /start, a shared contact, /status
+ * and the buttons are answered in the chat.
  */
 export function createTelegramIntake(deps: {
   db: Database;
@@ -82,14 +82,14 @@ export function createTelegramIntake(deps: {
   const { db, bot, logger } = deps;
   const log = logger.child({ channel: 'telegram' });
 
-  /** A reply in the chat; a blocked bot marks the chat, which is then not written to again. */
+  /** A reply in the chat; a blocked bot marks the chat, and notices go by e-mail until it writes again. */
   async function reply(chatId: number, text: string, markup?: ReplyMarkup) {
     try {
       await bot.sendMessage(chatId, text, markup);
     } catch (error) {
       if (!(error instanceof TelegramApiError && error.chatUnreachable)) throw error;
       await markChatBlocked(db, chatId, `${error.errorCode} ${error.description}`);
-      log.info({ chatId }, 'the chat blocked the bot; not written to again until it writes');
+      log.info({ chatId }, 'the chat blocked the bot; its notices go by e-mail until it writes again');
     }
   }
 

@@ -173,6 +173,7 @@ export async function startFakeBotApi(token: string) {
       wakeGetUpdates?.();
     },
     block: (chatId: number) => blocked.add(chatId),
+    unblock: (chatId: number) => blocked.delete(chatId),
     setDown(value: boolean) {
       down = value;
     },
