@@ -86,6 +86,20 @@ describe('telegram bot, webhook', () => {
     expect(bot.sent.filter((m) => m.text.includes(`№${row!.ticketId} зарегистрирована`))).toHaveLength(1);
   });
 
+  it('loses and duplicates nothing of 200 updates sent concurrently, each twice', async () => {
+    const base = (chatId + 1) * 1000;
+    const burst = Array.from({ length: 200 }, (_, n) => ({
+      update_id: base + n,
+      edited_message: { message_id: n, chat: { id: chatId + 1, type: 'private' }, text: `правка ${n}` },
+    }));
+    const answers = await Promise.all([...burst, ...burst].map((update) => deliver(update)));
+    expect(answers.every((a) => a.statusCode === 200)).toBe(true);
+    const stored = (await desk.db.select().from(telegramUpdates)).filter(
+      (r) => r.updateId !== null && r.updateId >= base && r.updateId < base + 200,
+    );
+    expect(stored.map((r) => r.updateId).sort((a, b) => a! - b!)).toEqual(burst.map((u) => u.update_id));
+  });
+
   it('stores a malformed body inert and answers 200: no 5xx, nothing lost', async () => {
     for (const body of ['{"update_id": 12, "message": ', '"just a string"', '{"update_id":"7"}'])
       expect((await deliver(body)).statusCode).toBe(200);

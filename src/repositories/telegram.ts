@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { clients, outbox, telegramChats, telegramUpdates, tickets, type TelegramUpdateStatus } from '../db/schema';
 import type { TelegramUser } from '../domain/telegram';
@@ -38,13 +38,20 @@ export async function loadUpdate(db: Reader, id: number): Promise<StoredUpdate |
   return row;
 }
 
-/** Updates stored and not processed yet, or whose processing failed (fewer than `maxAttempts` times): oldest first. */
-export async function pendingUpdateIds(db: Reader, maxAttempts: number, limit = 100): Promise<number[]> {
+/**
+ * Updates stored and not processed yet, or whose processing failed (fewer than `maxAttempts`
+ * times), after the row `afterId`: oldest first.
+ */
+export async function pendingUpdateIds(db: Reader, maxAttempts: number, afterId = 0, limit = 100): Promise<number[]> {
   const rows = await db
     .select({ id: telegramUpdates.id })
     .from(telegramUpdates)
     .where(
-      and(inArray(telegramUpdates.status, ['received', 'failed']), sql`${telegramUpdates.attempts} < ${maxAttempts}`),
+      and(
+        inArray(telegramUpdates.status, ['received', 'failed']),
+        sql`${telegramUpdates.attempts} < ${maxAttempts}`,
+        gt(telegramUpdates.id, afterId),
+      ),
     )
     .orderBy(telegramUpdates.id)
     .limit(limit);

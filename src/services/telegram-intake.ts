@@ -314,9 +314,14 @@ export function createTelegramIntake(deps: {
   async function drain() {
     do {
       again = false;
-      for (const id of await pendingUpdateIds(db, MAX_ATTEMPTS)) {
-        if (stopped) return;
-        await processUpdate(id);
+      // Each pending update once per pass, oldest first: one that fails waits for the next pass, not blocking the rest.
+      for (let after = 0, ids = await pendingUpdateIds(db, MAX_ATTEMPTS); ids.length > 0;) {
+        for (const id of ids) {
+          if (stopped) return;
+          await processUpdate(id);
+          after = id;
+        }
+        ids = await pendingUpdateIds(db, MAX_ATTEMPTS, after);
       }
     } while (again && !stopped);
   }
