@@ -15,6 +15,8 @@ export interface ActivityDependencies {
   publicUrl: string;
   /** Asked for a ranking at intake when configured (CLASSIFIER_URL). */
   classifier?: ExternalClassifier;
+  /** How late an SLA alarm fired after the instant it was due (the worker's metrics). */
+  observeTimerLag?: (alarm: 'warning' | 'breach' | 'escalation', seconds: number) => void;
 }
 
 export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];

@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { recordTicketEvent } from '../src/db/events';
 import { resolutionNotice } from '../src/domain/notices';
 import { notifyEvent, perRound, staffNoticeEvents, surveyRequestedEvent } from '../src/domain/ticket-events';
 import { staffAddresses } from '../src/repositories/operators';
 import { threadingSecretOf } from '../src/repositories/inbound-mail';
+import { newLinkToken } from '../src/domain/client-link';
+import { statusUrl } from '../src/domain/status-link';
 import {
   clientMessageId,
   redactLinkTokens,
@@ -12,7 +13,7 @@ import {
   sentPurposesUnder,
   staffMessageId,
 } from '../src/repositories/outbox';
-import { issueSurveyToken, writeAwaitingSurvey } from '../src/repositories/ticket-writes';
+import { issueStatusLinkToken, issueSurveyToken, writeAwaitingSurvey } from '../src/repositories/ticket-writes';
 import { loadTicketDetails } from '../src/repositories/tickets';
 import type { Notified } from '../workflows/types';
 import { sendClientNotice } from './client-notices';
@@ -38,11 +39,13 @@ export function createNotifyActivities({ db, mailer, telegram, logger, publicUrl
       if (!details) throw new Error(`ticket ${input.ticketId} is not registered`);
       const purpose = perRound('resolution', input.round);
       const host = new URL(publicUrl).hostname || 'localhost';
-      const token = randomBytes(18).toString('base64url');
+      const token = newLinkToken();
+      const statusToken = newLinkToken();
       const notice = resolutionNotice(
         details,
         // In the fragment: browsers never send it, so the token stays out of request logs and Referer headers.
         new URL(path.posix.join('/survey', String(input.ticketId)) + `#token=${token}`, publicUrl).toString(),
+        statusUrl(publicUrl, input.ticketId, statusToken),
       );
       const sent = await sendClientNotice(
         { db, mailer, telegram },
@@ -58,7 +61,10 @@ export function createNotifyActivities({ db, mailer, telegram, logger, publicUrl
           // Not capped: one notice per resolution an operator made, not an automatic answer to mail.
           capped: false,
           // The link's secret is issued with the message that carries it; a retry sends the stored one.
-          firstStored: (tx) => issueSurveyToken(tx, input.ticketId, token),
+          firstStored: async (tx) => {
+            await issueSurveyToken(tx, input.ticketId, token);
+            await issueStatusLinkToken(tx, input.ticketId, statusToken);
+          },
           onSent: async (tx, via) => {
             await recordTicketEvent(tx, notifyEvent(input.ticketId, input.round, 'notified', via));
             await redactLinkTokens(tx, input.ticketId, purpose);

@@ -31,8 +31,15 @@ import { ticketLogger, type ActivityDependencies } from './context';
  * The SLA clock's side effects. Deadlines are computed here, on the calendar, from instants
  * the workflow passes in (its own time), so a retry computes the same deadline.
  */
-export function createSlaActivities({ db, logger }: Pick<ActivityDependencies, 'db' | 'logger'>) {
+export function createSlaActivities({
+  db,
+  logger,
+  observeTimerLag,
+}: Pick<ActivityDependencies, 'db' | 'logger' | 'observeTimerLag'>) {
   const ticketLog = ticketLogger(logger);
+  /** How late an alarm's activity started after the alarm was due, counted when its write commits (an escalation once; a warning or breach retried after its commit counts again). */
+  const timerLag = (alarm: 'warning' | 'breach' | 'escalation', plannedAt: string, startedAt: Date) =>
+    observeTimerLag?.(alarm, Math.max(0, startedAt.getTime() - Date.parse(plannedAt)) / 1000);
 
   return {
     /** The agreement for the ticket's service × client category; null when there is none. */
@@ -129,6 +136,9 @@ export function createSlaActivities({ db, logger }: Pick<ActivityDependencies, '
           at,
         });
       });
+      const plannedAt = input.data?.plannedAt;
+      if (typeof plannedAt === 'string' && (input.action === 'sla_warned' || input.action === 'sla_breached'))
+        timerLag(input.action === 'sla_warned' ? 'warning' : 'breach', plannedAt, at);
       ticketLog(input.ticketId).info({ action: input.action, target: input.target }, 'SLA event');
     },
 
@@ -142,9 +152,13 @@ export function createSlaActivities({ db, logger }: Pick<ActivityDependencies, '
       target?: SlaTargetKind;
       actor?: string;
       reason?: string;
+      /** When the clock's escalation was due (none for a manual one). */
+      plannedAt?: string;
       dedupeKey: string;
     }): Promise<Escalated> {
-      return db.transaction(async (tx) => {
+      const startedAt = new Date();
+      let first = false;
+      const escalated = await db.transaction(async (tx) => {
         const { ticket, queue: current } = await lockForEscalation(tx, input.ticketId);
         // A retry after the move finds the event written: answer as the first attempt did.
         const already = await recordedEvent(tx, input.ticketId, input.dedupeKey);
@@ -168,6 +182,7 @@ export function createSlaActivities({ db, logger }: Pick<ActivityDependencies, '
           }
         }
         const ola = moved ? await olaOfLine(tx, queue.supportLine) : undefined;
+        first = !already;
         if (!already) {
           const move = { fromLine: ticket.supportLine, toLine: queue.supportLine, queue: queue.code, moved };
           const handover = ola
@@ -188,6 +203,8 @@ export function createSlaActivities({ db, logger }: Pick<ActivityDependencies, '
           handover: ola ? { ms: ola.handoverSeconds * 1000, recipients: ola.recipients } : null,
         };
       });
+      if (input.plannedAt && first) timerLag('escalation', input.plannedAt, startedAt);
+      return escalated;
     },
   };
 }

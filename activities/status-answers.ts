@@ -1,7 +1,10 @@
 import { statusAnswer } from '../src/domain/status-question';
 import { ticketStatusForClient } from '../src/repositories/clients';
 import { threadingSecretOf } from '../src/repositories/inbound-mail';
-import { clientMessageId } from '../src/repositories/outbox';
+import { newLinkToken, withoutLinkTokens } from '../src/domain/client-link';
+import { statusUrl } from '../src/domain/status-link';
+import { issueStatusLinkToken } from '../src/repositories/ticket-writes';
+import { clientMessageId, redactLinkTokens } from '../src/repositories/outbox';
 import { insertArticle } from '../src/repositories/ticket-articles';
 import type { StatusAnswered, StatusQuestion } from '../workflows/types';
 import { sendClientNotice } from './client-notices';
@@ -15,18 +18,25 @@ export function createStatusAnswerActivities({ db, mailer, telegram, logger, pub
     /**
      * Sent once per question (the outbox purpose names its article), and kept as the desk's
      * article on the ticket so staff see what the client was told. The stage is read when the
-     * answer is sent: a retry after the ticket moved on tells the newer stage.
+     * answer is sent: a retry after the ticket moved on tells the newer stage. A ticket that came
+     * by Telegram is answered in the client's chat (src/channels/telegram-notices.ts).
      */
     async answerStatusQuestion(input: StatusQuestion): Promise<StatusAnswered> {
       const log = ticketLog(input.ticketId);
       const ticket = await ticketStatusForClient(db, input.ticketId);
       if (!ticket) throw new Error(`ticket ${input.ticketId} is not registered`);
-      const answer = statusAnswer(ticket, ticket.clientName);
+      const statusToken = newLinkToken();
+      const answer = statusAnswer(ticket, ticket.clientName, statusUrl(publicUrl, input.ticketId, statusToken));
       const purpose = `status:${input.articleId}`;
       const host = new URL(publicUrl).hostname || 'localhost';
       const messageId = clientMessageId(input.ticketId, purpose, host, await threadingSecret());
       const notice = { ticketId: input.ticketId, purpose, subject: answer.subject, body: answer.text, messageId };
-      const delivered = await sendClientNotice({ db, mailer, telegram }, notice, ticket.clientEmail, { capped: true });
+      const delivered = await sendClientNotice({ db, mailer, telegram }, notice, ticket.clientEmail, {
+        capped: true,
+        // The link's secret is issued with the message that carries it; a retry sends the stored one.
+        firstStored: (tx) => issueStatusLinkToken(tx, input.ticketId, statusToken),
+        onSent: (tx) => redactLinkTokens(tx, input.ticketId, purpose),
+      });
       if (!delivered) {
         log.warn({ articleId: input.articleId }, 'status question kept; the client has no e-mail or chat to answer on');
         return { status: 'no_channel' };
@@ -43,7 +53,8 @@ export function createStatusAnswerActivities({ db, mailer, telegram, logger, pub
         // As the chat's messages in are written: telegram:<chat id>.
         sender: delivered.channel === 'telegram' ? `telegram:${delivered.recipient}` : delivered.recipient,
         subject: answer.subject,
-        body: answer.text,
+        // The desk's copy, without the link's secret.
+        body: withoutLinkTokens(answer.text),
         messageId,
         dedupeKey: `status-answer:${input.articleId}`,
       });

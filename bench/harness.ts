@@ -5,6 +5,7 @@ import { runHistory, type HistoryResult } from './scenarios/history';
 import { runLatency, type LatencyResult } from './scenarios/latency';
 import { runListing, type ListingResult } from './scenarios/listing';
 import { runOpen, type OpenResult } from './scenarios/open';
+import { runPairs, type PairsResult } from './scenarios/pairs';
 import { runThroughput, type ThroughputResult } from './scenarios/throughput';
 import { evaluateTargets, type TargetCheck } from './targets';
 
@@ -17,6 +18,7 @@ export interface BenchReport {
   results: {
     floor?: FloorResult;
     throughput?: ThroughputResult;
+    pairs?: PairsResult;
     latency?: LatencyResult;
     history?: HistoryResult;
     open?: OpenResult;
@@ -47,6 +49,9 @@ export async function runBench(
           // The ratio needs the floor of this very run: measure its ticket-like shape if it was not asked for.
           results.floor ??= await runFloor(env, await floorRig(), options, ['threeLocalActivitiesWorkflow']);
           results.throughput = await runThroughput(env, options, results.floor);
+          break;
+        case 'pairs':
+          results.pairs = await runPairs(env, options);
           break;
         case 'latency':
           results.latency = await runLatency(env, await floorRig(), options);

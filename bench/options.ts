@@ -19,6 +19,12 @@ export interface BenchOptions {
   /** Untimed warm-up before each timed phase. */
   warmup: number;
   seed: number;
+  /** Interleaved floor/pipeline pairs in the `pairs` scenario. */
+  pairs: number;
+  /** Interleaved floor/ticket rounds per rate in the `latency` scenario. */
+  latencyPairs: number;
+  /** Write a CPU profile of this process per timed phase of `pairs` into this folder. */
+  profileDir?: string;
 }
 
 export const defaultOptions: BenchOptions = {
@@ -32,7 +38,9 @@ export const defaultOptions: BenchOptions = {
   listingRequests: 200,
   warmup: 20,
   seed: 42,
+  pairs: 5,
+  latencyPairs: 1,
 };
 
-export const scenarioNames = ['floor', 'throughput', 'latency', 'history', 'open', 'listing'] as const;
+export const scenarioNames = ['floor', 'throughput', 'pairs', 'latency', 'history', 'open', 'listing'] as const;
 export type ScenarioName = (typeof scenarioNames)[number];

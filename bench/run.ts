@@ -21,6 +21,9 @@ const usage = `usage: npm run bench -- [${scenarioNames.join('|')} …] [options
   --requests N       requests per listing query (${defaultOptions.listingRequests})
   --warmup N         untimed warm-up per phase (${defaultOptions.warmup})
   --seed N           generator seed (${defaultOptions.seed})
+  --pairs N          interleaved floor/pipeline pairs in pairs (${defaultOptions.pairs})
+  --latency-pairs N  interleaved floor/ticket rounds per rate in latency (${defaultOptions.latencyPairs}; 5 for the figures)
+  --profile DIR      CPU profile of this process per timed phase of pairs, into DIR
   --keep             keep the run's databases
 Uses TEMPORAL_ADDRESS and DATABASE_URL when set; otherwise starts both under .data/.`;
 
@@ -38,6 +41,8 @@ function parseArgs(argv: string[]): { scenarios: ScenarioName[]; options: BenchO
     '--requests': 'listingRequests',
     '--warmup': 'warmup',
     '--seed': 'seed',
+    '--pairs': 'pairs',
+    '--latency-pairs': 'latencyPairs',
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -50,6 +55,7 @@ function parseArgs(argv: string[]): { scenarios: ScenarioName[]; options: BenchO
       console.log(usage);
       process.exit(0);
     } else if (arg === '--keep') keep = true;
+    else if (arg === '--profile') options.profileDir = path.resolve(value());
     else if (arg === '--rates') {
       options.rates = value()
         .split(',')

@@ -6,7 +6,7 @@ export function formatReport(report: BenchReport): string {
   const rows: Array<[string, string, string]> = [];
   const add = (scenario: string, figure: string, value: string) => rows.push([scenario, figure, value]);
   const lat = (l: LatencySummary) => `p50 ${l.p50} · p90 ${l.p90} · p99 ${l.p99} · max ${l.max} ms`;
-  const { floor, throughput, latency, history, open, listing } = report.results;
+  const { floor, throughput, pairs, latency, history, open, listing } = report.results;
 
   if (floor) {
     for (const [shape, r] of Object.entries(floor.shapes))
@@ -31,9 +31,43 @@ export function formatReport(report: BenchReport): string {
     );
     add('throughput', 'register→queued under load', lat(throughput.latencyMs));
   }
+  if (pairs) {
+    const pct = (x: number) => `${Math.round(x * 100)}%`;
+    for (const p of pairs.pairs)
+      add(
+        'pairs',
+        `pair ${p.pair}${p.underLoad ? ' (under load)' : ''}: floor · ours, load ${p.floor.loadAverage[0]}→${p.tickets.loadAverage[1]}`,
+        `${p.floorPerSecond}/s · ${p.ticketsPerSecond}/s = ${pct(p.ratio)} · CPU ${p.floorCpuMsEach} · ${p.ticketCpuMsEach} ms each · ` +
+          `GC ${p.floor.gc.totalMs} · ${p.tickets.gc.totalMs} ms · loop delay p99 ${p.floor.eventLoopDelayMs.p99} · ${p.tickets.eventLoopDelayMs.p99} ms`,
+      );
+    add(
+      'pairs',
+      `ratio to floor, ${pairs.pairs.length} pairs of ${pairs.n}`,
+      `median ${pct(pairs.ratio.median)} (${pct(pairs.ratio.min)}–${pct(pairs.ratio.max)})`,
+    );
+    add(
+      'pairs',
+      'CPU per ticket ÷ floor per workflow',
+      `median ${pct(pairs.cpuRatio.median)} (${pct(pairs.cpuRatio.min)}–${pct(pairs.cpuRatio.max)})`,
+    );
+    const last = pairs.pairs[pairs.pairs.length - 1]!;
+    add(
+      'pairs',
+      'CPU split of the last pair: process · Temporal · PostgreSQL',
+      `floor ${last.floor.cpuMs.process} · ${last.floor.cpuMs.temporal ?? '—'} · ${last.floor.cpuMs.postgres} ms; ` +
+        `ours ${last.tickets.cpuMs.process} · ${last.tickets.cpuMs.temporal ?? '—'} · ${last.tickets.cpuMs.postgres} ms`,
+    );
+  }
   for (const r of latency?.rates ?? []) {
     add('latency', `${r.rate}/s open loop, ${r.sent} tickets`, `${lat(r.latencyMs)} · got ${r.achievedPerSecond}/s`);
     add('latency', `${r.rate}/s open loop, floor threeLocalActivities`, lat(r.floorLatencyMs));
+    const s = (x: { median: number; min: number; max: number }, unit = '') =>
+      `median ${x.median}${unit} (${x.min}–${x.max})`;
+    add(
+      'latency',
+      `${r.rate}/s, ${r.rounds.length} interleaved round(s): p99 ÷ floor's · p50 − floor's`,
+      `${s(r.p99Ratio, '×')} · ${s(r.p50AddedMs, ' ms')} · load ${r.rounds.map((x) => x.floor.loadAverage[0]).join(', ')}`,
+    );
   }
   if (history) {
     add('history', 'events per ticket (7 stages)', String(history.events));

@@ -13,13 +13,44 @@ const GiB = 1024;
 /** The issue's targets, judged on this run's figures. */
 export function evaluateTargets(results: BenchReport['results'], options: BenchOptions): TargetCheck[] {
   const checks: TargetCheck[] = [];
-  const { throughput, latency, history, open, listing } = results;
+  const { throughput, pairs, latency, history, open, listing } = results;
   if (throughput) {
     const ratio = throughput.ratioToFloor;
     checks.push({
       target: 'throughput ≥ 80% of floor (3 local activities)',
       value: ratio === null ? 'no floor' : `${Math.round(ratio * 100)}%`,
       met: ratio === null ? null : ratio >= 0.8,
+    });
+  }
+  if (pairs) {
+    const enough = pairs.pairs.length >= 5;
+    checks.push({
+      target: `throughput: median ratio to floor ≥ 100% over ≥ 5 interleaved pairs`,
+      value: `${Math.round(pairs.ratio.median * 100)}% over ${pairs.pairs.length}`,
+      met: enough ? pairs.ratio.median >= 1 : null,
+    });
+    checks.push({
+      target: 'throughput: lowest pair ≥ 85% of its floor',
+      value: `${Math.round(pairs.ratio.min * 100)}%`,
+      met: enough ? pairs.ratio.min >= 0.85 : null,
+    });
+    checks.push({
+      target: 'CPU per ticket ≤ floor per workflow (whole system)',
+      value: `${Math.round(pairs.cpuRatio.median * 100)}% (median)`,
+      met: enough ? pairs.cpuRatio.median <= 1 : null,
+    });
+  }
+  for (const r of latency?.rates ?? []) {
+    const enough = r.rounds.length >= 5;
+    checks.push({
+      target: `latency at ${r.rate}/s: p99 ≤ 1.5× the floor's (median of interleaved rounds)`,
+      value: `${r.p99Ratio.median}× over ${r.rounds.length}`,
+      met: enough ? r.p99Ratio.median <= 1.5 : null,
+    });
+    checks.push({
+      target: `latency at ${r.rate}/s: p50 ≤ floor's p50 + 15 ms`,
+      value: `+${r.p50AddedMs.median} ms`,
+      met: enough ? r.p50AddedMs.median <= 15 : null,
     });
   }
   const at10 = latency?.rates.find((r) => r.rate === 10);

@@ -54,6 +54,8 @@ export const configSchema = z.object({
   PORT: port(3000),
   PUBLIC_URL: optionalUrl(['http:', 'https:']),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The access log: one line per request at this level (`debug`: only with LOG_LEVEL=debug), or none. */
+  ACCESS_LOG: z.enum(['info', 'debug', 'off']).default('info'),
   DATA_DIR: z.string().default('.data'),
   DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
   EMBEDDED_PG_PORT: port(54329),

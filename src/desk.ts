@@ -21,6 +21,8 @@ import { createExternalClassifier, type ExternalClassifierOptions } from './infr
 import { foldProcessStatDeltas } from './repositories/process-stats';
 import { addToCorpus, hasCategoryModel, retrainCategoryModel } from './repositories/routing';
 import { createArticleService, type ArticleService } from './services/article-service';
+import { createClientStatus } from './services/client-status';
+import { createAuditService } from './services/audit-service';
 import { createCatalogService } from './services/catalog-service';
 import { createOperationsService, type OperationsService } from './services/operations-service';
 import { loadProcessCatalog } from './services/process-catalog';
@@ -48,7 +50,13 @@ export interface DeskOptions {
   mailFrom: string;
   mailDropDir: string;
   surveyTimeoutMs: number;
+  /** A ticket's run continues as new at this many history events (besides when Temporal suggests it). */
+  ticketHistoryLimit?: number;
   intakeWaitMs: number;
+  /** The access log's level, or off (ACCESS_LOG); `info` when absent. */
+  accessLog?: 'info' | 'debug' | 'off';
+  /** How often a client's status stream looks for changes (tests make it short); 3 s when absent. */
+  statusPollMs?: number;
   /** How long an offer from `POST /queues/:id/next` is held for its operator. */
   offerTtlMs?: number;
   /** Retrain the category model on a Temporal schedule this often; none when absent. */
@@ -172,6 +180,8 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       })
     : undefined;
   const telegramChannel = bot ? telegramTransport(bot) : undefined;
+  // The metrics are made further down; the activities report to them once they exist.
+  const metrics: { observeTimerLag?: OperationsService['observeTimerLag'] } = {};
   const built = createActivities({
     db,
     mailer,
@@ -179,6 +189,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     logger,
     publicUrl: options.publicUrl,
     classifier,
+    observeTimerLag: (alarm, seconds) => metrics.observeTimerLag?.(alarm, seconds),
   });
   const activities = options.wrapActivities ? options.wrapActivities(built) : built;
 
@@ -202,12 +213,15 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
   const temporal = new Client({ connection, namespace: options.namespace });
   const queueService = createQueueService({ db, offerTtlMs: options.offerTtlMs ?? 60_000 });
   const articles = createArticleService({ db, temporal, logger });
+  const clientStatus = createClientStatus({ db, articles });
   const rules = createRulesService({ db, temporal, taskQueue: options.taskQueue, classifier });
   const tickets = createTicketService({
     db,
     temporal,
     taskQueue: options.taskQueue,
     surveyTimeoutMs: options.surveyTimeoutMs,
+    statusLinks: clientStatus,
+    ticketHistoryLimit: options.ticketHistoryLimit,
     intakeWaitMs: options.intakeWaitMs,
     logger,
     reserveForAccept: queueService.reserveForAccept,
@@ -302,6 +316,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     temporalMetricsAddress: workerParts ? sdkMetricsAddress : undefined,
     databasePoolMax: DATABASE_POOL_MAX,
   });
+  metrics.observeTimerLag = operations.observeTimerLag;
   const processes = await loadProcessCatalog();
   const fullApp = () =>
     buildApp({
@@ -312,8 +327,11 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       tickets,
       reads: createTicketReads({ db, processes }),
       articles,
+      clientStatus,
+      statusPollMs: options.statusPollMs,
       processes: createProcessService({ db, processes }),
       figures: createFigureService({ db }),
+      audit: createAuditService({ db }),
       queues: queueService,
       rules,
       catalog: createCatalogService({ db }),
@@ -322,10 +340,14 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       publicUrl: options.publicUrl,
       allowedHosts: options.allowedHosts,
       requestTimeoutMs: options.requestTimeoutMs,
+      accessLog: options.accessLog,
       operations,
       telegramWebhook: options.telegram?.mode === 'webhook' ? telegram : undefined,
     });
-  const app = role === 'worker' ? await buildOperationsApp({ operations, logger }) : await fullApp();
+  const app =
+    role === 'worker'
+      ? await buildOperationsApp({ operations, logger, allowedHosts: options.allowedHosts })
+      : await fullApp();
   // Statistics add the deltas not folded yet, so folding is only for speed: a failed fold is retried next time.
   // Every process may try; the fold takes an advisory lock, so one folds at a time and the others skip.
   let folding: Promise<unknown> = Promise.resolve();

@@ -150,6 +150,7 @@ async function main() {
       webDir,
       allowedHosts: allowedHosts({ publicUrl: baseUrl, extra: config.ALLOWED_HOSTS, port: config.PORT }),
       requestTimeoutMs: config.REQUEST_TIMEOUT,
+      accessLog: config.ACCESS_LOG,
       onWorkerFailure: (error) => {
         logger.fatal({ err: error }, 'the Temporal worker stopped');
         void stop('worker failure', 1);

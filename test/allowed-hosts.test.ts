@@ -52,4 +52,16 @@ describe('allowed hosts', () => {
   it('sets the request timeout from REQUEST_TIMEOUT', () => {
     expect(desk.app.initialConfig).toMatchObject({ requestTimeout: 5_000, connectionTimeout: 5_000 });
   });
+
+  it('hold for a worker process too: its /metrics answers only allowed hosts, its probes any', async () => {
+    const worker = await startTestDesk({ role: 'worker', allowedHosts: hosts });
+    try {
+      const at = (url: string, host: string) => worker.app.inject({ method: 'GET', url, headers: { host } });
+      expect((await at('/metrics', 'attacker.example')).statusCode).toBe(421);
+      expect((await at('/metrics', 'desk.example.com')).statusCode).toBe(200);
+      expect((await at('/health/live', 'attacker.example')).statusCode).toBe(200);
+    } finally {
+      await worker.stop();
+    }
+  });
 });

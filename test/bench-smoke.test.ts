@@ -24,6 +24,8 @@ describe('npm run bench, every scenario at a tiny size', () => {
       listingRows: 2_000,
       listingRequests: 10,
       warmup: 2,
+      pairs: 2,
+      latencyPairs: 2,
     };
     const report: BenchReport = await runBench([...scenarioNames], options, {
       temporalAddress: inject('temporalAddress'),
@@ -33,7 +35,7 @@ describe('npm run bench, every scenario at a tiny size', () => {
       log: () => {},
       progress: silentProgress,
     });
-    const { floor, throughput, latency, history, open, listing } = report.results;
+    const { floor, throughput, pairs, latency, history, open, listing } = report.results;
 
     expect(Object.keys(floor!.shapes).sort()).toEqual([
       'emptyWorkflow',
@@ -52,10 +54,24 @@ describe('npm run bench, every scenario at a tiny size', () => {
     expect(throughput!.ratioToFloor).toBeGreaterThan(0);
     expect(throughput!.ratioToFloor).toBeLessThan(2);
 
+    expect(pairs!.pairs.map((p) => p.pair)).toEqual([1, 2]);
+    for (const p of pairs!.pairs) {
+      expect(p.ratio).toBeGreaterThan(0);
+      // Every ticket and floor workflow costs some CPU in this process, and the tickets some in their database backends.
+      expect(p.floorCpuMsEach).toBeGreaterThan(0);
+      expect(p.ticketCpuMsEach).toBeGreaterThan(0);
+      expect(p.tickets.cpuMs.postgres).toBeGreaterThan(0);
+      expect(p.tickets.loadAverage).toHaveLength(2);
+    }
+    expect(pairs!.ratio.min).toBeLessThanOrEqual(pairs!.ratio.median);
+    expect(pairs!.ratio.median).toBeLessThanOrEqual(pairs!.ratio.max);
+
     expect(latency!.rates).toHaveLength(1);
-    expect(latency!.rates[0]!.outcomes.byStatus).toEqual({ 201: 10 });
+    expect(latency!.rates[0]!.outcomes.byStatus).toEqual({ 201: 20 });
     expect(latency!.rates[0]!.latencyMs.p99).toBeGreaterThanOrEqual(latency!.rates[0]!.latencyMs.p50);
-    expect(latency!.rates[0]!.floorLatencyMs.count).toBe(10);
+    expect(latency!.rates[0]!.floorLatencyMs.count).toBe(20);
+    expect(latency!.rates[0]!.rounds.map((r) => r.latencyMs.count)).toEqual([10, 10]);
+    expect(latency!.rates[0]!.p99Ratio.median).toBeGreaterThan(0);
 
     expect(history!.steps.map((s) => s.status)).toEqual([201, 200, 201, 200, 202]);
     expect(history!.events).toBeGreaterThan(20);

@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       PUBLIC_URL: undefined,
       PUBLIC_RATE_LIMIT: 60,
       LOG_LEVEL: 'info',
+      ACCESS_LOG: 'info',
       DATA_DIR: '.data',
       DATABASE_URL: undefined,
       EMBEDDED_PG_PORT: 54329,
@@ -196,6 +197,7 @@ describe('loadConfig', () => {
     [{ SURVEY_TIMEOUT: '0' }, 'SURVEY_TIMEOUT'],
     [{ SEED_DEMO: 'maybe' }, 'SEED_DEMO'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
+    [{ ACCESS_LOG: 'all' }, 'ACCESS_LOG'],
   ])('refuses %j, naming %s', (env, variable) => {
     expectInvalid(env, variable);
   });

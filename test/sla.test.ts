@@ -81,6 +81,14 @@ describe('SLA clocks: warning, breach, escalation, waiting for the client, an SL
     ]);
 
     expect(calls.escalateTicket).toBeGreaterThanOrEqual(4);
+    // Each alarm keeps the instant it was due; the worker's metrics say how late each fired (counted once per alarm).
+    const warned = trail.find((e) => e.action === 'sla_warned')!;
+    expect(Date.parse(warned.at)).toBeGreaterThanOrEqual(Date.parse(warned.data.plannedAt));
+    expect(Date.parse(trail.find((e) => e.action === 'sla_breached')!.data.plannedAt)).toBe(dueAt);
+    const metrics = (await call('GET', '/metrics')).text;
+    const lagCount = (alarm: string) =>
+      Number(new RegExp(`^desk_sla_timer_lag_seconds_count\\{alarm="${alarm}"\\} (\\d+)$`, 'm').exec(metrics)?.[1]);
+    expect([lagCount('warning'), lagCount('breach'), lagCount('escalation')]).toEqual([1, 1, 3]);
     const [row] = await desk.db.select().from(tickets).where(eq(tickets.id, id));
     expect(row).toMatchObject({ supportLine: 3, stage: 'queued', assigneeId: null });
     expect(row!.slaBreachedAt).not.toBeNull();

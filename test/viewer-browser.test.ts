@@ -306,6 +306,31 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the process viewer in
     expect(marked.sort()).toEqual([...new Set<string>(trail.path)].sort());
     expect(await page.locator('#timeline tbody tr').count()).toBe(trail.visits.length);
     await page.screenshot({ path: path.join(artifacts, 'ticket-sla-path.png'), fullPage: true });
+
+    // On its lifecycle page: why it breached, and the breached target's share of time per step.
+    const audit = (await call('GET', `/tickets/${ids.breached}/breaches`, { operator: 'sidorova' })).body;
+    const breachedTargets = audit.targets.filter((t: { explanation: unknown }) => t.explanation);
+    expect(breachedTargets.length).toBeGreaterThanOrEqual(1);
+    await page.goto(`${address}/ticket.html?id=${ids.breached}`);
+    await page.waitForSelector('body[data-state="ready"]');
+    expect(await page.locator('#breach-list li').allTextContents()).toEqual(
+      breachedTargets.map(
+        (t: { target: string; explanation: { ru: string; en: string } }) =>
+          `${{ response: 'Реакция / Response', resolution: 'Решение / Resolution', handover: 'OLA' }[t.target]}: ${t.explanation.ru} / ${t.explanation.en}`,
+      ),
+    );
+    const shares = await page.$$eval('.share[data-element-id]', (nodes) =>
+      nodes.map((n) => [n.getAttribute('data-element-id')!, Number(n.getAttribute('data-share'))]),
+    );
+    const onLifecycle = new Set<string>(Object.values(E));
+    expect(Object.fromEntries(shares)).toEqual(
+      Object.fromEntries(
+        breachedTargets[0].elements
+          .filter((e: { elementId: string; share: number }) => e.share > 0 && onLifecycle.has(e.elementId))
+          .map((e: { elementId: string; share: number }) => [e.elementId, e.share]),
+      ),
+    );
+    await page.screenshot({ path: path.join(artifacts, 'ticket-breaches.png'), fullPage: true });
   });
 
   it('lets the client reopen a resolved ticket from the survey page', async () => {

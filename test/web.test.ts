@@ -11,6 +11,7 @@ const ownScript = (file: string) => page(file.replace(/\.html$/, '.js'));
 const pages = [
   'index.html',
   'survey.html',
+  'status.html',
   'process.html',
   'processes.html',
   'ticket.html',
@@ -32,6 +33,7 @@ describe('every page under the Content-Security-Policy', () => {
 describe.each([
   ['index.html', ['subject', 'description', 'name', 'phone', 'email'], /fetch\('\/tickets',/],
   ['survey.html', ['csat', 'comment'], /fetch\(`\/tickets\/\$\{ticketId\}\/survey`,/],
+  ['status.html', ['text'], /fetch\(`\/tickets\/\$\{ticketId\}\/status\/reply`,/],
 ])('web/%s', (file, fields, fetchCall) => {
   const html = page(file);
 
@@ -70,6 +72,16 @@ describe.each([
     expect(script).toContain("'Content-Type': 'application/json'");
     expect(script).toContain('JSON.stringify(');
     expect(script).toMatch(/body\.message/);
+  });
+});
+
+describe('web/status.html', () => {
+  it('reads the token from the fragment, sends it in a header, and puts the ticket’s texts in as text only', () => {
+    const script = ownScript('status.html');
+    expect(script).toMatch(/location\.hash/);
+    expect(script).toContain("'X-Ticket-Token': token");
+    expect(script).toContain('new EventSource(');
+    expect(script).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
   });
 });
 

@@ -72,9 +72,41 @@
       return row;
     });
     document.querySelector('#timeline tbody').replaceChildren(...rows);
+    if (processId === 'ticket_lifecycle') await showBreaches(viewer);
     document.getElementById('title').textContent = `Заявка №${ticketId} · ${trail.stage}`;
   } catch (error) {
     Viewer.say(message, error.message);
   }
   document.body.dataset.state = 'ready';
+
+  /**
+   * Why the ticket's targets breached (GET /tickets/:id/breaches): one line per breached target,
+   * and the share of the first one's counted time on each step of the diagram. Nothing for an
+   * operator who may not see the ticket's contents (the API gives no timeline then).
+   */
+  async function showBreaches(viewer) {
+    const answer = await Viewer.api(`/tickets/${ticketId}/breaches`);
+    const breached = answer.details ? answer.targets.filter((t) => t.explanation) : [];
+    if (breached.length === 0) return;
+    const names = { response: 'Реакция / Response', resolution: 'Решение / Resolution', handover: 'OLA' };
+    document.getElementById('breach-list').replaceChildren(
+      ...breached.map((t) => {
+        const item = Viewer.text('li', `${names[t.target]}${t.handover ? ` ${t.handover}` : ''}: ${t.explanation.ru}`);
+        item.dataset.target = t.target;
+        item.append(Viewer.text('span', ` / ${t.explanation.en}`, { lang: 'en', class: 'en' }));
+        return item;
+      }),
+    );
+    document.getElementById('breaches').hidden = false;
+    const registry = viewer.get('elementRegistry');
+    const overlays = viewer.get('overlays');
+    for (const element of breached[0].elements) {
+      if (!registry.get(element.elementId) || element.share <= 0) continue;
+      const percent = Math.round(element.share * 100);
+      overlays.add(element.elementId, 'breach-share', {
+        position: { bottom: 14, right: 4 },
+        html: `<div class="share" data-element-id="${element.elementId}" data-share="${element.share}" title="Доля времени цели / Share of the target’s time">${percent}%</div>`,
+      });
+    }
+  }
 })();

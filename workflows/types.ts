@@ -4,6 +4,7 @@ import type { ErrorCode } from '../src/domain/errors';
 import type { TicketStage } from '../src/domain/process';
 import type { SlaPlan, SlaStart, SlaTerms } from '../src/domain/sla-plan';
 import type { TicketDetails } from '../src/domain/ticket-details';
+import type { ContinuedTicket } from './ticket/types';
 
 export type { IntakeChannel, SlaTargetKind, TicketPriority, SlaPlan, SlaStart, SlaTerms, TicketDetails };
 /** The ticket workflow's messages, for the activities and the API that speak them. */
@@ -31,6 +32,13 @@ export interface TicketWorkflowInput {
   intake: TicketIntake;
   /** How long the survey waits for the client's answer. */
   surveyTimeoutMs: number;
+  /**
+   * Continue as new once the history holds this many events (besides when Temporal suggests it):
+   * a long-lived ticket (many articles, reopenings, SLA changes) stays below the history limits.
+   */
+  historyLimit?: number;
+  /** Where the ticket stood when its previous run continued as new; intake is not run again. */
+  continued?: ContinuedTicket;
 }
 
 export interface RegisteredTicket {

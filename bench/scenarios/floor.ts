@@ -35,9 +35,9 @@ export interface FloorRig {
 
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
 
-/** Same server, the product's worker tuning, a task queue of its own. */
-export async function startFloorRig(env: BenchEnvironment): Promise<FloorRig> {
-  const taskQueue = `bench-floor-${env.runId}`;
+/** Same server, the product's worker tuning, a task queue of its own (`name` tells rigs of one run apart). */
+export async function startFloorRig(env: BenchEnvironment, name = ''): Promise<FloorRig> {
+  const taskQueue = `bench-floor-${env.runId}${name}`;
   const { code } = await bundleWorkflowCode({
     workflowsPath: path.join(__dirname, '..', 'workflows', 'index.ts'),
     logger: quiet,
@@ -56,7 +56,7 @@ export async function startFloorRig(env: BenchEnvironment): Promise<FloorRig> {
     taskQueue,
     worker: describeWorkerOptions(worker.options),
     execute: (shape, id) =>
-      env.desk.temporal.workflow.execute(shape, { taskQueue, workflowId: `floor-${env.runId}-${shape}-${id}` }),
+      env.desk.temporal.workflow.execute(shape, { taskQueue, workflowId: `${taskQueue}-${shape}-${id}` }),
     async stop() {
       worker.shutdown();
       await running;

@@ -28,6 +28,7 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /tickets/:id': read,
   'GET /tickets/:id/events': read,
   'GET /tickets/:id/trail': analytics,
+  'GET /tickets/:id/breaches': analytics,
   'GET /tickets/:id/articles': read,
   'POST /tickets/:id/accept': act,
   'POST /tickets/:id/work': act,
@@ -47,6 +48,9 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   },
   'POST /tickets/:id/complaint/resolve': act,
   'POST /tickets/:id/survey': { public: 'the client answers the survey with the per-ticket token from the notice' },
+  'GET /tickets/:id/status': { public: 'the client’s status page, opened with the status link’s per-ticket token' },
+  'GET /tickets/:id/status/stream': { public: 'the status page’s live updates, with the same per-ticket token' },
+  'POST /tickets/:id/status/reply': { public: 'the client writes from the status page, with the per-ticket token' },
   'POST /channels/telegram/:pathSecret': {
     public:
       'Telegram calls the bot’s webhook; the random path and the X-Telegram-Bot-Api-Secret-Token header (the desk’s secrets, given to Telegram by setWebhook) are its proof',
@@ -68,6 +72,7 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /processes/:processId/statistics': analytics,
   'GET /processes/:processId/elements/:elementId/tickets': analytics,
   'GET /figures': analytics,
+  'GET /escalations': analytics,
   'GET /catalog/services': read,
   'GET /catalog/services/:code': read,
   'POST /catalog/services': catalog,
@@ -104,6 +109,7 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /docs/static/swagger-initializer.js': { public: 'Swagger UI' },
   'GET /docs/': { public: 'Swagger UI' },
   'GET /survey/:id': { public: 'the survey page a client opens from the notice (the token is checked on answer)' },
+  'GET /status/:id': { public: 'the status page a client opens from a notice (the token is checked by the API)' },
   'GET /*': { public: 'the web pages and their scripts: data comes from the API, which checks access' },
   'GET /vendor/bpmn-js/*': { public: 'the diagram library the pages load' },
 };

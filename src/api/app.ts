@@ -8,6 +8,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import type { Logger } from 'pino';
 import { ErrorStatus, type ErrorCode } from '../domain/errors';
 import type { ArticleService } from '../services/article-service';
+import type { ClientStatus } from '../services/client-status';
+import type { AuditService } from '../services/audit-service';
 import type { CatalogService } from '../services/catalog-service';
 import type { IdentityService } from '../services/identity-service';
 import type { TelegramIntake } from '../services/telegram-intake';
@@ -29,6 +31,7 @@ import { httpMetricsPlugin } from './http-metrics';
 import { calendarRoutes } from './routes/calendars';
 import { catalogRoutes } from './routes/catalog';
 import { clientRoutes } from './routes/clients';
+import { escalationRoutes } from './routes/escalations';
 import { figureRoutes } from './routes/figures';
 import { olaRoutes } from './routes/ola';
 import { operationsRoutes } from './routes/operations';
@@ -55,8 +58,13 @@ export interface AppDependencies {
   tickets: TicketService;
   reads: TicketReads;
   articles: ArticleService;
+  clientStatus: ClientStatus;
+  /** How often a client's status stream looks for changes; 3 s when absent. */
+  statusPollMs?: number;
   processes: ProcessService;
   figures: FigureService;
+  /** The escalation audit (GET /escalations, GET /tickets/:id/breaches). */
+  audit: AuditService;
   queues: QueueService;
   rules: RulesService;
   catalog: CatalogService;
@@ -69,6 +77,8 @@ export interface AppDependencies {
   publicUrl?: string;
   /** The Host values answered to (see allowedHosts); none: any Host. */
   allowedHosts?: ReadonlySet<string>;
+  /** One access-log line per request at this level, or none; `info` when absent. */
+  accessLog?: 'info' | 'debug' | 'off';
   /** How long a request, its body included, may take before the connection is closed (REQUEST_TIMEOUT). */
   requestTimeoutMs?: number;
 }
@@ -96,10 +106,20 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     // A client that sends its body slowly must not hold a connection for ever.
     requestTimeout: deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     connectionTimeout: deps.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    // One line per request, written when it is answered (below), instead of Fastify's two.
+    disableRequestLogging: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
 
   if (deps.allowedHosts) refuseOtherHosts(app, deps.allowedHosts);
+  const accessLog = deps.accessLog ?? 'info';
+  if (accessLog !== 'off')
+    app.addHook('onResponse', async (request, reply) => {
+      request.log[accessLog](
+        { req: request, res: { statusCode: reply.statusCode }, responseTime: Math.round(reply.elapsedTime * 10) / 10 },
+        'request',
+      );
+    });
   // JSON only: a text body is refused with 415 rather than read as a string.
   app.removeContentTypeParser('text/plain');
   app.addSchema(errorSchema);
@@ -241,11 +261,15 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     reads: deps.reads,
     rules: deps.rules,
     articles: deps.articles,
+    clientStatus: deps.clientStatus,
+    statusPollMs: deps.statusPollMs,
+    audit: deps.audit,
   });
   await app.register(queueRoutes, { queues: deps.queues });
   await app.register(clientRoutes, { reads: deps.reads });
   await app.register(processRoutes, { processes: deps.processes });
   await app.register(figureRoutes, { figures: deps.figures });
+  await app.register(escalationRoutes, { audit: deps.audit });
   await app.register(ruleRoutes, { rules: deps.rules });
   await app.register(catalogRoutes, { catalog: deps.catalog });
   await app.register(calendarRoutes, { catalog: deps.catalog });
@@ -256,6 +280,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   if (deps.webDir) {
     await app.register(fastifyStatic, { root: path.resolve(deps.webDir), index: ['index.html'] });
     app.get('/survey/:id', { schema: { hide: true } }, (_request, reply) => reply.sendFile('survey.html'));
+    app.get('/status/:id', { schema: { hide: true } }, (_request, reply) => reply.sendFile('status.html'));
     // The diagram viewer's library, prebuilt by bpmn-js: no build step and no CDN.
     await app.register(fastifyStatic, { root: bpmnJsDist, prefix: '/vendor/bpmn-js/', decorateReply: false });
   }

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * A client's link (the survey page) carries a per-ticket secret the desk keeps only as its
@@ -16,3 +16,9 @@ export function isLinkToken(storedHash: string, given: string): boolean {
 
 /** The token of a link in a notice's text (`…/survey/1001#token=…`). */
 export const linkTokenIn = (text: string) => /[#?&]token=([\w-]+)/.exec(text)?.[1];
+
+/** A new link secret: 144 random bits, URL-safe. */
+export const newLinkToken = () => randomBytes(18).toString('base64url');
+
+/** A text with its links' secrets blanked (the copy a desk keeps of what it sent). */
+export const withoutLinkTokens = (text: string) => text.replace(/([#?&]token=)[\w-]+/g, '$1[redacted]');

@@ -21,6 +21,7 @@ export const ErrorStatus = {
   MISSING_COMPETENCE: 403,
   BAD_SURVEY_TOKEN: 403,
   BAD_WEBHOOK_SECRET: 403,
+  BAD_STATUS_TOKEN: 403,
   // What is not there.
   NOT_FOUND: 404,
   // What the ticket's state does not allow now.

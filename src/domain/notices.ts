@@ -1,7 +1,11 @@
 import type { TicketDetails } from './ticket-details';
 
 /** The message that tells a client their ticket is resolved, in Russian and English. */
-export function resolutionNotice(ticket: TicketDetails, surveyUrl: string): { subject: string; text: string } {
+export function resolutionNotice(
+  ticket: TicketDetails,
+  surveyUrl: string,
+  statusUrl?: string,
+): { subject: string; text: string } {
   const name = ticket.client.name ?? '';
   return {
     subject: `Заявка №${ticket.id} выполнена / Ticket #${ticket.id} resolved`,
@@ -13,6 +17,7 @@ export function resolutionNotice(ticket: TicketDetails, surveyUrl: string): { su
       ticket.quotedPrice !== null ? `Стоимость: ${ticket.quotedPrice} ₽` : '',
       '',
       `Оцените, пожалуйста, нашу работу от 1 до 5: ${surveyUrl}`,
+      statusUrl ? `Заявка и переписка по ней: ${statusUrl}` : '',
       '',
       '---',
       `Hello${name ? ` ${name}` : ''},`,
@@ -21,6 +26,7 @@ export function resolutionNotice(ticket: TicketDetails, surveyUrl: string): { su
       `Resolution: ${ticket.resolution ?? ''}`,
       '',
       `Please rate our work from 1 to 5: ${surveyUrl}`,
+      statusUrl ? `Your ticket and its messages: ${statusUrl}` : '',
     ]
       .filter((line, i, all) => !(line === '' && all[i - 1] === ''))
       .join('\n'),

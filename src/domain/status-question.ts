@@ -63,8 +63,8 @@ export const questionAttachedMessage =
 /** The category of questions about a ticket's progress (data/README.md). */
 export const STATUS_CATEGORY = 'status';
 
-/** A stage as the client is told it. */
-export const stageText: Record<TicketStage, { ru: string; en: string }> = {
+/** A stage as the client reads it, in Russian and English (status answers, the status page). */
+export const clientStageText: Record<TicketStage, { ru: string; en: string }> = {
   registering: { ru: 'регистрируется', en: 'being registered' },
   queued: { ru: 'в очереди, ждёт специалиста', en: 'queued, waiting for a specialist' },
   in_work: { ru: 'в работе', en: 'in work' },
@@ -91,8 +91,12 @@ export function moscowTime(at: Date): string {
  * The answer to a status question, in Russian and English: the ticket's stage and, while it is
  * being worked, its due date. The client's own words are not repeated in it.
  */
-export function statusAnswer(ticket: Pick<OpenTicket, 'id' | 'stage' | 'subject' | 'dueAt'>, name?: string | null) {
-  const stage = stageText[ticket.stage];
+export function statusAnswer(
+  ticket: Pick<OpenTicket, 'id' | 'stage' | 'subject' | 'dueAt'>,
+  name?: string | null,
+  statusUrl?: string,
+) {
+  const stage = clientStageText[ticket.stage];
   const due = ticket.dueAt && ['queued', 'in_work', 'waiting_for_client'].includes(ticket.stage) ? ticket.dueAt : null;
   return {
     subject: `Заявка №${ticket.id}: ${stage.ru} / Ticket #${ticket.id}: ${stage.en}`,
@@ -101,12 +105,14 @@ export function statusAnswer(ticket: Pick<OpenTicket, 'id' | 'stage' | 'subject'
       `Ваша заявка №${ticket.id} «${ticket.subject}»: ${stage.ru}.`,
       ...(due ? [`Срок выполнения: ${moscowTime(due)}.`] : []),
       'Ваше сообщение добавлено к заявке.',
+      ...(statusUrl ? [`Следить за заявкой: ${statusUrl}`] : []),
       '',
       '---',
       `Hello${name ? ` ${name}` : ''},`,
       `your ticket #${ticket.id} "${ticket.subject}" is ${stage.en}.`,
       ...(due ? [`Due: ${due.toISOString().replace('T', ' ').slice(0, 16)} UTC.`] : []),
       'Your message has been added to the ticket.',
+      ...(statusUrl ? [`Follow your ticket: ${statusUrl}`] : []),
     ].join('\n'),
   };
 }

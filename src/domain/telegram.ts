@@ -4,7 +4,7 @@
  * left alone. Shapes as published in core.telegram.org/bots/api (Update, Message, Contact,
  * CallbackQuery); anything else in an update is ignored.
  */
-import { moscowTime, stageText } from './status-question';
+import { clientStageText, moscowTime } from './status-question';
 import type { TicketStage } from './process';
 
 export interface TelegramUser {
@@ -203,7 +203,7 @@ export const botText = {
   statusUsage: 'Напишите номер заявки: /status 1001\n\nGive the ticket’s number: /status 1001',
   statusNotFound: (ticketId: number) => `Среди ваших заявок нет №${ticketId}.\n\nNone of your tickets is №${ticketId}.`,
   status: (ticket: { id: number; stage: TicketStage; dueAt: Date | null }) => {
-    const stage = stageText[ticket.stage];
+    const stage = clientStageText[ticket.stage];
     const due =
       ticket.dueAt && ['queued', 'in_work', 'waiting_for_client'].includes(ticket.stage) ? ticket.dueAt : null;
     return [

@@ -1,6 +1,6 @@
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { catalogServices, queues, tickets, ticketWorkEntries } from '../db/schema';
+import { catalogServices, clientLinkTokens, queues, tickets, ticketWorkEntries } from '../db/schema';
 import { linkTokenHash } from '../domain/client-link';
 
 type Executor = Pick<Database, 'select' | 'insert' | 'update'>;
@@ -157,6 +157,14 @@ export async function issueSurveyToken(db: Executor, ticketId: number, token: st
     .update(tickets)
     .set({ surveyToken: linkTokenHash(token) })
     .where(eq(tickets.id, ticketId));
+}
+
+/** A status link's secret, issued with the notice that carries it (kept as its hash). */
+export async function issueStatusLinkToken(db: Executor, ticketId: number, token: string) {
+  await db
+    .insert(clientLinkTokens)
+    .values({ tokenHash: linkTokenHash(token), ticketId })
+    .onConflictDoNothing();
 }
 
 export async function writeAwaitingSurvey(tx: Executor, ticketId: number) {

@@ -1,8 +1,9 @@
 import { and, asc, desc, eq, ilike, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { catalogServices, clients, queues, ticketEvents, tickets } from '../db/schema';
+import { catalogServices, clientLinkTokens, clients, queues, ticketEvents, tickets } from '../db/schema';
 import { isManager, maySeeDetails, type Actor } from '../domain/access';
 import type { TicketDetails, TicketSummary } from '../domain/ticket-details';
+import { linkTokenHash } from '../domain/client-link';
 
 export type { TicketSummary };
 
@@ -228,4 +229,13 @@ export async function nextTicketNumber(db: Database): Promise<number> {
 export async function ticketExists(db: Database, ticketId: number): Promise<boolean> {
   const rows = await db.select({ id: tickets.id }).from(tickets).where(eq(tickets.id, ticketId));
   return rows.length > 0;
+}
+
+/** True when `token` is the secret of a status link one of this ticket's notices carried. */
+export async function isStatusLinkToken(db: Database, ticketId: number, token: string): Promise<boolean> {
+  const [row] = await db
+    .select({ ticketId: clientLinkTokens.ticketId })
+    .from(clientLinkTokens)
+    .where(and(eq(clientLinkTokens.tokenHash, linkTokenHash(token)), eq(clientLinkTokens.ticketId, ticketId)));
+  return row !== undefined;
 }

@@ -93,6 +93,13 @@ export function createOperationsService(deps: OperationsDependencies) {
     help: '1 when the Temporal SDK’s worker metrics (temporal_*) were read for this scrape; absent in a process without a worker',
     registers: [registry],
   });
+  const timerLag = new Histogram({
+    name: 'desk_sla_timer_lag_seconds',
+    help: 'How late an SLA alarm (warning, breach, escalation) fired after the instant it was due, in this worker',
+    labelNames: ['alarm'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
+    registers: [registry],
+  });
   const timeoutMs = deps.checkTimeoutMs ?? 2_000;
 
   async function readDatabaseFigures() {
@@ -131,6 +138,10 @@ export function createOperationsService(deps: OperationsDependencies) {
 
   return {
     contentType: registry.contentType,
+
+    observeTimerLag(alarm: 'warning' | 'breach' | 'escalation', seconds: number) {
+      timerLag.observe({ alarm }, seconds);
+    },
 
     observeRequest(request: { method: string; route?: string; status: number; seconds: number }) {
       const labels = { method: request.method, route: request.route ?? '(no route)', status: String(request.status) };

@@ -30,6 +30,7 @@ import {
 } from '../../workflows/ticket';
 import { DeskError, notFound } from './errors';
 import type { AttachedQuestion, StatusQuestions } from './status-questions';
+import type { ClientStatus } from './client-status';
 import { createTicketWorkflows, type Registration } from './ticket-workflow';
 
 export type { NewTicket } from '../api/schemas/tickets';
@@ -48,6 +49,9 @@ export function createTicketService(deps: {
   temporal: Client;
   taskQueue: string;
   surveyTimeoutMs: number;
+  /** The client's status links (src/services/client-status.ts): they open the survey as well. */
+  statusLinks?: Pick<ClientStatus, 'opens'>;
+  ticketHistoryLimit?: number;
   intakeWaitMs: number;
   logger: Logger;
   /** Holds a queued ticket for the accepting operator (see QueueService); returns the release for a failed accept. */
@@ -57,6 +61,9 @@ export function createTicketService(deps: {
 }) {
   const { db } = deps;
   const { update, start } = createTicketWorkflows(deps);
+  /** The status page's link answers the survey too (the client holds it from every notice). */
+  const statusLinkOpens = async (ticketId: number, token: string) =>
+    (await deps.statusLinks?.opens(ticketId, token)) ?? false;
 
   const factsOf = async (ticketId: number): Promise<TicketFacts> => {
     const facts = await loadTicketFacts(db, ticketId);
@@ -91,7 +98,9 @@ export function createTicketService(deps: {
    */
   const tokenChecked = async (ticketId: number, token: string) => {
     const facts = await loadTicketFacts(db, ticketId);
-    if (!facts?.surveyToken || facts.stage === 'closed' || !isLinkToken(facts.surveyToken, token))
+    const opens =
+      (facts?.surveyToken && isLinkToken(facts.surveyToken, token)) || (await statusLinkOpens(ticketId, token));
+    if (!facts || facts.stage === 'closed' || !opens)
       throw new DeskError(
         'BAD_SURVEY_TOKEN',
         'this link is not valid: it does not belong to this ticket, or the ticket’s survey is over',

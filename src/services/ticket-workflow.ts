@@ -22,6 +22,8 @@ export function createTicketWorkflows(deps: {
   temporal: Client;
   taskQueue: string;
   surveyTimeoutMs: number;
+  /** Continue a ticket as new at this many history events; Temporal's own suggestion when absent. */
+  ticketHistoryLimit?: number;
   /** How long registration waits for the ticket to be queued before answering 202. */
   intakeWaitMs: number;
   logger: Logger;
@@ -64,7 +66,13 @@ export function createTicketWorkflows(deps: {
       startWorkflowOperation: new WithStartWorkflowOperation(ticketWorkflow, {
         workflowId,
         taskQueue: deps.taskQueue,
-        args: [{ intake, surveyTimeoutMs: deps.surveyTimeoutMs }],
+        args: [
+          {
+            intake,
+            surveyTimeoutMs: deps.surveyTimeoutMs,
+            ...(deps.ticketHistoryLimit ? { historyLimit: deps.ticketHistoryLimit } : {}),
+          },
+        ],
         workflowIdConflictPolicy: 'FAIL',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       }),

@@ -25,6 +25,11 @@ export const TicketPatch = {
   intakeWithSla: 'intake-with-sla',
   /** Articles (e-mail and other channels) are told to the workflow; a client's reply reopens a resolved ticket. */
   clientArticles: 'client-articles',
+  /**
+   * A ticket whose history grows long continues as new with its state. Read at start, in place of
+   * 'intake-with-sla', which it implies: new tickets still record one marker at start.
+   */
+  continueAsNew: 'continue-as-new',
 } as const;
 
 /**
@@ -35,8 +40,10 @@ export const TicketPatch = {
  * upgraded mid-ticket records the marker later), so it is asked again rather than kept here.
  */
 export class TicketVersion {
+  /** Tickets recorded before it never continue as new (their recorded waits have no way out). */
+  readonly continuesAsNew = patched(TicketPatch.continueAsNew);
   /** New tickets record one marker (and one search-attribute upsert) at start instead of one per patch. */
-  readonly intakeWithSla = patched(TicketPatch.intakeWithSla);
+  readonly intakeWithSla = this.continuesAsNew || patched(TicketPatch.intakeWithSla);
   /** Tickets started before SLA clocks existed replay without them. */
   readonly slaClocks = this.intakeWithSla || patched(TicketPatch.slaTimers);
 

@@ -4,20 +4,22 @@ import { db } from './proxies';
 import type { SlaClock } from './sla-clock';
 
 /** What the clock does when an alarm is due: one activity (or two) per event, no polling. */
-export async function fireAlarm({ target: t, kind }: SlaAlarm, clock: SlaClock): Promise<void> {
+export async function fireAlarm({ target: t, kind, at }: SlaAlarm, clock: SlaClock): Promise<void> {
   // A pause or an accept in the same activation as the timer wins over the alarm.
   if (t.met || t.runningSince === null || !t.plan) return;
   const { ticketId } = clock.ticket;
   const key = targetKey(t);
   const perRound = (t.round ?? 1) > 1 ? { round: t.round } : {};
   const dueAt = t.plan.dueAt;
+  // When the alarm was due: the event keeps it, and how late it fired is measured (desk_sla_timer_lag_seconds).
+  const plannedAt = new Date(at).toISOString();
   if (kind === 'warn') {
     t.warned = true;
     await db.recordSlaEvent({
       ticketId,
       action: 'sla_warned',
       target: t.kind,
-      data: { dueAt, assigneeId: clock.ticket.assigneeId ?? null, ...perRound },
+      data: { dueAt, assigneeId: clock.ticket.assigneeId ?? null, plannedAt, ...perRound },
       dedupeKey: `sla:warned:${key}`,
     });
     const to = clock.ticket.assigneeId
@@ -35,7 +37,7 @@ export async function fireAlarm({ target: t, kind }: SlaAlarm, clock: SlaClock):
       ticketId,
       action: 'sla_breached',
       target: t.kind,
-      data: { dueAt, supportLine, ...perRound },
+      data: { dueAt, supportLine, plannedAt, ...perRound },
       dedupeKey: `sla:breached:${key}`,
     });
     clock.notify({
@@ -51,6 +53,7 @@ export async function fireAlarm({ target: t, kind }: SlaAlarm, clock: SlaClock):
       ticketId,
       level,
       target: t.kind,
+      plannedAt,
       dedupeKey: `sla:escalated:${key}:${level}`,
     });
     clock.escalated(moved);

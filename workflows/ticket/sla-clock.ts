@@ -16,6 +16,7 @@ import {
   type SlaStart,
   type SlaStatus,
   type SlaTerms,
+  type ContinuedTicket,
 } from '../types';
 import { channels, db, type StaffNoticeRequest } from './proxies';
 import type { TicketVersion } from './patches';
@@ -41,6 +42,7 @@ export class SlaClock {
   private busy = false;
   /** Staff notices in flight: sent alongside, awaited when the clock ends. */
   private readonly notices: Promise<unknown>[] = [];
+  private noticesInFlight = 0;
 
   constructor(
     readonly ticket: TicketState,
@@ -166,7 +168,29 @@ export class SlaClock {
 
   /** Staff notices are not awaited: a mail server down for a while holds up neither the next timer nor an operator. */
   notify(notice: StaffNoticeRequest) {
-    this.notices.push(channels.notifyStaff(notice));
+    this.noticesInFlight++;
+    const sent = channels.notifyStaff(notice);
+    this.notices.push(sent);
+    void sent.finally(() => this.noticesInFlight--).catch(() => {});
+  }
+
+  /** No activity of the clock's runs or waits, and no staff notice in flight: the run may end here. */
+  get quiet(): boolean {
+    return !this.busy && this.noticesInFlight === 0;
+  }
+
+  /** What the next run needs: the targets keep their plans (absolute deadlines) and alarms already fired. */
+  saved(): ContinuedTicket['clock'] {
+    return { terms: this.terms, targets: this.targets, pauses: this.pauses, changes: this.changes };
+  }
+
+  /** The previous run's clock, in a run that continued as new: it runs on until every target is met. */
+  restore(saved: ContinuedTicket['clock']): void {
+    this.terms = saved.terms;
+    this.targets.push(...saved.targets);
+    this.pauses = saved.pauses;
+    this.changes = saved.changes;
+    this.running = this.untilMet();
   }
 
   /** The ticket moved up a line (by the clock or a person): that line's OLA starts. */

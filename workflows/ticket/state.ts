@@ -17,6 +17,7 @@ import {
   type ResolveRequest,
   type SurveyAnswer,
   type TransferRequest,
+  type ContinuedTicket,
 } from '../types';
 
 /** A refusal the caller sees: the update is rejected, the ticket stays as it was. */
@@ -241,6 +242,21 @@ export class TicketState {
     this.round += 1;
     this.resolved = false;
     this.stage = 'in_work';
+  }
+
+  /** What the next run needs, taken when nothing is moving, reopening or being answered. */
+  saved(): ContinuedTicket['ticket'] {
+    const { stage, queued, assigneeId, queueGroupId, supportLine, resolved, round, reopenable, complaint } = this;
+    const { acceptances, manualEscalations } = this;
+    return {
+      ...{ stage, queued: queued!, assigneeId, queueGroupId, supportLine, resolved, round, reopenable, complaint },
+      ...{ acceptances, manualEscalations },
+    };
+  }
+
+  /** The previous run's state, in a run that continued as new. */
+  restore(saved: ContinuedTicket['ticket']): void {
+    Object.assign(this, saved);
   }
 
   moved(): Moved {

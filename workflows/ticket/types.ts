@@ -1,6 +1,8 @@
 /** What the ticket workflow's updates, signal and queries carry: requests in, answers out. */
 import type { SlaTargetKind, TicketPriority } from '../../src/domain/enums';
 import type { TicketStage } from '../../src/domain/process';
+import type { SlaTerms } from '../../src/domain/sla-plan';
+import type { SlaTarget } from '../sla';
 
 export interface IntakeResult {
   ticketId: number;
@@ -157,4 +159,34 @@ export interface ComplaintResolved {
 export interface TicketOutcome {
   ticketId: number;
   csat: number | null;
+}
+
+/**
+ * Where a ticket stood when its run continued as new, carried into the next run: the state the
+ * guards read, the SLA clock's targets with their plans (absolute deadlines) and the counters
+ * its dedupe keys are made of. Nothing is in flight when it is taken.
+ */
+export interface ContinuedTicket {
+  /** `execute`: queued or in work until resolved; `survey`: resolved and told, the survey waits until `surveyUntil`. */
+  phase: 'execute' | 'survey';
+  surveyUntil?: number;
+  ticket: {
+    stage: TicketStage;
+    queued: IntakeResult;
+    assigneeId?: string;
+    queueGroupId?: number;
+    supportLine: number;
+    resolved: boolean;
+    round: number;
+    reopenable: boolean;
+    complaint: 'none' | 'open' | 'resolving' | 'resolved';
+    acceptances: number;
+    manualEscalations: number;
+  };
+  clock: {
+    terms: SlaTerms | null;
+    targets: SlaTarget[];
+    pauses: number;
+    changes: number;
+  };
 }

@@ -2,6 +2,7 @@ import { allHandlersFinished, condition, log, setHandler } from '@temporalio/wor
 import type { TicketOutcome, TicketWorkflowInput } from '../types';
 import { channels, db } from './proxies';
 import * as message from './messages';
+import { Continuation } from './continuation';
 import { TicketVersion } from './patches';
 import { SlaClock } from './sla-clock';
 import { TicketState } from './state';
@@ -12,12 +13,19 @@ import { intakeTicket, TicketSteps } from './steps';
  * (processes/ticket.bpmn). While the survey waits the ticket may be reopened (back to execute,
  * then notified again); a low score or a complaint goes to a manager before the ticket closes.
  */
-export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflowInput): Promise<TicketOutcome> {
+export async function ticketWorkflow(input: TicketWorkflowInput): Promise<TicketOutcome> {
+  const { intake, surveyTimeoutMs, continued } = input;
   const { ticketId } = intake;
   const version = new TicketVersion();
   const ticket = new TicketState(ticketId);
   const clock = new SlaClock(ticket, version);
   const steps = new TicketSteps(ticket, clock, version);
+  const continuation = new Continuation(input, ticket, clock, version);
+  // A run that continued as new goes on where the previous one stood, before any message is handled.
+  if (continued) {
+    ticket.restore(continued.ticket);
+    clock.restore(continued.clock);
+  }
 
   setHandler(message.stageQuery, () => ticket.stage);
   setHandler(message.slaQuery, () => clock.status());
@@ -61,37 +69,43 @@ export async function ticketWorkflow({ intake, surveyTimeoutMs }: TicketWorkflow
     validator: ({ resolution }) => ticket.mayResolveComplaint(resolution),
   });
 
-  // ticket_received → register → classify → queue; the SLA clock starts (planned by intake on the newest code).
-  const slaStartedAt = Date.now();
-  const { classified, queued: placed, sla } = await intakeTicket(intake, version, slaStartedAt);
-  ticket.queuedIn(classified, placed);
-  log.info('ticket queued', { ticketId, queue: placed.queueCode, category: classified.category });
-  if (version.intakeWithSla) clock.start(slaStartedAt, sla ?? null);
-  else if (version.slaClocks) clock.start(Date.now());
-  // A queue set to auto-assign names its least-loaded competent operator, who accepts at once.
-  if (placed.autoAssignee && version.autoAssign) await steps.acceptBy(placed.autoAssignee);
+  if (!continued) {
+    // ticket_received → register → classify → queue; the SLA clock starts (planned by intake on the newest code).
+    const slaStartedAt = Date.now();
+    const { classified, queued: placed, sla } = await intakeTicket(intake, version, slaStartedAt);
+    ticket.queuedIn(classified, placed);
+    log.info('ticket queued', { ticketId, queue: placed.queueCode, category: classified.category });
+    if (version.intakeWithSla) clock.start(slaStartedAt, sla ?? null);
+    else if (version.slaClocks) clock.start(Date.now());
+    // A queue set to auto-assign names its least-loaded competent operator, who accepts at once.
+    if (placed.autoAssignee && version.autoAssign) await steps.acceptBy(placed.autoAssignee);
+  }
 
-  // accept → execute (⇄ waiting_for_client) run in the handlers above, until the resolution.
-  for (;;) {
-    await condition(() => ticket.resolved);
-    ticket.stage = 'resolved';
-    await clock.running;
+  for (let surveyUntil = continued?.surveyUntil; ; surveyUntil = undefined) {
+    if (surveyUntil === undefined) {
+      // accept → execute (⇄ waiting_for_client) run in the handlers above, until the resolution.
+      await continuation.waitFor(() => ticket.resolved, 'execute');
+      ticket.stage = 'resolved';
+      await clock.running;
 
-    // notify → survey, which a reopening (back to execute) may interrupt.
-    await channels.notifyClient({ ticketId, round: ticket.round });
-    ticket.stage = 'awaiting_survey';
+      // notify → survey, which a reopening (back to execute) may interrupt.
+      await channels.notifyClient({ ticketId, round: ticket.round });
+      ticket.stage = 'awaiting_survey';
 
-    if (!version.reopenAndComplaint) {
-      const answered = await condition(() => ticket.answer !== undefined, surveyTimeoutMs);
-      await db.closeTicket({ ticketId, survey: answered ? ticket.answer! : null });
-      break;
+      if (!version.reopenAndComplaint) {
+        const answered = await condition(() => ticket.answer !== undefined, surveyTimeoutMs);
+        await db.closeTicket({ ticketId, survey: answered ? ticket.answer! : null });
+        break;
+      }
+
+      ticket.reopenable = true;
+      surveyUntil = Date.now() + surveyTimeoutMs;
     }
-
-    ticket.reopenable = true;
     const surveyRound = ticket.round;
-    const answered = await condition(
+    const answered = await continuation.waitFor(
       () => ticket.answer !== undefined || ticket.reopening || ticket.round !== surveyRound,
-      surveyTimeoutMs,
+      'survey',
+      surveyUntil,
     );
     // A reopening under way wins over the survey timer that fired meanwhile.
     await condition(() => !ticket.reopening);

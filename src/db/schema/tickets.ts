@@ -151,6 +151,10 @@ export const ticketEvents = pgTable(
     index('ticket_events_flagged_at_idx')
       .on(t.at, t.elementId)
       .where(sql`${t.action} like '%breach%' or ${t.action} like '%escalat%'`),
+    // The escalation audit (GET /escalations): breaches and escalations of a period in order, paged by (at, id).
+    index('ticket_events_audit_idx')
+      .on(t.at, t.id)
+      .where(sql`${t.action} in ('sla_breached', 'sla_escalated')`),
   ],
 );
 
@@ -278,3 +282,19 @@ export const processStatDeltas = pgTable('process_stat_deltas', {
   breaches: integer('breaches').notNull().default(0),
   escalations: integer('escalations').notNull().default(0),
 });
+
+/**
+ * The secrets of the status links a ticket's notices carried (web/status.html), each kept only as
+ * its SHA-256 (src/domain/client-link.ts): a new one per notice, all valid until the ticket closes.
+ */
+export const clientLinkTokens = pgTable(
+  'client_link_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    ticketId: bigint('ticket_id', { mode: 'number' })
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('client_link_tokens_ticket_idx').on(t.ticketId)],
+);

@@ -1,6 +1,8 @@
 import { questionAttachedMessage } from '../../../domain/status-question';
 import type { RoutePlugin } from '../../type-provider';
 import type { ArticleService } from '../../../services/article-service';
+import type { ClientStatus } from '../../../services/client-status';
+import type { AuditService } from '../../../services/audit-service';
 import type { TicketReads } from '../../../services/ticket-reads';
 import type { RulesService } from '../../../services/rules-service';
 import type { TicketService } from '../../../services/ticket-service';
@@ -16,8 +18,10 @@ import {
   trailQuery,
 } from '../../schemas/tickets';
 import { ticketArticleRoutes } from './articles';
+import { ticketBreachRoutes } from './breaches';
 import { ticketMoveRoutes } from './moves';
 import { ticketSlaRoutes } from './sla';
+import { ticketStatusRoutes } from './status';
 import { ticketSurveyRoutes } from './survey';
 import { ticketWorkRoutes } from './work';
 
@@ -27,6 +31,12 @@ export interface TicketRouteDeps {
   /** The category verdict feeds the category model. */
   rules: RulesService;
   articles: ArticleService;
+  /** The client's status page (src/services/client-status.ts). */
+  clientStatus: ClientStatus;
+  /** How often a status stream looks for changes (tests make it short). */
+  statusPollMs?: number;
+  /** The escalation audit: why the ticket breached. */
+  audit: AuditService;
 }
 
 const withTicket = { params: idParams } as const;
@@ -147,4 +157,6 @@ export const ticketRoutes: RoutePlugin<TicketRouteDeps> = async (app, deps) => {
   await app.register(ticketSlaRoutes, deps);
   await app.register(ticketSurveyRoutes, deps);
   await app.register(ticketArticleRoutes, deps);
+  await app.register(ticketStatusRoutes, deps);
+  await app.register(ticketBreachRoutes, deps);
 };

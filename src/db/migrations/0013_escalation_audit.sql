@@ -1,0 +1,1 @@
+CREATE INDEX "ticket_events_audit_idx" ON "ticket_events" USING btree ("at","id") WHERE "ticket_events"."action" in ('sla_breached', 'sla_escalated');
