@@ -1,10 +1,12 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { recordTicketEvent } from '../src/db/events';
+import { newLinkToken } from '../src/domain/client-link';
 import { acceptedNotice } from '../src/domain/notices';
+import { statusUrl } from '../src/domain/status-link';
 import { quoteFromCatalog } from '../src/domain/quote';
 import { acceptedEvent, moveEvent, perRound, resolvedEvent, workRecordedEvent } from '../src/domain/ticket-events';
 import { threadingSecretOf } from '../src/repositories/inbound-mail';
-import { clientMessageId } from '../src/repositories/outbox';
+import { clientMessageId, redactLinkTokens } from '../src/repositories/outbox';
 import { teamCalendarOfTicket } from '../src/repositories/calendars';
 import { closeOpenOffers } from '../src/repositories/operators';
 import { loadTicketDetails } from '../src/repositories/tickets';
@@ -19,6 +21,7 @@ import {
   writeReturnedToQueue,
   writeTransferred,
   writeWorkProgress,
+  issueStatusLinkToken,
 } from '../src/repositories/ticket-writes';
 import {
   TicketFailure,
@@ -52,7 +55,8 @@ export function createWorkActivities({
    */
   const tellClientAccepted = async (details: TicketDetails, acceptance: number | undefined) => {
     if (!telegram || details.channel !== 'telegram') return;
-    const notice = acceptedNotice(details);
+    const statusToken = newLinkToken();
+    const notice = acceptedNotice(details, statusUrl(publicUrl, details.id, statusToken));
     const purpose = perRound('accepted', acceptance);
     try {
       await sendClientNotice(
@@ -70,7 +74,12 @@ export function createWorkActivities({
           ),
         },
         details.client.email,
-        { capped: false },
+        {
+          capped: false,
+          // The status link's secret is issued with the message that carries it, blanked once it is sent.
+          firstStored: (tx) => issueStatusLinkToken(tx, details.id, statusToken),
+          onSent: (tx) => redactLinkTokens(tx, details.id, purpose),
+        },
       );
     } catch (error) {
       ticketLog(details.id).warn({ err: error, purpose }, 'accepted notice not sent yet; it waits in the outbox');

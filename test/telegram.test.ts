@@ -85,7 +85,10 @@ describe('telegram bot, long polling', () => {
 
     await driver.reaches(ticketId, 'queued');
     await driver.accept(ticketId, 'ivanova');
-    await bot.waitForMessage(chatId, (text) => text.startsWith(`Заявка №${ticketId} принята в работу`));
+    const accepted = await bot.waitForMessage(chatId, (text) =>
+      text.startsWith(`Заявка №${ticketId} принята в работу`),
+    );
+    expect(accepted.text).toMatch(new RegExp(`/status/${ticketId}#token=[A-Za-z0-9_-]{20,}`));
     await driver.resolve(ticketId, 'ivanova');
     const resolution = await bot.waitForMessage(chatId, (text) => text.startsWith(`Заявка №${ticketId} выполнена`));
     const buttons = resolution.reply_markup?.inline_keyboard?.[0] ?? [];
@@ -105,6 +108,8 @@ describe('telegram bot, long polling', () => {
       ['registered', 'telegram', 'sent'],
       ['resolution', 'telegram', 'sent'],
     ]);
+    // The links' secrets are not kept in the outbox's copies once sent.
+    for (const m of await outboxOf(ticketId)) expect(m.body).not.toMatch(/token=(?!\[redacted\])/);
     for (const start of ['Заявка №' + ticketId + ' принята', 'Заявка №' + ticketId + ' выполнена'])
       expect(bot.sent.filter((m) => m.text.startsWith(start))).toHaveLength(1);
     // The offset confirmed what was stored.

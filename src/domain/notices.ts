@@ -70,7 +70,10 @@ export function escalationNotice(
 }
 
 /** The message that tells a client a specialist took their ticket: the quoted price and due date, when there are. */
-export function acceptedNotice(ticket: Pick<TicketDetails, 'id' | 'subject' | 'quotedPrice' | 'dueAt'>): {
+export function acceptedNotice(
+  ticket: Pick<TicketDetails, 'id' | 'subject' | 'quotedPrice' | 'dueAt'>,
+  statusUrl: string,
+): {
   subject: string;
   text: string;
 } {
@@ -86,10 +89,12 @@ export function acceptedNotice(ticket: Pick<TicketDetails, 'id' | 'subject' | 'q
       `Специалист принял вашу заявку №${ticket.id} «${ticket.subject}».`,
       ...(ticket.quotedPrice !== null ? [`Стоимость: ${ticket.quotedPrice} ₽`] : []),
       ...(moscow ? [`Срок: ${moscow} (МСК)`] : []),
+      `Статус заявки: ${statusUrl}`,
       '',
       `A specialist has taken your ticket №${ticket.id} "${ticket.subject}".`,
       ...(ticket.quotedPrice !== null ? [`Price: ${ticket.quotedPrice} RUB`] : []),
       ...(due ? [`Due: ${due.toISOString().replace('T', ' ').slice(0, 16)} UTC`] : []),
+      `The ticket's status: ${statusUrl}`,
     ].join('\n'),
   };
 }

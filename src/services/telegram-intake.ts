@@ -15,7 +15,7 @@ import {
 } from '../domain/telegram';
 import { deskSecret } from '../repositories/inbound-mail';
 import { openTicketsOfClient } from '../repositories/clients';
-import { markSkipped, sendOnce, type OutboxTransport } from '../repositories/outbox';
+import { markSkipped, redactLinkTokens, sendOnce, type OutboxTransport } from '../repositories/outbox';
 import {
   linkChatToPhone,
   loadUpdate,
@@ -281,7 +281,8 @@ export function createTelegramIntake(deps: {
       messageId: `<ticket-${message.ticketId}.${message.purpose}@telegram>`,
     };
     try {
-      await sendOnce(db, deps.transport, stored);
+      // A link's secret in it (the accepted notice's status link) is blanked in the stored copy once sent.
+      await sendOnce(db, deps.transport, stored, (tx) => redactLinkTokens(tx, message.ticketId, message.purpose));
     } catch (error) {
       if (!(error instanceof TelegramApiError && error.chatUnreachable)) throw error;
       await markChatBlocked(db, Number(message.recipient), `${error.errorCode} ${error.description}`);
