@@ -2,11 +2,14 @@ import type { Logger } from 'pino';
 import type { Mailer } from '../src/channels/email';
 import type { Database } from '../src/db/client';
 import type { ExternalClassifier } from '../src/infra/external-classifier';
+import type { OutboxTransport } from '../src/repositories/outbox';
 import { ticketWorkflowId } from '../src/domain/process';
 
 export interface ActivityDependencies {
   db: Database;
   mailer: Mailer;
+  /** The Telegram bot's channel, when a bot is configured (TELEGRAM_BOT_TOKEN): notices of tickets that came by it. */
+  telegram?: OutboxTransport;
   logger: Logger;
   /** Base of links sent to clients (the survey page). */
   publicUrl: string;

@@ -8,7 +8,6 @@ import { newLinkToken } from '../src/domain/client-link';
 import { statusUrl } from '../src/domain/status-link';
 import {
   clientMessageId,
-  enqueueOnce,
   redactLinkTokens,
   sendOnce,
   sentPurposesUnder,
@@ -17,10 +16,11 @@ import {
 import { issueStatusLinkToken, issueSurveyToken, writeAwaitingSurvey } from '../src/repositories/ticket-writes';
 import { loadTicketDetails } from '../src/repositories/tickets';
 import type { Notified } from '../workflows/types';
+import { sendClientNotice } from './client-notices';
 import { ticketLogger, type ActivityDependencies } from './context';
 
 /** Notices to the client and to staff, each sent once through the outbox. */
-export function createNotifyActivities({ db, mailer, logger, publicUrl }: ActivityDependencies) {
+export function createNotifyActivities({ db, mailer, telegram, logger, publicUrl }: ActivityDependencies) {
   const ticketLog = ticketLogger(logger);
   const threadingSecret = threadingSecretOf(db);
 
@@ -37,19 +37,6 @@ export function createNotifyActivities({ db, mailer, logger, publicUrl }: Activi
       const log = ticketLog(input.ticketId);
       const details = await loadTicketDetails(db, input.ticketId);
       if (!details) throw new Error(`ticket ${input.ticketId} is not registered`);
-      const recipient = details.client.email;
-      if (!recipient) {
-        await recordTicketEvent(
-          db,
-          notifyEvent(input.ticketId, input.round, 'not_notified', {
-            reason: 'the client has no e-mail address',
-            preferredChannel: details.client.preferredChannel,
-          }),
-        );
-        await markAwaitingSurvey(input.ticketId, input.round);
-        log.warn('client has no deliverable channel; nothing sent');
-        return { channel: null, recipient: null, status: 'no_channel' };
-      }
       const purpose = perRound('resolution', input.round);
       const host = new URL(publicUrl).hostname || 'localhost';
       const token = newLinkToken();
@@ -60,51 +47,62 @@ export function createNotifyActivities({ db, mailer, logger, publicUrl }: Activi
         new URL(path.posix.join('/survey', String(input.ticketId)) + `#token=${token}`, publicUrl).toString(),
         statusUrl(publicUrl, input.ticketId, statusToken),
       );
-      const message = {
-        ticketId: input.ticketId,
-        purpose,
-        recipient,
-        subject: notice.subject,
-        body: notice.text,
-        messageId: clientMessageId(input.ticketId, purpose, host, await threadingSecret()),
-      };
-      // The link's secret is issued with the message that carries it; a retry sends the stored one.
-      await db.transaction(async (tx) => {
-        if (!(await enqueueOnce(tx, message))) return;
-        await issueSurveyToken(tx, input.ticketId, token);
-        await issueStatusLinkToken(tx, input.ticketId, statusToken);
-      });
-      const sent = await sendOnce(
-        db,
-        mailer,
-        message,
-        async (tx) => {
-          await recordTicketEvent(
-            tx,
-            notifyEvent(input.ticketId, input.round, 'notified', { channel: 'email', recipient }),
-          );
-          await redactLinkTokens(tx, input.ticketId, purpose);
+      const sent = await sendClientNotice(
+        { db, mailer, telegram },
+        {
+          ticketId: input.ticketId,
+          purpose,
+          subject: notice.subject,
+          body: notice.text,
+          messageId: clientMessageId(input.ticketId, purpose, host, await threadingSecret()),
         },
-        // Not capped: one notice per resolution an operator made, not an automatic answer to mail.
-        { capped: false },
+        details.client.email,
+        {
+          // Not capped: one notice per resolution an operator made, not an automatic answer to mail.
+          capped: false,
+          // The link's secret is issued with the message that carries it; a retry sends the stored one.
+          firstStored: async (tx) => {
+            await issueSurveyToken(tx, input.ticketId, token);
+            await issueStatusLinkToken(tx, input.ticketId, statusToken);
+          },
+          onSent: async (tx, via) => {
+            await recordTicketEvent(tx, notifyEvent(input.ticketId, input.round, 'notified', via));
+            await redactLinkTokens(tx, input.ticketId, purpose);
+          },
+        },
       );
-      if (typeof sent === 'object')
+      if (!sent) {
         await recordTicketEvent(
           db,
-          notifyEvent(input.ticketId, input.round, 'not_notified', { reason: sent.skipped, recipient }),
+          notifyEvent(input.ticketId, input.round, 'not_notified', {
+            reason: telegram
+              ? 'the client has no e-mail address and no Telegram chat the bot may write to'
+              : 'the client has no e-mail address',
+            preferredChannel: details.client.preferredChannel,
+          }),
+        );
+        await markAwaitingSurvey(input.ticketId, input.round);
+        log.warn('client has no deliverable channel; nothing sent');
+        return { channel: null, recipient: null, status: 'no_channel' };
+      }
+      const { channel, recipient, outcome } = sent;
+      if (typeof outcome === 'object')
+        await recordTicketEvent(
+          db,
+          notifyEvent(input.ticketId, input.round, 'not_notified', { reason: outcome.skipped, recipient }),
         );
       // Marking is idempotent: a retry after the send still starts the survey.
       await markAwaitingSurvey(input.ticketId, input.round);
-      if (typeof sent === 'object') {
-        log.warn({ recipient, reason: sent.skipped }, 'client not notified');
-        return { channel: 'email', recipient, status: 'skipped' };
+      if (typeof outcome === 'object') {
+        log.warn({ recipient, reason: outcome.skipped }, 'client not notified');
+        return { channel, recipient, status: 'skipped' };
       }
-      if (sent === 'already_sent') {
+      if (outcome === 'already_sent') {
         log.info('resolution notice already sent');
-        return { channel: 'email', recipient, status: 'already_sent' };
+        return { channel, recipient, status: 'already_sent' };
       }
-      log.info({ recipient, via: mailer.target }, 'client notified');
-      return { channel: 'email', recipient, status: 'sent' };
+      log.info({ recipient, channel, via: channel === 'email' ? mailer.target : 'telegram' }, 'client notified');
+      return { channel, recipient, status: 'sent' };
     },
 
     /**

@@ -83,6 +83,20 @@ export const configSchema = z.object({
   IMAP_MAILBOX: z.string().min(1).default('INBOX'),
   /** A full sweep of the mailbox this often, besides IDLE's news. */
   IMAP_SWEEP_EVERY: duration('60s'),
+  /** The Telegram bot (from @BotFather): `123456:ABC…`; no bot when unset. */
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[A-Za-z0-9_-]+$/, 'must be a bot token like 123456789:AAE… (from @BotFather)')
+    .optional(),
+  /** The Bot API server: Telegram's, or a local one (telegram-bot-api) at another base URL. */
+  TELEGRAM_API_URL: z
+    .string()
+    .default('https://api.telegram.org')
+    .refine((text) => /^https?:\/\/[^/]/.test(text), { message: 'must be a URL starting with http:// or https://' }),
+  /** `polling` (getUpdates, for a desk behind NAT) or `webhook` (Telegram POSTs to PUBLIC_URL). */
+  TELEGRAM_MODE: z.enum(['polling', 'webhook']).default('polling'),
+  /** getUpdates' long-poll wait. */
+  TELEGRAM_POLL_TIMEOUT: duration('25s'),
   SMTP_RECEIVER_MAX_SIZE: z.coerce.number().int().min(1024).max(200_000_000).default(26_214_400),
   /** The secret a PBX puts in the CTI webhook's path (`/channels/cti/<CTI_TOKEN>`); phone calls are off when unset. */
   CTI_TOKEN: z
@@ -214,6 +228,10 @@ export function loadConfig(
   if (parsed.data.SMS_API_KEY && parsed.data.SMS_PROVIDER === 'generic' && !parsed.data.SMS_BASE_URL)
     throw new ConfigError(
       'Invalid configuration:\n  SMS_BASE_URL: required with SMS_PROVIDER=generic (the gateway to send through)',
+    );
+  if (parsed.data.TELEGRAM_BOT_TOKEN && parsed.data.TELEGRAM_MODE === 'webhook' && !parsed.data.PUBLIC_URL)
+    throw new ConfigError(
+      'Invalid configuration:\n  PUBLIC_URL: required with TELEGRAM_MODE=webhook (the address the Bot API posts updates to; Telegram’s own needs https://)',
     );
   if (parsed.data.DESK_ROLE !== 'all') {
     const missing = (['DATABASE_URL', 'TEMPORAL_ADDRESS'] as const).filter((key) => !parsed.data[key]);

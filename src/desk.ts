@@ -10,6 +10,9 @@ import { buildOperationsApp } from './api/operations-app';
 import { createMailer, type Mailer } from './channels/email';
 import { startImapPoller, type ImapPoller } from './channels/imap-poller';
 import { startSmtpReceiver, type SmtpReceiver } from './channels/smtp-receiver';
+import { createTelegramBotApi } from './channels/telegram-bot-api';
+import { telegramTransport } from './channels/telegram-notices';
+import { startTelegramPoller, type TelegramPoller } from './channels/telegram-poller';
 import { closeDatabase, openDatabase, type Database } from './db/client';
 import { runMigrations } from './db/migrate';
 import { DEMO_PASSWORD, demoStaff, seedDemoData } from './db/seed';
@@ -36,6 +39,7 @@ import { createStaffService } from './services/staff-service';
 import { createTicketReads } from './services/ticket-reads';
 import { createTicketService, type TicketService } from './services/ticket-service';
 import { createMailIntake, type MailIntake } from './services/mail-intake';
+import { createTelegramIntake, type TelegramIntake } from './services/telegram-intake';
 import { bareAddress } from './domain/mail-text';
 import type { PhoneCountry } from './domain/phone';
 import { createTicketWorker, installTemporalRuntime } from './worker';
@@ -112,6 +116,20 @@ export interface DeskOptions {
   sms?: { token?: string; provider?: { name: SmsProviderName } & SmsProviderOptions };
   /** The country bare phone numbers are read in (PHONE_DEFAULT_COUNTRY, default RU). */
   phoneCountry?: PhoneCountry;
+  /** The Telegram bot (TELEGRAM_BOT_TOKEN): its updates in by webhook or long polling, notices out to its chats. */
+  telegram?: {
+    token: string;
+    apiUrl: string;
+    mode: 'polling' | 'webhook';
+    /** getUpdates' long-poll wait. */
+    pollTimeoutSeconds: number;
+    /** Lets TELEGRAM_API_URL be a local Bot API server (OUTBOUND_ALLOW_PRIVATE). */
+    allowPrivate: boolean;
+    /** How often a process without the poller's lock tries it again (default 5 s). */
+    standbyMs?: number;
+    /** How often failed updates are processed again and accepted notices left unsent (at least this old) sent again (default 30 s). */
+    resendEveryMs?: number;
+  };
   /** Lets a test wrap an activity, e.g. to make it fail after its write. */
   wrapActivities?: (activities: TicketActivities) => TicketActivities;
 }
@@ -137,6 +155,9 @@ export interface Desk {
   mailReceiver?: SmtpReceiver;
   /** The polled mailbox, when one was configured. */
   imapPoller?: ImapPoller;
+  /** The Telegram bot's updates: stored, then processed (src/services/telegram-intake.ts); when a bot is configured. */
+  telegram?: TelegramIntake;
+  telegramPoller?: TelegramPoller;
   queues: QueueService;
   mailer: Mailer;
   operations: OperationsService;
@@ -166,11 +187,20 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
 
   const mailer = createMailer({ smtpUrl: options.smtpUrl, from: options.mailFrom, dropDir: options.mailDropDir });
   const classifier = options.classifier ? createExternalClassifier(options.classifier) : undefined;
+  const bot = options.telegram
+    ? createTelegramBotApi({
+        baseUrl: options.telegram.apiUrl,
+        token: options.telegram.token,
+        allowPrivate: options.telegram.allowPrivate,
+      })
+    : undefined;
+  const telegramChannel = bot ? telegramTransport(bot) : undefined;
   // The metrics are made further down; the activities report to them once they exist.
   const metrics: { observeTimerLag?: OperationsService['observeTimerLag'] } = {};
   const built = createActivities({
     db,
     mailer,
+    telegram: telegramChannel,
     logger,
     publicUrl: options.publicUrl,
     classifier,
@@ -258,6 +288,42 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       : undefined;
   // Messages stored before a stop (or whose processing failed) are processed again.
   if (mailReceiver || imapPoller) void mail.processPending();
+  const telegram =
+    bot && telegramChannel && role !== 'worker'
+      ? createTelegramIntake({ db, bot, transport: telegramChannel, tickets, articles, logger })
+      : undefined;
+  if (telegram && options.telegram?.mode === 'webhook')
+    await telegram
+      .registerWebhook(options.publicUrl)
+      .catch((error: unknown) =>
+        logger.error({ err: error }, 'telegram setWebhook failed; no updates arrive until it is set'),
+      );
+  const telegramPoller =
+    telegram && options.telegram?.mode === 'polling'
+      ? startTelegramPoller({
+          bot: bot!,
+          pollTimeoutSeconds: options.telegram.pollTimeoutSeconds,
+          standbyMs: options.telegram.standbyMs ?? 5_000,
+          lock: () => telegram.pollerLock(),
+          nextOffset: () => telegram.nextOffset(),
+          store: (raw) => telegram.receive(raw),
+          onStored: () => void telegram.processPending(),
+          logger: logger.child({ channel: 'telegram' }),
+        })
+      : undefined;
+  if (telegram) void telegram.processPending();
+  const resendEveryMs = options.telegram?.resendEveryMs ?? 30_000;
+  // Updates whose processing failed (Telegram or the engine away for a while) and accepted notices
+  // not sent are tried again on this beat, not only when the next update arrives.
+  const resendTimer = telegram
+    ? setInterval(() => {
+        void telegram.processPending();
+        void telegram
+          .resendUnsent(resendEveryMs)
+          .catch((error: unknown) => logger.warn({ err: error }, 'telegram notices not resent; tried again later'));
+      }, resendEveryMs)
+    : undefined;
+  resendTimer?.unref();
   if (options.retrainEveryMs) await ensureRetrainSchedule(temporal, options.taskQueue, options.retrainEveryMs);
   const operations = createOperationsService({
     db,
@@ -322,6 +388,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       requestTimeoutMs: options.requestTimeoutMs,
       accessLog: options.accessLog,
       operations,
+      telegramWebhook: options.telegram?.mode === 'webhook' ? telegram : undefined,
     });
   const app =
     role === 'worker'
@@ -348,6 +415,8 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     mail,
     mailReceiver,
     imapPoller,
+    telegram,
+    telegramPoller,
     queues: queueService,
     mailer,
     operations,
@@ -358,6 +427,9 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       await mailReceiver?.close();
       await imapPoller?.stop();
       await mail.stop();
+      clearInterval(resendTimer);
+      await telegramPoller?.stop();
+      await telegram?.stop();
       await app.close();
       await folding;
       if (workerParts) {

@@ -113,6 +113,15 @@ async function main() {
       imap: config.IMAP_URL
         ? { url: config.IMAP_URL, mailbox: config.IMAP_MAILBOX, sweepEveryMs: config.IMAP_SWEEP_EVERY }
         : undefined,
+      telegram: config.TELEGRAM_BOT_TOKEN
+        ? {
+            token: config.TELEGRAM_BOT_TOKEN,
+            apiUrl: config.TELEGRAM_API_URL,
+            mode: config.TELEGRAM_MODE,
+            pollTimeoutSeconds: Math.max(1, Math.round(config.TELEGRAM_POLL_TIMEOUT / 1000)),
+            allowPrivate: config.OUTBOUND_ALLOW_PRIVATE,
+          }
+        : undefined,
       mailDropDir: path.join(config.dataDir, 'mail'),
       cti: config.CTI_TOKEN ? { token: config.CTI_TOKEN, lateAnswerMs: config.CTI_LATE_ANSWER } : undefined,
       phoneCountry: config.PHONE_DEFAULT_COUNTRY,

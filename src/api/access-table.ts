@@ -73,6 +73,11 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /calls/stream': read,
   'GET /calls/:callId': read,
   'POST /calls/:callId/ticket': act,
+  'POST /channels/telegram/:pathSecret': {
+    public:
+      'Telegram calls the bot’s webhook; the random path and the X-Telegram-Bot-Api-Secret-Token header (the desk’s secrets, given to Telegram by setWebhook) are its proof',
+    notRateLimited: 'Telegram posts every chat’s updates from its own addresses; the two secrets keep strangers out',
+  },
   'GET /queues': read,
   'GET /queues/:id/tickets': read,
   'POST /queues/:id/next': act,

@@ -15,6 +15,7 @@ import type { SmsIntake } from '../services/sms-intake';
 import type { CatalogService } from '../services/catalog-service';
 import type { IdentityService } from '../services/identity-service';
 import type { StaffService } from '../services/staff-service';
+import type { TelegramIntake } from '../services/telegram-intake';
 import type { OperationsService } from '../services/operations-service';
 import { DeskError } from '../services/errors';
 import type { ProcessService } from '../services/process-service';
@@ -45,6 +46,7 @@ import { processRoutes } from './routes/processes';
 import { queueRoutes } from './routes/queues';
 import { ruleRoutes } from './routes/rules';
 import { staffRoutes } from './routes/staff';
+import { telegramRoutes } from './routes/telegram';
 import { ticketRoutes } from './routes/tickets';
 import { errorSchema } from './schemas/common';
 import { queuedTicketSchema } from './schemas/queues';
@@ -79,6 +81,8 @@ export interface AppDependencies {
   calls?: CallService;
   /** Inbound SMS, when SMS_TOKEN is set. */
   sms?: SmsIntake;
+  /** The Telegram bot's webhook, when the bot runs in webhook mode (TELEGRAM_MODE=webhook). */
+  telegramWebhook?: TelegramIntake;
   logger: Logger;
   webDir?: string;
   /** Links printed in the OpenAPI document. */
@@ -287,6 +291,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(overdueReasonRoutes, { catalog: deps.catalog });
   if (deps.calls) await app.register(callRoutes, { calls: deps.calls });
   if (deps.sms) await app.register(smsRoutes, { sms: deps.sms });
+  if (deps.telegramWebhook) await app.register(telegramRoutes, { telegram: deps.telegramWebhook });
 
   if (deps.webDir) {
     await app.register(fastifyStatic, { root: path.resolve(deps.webDir), index: ['index.html'] });

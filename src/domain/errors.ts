@@ -10,6 +10,7 @@ export const ErrorStatus = {
   // Who is asking.
   NOT_SIGNED_IN: 401,
   BAD_CREDENTIALS: 401,
+  WEBHOOK_SECRET_REQUIRED: 401,
   // Who may do it.
   NOT_PERMITTED: 403,
   BAD_CSRF_TOKEN: 403,
@@ -19,6 +20,7 @@ export const ErrorStatus = {
   MOVE_NOT_ALLOWED: 403,
   MISSING_COMPETENCE: 403,
   BAD_SURVEY_TOKEN: 403,
+  BAD_WEBHOOK_SECRET: 403,
   BAD_STATUS_TOKEN: 403,
   // A CTI webhook whose path does not carry the desk's CTI_TOKEN.
   BAD_CTI_TOKEN: 403,

@@ -128,3 +128,33 @@ export function escalationNotice(
     text: `${target} breached at ${dueAt}; the ticket is now on line ${moved.supportLine} (queue ${moved.queueCode})`,
   };
 }
+
+/** The message that tells a client a specialist took their ticket: the quoted price and due date, when there are. */
+export function acceptedNotice(
+  ticket: Pick<TicketDetails, 'id' | 'subject' | 'quotedPrice' | 'dueAt'>,
+  statusUrl: string,
+): {
+  subject: string;
+  text: string;
+} {
+  const due = ticket.dueAt ? new Date(ticket.dueAt) : null;
+  const moscow = due
+    ? new Intl.DateTimeFormat('ru-RU', { timeZone: 'Europe/Moscow', dateStyle: 'short', timeStyle: 'short' }).format(
+        due,
+      )
+    : null;
+  return {
+    subject: `Заявка №${ticket.id} принята в работу / Ticket №${ticket.id} accepted`,
+    text: [
+      `Специалист принял вашу заявку №${ticket.id} «${ticket.subject}».`,
+      ...(ticket.quotedPrice !== null ? [`Стоимость: ${ticket.quotedPrice} ₽`] : []),
+      ...(moscow ? [`Срок: ${moscow} (МСК)`] : []),
+      `Статус заявки: ${statusUrl}`,
+      '',
+      `A specialist has taken your ticket №${ticket.id} "${ticket.subject}".`,
+      ...(ticket.quotedPrice !== null ? [`Price: ${ticket.quotedPrice} RUB`] : []),
+      ...(due ? [`Due: ${due.toISOString().replace('T', ' ').slice(0, 16)} UTC`] : []),
+      `The ticket's status: ${statusUrl}`,
+    ].join('\n'),
+  };
+}

@@ -77,7 +77,7 @@ export const clientStageText: Record<TicketStage, { ru: string; en: string }> = 
 };
 
 /** Moscow time, the zone of the desk's default calendar; the message says so. */
-function moscowTime(at: Date): string {
+export function moscowTime(at: Date): string {
   return `${new Intl.DateTimeFormat('ru-RU', {
     timeZone: 'Europe/Moscow',
     day: '2-digit',

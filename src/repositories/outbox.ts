@@ -1,17 +1,20 @@
 import { and, eq, gt, notInArray, sql } from 'drizzle-orm';
-import type { Mailer } from '../channels/email';
+import type { OutgoingEmail } from '../channels/email';
 import type { Database } from '../db/client';
-import { outbox } from '../db/schema';
+import { outbox, type NotificationChannel } from '../db/schema';
 import { signedMessageId } from '../domain/mail-threading';
 import { isUndeliverable } from './inbound-mail';
 
 type Executor = Pick<Database, 'select' | 'insert' | 'update' | 'transaction'>;
 type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 
-/** One message of a ticket; (ticket, purpose) is its identity in the outbox. */
+/** One message of a ticket; (ticket, purpose, channel) is its identity in the outbox. */
 export interface OutboxMessage {
   ticketId: number;
   purpose: string;
+  /** `email` when not given. */
+  channel?: NotificationChannel;
+  /** An e-mail address, or a Telegram chat id. */
   recipient: string;
   subject: string;
   body: string;
@@ -29,6 +32,21 @@ export const clientMessageId = (ticketId: number, purpose: string, host: string,
 export const AUTOMATIC_MAIL_PER_ADDRESS_PER_DAY = 10;
 
 export type SendOutcome = 'sent' | 'already_sent' | { skipped: string };
+
+/** What carries a message on its channel: the mailer (e-mail), the bot (telegram, src/channels/telegram-notices.ts). */
+export interface OutboxTransport {
+  /** `email` when not given (the mailer). */
+  readonly channel?: NotificationChannel;
+  send(message: OutgoingEmail, about: { ticketId: number; purpose: string }): Promise<void>;
+}
+
+const channelOf = (message: Pick<OutboxMessage, 'channel'>): NotificationChannel => message.channel ?? 'email';
+const identityOf = (message: Pick<OutboxMessage, 'ticketId' | 'purpose' | 'channel'>) =>
+  and(
+    eq(outbox.ticketId, message.ticketId),
+    eq(outbox.purpose, message.purpose),
+    eq(outbox.channel, channelOf(message)),
+  );
 
 /** Why a message is not sent: its address bounced, or (`capped`) it had its day's automatic mail. */
 async function reasonToSkip(db: Executor, message: OutboxMessage, capped: boolean): Promise<string | null> {
@@ -62,16 +80,17 @@ export const staffMessageId = (ticketId: number, purpose: string) =>
  */
 export async function sendOnce(
   db: Executor,
-  mailer: Mailer,
+  transport: OutboxTransport,
   message: OutboxMessage,
   onSent?: (tx: Transaction) => Promise<void>,
   options: { capped?: boolean } = {},
 ): Promise<SendOutcome> {
+  const channel = transport.channel ?? 'email';
   await db
     .insert(outbox)
-    .values({ ...message, channel: 'email' })
+    .values({ ...message, channel })
     .onConflictDoNothing();
-  const thisMessage = and(eq(outbox.ticketId, message.ticketId), eq(outbox.purpose, message.purpose));
+  const thisMessage = identityOf({ ...message, channel });
   const [claimed] = await db
     .update(outbox)
     .set({ status: 'sending', attempts: sql`${outbox.attempts} + 1` })
@@ -87,12 +106,10 @@ export async function sendOnce(
     return { skipped: skip };
   }
   try {
-    await mailer.send({
-      to: claimed.recipient,
-      subject: claimed.subject,
-      text: claimed.body,
-      messageId: claimed.messageId,
-    });
+    await transport.send(
+      { to: claimed.recipient, subject: claimed.subject, text: claimed.body, messageId: claimed.messageId },
+      { ticketId: claimed.ticketId, purpose: claimed.purpose },
+    );
   } catch (error) {
     await db
       .update(outbox)
@@ -118,10 +135,28 @@ export async function sendOnce(
 export async function enqueueOnce(db: Pick<Database, 'insert' | 'select'>, message: OutboxMessage) {
   const [inserted] = await db
     .insert(outbox)
-    .values({ ...message, channel: 'email' })
+    .values({ ...message, channel: channelOf(message) })
     .onConflictDoNothing()
     .returning({ id: outbox.id });
   return inserted !== undefined;
+}
+
+/** The message stored for (ticket, purpose, channel), if any. */
+export async function storedMessage(
+  db: Pick<Database, 'select'>,
+  message: Pick<OutboxMessage, 'ticketId' | 'purpose' | 'channel'>,
+) {
+  const [row] = await db.select().from(outbox).where(identityOf(message));
+  return row;
+}
+
+/** A message its channel refused for good (a blocked bot): kept with the reason, never tried again. */
+export async function markSkipped(
+  db: Pick<Database, 'update'>,
+  message: Pick<OutboxMessage, 'ticketId' | 'purpose' | 'channel'>,
+  reason: string,
+) {
+  await db.update(outbox).set({ status: 'skipped', lastError: reason }).where(identityOf(message));
 }
 
 /** Once a notice is sent, the link secrets in its stored copy are of no use to anyone: blanked. */

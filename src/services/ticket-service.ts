@@ -173,6 +173,23 @@ export function createTicketService(deps: {
     }
   };
 
+  const takeSurveyAnswer = async (
+    ticketId: number,
+    ticket: TicketFacts,
+    answer: { csat: number; nps?: number; comment?: string; complaint?: boolean },
+  ) => {
+    if (ticket.stage !== 'awaiting_survey')
+      throw new DeskError('SURVEY_CLOSED', `ticket ${ticketId} is ${ticket.stage}, not awaiting a survey answer`);
+    await update(ticketId, (h) =>
+      h.signal(surveyAnsweredSignal, {
+        csat: answer.csat,
+        comment: answer.comment,
+        complaint: answer.complaint,
+        ...(answer.nps === undefined ? {} : { nps: answer.nps }),
+      }),
+    );
+  };
+
   return {
     /**
      * Starts the ticket's workflow and answers once it is queued (or 202 if that takes longer);
@@ -380,17 +397,15 @@ export function createTicketService(deps: {
       ticketId: number,
       answer: { token: string; csat: number; nps?: number; comment?: string; complaint?: boolean },
     ) {
-      const ticket = await tokenChecked(ticketId, answer.token);
-      if (ticket.stage !== 'awaiting_survey')
-        throw new DeskError('SURVEY_CLOSED', `ticket ${ticketId} is ${ticket.stage}, not awaiting a survey answer`);
-      await update(ticketId, (h) =>
-        h.signal(surveyAnsweredSignal, {
-          csat: answer.csat,
-          comment: answer.comment,
-          complaint: answer.complaint,
-          ...(answer.nps === undefined ? {} : { nps: answer.nps }),
-        }),
-      );
+      await takeSurveyAnswer(ticketId, await tokenChecked(ticketId, answer.token), answer);
+    },
+
+    /**
+     * The client's CSAT answer from a rating button in their chat: the channel (the chat linked
+     * to the ticket's client, checked by the caller) proves it is theirs, as the token does.
+     */
+    async answerSurveyFromChat(ticketId: number, csat: number) {
+      await takeSurveyAnswer(ticketId, await factsOf(ticketId), { csat });
     },
 
     /**

@@ -9,3 +9,4 @@ export * from './routing';
 export * from './identity';
 export * from './articles';
 export * from './calls';
+export * from './telegram';

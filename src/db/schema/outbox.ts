@@ -5,7 +5,10 @@ import type { NotificationChannel } from './clients';
 export const outboxStatuses = ['pending', 'sending', 'sent', 'skipped'] as const;
 export type OutboxStatus = (typeof outboxStatuses)[number];
 
-/** Messages to clients: one row per (ticket, purpose), so a retried activity sends it once. */
+/**
+ * Messages to clients and staff: one row per (ticket, purpose, channel), so a retried activity
+ * sends each notice once on each channel (a Telegram notice and its e-mail fallback are two rows).
+ */
 export const outbox = pgTable(
   'outbox',
   {
@@ -16,7 +19,7 @@ export const outbox = pgTable(
     recipient: text('recipient').notNull(),
     subject: text('subject').notNull(),
     body: text('body').notNull(),
-    /** The same Message-ID on every attempt lets a receiver drop a resend after a crash mid-send. */
+    /** The same Message-ID on every attempt lets a receiver drop a resend after a crash mid-send (e-mail). */
     messageId: text('message_id').notNull(),
     status: text('status').$type<OutboxStatus>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
@@ -24,5 +27,5 @@ export const outbox = pgTable(
     sentAt: timestamp('sent_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('outbox_ticket_purpose_key').on(t.ticketId, t.purpose)],
+  (t) => [uniqueIndex('outbox_ticket_purpose_channel_key').on(t.ticketId, t.purpose, t.channel)],
 );
