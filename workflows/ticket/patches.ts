@@ -25,6 +25,11 @@ export const TicketPatch = {
   intakeWithSla: 'intake-with-sla',
   /** Articles (e-mail and other channels) are told to the workflow; a client's reply reopens a resolved ticket. */
   clientArticles: 'client-articles',
+  /**
+   * A warning or breach whose instant passed before the target was met fires then, first: its
+   * timer can come in the same workflow task as the accept or the resolution (a worker was down).
+   */
+  slaLateAlarms: 'sla-late-alarms',
 } as const;
 
 /**
@@ -59,6 +64,10 @@ export class TicketVersion {
   /** Asked when an article is told to the ticket, at the step it may change. */
   get clientArticles(): boolean {
     return patched(TicketPatch.clientArticles);
+  }
+  /** Asked only when a target is met with a warning or breach due and not fired. */
+  get slaLateAlarms(): boolean {
+    return patched(TicketPatch.slaLateAlarms);
   }
   /** Asked at a resolution that stops a running clock, and at a reopening of a clock so stopped. */
   get slaReopenRounds(): boolean {
