@@ -1,5 +1,8 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { isDatabaseUnavailable } from '../infra/database-errors';
+
+export { isDatabaseUnavailable } from '../infra/database-errors';
 
 export type Database = PostgresJsDatabase & { $client: postgres.Sql };
 
@@ -16,27 +19,6 @@ export function openDatabase(url: string, options: { max?: number } = {}): Datab
 
 export async function closeDatabase(db: Database): Promise<void> {
   await db.$client.end({ timeout: 5 });
-}
-
-/** Codes of a database that is not there right now: refused, cut off, shutting down or starting up. */
-const unavailableCodes = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'CONNECTION_CLOSED',
-  'CONNECTION_ENDED',
-  'CONNECTION_DESTROYED',
-  'CONNECT_TIMEOUT',
-  // admin_shutdown, crash_shutdown, cannot_connect_now (in recovery after a crash)
-  '57P01',
-  '57P02',
-  '57P03',
-]);
-
-/** Whether `error` (or what caused it: drizzle wraps the driver's) says the database is away for now. */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let cause = error as { code?: unknown; cause?: unknown } | undefined; cause; cause = cause.cause as typeof cause)
-    if (typeof cause.code === 'string' && unavailableCodes.has(cause.code)) return true;
-  return false;
 }
 
 /** Runs `work` again while the database is away, for up to `patienceMs`; any other error at once. */
