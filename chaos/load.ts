@@ -21,6 +21,8 @@ export interface TicketRun {
   ticketId?: number;
   /** Set when the client found its ticket only after an error to its request. */
   adopted?: boolean;
+  /** Answers of 5xx other than 503 "retry later": the caller cannot tell what happened. */
+  serverErrors: string[];
   /** The last step reached by the driver: closed is the end. */
   reached: 'filed' | 'queued' | 'accepted' | 'worked' | 'resolved' | 'surveyed' | 'closed';
   problem?: string;
@@ -32,6 +34,9 @@ interface Answer {
 }
 
 const TRANSIENT = new Set([429, 502, 503, 504]);
+
+/** A connection refused: the request never reached the desk (its API is restarting), so sending it again is safe. */
+const neverArrived = (error: unknown) => (error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED';
 
 /**
  * A client and an operator over HTTP: files tickets at a steady rate and drives each one through
@@ -53,7 +58,7 @@ export function createLoad(opts: {
   log: (message: string) => void;
 }) {
   const { rig } = opts;
-  const call = async (method: string, route: string, body?: unknown, staff = true): Promise<Answer> => {
+  const call = async (run: TicketRun, method: string, route: string, body?: unknown, staff = true): Promise<Answer> => {
     const headers: Record<string, string> = {};
     if (staff) headers.authorization = `Bearer ${opts.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -64,6 +69,8 @@ export function createLoad(opts: {
       signal: AbortSignal.timeout(30_000),
     });
     const text = await answer.text();
+    if (answer.status >= 500 && answer.status !== 503)
+      run.serverErrors.push(`${method} ${route}: ${answer.status} ${text}`);
     let parsed: unknown = text;
     try {
       parsed = JSON.parse(text);
@@ -82,8 +89,12 @@ export function createLoad(opts: {
     for (let attempt = 1; ; attempt++) {
       let answer: Answer;
       try {
-        answer = await call('POST', '/tickets', body, false);
+        answer = await call(run, 'POST', '/tickets', body, false);
       } catch (error) {
+        if (neverArrived(error) && attempt < 120) {
+          await sleep(500);
+          continue;
+        }
         return { outcome: 'error', error: String(error) };
       }
       if (answer.status === 201 || answer.status === 202)
@@ -98,13 +109,13 @@ export function createLoad(opts: {
     }
   }
 
-  const read = async (id: number) => {
-    const answer = await call('GET', `/tickets/${id}`);
+  const read = async (run: TicketRun, id: number) => {
+    const answer = await call(run, 'GET', `/tickets/${id}`);
     if (answer.status !== 200) throw new Error(`GET /tickets/${id}: ${answer.status}`);
     return answer.body as { stage: string; assigneeId: string | null };
   };
-  const workRecorded = async (id: number) => {
-    const answer = await call('GET', `/tickets/${id}/events`);
+  const workRecorded = async (run: TicketRun, id: number) => {
+    const answer = await call(run, 'GET', `/tickets/${id}/events`);
     if (answer.status !== 200) throw new Error(`GET /tickets/${id}/events: ${answer.status}`);
     return (answer.body as Array<{ action: string }>).some((event) => event.action === 'work_recorded');
   };
@@ -139,7 +150,8 @@ export function createLoad(opts: {
     throw new Error(`ticket ${run.ticketId} did not get past "${run.reached}" to "${name}": ${lastError}`);
   }
 
-  const stageIn = (stages: string[]) => async (id: number) => stages.includes((await read(id)).stage);
+  const stageIn = (stages: string[]) => async (run: TicketRun, id: number) =>
+    stages.includes((await read(run, id)).stage);
   const after = {
     queued: ['queued', 'in_work', 'waiting_for_client', 'resolved', 'awaiting_survey', 'closed'],
     accepted: ['in_work', 'waiting_for_client', 'resolved', 'awaiting_survey', 'closed'],
@@ -156,33 +168,33 @@ export function createLoad(opts: {
 
   async function drive(run: TicketRun) {
     const id = run.ticketId!;
-    await step(run, 'queued', () => stageIn(after.queued)(id));
+    await step(run, 'queued', () => stageIn(after.queued)(run, id));
     await sleep(Math.max(0, run.filedAt + opts.holdMs - Date.now()));
     await step(
       run,
       'accepted',
-      () => stageIn(after.accepted)(id),
-      () => call('POST', `/tickets/${id}/accept`),
+      () => stageIn(after.accepted)(run, id),
+      () => call(run, 'POST', `/tickets/${id}/accept`),
     );
     await step(
       run,
       'worked',
-      () => workRecorded(id),
-      () => call('POST', `/tickets/${id}/work`, { minutes: 15, note: `chaos ${run.marker}` }),
+      () => workRecorded(run, id),
+      () => call(run, 'POST', `/tickets/${id}/work`, { minutes: 15, note: `chaos ${run.marker}` }),
     );
     await step(
       run,
       'resolved',
-      () => stageIn(after.resolved)(id),
-      () => call('POST', `/tickets/${id}/resolve`, { resolution: 'Консультация дана' }),
+      () => stageIn(after.resolved)(run, id),
+      () => call(run, 'POST', `/tickets/${id}/resolve`, { resolution: 'Консультация дана' }),
     );
     // The survey waits for the notice: the token is only in the client's mail.
-    await step(run, 'surveyed', async () => (await read(id)).stage === 'closed' || surveyToken(id) !== undefined);
+    await step(run, 'surveyed', async () => (await read(run, id)).stage === 'closed' || surveyToken(id) !== undefined);
     await step(
       run,
       'closed',
-      () => stageIn(['closed'])(id),
-      () => call('POST', `/tickets/${id}/survey`, { token: surveyToken(id), csat: 5 }, false),
+      () => stageIn(['closed'])(run, id),
+      () => call(run, 'POST', `/tickets/${id}/survey`, { token: surveyToken(id), csat: 5 }, false),
     );
   }
 

@@ -166,6 +166,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
             phase,
             filedAt: Date.now(),
             reached: 'filed',
+            serverErrors: [],
           };
           runs.push(run);
           lives.push(load.live(run));

@@ -28,6 +28,8 @@ export interface PhaseRow {
   lost: number;
   duplicated: number;
   stuck: number;
+  /** Answers of 5xx other than 503 "retry later" the load got. */
+  serverErrors: number;
   /** SLA breaches due between a fault of this kind and its recovery, and the latest of them. */
   timersDue: number;
   missedTimers: number;
@@ -121,11 +123,19 @@ export async function verifyRun(input: {
       let refused = 0;
       let adopted = 0;
       const phaseIds = new Set<number>();
+      let serverErrors = 0;
       for (const run of runs) {
+        for (const answer of run.serverErrors) {
+          serverErrors++;
+          findings.push({ ticket: run.ticketId ?? run.marker, what: `answered ${answer.slice(0, 300)}` });
+        }
         const found = byMarker.get(run.marker) ?? [];
         if (found.length > 1) {
           duplicated++;
-          findings.push({ ticket: run.marker, what: `filed once, registered ${found.length} times` });
+          findings.push({
+            ticket: run.marker,
+            what: `filed once, registered ${found.length} times (${found.map((row) => row.id).join(', ')}); the caller got ${JSON.stringify(run.filing).slice(0, 300)}`,
+          });
         }
         const ticket = found[0];
         if (run.filing?.outcome !== 'registered') refused++;
@@ -241,6 +251,7 @@ export async function verifyRun(input: {
         lost,
         duplicated,
         stuck,
+        serverErrors,
         timersDue,
         missedTimers,
         maxTimerLagMs,
@@ -287,6 +298,7 @@ export function faultTable(rows: PhaseRow[]): string {
     'lost',
     'duplicated',
     'stuck',
+    '5xx',
     'timers due in outage',
     'missed',
     'max timer lag',
@@ -300,6 +312,7 @@ export function faultTable(rows: PhaseRow[]): string {
     String(row.lost),
     String(row.duplicated),
     String(row.stuck),
+    String(row.serverErrors),
     String(row.timersDue),
     String(row.missedTimers),
     seconds(row.maxTimerLagMs),

@@ -60,7 +60,9 @@ runChaos({
       for (const finding of row.findings) console.log(`  ${row.kind}: ${finding.ticket}: ${finding.what}`);
     for (const crash of report.crashes)
       console.log(`  ${crash.role} exited on its own (${crash.code}):\n${crash.tail}`);
-    const bad = report.rows.some((row) => row.lost + row.duplicated + row.stuck + row.missedTimers > 0);
+    const bad = report.rows.some(
+      (row) => row.lost + row.duplicated + row.stuck + row.serverErrors + row.missedTimers > 0,
+    );
     process.exit(bad ? 1 : 0);
   },
   (error) => {

@@ -24,7 +24,14 @@ it('loses, duplicates and strands no ticket, notice or SLA timer through one fau
   console.log(`seed ${report.seed}\n${report.table}`);
   expect(report.rows.flatMap((row) => row.findings.map((f) => `${row.kind}: ${f.ticket}: ${f.what}`))).toEqual([]);
   for (const row of report.rows) {
-    expect(row, row.kind).toMatchObject({ faults: 1, lost: 0, duplicated: 0, stuck: 0, missedTimers: 0 });
+    expect(row, row.kind).toMatchObject({
+      faults: 1,
+      lost: 0,
+      duplicated: 0,
+      stuck: 0,
+      serverErrors: 0,
+      missedTimers: 0,
+    });
     expect(row.maxRecoveryMs, `${row.kind} recovered`).not.toBeNull();
   }
   expect(report.crashes).toEqual([]);
