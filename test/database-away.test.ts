@@ -1,7 +1,9 @@
 import net from 'node:net';
 import postgres from 'postgres';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { isDatabaseUnavailable, whenDatabaseAnswers } from '../src/db/client';
+import { ensurePostgres } from '../src/infra/postgres-server';
+import { closableRoad } from './support/closable-road';
 
 /**
  * A server that answers every connection as PostgreSQL does while it replays its log after a
@@ -49,5 +51,33 @@ it('takes a database in crash recovery for one that is away, to wait for or to a
     expect(Date.now() - started).toBeLessThan(3_000);
   } finally {
     await sql.end({ timeout: 1 });
+  }
+});
+
+/**
+ * Found by `npm run chaos`: a worker process that restarted while PostgreSQL was down exited at
+ * once ("DATABASE_URL is set but PostgreSQL does not answer there"), again and again until it
+ * came back. A process of one role now waits for its shared servers (src/main.ts: a minute).
+ */
+it('waits for a DATABASE_URL that answers a moment later, and gives up on one that never does', async () => {
+  const road = await closableRoad(new URL(inject('databaseUrl')));
+  try {
+    road.shut();
+    setTimeout(() => void road.open(), 1_500);
+    const said: string[] = [];
+    const endpoint = await ensurePostgres({
+      url: road.url,
+      dataDir: '/nonexistent',
+      database: 'x',
+      waitMs: 20_000,
+      log: (m) => said.push(m),
+    });
+    expect(endpoint.url).toBe(road.url);
+    expect(said.join('\n')).toMatch(/waiting for PostgreSQL/);
+    await expect(
+      ensurePostgres({ url, dataDir: '/nonexistent', database: 'x', waitMs: 1_000, log: () => {} }),
+    ).rejects.toThrow(/does not answer there/);
+  } finally {
+    await road.close();
   }
 });
