@@ -36,6 +36,8 @@ export interface PhaseRow {
   maxTimerLagMs: number | null;
   maxRecoveryMs: number | null;
   findings: Finding[];
+  /** What the callers of the refused requests were told (not a failure: a refusal is allowed). */
+  refusals: string[];
 }
 
 /**
@@ -124,6 +126,7 @@ export async function verifyRun(input: {
       let adopted = 0;
       const phaseIds = new Set<number>();
       let serverErrors = 0;
+      const refusals: string[] = [];
       for (const run of runs) {
         for (const answer of run.serverErrors) {
           serverErrors++;
@@ -138,7 +141,12 @@ export async function verifyRun(input: {
           });
         }
         const ticket = found[0];
-        if (run.filing?.outcome !== 'registered') refused++;
+        if (run.filing?.outcome !== 'registered') {
+          refused++;
+          refusals.push(
+            `${run.marker}${run.adopted ? ` (found registered: ${run.ticketId})` : ''}: ${JSON.stringify(run.filing).slice(0, 200)}`,
+          );
+        }
         if (run.adopted) adopted++;
         if (!ticket) {
           if (run.filing?.outcome === 'registered') {
@@ -257,6 +265,7 @@ export async function verifyRun(input: {
         maxTimerLagMs,
         maxRecoveryMs: recoveries.length ? Math.max(...recoveries) : null,
         findings,
+        refusals,
       };
     });
   } finally {

@@ -58,6 +58,8 @@ runChaos({
     console.log(`\nseed ${report.seed}\n${report.table}`);
     for (const row of report.rows)
       for (const finding of row.findings) console.log(`  ${row.kind}: ${finding.ticket}: ${finding.what}`);
+    for (const row of report.rows)
+      for (const refusal of row.refusals) console.log(`  ${row.kind}, refused: ${refusal}`);
     for (const crash of report.crashes)
       console.log(`  ${crash.role} exited on its own (${crash.code}):\n${crash.tail}`);
     const bad = report.rows.some(
