@@ -64,9 +64,12 @@ async function main() {
   try {
     // The lock guards the servers started under .data/; a process of one role starts none.
     if (config.DESK_ROLE === 'all') releaseDataDir = lockDataDir(config.dataDir);
+    // A process of one role may (re)start while its shared servers are away: it waits a minute for them, not a crash loop.
+    const backendWaitMs = config.DESK_ROLE === 'all' ? 0 : 60_000;
     [temporal, postgres] = await Promise.all([
       ensureTemporal({
         address: config.TEMPORAL_ADDRESS,
+        waitMs: backendWaitMs,
         cliPath: config.TEMPORAL_CLI,
         toolsDir: config.toolsDir,
         dbFile: path.join(config.dataDir, 'temporal.db'),
@@ -77,6 +80,7 @@ async function main() {
       }),
       ensurePostgres({
         url: config.DATABASE_URL,
+        waitMs: backendWaitMs,
         dataDir: path.join(config.dataDir, 'postgres'),
         port: config.EMBEDDED_PG_PORT,
         database: 'servicedesk',

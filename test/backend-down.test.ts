@@ -1,5 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { count } from 'drizzle-orm';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { count, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tickets } from '../src/db/schema';
 import { ensureTemporal, type TemporalEndpoint } from '../src/infra/temporal-server';
@@ -47,5 +50,69 @@ describe('when the workflow engine goes away', () => {
     // The database side of the desk still answers.
     const read = await call('GET', `/tickets/${ok.body.id}`, { operator: 'ivanova' });
     expect(read.body.stage).toBe('queued');
+  }, 90_000);
+});
+
+/**
+ * Found by `npm run chaos`: the engine killed while a ticket's start waited for its intake, the
+ * desk answered 503 "retry later", the engine came back with the ticket's workflow on its file,
+ * and the client's retry registered the ticket a second time.
+ */
+describe('when the workflow engine dies while it takes a ticket', () => {
+  it('answers 202 for a ticket it took and "retry later" only for one it did not', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'desk-engine-dies-'));
+    const start = (port?: number) =>
+      ensureTemporal({
+        toolsDir: path.resolve(__dirname, '..', '.tools'),
+        dbFile: path.join(dir, 'temporal.db'),
+        port,
+        headless: true,
+        namespace: 'default',
+        log: () => {},
+      });
+    let engine = await start();
+    const port = Number(engine.address.split(':').at(-1));
+    // No worker: the start is taken, its intake waits.
+    const desk = await startTestDesk({ role: 'api', temporalAddress: engine.address, intakeWaitMs: 3_000 });
+    try {
+      const { call } = await listen(desk.app);
+      const filing = call('POST', '/tickets', {
+        body: { subject: 'Счёт', description: 'Нужен счёт за декабрь', client: { email: 'dies@example.com' } },
+      });
+      // Killed as it takes the start (the desk's answer to the start is lost with it).
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      process.kill(engine.pid!, 'SIGKILL');
+      // Back after the desk stopped waiting for the intake (3 s), before it gives up asking.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      engine = await start(port);
+      const answer = await filing;
+      const [sequence] = await desk.db.execute<{ n: string }>(sql`select last_value::text as n from ticket_number_seq`);
+      const isTaken = () =>
+        desk.temporal.workflow
+          .getHandle(`ticket-${sequence!.n}`)
+          .describe()
+          .then(
+            () => true,
+            (error) => (error instanceof WorkflowNotFoundError ? false : Promise.reject(error)),
+          );
+      const taken = await isTaken();
+      // A start refused must not land later either (its retries stopped when the desk gave up on it).
+      if (!taken) {
+        await new Promise((resolve) => setTimeout(resolve, 5_000));
+        expect(await isTaken()).toBe(false);
+      }
+      // What the engine has, the caller is told: registering, or nothing registered (a retry is then safe).
+      if (taken)
+        expect(answer, JSON.stringify(answer.body)).toMatchObject({ status: 202, body: { stage: 'registering' } });
+      else
+        expect(answer, JSON.stringify(answer.body)).toMatchObject({
+          status: 503,
+          body: { message: expect.stringMatching(/nothing was registered/) },
+        });
+    } finally {
+      await desk.stop().catch(() => {});
+      await engine.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }, 90_000);
 });

@@ -6,6 +6,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { isDatabaseUnavailable } from '../infra/database-errors';
 import { ErrorStatus, type ErrorCode } from '../domain/errors';
 import type { ArticleService } from '../services/article-service';
 import type { ClientStatus } from '../services/client-status';
@@ -325,20 +326,15 @@ export const contentSecurityPolicy = {
   upgradeInsecureRequests: null,
 };
 
-/** Temporal's gRPC errors (ServiceError, UNAVAILABLE) and refused database connections. */
+/** Temporal's gRPC errors (ServiceError, UNAVAILABLE) and a database that is away (src/db/client.ts). */
 function isBackendUnavailable(error: unknown): boolean {
+  if (isDatabaseUnavailable(error)) return true;
   for (
     let cause = error as { name?: string; code?: unknown; cause?: unknown } | undefined;
     cause;
     cause = cause.cause as typeof cause
   ) {
-    if (
-      cause.name === 'ServiceError' ||
-      cause.code === 'ECONNREFUSED' ||
-      cause.code === 'CONNECTION_CLOSED' ||
-      cause.code === 14
-    )
-      return true;
+    if (cause.name === 'ServiceError' || cause.code === 14) return true;
   }
   return false;
 }

@@ -1,5 +1,8 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { isDatabaseUnavailable } from '../infra/database-errors';
+
+export { isDatabaseUnavailable } from '../infra/database-errors';
 
 export type Database = PostgresJsDatabase & { $client: postgres.Sql };
 
@@ -16,4 +19,17 @@ export function openDatabase(url: string, options: { max?: number } = {}): Datab
 
 export async function closeDatabase(db: Database): Promise<void> {
   await db.$client.end({ timeout: 5 });
+}
+
+/** Runs `work` again while the database is away, for up to `patienceMs`; any other error at once. */
+export async function whenDatabaseAnswers<T>(work: () => Promise<T>, patienceMs: number): Promise<T> {
+  const deadline = Date.now() + patienceMs;
+  for (let waitMs = 250; ; waitMs = Math.min(waitMs * 2, 2_000)) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isDatabaseUnavailable(error) || Date.now() + waitMs > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  }
 }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
+import { isDatabaseUnavailable } from './database-errors';
 import { errorMessage, isAlive, readPidFile, relative, stopProcess } from './processes';
 import { freePort } from './temporal-server';
 
@@ -16,6 +17,8 @@ export interface PostgresEndpoint {
 export interface EnsurePostgresOptions {
   /** DATABASE_URL: use this server instead of starting one. */
   url?: string;
+  /** How long to wait for that server to answer before giving up (a process started beside it). */
+  waitMs?: number;
   /** Cluster directory for the embedded server, e.g. .data/postgres. */
   dataDir: string;
   /** Port for the embedded server; 0/undefined picks a free one. */
@@ -48,7 +51,7 @@ function newEmbeddedPassword(file: string): string {
 
 /** Uses DATABASE_URL if given, else starts (and on first run initialises) an embedded PostgreSQL. */
 export async function ensurePostgres(opts: EnsurePostgresOptions): Promise<PostgresEndpoint> {
-  if (opts.url) return useExternalPostgres(opts.url);
+  if (opts.url) return useExternalPostgres(opts.url, opts.waitMs ?? 0, opts.log);
   return startEmbeddedPostgres(opts);
 }
 
@@ -67,14 +70,23 @@ export async function dropDatabase(adminUrl: string, name: string): Promise<void
   });
 }
 
-async function useExternalPostgres(url: string): Promise<PostgresEndpoint> {
-  try {
-    await withConnection(url, (sql) => sql`select 1`);
-  } catch (err) {
-    throw new Error(
-      `DATABASE_URL (${redactPassword(url)}) is set but PostgreSQL does not answer there: ${errorMessage(err)}`,
-      { cause: err },
-    );
+async function useExternalPostgres(url: string, waitMs: number, log: (msg: string) => void): Promise<PostgresEndpoint> {
+  const deadline = Date.now() + waitMs;
+  for (let said = false; ; said = true) {
+    try {
+      await withConnection(url, (sql) => sql`select 1`);
+      break;
+    } catch (err) {
+      if (Date.now() < deadline && isDatabaseUnavailable(err)) {
+        if (!said) log(`waiting for PostgreSQL at ${redactPassword(url)} (${errorMessage(err)})…`);
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        continue;
+      }
+      throw new Error(
+        `DATABASE_URL (${redactPassword(url)}) is set but PostgreSQL does not answer there: ${errorMessage(err)}`,
+        { cause: err },
+      );
+    }
   }
   return { url, how: `external PostgreSQL from DATABASE_URL (${redactPassword(url)})`, stop: async () => {} };
 }

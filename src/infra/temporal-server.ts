@@ -35,6 +35,8 @@ export interface TemporalEndpoint {
 export interface EnsureTemporalOptions {
   /** TEMPORAL_ADDRESS: use this server instead of starting one. */
   address?: string;
+  /** How long to wait for that server to answer before giving up (a process started beside it). */
+  waitMs?: number;
   /** TEMPORAL_CLI: the `temporal` binary to run. */
   cliPath?: string;
   /** Where a Go-built CLI lives (<toolsDir>/bin/temporal), e.g. <repo>/.tools. */
@@ -55,7 +57,7 @@ const STOP_GRACE_MS = 10_000;
 
 /** Connects to TEMPORAL_ADDRESS if given, else starts a dev server with the best CLI available. */
 export async function ensureTemporal(opts: EnsureTemporalOptions): Promise<TemporalEndpoint> {
-  if (opts.address) return useExistingServer(opts.address, opts.namespace);
+  if (opts.address) return useExistingServer(opts.address, opts.namespace, opts.waitMs ?? 0, opts.log);
   const cli = await resolveTemporalCli(opts);
   return cli ? startDevServer(cli, opts) : startSdkDevServer(opts);
 }
@@ -72,14 +74,28 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function useExistingServer(address: string, namespace: string): Promise<TemporalEndpoint> {
-  try {
-    const connection = await Connection.connect({ address, connectTimeout: '5s' });
-    await connection.close();
-  } catch (err) {
-    throw new Error(`TEMPORAL_ADDRESS=${address} is set but no Temporal server answers there: ${errorMessage(err)}`, {
-      cause: err,
-    });
+async function useExistingServer(
+  address: string,
+  namespace: string,
+  waitMs: number,
+  log: (msg: string) => void,
+): Promise<TemporalEndpoint> {
+  const deadline = Date.now() + waitMs;
+  for (let said = false; ; said = true) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: '5s' });
+      await connection.close();
+      break;
+    } catch (err) {
+      if (Date.now() < deadline) {
+        if (!said) log(`waiting for Temporal at ${address} (${errorMessage(err)})…`);
+        await sleep(1_000);
+        continue;
+      }
+      throw new Error(`TEMPORAL_ADDRESS=${address} is set but no Temporal server answers there: ${errorMessage(err)}`, {
+        cause: err,
+      });
+    }
   }
   return { address, namespace, how: `existing server at ${address} (TEMPORAL_ADDRESS)`, stop: async () => {} };
 }

@@ -1,6 +1,6 @@
 import { and, eq, gt, notInArray, sql } from 'drizzle-orm';
 import type { OutgoingEmail } from '../channels/email';
-import type { Database } from '../db/client';
+import { whenDatabaseAnswers, type Database } from '../db/client';
 import { outbox, type NotificationChannel } from '../db/schema';
 import { signedMessageId } from '../domain/mail-threading';
 import { isUndeliverable } from './inbound-mail';
@@ -30,6 +30,13 @@ export const clientMessageId = (ticketId: number, purpose: string, host: string,
  * guard did not recognise stops here, and a client is never flooded.
  */
 export const AUTOMATIC_MAIL_PER_ADDRESS_PER_DAY = 10;
+
+/**
+ * How long a sent message's mark waits for the database: within the 60 s a channel activity has
+ * (workflows/ticket/proxies.ts), leaving the send its time. PostgreSQL restarted after a crash
+ * answers again in seconds.
+ */
+const MARK_SENT_PATIENCE_MS = 30_000;
 
 export type SendOutcome = 'sent' | 'already_sent' | { skipped: string };
 
@@ -74,8 +81,9 @@ export const staffMessageId = (ticketId: number, purpose: string) =>
 /**
  * Send once, for every notice: the message is put in the outbox once, claimed while not yet
  * sent, sent, then marked sent (with `onSent`'s writes in the same transaction). A retry after
- * it was sent sends nothing; only a crash between the SMTP server's acceptance and the mark can
- * resend it, with the same Message-ID. An undeliverable address, or (`capped`: a client's
+ * it was sent sends nothing; the mark waits for a database that is away (up to 30 s), so only a
+ * crash between the SMTP server's acceptance and the mark, or a longer outage, can resend it,
+ * with the same Message-ID. An undeliverable address, or (`capped`: a client's
  * automatic notice) one over its daily cap, is skipped and the reason kept on the message.
  */
 export async function sendOnce(
@@ -117,13 +125,18 @@ export async function sendOnce(
       .where(eq(outbox.id, claimed.id));
     throw error;
   }
-  await db.transaction(async (tx) => {
-    await tx
-      .update(outbox)
-      .set({ status: 'sent', sentAt: new Date(), lastError: null })
-      .where(eq(outbox.id, claimed.id));
-    await onSent?.(tx);
-  });
+  // Sent: a failed mark now would have the retry send it again, so the mark waits out a database away for a while.
+  await whenDatabaseAnswers(
+    () =>
+      db.transaction(async (tx) => {
+        await tx
+          .update(outbox)
+          .set({ status: 'sent', sentAt: new Date(), lastError: null })
+          .where(eq(outbox.id, claimed.id));
+        await onSent?.(tx);
+      }),
+    MARK_SENT_PATIENCE_MS,
+  );
   return 'sent';
 }
 

@@ -1,5 +1,6 @@
 import {
   WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
@@ -62,6 +63,30 @@ export function createTicketWorkflows(deps: {
     }
   };
 
+  /**
+   * Whether the ticket's workflow exists, asked until the engine answers or `forMs` has passed
+   * (undefined: it did not answer).
+   */
+  const workflowExists = async (ticketId: number, forMs: number): Promise<boolean | undefined> => {
+    const deadline = Date.now() + forMs;
+    for (;;) {
+      try {
+        await handleOf(ticketId).describe();
+        return true;
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) return false;
+        if (Date.now() > deadline) return undefined;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+  };
+
+  /**
+   * The start (with the intake update) is given `intakeWaitMs` and then abandoned, so it cannot
+   * land later; then the engine is asked whether it took the ticket before anything is answered.
+   * A "retry later" is only said of a ticket the engine does not have: said of one it started
+   * after all, the client's retry would register a second ticket.
+   */
   /** `identifiedBy`: the member of staff who filed the ticket or identified its filer. */
   const start = async (ticketId: number, ticket: ChannelTicket, identifiedBy?: string): Promise<Registration> => {
     const workflowId = ticketWorkflowId(ticketId);
@@ -71,41 +96,43 @@ export function createTicketWorkflows(deps: {
       receivedAt: new Date().toISOString(),
       ...(identifiedBy ? { identifiedBy } : {}),
     };
-    const queued = temporal.workflow.executeUpdateWithStart(intakeUpdate, {
-      startWorkflowOperation: new WithStartWorkflowOperation(ticketWorkflow, {
-        workflowId,
-        taskQueue: deps.taskQueue,
-        args: [
-          {
-            intake,
-            surveyTimeoutMs: deps.surveyTimeoutMs,
-            ...(deps.ticketHistoryLimit ? { historyLimit: deps.ticketHistoryLimit } : {}),
-          },
-        ],
-        workflowIdConflictPolicy: 'FAIL',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      }),
-    });
-    let timer: NodeJS.Timeout | undefined;
-    const stillRegistering = new Promise<'waiting'>((resolve) => {
-      timer = setTimeout(() => resolve('waiting'), deps.intakeWaitMs);
-    });
     try {
-      const outcome = await Promise.race([queued, stillRegistering]);
-      if (outcome !== 'waiting') return outcome;
-    } finally {
-      clearTimeout(timer);
+      return await temporal.connection.withDeadline(Date.now() + deps.intakeWaitMs, () =>
+        temporal.workflow.executeUpdateWithStart(intakeUpdate, {
+          startWorkflowOperation: new WithStartWorkflowOperation(ticketWorkflow, {
+            workflowId,
+            taskQueue: deps.taskQueue,
+            args: [
+              {
+                intake,
+                surveyTimeoutMs: deps.surveyTimeoutMs,
+                ...(deps.ticketHistoryLimit ? { historyLimit: deps.ticketHistoryLimit } : {}),
+              },
+            ],
+            workflowIdConflictPolicy: 'FAIL',
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          }),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) throw error;
+      // Not answered in time, or the engine failed on the way: did the start land?
+      const exists = await workflowExists(ticketId, deps.intakeWaitMs);
+      if (exists) {
+        deps.logger.warn(
+          { ticketId, workflowId, err: error },
+          'intake not answered in time; the ticket is registering',
+        );
+        return { ticketId, stage: 'registering' };
+      }
+      deps.logger.warn({ ticketId, workflowId, err: error, engineAnswered: exists === false }, 'intake not taken');
+      throw new DeskError(
+        'ENGINE_UNAVAILABLE',
+        exists === false
+          ? 'the workflow engine did not take the ticket; nothing was registered: retry later'
+          : `the workflow engine does not answer; ticket ${ticketId} may still be registered: retry later`,
+      );
     }
-    queued.catch((error) =>
-      deps.logger.warn({ ticketId, workflowId, err: error }, 'intake finished after the caller was answered'),
-    );
-    // The answer took too long; the ticket is durable only if its workflow exists.
-    await handleOf(ticketId)
-      .describe()
-      .catch(() => {
-        throw new DeskError('ENGINE_UNAVAILABLE', 'the workflow engine did not take the ticket in time; retry later');
-      });
-    return { ticketId, stage: 'registering' };
   };
 
   return { update, start };

@@ -2,8 +2,11 @@ import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
-/** A real SMTP server on a free local port that keeps what it receives. */
-export async function startSmtpSink(port = 0) {
+/**
+ * A real SMTP server on a free local port that keeps what it receives; `beforeAccepting` runs
+ * between a message's arrival and the server's "250 OK" (a test's fault at that instant).
+ */
+export async function startSmtpSink(port = 0, options: { beforeAccepting?: (mail: ParsedMail) => void } = {}) {
   const received: ParsedMail[] = [];
   const waiters: Array<() => void> = [];
   const server = new SMTPServer({
@@ -14,6 +17,7 @@ export async function startSmtpSink(port = 0) {
       simpleParser(stream)
         .then((mail) => {
           received.push(mail);
+          options.beforeAccepting?.(mail);
           waiters.splice(0).forEach((wake) => wake());
           done();
         })

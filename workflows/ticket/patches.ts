@@ -30,6 +30,11 @@ export const TicketPatch = {
    * 'intake-with-sla', which it implies: new tickets still record one marker at start.
    */
   continueAsNew: 'continue-as-new',
+  /**
+   * A warning or breach whose instant passed before the target was met fires then, first: its
+   * timer can come in the same workflow task as the accept or the resolution (a worker was down).
+   */
+  slaLateAlarms: 'sla-late-alarms',
 } as const;
 
 /**
@@ -66,6 +71,10 @@ export class TicketVersion {
   /** Asked when an article is told to the ticket, at the step it may change. */
   get clientArticles(): boolean {
     return patched(TicketPatch.clientArticles);
+  }
+  /** Asked only when a target is met with a warning or breach due and not fired. */
+  get slaLateAlarms(): boolean {
+    return patched(TicketPatch.slaLateAlarms);
   }
   /** Asked at a resolution that stops a running clock, and at a reopening of a clock so stopped. */
   get slaReopenRounds(): boolean {

@@ -241,17 +241,34 @@ export class SlaClock {
     });
   }
 
+  /**
+   * The warning and breach of a target whose instants passed before it is met, their timer not
+   * fired yet: a worker down past a deadline gets that timer in the same workflow task as the
+   * accept or resolution sent meanwhile, whose handler runs first. They fire now, late, as the
+   * timer would have; escalation levels do not (the ticket is being taken or resolved).
+   */
+  private async fireDueAlarms(t: SlaTarget) {
+    for (;;) {
+      const alarm = nextAlarm([t]);
+      if (!alarm || alarm.kind === 'escalate' || alarm.at > Date.now() || !this.patches.slaLateAlarms) return;
+      await fireAlarm(alarm, this);
+    }
+  }
+
   /** Accepting meets the response and any handover that waits for the ticket to be taken. */
   async accepted(): Promise<void> {
     if (this.patches.slaClocks)
-      for (const t of this.targets.filter((t) => !t.met && (t.kind === 'response' || t.kind === 'handover')))
+      for (const t of this.targets.filter((t) => !t.met && (t.kind === 'response' || t.kind === 'handover'))) {
+        await this.fireDueAlarms(t);
         await this.meet(t);
+      }
     this.version++;
   }
 
   /** The resolution meets its target; the time used is kept for a reopening, so the clock stops and is measured. */
   async resolved(): Promise<void> {
     const t = this.target('resolution');
+    if (t && !t.met) await this.fireDueAlarms(t);
     if (t && !t.met && t.runningSince !== null && this.patches.slaReopenRounds)
       await this.stop(t, this.terms!.agreementId);
     if (t) await this.meet(t);
