@@ -74,8 +74,8 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('calls.html in headles
     await expect.poll(() => card.textContent()).toContain('Ольга Кузнецова');
     expect(await card.textContent()).toContain('ivr_choice');
     await card.locator('button').click();
-    await card.locator('a[href^="/ticket.html?id="]').waitFor({ timeout: 20_000 });
-    const href = await card.locator('a[href^="/ticket.html?id="]').first().getAttribute('href');
+    await card.locator('.call-ticket a[href^="/ticket.html?id="]').waitFor({ timeout: 20_000 });
+    const href = await card.locator('.call-ticket a[href^="/ticket.html?id="]').first().getAttribute('href');
     const ticketId = Number(new URL(href!, address).searchParams.get('id'));
     expect(ticketId).toBeGreaterThan(0);
     expect(errors, errors.join('\n')).toEqual([]);

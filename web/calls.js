@@ -56,6 +56,7 @@
     }
 
     const actions = document.createElement('p');
+    actions.className = 'call-ticket';
     if (call.ticketId) actions.append('Заявка / Ticket: ', ticketLink(call.ticketId));
     else if (call.from && call.from.startsWith('+')) {
       const button = text('button', 'Создать заявку / Create ticket', { type: 'button' });
