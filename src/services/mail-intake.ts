@@ -20,6 +20,7 @@ import {
 import { addressesOfTicket, ticketByMessageId } from '../repositories/ticket-articles';
 import type { ArticleService } from './article-service';
 import type { TicketService } from './ticket-service';
+import { createDrain } from './drain';
 
 /** The desk's own mail: where it receives, and what marks mail it sent itself. */
 export interface DeskMailbox {
@@ -142,24 +143,20 @@ export function createMailIntake(deps: {
     }
   }
 
-  // One run at a time; a kick during a run asks for another pass when it ends.
-  let running: Promise<void> | undefined;
-  let again = false;
-  let stopped = false;
-  async function drain() {
-    do {
-      again = false;
+  const pending = createDrain(
+    async (stopped) => {
       for (let ids = await pendingInboundIds(db, 'email'); ids.length > 0; ids = await pendingInboundIds(db, 'email')) {
         const before = ids.length;
         for (const id of ids) {
-          if (stopped) return;
+          if (stopped()) return;
           await processInbound(id);
         }
         // Messages that keep failing stay pending: stop rather than spin on them.
         if ((await pendingInboundIds(db, 'email')).length >= before) break;
       }
-    } while (again);
-  }
+    },
+    (error) => logger.error({ err: error }, 'inbound e-mail processing stopped'),
+  );
 
   return {
     /** Stores the raw message; only then may the transport say it has it. */
@@ -169,24 +166,9 @@ export function createMailIntake(deps: {
     },
     processInbound,
     /** Processes what is stored and not yet attached; resolves when nothing is left to do. */
-    processPending(): Promise<void> {
-      if (stopped) return Promise.resolve();
-      if (running) {
-        again = true;
-        return running;
-      }
-      running = drain()
-        .catch((error) => logger.error({ err: error }, 'inbound e-mail processing stopped'))
-        .finally(() => {
-          running = undefined;
-        });
-      return running;
-    },
+    processPending: pending.run,
     /** Finishes the message in hand; what is left stays stored for the next start. */
-    async stop() {
-      stopped = true;
-      await running;
-    },
+    stop: pending.stop,
   };
 }
 

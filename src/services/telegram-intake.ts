@@ -36,6 +36,7 @@ import {
 import type { ArticleService } from './article-service';
 import { DeskError } from './errors';
 import type { TicketService } from './ticket-service';
+import { createDrain } from './drain';
 
 /** desk_secrets names: the webhook's random path and the token Telegram sends in X-Telegram-Bot-Api-Secret-Token. */
 export const WEBHOOK_PATH_SECRET = 'telegram-webhook-path';
@@ -229,7 +230,8 @@ export function createTelegramIntake(deps: {
         await linkChatToPhone(db, event.chatId, phone, event.from.firstName);
         await requeueWaitingUpdates(db, event.chatId);
         await reply(event.chatId, botText.linked, { remove_keyboard: true });
-        again = true;
+        // The chat's messages that waited for the link are pending again: another pass takes them.
+        pending.again();
         return { status: 'processed', note: 'chat linked to the client' };
       }
       case 'status': {
@@ -309,28 +311,25 @@ export function createTelegramIntake(deps: {
   }
 
   // One run at a time; a kick during a run (or a chat linked in it) asks for another pass.
-  let running: Promise<void> | undefined;
-  let again = false;
-  let stopped = false;
-  async function drain() {
-    do {
-      again = false;
+  const pending = createDrain(
+    async (stopped) => {
       // Each pending update once per pass, oldest first: one that fails waits for the next pass, not blocking the rest.
       for (let after = 0, ids = await pendingUpdateIds(db, MAX_ATTEMPTS); ids.length > 0;) {
         for (const id of ids) {
-          if (stopped) return;
+          if (stopped()) return;
           await processUpdate(id);
           after = id;
         }
         ids = await pendingUpdateIds(db, MAX_ATTEMPTS, after);
       }
-    } while (again && !stopped);
-  }
+    },
+    (error) => log.error({ err: error }, 'telegram update processing stopped'),
+  );
 
   /** Sends again the accepted notices the outbox holds for chats and did not send (a failure, a stop mid-send). */
   async function resendUnsent(olderThanMs: number) {
     for (const message of await unsentAcceptedNotices(db, olderThanMs)) {
-      if (stopped) return;
+      if (pending.stopped()) return;
       const { ticketId, purpose, recipient, subject, body } = message;
       await sendNotice({ ticketId, purpose, recipient, subject, body }).catch((error: unknown) =>
         log.warn(
@@ -389,28 +388,13 @@ export function createTelegramIntake(deps: {
     resendUnsent,
 
     /** Processes what is stored and not yet settled; resolves when nothing is left to do. */
-    processPending(): Promise<void> {
-      if (stopped) return Promise.resolve();
-      if (running) {
-        again = true;
-        return running;
-      }
-      running = drain()
-        .catch((error) => log.error({ err: error }, 'telegram update processing stopped'))
-        .finally(() => {
-          running = undefined;
-        });
-      return running;
-    },
+    processPending: pending.run,
 
     /** getUpdates' one-consumer lock and offset, for the poller. */
     pollerLock: () => tryPollerLock(db, bot.botId),
     nextOffset: () => nextUpdateOffset(db, bot.botId),
 
-    async stop() {
-      stopped = true;
-      await running;
-    },
+    stop: pending.stop,
   };
 }
 
