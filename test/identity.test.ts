@@ -121,6 +121,26 @@ describe('identity: sessions, tokens and the access table', () => {
     expect((await raw('GET', '/queues', { headers: { authorization: `Bearer ${expired.token}` } })).status).toBe(401);
   });
 
+  it('a token marks its last use at most once a minute: most requests only read it', async () => {
+    const { id, token } = await desk.app.identity.issueStaffToken('ivanova', 'touch', ['read']);
+    const bearer = { authorization: `Bearer ${token}` };
+    const lastUsed = async () =>
+      [
+        ...(await desk.db.execute<{ at: string }>(
+          sql`select last_used_at::text as at from api_tokens where id = ${id}`,
+        )),
+      ][0]!.at;
+    expect((await raw('GET', '/queues', { headers: bearer })).status).toBe(200);
+    const first = await lastUsed();
+    expect(first).not.toBeNull();
+    expect((await raw('GET', '/queues', { headers: bearer })).status).toBe(200);
+    expect(await lastUsed()).toBe(first);
+    await desk.db.execute(sql`update api_tokens set last_used_at = now() - interval '2 minutes' where id = ${id}`);
+    const stale = await lastUsed();
+    expect((await raw('GET', '/queues', { headers: bearer })).status).toBe(200);
+    expect(Date.parse(await lastUsed())).toBeGreaterThan(Date.parse(stale));
+  });
+
   it('a route missing from the access table stops the app from starting', async () => {
     const app = Fastify();
     await app.register(authPlugin, {

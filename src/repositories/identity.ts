@@ -91,28 +91,34 @@ export async function revokeToken(db: Db, id: number): Promise<TokenRow | undefi
   return row as TokenRow | undefined;
 }
 
+/** How stale `last_used_at` and `last_seen_at` may get before a request writes them: most requests only read. */
+const TOUCH_EVERY_MS = 60_000;
+
 /**
  * The live token with this hash and its holder, marking it used. The holder's account must be
- * enabled; `last_used_at` moves at most once a minute so a busy script does not write on every request.
+ * enabled; `last_used_at` moves at most once a minute, so a busy script reads and does not write
+ * on every request.
  */
 export async function useToken(
   db: Db,
   secretHash: string,
 ): Promise<{ operator: OperatorIdentity; scopes: TokenScope[] } | undefined> {
   const [token] = await db
-    .update(apiTokens)
-    .set({
-      lastUsedAt: sql`case when ${apiTokens.lastUsedAt} > now() - interval '1 minute' then ${apiTokens.lastUsedAt} else now() end`,
-    })
+    .select({ operatorId: apiTokens.operatorId, scopes: apiTokens.scopes, lastUsedAt: apiTokens.lastUsedAt })
+    .from(apiTokens)
     .where(
       and(
         eq(apiTokens.secretHash, secretHash),
         isNull(apiTokens.revokedAt),
         or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, sql`now()`)),
       ),
-    )
-    .returning({ operatorId: apiTokens.operatorId, scopes: apiTokens.scopes });
+    );
   if (!token) return undefined;
+  if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > TOUCH_EVERY_MS)
+    await db
+      .update(apiTokens)
+      .set({ lastUsedAt: sql`now()` })
+      .where(eq(apiTokens.secretHash, secretHash));
   const operator = await findOperator(db, token.operatorId);
   return operator && !operator.disabled ? { operator, scopes: token.scopes } : undefined;
 }
@@ -123,7 +129,7 @@ export async function insertSession(db: Db, idHash: string, operatorId: string, 
 
 /**
  * The session's holder if it is within both timeouts, touching it (idle timeout counts from the
- * last request); an expired session is deleted. The account must be enabled.
+ * last request, as of the last touch); an expired session is deleted. The account must be enabled.
  */
 export async function useSession(
   db: Db,
@@ -133,20 +139,25 @@ export async function useSession(
   const idle = `${Math.round(timeouts.idleMs)} milliseconds`;
   const absolute = `${Math.round(timeouts.absoluteMs)} milliseconds`;
   const [session] = await db
-    .update(staffSessions)
-    .set({ lastSeenAt: sql`now()` })
+    .select({ operatorId: staffSessions.operatorId, lastSeenAt: staffSessions.lastSeenAt })
+    .from(staffSessions)
     .where(
       and(
         eq(staffSessions.idHash, idHash),
         gt(staffSessions.lastSeenAt, sql`now() - ${idle}::interval`),
         gt(staffSessions.createdAt, sql`now() - ${absolute}::interval`),
       ),
-    )
-    .returning({ operatorId: staffSessions.operatorId });
+    );
   if (!session) {
     await db.delete(staffSessions).where(eq(staffSessions.idHash, idHash));
     return undefined;
   }
+  // Touched at most every minute (a tenth of a short idle timeout): the idle timeout may end that much early.
+  if (Date.now() - session.lastSeenAt.getTime() > Math.min(TOUCH_EVERY_MS, timeouts.idleMs / 10))
+    await db
+      .update(staffSessions)
+      .set({ lastSeenAt: sql`now()` })
+      .where(eq(staffSessions.idHash, idHash));
   const operator = await findOperator(db, session.operatorId);
   return operator && !operator.disabled ? operator : undefined;
 }
