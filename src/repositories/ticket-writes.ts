@@ -1,4 +1,4 @@
-import { and, eq, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, notInArray, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { catalogServices, clientLinkTokens, queues, tickets, ticketWorkEntries } from '../db/schema';
 import { linkTokenHash } from '../domain/client-link';
@@ -24,7 +24,7 @@ export async function lockForAccept(tx: Executor, ticketId: number) {
   return row;
 }
 
-/** In work for the operator, with the quote; only while nobody else holds it. */
+/** In work for the operator, with the quote; only while nobody else holds it and it is not resolved yet. */
 export async function writeAccepted(
   tx: Executor,
   ticketId: number,
@@ -45,7 +45,14 @@ export async function writeAccepted(
       offerExpiresAt: null,
       updatedAt: new Date(),
     })
-    .where(and(eq(tickets.id, ticketId), or(isNull(tickets.assigneeId), eq(tickets.assigneeId, operatorId))));
+    .where(
+      and(
+        eq(tickets.id, ticketId),
+        or(isNull(tickets.assigneeId), eq(tickets.assigneeId, operatorId)),
+        // A late attempt of an accept (its ticket resolved or closed since) never puts it back in work.
+        notInArray(tickets.stage, ['resolved', 'awaiting_survey', 'complaint', 'closed']),
+      ),
+    );
 }
 
 export async function writeAssignee(tx: Executor, ticketId: number, assigneeId: string) {
