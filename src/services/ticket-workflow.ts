@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import { isErrorCode } from '../domain/errors';
 import { ticketWorkflowId } from '../domain/process';
 import { intakeUpdate, ticketWorkflow } from '../../workflows/ticket';
-import type { IntakeResult } from '../../workflows/types';
+import type { IntakeResult, TicketWorkflowInput } from '../../workflows/types';
 import type { NewTicket } from '../api/schemas/tickets';
 import { DeskError, notFound } from './errors';
 
@@ -96,28 +96,48 @@ export function createTicketWorkflows(deps: {
       receivedAt: new Date().toISOString(),
       ...(identifiedBy ? { identifiedBy } : {}),
     };
+    const options = {
+      workflowId,
+      taskQueue: deps.taskQueue,
+      args: [
+        {
+          intake,
+          surveyTimeoutMs: deps.surveyTimeoutMs,
+          ...(deps.ticketHistoryLimit ? { historyLimit: deps.ticketHistoryLimit } : {}),
+        },
+      ] as [TicketWorkflowInput],
+      workflowIdConflictPolicy: 'FAIL' as const,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+    };
+    /**
+     * Not found after the abandoned start: that start may still land (it was on its way), so the
+     * ticket is started here, once: whichever start lands, the other finds it taken. Answers true
+     * when the ticket's workflow exists now, undefined when the engine did not say.
+     */
+    const startOnce = async (): Promise<true | undefined> => {
+      try {
+        await temporal.connection.withDeadline(Date.now() + deps.intakeWaitMs, () =>
+          temporal.workflow.start(ticketWorkflow, options),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof WorkflowExecutionAlreadyStartedError) return true;
+        return (await workflowExists(ticketId, deps.intakeWaitMs)) || undefined;
+      }
+    };
     try {
       return await temporal.connection.withDeadline(Date.now() + deps.intakeWaitMs, () =>
         temporal.workflow.executeUpdateWithStart(intakeUpdate, {
-          startWorkflowOperation: new WithStartWorkflowOperation(ticketWorkflow, {
-            workflowId,
-            taskQueue: deps.taskQueue,
-            args: [
-              {
-                intake,
-                surveyTimeoutMs: deps.surveyTimeoutMs,
-                ...(deps.ticketHistoryLimit ? { historyLimit: deps.ticketHistoryLimit } : {}),
-              },
-            ],
-            workflowIdConflictPolicy: 'FAIL',
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          }),
+          startWorkflowOperation: new WithStartWorkflowOperation(ticketWorkflow, options),
         }),
       );
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) throw error;
-      // Not answered in time, or the engine failed on the way: did the start land?
-      const exists = await workflowExists(ticketId, deps.intakeWaitMs);
+      // Not answered in time, or the engine failed on the way: did the start land? If the engine
+      // says no, it is started here, so a caller is never told "nothing was registered" of a
+      // ticket an in-flight start registers a moment later (the chaos run found one).
+      let exists = await workflowExists(ticketId, deps.intakeWaitMs);
+      if (exists === false) exists = await startOnce();
       if (exists) {
         deps.logger.warn(
           { ticketId, workflowId, err: error },
@@ -125,12 +145,10 @@ export function createTicketWorkflows(deps: {
         );
         return { ticketId, stage: 'registering' };
       }
-      deps.logger.warn({ ticketId, workflowId, err: error, engineAnswered: exists === false }, 'intake not taken');
+      deps.logger.warn({ ticketId, workflowId, err: error }, 'intake not taken; the engine does not answer');
       throw new DeskError(
         'ENGINE_UNAVAILABLE',
-        exists === false
-          ? 'the workflow engine did not take the ticket; nothing was registered: retry later'
-          : `the workflow engine does not answer; ticket ${ticketId} may still be registered: retry later`,
+        `the workflow engine does not answer; ticket ${ticketId} may still be registered: retry later`,
       );
     }
   };
