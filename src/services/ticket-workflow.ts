@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
@@ -81,6 +82,16 @@ export function createTicketWorkflows(deps: {
     }
   };
 
+  /** True when the ticket's workflow was started by this filing (its memo names it). */
+  const isThisFiling = async (ticketId: number, filing: string): Promise<boolean> => {
+    try {
+      const { memo } = await handleOf(ticketId).describe();
+      return memo?.filing === filing;
+    } catch {
+      return false;
+    }
+  };
+
   /**
    * The start (with the intake update) is given `intakeWaitMs` and then abandoned, so it cannot
    * land later; then the engine is asked whether it took the ticket before anything is answered.
@@ -96,9 +107,12 @@ export function createTicketWorkflows(deps: {
       receivedAt: new Date().toISOString(),
       ...(identifiedBy ? { identifiedBy } : {}),
     };
+    // Names this very request: a start whose answer was lost and retried finds its own workflow, not another's.
+    const filing = randomUUID();
     const options = {
       workflowId,
       taskQueue: deps.taskQueue,
+      memo: { filing },
       args: [
         {
           intake,
@@ -132,7 +146,11 @@ export function createTicketWorkflows(deps: {
         }),
       );
     } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) throw error;
+      if (error instanceof WorkflowExecutionAlreadyStartedError) {
+        // The start's answer was lost and the call retried: the workflow there may be this filing's own.
+        if (await isThisFiling(ticketId, filing)) return { ticketId, stage: 'registering' };
+        throw error;
+      }
       // Not answered in time, or the engine failed on the way: did the start land? If the engine
       // says no, it is started here, so a caller is never told "nothing was registered" of a
       // ticket an in-flight start registers a moment later (the chaos run found one).
