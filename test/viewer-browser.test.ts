@@ -308,17 +308,25 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the process viewer in
     await page.screenshot({ path: path.join(artifacts, 'ticket-sla-path.png'), fullPage: true });
 
     // On its lifecycle page: why it breached, and the breached target's share of time per step.
-    const audit = (await call('GET', `/tickets/${ids.breached}/breaches`, { operator: 'sidorova' })).body;
-    const breachedTargets = audit.targets.filter((t: { explanation: unknown }) => t.explanation);
-    expect(breachedTargets.length).toBeGreaterThanOrEqual(1);
-    await page.goto(`${address}/ticket.html?id=${ids.breached}`);
-    await page.waitForSelector('body[data-state="ready"]');
-    expect(await page.locator('#breach-list li').allTextContents()).toEqual(
-      breachedTargets.map(
-        (t: { target: string; explanation: { ru: string; en: string } }) =>
-          `${{ response: 'Реакция / Response', resolution: 'Решение / Resolution', handover: 'OLA' }[t.target]}: ${t.explanation.ru} / ${t.explanation.en}`,
-      ),
-    );
+    // The ticket's clock runs on (its escalations move it between queues): the page and the API are
+    // read together, again until one moment's readings agree.
+    const label = { response: 'Реакция / Response', resolution: 'Решение / Resolution', handover: 'OLA' };
+    let breachedTargets: { target: keyof typeof label; explanation: { ru: string; en: string }; [key: string]: any }[] =
+      [];
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`${address}/ticket.html?id=${ids.breached}`);
+          await page.waitForSelector('body[data-state="ready"]');
+          const shown = await page.locator('#breach-list li').allTextContents();
+          const audit = (await call('GET', `/tickets/${ids.breached}/breaches`, { operator: 'sidorova' })).body;
+          breachedTargets = audit.targets.filter((t: { explanation: unknown }) => t.explanation);
+          const expected = breachedTargets.map((t) => `${label[t.target]}: ${t.explanation.ru} / ${t.explanation.en}`);
+          return breachedTargets.length >= 1 && JSON.stringify(shown) === JSON.stringify(expected);
+        },
+        { timeout: 20_000, interval: 500 },
+      )
+      .toBe(true);
     const shares = await page.$$eval('.share[data-element-id]', (nodes) =>
       nodes.map((n) => [n.getAttribute('data-element-id')!, Number(n.getAttribute('data-share'))]),
     );
