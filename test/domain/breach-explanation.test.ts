@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { explainBreach, formatDuration, ruPlural, type BreachFacts } from '../../src/domain/breach-explanation';
-import {
-  calendarPieces,
-  targetTimelines,
-  type AuditEvent,
-  type TimelineInputs,
-} from '../../src/domain/breach-timeline';
+import { targetTimelines, type AuditEvent, type TimelineInputs } from '../../src/domain/breach-timeline';
+import { calendarPieces } from '../../src/domain/calendar-pieces';
 import { aroundTheClock, type BusinessCalendar } from '../../src/domain/calendar';
 
 const MIN = 60_000;
