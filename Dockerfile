@@ -13,8 +13,10 @@ RUN npm ci && npm cache clean --force
 
 COPY --chown=node:node . .
 
+# Two malloc arenas: the engine's threads otherwise each keep their own (~100 MiB more RSS, bench open).
 ENV HOST=0.0.0.0 \
-    PORT=3000
+    PORT=3000 \
+    MALLOC_ARENA_MAX=2
 EXPOSE 3000
 
 CMD ["node", "--import", "tsx", "src/main.ts"]

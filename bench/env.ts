@@ -6,6 +6,7 @@ import pino from 'pino';
 import postgres from 'postgres';
 import { runMigrations } from '../src/db/migrate';
 import { startDesk, type Desk } from '../src/desk';
+import type { WorkerTuning } from '../src/worker';
 import { createDatabase, dropDatabase, ensurePostgres, type PostgresEndpoint } from '../src/infra/postgres-server';
 import { ensureTemporal, freePort, SQLITE_PRAGMAS, type TemporalEndpoint } from '../src/infra/temporal-server';
 import type { ProgressFactory } from './progress';
@@ -22,6 +23,8 @@ export interface BenchInfraOptions {
   /** Scratch space: Temporal's SQLite file, the desk's log, e-mails. */
   dataDir: string;
   keepDatabases?: boolean;
+  /** The desk's worker tuning (`--cache`); otherwise the desk's own choice. */
+  workerTuning?: WorkerTuning;
   log: (message: string) => void;
   progress: ProgressFactory;
 }
@@ -130,6 +133,7 @@ export async function startBenchEnvironment(options: BenchInfraOptions): Promise
       intakeWaitMs: 10_000,
       seedDemo: true,
       workflowBundle: options.ticketBundlePath ? { codePath: options.ticketBundlePath } : undefined,
+      workerTuning: options.workerTuning,
     });
     stack.push(() => desk.stop());
     await desk.app.listen({ host: '127.0.0.1', port });

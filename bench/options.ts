@@ -25,6 +25,8 @@ export interface BenchOptions {
   pairs: number;
   /** Interleaved floor/ticket rounds per rate in the `latency` scenario. */
   latencyPairs: number;
+  /** The worker's workflow cache (maxCachedWorkflows); otherwise the desk's own choice. */
+  workflowCache?: number;
   /** Write a CPU profile of this process per timed phase of `pairs` into this folder. */
   profileDir?: string;
 }

@@ -24,6 +24,7 @@ const usage = `usage: npm run bench -- [${scenarioNames.join('|')} …] [options
   --seed N           generator seed (${defaultOptions.seed})
   --pairs N          interleaved floor/pipeline pairs in pairs (${defaultOptions.pairs})
   --latency-pairs N  interleaved floor/ticket rounds per rate in latency (${defaultOptions.latencyPairs}; 5 for the figures)
+  --cache N          the worker's workflow cache, workflows (the desk's own choice)
   --profile DIR      CPU profile of this process per timed phase of pairs, into DIR
   --keep             keep the run's databases
 Uses TEMPORAL_ADDRESS and DATABASE_URL when set; otherwise starts both under .data/.`;
@@ -57,6 +58,7 @@ function parseArgs(argv: string[]): { scenarios: ScenarioName[]; options: BenchO
       console.log(usage);
       process.exit(0);
     } else if (arg === '--keep') keep = true;
+    else if (arg === '--cache') options.workflowCache = positive(arg, value());
     else if (arg === '--profile') options.profileDir = path.resolve(value());
     else if (arg === '--rates') {
       options.rates = value()
@@ -97,6 +99,7 @@ async function main() {
     databaseUrl: process.env.DATABASE_URL || undefined,
     dataDir: path.join(rootDir, '.data', 'bench'),
     keepDatabases: keep,
+    workerTuning: options.workflowCache ? { maxCachedWorkflows: options.workflowCache } : undefined,
     log,
     progress: stderrProgress,
   });

@@ -84,7 +84,13 @@ export function formatReport(report: BenchReport): string {
       `filing ${open.n} tickets`,
       `${open.createdPerSecond}/s · queued ${open.queued}/${open.n} · ${open.waitingInDesk} waiting in all`,
     );
-    add('open', 'desk process RSS · heap used', `${open.memory.processRssMiB} MiB · ${open.memory.heapUsedMiB} MiB`);
+    add(
+      'open',
+      'desk process RSS after GC (anonymous · files) · peak · heap used',
+      `${open.memory.processRssMiB} MiB (${open.memory.rssAnonMiB ?? '—'} · ${open.memory.rssFileMiB ?? '—'}) · ` +
+        `${open.memory.peakRssMiB} MiB · ${open.memory.heapUsedMiB} MiB`,
+    );
+    add('open', 'worker workflow cache', `${report.environment.worker.maxCachedWorkflows ?? '—'} workflows`);
     add(
       'open',
       'desk RSS as tickets were filed',

@@ -42,7 +42,7 @@ import { createMailIntake, type MailIntake } from './services/mail-intake';
 import { createTelegramIntake, type TelegramIntake } from './services/telegram-intake';
 import { bareAddress } from './domain/mail-text';
 import type { PhoneCountry } from './domain/phone';
-import { createTicketWorker, installTemporalRuntime } from './worker';
+import { createTicketWorker, installTemporalRuntime, type WorkerTuning } from './worker';
 
 export interface DeskOptions {
   databaseUrl: string;
@@ -87,6 +87,8 @@ export interface DeskOptions {
   /** host:port for the Temporal SDK's own metrics in a process with a worker (appended to /metrics). */
   temporalMetricsAddress?: string;
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** The worker's tuning over ticketWorkerTuning (the workflow cache size, chosen from DESK_MEMORY_MIB). */
+  workerTuning?: WorkerTuning;
   /** Called if the worker stops on its own (it should not): the process decides what to do. */
   onWorkerFailure?: (error: unknown) => void;
   /** How often the process statistics' summary folds in its deltas (default 10 s). */
@@ -218,6 +220,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
           taskQueue: options.taskQueue,
           activities,
           workflowBundle: options.workflowBundle,
+          tuning: options.workerTuning,
         });
   const workerRun = workerParts?.worker.run().catch((error) => {
     if (options.onWorkerFailure) options.onWorkerFailure(error);

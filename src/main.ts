@@ -2,6 +2,7 @@ import path from 'node:path';
 import { ConfigError, loadConfig } from './config';
 import { DEMO_PASSWORD } from './db/seed';
 import { startDesk, webDir, type Desk } from './desk';
+import { workflowCacheFor } from './worker';
 import { allowedHosts } from './api/allowed-hosts';
 import { ensurePostgres, type PostgresEndpoint } from './infra/postgres-server';
 import { lockDataDir } from './infra/run-lock';
@@ -93,8 +94,12 @@ async function main() {
     const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
     const baseUrl = config.PUBLIC_URL ?? `http://${shownHost}:${config.PORT}`;
     const withWorker = config.DESK_ROLE !== 'api';
+    const workflowCache = workflowCacheFor(config.DESK_MEMORY_MIB);
+    if (withWorker)
+      say(`Worker: ${workflowCache} workflows cached (DESK_MEMORY_MIB=${config.DESK_MEMORY_MIB} for this process)`);
     desk = await startDesk({
       role: config.DESK_ROLE,
+      workerTuning: { maxCachedWorkflows: workflowCache },
       temporalMetricsAddress: withWorker
         ? `127.0.0.1:${config.TEMPORAL_METRICS_PORT || (await freePort())}`
         : undefined,

@@ -1,8 +1,11 @@
+import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
 import type { LogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
 import type { Logger } from 'pino';
 import type { TicketActivities } from '../activities';
+import { defaultDeskMemoryMiB } from './config';
 
 /** Temporal's own log lines (workflow `log`, worker internals) go to our pino logger. */
 class PinoTemporalLogger implements TemporalLogger {
@@ -52,13 +55,28 @@ export type WorkerTuning = Partial<
 >;
 
 /**
+ * How many workflows the worker keeps cached within a memory budget for the whole desk process
+ * (DESK_MEMORY_MIB). Measured with `npm run bench -- open --open 3000 --cache N` (2026-12-04, 2
+ * cores, workflows bundled apart, MALLOC_ARENA_MAX=2): RSS after GC 425 MiB at 100 cached and 538
+ * at 400, peak 480 and 702 — ~0.4 MiB a cached workflow after GC, ~0.75 at the peak, on a base near
+ * 400 MiB (heaps, the engine's core, the code). The peak's slope is used, so the budget holds the peak.
+ */
+export function workflowCacheFor(budgetMiB: number): number {
+  const baseMiB = 400;
+  const perWorkflowMiB = 0.75;
+  return Math.min(5000, Math.max(20, Math.floor((budgetMiB - baseMiB) / perWorkflowMiB)));
+}
+
+/**
  * The product worker's tuning, also given to the benchmark's bare-workflow worker so the
  * floor is measured with the same options. Open tickets wait for days, so most of them are
  * idle: a bounded cache keeps the worker's memory flat however many wait (the SDK's default
- * grows with the heap limit, ~2,300 here, and the desk process levelled off near 800 MiB);
- * a ticket outside it is replayed from its short history when an operator acts on it.
+ * grows with the heap limit, ~2,300 here, and the desk process levelled off near 800 MiB; at
+ * 1,000 cached it was 1,108 MiB after GC with 3,000 open); a ticket outside it is replayed from
+ * its short history when an operator acts on it. Sized from DESK_MEMORY_MIB's default here;
+ * `npm start` sizes it from the configured budget.
  */
-export const ticketWorkerTuning: WorkerTuning = { maxCachedWorkflows: 1000 };
+export const ticketWorkerTuning: WorkerTuning = { maxCachedWorkflows: workflowCacheFor(defaultDeskMemoryMiB) };
 
 export interface TicketWorkerOptions {
   address: string;
@@ -80,6 +98,28 @@ export async function bundleTicketWorkflows(): Promise<{ code: string }> {
   return bundleWorkflowCode({ workflowsPath, logger: quiet });
 }
 
+const bundlerScript = path.join(__dirname, 'bundle-workflows.ts');
+
+/**
+ * Bundles workflows/ in a child process and returns the code: webpack's compilation (~130 MiB
+ * of RSS and ~20 MiB of heap it keeps, measured in this process) never enters the desk's.
+ */
+export async function bundleTicketWorkflowsApart(): Promise<{ code: string }> {
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', bundlerScript], {
+      cwd: path.join(__dirname, '..'),
+      maxBuffer: 256 * 2 ** 20,
+      encoding: 'utf8',
+    });
+    return { code: stdout };
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    throw new Error(`bundling the workflows (${bundlerScript}) failed${stderr ? `: ${stderr}` : ''}`, {
+      cause: error,
+    });
+  }
+}
+
 export async function createTicketWorker(
   options: TicketWorkerOptions,
 ): Promise<{ worker: Worker; connection: NativeConnection }> {
@@ -89,7 +129,7 @@ export async function createTicketWorker(
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
-    workflowBundle: options.workflowBundle ?? (await bundleTicketWorkflows()),
+    workflowBundle: options.workflowBundle ?? (await bundleTicketWorkflowsApart()),
     ...ticketWorkerTuning,
     ...options.tuning,
   });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseDuration } from '../src/config';
+import { ticketWorkerTuning, workflowCacheFor } from '../src/worker';
 
 const rootDir = path.resolve('/srv/desk');
 const load = (env: NodeJS.ProcessEnv, argv: string[] = []) => loadConfig(env, rootDir, argv);
@@ -64,6 +65,7 @@ describe('loadConfig', () => {
       DESK_TIME_ZONE: 'Europe/Moscow',
       IDENTITY_HEADER: 'X-Remote-User',
       DESK_ROLE: 'all',
+      DESK_MEMORY_MIB: 512,
       TEMPORAL_METRICS_PORT: 0,
       rootDir,
       dataDir: path.join(rootDir, '.data'),
@@ -123,6 +125,26 @@ describe('loadConfig', () => {
       expectInvalid({ DESK_ROLE: 'api' }, 'DATABASE_URL');
       expectInvalid({ DESK_ROLE: 'worker', DATABASE_URL: shared.DATABASE_URL }, 'TEMPORAL_ADDRESS');
       expect(load({ DESK_ROLE: 'all' }).DESK_ROLE).toBe('all');
+    });
+  });
+
+  describe('the memory budget', () => {
+    it('is 512 MiB by default and sizes the workflow cache: more budget, more cached, within bounds', () => {
+      expect(load({}).DESK_MEMORY_MIB).toBe(512);
+      expect(load({ DESK_MEMORY_MIB: '2048' }).DESK_MEMORY_MIB).toBe(2048);
+      const at512 = workflowCacheFor(512);
+      expect(at512).toBeGreaterThanOrEqual(100);
+      expect(at512).toBeLessThan(200);
+      expect(ticketWorkerTuning.maxCachedWorkflows).toBe(at512);
+      expect(workflowCacheFor(1024)).toBeGreaterThan(at512);
+      // A budget below the base still caches a few (the SDK needs ≥ 2), a huge one is capped.
+      expect(workflowCacheFor(256)).toBe(20);
+      expect(workflowCacheFor(1_000_000)).toBe(5000);
+    });
+
+    it('refuses a budget below 256 MiB or not a whole number, naming it', () => {
+      expectInvalid({ DESK_MEMORY_MIB: '128' }, 'DESK_MEMORY_MIB');
+      expectInvalid({ DESK_MEMORY_MIB: 'lots' }, 'DESK_MEMORY_MIB');
     });
   });
 

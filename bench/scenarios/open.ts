@@ -23,6 +23,11 @@ export interface OpenResult {
     heapUsedMiB: number;
     heapTotalMiB: number;
     externalMiB: number;
+    /** Of the RSS: anonymous memory (heaps of every thread, the native engine's, malloc) and mapped files (code). */
+    rssAnonMiB: number | null;
+    rssFileMiB: number | null;
+    /** The highest RSS seen, sampled every 250 ms while tickets were filed (not after a collection). */
+    peakRssMiB: number;
     /** The Temporal dev server child; null when the server was not started here. */
     temporalServerRssMiB: number | null;
     databaseMiB: number;
@@ -53,6 +58,8 @@ export async function runOpen(env: BenchEnvironment, options: BenchOptions): Pro
   const growth: OpenResult['growth'] = [];
   const sampleEvery = Math.max(1, Math.ceil(options.open / 10));
   let filed = 0;
+  let peakRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 250);
   const started = process.hrtime.bigint();
   await runClosedLoop(options.open, options.inFlight, async () => {
     try {
@@ -67,6 +74,7 @@ export async function runOpen(env: BenchEnvironment, options: BenchOptions): Pro
     progress.tick();
   });
   const creationSeconds = elapsedMs(started) / 1000;
+  clearInterval(sampler);
   progress.done();
 
   const queued = await countQueued(env, ids);
@@ -77,6 +85,7 @@ export async function runOpen(env: BenchEnvironment, options: BenchOptions): Pro
     sql`select pg_database_size(current_database())::bigint as bytes`,
   )) as unknown as [{ bytes: string }];
   const usage = settledMemory();
+  const rssParts = ownStatus();
 
   // Accept tickets spread over all those filed: most have left the worker's cache and are replayed.
   const random = seededRandom(options.seed);
@@ -112,12 +121,25 @@ export async function runOpen(env: BenchEnvironment, options: BenchOptions): Pro
       heapUsedMiB: mib(usage.heapUsed),
       heapTotalMiB: mib(usage.heapTotal),
       externalMiB: mib(usage.external),
+      rssAnonMiB: rssParts.RssAnon ?? null,
+      rssFileMiB: rssParts.RssFile ?? null,
+      peakRssMiB: mib(peakRss),
       temporalServerRssMiB: serverRss(),
       databaseMiB: mib(Number(bytes)),
     },
     growth,
     accepts: { n: chosen.length, outcomes: acceptOutcomes.toJSON(), latencyMs: summarize(latencies) },
   };
+}
+
+/** This process's memory lines of /proc/self/status, in MiB (Linux; empty elsewhere). */
+function ownStatus(): Record<string, number> {
+  try {
+    const lines = fs.readFileSync('/proc/self/status', 'utf8').matchAll(/^(\w+):\s+(\d+)\s+kB$/gm);
+    return Object.fromEntries([...lines].map(([, key, kb]) => [key!, round(Number(kb) / 1024, 1)]));
+  } catch {
+    return {};
+  }
 }
 
 /** VmRSS of a process, from /proc (Linux). */

@@ -1,0 +1,13 @@
+/**
+ * `tsx src/bundle-workflows.ts`: prints the workflow bundle on stdout. The desk runs it as a
+ * child process (src/worker.ts, bundleTicketWorkflowsApart) so webpack's memory stays here.
+ */
+import { bundleTicketWorkflows } from './worker';
+
+bundleTicketWorkflows().then(
+  ({ code }) => process.stdout.write(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
