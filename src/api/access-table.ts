@@ -114,6 +114,19 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'PUT /overdue-reasons/:code': catalog,
   'POST /auth/sign-in': { public: 'signing in is how a person gets a session' },
   'POST /auth/sign-out': { public: 'signing out ends the session the cookie names, if any' },
+  'GET /auth/methods': {
+    public: 'the sign-in page asks which ways in are configured before anyone is signed in: names only, no secrets',
+  },
+  'GET /auth/oidc/start': {
+    public: 'single sign-on starts before there is a session: a redirect to the configured OpenID provider',
+  },
+  'GET /auth/oidc/callback': {
+    public:
+      'the OpenID provider sends the person back here; the state (this browser’s cookie, used once), PKCE and the ID token are its proof',
+  },
+  'POST /auth/ldap/sign-in': {
+    public: 'signing in with the directory’s password is how a person gets a session (limited like POST /auth/sign-in)',
+  },
   'GET /auth/session': signedIn,
   'POST /auth/sign-out-everywhere': signedIn,
   'GET /auth/tokens': signedIn,
