@@ -194,6 +194,11 @@ export const configSchema = z.object({
     .refine((text) => text.split(/\s+/).includes('email'), {
       message: 'must include email (accounts are linked by it)',
     }),
+  /** The boolean claim that says the provider verified the e-mail (Entra ID: xms_edov, an optional claim). */
+  OIDC_EMAIL_VERIFIED_CLAIM: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a claim name like email_verified or xms_edov')
+    .default('email_verified'),
   /** Sign-in through the directory (LDAP or Active Directory): its URL turns it on; off when unset. */
   LDAP_URL: optionalUrl(['ldap:', 'ldaps:']),
   /** Upgrade an ldap:// connection with StartTLS before any password is sent. */

@@ -170,6 +170,7 @@ async function main() {
             redirectUri: `${config.PUBLIC_URL!.replace(/\/$/, '')}/auth/oidc/callback`,
             scopes: config.OIDC_SCOPES,
             providerName: config.OIDC_PROVIDER_NAME ?? new URL(config.OIDC_ISSUER).host,
+            emailVerifiedClaim: config.OIDC_EMAIL_VERIFIED_CLAIM,
           }
         : undefined,
       ldap: config.LDAP_URL

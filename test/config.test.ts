@@ -64,6 +64,7 @@ describe('loadConfig', () => {
       DESK_TIME_ZONE: 'Europe/Moscow',
       IDENTITY_HEADER: 'X-Remote-User',
       OIDC_SCOPES: 'openid email profile',
+      OIDC_EMAIL_VERIFIED_CLAIM: 'email_verified',
       LDAP_STARTTLS: false,
       LDAP_LOGIN_ATTRIBUTE: 'uid',
       LDAP_MAP_BY: 'login',
@@ -252,6 +253,8 @@ describe('loadConfig', () => {
       );
       expectInvalid({ ...oidc, OIDC_ISSUER: 'http://sso.example.org' }, 'OIDC_ISSUER');
       expectInvalid({ ...oidc, OIDC_SCOPES: 'openid profile' }, 'OIDC_SCOPES');
+      expect(load({ ...oidc, OIDC_EMAIL_VERIFIED_CLAIM: 'xms_edov' }).OIDC_EMAIL_VERIFIED_CLAIM).toBe('xms_edov');
+      expectInvalid({ ...oidc, OIDC_EMAIL_VERIFIED_CLAIM: 'email verified' }, 'OIDC_EMAIL_VERIFIED_CLAIM');
     });
 
     it.each(['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'PUBLIC_URL', 'OIDC_ISSUER'] as const)(

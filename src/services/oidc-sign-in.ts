@@ -20,6 +20,11 @@ export interface OidcOptions {
   scopes: string;
   /** "Sign in with <providerName>". */
   providerName: string;
+  /**
+   * The boolean claim that says the provider verified the e-mail: `email_verified` (OpenID
+   * Connect's); Entra ID sends none for work accounts and offers `xms_edov` (the tenant owns the domain).
+   */
+  emailVerifiedClaim?: string;
 }
 
 /** How long a person has at the provider between leaving the desk and coming back. */
@@ -62,6 +67,7 @@ export function createOidcSignIn({
   // Discovered at the first sign-in, not at start-up: a provider away then does not stop the desk.
   let configuration: Promise<Configuration> | undefined;
   const library = () => import('openid-client');
+  const verifiedClaim = options.emailVerifiedClaim ?? 'email_verified';
 
   const unavailable = (error: unknown) => {
     logger.warn({ err: error, issuer: options.issuer }, 'the OpenID provider does not answer');
@@ -213,16 +219,16 @@ export function createOidcSignIn({
         idTokenExpected: true,
       });
       const idToken = tokens.claims()!;
-      claims = claimsOf(idToken);
+      claims = claimsOf(idToken, verifiedClaim);
       // Providers that keep the e-mail out of the ID token (it is in their userinfo) are asked there.
       if (claims.email === undefined || claims.emailVerified === undefined) {
         const info = await oidc.fetchUserInfo(config, tokens.access_token, idToken.sub);
-        claims = { ...claimsOf(info), ...definedOf(claims) };
+        claims = { ...claimsOf(info, verifiedClaim), ...definedOf(claims) };
       }
     } catch (error) {
       if (error instanceof DeskError) throw error;
       if (isNetworkError(error)) throw unavailable(error);
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = providerReason(error);
       await identity.recordFailedSignIn(options.issuer, reason, 'oidc', address);
       throw new DeskError('SSO_FAILED', `${options.providerName} did not sign you in: ${reason}`);
     }
@@ -243,8 +249,8 @@ interface Claims {
   emailVerified?: boolean;
 }
 
-function claimsOf(source: IDToken | { sub: string; email?: unknown; email_verified?: unknown }): Claims {
-  const verified = source.email_verified;
+function claimsOf(source: IDToken | { sub: string; email?: unknown }, verifiedClaim: string): Claims {
+  const verified = (source as Record<string, unknown>)[verifiedClaim];
   return {
     sub: source.sub,
     email: typeof source.email === 'string' && source.email ? source.email : undefined,
@@ -255,6 +261,14 @@ function claimsOf(source: IDToken | { sub: string; email?: unknown; email_verifi
 
 const definedOf = (claims: Claims): Partial<Claims> =>
   Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined));
+
+/** openid-client's message, with the provider's own error code and description when it sent one. */
+function providerReason(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const { error: code, error_description: description } = error as { error?: unknown; error_description?: unknown };
+  if (typeof code !== 'string') return error.message;
+  return `${error.message} (${code}${typeof description === 'string' && description ? `: ${description}` : ''})`;
+}
 
 /** fetch's failures (refused, reset, timed out), not an answer of the provider's. */
 function isNetworkError(error: unknown): boolean {
