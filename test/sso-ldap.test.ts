@@ -67,7 +67,7 @@ describe.skipIf(!existsSync('/usr/sbin/slapd') && !process.env.CI)('LDAP sign-in
   });
   afterAll(async () => {
     await desk?.stop();
-    await slapd?.stop();
+    await slapd?.remove();
   });
 
   it('the sign-in page is told the directory is on, by its name', async () => {

@@ -15,6 +15,8 @@ export type RouteAccess =
       identifies?: true;
       /** Why the route is left out of PUBLIC_RATE_LIMIT (a machine with a secret, not anyone's browser). */
       notRateLimited?: string;
+      /** What a GET route stores: it is held to PUBLIC_RATE_LIMIT like the public routes that write. */
+      writes?: string;
     };
 
 const read = { capability: 'read_ticket' } as const;
@@ -119,6 +121,7 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   },
   'GET /auth/oidc/start': {
     public: 'single sign-on starts before there is a session: a redirect to the configured OpenID provider',
+    writes: 'the sign-in under way (state, nonce, PKCE verifier) until the provider sends the person back',
   },
   'GET /auth/oidc/callback': {
     public:

@@ -111,9 +111,11 @@ const echartsDist = path.join(path.dirname(require.resolve('echarts/package.json
 
 /** A route anyone may call that changes something: limited per address (PUBLIC_RATE_LIMIT). */
 const isPublicWrite = (method: string, url: string | undefined) => {
-  if (method === 'GET' || method === 'HEAD' || url === undefined) return false;
+  if (url === undefined) return false;
   const access = routeAccess[accessKey(method, url)];
-  return access !== undefined && 'public' in access && !access.notRateLimited;
+  if (access === undefined || !('public' in access)) return false;
+  if (method === 'GET' || method === 'HEAD') return access.writes !== undefined;
+  return !access.notRateLimited;
 };
 
 /** The HTTP face of the desk: thin routes over the ticket service, every route with schemas. */

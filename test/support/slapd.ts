@@ -43,7 +43,8 @@ export interface DirectoryPerson {
 /**
  * A real LDAP server (Debian's slapd, installed by scripts/ensure-slapd.sh) of the test's own:
  * its slapd.conf, port and database in a scratch folder, the people loaded with slapadd before it
- * starts. Its own users only, so the same runs as root or not; the system's slapd is never used.
+ * starts. Files of the user running the test only, so the same runs as root or not; the system's
+ * slapd is never used.
  */
 export async function startSlapd(people: DirectoryPerson[]) {
   if (!fs.existsSync(SLAPD)) throw new Error('slapd is missing: run scripts/ensure-slapd.sh');
@@ -118,6 +119,12 @@ export async function startSlapd(people: DirectoryPerson[]) {
     url: `ldap://127.0.0.1:${port}`,
     suffix: SLAPD_SUFFIX,
     peopleBase: `ou=people,${SLAPD_SUFFIX}`,
+    /** The directory goes away (a test of a directory that does not answer). */
     stop,
+    /** Stopped, and its folder deleted. */
+    async remove() {
+      await stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
