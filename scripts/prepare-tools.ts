@@ -5,6 +5,7 @@ import { resolveTemporalCli } from '../src/infra/temporal-server';
 
 const CHROMIUM = '/usr/bin/chromium';
 const DOVECOT = '/usr/sbin/dovecot';
+const SLAPD = '/usr/sbin/slapd';
 
 /**
  * The viewer's browser test drives Debian's chromium package. As root (CI on Debian) it is
@@ -29,14 +30,25 @@ function ensureDovecot() {
   execFileSync('sh', [path.resolve(__dirname, 'ensure-dovecot.sh')], { stdio: 'inherit' });
 }
 
+/** The LDAP sign-in test's directory, Debian's slapd, the same way. */
+function ensureSlapd() {
+  if (existsSync(SLAPD)) return;
+  if (process.getuid?.() !== 0) {
+    console.log(`[prepare] no ${SLAPD}: the LDAP sign-in test will be skipped (as root: sh scripts/ensure-slapd.sh)`);
+    return;
+  }
+  execFileSync('sh', [path.resolve(__dirname, 'ensure-slapd.sh')], { stdio: 'inherit' });
+}
+
 /**
- * Runs before `npm test`: makes sure headless Chromium, dovecot and a Temporal CLI are at hand (TEMPORAL_CLI, PATH,
+ * Runs before `npm test`: makes sure headless Chromium, dovecot, slapd and a Temporal CLI are at hand (TEMPORAL_CLI, PATH,
  * .tools/bin, or a one-off Go build into .tools/bin that takes a few minutes), so the
  * tests' set-up never waits on a build. Nothing to do when TEMPORAL_ADDRESS is set.
  */
 async function main() {
   ensureChromium();
   ensureDovecot();
+  ensureSlapd();
   if (process.env.TEMPORAL_ADDRESS) return;
   const cli = await resolveTemporalCli({
     cliPath: process.env.TEMPORAL_CLI || undefined,

@@ -178,6 +178,55 @@ export const configSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name')
     .default('X-Remote-User'),
+  /**
+   * Single sign-on with OpenID Connect (README "Single sign-on"): the provider's issuer URL turns it
+   * on (https://, or http:// on loopback for a local test provider); off when unset.
+   */
+  OIDC_ISSUER: optionalUrl(['http:', 'https:']).refine(
+    (text) => text === undefined || text.startsWith('https:') || isLoopbackUrl(text),
+    { message: 'must be an https:// URL (http:// only for a provider on localhost or 127.0.0.1)' },
+  ),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  /** The name on the sign-in page's button: "Sign in with <name>"; the issuer's host when unset. */
+  OIDC_PROVIDER_NAME: z.string().max(60).optional(),
+  OIDC_SCOPES: z
+    .string()
+    .default('openid email profile')
+    .refine((text) => text.split(/\s+/).includes('openid'), { message: 'must include openid' })
+    .refine((text) => text.split(/\s+/).includes('email'), {
+      message: 'must include email (accounts are linked by it)',
+    }),
+  /** The boolean claim that says the provider verified the e-mail (Entra ID: xms_edov, an optional claim). */
+  OIDC_EMAIL_VERIFIED_CLAIM: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a claim name like email_verified or xms_edov')
+    .default('email_verified'),
+  /** Sign-in through the directory (LDAP or Active Directory): its URL turns it on; off when unset. */
+  LDAP_URL: optionalUrl(['ldap:', 'ldaps:']),
+  /** Upgrade an ldap:// connection with StartTLS before any password is sent. */
+  LDAP_STARTTLS: booleanText(false),
+  /** The service account that searches for the person (with LDAP_SEARCH_BASE); anonymous search when unset. */
+  LDAP_BIND_DN: z.string().optional(),
+  LDAP_BIND_PASSWORD: z.string().optional(),
+  /** Where people are searched for: the entry whose LDAP_LOGIN_ATTRIBUTE is the typed username. */
+  LDAP_SEARCH_BASE: z.string().optional(),
+  /** Instead of a search: the person's DN with {login} for the typed username, e.g. uid={login},ou=people,dc=example,dc=org. */
+  LDAP_USER_DN_TEMPLATE: z
+    .string()
+    .optional()
+    .refine((text) => text === undefined || text.includes('{login}'), { message: 'must contain {login}' }),
+  /** The attribute a username is (uid; sAMAccountName on Active Directory). */
+  LDAP_LOGIN_ATTRIBUTE: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]*$/, 'must be an attribute name like uid or sAMAccountName')
+    .default('uid'),
+  /** How the person's entry names their staff account: login (its LDAP_LOGIN_ATTRIBUTE is the login) or mail (its mail is the account's e-mail). */
+  LDAP_MAP_BY: z.enum(['login', 'mail']).default('login'),
+  /** The name the sign-in page gives the directory. */
+  LDAP_NAME: z.string().max(60).default('LDAP'),
+  /** How long one directory operation (connect, bind, search) may take before sign-in answers 503. */
+  LDAP_TIMEOUT: duration('5s'),
   /** all: API, web and worker in one process; api or worker: that part alone (`npm start -- --role api`). */
   DESK_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   /** Memory the desk process should stay within, MiB: the worker caches as many workflows as fit (src/worker.ts). */
@@ -195,6 +244,51 @@ export type Config = z.infer<typeof configSchema> & {
 };
 
 export class ConfigError extends Error {}
+
+function isLoopbackUrl(text: string): boolean {
+  let host: string;
+  try {
+    host = new URL(text).hostname;
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * A half-configured sign-on stops start-up: each line names a variable that is missing for
+ * the ones that are set (a desk that starts without a way in it was told to offer is worse).
+ */
+function singleSignOnProblems(config: z.infer<typeof configSchema>): string[] {
+  const problems: string[] = [];
+  const oidcSet = (['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_PROVIDER_NAME'] as const).filter(
+    (key) => config[key],
+  );
+  if (config.OIDC_ISSUER || oidcSet.length) {
+    const why = config.OIDC_ISSUER ? 'with OIDC_ISSUER' : `with ${oidcSet.join(', ')}`;
+    if (!config.OIDC_ISSUER) problems.push(`OIDC_ISSUER: required ${why} (the provider's issuer URL)`);
+    if (!config.OIDC_CLIENT_ID) problems.push(`OIDC_CLIENT_ID: required ${why} (the desk's client at the provider)`);
+    if (!config.OIDC_CLIENT_SECRET) problems.push(`OIDC_CLIENT_SECRET: required ${why} (the client's secret)`);
+    if (!config.PUBLIC_URL)
+      problems.push(`PUBLIC_URL: required ${why} (the provider sends people back to PUBLIC_URL/auth/oidc/callback)`);
+  }
+  const ldapSet = (['LDAP_BIND_DN', 'LDAP_BIND_PASSWORD', 'LDAP_SEARCH_BASE', 'LDAP_USER_DN_TEMPLATE'] as const).filter(
+    (key) => config[key],
+  );
+  if (config.LDAP_URL || ldapSet.length) {
+    const why = config.LDAP_URL ? 'with LDAP_URL' : `with ${ldapSet.join(', ')}`;
+    if (!config.LDAP_URL) problems.push(`LDAP_URL: required ${why} (the directory, ldap:// or ldaps://)`);
+    if (!config.LDAP_SEARCH_BASE && !config.LDAP_USER_DN_TEMPLATE)
+      problems.push(`LDAP_SEARCH_BASE: required ${why} unless LDAP_USER_DN_TEMPLATE is set (where to find the person)`);
+    if (config.LDAP_BIND_DN && !config.LDAP_BIND_PASSWORD)
+      problems.push("LDAP_BIND_PASSWORD: required with LDAP_BIND_DN (the service account's password)");
+    if (config.LDAP_BIND_PASSWORD && !config.LDAP_BIND_DN)
+      problems.push('LDAP_BIND_DN: required with LDAP_BIND_PASSWORD (the service account it is the password of)');
+    if (config.LDAP_STARTTLS && config.LDAP_URL?.startsWith('ldaps:'))
+      problems.push('LDAP_STARTTLS: not with an ldaps:// LDAP_URL (that connection is TLS already)');
+  }
+  return problems;
+}
 
 /** `--role api` or `--role=api` on the command line stands for DESK_ROLE and wins over it. */
 function roleArgument(argv: string[]): string | undefined {
@@ -238,6 +332,8 @@ export function loadConfig(
     throw new ConfigError(
       'Invalid configuration:\n  PUBLIC_URL: required with TELEGRAM_MODE=webhook (the address the Bot API posts updates to; Telegram’s own needs https://)',
     );
+  const sso = singleSignOnProblems(parsed.data);
+  if (sso.length) throw new ConfigError(`Invalid configuration:\n${sso.map((line) => `  ${line}`).join('\n')}`);
   if (parsed.data.DESK_ROLE !== 'all') {
     const missing = (['DATABASE_URL', 'TEMPORAL_ADDRESS'] as const).filter((key) => !parsed.data[key]);
     if (missing.length)

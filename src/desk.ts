@@ -35,6 +35,8 @@ import { createQueueService, type QueueService } from './services/queue-service'
 import { createRulesService, ensureRetrainSchedule } from './services/rules-service';
 import { createStatusQuestions } from './services/status-questions';
 import { createIdentityService, type IdentityOptions } from './services/identity-service';
+import { createLdapSignIn, type LdapOptions } from './services/ldap-sign-in';
+import { createOidcSignIn, type OidcOptions } from './services/oidc-sign-in';
 import { createStaffService } from './services/staff-service';
 import { createTicketReads } from './services/ticket-reads';
 import { createTicketService, type TicketService } from './services/ticket-service';
@@ -95,6 +97,10 @@ export interface DeskOptions {
   statsFoldEveryMs?: number;
   /** Session timeouts and the sign-in limit; defaults in src/services/identity-service.ts. */
   identity?: IdentityOptions;
+  /** Single sign-on at an OpenID Connect provider (OIDC_*); off when absent. */
+  oidc?: OidcOptions;
+  /** Sign-in with the directory's password (LDAP_*); off when absent. */
+  ldap?: LdapOptions;
   /** Addresses of authenticating proxies whose identity header (`identityHeader`) is believed. */
   trustedProxies?: readonly string[];
   identityHeader?: string;
@@ -367,6 +373,8 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
   const fullApp = () =>
     buildApp({
       identity,
+      oidc: options.oidc ? createOidcSignIn({ db, identity, options: options.oidc, logger }) : undefined,
+      ldap: options.ldap ? createLdapSignIn({ db, identity, options: options.ldap, logger }) : undefined,
       trustedProxies: options.trustedProxies,
       identityHeader: options.identityHeader,
       publicRateLimit: options.publicRateLimit,

@@ -167,6 +167,31 @@ async function main() {
         sessionIdleMs: config.SESSION_IDLE,
         sessionAbsoluteMs: config.SESSION_MAX,
       },
+      oidc: config.OIDC_ISSUER
+        ? {
+            issuer: config.OIDC_ISSUER,
+            clientId: config.OIDC_CLIENT_ID!,
+            clientSecret: config.OIDC_CLIENT_SECRET!,
+            redirectUri: `${config.PUBLIC_URL!.replace(/\/$/, '')}/auth/oidc/callback`,
+            scopes: config.OIDC_SCOPES,
+            providerName: config.OIDC_PROVIDER_NAME ?? new URL(config.OIDC_ISSUER).host,
+            emailVerifiedClaim: config.OIDC_EMAIL_VERIFIED_CLAIM,
+          }
+        : undefined,
+      ldap: config.LDAP_URL
+        ? {
+            url: config.LDAP_URL,
+            startTls: config.LDAP_STARTTLS,
+            bindDn: config.LDAP_BIND_DN,
+            bindPassword: config.LDAP_BIND_PASSWORD,
+            searchBase: config.LDAP_SEARCH_BASE,
+            userDnTemplate: config.LDAP_USER_DN_TEMPLATE,
+            loginAttribute: config.LDAP_LOGIN_ATTRIBUTE,
+            mapBy: config.LDAP_MAP_BY,
+            name: config.LDAP_NAME,
+            timeoutMs: config.LDAP_TIMEOUT,
+          }
+        : undefined,
       trustedProxies: config.TRUSTED_PROXIES,
       identityHeader: config.IDENTITY_HEADER,
       publicRateLimit: config.PUBLIC_RATE_LIMIT || undefined,

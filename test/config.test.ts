@@ -64,6 +64,13 @@ describe('loadConfig', () => {
       REQUEST_TIMEOUT: 30_000,
       DESK_TIME_ZONE: 'Europe/Moscow',
       IDENTITY_HEADER: 'X-Remote-User',
+      OIDC_SCOPES: 'openid email profile',
+      OIDC_EMAIL_VERIFIED_CLAIM: 'email_verified',
+      LDAP_STARTTLS: false,
+      LDAP_LOGIN_ATTRIBUTE: 'uid',
+      LDAP_MAP_BY: 'login',
+      LDAP_NAME: 'LDAP',
+      LDAP_TIMEOUT: 5_000,
       DESK_ROLE: 'all',
       DESK_MEMORY_MIB: 512,
       TEMPORAL_METRICS_PORT: 0,
@@ -240,6 +247,73 @@ describe('loadConfig', () => {
     expectInvalid({ REQUEST_TIMEOUT: 'never' }, 'REQUEST_TIMEOUT');
     expect(load({ DESK_TIME_ZONE: 'Asia/Yekaterinburg' }).DESK_TIME_ZONE).toBe('Asia/Yekaterinburg');
     expectInvalid({ DESK_TIME_ZONE: 'Mars/Olympus' }, 'DESK_TIME_ZONE');
+  });
+
+  describe('single sign-on (off by default)', () => {
+    const oidc = {
+      OIDC_ISSUER: 'https://sso.example.org/realms/desk',
+      OIDC_CLIENT_ID: 'desk',
+      OIDC_CLIENT_SECRET: 'client-secret',
+      PUBLIC_URL: 'https://desk.example.org',
+    };
+    const ldap = {
+      LDAP_URL: 'ldaps://dc1.corp.example:636',
+      LDAP_BIND_DN: 'cn=desk,ou=services,dc=corp,dc=example',
+      LDAP_BIND_PASSWORD: 'service-password',
+      LDAP_SEARCH_BASE: 'ou=people,dc=corp,dc=example',
+    };
+
+    it('reads a whole OpenID Connect configuration, the button named by OIDC_PROVIDER_NAME', () => {
+      expect(load({ ...oidc, OIDC_PROVIDER_NAME: 'Keycloak' })).toMatchObject({
+        ...oidc,
+        OIDC_PROVIDER_NAME: 'Keycloak',
+        OIDC_SCOPES: 'openid email profile',
+      });
+      // http:// only on loopback, for a provider on this machine.
+      expect(load({ ...oidc, OIDC_ISSUER: 'http://127.0.0.1:8080/realms/desk' }).OIDC_ISSUER).toBe(
+        'http://127.0.0.1:8080/realms/desk',
+      );
+      expectInvalid({ ...oidc, OIDC_ISSUER: 'http://sso.example.org' }, 'OIDC_ISSUER');
+      expectInvalid({ ...oidc, OIDC_SCOPES: 'openid profile' }, 'OIDC_SCOPES');
+      expect(load({ ...oidc, OIDC_EMAIL_VERIFIED_CLAIM: 'xms_edov' }).OIDC_EMAIL_VERIFIED_CLAIM).toBe('xms_edov');
+      expectInvalid({ ...oidc, OIDC_EMAIL_VERIFIED_CLAIM: 'email verified' }, 'OIDC_EMAIL_VERIFIED_CLAIM');
+    });
+
+    it.each(['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'PUBLIC_URL', 'OIDC_ISSUER'] as const)(
+      'a half-configured OpenID Connect stops start-up, naming the missing %s',
+      (missing) => {
+        const env: NodeJS.ProcessEnv = { ...oidc };
+        delete env[missing];
+        expectInvalid(env, missing);
+      },
+    );
+
+    it('reads a whole LDAP configuration: a search as a service account, or a DN template', () => {
+      expect(load({ ...ldap, LDAP_LOGIN_ATTRIBUTE: 'sAMAccountName', LDAP_MAP_BY: 'mail' })).toMatchObject({
+        ...ldap,
+        LDAP_LOGIN_ATTRIBUTE: 'sAMAccountName',
+        LDAP_MAP_BY: 'mail',
+        LDAP_TIMEOUT: 5_000,
+      });
+      const template = 'uid={login},ou=people,dc=corp,dc=example';
+      expect(
+        load({ LDAP_URL: 'ldap://ldap.corp', LDAP_USER_DN_TEMPLATE: template, LDAP_STARTTLS: 'true' }),
+      ).toMatchObject({ LDAP_USER_DN_TEMPLATE: template, LDAP_STARTTLS: true });
+      expectInvalid({ LDAP_URL: 'ldap://ldap.corp', LDAP_USER_DN_TEMPLATE: 'ou=people' }, 'LDAP_USER_DN_TEMPLATE');
+      expectInvalid({ ...ldap, LDAP_URL: 'http://ldap.corp' }, 'LDAP_URL');
+      expectInvalid({ ...ldap, LDAP_LOGIN_ATTRIBUTE: 'uid)(x' }, 'LDAP_LOGIN_ATTRIBUTE');
+      expectInvalid({ ...ldap, LDAP_MAP_BY: 'phone' }, 'LDAP_MAP_BY');
+      expectInvalid({ ...ldap, LDAP_STARTTLS: 'true' }, 'LDAP_STARTTLS');
+    });
+
+    it.each([
+      [{ LDAP_URL: 'ldap://ldap.corp' }, 'LDAP_SEARCH_BASE'],
+      [{ ...ldap, LDAP_BIND_PASSWORD: undefined }, 'LDAP_BIND_PASSWORD'],
+      [{ ...ldap, LDAP_BIND_DN: undefined }, 'LDAP_BIND_DN'],
+      [{ ...ldap, LDAP_URL: undefined }, 'LDAP_URL'],
+    ])('a half-configured LDAP %j stops start-up, naming %s', (env, missing) => {
+      expectInvalid(env, missing);
+    });
   });
 
   it('reads the phone settings: CTI_TOKEN long enough to be a secret, a known default country', () => {

@@ -37,6 +37,24 @@ describe('identity: sessions, tokens and the access table', () => {
       // Every optional route group on, so the matrix covers it.
       cti: { token: 'matrix-cti-token-0123456789abcdef' },
       sms: { token: 'matrix-sms-token-0123456789abcdef' },
+      // Single sign-on on, at a provider and a directory that do not answer (port 1 on loopback).
+      oidc: {
+        issuer: 'http://127.0.0.1:1/realms/desk',
+        clientId: 'desk',
+        clientSecret: 'matrix-client-secret',
+        redirectUri: 'http://desk.test/auth/oidc/callback',
+        scopes: 'openid email',
+        providerName: 'Matrix SSO',
+      },
+      ldap: {
+        url: 'ldap://127.0.0.1:1',
+        startTls: false,
+        searchBase: 'ou=people,dc=desk,dc=test',
+        loginAttribute: 'uid',
+        mapBy: 'login',
+        name: 'Matrix LDAP',
+        timeoutMs: 1_000,
+      },
     });
     ({ address } = await listen(desk.app));
   });
@@ -229,6 +247,32 @@ describe('identity: sessions, tokens and the access table', () => {
       }
     }
     expect(cases).toBeGreaterThan(300);
+  });
+
+  it('authorization matrix: the sign-on routes are public, each answering an anonymous caller with what it is for', async () => {
+    // Public routes are not in the role matrix above; these rows say what each gives a stranger.
+    const rows: [string, string, unknown, number, string | undefined][] = [
+      ['GET', '/auth/methods', undefined, 200, undefined],
+      ['GET', '/auth/oidc/start', undefined, 503, 'SSO_UNAVAILABLE'],
+      ['GET', '/auth/oidc/callback?code=x&state=y', undefined, 400, 'SSO_STATE_INVALID'],
+      ['POST', '/auth/ldap/sign-in', { matrixProbe: true }, 400, 'VALIDATION'],
+      ['POST', '/auth/ldap/sign-in', { login: 'ivanova', password: DEMO_PASSWORD }, 503, 'SSO_UNAVAILABLE'],
+    ];
+    const documented = new Set((await documentedRoutes()).map(({ key }) => key));
+    for (const [method, url, body, status, code] of rows) {
+      const key = accessKey(method, url.split('?')[0]!);
+      expect(documented.has(key), `${key} is in the OpenAPI document`).toBe(true);
+      expect(routeAccess[key], key).toHaveProperty('public');
+      const response = await raw(method, url, { body });
+      const answer = await answerOf(response);
+      expect([response.status, answer.code], `${method} ${url}`).toEqual([status, code]);
+    }
+    const methods = (await (await raw('GET', '/auth/methods')).json()) as any;
+    expect(methods).toEqual({
+      password: true,
+      oidc: { name: 'Matrix SSO', start: '/auth/oidc/start' },
+      ldap: { name: 'Matrix LDAP', signIn: '/auth/ldap/sign-in' },
+    });
   });
 
   it('authorization matrix: a disabled account, an expired session and a revoked token get 401 on every route', async () => {

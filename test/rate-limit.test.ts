@@ -10,7 +10,18 @@ describe('public rate limit', () => {
   const suffix = Math.random().toString(36).slice(2, 8);
 
   beforeAll(async () => {
-    desk = await startTestDesk({ publicRateLimit: 3 });
+    desk = await startTestDesk({
+      publicRateLimit: 3,
+      // Starting single sign-on stores the sign-in under way: it counts like a public write.
+      oidc: {
+        issuer: 'http://127.0.0.1:1',
+        clientId: 'desk',
+        clientSecret: 'limit-secret',
+        redirectUri: 'http://desk.test/auth/oidc/callback',
+        scopes: 'openid email',
+        providerName: 'Limit SSO',
+      },
+    });
     ({ call } = await listen(desk.app));
   });
   afterAll(() => desk?.stop());
@@ -31,6 +42,7 @@ describe('public rate limit', () => {
       code: 'RATE_LIMITED',
       message: expect.stringMatching(/more than 3 requests a minute.*retry in/),
     });
+    expect((await call('GET', '/auth/oidc/start')).status).toBe(429);
     // Staff routes and reading pages are not limited.
     for (let i = 0; i < 5; i++) expect((await call('GET', '/queues', { operator: 'ivanova' })).status).toBe(200);
     expect((await call('GET', '/health')).status).not.toBe(429);

@@ -15,6 +15,8 @@ export type RouteAccess =
       identifies?: true;
       /** Why the route is left out of PUBLIC_RATE_LIMIT (a machine with a secret, not anyone's browser). */
       notRateLimited?: string;
+      /** What a GET route stores: it is held to PUBLIC_RATE_LIMIT like the public routes that write. */
+      writes?: string;
     };
 
 const read = { capability: 'read_ticket' } as const;
@@ -114,6 +116,20 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'PUT /overdue-reasons/:code': catalog,
   'POST /auth/sign-in': { public: 'signing in is how a person gets a session' },
   'POST /auth/sign-out': { public: 'signing out ends the session the cookie names, if any' },
+  'GET /auth/methods': {
+    public: 'the sign-in page asks which ways in are configured before anyone is signed in: names only, no secrets',
+  },
+  'GET /auth/oidc/start': {
+    public: 'single sign-on starts before there is a session: a redirect to the configured OpenID provider',
+    writes: 'the sign-in under way (state, nonce, PKCE verifier) until the provider sends the person back',
+  },
+  'GET /auth/oidc/callback': {
+    public:
+      'the OpenID provider sends the person back here; the state (this browser’s cookie, used once), PKCE and the ID token are its proof',
+  },
+  'POST /auth/ldap/sign-in': {
+    public: 'signing in with the directory’s password is how a person gets a session (limited like POST /auth/sign-in)',
+  },
   'GET /auth/session': signedIn,
   'POST /auth/sign-out-everywhere': signedIn,
   'GET /auth/tokens': signedIn,

@@ -15,6 +15,8 @@ import type { CallService } from '../services/call-service';
 import type { SmsIntake } from '../services/sms-intake';
 import type { CatalogService } from '../services/catalog-service';
 import type { IdentityService } from '../services/identity-service';
+import type { LdapSignIn } from '../services/ldap-sign-in';
+import type { OidcSignIn } from '../services/oidc-sign-in';
 import type { StaffService } from '../services/staff-service';
 import type { TelegramIntake } from '../services/telegram-intake';
 import type { OperationsService } from '../services/operations-service';
@@ -29,6 +31,7 @@ import { accessKey, routeAccess } from './access-table';
 import { refuseOtherHosts } from './allowed-hosts';
 import { authPlugin } from './auth';
 import { authRoutes } from './routes/auth';
+import { ssoRoutes } from './routes/sso';
 import { requestLogged } from './request-log';
 import { refuseUnstorableText } from './stored-text';
 import { httpMetricsPlugin } from './http-metrics';
@@ -57,6 +60,10 @@ import { ticketDetails, ticketSummary } from './schemas/tickets';
 /** Routes receive services only: no database, no repository. */
 export interface AppDependencies {
   identity: IdentityService;
+  /** Single sign-on at an OpenID Connect provider, when configured (OIDC_ISSUER). */
+  oidc?: OidcSignIn;
+  /** Sign-in with the directory's password (LDAP/AD), when configured (LDAP_URL). */
+  ldap?: LdapSignIn;
   /** Addresses of authenticating proxies whose identity header is believed (TRUSTED_PROXIES); none by default. */
   trustedProxies?: readonly string[];
   /** Requests a minute one address may make to the public routes that write (intake, survey); none: no limit. */
@@ -104,9 +111,11 @@ const echartsDist = path.join(path.dirname(require.resolve('echarts/package.json
 
 /** A route anyone may call that changes something: limited per address (PUBLIC_RATE_LIMIT). */
 const isPublicWrite = (method: string, url: string | undefined) => {
-  if (method === 'GET' || method === 'HEAD' || url === undefined) return false;
+  if (url === undefined) return false;
   const access = routeAccess[accessKey(method, url)];
-  return access !== undefined && 'public' in access && !access.notRateLimited;
+  if (access === undefined || !('public' in access)) return false;
+  if (method === 'GET' || method === 'HEAD') return access.writes !== undefined;
+  return !access.notRateLimited;
 };
 
 /** The HTTP face of the desk: thin routes over the ticket service, every route with schemas. */
@@ -269,6 +278,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(operationsRoutes, { operations: deps.operations });
 
   await app.register(authRoutes);
+  await app.register(ssoRoutes, { oidc: deps.oidc, ldap: deps.ldap });
   await app.register(staffRoutes, { staff: deps.staff });
   await app.register(auditLogRoutes, { staff: deps.staff });
   await app.register(ticketRoutes, {

@@ -17,6 +17,8 @@ declare module 'fastify' {
     /** Who is asking, for routes that sign in and out and for the test desk, which issues its staff tokens. */
     identity: IdentityService;
     sessionCookie: SessionCookie;
+    /** The state of an OpenID Connect sign-in under way, held by the browser that started it. */
+    ssoStateCookie: SessionCookie;
   }
 }
 
@@ -34,6 +36,9 @@ export interface AuthOptions {
   trustedProxies: readonly string[];
   identityHeader: string;
 }
+
+/** As long as a sign-in at the provider may take (SSO_LOGIN_TTL_MS). */
+const SSO_STATE_COOKIE_SECONDS = 600;
 
 const METHODS_THAT_WRITE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -59,6 +64,14 @@ const auth: FastifyPluginAsync<AuthOptions> = async (app, options) => {
     name,
     set: (reply, sessionId) => void reply.setCookie(name, sessionId, cookieOptions),
     clear: (reply) => void reply.clearCookie(name, cookieOptions),
+  } satisfies SessionCookie);
+  // SameSite=Lax: the provider's redirect back is a top-level GET from another site, which Lax lets carry it.
+  const stateName = options.secureCookies ? '__Host-desk-sso-state' : 'desk-sso-state';
+  app.decorate('ssoStateCookie', {
+    name: stateName,
+    set: (reply, state) =>
+      void reply.setCookie(stateName, state, { ...cookieOptions, maxAge: SSO_STATE_COOKIE_SECONDS }),
+    clear: (reply) => void reply.clearCookie(stateName, cookieOptions),
   } satisfies SessionCookie);
   app.decorateRequest('operator', undefined);
   app.decorateRequest('credential', undefined);

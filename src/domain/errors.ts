@@ -6,11 +6,15 @@
 export const ErrorStatus = {
   // The request itself is wrong: the message names the field to fix.
   VALIDATION: 400,
+  // An OpenID Connect callback whose state is missing, not this browser's, used already or expired.
+  SSO_STATE_INVALID: 400,
   OVERDUE_REASON_REQUIRED: 400,
   // Who is asking.
   NOT_SIGNED_IN: 401,
   BAD_CREDENTIALS: 401,
   WEBHOOK_SECRET_REQUIRED: 401,
+  // The sign-in provider did not vouch for the person (it answered an error, or its tokens did not check out).
+  SSO_FAILED: 401,
   // Who may do it.
   NOT_PERMITTED: 403,
   BAD_CSRF_TOKEN: 403,
@@ -27,6 +31,9 @@ export const ErrorStatus = {
   // An SMS webhook whose path does not carry the desk's SMS_TOKEN.
   BAD_SMS_TOKEN: 403,
   BAD_CONFIRMATION_TOKEN: 403,
+  // The provider or directory vouched for a person the desk does not let in: no verified e-mail, no
+  // enabled staff account of theirs.
+  SSO_NOT_LINKED: 403,
   // What is not there.
   NOT_FOUND: 404,
   // What the ticket's state does not allow now.
@@ -58,6 +65,8 @@ export const ErrorStatus = {
   ENGINE_TIMEOUT: 503,
   ENGINE_UNAVAILABLE: 503,
   BACKEND_UNAVAILABLE: 503,
+  // The sign-in provider (OIDC) or the directory (LDAP) does not answer.
+  SSO_UNAVAILABLE: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ErrorStatus;

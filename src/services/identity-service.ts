@@ -3,6 +3,7 @@ import { hash, verify } from '@node-rs/argon2';
 import type { Database } from '../db/client';
 import { hasCapability, mayManageTokensOf, type Actor } from '../domain/access';
 import type { TokenScope } from '../domain/enums';
+import type { SignInMethod } from '../domain/sign-on';
 import { recordAudit } from '../repositories/audit-log';
 import * as identity from '../repositories/identity';
 import { findOperator, type OperatorIdentity } from '../repositories/staff';
@@ -64,31 +65,64 @@ export function createIdentityService({
 }) {
   const timeouts = { idleMs: options.sessionIdleMs, absoluteMs: options.sessionAbsoluteMs };
 
-  async function signIn(login: string, password: string, address: string) {
-    const keys = [`account:${login.toLowerCase()}`, `address:${address}`];
-    // The attempt is counted before the password is checked (one upsert per key): concurrent
-    // attempts cannot all slip under the limit.
-    const failed = (reason: string) =>
-      recordAudit(db, { actorId: null, action: 'sign_in_failed', target: login, details: { reason }, address });
+  /** A failed sign-in in the audit log, by any method; never the password. */
+  const recordFailedSignIn = (target: string, reason: string, method: SignInMethod, address: string) =>
+    recordAudit(db, { actorId: null, action: 'sign_in_failed', target, details: { reason, method }, address });
+
+  /**
+   * Counts an attempt under each key (`account:…`, `address:…`) before the password is checked
+   * (one upsert per key), so concurrent attempts cannot all slip under the limit.
+   */
+  async function countAttempt(keys: string[], target: string, method: SignInMethod, address: string) {
     if ((await identity.countFailure(db, keys, options.signInWindowMs)) > options.signInLimit) {
-      await failed('too many failed sign-ins');
+      await recordFailedSignIn(target, 'too many failed sign-ins', method, address);
       throw new DeskError('TOO_MANY_SIGN_INS', 'too many failed sign-ins for this account or address; try again later');
     }
+  }
+
+  /** A successful sign-in was no failure: the account starts afresh and the address gets its attempt back. */
+  async function forgiveAttempt([account, address]: string[]) {
+    await identity.clearFailures(db, account!);
+    await identity.forgiveFailure(db, address!);
+  }
+
+  /**
+   * A new session for a person, whoever vouched for them (the desk's password, an OpenID provider,
+   * the directory): a new id at every sign-in, so a session id planted before (fixation) is never
+   * promoted. The sign-in is in the audit log with its method.
+   */
+  async function startSession(
+    operatorId: string,
+    address: string,
+    method: SignInMethod,
+    details: Record<string, unknown> = {},
+  ) {
+    const sessionId = randomBytes(32).toString('base64url');
+    await identity.insertSession(db, sha256(sessionId), operatorId, address);
+    await recordAudit(db, {
+      actorId: operatorId,
+      action: 'signed_in',
+      target: operatorId,
+      details: { method, ...details },
+      address,
+    });
+    return { sessionId, operator: (await findOperator(db, operatorId))! };
+  }
+
+  async function signIn(login: string, password: string, address: string) {
+    const keys = [`account:${login.toLowerCase()}`, `address:${address}`];
+    await countAttempt(keys, login, 'password', address);
     const account = await identity.accountForSignIn(db, login);
     const stored = account?.passwordHash ?? (await (decoyHash ??= hashPassword(randomBytes(16).toString('hex'))));
     const matches = await verify(stored, password);
     if (!account || !account.passwordHash || !matches || account.disabledAt) {
-      await failed(!account ? 'no such login' : account.disabledAt ? 'account disabled' : 'wrong password');
+      const reason = !account ? 'no such login' : account.disabledAt ? 'account disabled' : 'wrong password';
+      await recordFailedSignIn(login, reason, 'password', address);
       throw new DeskError('BAD_CREDENTIALS', 'the login or the password is wrong (or the account is disabled)');
     }
-    // A successful sign-in was no failure: the account starts afresh and the address gets its attempt back.
-    await identity.clearFailures(db, keys[0]!);
-    await identity.forgiveFailure(db, keys[1]!);
+    await forgiveAttempt(keys);
     if (needsRehash(account.passwordHash)) await identity.setPasswordHash(db, account.id, await hashPassword(password));
-    // A new id at every sign-in: a session id planted before sign-in (fixation) is never promoted.
-    const sessionId = randomBytes(32).toString('base64url');
-    await identity.insertSession(db, sha256(sessionId), account.id, address);
-    return { sessionId, operator: (await findOperator(db, account.id))! };
+    return startSession(account.id, address, 'password');
   }
 
   /** A new token for a member of staff; the caller has decided they may have it. */
@@ -138,6 +172,10 @@ export function createIdentityService({
 
   return {
     signIn,
+    startSession,
+    countAttempt,
+    forgiveAttempt,
+    recordFailedSignIn,
     issueToken,
     issueStaffToken,
 

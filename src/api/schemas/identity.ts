@@ -10,6 +10,58 @@ export const signInBody = {
   required: ['login', 'password'],
 } as const;
 
+/** A directory username: any printable text (it reaches LDAP only escaped, test/sso-ldap.test.ts). */
+export const ldapSignInBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    login: { type: 'string', minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001f\\u007f]+$' },
+    password: { type: 'string', minLength: 1, maxLength: 1024 },
+  },
+  required: ['login', 'password'],
+} as const;
+
+export const signInMethodsSchema = {
+  type: 'object',
+  properties: {
+    password: { type: 'boolean', description: 'The desk’s own passwords (POST /auth/sign-in): always on' },
+    oidc: {
+      type: ['object', 'null'],
+      description: 'OpenID Connect, when configured: open `start` in the browser',
+      properties: { name: { type: 'string' }, start: { type: 'string' } },
+      required: ['name', 'start'],
+    },
+    ldap: {
+      type: ['object', 'null'],
+      description: 'The directory (LDAP/AD), when configured: POST its username and password to `signIn`',
+      properties: { name: { type: 'string' }, signIn: { type: 'string' } },
+      required: ['name', 'signIn'],
+    },
+  },
+  required: ['password', 'oidc', 'ldap'],
+} as const;
+
+export const oidcStartQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    next: { type: 'string', maxLength: 500, description: 'The desk’s page to return to (a path of the desk)' },
+  },
+} as const;
+
+/** What a provider sends back (RFC 6749 §4.1.2, RFC 9207's iss); others are let through to be checked. */
+export const oidcCallbackQuery = {
+  type: 'object',
+  additionalProperties: { type: 'string', maxLength: 4096 },
+  properties: {
+    code: { type: 'string', maxLength: 4096 },
+    state: { type: 'string', maxLength: 512 },
+    iss: { type: 'string', maxLength: 1024 },
+    error: { type: 'string', maxLength: 256 },
+    error_description: { type: 'string', maxLength: 2048 },
+  },
+} as const;
+
 export const sessionSchema = {
   type: 'object',
   properties: {
@@ -181,11 +233,11 @@ export const auditEntrySchema = {
   properties: {
     id: { type: 'integer' },
     at: { type: 'string', format: 'date-time' },
-    actorId: { type: ['string', 'null'], description: 'Who made the change; null for a failed sign-in' },
+    actorId: { type: ['string', 'null'], description: 'Who made the change or signed in; null for a failed sign-in' },
     action: {
       type: 'string',
       description:
-        'account_created, account_changed, account_enabled, account_disabled, token_issued, token_revoked, sign_in_failed',
+        'account_created, account_changed, account_enabled, account_disabled, token_issued, token_revoked, signed_in, sign_in_failed (details.method: password, oidc or ldap), sso_linked',
     },
     target: { type: 'string', description: 'The login changed, or token:<id>' },
     details: { type: 'object', additionalProperties: true },

@@ -1,4 +1,14 @@
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import type { TokenScope } from '../../domain/enums';
 import { operators } from './staff';
 
@@ -64,4 +74,46 @@ export const staffAuditLog = pgTable(
     address: text('address'),
   },
   (t) => [index('staff_audit_log_target_idx').on(t.target, t.id)],
+);
+
+/**
+ * A staff account's link to an OpenID Connect provider's subject (`sub`, stable at that
+ * issuer): made at the first sign-in whose verified e-mail is the account's, used by subject
+ * afterwards. One subject per account and issuer, so a new person given a reused address
+ * is not linked to the account of the one who had it.
+ */
+export const staffIdentities = pgTable(
+  'staff_identities',
+  {
+    issuer: text('issuer').notNull(),
+    subject: text('subject').notNull(),
+    operatorId: text('operator_id')
+      .notNull()
+      .references(() => operators.id),
+    /** The verified e-mail the link was made on. */
+    email: text('email').notNull(),
+    linkedAt: timestamp('linked_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.issuer, t.subject] }),
+    uniqueIndex('staff_identities_operator_issuer_idx').on(t.operatorId, t.issuer),
+  ],
+);
+
+/**
+ * OpenID Connect sign-ins under way: the state (its SHA-256; the browser holds it in a cookie
+ * too), the nonce and the PKCE verifier, kept server-side until the provider sends the person
+ * back. Taken (deleted) by the callback, so a state works once; stale ones are swept.
+ */
+export const ssoLogins = pgTable(
+  'sso_logins',
+  {
+    stateHash: text('state_hash').primaryKey(),
+    nonce: text('nonce').notNull(),
+    codeVerifier: text('code_verifier').notNull(),
+    /** The desk's page to return to (a path of the desk only). */
+    next: text('next').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('sso_logins_created_idx').on(t.createdAt)],
 );
