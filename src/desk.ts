@@ -36,6 +36,7 @@ import { createRulesService, ensureRetrainSchedule } from './services/rules-serv
 import { createStatusQuestions } from './services/status-questions';
 import { createIdentityService, type IdentityOptions } from './services/identity-service';
 import { createStaffService } from './services/staff-service';
+import { createClientService } from './services/client-service';
 import { createTicketReads } from './services/ticket-reads';
 import { createTicketService, type TicketService } from './services/ticket-service';
 import { createMailIntake, type MailIntake } from './services/mail-intake';
@@ -370,6 +371,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       tickets,
       staff: createStaffService({ db }),
       reads,
+      clients: createClientService({ db, reads, articles, phoneCountry: options.phoneCountry ?? 'RU' }),
       calls,
       sms: smsIntake,
       articles,

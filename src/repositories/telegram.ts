@@ -1,5 +1,6 @@
 import { and, desc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
+import { clientByContact } from './clients';
 import { clients, outbox, telegramChats, telegramUpdates, tickets, type TelegramUpdateStatus } from '../db/schema';
 import type { TelegramUser } from '../domain/telegram';
 
@@ -151,8 +152,9 @@ export async function rememberChat(db: Database, chatId: number, from: TelegramU
  */
 export async function linkChatToPhone(db: Database, chatId: number, phone: string, name: string | null) {
   return db.transaction(async (tx) => {
-    await tx.insert(clients).values({ phone, name }).onConflictDoNothing();
-    const [client] = await tx.select({ id: clients.id }).from(clients).where(eq(clients.phone, phone));
+    const known = await clientByContact(tx, { phone, email: null });
+    if (!known) await tx.insert(clients).values({ phone, name }).onConflictDoNothing();
+    const client = known ?? (await clientByContact(tx, { phone, email: null }));
     await tx
       .update(telegramChats)
       .set({ clientId: client!.id, phone, linkedAt: new Date(), blockedAt: null, blockedReason: null })
