@@ -28,7 +28,8 @@ describe('client profiles', () => {
   let driver: ReturnType<typeof ticketDriver>;
   const suffix = Math.random().toString(36).slice(2, 8);
   /** A phone number of this run: +7 9xx, unique per n. */
-  const phone = (n: number) => `+7999${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}${String(n).padStart(3, '0')}`;
+  const phone = (n: number) =>
+    `+7999${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}${String(n).padStart(3, '0')}`;
   const email = (what: string) => `${what}-${suffix}@example.org`;
 
   const create = async (body: Record<string, unknown>, operator = 'sidorova') => {
@@ -84,10 +85,19 @@ describe('client profiles', () => {
     await refused({ inn: '77070838' }, /^body\.inn: must be 10 digits/);
     await refused({ inn: SBER.inn, ogrn: '1027700132196' }, 'body.ogrn: check digit does not match');
     await refused({ kpp: '7736010' }, /^body\.kpp: must be 9 characters/);
-    await refused({ bankBik: SBER.bankBik, bankAccount: '40702810300000000001' }, "body.bankAccount: control key does not match the bank's БИК");
-    await refused({ bankBik: '044030653', bankCorrAccount: SBER.bankCorrAccount }, "body.bankCorrAccount: control key does not match the bank's БИК");
+    await refused(
+      { bankBik: SBER.bankBik, bankAccount: '40702810300000000001' },
+      "body.bankAccount: control key does not match the bank's БИК",
+    );
+    await refused(
+      { bankBik: '044030653', bankCorrAccount: SBER.bankCorrAccount },
+      "body.bankCorrAccount: control key does not match the bank's БИК",
+    );
     await refused({ bankBik: '12345' }, /^body\.bankBik: must be 9 digits/);
-    await refused({ inn: '500100732259', kpp: SBER.kpp }, 'body.kpp: an individual entrepreneur (12-digit ИНН) has none');
+    await refused(
+      { inn: '500100732259', kpp: SBER.kpp },
+      'body.kpp: an individual entrepreneur (12-digit ИНН) has none',
+    );
     await refused({ kind: 'person', inn: SBER.inn }, 'body.inn: only a company has one (kind is "person")');
     await refused({ phone: 'позвоните мне' }, 'body.phone: is not a phone number');
     await refused({ email: 'not-an-address' }, 'body.email: is not an e-mail address');
@@ -96,7 +106,9 @@ describe('client profiles', () => {
 
     const asOperator = await call('POST', '/clients', { operator: 'ivanova', body: { name: 'x' } });
     expect([asOperator.status, asOperator.body.code]).toEqual([403, 'NOT_PERMITTED']);
-    expect((await call('POST', '/clients', { operator: `lead-${suffix}`, body: { name: `Лид ${suffix}` } })).status).toBe(201);
+    expect(
+      (await call('POST', '/clients', { operator: `lead-${suffix}`, body: { name: `Лид ${suffix}` } })).status,
+    ).toBe(201);
     expect((await call('GET', `/clients/${company.id}`, { operator: 'petrov' })).body.legal.inn).toBe(SBER.inn);
   });
 
@@ -110,8 +122,12 @@ describe('client profiles', () => {
     });
     expect([added.status, added.body.value, added.body.label]).toEqual([201, work, 'рабочий']);
     expect(
-      (await call('POST', `/clients/${anna.id}/contacts`, { operator: 'ivanova', body: { kind: 'email', value: email('Anna.Work') } }))
-        .body.value,
+      (
+        await call('POST', `/clients/${anna.id}/contacts`, {
+          operator: 'ivanova',
+          body: { kind: 'email', value: email('Anna.Work') },
+        })
+      ).body.value,
     ).toBe(email('anna.work'));
     const telegram = await call('POST', `/clients/${anna.id}/contacts`, {
       operator: 'ivanova',
@@ -125,17 +141,37 @@ describe('client profiles', () => {
     };
     await taken(boris.id, 'phone', anna.phone, `body.value: ${anna.phone} is a contact of client ${anna.id}`);
     await taken(boris.id, 'phone', work, `body.value: ${work} is a contact of client ${anna.id}`);
-    await taken(boris.id, 'email', email('ANNA.WORK'), `body.value: ${email('anna.work')} is a contact of client ${anna.id}`);
-    await taken(anna.id, 'telegram', `anna_${suffix}`, `body.value: @anna_${suffix} is already a contact of this client`);
-    const primaryTaken = await call('PATCH', `/clients/${boris.id}`, { operator: 'sidorova', body: { email: email('anna.work') } });
+    await taken(
+      boris.id,
+      'email',
+      email('ANNA.WORK'),
+      `body.value: ${email('anna.work')} is a contact of client ${anna.id}`,
+    );
+    await taken(
+      anna.id,
+      'telegram',
+      `anna_${suffix}`,
+      `body.value: @anna_${suffix} is already a contact of this client`,
+    );
+    const primaryTaken = await call('PATCH', `/clients/${boris.id}`, {
+      operator: 'sidorova',
+      body: { email: email('anna.work') },
+    });
     expect([primaryTaken.status, primaryTaken.body.message]).toEqual([
       409,
       `body.email: ${email('anna.work')} is a contact of client ${anna.id}`,
     ]);
-    const badPhone = await call('POST', `/clients/${anna.id}/contacts`, { operator: 'ivanova', body: { kind: 'phone', value: 'abc' } });
+    const badPhone = await call('POST', `/clients/${anna.id}/contacts`, {
+      operator: 'ivanova',
+      body: { kind: 'phone', value: 'abc' },
+    });
     expect([badPhone.status, badPhone.body.message]).toEqual([400, 'body.value: is not a phone number']);
 
-    const id = await driver.register({ subject: 'Счёт на оплату', description: 'Пришлите счёт', client: { phone: work } });
+    const id = await driver.register({
+      subject: 'Счёт на оплату',
+      description: 'Пришлите счёт',
+      client: { phone: work },
+    });
     const [ticket] = await desk.db.select({ clientId: tickets.clientId }).from(tickets).where(eq(tickets.id, id));
     expect(ticket!.clientId).toBe(anna.id);
 
@@ -154,7 +190,9 @@ describe('client profiles', () => {
     );
     const removed = await call('DELETE', `/clients/${anna.id}/contacts/${added.body.id}`, { operator: 'sidorova' });
     expect(removed.body).toEqual({ removed: true });
-    expect((await call('DELETE', `/clients/${anna.id}/contacts/${added.body.id}`, { operator: 'ivanova' })).status).toBe(403);
+    expect(
+      (await call('DELETE', `/clients/${anna.id}/contacts/${added.body.id}`, { operator: 'ivanova' })).status,
+    ).toBe(403);
   });
 
   it('devices with an IMEI Luhn check, and consents with the date given and withdrawn', async () => {
@@ -186,7 +224,12 @@ describe('client profiles', () => {
     });
     expect([future.status, future.body.message]).toEqual([400, 'body.at: is in the future']);
     const profile = (await call('GET', `/clients/${client.id}`, { operator: 'ivanova' })).body;
-    expect(profile.consents.marketing).toMatchObject({ granted: false, at: '2026-06-01T09:00:00.000Z', source: 'звонок', recordedBy: 'ivanova' });
+    expect(profile.consents.marketing).toMatchObject({
+      granted: false,
+      at: '2026-06-01T09:00:00.000Z',
+      source: 'звонок',
+      recordedBy: 'ivanova',
+    });
     expect(profile.consents.notifications.granted).toBe(true);
     expect(profile.devices).toMatchObject([{ model: 'iPhone 12', serial: 'F2LXK0AAAAAA', imei: '490154203237518' }]);
   });
@@ -201,9 +244,14 @@ describe('client profiles', () => {
       inn: '7830002293',
     });
     const further = phone(7);
-    await call('POST', `/clients/${found.id}/contacts`, { operator: 'ivanova', body: { kind: 'phone', value: further } });
+    await call('POST', `/clients/${found.id}/contacts`, {
+      operator: 'ivanova',
+      body: { kind: 'phone', value: further },
+    });
     const ids = async (q: string) =>
-      ((await call('GET', `/clients?q=${encodeURIComponent(q)}`, { operator: 'ivanova' })).body as { id: number }[]).map((c) => c.id);
+      (
+        (await call('GET', `/clients?q=${encodeURIComponent(q)}`, { operator: 'ivanova' })).body as { id: number }[]
+      ).map((c) => c.id);
     expect(await ids(`8 (${p.slice(2, 5)}) ${p.slice(5, 8)}-${p.slice(8, 10)}-${p.slice(10)}`)).toContain(found.id);
     expect(await ids(further)).toContain(found.id);
     expect(await ids(email('SEARCH'))).toContain(found.id);
@@ -213,7 +261,11 @@ describe('client profiles', () => {
     await create({ name: `Поисковая ${suffix} вторая` });
     expect(await ids(`Поисковая ${suffix}`)).toHaveLength(2);
     expect(
-      (await call('GET', `/clients?q=${encodeURIComponent(`Поисковая ${suffix}`)}&limit=1&offset=1`, { operator: 'ivanova' })).body,
+      (
+        await call('GET', `/clients?q=${encodeURIComponent(`Поисковая ${suffix}`)}&limit=1&offset=1`, {
+          operator: 'ivanova',
+        })
+      ).body,
     ).toHaveLength(1);
     const short = await call('GET', '/clients?q=a', { operator: 'ivanova' });
     expect([short.status, short.body.message]).toEqual([400, 'querystring.q must NOT have fewer than 2 characters']);
@@ -232,12 +284,26 @@ describe('client profiles', () => {
     expect(stale.body).toMatchObject({ code: 'STALE_VERSION' });
     expect(stale.body.message).toMatch(/^body\.version: client \d+ is at version 2, the change was made against 1$/);
 
-    const fields = [{ note: 'звонить после 18' }, { category: 'regular' }, { preferredChannel: 'sms' }, { legalAddress: null }, { name: 'Геннадий Петрович' }];
-    const answers = await Promise.all(fields.map((body) => call('PATCH', `/clients/${client.id}`, { operator: 'sidorova', body })));
+    const fields = [
+      { note: 'звонить после 18' },
+      { category: 'regular' },
+      { preferredChannel: 'sms' },
+      { legalAddress: null },
+      { name: 'Геннадий Петрович' },
+    ];
+    const answers = await Promise.all(
+      fields.map((body) => call('PATCH', `/clients/${client.id}`, { operator: 'sidorova', body })),
+    );
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
     const profile = (await call('GET', `/clients/${client.id}`, { operator: 'sidorova' })).body;
     // The null changes nothing (it was null): no version, no audit entry.
-    expect(profile).toMatchObject({ version: 6, note: 'звонить после 18', category: 'regular', preferredChannel: 'sms', name: 'Геннадий Петрович' });
+    expect(profile).toMatchObject({
+      version: 6,
+      note: 'звонить после 18',
+      category: 'regular',
+      preferredChannel: 'sms',
+      name: 'Геннадий Петрович',
+    });
     const audit = (await call('GET', `/clients/${client.id}/audit`, { operator: 'sidorova' })).body as any[];
     expect(audit.map((e) => e.action)).toEqual([...Array(5).fill('client_changed'), 'client_created']);
     expect(audit.find((e) => e.details.category)).toMatchObject({
@@ -252,13 +318,32 @@ describe('client profiles', () => {
     const marker = `blind${suffix}`;
     const mail = email('timeline');
     const client = await create({ name: `Таймлайн ${suffix}`, email: mail });
-    const id = await driver.register({ subject: `Счёт на оплату ${marker}`, description: `Пришлите счёт ${marker}`, client: { email: mail } });
+    const id = await driver.register({
+      subject: `Счёт на оплату ${marker}`,
+      description: `Пришлите счёт ${marker}`,
+      client: { email: mail },
+    });
     await desk.articles.attachArticle(
-      { ticketId: id, channel: 'email', direction: 'in', sender: mail, subject: 'Re', body: `Письмо ${marker}`, dedupeKey: `tl-${suffix}-1` },
+      {
+        ticketId: id,
+        channel: 'email',
+        direction: 'in',
+        sender: mail,
+        subject: 'Re',
+        body: `Письмо ${marker}`,
+        dedupeKey: `tl-${suffix}-1`,
+      },
       { mayReopen: true },
     );
     await desk.articles.attachArticle(
-      { ticketId: id, channel: 'telegram', direction: 'in', sender: '12345', body: `Телеграм ${marker}`, dedupeKey: `tl-${suffix}-2` },
+      {
+        ticketId: id,
+        channel: 'telegram',
+        direction: 'in',
+        sender: '12345',
+        body: `Телеграм ${marker}`,
+        dedupeKey: `tl-${suffix}-2`,
+      },
       { mayReopen: true },
     );
     const timeline = async (operator: string) => {
@@ -269,11 +354,18 @@ describe('client profiles', () => {
     for (const operator of ['ivanova', 'petrov']) {
       const blind = await timeline(operator);
       expect(blind.text, operator).not.toContain(marker);
-      expect(blind.body.entries.some((e: { ticketId: number }) => e.ticketId === id), operator).toBe(false);
+      expect(
+        blind.body.entries.some((e: { ticketId: number }) => e.ticketId === id),
+        operator,
+      ).toBe(false);
     }
     const managers = (await timeline('sidorova')).body.entries;
     expect(managers.map((e: { kind: string }) => e.kind)).toEqual(['article', 'article', 'ticket']);
-    expect(managers.map((e: any) => e.article?.channel ?? e.ticket.subject)).toEqual(['telegram', 'email', `Счёт на оплату ${marker}`]);
+    expect(managers.map((e: any) => e.article?.channel ?? e.ticket.subject)).toEqual([
+      'telegram',
+      'email',
+      `Счёт на оплату ${marker}`,
+    ]);
 
     await driver.accept(id, 'ivanova');
     const held = (await timeline('ivanova')).body.entries;
@@ -299,43 +391,88 @@ describe('client profiles', () => {
       phone: dupPhone,
       ...SBER,
     });
-    const first = await driver.register({ subject: 'Счёт на оплату', description: 'Нужен счёт', client: { email: dupMail } });
-    const second = await driver.register({ subject: 'Ещё счёт', description: 'И ещё один счёт', client: { email: dupMail } });
+    const first = await driver.register({
+      subject: 'Счёт на оплату',
+      description: 'Нужен счёт',
+      client: { email: dupMail },
+    });
+    const second = await driver.register({
+      subject: 'Ещё счёт',
+      description: 'И ещё один счёт',
+      client: { email: dupMail },
+    });
     await desk.db.insert(calls).values({ callId: `merge-${suffix}`, fromNumber: dupPhone, clientId: duplicate.id });
     const chatId = 9_000_000_000 + Math.floor(Math.random() * 1e6);
     await desk.db.insert(telegramChats).values({ chatId, clientId: duplicate.id, phone: dupPhone });
     const furtherPhone = phone(10);
-    await call('POST', `/clients/${duplicate.id}/contacts`, { operator: 'ivanova', body: { kind: 'phone', value: furtherPhone } });
+    await call('POST', `/clients/${duplicate.id}/contacts`, {
+      operator: 'ivanova',
+      body: { kind: 'phone', value: furtherPhone },
+    });
     await call('POST', `/clients/${duplicate.id}/devices`, { operator: 'ivanova', body: { model: 'Samsung A52' } });
-    await call('PUT', `/clients/${duplicate.id}/consents/notifications`, { operator: 'ivanova', body: { granted: true } });
+    await call('PUT', `/clients/${duplicate.id}/consents/notifications`, {
+      operator: 'ivanova',
+      body: { granted: true },
+    });
 
-    expect((await call('POST', `/clients/${survivor.id}/merge`, { operator: `lead-${suffix}`, body: { from: duplicate.id } })).status).toBe(403);
-    const self = await call('POST', `/clients/${survivor.id}/merge`, { operator: 'sidorova', body: { from: survivor.id } });
+    expect(
+      (
+        await call('POST', `/clients/${survivor.id}/merge`, {
+          operator: `lead-${suffix}`,
+          body: { from: duplicate.id },
+        })
+      ).status,
+    ).toBe(403);
+    const self = await call('POST', `/clients/${survivor.id}/merge`, {
+      operator: 'sidorova',
+      body: { from: survivor.id },
+    });
     expect([self.status, self.body.message]).toEqual([400, 'body.from: a client cannot be merged into itself']);
 
-    const merged = await call('POST', `/clients/${survivor.id}/merge`, { operator: 'sidorova', body: { from: duplicate.id } });
+    const merged = await call('POST', `/clients/${survivor.id}/merge`, {
+      operator: 'sidorova',
+      body: { from: duplicate.id },
+    });
     expect(merged.status, merged.text).toBe(200);
     // Its e-mail is the survivor's primary now (it had none), its phone a further contact (it had one).
     expect(merged.body.moved).toEqual({ tickets: 2, calls: 1, telegramChats: 1, contacts: 3, devices: 1, consents: 1 });
     const after = merged.body.client;
-    expect(after).toMatchObject({ id: survivor.id, email: dupMail, phone: survivor.phone, category: 'regular', kind: 'company' });
+    expect(after).toMatchObject({
+      id: survivor.id,
+      email: dupMail,
+      phone: survivor.phone,
+      category: 'regular',
+      kind: 'company',
+    });
     expect(after.legal).toMatchObject({ inn: SBER.inn, bankAccount: SBER.bankAccount });
     expect(after.contacts.map((c: { value: string }) => c.value).sort()).toEqual([dupPhone, furtherPhone].sort());
     expect(after.devices).toMatchObject([{ model: 'Samsung A52' }]);
     expect(after.telegramChats).toMatchObject([{ chatId }]);
     expect(after.consents.notifications.granted).toBe(true);
 
-    const owners = await desk.db.select({ id: tickets.id, clientId: tickets.clientId }).from(tickets).where(sql`${tickets.id} in (${first}, ${second})`);
+    const owners = await desk.db
+      .select({ id: tickets.id, clientId: tickets.clientId })
+      .from(tickets)
+      .where(sql`${tickets.id} in (${first}, ${second})`);
     expect(owners.map((t) => t.clientId)).toEqual([survivor.id, survivor.id]);
-    const [moved] = await desk.db.select({ clientId: calls.clientId }).from(calls).where(eq(calls.callId, `merge-${suffix}`));
+    const [moved] = await desk.db
+      .select({ clientId: calls.clientId })
+      .from(calls)
+      .where(eq(calls.callId, `merge-${suffix}`));
     expect(moved!.clientId).toBe(survivor.id);
     const [tomb] = await desk.db.select().from(clients).where(eq(clients.id, duplicate.id));
     expect(tomb).toMatchObject({ mergedInto: survivor.id, phone: null, email: null });
     expect(await desk.db.select().from(clientContacts).where(eq(clientContacts.clientId, duplicate.id))).toEqual([]);
-    const managerTickets = (await call('GET', `/clients/${survivor.id}/tickets`, { operator: 'sidorova' })).body as { id: number }[];
+    const managerTickets = (await call('GET', `/clients/${survivor.id}/tickets`, { operator: 'sidorova' })).body as {
+      id: number;
+    }[];
     expect(managerTickets.map((t) => t.id).sort()).toEqual([first, second].sort());
 
-    for (const path of [`/clients/${duplicate.id}`, `/clients/${duplicate.id}/timeline`, `/clients/${duplicate.id}/tickets`]) {
+    for (const path of [
+      `/clients/${duplicate.id}`,
+      `/clients/${duplicate.id}/timeline`,
+      `/clients/${duplicate.id}/tickets`,
+    ]) {
       const gone = await manual('GET', path, 'ivanova');
       expect([gone.status, gone.headers.get('location')], path).toEqual([301, `/clients/${survivor.id}`]);
       expect(((await gone.json()) as any).code).toBe('CLIENT_MOVED');
@@ -343,25 +480,40 @@ describe('client profiles', () => {
     const edit = await call('PATCH', `/clients/${duplicate.id}`, { operator: 'sidorova', body: { name: 'x' } });
     expect([edit.status, edit.body.code]).toEqual([409, 'CLIENT_MERGED']);
     const other = await create({ name: `Третий ${suffix}` });
-    const fromTomb = await call('POST', `/clients/${other.id}/merge`, { operator: 'sidorova', body: { from: duplicate.id } });
+    const fromTomb = await call('POST', `/clients/${other.id}/merge`, {
+      operator: 'sidorova',
+      body: { from: duplicate.id },
+    });
     expect([fromTomb.status, fromTomb.body.code, fromTomb.body.message]).toEqual([
       409,
       'CLIENT_MERGED',
       `body.from: client ${duplicate.id} was already merged into client ${survivor.id}`,
     ]);
-    const intoTomb = await call('POST', `/clients/${duplicate.id}/merge`, { operator: 'sidorova', body: { from: other.id } });
+    const intoTomb = await call('POST', `/clients/${duplicate.id}/merge`, {
+      operator: 'sidorova',
+      body: { from: other.id },
+    });
     expect([intoTomb.status, intoTomb.body.code]).toEqual([409, 'CLIENT_MERGED']);
-    expect((await call('POST', '/clients/2147483647/merge', { operator: 'sidorova', body: { from: other.id } })).status).toBe(404);
+    expect(
+      (await call('POST', '/clients/2147483647/merge', { operator: 'sidorova', body: { from: other.id } })).status,
+    ).toBe(404);
 
     // Intake now finds the survivor by the duplicate's contacts; search never finds the tombstone.
     const third = await driver.register({ subject: 'Счёт', description: 'Ещё счёт', client: { phone: dupPhone } });
     const [third_] = await desk.db.select({ clientId: tickets.clientId }).from(tickets).where(eq(tickets.id, third));
     expect(third_!.clientId).toBe(survivor.id);
-    const searched = (await call('GET', `/clients?q=${encodeURIComponent(`Ольга К. ${suffix}`)}`, { operator: 'ivanova' })).body;
+    const searched = (
+      await call('GET', `/clients?q=${encodeURIComponent(`Ольга К. ${suffix}`)}`, { operator: 'ivanova' })
+    ).body;
     expect(searched).toEqual([]);
 
     const audit = (await call('GET', `/clients/${survivor.id}/audit`, { operator: 'sidorova' })).body as any[];
-    expect(audit[0]).toMatchObject({ action: 'client_merged', actorId: 'sidorova', address: '127.0.0.1', details: { from: duplicate.id } });
+    expect(audit[0]).toMatchObject({
+      action: 'client_merged',
+      actorId: 'sidorova',
+      address: '127.0.0.1',
+      details: { from: duplicate.id },
+    });
     const tombAudit = (await call('GET', `/clients/${duplicate.id}/audit`, { operator: 'sidorova' })).body as any[];
     expect(tombAudit[0]).toMatchObject({ action: 'merged_into', details: { into: survivor.id } });
   });

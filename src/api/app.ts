@@ -178,7 +178,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         { name: 'auth', description: 'Sign-in, sessions and API tokens' },
         { name: 'tickets', description: 'Register and work tickets' },
         { name: 'queues', description: 'Operator queues: blind listings, pull the next ticket' },
-        { name: 'clients', description: 'Client profiles, contacts, devices, consents, their tickets in one timeline; merging duplicates' },
+        {
+          name: 'clients',
+          description:
+            'Client profiles, contacts, devices, consents, their tickets in one timeline; merging duplicates',
+        },
         { name: 'rules', description: 'Classification and routing rules' },
         { name: 'survey', description: 'Client satisfaction' },
         { name: 'processes', description: 'BPMN processes with live figures, and each ticket’s path' },

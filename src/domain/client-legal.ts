@@ -30,7 +30,9 @@ export function innProblem(inn: string): string | null {
 
 /** КПП: 4 digits (the tax office), 2 digits or capital Latin letters (the reason), 3 digits. */
 export function kppProblem(kpp: string): string | null {
-  return /^\d{4}[\dA-Z]{2}\d{3}$/.test(kpp) ? null : 'must be 9 characters: 4 digits, 2 digits or capital letters, 3 digits';
+  return /^\d{4}[\dA-Z]{2}\d{3}$/.test(kpp)
+    ? null
+    : 'must be 9 characters: 4 digits, 2 digits or capital letters, 3 digits';
 }
 
 /** The check digit of an ОГРН's first 12 digits (mod 11) or an ОГРНИП's first 14 (mod 13). */
@@ -115,14 +117,17 @@ export function legalDetailsProblems(details: LegalDetails): string[] {
     check('bankAccount', details.bankAccount, (a) => settlementAccountProblem(a, bik));
     check('bankCorrAccount', details.bankCorrAccount, (a) => correspondentAccountProblem(a, bik));
   } else if (!bik && (details.bankAccount || details.bankCorrAccount))
-    problems.push(`${details.bankAccount ? 'bankAccount' : 'bankCorrAccount'}: needs the bank's БИК (bankBik) to be checked`);
+    problems.push(
+      `${details.bankAccount ? 'bankAccount' : 'bankCorrAccount'}: needs the bank's БИК (bankBik) to be checked`,
+    );
   if (details.kind === 'person') {
     for (const field of ['inn', 'kpp', 'ogrn'] as const)
       if (details[field] != null) problems.push(`${field}: only a company has one (kind is "person")`);
     return problems;
   }
   const inn = details.inn;
-  if (details.kpp != null && inn?.length === 12) problems.push('kpp: an individual entrepreneur (12-digit ИНН) has none');
+  if (details.kpp != null && inn?.length === 12)
+    problems.push('kpp: an individual entrepreneur (12-digit ИНН) has none');
   if (details.ogrn != null && inn != null && !innProblem(inn) && !ogrnProblem(details.ogrn)) {
     const entrepreneur = inn.length === 12;
     if (entrepreneur !== (details.ogrn.length === 15))

@@ -43,7 +43,11 @@ export function normalizeContactOf(
   country: PhoneCountry = DEFAULT_PHONE_COUNTRY,
 ): { value: string } | { problem: string } {
   const normalized =
-    kind === 'phone' ? normalizePhone(value, country) : kind === 'email' ? normalizeEmail(value) : normalizeTelegram(value);
+    kind === 'phone'
+      ? normalizePhone(value, country)
+      : kind === 'email'
+        ? normalizeEmail(value)
+        : normalizeTelegram(value);
   if (normalized) return { value: normalized };
   return {
     problem:

@@ -52,12 +52,7 @@ export async function lockClient(tx: Tx, clientId: number): Promise<ClientRow | 
 
 /** Several clients locked in id order, so two merges of the same pair never deadlock. */
 export async function lockClients(tx: Tx, clientIds: number[]): Promise<ClientRow[]> {
-  return tx
-    .select()
-    .from(clients)
-    .where(inArray(clients.id, clientIds))
-    .orderBy(asc(clients.id))
-    .for('update');
+  return tx.select().from(clients).where(inArray(clients.id, clientIds)).orderBy(asc(clients.id)).for('update');
 }
 
 /**
@@ -136,7 +131,10 @@ export const telegramChatsOf = (db: Reader, clientId: number) =>
     .where(eq(telegramChats.clientId, clientId))
     .orderBy(asc(telegramChats.chatId));
 
-export async function insertContact(tx: Tx, contact: { clientId: number; kind: ContactKind; value: string; label?: string | null }) {
+export async function insertContact(
+  tx: Tx,
+  contact: { clientId: number; kind: ContactKind; value: string; label?: string | null },
+) {
   const [row] = await tx.insert(clientContacts).values(contact).returning();
   return row!;
 }
@@ -167,7 +165,14 @@ export async function deleteDevice(tx: Tx, clientId: number, deviceId: number) {
 
 export async function insertConsent(
   tx: Tx,
-  consent: { clientId: number; kind: ConsentKind; granted: boolean; at: Date; source?: string | null; recordedBy: string },
+  consent: {
+    clientId: number;
+    kind: ConsentKind;
+    granted: boolean;
+    at: Date;
+    source?: string | null;
+    recordedBy: string;
+  },
 ) {
   const [row] = await tx.insert(clientConsents).values(consent).returning();
   return row!;
@@ -189,8 +194,9 @@ export async function searchClients(
   if (query.phone) contacts.push(['phone', query.phone]);
   if (query.email) contacts.push(['email', query.email]);
   if (query.telegram) contacts.push(['telegram', query.telegram]);
-  const byContact = contacts.map(([kind, value]) =>
-    sql`${clients.id} in (select ${clientContacts.clientId} from ${clientContacts} where ${clientContacts.kind} = ${kind} and ${clientContacts.value} = ${value})`,
+  const byContact = contacts.map(
+    ([kind, value]) =>
+      sql`${clients.id} in (select ${clientContacts.clientId} from ${clientContacts} where ${clientContacts.kind} = ${kind} and ${clientContacts.value} = ${value})`,
   );
   const digits = /^\d{10}(\d{2})?$/.test(query.text) ? query.text : undefined;
   const match = or(
@@ -234,7 +240,9 @@ export async function moveClientReferences(tx: Tx, survivor: ClientRow, duplicat
     tickets: await moved(
       tx.update(tickets).set(to).where(eq(tickets.clientId, duplicate.id)).returning({ id: tickets.id }),
     ),
-    calls: await moved(tx.update(calls).set(to).where(eq(calls.clientId, duplicate.id)).returning({ id: calls.callId })),
+    calls: await moved(
+      tx.update(calls).set(to).where(eq(calls.clientId, duplicate.id)).returning({ id: calls.callId }),
+    ),
     telegramChats: await moved(
       tx
         .update(telegramChats)
@@ -243,13 +251,25 @@ export async function moveClientReferences(tx: Tx, survivor: ClientRow, duplicat
         .returning({ id: telegramChats.chatId }),
     ),
     contacts: await moved(
-      tx.update(clientContacts).set(to).where(eq(clientContacts.clientId, duplicate.id)).returning({ id: clientContacts.id }),
+      tx
+        .update(clientContacts)
+        .set(to)
+        .where(eq(clientContacts.clientId, duplicate.id))
+        .returning({ id: clientContacts.id }),
     ),
     devices: await moved(
-      tx.update(clientDevices).set(to).where(eq(clientDevices.clientId, duplicate.id)).returning({ id: clientDevices.id }),
+      tx
+        .update(clientDevices)
+        .set(to)
+        .where(eq(clientDevices.clientId, duplicate.id))
+        .returning({ id: clientDevices.id }),
     ),
     consents: await moved(
-      tx.update(clientConsents).set(to).where(eq(clientConsents.clientId, duplicate.id)).returning({ id: clientConsents.id }),
+      tx
+        .update(clientConsents)
+        .set(to)
+        .where(eq(clientConsents.clientId, duplicate.id))
+        .returning({ id: clientConsents.id }),
     ),
   };
   await tx.update(clients).set({ mergedInto: survivor.id }).where(eq(clients.mergedInto, duplicate.id));
@@ -262,7 +282,11 @@ export async function moveClientReferences(tx: Tx, survivor: ClientRow, duplicat
   for (const [kind, value, survivorHas] of primaries) {
     if (!value || value === survivorHas) continue;
     if (survivorHas) await tx.insert(clientContacts).values({ clientId: survivor.id, kind, value });
-    else await tx.update(clients).set({ [kind]: value }).where(eq(clients.id, survivor.id));
+    else
+      await tx
+        .update(clients)
+        .set({ [kind]: value })
+        .where(eq(clients.id, survivor.id));
     counts.contacts++;
   }
   return counts;
@@ -292,7 +316,12 @@ export async function listClientAudit(db: Reader, clientId: number, page: { limi
   const rows = await db
     .select()
     .from(clientAuditLog)
-    .where(and(eq(clientAuditLog.clientId, clientId), page.before === undefined ? undefined : lt(clientAuditLog.id, page.before)))
+    .where(
+      and(
+        eq(clientAuditLog.clientId, clientId),
+        page.before === undefined ? undefined : lt(clientAuditLog.id, page.before),
+      ),
+    )
     .orderBy(desc(clientAuditLog.id))
     .limit(page.limit);
   return rows.map((row) => ({ ...row, at: row.at.toISOString() }));

@@ -1,5 +1,5 @@
 import type { Database } from '../db/client';
-import type { ClientCategory, ClientKind, ConsentKind, NotificationChannel } from '../db/schema';
+import type { ClientCategory, ClientKind, ConsentKind, NotificationChannel } from '../domain/enums';
 import { maySeeDetails, type Actor } from '../domain/access';
 import { imeiProblem, legalDetailsProblems } from '../domain/client-legal';
 import { normalizeContactOf, type ContactKind } from '../domain/contacts';
@@ -113,7 +113,10 @@ export function createClientService(deps: {
     const row = await lockClient(tx, clientId);
     if (!row) throw notFound(`client ${clientId}`);
     if (row.mergedInto !== null)
-      throw new DeskError('CLIENT_MERGED', `client ${clientId} was merged into client ${row.mergedInto}: change that one`);
+      throw new DeskError(
+        'CLIENT_MERGED',
+        `client ${clientId} was merged into client ${row.mergedInto}: change that one`,
+      );
     return row;
   };
 
@@ -210,7 +213,10 @@ export function createClientService(deps: {
     actor: Viewer,
     from: From,
     clientId: number,
-    run: (tx: Tx, row: ClientRow) => Promise<{ result: T; action: string; details: Record<string, unknown> } | { result: T }>,
+    run: (
+      tx: Tx,
+      row: ClientRow,
+    ) => Promise<{ result: T; action: string; details: Record<string, unknown> } | { result: T }>,
   ): Promise<T> =>
     db.transaction(async (tx) => {
       const row = await lockedLive(tx, clientId);
@@ -292,12 +298,23 @@ export function createClientService(deps: {
       return profile((await findClient(db, clientId))!);
     },
 
-    async addContact(actor: Viewer, clientId: number, input: { kind: ContactKind; value: string; label?: string }, from: From) {
+    async addContact(
+      actor: Viewer,
+      clientId: number,
+      input: { kind: ContactKind; value: string; label?: string },
+      from: From,
+    ) {
       const value = contactValue('body.value', input.kind, input.value);
       return audited(actor, from, clientId, async (tx) => {
         await claimContact(tx, 'body.value', input.kind, value, clientId);
         const row = await insertContact(tx, { clientId, kind: input.kind, value, label: input.label ?? null });
-        const contact = { id: row.id, kind: row.kind, value: row.value, label: row.label, createdAt: row.createdAt.toISOString() };
+        const contact = {
+          id: row.id,
+          kind: row.kind,
+          value: row.value,
+          label: row.label,
+          createdAt: row.createdAt.toISOString(),
+        };
         return { result: contact, action: 'contact_added', details: { kind: row.kind, value: row.value } };
       });
     },
@@ -327,7 +344,11 @@ export function createClientService(deps: {
           imei: imei ?? null,
           note: input.note ?? null,
         });
-        return { result: deviceOf(row), action: 'device_added', details: { id: row.id, model: row.model, serial: row.serial, imei: row.imei } };
+        return {
+          result: deviceOf(row),
+          action: 'device_added',
+          details: { id: row.id, model: row.model, serial: row.serial, imei: row.imei },
+        };
       });
     },
 
@@ -335,7 +356,11 @@ export function createClientService(deps: {
       return audited(actor, from, clientId, async (tx) => {
         const row = await deleteDevice(tx, clientId, deviceId);
         if (!row) throw notFound(`device ${deviceId} of client ${clientId}`);
-        return { result: { removed: true }, action: 'device_removed', details: { id: row.id, model: row.model, imei: row.imei } };
+        return {
+          result: { removed: true },
+          action: 'device_removed',
+          details: { id: row.id, model: row.model, imei: row.imei },
+        };
       });
     },
 
@@ -351,7 +376,14 @@ export function createClientService(deps: {
       if (Number.isNaN(at.getTime())) throw invalid('body.at: is not a usable date-time');
       if (at.getTime() > Date.now() + 60_000) throw invalid('body.at: is in the future');
       await audited(actor, from, clientId, async (tx) => {
-        await insertConsent(tx, { clientId, kind, granted: input.granted, at, source: input.source ?? null, recordedBy: actor.id });
+        await insertConsent(tx, {
+          clientId,
+          kind,
+          granted: input.granted,
+          at,
+          source: input.source ?? null,
+          recordedBy: actor.id,
+        });
         return {
           result: undefined,
           action: input.granted ? 'consent_given' : 'consent_withdrawn',
@@ -377,7 +409,13 @@ export function createClientService(deps: {
     async timeline(viewer: Viewer, clientId: number, page: Page) {
       await readable(clientId);
       const ticketPage = await reads.clientTickets(viewer, clientId, page);
-      const entries: { kind: 'ticket' | 'article'; at: string; ticketId: number; ticket?: unknown; article?: unknown }[] = [];
+      const entries: {
+        kind: 'ticket' | 'article';
+        at: string;
+        ticketId: number;
+        ticket?: unknown;
+        article?: unknown;
+      }[] = [];
       for (const ticket of ticketPage) {
         entries.push({ kind: 'ticket', at: ticket.createdAt, ticketId: ticket.id, ticket });
         if (!maySeeDetails(viewer, ticket)) continue;
@@ -421,7 +459,13 @@ export function createClientService(deps: {
         await markMerged(tx, duplicate.id, survivor.id);
         await updateClient(tx, survivor.id, gaps);
         const details = { from: duplicate.id, moved, filled: Object.keys(gaps) };
-        await recordClientAudit(tx, { actorId: actor.id, action: 'client_merged', clientId, details, address: from.address });
+        await recordClientAudit(tx, {
+          actorId: actor.id,
+          action: 'client_merged',
+          clientId,
+          details,
+          address: from.address,
+        });
         await recordClientAudit(tx, {
           actorId: actor.id,
           action: 'merged_into',

@@ -22,7 +22,13 @@ const mutated = (value: string, position: number, shift: number) =>
   value.slice(0, position) + ((Number(value[position]) + shift) % 10) + value.slice(position + 1);
 
 // Published details of ПАО Сбербанк (ИНН, ОГРН, БИК, корр. счёт) and of an individual entrepreneur.
-const SBER = { inn: '7707083893', kpp: '773601001', ogrn: '1027700132195', bik: '044525225', corr: '30101810400000000225' };
+const SBER = {
+  inn: '7707083893',
+  kpp: '773601001',
+  ogrn: '1027700132195',
+  bik: '044525225',
+  corr: '30101810400000000225',
+};
 
 describe('ИНН', () => {
   it('accepts known valid numbers, 10 and 12 digits', () => {
@@ -127,7 +133,14 @@ describe('IMEI', () => {
 describe('legal details together', () => {
   it('names each bad field, and details that do not fit together', () => {
     expect(
-      legalDetailsProblems({ kind: 'company', inn: SBER.inn, kpp: SBER.kpp, ogrn: SBER.ogrn, bankBik: SBER.bik, bankCorrAccount: SBER.corr }),
+      legalDetailsProblems({
+        kind: 'company',
+        inn: SBER.inn,
+        kpp: SBER.kpp,
+        ogrn: SBER.ogrn,
+        bankBik: SBER.bik,
+        bankCorrAccount: SBER.corr,
+      }),
     ).toEqual([]);
     expect(legalDetailsProblems({ kind: 'company', inn: '7707083894', ogrn: '1027700132196' })).toEqual([
       'inn: checksum does not match',

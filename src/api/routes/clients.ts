@@ -125,7 +125,10 @@ export const clientRoutes: RoutePlugin<{ reads: TicketReads; clients: ClientServ
         description:
           'Blind rules as in GET /clients/{id}/tickets: an operator is not shown tickets waiting in a queue, and sees the subject and articles only of tickets they hold.',
         params: idParams,
-        querystring: { ...pageQuery, properties: { ...pageQuery.properties, limit: { ...pageQuery.properties.limit, maximum: 100, default: 20 } } },
+        querystring: {
+          ...pageQuery,
+          properties: { ...pageQuery.properties, limit: { ...pageQuery.properties.limit, maximum: 100, default: 20 } },
+        },
         response: { 200: timelineAnswer, ...errorResponses(301, 400, 401, 403, 404) },
       },
     },
@@ -138,14 +141,17 @@ export const clientRoutes: RoutePlugin<{ reads: TicketReads; clients: ClientServ
       schema: {
         tags: ['clients'],
         summary: 'Add a phone, e-mail or Telegram username to a client',
-        description: 'Intake finds the client by a further phone or e-mail too. One that is another client’s: 409 CONTACT_TAKEN.',
+        description:
+          'Intake finds the client by a further phone or e-mail too. One that is another client’s: 409 CONTACT_TAKEN.',
         params: idParams,
         body: newContactBody,
         response: { 201: clientContact, ...errorResponses(400, 401, 403, 404, 409) },
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await clients.addContact(request.operator!, request.params.id, request.body, from(request))),
+      reply
+        .status(201)
+        .send(await clients.addContact(request.operator!, request.params.id, request.body, from(request))),
   );
 
   app.delete(
@@ -174,7 +180,9 @@ export const clientRoutes: RoutePlugin<{ reads: TicketReads; clients: ClientServ
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await clients.addDevice(request.operator!, request.params.id, request.body, from(request))),
+      reply
+        .status(201)
+        .send(await clients.addDevice(request.operator!, request.params.id, request.body, from(request))),
   );
 
   app.delete(
@@ -187,7 +195,8 @@ export const clientRoutes: RoutePlugin<{ reads: TicketReads; clients: ClientServ
         response: { 200: removedAnswer, ...errorResponses(400, 401, 403, 404, 409) },
       },
     },
-    async (request) => clients.removeDevice(request.operator!, request.params.id, request.params.deviceId, from(request)),
+    async (request) =>
+      clients.removeDevice(request.operator!, request.params.id, request.params.deviceId, from(request)),
   );
 
   app.put(
@@ -196,7 +205,8 @@ export const clientRoutes: RoutePlugin<{ reads: TicketReads; clients: ClientServ
       schema: {
         tags: ['clients'],
         summary: 'Record consent to notifications or marketing given or withdrawn, with its date',
-        description: 'The history is kept; the consent now is the latest record of its kind. Answers the history, newest first.',
+        description:
+          'The history is kept; the consent now is the latest record of its kind. Answers the history, newest first.',
         params: consentParams,
         body: consentBody,
         response: { 200: consentHistory, ...errorResponses(400, 401, 403, 404, 409) },
@@ -211,7 +221,8 @@ export const clientRoutes: RoutePlugin<{ reads: TicketReads; clients: ClientServ
     {
       schema: {
         tags: ['clients'],
-        summary: 'Merge a duplicate (`from`) into this client (managers): every ticket, call, contact, device and chat moves',
+        summary:
+          'Merge a duplicate (`from`) into this client (managers): every ticket, call, contact, device and chat moves',
         description:
           'One transaction. The duplicate is kept as a tombstone pointing at this client: its id answers 301 to it from then on. Merging a client into itself is 400; into or from a merged one 409 CLIENT_MERGED.',
         params: idParams,

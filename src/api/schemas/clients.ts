@@ -1,13 +1,15 @@
 /** JSON schemas of `/clients`: profiles, search, contacts, devices, consents, the timeline, merging. */
-import { clientCategories, clientKinds, consentKinds, notificationChannels } from '../../db/schema';
+import { clientCategories, clientKinds, consentKinds, notificationChannels } from '../../domain/enums';
 import { contactKinds } from '../../domain/contacts';
 import { ticketArticle } from './articles';
 import { nullableString, pageQuery, rowId } from './common';
 import { ticketListItem } from './tickets';
 
 /** A text field a change may clear with null. */
-const clearable = <const Limits extends { minLength?: number; maxLength: number }>(limits: Limits, description: string) =>
-  ({ type: ['string', 'null'], ...limits, description }) as const;
+const clearable = <const Limits extends { minLength?: number; maxLength: number }>(
+  limits: Limits,
+  description: string,
+) => ({ type: ['string', 'null'], ...limits, description }) as const;
 
 const text = (maxLength: number) => ({ minLength: 1, maxLength }) as const;
 
@@ -20,7 +22,10 @@ const clientFields = {
   kind: { type: 'string', enum: clientKinds, description: 'A person or a company' },
   name: clearable(text(200), 'How the desk addresses them: a person’s name, a company’s short name'),
   phone: clearable(text(40), 'The primary phone (intake finds the client by it), any notation; stored as E.164'),
-  email: clearable({ minLength: 3, maxLength: 254 }, 'The primary e-mail (the address on file notices go to); lower-cased'),
+  email: clearable(
+    { minLength: 3, maxLength: 254 },
+    'The primary e-mail (the address on file notices go to); lower-cased',
+  ),
   category: { type: 'string', enum: clientCategories, description: 'Routing and the SLA depend on it' },
   preferredChannel: { type: 'string', enum: notificationChannels },
   legalName: clearable(text(500), 'A company’s full legal name, as on invoices'),
@@ -50,7 +55,8 @@ export const clientChangeBody = {
     version: {
       type: 'integer',
       minimum: 1,
-      description: 'The version the change was made against (from GET); an older one than stored is refused with 409 STALE_VERSION',
+      description:
+        'The version the change was made against (from GET); an older one than stored is refused with 409 STALE_VERSION',
     },
   },
 } as const;
@@ -141,7 +147,11 @@ export const clientProfile = {
     legal: legalDetails,
     note: nullableString,
     version: { type: 'integer' },
-    contacts: { type: 'array', items: clientContact, description: 'Further contacts besides the primary phone and e-mail' },
+    contacts: {
+      type: 'array',
+      items: clientContact,
+      description: 'Further contacts besides the primary phone and e-mail',
+    },
     telegramChats: {
       type: 'array',
       description: 'Chats with the desk’s bot linked to this client by their shared phone number',
@@ -185,7 +195,12 @@ export const newDeviceBody = {
   properties: {
     model: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' },
     serial: { type: 'string', minLength: 1, maxLength: 100 },
-    imei: { type: 'string', minLength: 1, maxLength: 20, description: '15 digits (spaces and dashes ignored), Luhn-checked' },
+    imei: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 20,
+      description: '15 digits (spaces and dashes ignored), Luhn-checked',
+    },
     note: { type: 'string', minLength: 1, maxLength: 2000 },
   },
   required: ['model'],

@@ -13,21 +13,19 @@ import {
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 import { timestamps } from './columns';
-import type { ClientCategory, NotificationChannel } from '../../domain/enums';
+import type { ClientCategory, ClientKind, ConsentKind, NotificationChannel } from '../../domain/enums';
 import type { ContactKind } from '../../domain/contacts';
 
 export {
   clientCategories,
+  clientKinds,
+  consentKinds,
   notificationChannels,
   type ClientCategory,
+  type ClientKind,
+  type ConsentKind,
   type NotificationChannel,
 } from '../../domain/enums';
-
-export const clientKinds = ['person', 'company'] as const;
-export type ClientKind = (typeof clientKinds)[number];
-
-export const consentKinds = ['notifications', 'marketing'] as const;
-export type ConsentKind = (typeof consentKinds)[number];
 
 /**
  * A client: a person or a company. `phone` and `email` are the primary contacts — the ones intake
@@ -89,7 +87,10 @@ export const clientContacts = pgTable(
     label: text('label'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('client_contacts_kind_value_key').on(t.kind, t.value), index('client_contacts_client_idx').on(t.clientId)],
+  (t) => [
+    uniqueIndex('client_contacts_kind_value_key').on(t.kind, t.value),
+    index('client_contacts_client_idx').on(t.clientId),
+  ],
 );
 
 /** Devices a client brings or owns: model, serial number, IMEI (Luhn-checked). */
