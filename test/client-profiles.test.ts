@@ -518,6 +518,28 @@ describe('client profiles', () => {
     expect(tombAudit[0]).toMatchObject({ action: 'merged_into', details: { into: survivor.id } });
   });
 
+  it('a ticket written with the duplicate’s id while a merge holds it lands on the survivor, not the tombstone', async () => {
+    const survivor = await create({ name: `S ${suffix}` });
+    const duplicate = await create({ name: `D ${suffix}` });
+    const mail = email('race');
+    const id = await driver.register({ subject: 'Счёт', description: 'Нужен счёт', client: { email: mail } });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // The merge's locks and tombstone, held open while intake writes the ticket with the duplicate's id.
+    const merge = desk.db.$client.begin(async (tx) => {
+      await tx`select id from clients where id in (${survivor.id}, ${duplicate.id}) order by id for update`;
+      await tx`update clients set merged_into = ${survivor.id}, merged_at = now() where id = ${duplicate.id}`;
+      await held;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const write = desk.db.execute(sql`update tickets set client_id = ${duplicate.id} where id = ${id}`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    release();
+    await Promise.all([merge, write]);
+    const [row] = await desk.db.select({ clientId: tickets.clientId }).from(tickets).where(eq(tickets.id, id));
+    expect(row!.clientId).toBe(survivor.id);
+  });
+
   it('two merges of one duplicate at once: one moves everything, the other is refused', async () => {
     const a = await create({ name: `A ${suffix}` });
     const b = await create({ name: `B ${suffix}` });

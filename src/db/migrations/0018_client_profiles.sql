@@ -63,4 +63,24 @@ CREATE INDEX "client_devices_client_idx" ON "client_devices" USING btree ("clien
 CREATE INDEX "client_devices_imei_idx" ON "client_devices" USING btree ("imei");--> statement-breakpoint
 ALTER TABLE "clients" ADD CONSTRAINT "clients_merged_into_clients_id_fk" FOREIGN KEY ("merged_into") REFERENCES "public"."clients"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "clients_inn_idx" ON "clients" USING btree ("inn");--> statement-breakpoint
-CREATE INDEX "clients_name_trgm_idx" ON "clients" USING gin ("name" gin_trgm_ops);
+CREATE INDEX "clients_name_trgm_idx" ON "clients" USING gin ("name" gin_trgm_ops);--> statement-breakpoint
+-- A row written with a merged client's id (intake found the duplicate just before the merge
+-- committed) follows the merge to the survivor. FOR KEY SHARE waits for a merge holding the client
+-- row and then reads the committed row, so a write racing a merge lands on the survivor, never on
+-- the tombstone. Merges re-point older tombstones, so one hop is the survivor.
+CREATE FUNCTION "follow_merged_client"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  survivor integer;
+BEGIN
+  IF NEW.client_id IS NULL THEN RETURN NEW; END IF;
+  SELECT merged_into INTO survivor FROM clients WHERE id = NEW.client_id FOR KEY SHARE;
+  IF survivor IS NOT NULL THEN NEW.client_id := survivor; END IF;
+  RETURN NEW;
+END
+$$;--> statement-breakpoint
+CREATE TRIGGER "tickets_follow_merged_client" BEFORE INSERT OR UPDATE OF "client_id" ON "tickets" FOR EACH ROW
+  EXECUTE FUNCTION follow_merged_client();--> statement-breakpoint
+CREATE TRIGGER "calls_follow_merged_client" BEFORE INSERT OR UPDATE OF "client_id" ON "calls" FOR EACH ROW
+  EXECUTE FUNCTION follow_merged_client();--> statement-breakpoint
+CREATE TRIGGER "telegram_chats_follow_merged_client" BEFORE INSERT OR UPDATE OF "client_id" ON "telegram_chats" FOR EACH ROW
+  EXECUTE FUNCTION follow_merged_client();
