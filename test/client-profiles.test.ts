@@ -188,6 +188,14 @@ describe('client profiles', () => {
     expect(profile.contacts.map((c: { kind: string }) => c.kind).sort()).toEqual(
       both[0]!.status === 201 ? ['email', 'phone', 'phone', 'telegram'] : ['email', 'phone', 'telegram'],
     );
+    expect(profile.contacts.map((c: { value: string }) => c.value)).toContain(email('anna.work'));
+    // Her further e-mail made the primary one moves there (the notices' address on file), not doubled.
+    const promoted = await call('PATCH', `/clients/${anna.id}`, {
+      operator: 'sidorova',
+      body: { email: email('anna.work') },
+    });
+    expect([promoted.status, promoted.body.email], promoted.text).toEqual([200, email('anna.work')]);
+    expect(promoted.body.contacts.map((c: { value: string }) => c.value)).not.toContain(email('anna.work'));
     const removed = await call('DELETE', `/clients/${anna.id}/contacts/${added.body.id}`, { operator: 'sidorova' });
     expect(removed.body).toEqual({ removed: true });
     expect(

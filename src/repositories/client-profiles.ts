@@ -13,6 +13,8 @@ import {
 } from '../db/schema';
 import type { ContactKind } from '../domain/contacts';
 
+export { lockContactValue } from './clients';
+
 export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 type Reader = Pick<Database, 'select' | 'selectDistinctOn'>;
 
@@ -53,14 +55,6 @@ export async function lockClient(tx: Tx, clientId: number): Promise<ClientRow | 
 /** Several clients locked in id order, so two merges of the same pair never deadlock. */
 export async function lockClients(tx: Tx, clientIds: number[]): Promise<ClientRow[]> {
   return tx.select().from(clients).where(inArray(clients.id, clientIds)).orderBy(asc(clients.id)).for('update');
-}
-
-/**
- * Holds a contact value for the rest of the transaction: whoever else adds or moves the same value
- * waits, so the check "nobody else has it" and the write that follows are one step.
- */
-export async function lockContactValue(tx: Tx, kind: ContactKind, value: string) {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`client-contact:${kind}:${value}`}, 0))`);
 }
 
 /** The client a contact belongs to (a live client's primary phone / e-mail, or a further contact). */
@@ -145,6 +139,15 @@ export async function deleteContact(tx: Tx, clientId: number, contactId: number)
     .where(and(eq(clientContacts.id, contactId), eq(clientContacts.clientId, clientId)))
     .returning();
   return row;
+}
+
+/** Removes the client's further contact of this kind and value; false when it has none such. */
+export async function deleteContactValue(tx: Tx, clientId: number, kind: ContactKind, value: string) {
+  const rows = await tx
+    .delete(clientContacts)
+    .where(and(eq(clientContacts.clientId, clientId), eq(clientContacts.kind, kind), eq(clientContacts.value, value)))
+    .returning({ id: clientContacts.id });
+  return rows.length > 0;
 }
 
 export async function insertDevice(

@@ -18,6 +18,18 @@ export async function clientExists(db: Database, clientId: number): Promise<bool
  */
 export const decidingClientCategory = sql<ClientCategory>`deciding_client_category(${tickets.clientConfirmed}, ${clients.category})`;
 
+/**
+ * Holds a contact value for the rest of the transaction: whoever else adds, moves or registers the
+ * same value waits, so the check "nobody has it" and the write that follows are one step.
+ */
+export async function lockContactValue(
+  tx: Pick<Database, 'execute'>,
+  kind: 'phone' | 'email' | 'telegram',
+  value: string,
+) {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`client-contact:${kind}:${value}`}, 0))`);
+}
+
 /** A further contact of some client (client_contacts) with this kind and value. */
 const furtherContact = (kind: 'phone' | 'email', value: string) =>
   sql`${clients.id} in (select ${clientContacts.clientId} from ${clientContacts} where ${clientContacts.kind} = ${kind} and ${clientContacts.value} = ${value})`;

@@ -10,6 +10,7 @@ import {
   contactOwner,
   contactsOf,
   deleteContact,
+  deleteContactValue,
   deleteDevice,
   devicesOf,
   findClient,
@@ -127,10 +128,19 @@ export function createClientService(deps: {
   };
 
   /** The contact must be nobody else's; held (advisory lock) until the transaction ends. */
-  const claimContact = async (tx: Tx, field: string, kind: ContactKind, value: string, clientId: number | null) => {
+  const claimContact = async (
+    tx: Tx,
+    field: string,
+    kind: ContactKind,
+    value: string,
+    clientId: number | null,
+    options: { promote?: boolean } = {},
+  ) => {
     await lockContactValue(tx, kind, value);
     const owner = await contactOwner(tx, kind, value);
     if (owner === undefined) return;
+    // The client's own further contact made its primary one: it moves rather than doubles.
+    if (owner === clientId && options.promote && (await deleteContactValue(tx, owner, kind, value))) return;
     throw new DeskError(
       'CONTACT_TAKEN',
       owner === clientId
@@ -151,8 +161,9 @@ export function createClientService(deps: {
   };
 
   const claimPrimaries = async (tx: Tx, fields: ClientFields, clientId: number | null) => {
-    if (fields.phone) await claimContact(tx, 'body.phone', 'phone', fields.phone, clientId);
-    if (fields.email) await claimContact(tx, 'body.email', 'email', fields.email, clientId);
+    const promote = { promote: clientId !== null };
+    if (fields.phone) await claimContact(tx, 'body.phone', 'phone', fields.phone, clientId, promote);
+    if (fields.email) await claimContact(tx, 'body.email', 'email', fields.email, clientId, promote);
   };
 
   async function profile(row: ClientRow) {
