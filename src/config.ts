@@ -230,7 +230,12 @@ export const configSchema = z.object({
   /** all: API, web and worker in one process; api or worker: that part alone (`npm start -- --role api`). */
   DESK_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   /** Memory the desk process should stay within, MiB: the worker caches as many workflows as fit (src/worker.ts). */
-  DESK_MEMORY_MIB: z.coerce.number().int().min(256, 'must be at least 256 (MiB)').max(1_048_576).default(defaultDeskMemoryMiB),
+  DESK_MEMORY_MIB: z.coerce
+    .number()
+    .int()
+    .min(256, 'must be at least 256 (MiB)')
+    .max(1_048_576)
+    .default(defaultDeskMemoryMiB),
   /** Loopback port of the Temporal SDK's worker metrics, appended to /metrics; 0 picks a free one. */
   TEMPORAL_METRICS_PORT: port(0),
 });

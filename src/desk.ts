@@ -38,6 +38,7 @@ import { createIdentityService, type IdentityOptions } from './services/identity
 import { createLdapSignIn, type LdapOptions } from './services/ldap-sign-in';
 import { createOidcSignIn, type OidcOptions } from './services/oidc-sign-in';
 import { createStaffService } from './services/staff-service';
+import { createClientService } from './services/client-service';
 import { createTicketReads } from './services/ticket-reads';
 import { createTicketService, type TicketService } from './services/ticket-service';
 import { createMailIntake, type MailIntake } from './services/mail-intake';
@@ -381,6 +382,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       tickets,
       staff: createStaffService({ db }),
       reads,
+      clients: createClientService({ db, reads, articles, phoneCountry: options.phoneCountry ?? 'RU' }),
       calls,
       sms: smsIntake,
       articles,

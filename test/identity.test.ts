@@ -357,6 +357,7 @@ describe('identity: sessions, tokens and the access table', () => {
       ({ pattern, method }) =>
         (pattern.startsWith('/tickets') ||
           pattern === '/clients/{id}/tickets' ||
+          pattern === '/clients/{id}/timeline' ||
           pattern === '/queues/{id}/tickets' ||
           pattern === '/processes/{processId}/elements/{elementId}/tickets') &&
         // A write without a body would act (accept the ticket); the others are refused by their schema.

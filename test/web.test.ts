@@ -22,6 +22,7 @@ const pages = [
   'glossary.html',
   'calls.html',
   'admin.html',
+  'client.html',
 ];
 
 describe('every page under the Content-Security-Policy', () => {
@@ -88,6 +89,15 @@ describe('web/status.html', () => {
     expect(script).toContain("'X-Ticket-Token': token");
     expect(script).toContain('new EventSource(');
     expect(script).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+  });
+});
+
+describe('web/client.html', () => {
+  it('puts the profile and the timeline in as text only, and follows a merged client to the survivor', () => {
+    const script = ownScript('client.html');
+    expect(script).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+    expect(script).toContain('response.redirected');
+    expect(script).toContain('/timeline?');
   });
 });
 

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { operators } from '../src/db/schema';
 import { TICKET_PROCESS_ID, TicketElement } from '../src/domain/process';
 import { webDir } from '../src/desk';
@@ -152,11 +153,67 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('stored XSS through ev
     expectInert(processes, 'process.html');
     // The payload is there, as text.
     expect(processes.text).toContain('xss-subject <img src=x');
-    for (const process of ['', `&process=sla_escalation`])
-      expectInert(
-        await open(`/ticket.html?id=${ticketId}${process}`, (p) => p.waitForSelector('body[data-state="ready"]')),
-        'ticket.html',
+    for (const process of ['', `&process=sla_escalation`]) {
+      const trail = await open(`/ticket.html?id=${ticketId}${process}`, (p) =>
+        p.waitForSelector('body[data-state="ready"]'),
       );
+      expectInert(trail, 'ticket.html');
+      // The client, linked to their profile page, as text.
+      expect(trail.text).toContain('xss-client <img src=x');
+    }
+  });
+
+  it('the client profile page (found by search, its contacts, devices, consents and timeline) runs none of it', async () => {
+    const [{ clientId }] = (await desk.db.execute(
+      sql`select client_id as "clientId" from tickets where id = ${ticketId}`,
+    )) as unknown as [{ clientId: number }];
+    const ok = async (response: Promise<{ status: number; text: string }>) =>
+      expect((await response).status, (await response).text).toBeLessThan(300);
+    const as = { operator: admin };
+    await ok(
+      call('PATCH', `/clients/${clientId}`, {
+        ...as,
+        body: { kind: 'company', legalName: payload('legal'), legalAddress: payload('address'), note: payload('note') },
+      }),
+    );
+    await ok(
+      call('POST', `/clients/${clientId}/contacts`, {
+        ...as,
+        body: { kind: 'telegram', value: `${keyword}_tg`, label: payload('label').slice(0, 100) },
+      }),
+    );
+    await ok(
+      call('POST', `/clients/${clientId}/devices`, {
+        ...as,
+        body: { model: payload('device'), serial: payload('serial').slice(0, 100), note: payload('devnote') },
+      }),
+    );
+    await ok(
+      call('PUT', `/clients/${clientId}/consents/marketing`, {
+        ...as,
+        body: { granted: true, source: payload('consent') },
+      }),
+    );
+    await desk.articles.attachArticle(
+      {
+        ticketId,
+        channel: 'email',
+        direction: 'in',
+        sender: `${keyword}@example.org`,
+        body: payload('article'),
+        dedupeKey: `xss-${keyword}`,
+      },
+      { mayReopen: false },
+    );
+    const found = await open(`/client.html?q=${encodeURIComponent(`${keyword}@example.org`)}`, (p) =>
+      p.waitForSelector('body[data-state="ready"]'),
+    );
+    expectInert(found, 'client.html?q=');
+    expect(found.text).toContain('xss-client <img src=x');
+    const shown = await open(`/client.html?id=${clientId}`, (p) => p.waitForSelector('body[data-state="ready"]'));
+    expectInert(shown, 'client.html?id=');
+    for (const where of ['legal', 'address', 'note', 'device', 'consent', 'article', 'subject'])
+      expect(shown.text, where).toContain(`xss-${where} <img src=x`);
   });
 
   it('the client’s pages, the intake form, sign-in and the admin page run none of it', async () => {

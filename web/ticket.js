@@ -73,11 +73,22 @@
     });
     document.querySelector('#timeline tbody').replaceChildren(...rows);
     if (processId === 'ticket_lifecycle') await showBreaches(viewer);
+    await showClient();
     document.getElementById('title').textContent = `Заявка №${ticketId} · ${trail.stage}`;
   } catch (error) {
     Viewer.say(message, error.message);
   }
   document.body.dataset.state = 'ready';
+
+  /** The ticket's client, linked to their profile: only for those who may see the ticket's contents (blind queues). */
+  async function showClient() {
+    const ticket = await Viewer.api(`/tickets/${ticketId}`);
+    if (!ticket.client) return;
+    const link = document.getElementById('client-link');
+    link.href = `/client.html?id=${ticket.client.id}`;
+    link.textContent = ticket.client.name || ticket.client.email || ticket.client.phone || `№${ticket.client.id}`;
+    document.getElementById('client-line').hidden = false;
+  }
 
   /**
    * Why the ticket's targets breached (GET /tickets/:id/breaches): one line per breached target,

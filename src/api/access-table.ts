@@ -25,6 +25,7 @@ const analytics = { capability: 'see_analytics' } as const;
 const catalog = { capability: 'manage_catalog' } as const;
 const rules = { capability: 'manage_rules' } as const;
 const signedIn = { capability: 'read_ticket' } as const;
+const manageClients = { capability: 'manage_clients' } as const;
 
 export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'POST /tickets': {
@@ -84,7 +85,19 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'GET /queues/:id/tickets': read,
   'POST /queues/:id/next': act,
   'POST /offers/:id/skip': act,
+  'GET /clients': read,
+  'POST /clients': manageClients,
+  'GET /clients/:id': read,
+  'PATCH /clients/:id': manageClients,
   'GET /clients/:id/tickets': read,
+  'GET /clients/:id/timeline': read,
+  'POST /clients/:id/contacts': act,
+  'DELETE /clients/:id/contacts/:contactId': manageClients,
+  'POST /clients/:id/devices': act,
+  'DELETE /clients/:id/devices/:deviceId': act,
+  'PUT /clients/:id/consents/:kind': act,
+  'POST /clients/:id/merge': { capability: 'merge_clients' },
+  'GET /clients/:id/audit': manageClients,
   'GET /rules': read,
   'POST /rules': rules,
   'PATCH /rules/:id': rules,

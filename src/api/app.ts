@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from '../infra/database-errors';
 import { ErrorStatus, type ErrorCode } from '../domain/errors';
 import type { ArticleService } from '../services/article-service';
+import type { ClientService } from '../services/client-service';
 import type { ClientStatus } from '../services/client-status';
 import type { AuditService } from '../services/audit-service';
 import type { CallService } from '../services/call-service';
@@ -20,7 +21,7 @@ import type { OidcSignIn } from '../services/oidc-sign-in';
 import type { StaffService } from '../services/staff-service';
 import type { TelegramIntake } from '../services/telegram-intake';
 import type { OperationsService } from '../services/operations-service';
-import { DeskError } from '../services/errors';
+import { DeskError, MovedError } from '../services/errors';
 import type { ProcessService } from '../services/process-service';
 import type { FigureService } from '../services/figure-service';
 import type { QueueService } from '../services/queue-service';
@@ -73,6 +74,7 @@ export interface AppDependencies {
   tickets: TicketService;
   staff: StaffService;
   reads: TicketReads;
+  clients: ClientService;
   articles: ArticleService;
   clientStatus: ClientStatus;
   /** How often a client's status stream looks for changes; 3 s when absent. */
@@ -185,7 +187,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         { name: 'auth', description: 'Sign-in, sessions and API tokens' },
         { name: 'tickets', description: 'Register and work tickets' },
         { name: 'queues', description: 'Operator queues: blind listings, pull the next ticket' },
-        { name: 'clients', description: 'Clients and their tickets' },
+        {
+          name: 'clients',
+          description:
+            'Client profiles, contacts, devices, consents, their tickets in one timeline; merging duplicates',
+        },
         { name: 'rules', description: 'Classification and routing rules' },
         { name: 'survey', description: 'Client satisfaction' },
         { name: 'processes', description: 'BPMN processes with live figures, and each ticket’s path' },
@@ -220,6 +226,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   app.setErrorHandler((error: FastifyError | DeskError, request, reply) => {
     if (error instanceof DeskError) {
+      if (error instanceof MovedError) reply.header('location', error.location);
       return reply.status(error.statusCode).send({
         statusCode: error.statusCode,
         error: httpReason(error.statusCode),
@@ -291,7 +298,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     audit: deps.audit,
   });
   await app.register(queueRoutes, { queues: deps.queues });
-  await app.register(clientRoutes, { reads: deps.reads });
+  await app.register(clientRoutes, { reads: deps.reads, clients: deps.clients });
   await app.register(processRoutes, { processes: deps.processes });
   await app.register(figureRoutes, { figures: deps.figures });
   await app.register(escalationRoutes, { audit: deps.audit });

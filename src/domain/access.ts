@@ -16,6 +16,10 @@ export const capabilities = [
   'see_analytics',
   'design_processes',
   'manage_staff',
+  /** Create a client and change their profile: category (routing, SLA), legal details, primary contacts. */
+  'manage_clients',
+  /** Merge a duplicate client into another: every ticket, call and contact moves, for good. */
+  'merge_clients',
 ] as const;
 export type Capability = (typeof capabilities)[number];
 
@@ -24,8 +28,16 @@ const operatorWork: readonly Capability[] = ['read_ticket', 'act_on_ticket', 'se
 /** What each role may do. Managers oversee every ticket; administrators may do everything. */
 export const roleCapabilities: Readonly<Record<OperatorRole, readonly Capability[]>> = {
   operator: operatorWork,
-  line_lead: [...operatorWork, 'assign'],
-  manager: [...operatorWork, 'assign', 'see_all_tickets', 'manage_rules', 'manage_catalog'],
+  line_lead: [...operatorWork, 'assign', 'manage_clients'],
+  manager: [
+    ...operatorWork,
+    'assign',
+    'see_all_tickets',
+    'manage_rules',
+    'manage_catalog',
+    'manage_clients',
+    'merge_clients',
+  ],
   process_designer: ['read_ticket', 'see_analytics', 'design_processes'],
   administrator: capabilities,
 };
@@ -44,6 +56,8 @@ export const scopeOf: Readonly<Record<Capability, TokenScope>> = {
   manage_catalog: 'manage',
   design_processes: 'manage',
   manage_staff: 'manage',
+  manage_clients: 'act',
+  merge_clients: 'act',
 };
 
 /** The acting member of staff as the rules need them. */

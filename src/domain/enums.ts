@@ -18,6 +18,14 @@ export type TicketPriority = (typeof ticketPriorities)[number];
 export const clientCategories = ['wholesale', 'regular', 'one_time'] as const;
 export type ClientCategory = (typeof clientCategories)[number];
 
+/** A client is a person, or a company with the legal details invoices need. */
+export const clientKinds = ['person', 'company'] as const;
+export type ClientKind = (typeof clientKinds)[number];
+
+/** What a client consents to (or withdraws), each with its date. */
+export const consentKinds = ['notifications', 'marketing'] as const;
+export type ConsentKind = (typeof consentKinds)[number];
+
 /** Staff roles: each a bundle of capabilities (src/domain/access.ts). */
 export const operatorRoles = ['operator', 'line_lead', 'manager', 'process_designer', 'administrator'] as const;
 export type OperatorRole = (typeof operatorRoles)[number];

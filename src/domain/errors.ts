@@ -4,6 +4,8 @@
  * refusal has one code wherever it is decided.
  */
 export const ErrorStatus = {
+  // A merged client's id, read: the answer's Location names the client it was merged into.
+  CLIENT_MOVED: 301,
   // The request itself is wrong: the message names the field to fix.
   VALIDATION: 400,
   // An OpenID Connect callback whose state is missing, not this browser's, used already or expired.
@@ -51,6 +53,12 @@ export const ErrorStatus = {
   AT_LIMIT: 409,
   // A ticket from a call whose caller sent no phone number (anonymous): nobody to file it for.
   CALL_WITHOUT_NUMBER: 409,
+  // A contact (phone, e-mail, Telegram) that is already another client's.
+  CONTACT_TAKEN: 409,
+  // A change to a merged client (a tombstone), or a merge into or from one.
+  CLIENT_MERGED: 409,
+  // A change made against an older version of a client profile than the stored one.
+  STALE_VERSION: 409,
   OFFER_CLOSED: 409,
   OFFERED_TO_ANOTHER: 409,
   // A reassignment to an operator who lacks the competence: the ticket stays where it is.

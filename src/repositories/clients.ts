@@ -1,6 +1,6 @@
 import { and, desc, eq, ne, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { clients, tickets, type ClientCategory } from '../db/schema';
+import { clientContacts, clients, tickets, type ClientCategory } from '../db/schema';
 import type { OpenTicket } from '../domain/status-question';
 
 type Reader = Pick<Database, 'select'>;
@@ -18,11 +18,32 @@ export async function clientExists(db: Database, clientId: number): Promise<bool
  */
 export const decidingClientCategory = sql<ClientCategory>`deciding_client_category(${tickets.clientConfirmed}, ${clients.category})`;
 
-/** The client with this (normalised) phone or e-mail; the oldest when each names another. */
+/**
+ * Holds a contact value for the rest of the transaction: whoever else adds, moves or registers the
+ * same value waits, so the check "nobody has it" and the write that follows are one step.
+ */
+export async function lockContactValue(
+  tx: Pick<Database, 'execute'>,
+  kind: 'phone' | 'email' | 'telegram',
+  value: string,
+) {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`client-contact:${kind}:${value}`}, 0))`);
+}
+
+/** A further contact of some client (client_contacts) with this kind and value. */
+const furtherContact = (kind: 'phone' | 'email', value: string) =>
+  sql`${clients.id} in (select ${clientContacts.clientId} from ${clientContacts} where ${clientContacts.kind} = ${kind} and ${clientContacts.value} = ${value})`;
+
+/**
+ * The client with this (normalised) phone or e-mail, primary or further (client_contacts); the
+ * oldest when each names another. A merged client has none left, so it is never the one found.
+ */
 export async function clientByContact(db: Reader, contact: { phone: string | null; email: string | null }) {
   const match = [
     contact.phone ? eq(clients.phone, contact.phone) : undefined,
     contact.email ? eq(clients.email, contact.email) : undefined,
+    contact.phone ? furtherContact('phone', contact.phone) : undefined,
+    contact.email ? furtherContact('email', contact.email) : undefined,
   ].filter((c) => c !== undefined);
   if (match.length === 0) return undefined;
   const rows = await db

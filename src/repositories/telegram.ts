@@ -2,6 +2,7 @@ import { and, desc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
 import type { Database } from '../db/client';
 import { clients, outbox, telegramChats, telegramUpdates, tickets, type TelegramUpdateStatus } from '../db/schema';
 import type { TelegramUser } from '../domain/telegram';
+import { clientByContact, lockContactValue } from './clients';
 
 type Reader = Pick<Database, 'select'>;
 export type StoredUpdate = typeof telegramUpdates.$inferSelect;
@@ -151,8 +152,14 @@ export async function rememberChat(db: Database, chatId: number, from: TelegramU
  */
 export async function linkChatToPhone(db: Database, chatId: number, phone: string, name: string | null) {
   return db.transaction(async (tx) => {
-    await tx.insert(clients).values({ phone, name }).onConflictDoNothing();
-    const [client] = await tx.select({ id: clients.id }).from(clients).where(eq(clients.phone, phone));
+    const byPhone = () => clientByContact(tx, { phone, email: null });
+    let client = await byPhone();
+    if (!client) {
+      await lockContactValue(tx, 'phone', phone);
+      client = await byPhone();
+      if (!client) await tx.insert(clients).values({ phone, name }).onConflictDoNothing();
+      client ??= await byPhone();
+    }
     await tx
       .update(telegramChats)
       .set({ clientId: client!.id, phone, linkedAt: new Date(), blockedAt: null, blockedReason: null })

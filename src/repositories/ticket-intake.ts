@@ -4,10 +4,10 @@ import { catalogServices, clients, queues, ticketEvents, tickets } from '../db/s
 import { normalizedContact } from '../domain/contacts';
 import type { SlaClockStart } from '../domain/intake-decision';
 import { ticketWorkflowId } from '../domain/process';
-import { clientByContact, decidingClientCategory } from './clients';
+import { clientByContact, decidingClientCategory, lockContactValue } from './clients';
 import { CLASSIFY_KEY } from '../domain/ticket-events';
 
-type Executor = Pick<Database, 'select' | 'insert' | 'update'>;
+type Executor = Pick<Database, 'select' | 'insert' | 'update' | 'execute'>;
 
 /** What intake knows of a new ticket before anything is decided. */
 export interface ReceivedTicket {
@@ -29,6 +29,12 @@ export async function findOrCreateClient(tx: Executor, received: ReceivedTicket)
   const findClient = () => clientByContact(tx, { phone, email });
   const found = await findClient();
   if (found) return { client: found, newClient: false };
+  // A new client's contacts are claimed as staff claim a further contact (client-service.ts), so
+  // one value never ends up with two clients; found again under the lock.
+  if (phone) await lockContactValue(tx, 'phone', phone);
+  if (email) await lockContactValue(tx, 'email', email);
+  const claimed = await findClient();
+  if (claimed) return { client: claimed, newClient: false };
   const inserted = await tx
     .insert(clients)
     .values({ name: received.client.name ?? null, phone, email })

@@ -14,3 +14,13 @@ export class DeskError extends Error {
 }
 
 export const notFound = (what: string) => new DeskError('NOT_FOUND', `${what} not found`);
+
+/** A read of something that has moved for good (a merged client): answered 301 with its new Location. */
+export class MovedError extends DeskError {
+  constructor(
+    message: string,
+    readonly location: string,
+  ) {
+    super('CLIENT_MOVED', message);
+  }
+}

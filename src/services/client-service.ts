@@ -1,0 +1,499 @@
+import type { Database } from '../db/client';
+import type { ClientCategory, ClientKind, ConsentKind, NotificationChannel } from '../domain/enums';
+import { maySeeDetails, type Actor } from '../domain/access';
+import { imeiProblem, legalDetailsProblems } from '../domain/client-legal';
+import { normalizeContactOf, type ContactKind } from '../domain/contacts';
+import { DEFAULT_PHONE_COUNTRY, type PhoneCountry } from '../domain/phone';
+import {
+  consentHistoryOf,
+  consentsNow,
+  contactOwner,
+  contactsOf,
+  deleteContact,
+  deleteContactValue,
+  deleteDevice,
+  devicesOf,
+  findClient,
+  insertClient,
+  insertConsent,
+  insertContact,
+  insertDevice,
+  listClientAudit,
+  lockClient,
+  lockClients,
+  lockContactValue,
+  markMerged,
+  moveClientReferences,
+  recordClientAudit,
+  searchClients,
+  telegramChatsOf,
+  updateClient,
+  type ClientFields,
+  type ClientRow,
+  type Tx,
+} from '../repositories/client-profiles';
+import type { ArticleService } from './article-service';
+import { DeskError, MovedError, notFound } from './errors';
+import type { From } from './identity-service';
+import type { TicketReads } from './ticket-reads';
+
+type Viewer = Pick<Actor, 'id' | 'role'>;
+type Page = { limit: number; offset: number };
+
+/** A profile's fields as the API takes them; `null` clears one. */
+export interface ClientInput {
+  kind?: ClientKind;
+  name?: string | null;
+  phone?: string | null;
+  email?: string | null;
+  category?: ClientCategory;
+  preferredChannel?: NotificationChannel;
+  legalName?: string | null;
+  inn?: string | null;
+  kpp?: string | null;
+  ogrn?: string | null;
+  legalAddress?: string | null;
+  bankName?: string | null;
+  bankBik?: string | null;
+  bankAccount?: string | null;
+  bankCorrAccount?: string | null;
+  note?: string | null;
+}
+
+const legalFields = [
+  'legalName',
+  'inn',
+  'kpp',
+  'ogrn',
+  'legalAddress',
+  'bankName',
+  'bankBik',
+  'bankAccount',
+  'bankCorrAccount',
+] as const;
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const invalid = (message: string) => new DeskError('VALIDATION', message);
+
+/** The fields a change names whose value differs from the stored one: what is written and audited. */
+function changedFields(before: ClientRow, change: ClientFields) {
+  const changed: Record<string, { from: unknown; to: unknown }> = {};
+  for (const [field, to] of Object.entries(change) as [keyof ClientFields, unknown][])
+    if (to !== undefined && before[field] !== to) changed[field] = { from: before[field], to };
+  return changed;
+}
+
+/**
+ * Client profiles: a person or a company with its legal details, contacts of each kind, devices,
+ * consents, and their tickets with every article in one timeline; search; merging duplicates.
+ * Every change is written with its audit entry (client_audit_log) in one transaction. A merged
+ * client is a tombstone: reading it answers 301 to the survivor, changing it 409.
+ */
+export function createClientService(deps: {
+  db: Database;
+  reads: TicketReads;
+  articles: ArticleService;
+  phoneCountry?: PhoneCountry;
+}) {
+  const { db, reads, articles } = deps;
+  const country = deps.phoneCountry ?? DEFAULT_PHONE_COUNTRY;
+
+  const movedError = (row: ClientRow) =>
+    new MovedError(`client ${row.id} was merged into client ${row.mergedInto}`, `/clients/${row.mergedInto}`);
+
+  /** The live client to read; 404 if none, 301 to the survivor if it was merged. */
+  const readable = async (clientId: number) => {
+    const row = await findClient(db, clientId);
+    if (!row) throw notFound(`client ${clientId}`);
+    if (row.mergedInto !== null) throw movedError(row);
+    return row;
+  };
+
+  /** The live client locked for a change; 404 if none, 409 if it was merged. */
+  const lockedLive = async (tx: Tx, clientId: number) => {
+    const row = await lockClient(tx, clientId);
+    if (!row) throw notFound(`client ${clientId}`);
+    if (row.mergedInto !== null)
+      throw new DeskError(
+        'CLIENT_MERGED',
+        `client ${clientId} was merged into client ${row.mergedInto}: change that one`,
+      );
+    return row;
+  };
+
+  const contactValue = (field: string, kind: ContactKind, value: string) => {
+    const normalized = normalizeContactOf(kind, value, country);
+    if ('problem' in normalized) throw invalid(`${field}: ${normalized.problem}`);
+    return normalized.value;
+  };
+
+  /** The contact must be nobody else's; held (advisory lock) until the transaction ends. */
+  const claimContact = async (
+    tx: Tx,
+    field: string,
+    kind: ContactKind,
+    value: string,
+    clientId: number | null,
+    options: { promote?: boolean } = {},
+  ) => {
+    await lockContactValue(tx, kind, value);
+    const owner = await contactOwner(tx, kind, value);
+    if (owner === undefined) return;
+    // The client's own further contact made its primary one: it moves rather than doubles.
+    if (owner === clientId && options.promote && (await deleteContactValue(tx, owner, kind, value))) return;
+    throw new DeskError(
+      'CONTACT_TAKEN',
+      owner === clientId
+        ? `${field}: ${value} is already a contact of this client`
+        : `${field}: ${value} is a contact of client ${owner}`,
+    );
+  };
+
+  /** The input as stored: contacts normalised, legal details checked against the profile they make. */
+  const fieldsOf = (input: ClientInput, before?: ClientRow): ClientFields => {
+    const fields: ClientFields = { ...input };
+    if (input.phone) fields.phone = contactValue('body.phone', 'phone', input.phone);
+    if (input.email) fields.email = contactValue('body.email', 'email', input.email);
+    const after = { kind: 'person' as ClientKind, ...before, ...fields };
+    const [problem] = legalDetailsProblems(after);
+    if (problem) throw invalid(`body.${problem}`);
+    return fields;
+  };
+
+  const claimPrimaries = async (tx: Tx, fields: ClientFields, clientId: number | null) => {
+    const promote = { promote: clientId !== null };
+    if (fields.phone) await claimContact(tx, 'body.phone', 'phone', fields.phone, clientId, promote);
+    if (fields.email) await claimContact(tx, 'body.email', 'email', fields.email, clientId, promote);
+  };
+
+  async function profile(row: ClientRow) {
+    const [contacts, devices, consents, chats] = await Promise.all([
+      contactsOf(db, row.id),
+      devicesOf(db, row.id),
+      consentsNow(db, row.id),
+      telegramChatsOf(db, row.id),
+    ]);
+    const consentOf = (kind: ConsentKind) => {
+      const latest = consents.find((c) => c.kind === kind);
+      return latest
+        ? { granted: latest.granted, at: latest.at.toISOString(), source: latest.source, recordedBy: latest.recordedBy }
+        : null;
+    };
+    return {
+      ...summaryOf(row),
+      legal: Object.fromEntries(legalFields.map((f) => [f, row[f]])),
+      note: row.note,
+      version: row.version,
+      contacts: contacts.map((c) => ({
+        id: c.id,
+        kind: c.kind,
+        value: c.value,
+        label: c.label,
+        createdAt: c.createdAt.toISOString(),
+      })),
+      telegramChats: chats.map((c) => ({ ...c, linkedAt: iso(c.linkedAt), blockedAt: iso(c.blockedAt) })),
+      devices: devices.map(deviceOf),
+      consents: { notifications: consentOf('notifications'), marketing: consentOf('marketing') },
+      updatedAt: row.updatedAt.toISOString(),
+    };
+  }
+
+  const summaryOf = (row: ClientRow) => ({
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    legalName: row.legalName,
+    inn: row.inn,
+    phone: row.phone,
+    email: row.email,
+    category: row.category,
+    preferredChannel: row.preferredChannel,
+    createdAt: row.createdAt.toISOString(),
+  });
+
+  const deviceOf = (d: Awaited<ReturnType<typeof devicesOf>>[number]) => ({
+    id: d.id,
+    model: d.model,
+    serial: d.serial,
+    imei: d.imei,
+    note: d.note,
+    createdAt: d.createdAt.toISOString(),
+  });
+
+  const audited = async <T>(
+    actor: Viewer,
+    from: From,
+    clientId: number,
+    run: (
+      tx: Tx,
+      row: ClientRow,
+    ) => Promise<{ result: T; action: string; details: Record<string, unknown> } | { result: T }>,
+  ): Promise<T> =>
+    db.transaction(async (tx) => {
+      const row = await lockedLive(tx, clientId);
+      const outcome = await run(tx, row);
+      if ('action' in outcome)
+        await recordClientAudit(tx, {
+          actorId: actor.id,
+          action: outcome.action,
+          clientId,
+          details: outcome.details,
+          address: from.address,
+        });
+      return outcome.result;
+    });
+
+  return {
+    /** 404 for no such client, 301 to the survivor for a merged one. */
+    ensureReadable: async (clientId: number) => {
+      await readable(clientId);
+    },
+
+    read: async (clientId: number) => profile(await readable(clientId)),
+
+    async search(text: string, page: Page) {
+      const trimmed = text.trim();
+      const contact = (kind: ContactKind) => {
+        const normalized = normalizeContactOf(kind, trimmed, country);
+        return 'value' in normalized ? normalized.value : undefined;
+      };
+      const rows = await searchClients(
+        db,
+        { text: trimmed, phone: contact('phone'), email: contact('email'), telegram: contact('telegram') },
+        page,
+      );
+      return rows.map(summaryOf);
+    },
+
+    async create(actor: Viewer, input: ClientInput, from: From) {
+      const fields = fieldsOf(input);
+      const created = await db.transaction(async (tx) => {
+        await claimPrimaries(tx, fields, null);
+        const row = await insertClient(tx, fields);
+        await recordClientAudit(tx, {
+          actorId: actor.id,
+          action: 'client_created',
+          clientId: row.id,
+          details: Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== null)),
+          address: from.address,
+        });
+        return row;
+      });
+      return profile(created);
+    },
+
+    /** Only the fields given change; with `version`, a change made against an older profile is refused (409). */
+    async update(actor: Viewer, clientId: number, input: ClientInput & { version?: number }, from: From) {
+      const { version, ...change } = input;
+      await audited(actor, from, clientId, async (tx, before) => {
+        if (version !== undefined && version !== before.version)
+          throw new DeskError(
+            'STALE_VERSION',
+            `body.version: client ${clientId} is at version ${before.version}, the change was made against ${version}`,
+          );
+        const fields = fieldsOf(change, before);
+        const changed = changedFields(before, fields);
+        if (Object.keys(changed).length === 0) return { result: undefined };
+        await claimPrimaries(
+          tx,
+          { phone: changed.phone ? fields.phone : undefined, email: changed.email ? fields.email : undefined },
+          clientId,
+        );
+        await updateClient(
+          tx,
+          clientId,
+          Object.fromEntries(Object.keys(changed).map((f) => [f, fields[f as keyof ClientFields]])),
+        );
+        return { result: undefined, action: 'client_changed', details: changed };
+      });
+      return profile((await findClient(db, clientId))!);
+    },
+
+    async addContact(
+      actor: Viewer,
+      clientId: number,
+      input: { kind: ContactKind; value: string; label?: string },
+      from: From,
+    ) {
+      const value = contactValue('body.value', input.kind, input.value);
+      return audited(actor, from, clientId, async (tx) => {
+        await claimContact(tx, 'body.value', input.kind, value, clientId);
+        const row = await insertContact(tx, { clientId, kind: input.kind, value, label: input.label ?? null });
+        const contact = {
+          id: row.id,
+          kind: row.kind,
+          value: row.value,
+          label: row.label,
+          createdAt: row.createdAt.toISOString(),
+        };
+        return { result: contact, action: 'contact_added', details: { kind: row.kind, value: row.value } };
+      });
+    },
+
+    async removeContact(actor: Viewer, clientId: number, contactId: number, from: From) {
+      return audited(actor, from, clientId, async (tx) => {
+        const row = await deleteContact(tx, clientId, contactId);
+        if (!row) throw notFound(`contact ${contactId} of client ${clientId}`);
+        return { result: { removed: true }, action: 'contact_removed', details: { kind: row.kind, value: row.value } };
+      });
+    },
+
+    async addDevice(
+      actor: Viewer,
+      clientId: number,
+      input: { model: string; serial?: string; imei?: string; note?: string },
+      from: From,
+    ) {
+      const imei = input.imei?.replace(/[\s-]/g, '');
+      const problem = imei === undefined ? null : imeiProblem(imei);
+      if (problem) throw invalid(`body.imei: ${problem}`);
+      return audited(actor, from, clientId, async (tx) => {
+        const row = await insertDevice(tx, {
+          clientId,
+          model: input.model.trim(),
+          serial: input.serial?.trim() ?? null,
+          imei: imei ?? null,
+          note: input.note ?? null,
+        });
+        return {
+          result: deviceOf(row),
+          action: 'device_added',
+          details: { id: row.id, model: row.model, serial: row.serial, imei: row.imei },
+        };
+      });
+    },
+
+    async removeDevice(actor: Viewer, clientId: number, deviceId: number, from: From) {
+      return audited(actor, from, clientId, async (tx) => {
+        const row = await deleteDevice(tx, clientId, deviceId);
+        if (!row) throw notFound(`device ${deviceId} of client ${clientId}`);
+        return {
+          result: { removed: true },
+          action: 'device_removed',
+          details: { id: row.id, model: row.model, imei: row.imei },
+        };
+      });
+    },
+
+    /** Consent given or withdrawn, on the date the client gave it (now when not said); the history is kept. */
+    async recordConsent(
+      actor: Viewer,
+      clientId: number,
+      kind: ConsentKind,
+      input: { granted: boolean; at?: string; source?: string },
+      from: From,
+    ) {
+      const at = input.at === undefined ? new Date() : new Date(input.at);
+      if (Number.isNaN(at.getTime())) throw invalid('body.at: is not a usable date-time');
+      if (at.getTime() > Date.now() + 60_000) throw invalid('body.at: is in the future');
+      await audited(actor, from, clientId, async (tx) => {
+        await insertConsent(tx, {
+          clientId,
+          kind,
+          granted: input.granted,
+          at,
+          source: input.source ?? null,
+          recordedBy: actor.id,
+        });
+        return {
+          result: undefined,
+          action: input.granted ? 'consent_given' : 'consent_withdrawn',
+          details: { kind, at: at.toISOString(), source: input.source ?? null },
+        };
+      });
+      return (await consentHistoryOf(db, clientId)).map((c) => ({
+        kind: c.kind,
+        granted: c.granted,
+        at: c.at.toISOString(),
+        source: c.source,
+        recordedBy: c.recordedBy,
+      }));
+    },
+
+    /**
+     * The client's tickets (a page, newest first) and every article of each, across channels, as one
+     * timeline, newest first. Blind rules as everywhere: the ticket list is the one of
+     * GET /clients/:id/tickets (an operator is not shown tickets waiting in a queue, nor the subject
+     * of one they do not hold), and a ticket's articles are read through the article service,
+     * only for the tickets whose contents the viewer may see.
+     */
+    async timeline(viewer: Viewer, clientId: number, page: Page) {
+      await readable(clientId);
+      const ticketPage = await reads.clientTickets(viewer, clientId, page);
+      const entries: {
+        kind: 'ticket' | 'article';
+        at: string;
+        ticketId: number;
+        ticket?: unknown;
+        article?: unknown;
+      }[] = [];
+      for (const ticket of ticketPage) {
+        entries.push({ kind: 'ticket', at: ticket.createdAt, ticketId: ticket.id, ticket });
+        if (!maySeeDetails(viewer, ticket)) continue;
+        for (const article of await articles.list(viewer, ticket.id))
+          entries.push({ kind: 'article', at: article.createdAt, ticketId: ticket.id, article });
+      }
+      entries.sort((a, b) => b.at.localeCompare(a.at) || (a.kind === b.kind ? 0 : a.kind === 'article' ? -1 : 1));
+      return { clientId, tickets: ticketPage.length, hasMore: ticketPage.length === page.limit, entries };
+    },
+
+    /**
+     * Merges the duplicate `fromId` into `clientId`, in one transaction with both rows locked:
+     * every ticket, call, Telegram chat, contact, device and consent record moves to the survivor,
+     * which also takes the duplicate's name and legal details where it has none. The duplicate is
+     * kept as a tombstone (merged_into): its id answers 301 to the survivor from then on.
+     */
+    async merge(actor: Viewer, clientId: number, fromId: number, from: From) {
+      if (fromId === clientId) throw invalid('body.from: a client cannot be merged into itself');
+      const counts = await db.transaction(async (tx) => {
+        const locked = await lockClients(tx, [clientId, fromId]);
+        const survivor = locked.find((r) => r.id === clientId);
+        const duplicate = locked.find((r) => r.id === fromId);
+        if (!survivor) throw notFound(`client ${clientId}`);
+        if (!duplicate) throw notFound(`client ${fromId} (body.from)`);
+        for (const [row, role] of [
+          [survivor, 'the survivor'],
+          [duplicate, 'body.from'],
+        ] as const)
+          if (row.mergedInto !== null)
+            throw new DeskError(
+              'CLIENT_MERGED',
+              `${role}: client ${row.id} was already merged into client ${row.mergedInto}`,
+            );
+        const gaps: ClientFields = {};
+        if (!survivor.name && duplicate.name) gaps.name = duplicate.name;
+        if (!survivor.inn && duplicate.inn && duplicate.kind === 'company') {
+          gaps.kind = 'company';
+          for (const field of legalFields) if (duplicate[field] !== null) gaps[field] = duplicate[field];
+        }
+        const moved = await moveClientReferences(tx, survivor, duplicate);
+        await markMerged(tx, duplicate.id, survivor.id);
+        await updateClient(tx, survivor.id, gaps);
+        const details = { from: duplicate.id, moved, filled: Object.keys(gaps) };
+        await recordClientAudit(tx, {
+          actorId: actor.id,
+          action: 'client_merged',
+          clientId,
+          details,
+          address: from.address,
+        });
+        await recordClientAudit(tx, {
+          actorId: actor.id,
+          action: 'merged_into',
+          clientId: duplicate.id,
+          details: { into: survivor.id, moved },
+          address: from.address,
+        });
+        return moved;
+      });
+      return { client: await profile((await findClient(db, clientId))!), moved: counts };
+    },
+
+    async auditLog(clientId: number, page: { limit: number; before?: number }) {
+      if (!(await findClient(db, clientId))) throw notFound(`client ${clientId}`);
+      return listClientAudit(db, clientId, page);
+    },
+  };
+}
+
+export type ClientService = ReturnType<typeof createClientService>;
