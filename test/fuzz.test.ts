@@ -110,6 +110,19 @@ function allowedBy(request: FuzzRequest, status: number, body: any): string[] {
   if (route === '/staff/{operatorId}/enabled') return [`staff:${param(2)}`, 'staff_sessions:*', 'api_tokens:*'];
   if (route === '/staff') return ['operators:new', 'operator_group_members:new'];
   if (route === '/staff/{operatorId}') return [`staff:${param(2)}`];
+  // Clients: a profile created or changed (its contacts, devices, consents), audited; a merge moves
+  // the duplicate's tickets, calls and chats to the survivor.
+  if (route === '/clients') return [`client:${body?.id}`, 'clients:new', 'client_audit_log:new'];
+  if (route === '/clients/{id}/merge')
+    return [
+      `client:${number(2)}`,
+      `client:${(request.json as { from?: unknown } | undefined)?.from}`,
+      'client_audit_log:new',
+      'tickets:*',
+      'calls:*',
+      'telegram_chats:*',
+    ];
+  if (route.startsWith('/clients/{id}')) return [`client:${number(2)}`, 'client_audit_log:new'];
   return [];
 }
 

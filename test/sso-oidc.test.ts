@@ -1,19 +1,10 @@
-import net, { type AddressInfo } from 'node:net';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operators, staffIdentities } from '../src/db/schema';
 import { defaultIdentityOptions } from '../src/services/identity-service';
 import { startTestDesk } from './support/desk';
 import { browser, startOidcProvider, TEST_CLIENT, type ProviderAccount } from './support/oidc-provider';
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = net.createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
+import { freePort } from './support/ports';
 
 /**
  * Single sign-on with OpenID Connect (#12) through a real provider (oidc-provider) that this

@@ -1,34 +1,10 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { accepting, freePort } from './ports';
 
 const DOVECOT = '/usr/sbin/dovecot';
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = net.createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-
-async function accepting(port: number, timeoutMs: number) {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (up) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`dovecot did not listen on ${port} within ${timeoutMs} ms`);
-}
 
 /**
  * A real IMAP server (Debian's dovecot-imapd, installed by scripts/ensure-dovecot.sh) of the
@@ -80,7 +56,7 @@ export async function startDovecot(users: Record<string, string>) {
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   try {
-    await accepting(port, 10_000);
+    await accepting(port, 'dovecot', 10_000);
   } catch (error) {
     child.kill('SIGTERM');
     const log = fs.existsSync(path.join(dir, 'dovecot.log'))

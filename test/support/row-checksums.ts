@@ -16,9 +16,10 @@ export const derivedTables = ['process_stat_counts', 'process_stat_durations', '
  * Bookkeeping of sign-in itself, written by refused requests by design: every failed sign-in
  * attempt is counted per account and address (the rate limit), and every authenticated request
  * moves its token's last-used time. For tokens only that column is left out: a token created,
- * revoked or changed still counts.
+ * revoked or changed still counts. A single sign-on begun (GET /auth/oidc/start, answered with a
+ * redirect) keeps its state, nonce and verifier in sso_logins until the provider calls back.
  */
-export const signInBookkeeping = ['sign_in_failures'];
+export const signInBookkeeping = ['sign_in_failures', 'sso_logins'];
 const rowText: Record<string, string> = {
   api_tokens: `(t.id, t.operator_id, t.name, t.secret_hash, t.last_chars, t.scopes, t.expires_at, t.revoked_at, t.created_at)::text`,
 };
@@ -43,6 +44,11 @@ const owners: Record<string, string> = {
   staff_sessions: `'session:' || t.id_hash`,
   operator_group_members: `'staff:' || t.operator_id`,
   staff_audit_log: `'audit:' || t.id`,
+  staff_identities: `'staff:' || t.operator_id`,
+  client_contacts: `'client:' || t.client_id`,
+  client_devices: `'client:' || t.client_id`,
+  client_consents: `'client:' || t.client_id`,
+  client_audit_log: `'client-audit:' || t.id`,
 };
 
 export type RowHashes = Map<string, Map<string, string>>;

@@ -1,38 +1,14 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { accepting, freePort } from './ports';
 
 const SLAPD = '/usr/sbin/slapd';
 const SLAPADD = '/usr/sbin/slapadd';
 export const SLAPD_SUFFIX = 'dc=desk,dc=test';
 /** The service account the desk searches as, and its password. */
 export const SLAPD_READER = { dn: `cn=reader,${SLAPD_SUFFIX}`, password: 'reader-password' };
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = net.createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-
-async function accepting(port: number, timeoutMs: number) {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (up) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`slapd did not listen on ${port} within ${timeoutMs} ms`);
-}
 
 export interface DirectoryPerson {
   uid: string;
@@ -100,7 +76,7 @@ export async function startSlapd(people: DirectoryPerson[]) {
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
-      await accepting(port, 10_000);
+      await accepting(port, 'slapd', 10_000);
     } catch (error) {
       child.kill('SIGTERM');
       throw new Error(`${String(error)}\n${output}`, { cause: error });
