@@ -93,6 +93,21 @@ describe('bad requests get a clear 4xx and change nothing', () => {
     expect((await call('GET', '/tickets?q=abc&offset=10000', { operator: 'ivanova' })).status).toBe(200);
   });
 
+  it('refuses a log cursor past what JavaScript counts exactly, naming it, instead of failing in the query', async () => {
+    for (const [url, operator] of [
+      ['/clients/1/audit?before=9223372036854775808', 'sidorova'],
+      ['/audit-log?before=9223372036854775808', 'admin'],
+      ['/escalations?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&after=9007199254740993', 'sidorova'],
+    ] as const) {
+      const response = await call('GET', url, { operator });
+      expect([url, response.status, response.body.message]).toEqual([
+        url,
+        400,
+        expect.stringMatching(/querystring\.(before|after)/),
+      ]);
+    }
+  });
+
   it('pages a ticket’s events with a bounded limit and a keyset cursor', async () => {
     const events = (path: string) => call('GET', `/tickets/${queuedId}/events${path}`, { operator: 'sidorova' });
     const all = (await events('')).body as Array<{ id: number }>;

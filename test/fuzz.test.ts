@@ -8,9 +8,8 @@
  */
 import fc from 'fast-check';
 import postgres from 'postgres';
-import { afterAll, beforeAll, expect, it, inject } from 'vitest';
-import { createDatabase, dropDatabase } from '../src/infra/postgres-server';
-import { startTestDesk } from './support/desk';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestDeskAlone } from './support/desk';
 import { operationsOf, requestsFor, type FuzzRequest, type Identity, type KnownValues } from './support/fuzz-requests';
 import { operatorHeaders } from './support/http';
 import { changedOwners, checksumExcept, derivedTables, rowHashes, type RowHashes } from './support/row-checksums';
@@ -21,17 +20,13 @@ const runs = Number(process.env.FUZZ_RUNS ?? DEFAULT_RUNS);
 const seed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const logins: Record<Identity, string | undefined> = { anonymous: undefined, operator: 'ivanova', manager: 'sidorova' };
 
-let desk: Awaited<ReturnType<typeof startTestDesk>>;
+let desk: Awaited<ReturnType<typeof startTestDeskAlone>>;
 let sql: postgres.Sql;
-const databaseName = `desk_fuzz_${process.pid}`;
 
 beforeAll(async () => {
   // Its own database: what a successful request changes (a calendar, a rule's order) stays out of the other files' way.
-  const admin = inject('adminDatabaseUrl');
-  await dropDatabase(admin, databaseName);
-  const databaseUrl = await createDatabase(admin, databaseName);
-  desk = await startTestDesk({ databaseUrl });
-  sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
+  desk = await startTestDeskAlone('fuzz');
+  sql = postgres(desk.databaseUrl, { max: 2, onnotice: () => {} });
   // Workflow ids are ticket numbers: start far from the shared database's, which share the Temporal server.
   await sql.unsafe(
     `alter sequence ticket_number_seq restart with ${(Math.floor(Date.now() / 1000) % 2_000_000) * 1000 + 500_000_001}`,
@@ -40,7 +35,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sql?.end();
   await desk?.stop();
-  await dropDatabase(inject('adminDatabaseUrl'), databaseName);
 });
 
 async function send(request: FuzzRequest) {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operators } from '../src/db/schema';
 import { defaultIdentityOptions } from '../src/services/identity-service';
 import { createLdapSignIn, type LdapOptions } from '../src/services/ldap-sign-in';
-import { startTestDesk } from './support/desk';
+import { startTestDeskAlone } from './support/desk';
 import { listen } from './support/http';
 import { SLAPD_READER, startSlapd } from './support/slapd';
 
@@ -26,7 +26,7 @@ describe.skipIf(!existsSync('/usr/sbin/slapd') && !process.env.CI)('LDAP sign-in
   const bob = `bob${suffix}`;
   const carol = `carol${suffix}`;
   let slapd: Awaited<ReturnType<typeof startSlapd>>;
-  let desk: Awaited<ReturnType<typeof startTestDesk>>;
+  let desk: Awaited<ReturnType<typeof startTestDeskAlone>>;
   let address: string;
   let ldapOptions: LdapOptions;
   const signIn = (login: string, password: string) =>
@@ -55,7 +55,7 @@ describe.skipIf(!existsSync('/usr/sbin/slapd') && !process.env.CI)('LDAP sign-in
       name: 'Corp LDAP',
       timeoutMs: 2_000,
     };
-    desk = await startTestDesk({
+    desk = await startTestDeskAlone('ldap', {
       identity: { ...defaultIdentityOptions, signInLimit: 1_000 },
       ldap: ldapOptions,
     });

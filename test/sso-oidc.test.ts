@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operators, staffIdentities } from '../src/db/schema';
 import { defaultIdentityOptions } from '../src/services/identity-service';
-import { startTestDesk } from './support/desk';
+import { startTestDeskAlone } from './support/desk';
 import { browser, startOidcProvider, TEST_CLIENT, type ProviderAccount } from './support/oidc-provider';
 import { freePort } from './support/ports';
 
@@ -28,7 +28,7 @@ describe('OpenID Connect sign-in', () => {
     [`sub-vera-again-${suffix}`]: { email: `vera.${suffix}@corp.test`, email_verified: true },
   };
   let provider: Awaited<ReturnType<typeof startOidcProvider>>;
-  let desk: Awaited<ReturnType<typeof startTestDesk>>;
+  let desk: Awaited<ReturnType<typeof startTestDeskAlone>>;
   let address: string;
   let callback: string;
 
@@ -48,7 +48,7 @@ describe('OpenID Connect sign-in', () => {
     address = `http://127.0.0.1:${deskPort}`;
     callback = `${address}/auth/oidc/callback`;
     provider = await startOidcProvider({ port: providerPort, redirectUri: callback, accounts });
-    desk = await startTestDesk({
+    desk = await startTestDeskAlone('oidc', {
       identity: { ...defaultIdentityOptions, signInLimit: 1_000 },
       oidc: {
         issuer: provider.issuer,

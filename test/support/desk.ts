@@ -4,6 +4,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { inject } from 'vitest';
 import { startDesk, type Desk, type DeskOptions } from '../../src/desk';
+import { createDatabase, dropDatabase } from '../../src/infra/postgres-server';
 
 /**
  * A whole desk (worker, client, API) against the run's real Temporal and PostgreSQL,
@@ -28,4 +29,28 @@ export async function startTestDesk(overrides: Partial<DeskOptions> = {}): Promi
     ...overrides,
   });
   return { ...desk, logFile };
+}
+
+/**
+ * A test desk on a database of its own, dropped by its stop(): for a file whose writes must not
+ * reach the other files' desks — sign-in failures are counted per address (127.0.0.1 for every
+ * test), staff it adds, reference data it changes.
+ */
+export async function startTestDeskAlone(
+  name: string,
+  overrides: Partial<DeskOptions> = {},
+): Promise<Desk & { logFile: string; databaseUrl: string }> {
+  const admin = inject('adminDatabaseUrl');
+  const databaseName = `desk_${name}_${process.pid}`;
+  await dropDatabase(admin, databaseName);
+  const databaseUrl = await createDatabase(admin, databaseName);
+  const desk = await startTestDesk({ databaseUrl, ...overrides });
+  return {
+    ...desk,
+    databaseUrl,
+    async stop() {
+      await desk.stop();
+      await dropDatabase(admin, databaseName);
+    },
+  };
 }

@@ -1,7 +1,7 @@
 /** JSON schemas of the escalation audit: breaches and escalations of a period, and why one ticket's targets breached. */
 import { LONGEST_AUDIT_DAYS, markerKinds, pauseKinds } from '../../domain/breach-timeline';
 import { slaTargetKinds } from '../../domain/enums';
-import { nullableString, stage } from './common';
+import { logCursor, nullableString, stage } from './common';
 
 const instant = { type: 'string', format: 'date-time' } as const;
 const nullableInstant = { type: ['string', 'null'], format: 'date-time' } as const;
@@ -32,9 +32,7 @@ export const escalationsQuery = {
     target: { type: 'string', enum: slaTargetKinds, description: 'Only breaches of this target' },
     limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
     after: {
-      type: 'integer',
-      minimum: 1,
-      maximum: Number.MAX_SAFE_INTEGER,
+      ...logCursor,
       description: 'The next page: the `next` of the previous one (the id of its last row)',
     },
   },

@@ -2,7 +2,7 @@
 import { clientCategories, clientKinds, consentKinds, notificationChannels } from '../../domain/enums';
 import { contactKinds } from '../../domain/contacts';
 import { ticketArticle } from './articles';
-import { nullableString, pageQuery, rowId } from './common';
+import { logCursor, nullableString, pageQuery, rowId } from './common';
 import { ticketListItem } from './tickets';
 
 /** A text field a change may clear with null. */
@@ -308,7 +308,7 @@ export const clientAuditQuery = {
   additionalProperties: false,
   properties: {
     limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
-    before: { type: 'integer', minimum: 1, description: 'The last id of the previous page' },
+    before: { ...logCursor, description: 'The last id of the previous page' },
   },
 } as const;
 

@@ -29,6 +29,12 @@ export const priority = { type: ['string', 'null'], enum: [...ticketPriorities, 
  */
 export const rowId = { type: 'integer', minimum: 1, maximum: 2147483647 } as const;
 
+/**
+ * A keyset cursor over a log's `bigserial` ids: bounded to what JavaScript holds exactly, since a
+ * larger number would reach the query rounded, or past bigint, and fail there with a 500.
+ */
+export const logCursor = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
+
 /** `:id` of a ticket, a queue, a client, a rule or an offer. */
 export const idParams = {
   type: 'object',

@@ -1,5 +1,6 @@
 /** Sign-in, sessions and API tokens. */
 import { operatorRoles, tokenScopes } from '../../domain/enums';
+import { logCursor } from './common';
 
 const login = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' } as const;
 
@@ -221,8 +222,7 @@ export const auditLogQuery = {
   properties: {
     limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
     before: {
-      type: 'integer',
-      minimum: 1,
+      ...logCursor,
       description: 'The id of the last entry of the previous page: the entries before it (keyset, newest first)',
     },
   },
