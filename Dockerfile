@@ -8,7 +8,9 @@ RUN chown node:node /app
 USER node
 
 # Dependencies first, so a source change does not reinstall them.
+# patches/: fixes to dependencies that upstream has not released, applied by npm ci (postinstall).
 COPY --chown=node:node package.json package-lock.json ./
+COPY --chown=node:node patches ./patches
 RUN npm ci && npm cache clean --force
 
 COPY --chown=node:node . .

@@ -333,6 +333,17 @@ describe('Dockerfile and .dockerignore', () => {
     expect(args('RUN').some((run) => /\bnpm ci\b/.test(run))).toBe(true);
   });
 
+  it('has patches/ in place before npm ci, whose postinstall applies them', () => {
+    const copyPatches = instructions.findIndex((line) => /^COPY\b.*\bpatches\b/i.test(line));
+    const install = instructions.findIndex((line) => /^RUN\b.*\bnpm ci\b/i.test(line));
+    expect(copyPatches).toBeGreaterThanOrEqual(0);
+    expect(copyPatches).toBeLessThan(install);
+    const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(manifest.scripts.postinstall).toMatch(/^patch-package\b/);
+  });
+
   it("exposes the app's port", () => {
     const exposed = args('EXPOSE')
       .flatMap((a) => a.split(/\s+/))

@@ -263,7 +263,7 @@ describe('telegram bot, long polling', () => {
     await driver.accept(ticketId, 'ivanova');
     expect(await driver.stage(ticketId)).toBe('in_work');
     const [waiting] = (await outboxOf(ticketId)).filter((m) => m.purpose === 'accepted');
-    expect([waiting!.status, waiting!.lastError]).toEqual(['sending', expect.stringContaining('502')]);
+    expect([waiting!.status, waiting!.lastError]).toEqual(['pending', expect.stringContaining('502')]);
     bot.setDown(false);
     await bot.waitForMessage(chatId, (text) => text.startsWith(`Заявка №${ticketId} принята в работу`));
     await eventually(async () =>

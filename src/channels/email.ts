@@ -43,6 +43,11 @@ export function createMailer(options: { smtpUrl?: string; from: string; dropDir:
         ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
         : undefined,
       ignoreTLS: url.searchParams.get('tls') === 'off',
+      // A send well inside the channel activity's 60 s and the outbox's hold on the message
+      // (SEND_CLAIM_HOLD_MS): nodemailer's own defaults wait up to 2 and 10 minutes.
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 20_000,
     });
     return {
       target: `${url.protocol}//${url.host}`,

@@ -79,12 +79,30 @@ export const staffMessageId = (ticketId: number, purpose: string) =>
   `<ticket-${ticketId}.${purpose.replace(/[^\w.-]/g, '.')}@desk>`;
 
 /**
+ * How long one attempt holds a message it claimed: longer than a channel activity's 60 s
+ * (workflows/ticket/proxies.ts), which bounds the send (the mailer's timeouts, src/channels/email.ts)
+ * and the mark's wait. An attempt Temporal gave up on may still be sending: the retry waits
+ * for the hold to end instead of sending the same message beside it. A worker that died
+ * mid-send delays its message by the rest of the hold.
+ */
+export const SEND_CLAIM_HOLD_MS = 90_000;
+
+/** Another attempt holds the message (it may be sending it now); retryable: the activity tries again later. */
+export class MessageBeingSent extends Error {
+  constructor(readonly until: Date) {
+    super(`an earlier attempt may be sending this message until ${until.toISOString()}; trying again after that`);
+    this.name = 'MessageBeingSent';
+  }
+}
+
+/**
  * Send once, for every notice: the message is put in the outbox once, claimed while not yet
- * sent, sent, then marked sent (with `onSent`'s writes in the same transaction). A retry after
- * it was sent sends nothing; the mark waits for a database that is away (up to 30 s), so only a
- * crash between the SMTP server's acceptance and the mark, or a longer outage, can resend it,
- * with the same Message-ID. An undeliverable address, or (`capped`: a client's
- * automatic notice) one over its daily cap, is skipped and the reason kept on the message.
+ * sent (and not held by another attempt, SEND_CLAIM_HOLD_MS), sent, then marked sent (with
+ * `onSent`'s writes in the same transaction). A retry after it was sent sends nothing; a failed
+ * send lets it go at once; the mark waits for a database that is away (up to 30 s), so only a
+ * crash between the server's acceptance and the mark, or a longer outage, can resend it, with
+ * the same Message-ID. An undeliverable address, or (`capped`: a client's automatic notice) one
+ * over its daily cap, is skipped and the reason kept on the message.
  */
 export async function sendOnce(
   db: Executor,
@@ -101,16 +119,30 @@ export async function sendOnce(
   const thisMessage = identityOf({ ...message, channel });
   const [claimed] = await db
     .update(outbox)
-    .set({ status: 'sending', attempts: sql`${outbox.attempts} + 1` })
-    .where(and(thisMessage, notInArray(outbox.status, ['sent', 'skipped'])))
+    .set({
+      status: 'sending',
+      attempts: sql`${outbox.attempts} + 1`,
+      claimedUntil: sql`now() + ${`${SEND_CLAIM_HOLD_MS} milliseconds`}::interval`,
+    })
+    .where(
+      and(
+        thisMessage,
+        notInArray(outbox.status, ['sent', 'skipped']),
+        sql`(${outbox.status} <> 'sending' or ${outbox.claimedUntil} is null or ${outbox.claimedUntil} < now())`,
+      ),
+    )
     .returning();
   if (!claimed) {
     const [done] = await db.select().from(outbox).where(thisMessage);
+    if (done?.status === 'sending') throw new MessageBeingSent(done.claimedUntil!);
     return done?.status === 'skipped' ? { skipped: done.lastError ?? 'skipped' } : 'already_sent';
   }
   const skip = await reasonToSkip(db, claimed, options.capped ?? false);
   if (skip) {
-    await db.update(outbox).set({ status: 'skipped', lastError: skip }).where(eq(outbox.id, claimed.id));
+    await db
+      .update(outbox)
+      .set({ status: 'skipped', lastError: skip, claimedUntil: null })
+      .where(eq(outbox.id, claimed.id));
     return { skipped: skip };
   }
   try {
@@ -119,9 +151,10 @@ export async function sendOnce(
       { ticketId: claimed.ticketId, purpose: claimed.purpose },
     );
   } catch (error) {
+    // Not sent: the next attempt need not wait for the hold.
     await db
       .update(outbox)
-      .set({ lastError: String(error) })
+      .set({ status: 'pending', lastError: String(error), claimedUntil: null })
       .where(eq(outbox.id, claimed.id));
     throw error;
   }
@@ -131,7 +164,7 @@ export async function sendOnce(
       db.transaction(async (tx) => {
         await tx
           .update(outbox)
-          .set({ status: 'sent', sentAt: new Date(), lastError: null })
+          .set({ status: 'sent', sentAt: new Date(), lastError: null, claimedUntil: null })
           .where(eq(outbox.id, claimed.id));
         await onSent?.(tx);
       }),
