@@ -50,6 +50,18 @@ const optionalUrl = (protocols: string[]) =>
     )
     .transform((text) => (text ? text : undefined));
 
+/**
+ * Where spans go, from OpenTelemetry's own variables: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as it is,
+ * or OTEL_EXPORTER_OTLP_ENDPOINT with /v1/traces; undefined (tracing off) when neither is set.
+ */
+export function tracesUrlOf(
+  config: Pick<Config, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' | 'OTEL_EXPORTER_OTLP_ENDPOINT'>,
+): string | undefined {
+  if (config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  const base = config.OTEL_EXPORTER_OTLP_ENDPOINT;
+  return base ? new URL('v1/traces', base.endsWith('/') ? base : `${base}/`).href : undefined;
+}
+
 /** DESK_MEMORY_MIB's default: the worker's workflow cache is sized from it (src/worker.ts). */
 export const defaultDeskMemoryMiB = 512;
 
@@ -238,6 +250,11 @@ export const configSchema = z.object({
     .default(defaultDeskMemoryMiB),
   /** Loopback port of the Temporal SDK's worker metrics, appended to /metrics; 0 picks a free one. */
   TEMPORAL_METRICS_PORT: port(0),
+  /** OpenTelemetry's own variables: tracing is on when either is set (src/infra/tracing.ts). */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http:', 'https:']),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl(['http:', 'https:']),
+  /** service.name of the spans; the process's role is added (service-desk-api, -worker). */
+  OTEL_SERVICE_NAME: z.string().min(1).default('service-desk'),
 });
 
 export type Config = z.infer<typeof configSchema> & {

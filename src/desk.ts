@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { createActivities, type TicketActivities } from '../activities';
 import { buildApp } from './api/app';
 import { buildOperationsApp } from './api/operations-app';
+import type { Tracing } from './infra/tracing';
 import { createMailer, type Mailer } from './channels/email';
 import { startImapPoller, type ImapPoller } from './channels/imap-poller';
 import { startSmtpReceiver, type SmtpReceiver } from './channels/smtp-receiver';
@@ -89,6 +90,8 @@ export interface DeskOptions {
   role?: DeskRole;
   /** host:port for the Temporal SDK's own metrics in a process with a worker (appended to /metrics). */
   temporalMetricsAddress?: string;
+  /** OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT); off when absent. */
+  tracing?: Tracing;
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** The worker's tuning over ticketWorkerTuning (the workflow cache size, chosen from DESK_MEMORY_MIB). */
   workerTuning?: WorkerTuning;
@@ -228,6 +231,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
           activities,
           workflowBundle: options.workflowBundle,
           tuning: options.workerTuning,
+          tracing: options.tracing?.workerOptions,
         });
   const workerRun = workerParts?.worker.run().catch((error) => {
     if (options.onWorkerFailure) options.onWorkerFailure(error);
@@ -235,7 +239,11 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
   });
 
   const connection = await Connection.connect({ address: options.temporalAddress });
-  const temporal = new Client({ connection, namespace: options.namespace });
+  const temporal = new Client({
+    connection,
+    namespace: options.namespace,
+    interceptors: options.tracing?.clientInterceptors,
+  });
   const queueService = createQueueService({ db, offerTtlMs: options.offerTtlMs ?? 60_000 });
   const articles = createArticleService({ db, temporal, logger });
   const clientStatus = createClientStatus({ db, articles });
@@ -373,6 +381,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
   const smsProvider = options.sms?.provider ? smsProviders[options.sms.provider.name](options.sms.provider) : undefined;
   const fullApp = () =>
     buildApp({
+      tracing: options.tracing,
       identity,
       oidc: options.oidc ? createOidcSignIn({ db, identity, options: options.oidc, logger }) : undefined,
       ldap: options.ldap ? createLdapSignIn({ db, identity, options: options.ldap, logger }) : undefined,

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, tracesUrlOf } from './config';
 import { DEMO_PASSWORD } from './db/seed';
 import { startDesk, webDir, type Desk } from './desk';
 import { workflowCacheFor } from './worker';
@@ -9,6 +9,7 @@ import { lockDataDir } from './infra/run-lock';
 import { defaultIdentityOptions } from './services/identity-service';
 import { ensureTemporal, freePort, type TemporalEndpoint } from './infra/temporal-server';
 import { createLogger } from './logger';
+import type { Tracing } from './infra/tracing';
 
 /**
  * `npm start`: the whole desk on one machine. Temporal and PostgreSQL are used when
@@ -33,6 +34,7 @@ async function main() {
   let temporal: TemporalEndpoint | undefined;
   let postgres: PostgresEndpoint | undefined;
   let desk: Desk | undefined;
+  let tracing: Tracing | undefined;
   let releaseDataDir: (() => void) | undefined;
   let stopping = false;
   const stop = async (reason: string, code: number) => {
@@ -53,6 +55,7 @@ async function main() {
       }
     };
     await step('the desk', desk?.stop);
+    await step('tracing', tracing?.shutdown);
     await step('Temporal', temporal?.stop);
     await step('PostgreSQL', postgres?.stop);
     releaseDataDir?.();
@@ -97,7 +100,17 @@ async function main() {
     const workflowCache = workflowCacheFor(config.DESK_MEMORY_MIB);
     if (withWorker)
       say(`Worker: ${workflowCache} workflows cached (DESK_MEMORY_MIB=${config.DESK_MEMORY_MIB} for this process)`);
+    const tracesUrl = tracesUrlOf(config);
+    if (tracesUrl) {
+      // Loaded only now: a desk without tracing never loads OpenTelemetry's SDK.
+      const { startTracing } = await import('./infra/tracing.js');
+      const serviceName =
+        config.DESK_ROLE === 'all' ? config.OTEL_SERVICE_NAME : `${config.OTEL_SERVICE_NAME}-${config.DESK_ROLE}`;
+      tracing = startTracing({ tracesUrl, serviceName });
+      say(`Tracing: spans of ${serviceName} to ${tracesUrl}`);
+    }
     desk = await startDesk({
+      tracing,
       role: config.DESK_ROLE,
       workerTuning: { maxCachedWorkflows: workflowCache },
       temporalMetricsAddress: withWorker

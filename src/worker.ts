@@ -86,16 +86,25 @@ export interface TicketWorkerOptions {
   /** A pre-built bundle (tests, benchmarks); otherwise workflows/ is bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   tuning?: WorkerTuning;
+  /** Tracing's worker side (src/infra/tracing.ts): its activity interceptors and the workflows' span sink; the workflows are then bundled with its workflow interceptors. */
+  tracing?: Pick<WorkerOptions, 'interceptors' | 'sinks'>;
 }
 
 /** Workflow sources; the SDK's bundler compiles the TypeScript itself. */
 export const workflowsPath = path.join(__dirname, '..', 'workflows', 'index.ts');
 
+/** OpenTelemetry's workflow interceptors, bundled when tracing is on: resolved only, so a desk without tracing never loads them. */
+const workflowTracingModule = require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
+
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
 
 /** Bundles workflows/ once; webpack's report stays out of the service's log. */
-export async function bundleTicketWorkflows(): Promise<{ code: string }> {
-  return bundleWorkflowCode({ workflowsPath, logger: quiet });
+export async function bundleTicketWorkflows(options: { tracing?: boolean } = {}): Promise<{ code: string }> {
+  return bundleWorkflowCode({
+    workflowsPath,
+    logger: quiet,
+    workflowInterceptorModules: options.tracing ? [workflowTracingModule] : undefined,
+  });
 }
 
 const bundlerScript = path.join(__dirname, 'bundle-workflows.ts');
@@ -104,9 +113,10 @@ const bundlerScript = path.join(__dirname, 'bundle-workflows.ts');
  * Bundles workflows/ in a child process and returns the code: webpack's compilation (~130 MiB
  * of RSS and ~20 MiB of heap it keeps, measured in this process) never enters the desk's.
  */
-export async function bundleTicketWorkflowsApart(): Promise<{ code: string }> {
+export async function bundleTicketWorkflowsApart(options: { tracing?: boolean } = {}): Promise<{ code: string }> {
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', bundlerScript], {
+    const args = ['--import', 'tsx', bundlerScript, ...(options.tracing ? ['--tracing'] : [])];
+    const { stdout } = await promisify(execFile)(process.execPath, args, {
       cwd: path.join(__dirname, '..'),
       maxBuffer: 256 * 2 ** 20,
       encoding: 'utf8',
@@ -129,9 +139,10 @@ export async function createTicketWorker(
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
-    workflowBundle: options.workflowBundle ?? (await bundleTicketWorkflowsApart()),
+    workflowBundle: options.workflowBundle ?? (await bundleTicketWorkflowsApart({ tracing: Boolean(options.tracing) })),
     ...ticketWorkerTuning,
     ...options.tuning,
+    ...options.tracing,
   });
   return { worker, connection };
 }

@@ -388,6 +388,8 @@ const NOT_SET_IN_COMPOSE: Record<string, string> = {
   CLASSIFIER_API_KEY: 'needed only with CLASSIFIER_URL; a secret, so it belongs in .env',
   SMTP_RECEIVER_PORT: 'the desk as its own MX is opt-in: compose relays mail to Mailpit and receives none',
   SMTP_RECEIVER_DOMAIN: 'needed only with SMTP_RECEIVER_PORT',
+  OTEL_EXPORTER_OTLP_ENDPOINT: 'tracing is opt-in: spans leave the desk only for a collector its owner runs',
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'tracing is opt-in (or OTEL_EXPORTER_OTLP_ENDPOINT instead)',
   IMAP_URL: 'a mailbox to poll is the desk owner’s own; it carries credentials, so it belongs in .env',
   CTI_TOKEN: 'phone calls are opt-in: the secret of the PBX’s webhook path belongs in .env',
   SMS_TOKEN: 'inbound SMS are opt-in: the secret of the provider’s webhook path belongs in .env',

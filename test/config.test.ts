@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseDuration } from '../src/config';
+import { ConfigError, loadConfig, parseDuration, tracesUrlOf } from '../src/config';
 import { ticketWorkerTuning, workflowCacheFor } from '../src/worker';
 
 const rootDir = path.resolve('/srv/desk');
@@ -74,6 +74,9 @@ describe('loadConfig', () => {
       DESK_ROLE: 'all',
       DESK_MEMORY_MIB: 512,
       TEMPORAL_METRICS_PORT: 0,
+      OTEL_EXPORTER_OTLP_ENDPOINT: undefined,
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: undefined,
+      OTEL_SERVICE_NAME: 'service-desk',
       rootDir,
       dataDir: path.join(rootDir, '.data'),
       toolsDir: path.join(rootDir, '.tools'),
@@ -369,5 +372,32 @@ describe('parseDuration', () => {
 
   it.each(['', 'soon', '-5s', '2w', '1e3', 'h', '.5h', '1,5h', '2h30m', '10 seconds'])('does not read %j', (text) => {
     expect(parseDuration(text)).toBeUndefined();
+  });
+});
+
+describe('tracing (OpenTelemetry variables)', () => {
+  it('is off unless an OTLP endpoint is set; the base endpoint gets /v1/traces, the traces one is used as it is', () => {
+    expect(tracesUrlOf(load({}))).toBeUndefined();
+    expect(tracesUrlOf(load({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }))).toBe(
+      'http://collector:4318/v1/traces',
+    );
+    expect(tracesUrlOf(load({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel.example/base/' }))).toBe(
+      'https://otel.example/base/v1/traces',
+    );
+    expect(
+      tracesUrlOf(
+        load({
+          OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://other:4318/custom',
+        }),
+      ),
+    ).toBe('http://other:4318/custom');
+  });
+
+  it('refuses an endpoint that is not an http(s) URL, naming the variable', () => {
+    expect(() => load({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4317' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+    expect(() => load({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'grpc://c:4317' })).toThrow(
+      /OTEL_EXPORTER_OTLP_TRACES_ENDPOINT/,
+    );
   });
 });

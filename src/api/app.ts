@@ -3,6 +3,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
+import type { Tracing } from '../infra/tracing';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -60,6 +61,8 @@ import { ticketDetails, ticketSummary } from './schemas/tickets';
 
 /** Routes receive services only: no database, no repository. */
 export interface AppDependencies {
+  /** OpenTelemetry's HTTP side, when tracing is on (src/infra/tracing.ts): registered before everything. */
+  tracing?: Pick<Tracing, 'httpPlugin'>;
   identity: IdentityService;
   /** Single sign-on at an OpenID Connect provider, when configured (OIDC_ISSUER). */
   oidc?: OidcSignIn;
@@ -133,6 +136,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
 
+  // A span per request, its handler's work (the workflow's start, signals, updates) inside it.
+  if (deps.tracing) await app.register(deps.tracing.httpPlugin);
   if (deps.allowedHosts) refuseOtherHosts(app, deps.allowedHosts);
   const accessLog = deps.accessLog ?? 'info';
   if (accessLog !== 'off')
