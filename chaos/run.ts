@@ -39,6 +39,34 @@ export interface ChaosReport {
   dir: string;
   /** Exits of the desk's processes nobody asked for (the supervisor started them again). */
   crashes: Array<{ role: string; code: number | string | null; tail: string }>;
+  /** What the desk's processes logged as errors (level ≥ 50), the last 20: a 5xx answer's reason is there. */
+  errorLog: string[];
+}
+
+/** The pino lines of level ≥ 50 in a process's log, shortened to their message and error. */
+function errorLinesOf(file: string, role: string): string[] {
+  if (!fs.existsSync(file)) return [];
+  const lines: string[] = [];
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      const entry = JSON.parse(line) as {
+        level?: number;
+        time?: number;
+        msg?: string;
+        err?: { type?: string; code?: string; message?: string };
+      };
+      if ((entry.level ?? 0) < 50) continue;
+      const at = entry.time ? new Date(entry.time).toISOString().slice(11, 23) : '?';
+      const err = entry.err
+        ? ` — ${entry.err.type ?? 'Error'}${entry.err.code ? ` ${entry.err.code}` : ''}: ${entry.err.message ?? ''}`
+        : '';
+      lines.push(`${at} ${role}: ${entry.msg ?? ''}${err}`.slice(0, 400));
+    } catch {
+      // Not one of the desk's JSON lines (the SDK's own output).
+    }
+  }
+  return lines;
 }
 
 /** The response deadline the probe service gives: tickets are accepted after it, so each breach timer fires. */
@@ -212,7 +240,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const crashes = [rig.api, rig.worker].flatMap((role) =>
       role.unplannedExits.map((exit) => ({ role: role.role, code: exit.code, tail: exit.tail })),
     );
-    return { seed: options.seed, rows, table: faultTable(rows), dir, crashes };
+    const errorLog = [
+      ...errorLinesOf(path.join(dir, 'api.log'), 'api'),
+      ...errorLinesOf(path.join(dir, 'worker.log'), 'worker'),
+    ]
+      .sort()
+      .slice(-20);
+    return { seed: options.seed, rows, table: faultTable(rows), dir, crashes, errorLog };
   } finally {
     await rig.stop();
     if (!options.keep) fs.rmSync(dir, { recursive: true, force: true });

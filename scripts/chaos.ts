@@ -62,6 +62,8 @@ runChaos({
       for (const refusal of row.refusals) console.log(`  ${row.kind}, refused: ${refusal}`);
     for (const crash of report.crashes)
       console.log(`  ${crash.role} exited on its own (${crash.code}):\n${crash.tail}`);
+    if (report.errorLog.length)
+      console.log(`errors the desk logged (last ${report.errorLog.length}):\n${report.errorLog.join('\n')}`);
     const bad = report.rows.some(
       (row) => row.lost + row.duplicated + row.stuck + row.serverErrors + row.missedTimers > 0,
     );

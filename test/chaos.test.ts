@@ -22,6 +22,7 @@ it('loses, duplicates and strands no ticket, notice or SLA timer through one fau
     log: (message) => console.log(`[chaos] ${message}`),
   });
   console.log(`seed ${report.seed}\n${report.table}`);
+  if (report.errorLog.length) console.log(`errors the desk logged:\n${report.errorLog.join('\n')}`);
   expect(report.rows.flatMap((row) => row.findings.map((f) => `${row.kind}: ${f.ticket}: ${f.what}`))).toEqual([]);
   for (const row of report.rows) {
     expect(row, row.kind).toMatchObject({

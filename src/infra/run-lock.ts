@@ -10,7 +10,13 @@ export function lockDataDir(dataDir: string): () => void {
   fs.mkdirSync(dataDir, { recursive: true });
   const lockFile = path.join(dataDir, 'desk.pid');
   const holder = readPidFile(lockFile);
-  if (holder && holder !== process.pid && isAlive(holder) && commandLineOf(holder).includes('main.ts')) {
+  // The desk, or a backup or restore of its data directory (src/infra/backup.ts).
+  if (
+    holder &&
+    holder !== process.pid &&
+    isAlive(holder) &&
+    /\b(main|backup|restore)\.ts\b/.test(commandLineOf(holder))
+  ) {
     throw new Error(`another desk (pid ${holder}) is already running on ${dataDir}; stop it first, or set DATA_DIR`);
   }
   fs.writeFileSync(lockFile, `${process.pid}\n`);
