@@ -39,7 +39,7 @@ export interface ChaosReport {
   dir: string;
   /** Exits of the desk's processes nobody asked for (the supervisor started them again). */
   crashes: Array<{ role: string; code: number | string | null; tail: string }>;
-  /** What the desk's processes logged as errors (level ≥ 50), the last 20: a 5xx answer's reason is there. */
+  /** What the desk's processes logged as errors (level ≥ 50, but for the 503s of a backend away), the last 20: a 500's reason is there. */
   errorLog: string[];
 }
 
@@ -56,7 +56,8 @@ function errorLinesOf(file: string, role: string): string[] {
         msg?: string;
         err?: { type?: string; code?: string; message?: string };
       };
-      if ((entry.level ?? 0) < 50) continue;
+      // A backend away answers 503 by design, and is logged so: not what is looked for here.
+      if ((entry.level ?? 0) < 50 || entry.msg === 'a backend is unavailable') continue;
       const at = entry.time ? new Date(entry.time).toISOString().slice(11, 23) : '?';
       const err = entry.err
         ? ` — ${entry.err.type ?? 'Error'}${entry.err.code ? ` ${entry.err.code}` : ''}: ${entry.err.message ?? ''}`
