@@ -1,5 +1,7 @@
 import type { Database } from '../db/client';
 import { isManager, type Actor } from '../domain/access';
+import { businessTimeBetween } from '../domain/calendar';
+import { ticketTimes } from '../domain/ticket-times';
 import {
   computeFigures,
   figureFilterNames,
@@ -18,11 +20,14 @@ import {
 } from '../domain/figures';
 import { flatten } from '../domain/figure-tables';
 import {
+  figureCalendars,
   figureTicketList,
   figureTickets,
   latestEventId,
   openTicketsAt,
   operatorLoads,
+  queueLines,
+  type FigureRecord,
   type FigureRow,
 } from '../repositories/figures';
 import { DeskError } from './errors';
@@ -50,6 +55,36 @@ function periodOf(query: { from: string; to: string }): Period {
 
 const filtersOf = (query: FigureFilters): FigureFilters =>
   Object.fromEntries(figureFilterNames.flatMap((name) => (query[name] === undefined ? [] : [[name, query[name]]])));
+
+/**
+ * The tickets with their business times on their servicing team's calendar: the first response of
+ * those accepted in the period, the resolution times of those resolved in it (from their events).
+ */
+async function withBusinessTimes(db: Database, records: FigureRecord[], period: Period): Promise<FigureRow[]> {
+  const [calendars, queues] = await Promise.all([figureCalendars(db, period.from), queueLines(db)]);
+  return records.map(({ calendarId, timeEvents, ...ticket }) => {
+    const calendar = calendars.byId.get(calendarId ?? calendars.defaultId ?? -1);
+    if (!calendar) throw new Error(`the calendar of ticket ${ticket.id} is missing`);
+    const acceptedInPeriod =
+      ticket.acceptedAt !== null && ticket.acceptedAt >= period.from && ticket.acceptedAt < period.to;
+    return {
+      ...ticket,
+      firstResponseBusinessMs: acceptedInPeriod
+        ? businessTimeBetween(calendar, ticket.registeredAt, ticket.acceptedAt!)
+        : null,
+      times:
+        timeEvents && ticket.resolvedAt
+          ? ticketTimes({
+              registeredAt: ticket.registeredAt,
+              resolvedAt: ticket.resolvedAt,
+              events: timeEvents,
+              queues,
+              calendar,
+            })
+          : null,
+    };
+  });
+}
 
 /**
  * Managers' figures over a period, for the whole desk, per group and per interval, in the desk's
@@ -80,7 +115,7 @@ export function createFigureService({
       if (buckets && buckets.length > LONGEST_SERIES)
         throw new DeskError('VALIDATION', `querystring.interval: at most ${LONGEST_SERIES} intervals`);
       const at = now();
-      const tickets = await figureTickets(db, period, filters);
+      const tickets = await withBusinessTimes(db, await figureTickets(db, period, filters), period);
       const groupBy = query.groupBy;
       let groups = groupBy ? figuresByGroup(tickets, (t: FigureRow) => t[groupBy], period, at) : undefined;
       if (groups && groupBy === 'operator') {
@@ -96,12 +131,6 @@ export function createFigureService({
         to: period.to.toISOString(),
         now: at.toISOString(),
         timeZone,
-
-        /** Checks a period to watch, for the live stream. */
-        watchedPeriod: (query: { from: string; to: string }) => periodOf(query),
-
-        /** Changes when the record does (the live stream tells pages to read their figures again). */
-        version: () => latestEventId(db),
         filters,
         total: computeFigures(tickets, period, at),
         ...(groupBy ? { groupBy, groups } : {}),
@@ -124,7 +153,7 @@ export function createFigureService({
           'NOT_PERMITTED',
           'querystring.clientCategory: only managers may list the tickets behind a figure by client category',
         );
-      const ids = (await figureTickets(db, period, filters))
+      const ids = (await figureTickets(db, period, filters, { withTimes: false }))
         .filter((t) => isBehind(query.figure, t, period))
         .map((t) => t.id)
         .sort((a, b) => a - b);

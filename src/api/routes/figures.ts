@@ -30,7 +30,8 @@ export const figureRoutes: RoutePlugin<{ figures: FigureService; streamPollMs?: 
         tags: ['figures'],
         summary: "Managers' figures over a period: volume, backlog, times, SLA, escalations, CSAT, reopen rate",
         description:
-          'Each figure’s description is its definition (English / Russian). Times are wall time. Counts and ' +
+          'Each figure’s description is its definition (English / Russian). Times are wall time, those named …Business in ' +
+          'business time on the servicing team’s calendar. Counts and ' +
           'percentiles are exact, computed from the tickets and their recorded reopenings and escalations. ' +
           'Filters narrow every figure; `groupBy` adds the figures per group, `interval` a series per day, ISO week ' +
           'or month in the desk’s time zone. The glossary page (/glossary.html) shows the same definitions.',

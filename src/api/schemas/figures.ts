@@ -34,6 +34,8 @@ const duration = (name: FigureName) =>
     },
   }) as const;
 
+const durationProperties = duration('firstResponse').properties;
+
 const filterProperties = {
   queue: { type: 'string', minLength: 1, maxLength: 64, description: 'Only tickets in this queue (code) now' },
   category: { type: 'string', minLength: 1, maxLength: 100, description: 'Only tickets of this category' },
@@ -154,6 +156,29 @@ const figureProperties = {
   registeredPerChannel: counts(intakeChannels, 'registeredPerChannel'),
   firstResponse: duration('firstResponse'),
   resolution: duration('resolution'),
+  firstResponseBusiness: duration('firstResponseBusiness'),
+  firstResolutionBusiness: duration('firstResolutionBusiness'),
+  resolutionBusiness: duration('resolutionBusiness'),
+  waitingForClient: {
+    ...duration('waitingForClient'),
+    properties: { ...durationProperties, totalMs: { type: 'integer', description: 'Summed over the tickets' } },
+  },
+  queueWaitBusiness: duration('queueWaitBusiness'),
+  perSupportLineBusiness: {
+    type: 'array',
+    description: defined('perSupportLineBusiness'),
+    items: { type: 'object', properties: { supportLine: { type: 'integer' }, ...durationProperties } },
+  },
+  workVsNorm: {
+    type: 'object',
+    description: defined('workVsNorm'),
+    properties: {
+      tickets: { type: 'integer', description: 'Tickets with a norm quoted' },
+      workMinutes: { type: 'integer' },
+      normMinutes: { type: 'integer' },
+      ratio: { type: ['number', 'null'] },
+    },
+  },
   slaAchievedPercent: share('slaAchievedPercent'),
   csatMean: share('csatMean'),
   csatTop2BoxPercent: share('csatTop2BoxPercent'),
@@ -161,6 +186,8 @@ const figureProperties = {
   reopenRatePercent: share('reopenRatePercent'),
   npsScore: share('npsScore'),
   npsResponses: count('npsResponses'),
+  csi: share('csi'),
+  nrrPercent: share('nrrPercent'),
   fcrPercent: share('fcrPercent'),
   escalations: counts(escalationLevels, 'escalations'),
   overdueByReason: {
