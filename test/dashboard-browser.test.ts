@@ -156,6 +156,14 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the manager dashboard
         String(g.figures.backlog),
       ]),
     );
+    // The skips and hand-offs table holds GET /figures?groupBy=operator's operatorMoves.
+    const byOperator = await api(`${period}&groupBy=operator`);
+    const moves = await page.$$eval('#moves-table tbody tr', (trs) =>
+      trs.map((tr) => [tr.getAttribute('data-operator'), tr.querySelector('[data-figure="skipped"]')!.textContent]),
+    );
+    expect(moves).toEqual(
+      byOperator.operatorMoves.map((m: { operator: string; skipped: number }) => [m.operator, String(m.skipped)]),
+    );
     // Every chart drew (ECharts renders SVG here).
     expect(await page.locator('.chart svg').count()).toBe(6);
     await page.screenshot({ path: path.join(artifacts, 'dashboard.png'), fullPage: true });

@@ -42,9 +42,13 @@ describe('GET /figures in business time', () => {
     const id = Number(row!.id);
     for (const [i, [when, action, data = {}]] of ticket.events.entries()) {
       const processId = action.startsWith('sla_') ? 'sla_escalation' : 'ticket_lifecycle';
+      // The elements the desk records these at (src/domain/ticket-events.ts, queue-offers.ts).
+      const elementId =
+        { skipped: 'queue', transferred: 'queue', returned_to_queue: 'queue', reassigned: 'accept' }[action] ?? action;
+      const actor = action === 'accepted' || action === 'skipped' ? operator : null;
       await desk.db.execute(sql`
         insert into ticket_events (ticket_id, process_id, element_id, action, actor, data, dedupe_key, at)
-        values (${id}, ${processId}, ${action}, ${action}, ${action === 'accepted' ? operator : null},
+        values (${id}, ${processId}, ${elementId}, ${action}, ${actor},
                 ${JSON.stringify(data)}::jsonb, ${`${action}:${i}`}, ${at(when)})`);
     }
     await desk.db.execute(sql`
@@ -76,7 +80,7 @@ describe('GET /figures in business time', () => {
         ['2026-03-06T08:00', 'accepted'],
         ['2026-03-06T09:00', 'sla_paused'],
         ['2026-03-10T07:00', 'sla_resumed'],
-        ['2026-03-10T09:00', 'transferred', { toQueue: 'repairs' }],
+        ['2026-03-10T09:00', 'transferred', { toQueue: 'repairs', fromAssignee: operator }],
         ['2026-03-10T12:00', 'accepted'],
         ['2026-03-10T14:00', 'resolved'],
         ['2026-03-11T07:00', 'reopened'],
@@ -96,7 +100,11 @@ describe('GET /figures in business time', () => {
       events: [
         ['2026-03-12T06:00', 'classified', { supportLine: 1 }],
         ['2026-03-12T06:00', 'queued', { queue: 'general' }],
+        ['2026-03-12T06:10', 'skipped', { reason: 'Нет компетенции' }],
         ['2026-03-12T06:30', 'accepted'],
+        // Handed to petrov and back by a manager: the holder changes, the times do not.
+        ['2026-03-12T07:00', 'reassigned', { from: operator, to: 'petrov' }],
+        ['2026-03-12T07:10', 'reassigned', { from: 'petrov', to: operator }],
         ['2026-03-12T07:30', 'resolved'],
       ],
     });
@@ -136,6 +144,26 @@ describe('GET /figures in business time', () => {
     expect(byQueue.repairs.workVsNorm).toEqual({ tickets: 1, workMinutes: 300, normMinutes: 240, ratio: 1.25 });
     expect(byQueue.general.workVsNorm).toEqual({ tickets: 1, workMinutes: 60, normMinutes: 60, ratio: 1 });
     expect(byQueue.repairs.resolutionBusiness.medianMs).toBe(9 * H);
+    const byOperator = await call('GET', `/figures?${period}&groupBy=operator`, { operator: 'sidorova' });
+    expect(byOperator.body.operatorMoves).toEqual([
+      {
+        operator,
+        skipped: 1,
+        skipReasons: [{ reason: 'Нет компетенции', count: 1 }],
+        reassignedAway: 1,
+        returnedToQueue: 0,
+        transferred: 1,
+      },
+      // petrov's ticket was given back: counted for him (the filter is the ticket's holder now).
+      { operator: 'petrov', skipped: 0, skipReasons: [], reassignedAway: 1, returnedToQueue: 0, transferred: 0 },
+    ]);
+    const moves = await call('GET', `/figures.csv?${period}&table=moves`, { operator: 'sidorova' });
+    expect(moves.status, moves.text).toBe(200);
+    expect(moves.text.replace('\uFEFF', '').trim().split('\r\n')).toEqual([
+      'operator,skipped,reassignedAway,returnedToQueue,transferred,skipReasons',
+      `${operator},1,1,0,1,Нет компетенции: 1`,
+      'petrov,0,1,0,0,',
+    ]);
     const csv = await call('GET', `/figures.csv?${period}&table=total`, { operator: 'sidorova' });
     expect(csv.status, csv.text).toBe(200);
     const [header, values] = csv.text.replace('\uFEFF', '').trim().split('\r\n');

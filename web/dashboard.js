@@ -349,6 +349,27 @@
     link('csv-queues', { table: 'groups', groupBy: 'queue' });
     link('csv-operators', { table: 'groups', groupBy: 'operator' });
     link('csv-overdue', { table: 'overdue' });
+    link('csv-moves', { table: 'moves' });
+  }
+
+  /** Skips (with reasons), reassignments, returns and transfers per operator in the period. */
+  function drawMoves(moves) {
+    document.querySelector('#moves-table tbody').replaceChildren(
+      ...moves.map((m) => {
+        const row = document.createElement('tr');
+        row.dataset.operator = m.operator;
+        const reasons = m.skipReasons.map((r) => `${r.reason ?? '—'}: ${r.count}`).join('; ');
+        row.append(
+          Viewer.text('td', m.operator),
+          Viewer.text('td', String(m.skipped), { class: 'num', 'data-figure': 'skipped' }),
+          Viewer.text('td', reasons),
+          Viewer.text('td', String(m.reassignedAway), { class: 'num' }),
+          Viewer.text('td', String(m.returnedToQueue), { class: 'num' }),
+          Viewer.text('td', String(m.transferred), { class: 'num' }),
+        );
+        return row;
+      }),
+    );
   }
 
   /** The tickets behind a count: subject and client for managers only (the API decides). */
@@ -397,6 +418,7 @@
     drawSeries(report.series);
     drawQueues(byQueue.groups);
     drawOperators(byOperator.groups);
+    drawMoves(byOperator.operatorMoves ?? []);
     drawOverdue(report.total);
     drawAgeing(report.total);
     document.body.dataset.loadedAt = report.now;

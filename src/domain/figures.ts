@@ -99,6 +99,7 @@ export const figureNames = [
   'escalations',
   'overdueByReason',
   'openAtEnd',
+  'operatorMoves',
 ] as const;
 export type FigureName = (typeof figureNames)[number];
 
@@ -219,6 +220,10 @@ export const figureDefinitions: Readonly<Record<FigureName, { en: string; ru: st
   overdueByReason: {
     en: 'Tickets resolved in the period after their resolution deadline, per recorded overdue reason (null: none recorded), with each reason’s share of them, %.',
     ru: 'Заявки, решённые в периоде позже срока решения, по указанной причине просрочки (null — причина не указана), с долей каждой причины, %.',
+  },
+  operatorMoves: {
+    en: 'With groupBy=operator, per operator, what was recorded in the period: offers they skipped (with each reason given), their tickets reassigned to someone else, returned to the queue and transferred to another queue (the operator holding the ticket then; a transfer of a ticket nobody held counts for whoever made it). Filters narrow it by the ticket’s queue, category etc. now.',
+    ru: 'При groupBy=operator по каждому оператору — что записано в периоде: пропущенные им предложения (с каждой указанной причиной), его заявки, переназначенные другому, возвращённые в очередь и переданные в другую очередь (оператор, державший заявку; передачу никем не принятой заявки — тому, кто её передал). Фильтры сужают по текущей очереди, категории и т. д. заявки.',
   },
   openAtEnd: {
     en: 'In a series: tickets open at the end of the interval, i.e. registered before it and not resolved (by the latest resolution) nor, if never resolved, closed before it.',
@@ -584,4 +589,56 @@ export function isBehind(
     case 'overdue':
       return within(t.resolvedAt, period) && t.resolutionDueAt !== null && t.resolvedAt! > t.resolutionDueAt;
   }
+}
+
+/** What one operator's tickets and offers went through, as recorded (the operator resolved by the repository). */
+export interface OperatorMove {
+  action: 'skipped' | 'reassigned' | 'returned_to_queue' | 'transferred';
+  operator: string | null;
+  reason: string | null;
+}
+
+export interface OperatorMoves {
+  operator: string;
+  skipped: number;
+  /** Skips per reason given, most frequent first (ties by reason, none last). */
+  skipReasons: { reason: string | null; count: number }[];
+  reassignedAway: number;
+  returnedToQueue: number;
+  transferred: number;
+}
+
+/** Skips, reassignments, returns and transfers per operator, operators in order; moves of nobody's are left out. */
+export function operatorMoves(moves: readonly OperatorMove[]): OperatorMoves[] {
+  const byOperator = new Map<string, OperatorMoves & { reasons: Map<string | null, number> }>();
+  for (const move of moves) {
+    if (move.operator === null) continue;
+    let row = byOperator.get(move.operator);
+    if (!row) {
+      row = {
+        operator: move.operator,
+        skipped: 0,
+        skipReasons: [],
+        reassignedAway: 0,
+        returnedToQueue: 0,
+        transferred: 0,
+        reasons: new Map(),
+      };
+      byOperator.set(move.operator, row);
+    }
+    if (move.action === 'skipped') {
+      row.skipped++;
+      row.reasons.set(move.reason, (row.reasons.get(move.reason) ?? 0) + 1);
+    } else if (move.action === 'reassigned') row.reassignedAway++;
+    else if (move.action === 'returned_to_queue') row.returnedToQueue++;
+    else row.transferred++;
+  }
+  return [...byOperator.values()]
+    .sort((a, b) => a.operator.localeCompare(b.operator))
+    .map(({ reasons, ...row }) => ({
+      ...row,
+      skipReasons: [...reasons.entries()]
+        .sort(([a, x], [b, y]) => y - x || (a === null ? 1 : b === null ? -1 : a.localeCompare(b)))
+        .map(([reason, count]) => ({ reason, count })),
+    }));
 }

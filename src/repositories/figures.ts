@@ -2,9 +2,9 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { businessCalendars, queues } from '../db/schema';
 import type { BusinessCalendar } from '../domain/calendar';
-import type { EscalationLevel, FigureFilters, FigureTicket, Period } from '../domain/figures';
+import type { EscalationLevel, FigureFilters, FigureTicket, OperatorMove, Period } from '../domain/figures';
 import type { IntakeChannel } from '../domain/enums';
-import type { TicketStage } from '../domain/process';
+import { TicketElement, type TicketStage } from '../domain/process';
 import type { TimeEvent } from '../domain/ticket-times';
 import { DEFAULT_CALENDAR_CODE, toBusinessCalendar } from './calendars';
 
@@ -270,4 +270,29 @@ export async function operatorLoads(db: Database, at: Date): Promise<Map<string,
              where t.offered_to = o.id and t.offer_expires_at > ${instant(at)} and t.stage = 'queued') as offered
     from operators o`);
   return new Map([...rows].map((r) => [r.id, { limit: r.limit, offered: Number(r.offered) }]));
+}
+
+/**
+ * Skips, reassignments, returns to the queue and transfers recorded in the period, each with the
+ * operator it was of (the skipper; the holder the ticket was taken from; a transfer's holder, else
+ * who made it). Two ranges of ticket_events_element_at_idx: the queue and accept elements these are at.
+ */
+export async function operatorMovesIn(
+  db: Database,
+  period: Period,
+  filters: FigureFilters = {},
+): Promise<OperatorMove[]> {
+  const rows = await db.execute<{ action: OperatorMove['action']; operator: string | null; reason: string | null }>(sql`
+    select e.action,
+           case e.action when 'skipped' then e.actor
+                         when 'transferred' then coalesce(e.data->>'fromAssignee', e.actor)
+                         else e.data->>'from' end as operator,
+           e.data->>'reason' as reason
+    from ticket_events e
+    join tickets t on t.id = e.ticket_id
+    ${joins}
+    where e.element_id in (${TicketElement.queue}, ${TicketElement.accept}) and e.at >= ${instant(period.from)} and e.at < ${instant(period.to)}
+      and e.action in ('skipped', 'reassigned', 'returned_to_queue', 'transferred')
+      and ${filterClause(filters)}`);
+  return [...rows];
 }

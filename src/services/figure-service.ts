@@ -8,6 +8,7 @@ import {
   figureSeries,
   figuresByGroup,
   isBehind,
+  operatorMoves,
   LONGEST_PERIOD_DAYS,
   LONGEST_SERIES,
   LONGEST_TICKET_LIST,
@@ -26,6 +27,7 @@ import {
   latestEventId,
   openTicketsAt,
   operatorLoads,
+  operatorMovesIn,
   queueLines,
   type FigureRecord,
   type FigureRow,
@@ -134,6 +136,7 @@ export function createFigureService({
         filters,
         total: computeFigures(tickets, period, at),
         ...(groupBy ? { groupBy, groups } : {}),
+        ...(groupBy === 'operator' ? { operatorMoves: operatorMoves(await operatorMovesIn(db, period, filters)) } : {}),
         ...(buckets
           ? {
               interval: query.interval,
@@ -169,7 +172,7 @@ export function createFigureService({
     async table(
       viewer: Pick<Actor, 'role'>,
       query: FigureQuery & {
-        table: 'total' | 'groups' | 'series' | 'overdue' | 'tickets';
+        table: 'total' | 'groups' | 'series' | 'overdue' | 'moves' | 'tickets';
         groupBy?: FigureGrouping;
         interval?: SeriesInterval;
         figure?: DrillableFigure;
@@ -186,6 +189,14 @@ export function createFigureService({
         throw new DeskError('VALIDATION', 'querystring.groupBy is required for table=groups');
       if (table === 'series' && !interval)
         throw new DeskError('VALIDATION', 'querystring.interval is required for table=series');
+      if (table === 'moves') {
+        // Skip reasons are a list: one column of "reason: count" pairs.
+        const { operatorMoves: moves } = await this.figures({ ...rest, groupBy: 'operator' });
+        return moves!.map(({ skipReasons, ...row }) => ({
+          ...row,
+          skipReasons: skipReasons.map((r) => `${r.reason ?? '—'}: ${r.count}`).join('; '),
+        }));
+      }
       const report = await this.figures({ ...rest, groupBy, interval });
       if (table === 'total') return [flatten(report.total)];
       if (table === 'overdue') return report.total.overdueByReason.map((r) => ({ ...r }));

@@ -11,6 +11,7 @@ import {
   figuresByGroup,
   quantile,
   satisfactionIndex,
+  operatorMoves,
   type FigureTicket,
 } from '../../src/domain/figures';
 
@@ -222,6 +223,35 @@ describe('managers’ figures', () => {
       0,
       50,
       87.5,
+    ]);
+  });
+
+  it('counts skips with their reasons, reassignments, returns and transfers per operator', () => {
+    expect(
+      operatorMoves([
+        { action: 'skipped', operator: 'petrov', reason: 'Нет компетенции' },
+        { action: 'skipped', operator: 'petrov', reason: null },
+        { action: 'skipped', operator: 'petrov', reason: 'Нет компетенции' },
+        { action: 'skipped', operator: 'petrov', reason: 'Обед' },
+        { action: 'reassigned', operator: 'ivanova', reason: 'Отпуск' },
+        { action: 'returned_to_queue', operator: 'ivanova', reason: null },
+        { action: 'transferred', operator: 'ivanova', reason: null },
+        { action: 'transferred', operator: null, reason: null },
+      ]),
+    ).toEqual([
+      { operator: 'ivanova', skipped: 0, skipReasons: [], reassignedAway: 1, returnedToQueue: 1, transferred: 1 },
+      {
+        operator: 'petrov',
+        skipped: 4,
+        skipReasons: [
+          { reason: 'Нет компетенции', count: 2 },
+          { reason: 'Обед', count: 1 },
+          { reason: null, count: 1 },
+        ],
+        reassignedAway: 0,
+        returnedToQueue: 0,
+        transferred: 0,
+      },
     ]);
   });
 

@@ -93,9 +93,9 @@ export const figuresCsvQuery = {
     ...groupingProperties,
     table: {
       type: 'string',
-      enum: ['total', 'groups', 'series', 'overdue', 'tickets'],
+      enum: ['total', 'groups', 'series', 'overdue', 'moves', 'tickets'],
       description:
-        'Which table: the desk as a whole (one row), per group (needs groupBy), per interval (needs interval), overdue per reason, or the tickets behind `figure`',
+        'Which table: the desk as a whole (one row), per group (needs groupBy), per interval (needs interval), overdue per reason, skips, reassignments, returns and transfers per operator (moves), or the tickets behind `figure`',
     },
     figure: { type: 'string', enum: drillableFigures, description: 'For table=tickets: whose tickets' },
   },
@@ -251,6 +251,27 @@ export const figuresReport = {
               'With groupBy=operator: the operator’s load now — tickets held (open, assigned to them), offers open to them, and their ticket limit (held + offered stop `next` at the limit) / Загрузка оператора сейчас: заявки в работе, открытые предложения и лимит',
             properties: { held: { type: 'integer' }, offered: { type: 'integer' }, limit: { type: 'integer' } },
           },
+        },
+      },
+    },
+    operatorMoves: {
+      type: 'array',
+      description: defined('operatorMoves'),
+      items: {
+        type: 'object',
+        properties: {
+          operator: { type: 'string' },
+          skipped: { type: 'integer' },
+          skipReasons: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { reason: { type: ['string', 'null'] }, count: { type: 'integer' } },
+            },
+          },
+          reassignedAway: { type: 'integer' },
+          returnedToQueue: { type: 'integer' },
+          transferred: { type: 'integer' },
         },
       },
     },
