@@ -340,7 +340,8 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     : undefined;
   resendTimer?.unref();
   if (options.retrainEveryMs) await ensureRetrainSchedule(temporal, options.taskQueue, options.retrainEveryMs);
-  if (options.figuresDigest)
+  // Made where the workflows run: an API process alone does not change the schedules.
+  if (options.figuresDigest && workerParts)
     await ensureDigestSchedules(temporal, options.taskQueue, {
       ...options.figuresDigest,
       timeZone: options.deskTimeZone ?? 'Europe/Moscow',
