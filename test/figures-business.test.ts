@@ -6,8 +6,13 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { businessTimeBetween } from '../src/domain/calendar';
+import { ticketTimes } from '../src/domain/ticket-times';
+import { teamCalendarOfTicket } from '../src/repositories/calendars';
+import { queueLines } from '../src/repositories/figures';
 import { startTestDesk } from './support/desk';
 import { listen } from './support/http';
+import { sampleTickets, ticketDriver } from './support/tickets';
 
 const H = 3_600_000;
 const at = (iso: string) => `${iso}:00Z`;
@@ -173,5 +178,54 @@ describe('GET /figures in business time', () => {
       '1.2',
       '62.5',
     ]);
+  });
+
+  it('keeps a ticket’s business times on it as it is accepted and resolved: the same as walking its record', async () => {
+    const driver = ticketDriver(desk, call);
+    const id = await driver.register(sampleTickets.router);
+    await driver.accept(id, 'ivanova');
+    const paused = await call('POST', `/tickets/${id}/wait-for-client`, {
+      operator: 'ivanova',
+      body: { reason: 'Ждём модель роутера' },
+    });
+    expect(paused.status, paused.text).toBe(200);
+    expect((await call('POST', `/tickets/${id}/resume`, { operator: 'ivanova' })).status).toBe(200);
+    await driver.resolve(id, 'ivanova');
+    await driver.reaches(id, 'awaiting_survey');
+    const [row] = await desk.db.execute<{
+      registeredAt: Date;
+      acceptedAt: Date;
+      resolvedAt: Date;
+      firstResponseBusinessMs: string;
+      businessTimes: unknown;
+    }>(sql`
+      select created_at as "registeredAt", accepted_at as "acceptedAt", resolved_at as "resolvedAt",
+             first_response_business_ms as "firstResponseBusinessMs", business_times as "businessTimes"
+      from tickets where id = ${id}`);
+    const events = await desk.db.execute<{
+      at: Date;
+      processId: string;
+      elementId: string;
+      action: string;
+      actor: string | null;
+      data: Record<string, unknown>;
+    }>(sql`
+      select at, process_id as "processId", element_id as "elementId", action, actor, data
+      from ticket_events where ticket_id = ${id} order by at, id`);
+    const calendar = await teamCalendarOfTicket(desk.db, id, new Date(row!.resolvedAt));
+    expect(row!.businessTimes).toEqual(
+      ticketTimes({
+        registeredAt: new Date(row!.registeredAt),
+        resolvedAt: new Date(row!.resolvedAt),
+        events: [...events].map((e) => ({ ...e, at: new Date(e.at) })),
+        queues: await queueLines(desk.db),
+        calendar,
+      }),
+    );
+    expect(row!.businessTimes).toMatchObject({ waitingForClientMs: expect.any(Number) });
+    expect((row!.businessTimes as { waitingForClientMs: number }).waitingForClientMs).toBeGreaterThan(0);
+    expect(Number(row!.firstResponseBusinessMs)).toBe(
+      businessTimeBetween(calendar, new Date(row!.registeredAt), new Date(row!.acceptedAt)),
+    );
   });
 });

@@ -8,6 +8,21 @@ import { businessTimeBetween, type BusinessCalendar } from './calendar';
 
 export type TimeEvent = Pick<AuditEvent, 'at' | 'processId' | 'elementId' | 'action' | 'actor' | 'data'>;
 
+/** The events ticketStates moves on: the only ones the times need read from the record. */
+export const timeEventActions = [
+  'classified',
+  'queued',
+  'accepted',
+  'reassigned',
+  'returned_to_queue',
+  'transferred',
+  'sla_escalated',
+  'sla_paused',
+  'sla_resumed',
+  'resolved',
+  'reopened',
+] as const;
+
 export interface TicketTimes {
   /** Registration to the first resolution, business time, waiting for the client not counted. */
   firstResolutionMs: number;

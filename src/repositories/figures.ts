@@ -5,7 +5,7 @@ import type { BusinessCalendar } from '../domain/calendar';
 import type { EscalationLevel, FigureFilters, FigureTicket, OperatorMove, Period } from '../domain/figures';
 import type { IntakeChannel } from '../domain/enums';
 import { TicketElement, type TicketStage } from '../domain/process';
-import type { TimeEvent } from '../domain/ticket-times';
+import { timeEventActions, type TicketTimes, type TimeEvent } from '../domain/ticket-times';
 import { DEFAULT_CALENDAR_CODE, toBusinessCalendar } from './calendars';
 
 /** A ticket as the figures read it, with the keys it may be grouped by. */
@@ -19,17 +19,24 @@ export interface FigureRow extends FigureTicket {
   service: string | null;
 }
 
-/** A ticket as stored, before its business times are counted: its team's calendar and, resolved in the period, the events that move it. */
+/**
+ * A ticket as stored: its business times as kept on it (migration 0020), and for an older ticket
+ * what they are counted from: its team's calendar and, resolved in the period, the events that move it.
+ */
 export type FigureRecord = Omit<FigureRow, 'firstResponseBusinessMs' | 'times'> & {
+  storedFirstResponseBusinessMs: number | null;
+  storedTimes: TicketTimes | null;
   /** The servicing team's calendar (its queue's group's); null: the desk's default. */
   calendarId: number | null;
-  /** Resolved in the period (and asked for): its events that move it, oldest first; else null. */
+  /** Resolved in the period (and asked for) with no times stored: its events that move it, oldest first; else null. */
   timeEvents: TimeEvent[] | null;
 };
 
 /** The events the business-time figures walk (ticketStates): where the ticket was, who held it, pauses, resolutions. */
-const TIME_ACTIONS = sql`('classified', 'queued', 'accepted', 'reassigned', 'returned_to_queue', 'transferred',
-  'sla_escalated', 'sla_paused', 'sla_resumed', 'resolved', 'reopened')`;
+const TIME_ACTIONS = sql`(${sql.join(
+  timeEventActions.map((action) => sql`${action}`),
+  sql`, `,
+)})`;
 
 const date = (v: Date | string | null) => (v === null ? null : new Date(v));
 const instant = (at: Date) => sql`${at.toISOString()}::timestamptz`;
@@ -73,7 +80,9 @@ export function figureTicketsSql(period: Period, filters: FigureFilters = {}, wi
            t.nps, t.solved_line as "solvedLine", r.reopenings, r.handoffs, x.escalations,
            g.calendar_id as "calendarId", round(t.quoted_norm_hours * 60)::int as "normMinutes",
            (select coalesce(sum(w.minutes), 0)::int from ticket_work_entries w where w.ticket_id = t.id) as "workMinutes",
-           case when ${withTimes ? sql`true` : sql`false`} and t.resolved_at >= ${from} and t.resolved_at < ${to}
+           t.first_response_business_ms as "firstResponseBusinessMs", t.business_times as "businessTimes",
+           case when ${withTimes ? sql`true` : sql`false`} and t.business_times is null
+                 and t.resolved_at >= ${from} and t.resolved_at < ${to}
              then coalesce(m.moves, '[]'::json) end as moves
     from touched
     join tickets t on t.id = touched.id
@@ -86,7 +95,8 @@ export function figureTicketsSql(period: Period, filters: FigureFilters = {}, wi
                  'to', e.data->'to', 'toQueue', e.data->'toQueue', 'moved', e.data->'moved', 'toLine', e.data->'toLine')))
              order by e.at, e.id) as moves
       from ticket_events e
-      where ${withTimes ? sql`true` : sql`false`} and t.resolved_at >= ${from} and t.resolved_at < ${to}
+      where ${withTimes ? sql`true` : sql`false`} and t.business_times is null
+        and t.resolved_at >= ${from} and t.resolved_at < ${to}
         and e.ticket_id = t.id and e.action in ${TIME_ACTIONS}
     ) m on true
     left join lateral (
@@ -141,6 +151,8 @@ export async function figureTickets(
     calendarId: number | null;
     normMinutes: number | null;
     workMinutes: number;
+    firstResponseBusinessMs: number | string | null;
+    businessTimes: TicketTimes | null;
     moves: (Omit<TimeEvent, 'at'> & { at: string })[] | null;
   }>(figureTicketsSql(period, filters, withTimes));
   return [...rows].map((r) => ({
@@ -168,6 +180,8 @@ export async function figureTickets(
       at: new Date(e.at),
       level: (e.level === null ? 'manual' : `level${Math.min(3, Math.max(1, e.level))}`) as EscalationLevel,
     })),
+    storedFirstResponseBusinessMs: r.firstResponseBusinessMs === null ? null : Number(r.firstResponseBusinessMs),
+    storedTimes: r.businessTimes,
     calendarId: r.calendarId,
     normMinutes: r.normMinutes,
     workMinutes: r.workMinutes,
@@ -188,7 +202,7 @@ export async function figureCalendars(
 }
 
 /** Each queue's support line, by code: a transfer names the queue it went to. */
-export async function queueLines(db: Database): Promise<Map<string, { supportLine: number }>> {
+export async function queueLines(db: Pick<Database, 'select'>): Promise<Map<string, { supportLine: number }>> {
   const rows = await db.select({ code: queues.code, supportLine: queues.supportLine }).from(queues);
   return new Map(rows.map((q) => [q.code, { supportLine: q.supportLine }]));
 }

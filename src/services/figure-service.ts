@@ -59,31 +59,43 @@ const filtersOf = (query: FigureFilters): FigureFilters =>
   Object.fromEntries(figureFilterNames.flatMap((name) => (query[name] === undefined ? [] : [[name, query[name]]])));
 
 /**
- * The tickets with their business times on their servicing team's calendar: the first response of
- * those accepted in the period, the resolution times of those resolved in it (from their events).
+ * The tickets with their business times: as kept on the ticket (migration 0020), else counted here
+ * on the team's calendar now — the first response of those accepted in the period, the resolution
+ * times of those resolved in it (from their events).
  */
 async function withBusinessTimes(db: Database, records: FigureRecord[], period: Period): Promise<FigureRow[]> {
-  const [calendars, queues] = await Promise.all([figureCalendars(db, period.from), queueLines(db)]);
-  return records.map(({ calendarId, timeEvents, ...ticket }) => {
-    const calendar = calendars.byId.get(calendarId ?? calendars.defaultId ?? -1);
-    if (!calendar) throw new Error(`the calendar of ticket ${ticket.id} is missing`);
+  const older = records.some(
+    (r) => (r.storedFirstResponseBusinessMs === null && r.acceptedAt !== null) || r.timeEvents !== null,
+  );
+  const [calendars, queues] = older
+    ? await Promise.all([figureCalendars(db, period.from), queueLines(db)])
+    : [undefined, undefined];
+  return records.map(({ calendarId, timeEvents, storedFirstResponseBusinessMs, storedTimes, ...ticket }) => {
+    const calendarOf = () => {
+      const calendar = calendars!.byId.get(calendarId ?? calendars!.defaultId ?? -1);
+      if (!calendar) throw new Error(`the calendar of ticket ${ticket.id} is missing`);
+      return calendar;
+    };
     const acceptedInPeriod =
       ticket.acceptedAt !== null && ticket.acceptedAt >= period.from && ticket.acceptedAt < period.to;
     return {
       ...ticket,
-      firstResponseBusinessMs: acceptedInPeriod
-        ? businessTimeBetween(calendar, ticket.registeredAt, ticket.acceptedAt!)
-        : null,
+      firstResponseBusinessMs: !acceptedInPeriod
+        ? null
+        : (storedFirstResponseBusinessMs ?? businessTimeBetween(calendarOf(), ticket.registeredAt, ticket.acceptedAt!)),
       times:
-        timeEvents && ticket.resolvedAt
-          ? ticketTimes({
-              registeredAt: ticket.registeredAt,
-              resolvedAt: ticket.resolvedAt,
-              events: timeEvents,
-              queues,
-              calendar,
-            })
-          : null,
+        ticket.resolvedAt === null
+          ? null
+          : (storedTimes ??
+            (timeEvents
+              ? ticketTimes({
+                  registeredAt: ticket.registeredAt,
+                  resolvedAt: ticket.resolvedAt,
+                  events: timeEvents,
+                  queues: queues!,
+                  calendar: calendarOf(),
+                })
+              : null)),
     };
   });
 }
