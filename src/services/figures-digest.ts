@@ -46,14 +46,12 @@ export async function ensureDigestSchedules(
       await temporal.schedule.create(options);
     } catch (error) {
       if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-      await temporal.schedule
-        .getHandle(scheduleId)
-        .update((previous) => ({
-          ...previous,
-          spec: options.spec,
-          action: options.action,
-          policies: options.policies,
-        }));
+      await temporal.schedule.getHandle(scheduleId).update((previous) => ({
+        ...previous,
+        spec: options.spec,
+        action: options.action,
+        policies: options.policies,
+      }));
     }
   }
 }
