@@ -36,7 +36,7 @@ const none = { ru: '—', en: '—' };
 const time = (ms: number | null) => (ms === null ? none : formatDuration(ms));
 const value = (v: number | null, unit = '') => (v === null ? '—' : `${v}${unit}`);
 
-/** The digest's subject and text: each line in Russian, then English; `localFrom`/`localTo` as the desk's dates. */
+/** The digest's subject and text: each line in Russian, then English; the period's days as the desk's local dates. */
 export function digestText(
   kind: DigestKind,
   period: Period,
