@@ -156,6 +156,19 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the manager dashboard
         String(g.figures.backlog),
       ]),
     );
+    // The support lines' table holds the total's perSupportLineBusiness.
+    const lines = await page.$$eval('#lines-table tbody tr', (trs) =>
+      trs.map((tr) => [
+        tr.getAttribute('data-line'),
+        tr.querySelector('[data-figure="medianMs"]')!.getAttribute('data-value'),
+      ]),
+    );
+    expect(lines).toEqual(
+      total.perSupportLineBusiness.map((l: { supportLine: number; medianMs: number | null }) => [
+        String(l.supportLine),
+        String(l.medianMs),
+      ]),
+    );
     // The skips and hand-offs table holds GET /figures?groupBy=operator's operatorMoves.
     const byOperator = await api(`${period}&groupBy=operator`);
     const moves = await page.$$eval('#moves-table tbody tr', (trs) =>

@@ -162,6 +162,12 @@ describe('GET /figures in business time', () => {
       // petrov's ticket was given back: counted for him (the filter is the ticket's holder now).
       { operator: 'petrov', skipped: 0, skipReasons: [], reassignedAway: 1, returnedToQueue: 0, transferred: 0 },
     ]);
+    const lines = await call('GET', `/figures.csv?${period}&table=lines`, { operator: 'sidorova' });
+    expect(lines.text.replace('\uFEFF', '').trim().split('\r\n')).toEqual([
+      'supportLine,count,medianMs,p90Ms',
+      `1,2,${2.75 * H},13500000`,
+      `2,1,${5 * H},${5 * H}`,
+    ]);
     const moves = await call('GET', `/figures.csv?${period}&table=moves`, { operator: 'sidorova' });
     expect(moves.status, moves.text).toBe(200);
     expect(moves.text.replace('\uFEFF', '').trim().split('\r\n')).toEqual([

@@ -350,6 +350,30 @@
     link('csv-operators', { table: 'groups', groupBy: 'operator' });
     link('csv-overdue', { table: 'overdue' });
     link('csv-moves', { table: 'moves' });
+    link('csv-lines', { table: 'lines' });
+  }
+
+  /** The counted business time of the period's resolved tickets on each support line they were on. */
+  function drawLines(lines) {
+    const table = document.getElementById('lines-table');
+    table.title = definition('perSupportLineBusiness');
+    table.querySelector('tbody').replaceChildren(
+      ...lines.map((l) => {
+        const row = document.createElement('tr');
+        row.dataset.line = String(l.supportLine);
+        row.append(
+          Viewer.text('td', String(l.supportLine)),
+          Viewer.text('td', String(l.count), { class: 'num' }),
+          Viewer.text('td', fmt.duration(l.medianMs), {
+            class: 'num',
+            'data-figure': 'medianMs',
+            'data-value': String(l.medianMs),
+          }),
+          Viewer.text('td', fmt.duration(l.p90Ms), { class: 'num' }),
+        );
+        return row;
+      }),
+    );
   }
 
   /** Skips (with reasons), reassignments, returns and transfers per operator in the period. */
@@ -419,6 +443,7 @@
     drawQueues(byQueue.groups);
     drawOperators(byOperator.groups);
     drawMoves(byOperator.operatorMoves ?? []);
+    drawLines(report.total.perSupportLineBusiness);
     drawOverdue(report.total);
     drawAgeing(report.total);
     document.body.dataset.loadedAt = report.now;

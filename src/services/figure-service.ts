@@ -184,7 +184,7 @@ export function createFigureService({
     async table(
       viewer: Pick<Actor, 'role'>,
       query: FigureQuery & {
-        table: 'total' | 'groups' | 'series' | 'overdue' | 'moves' | 'tickets';
+        table: 'total' | 'groups' | 'series' | 'overdue' | 'lines' | 'moves' | 'tickets';
         groupBy?: FigureGrouping;
         interval?: SeriesInterval;
         figure?: DrillableFigure;
@@ -212,6 +212,7 @@ export function createFigureService({
       const report = await this.figures({ ...rest, groupBy, interval });
       if (table === 'total') return [flatten(report.total)];
       if (table === 'overdue') return report.total.overdueByReason.map((r) => ({ ...r }));
+      if (table === 'lines') return report.total.perSupportLineBusiness.map((l) => ({ ...l }));
       if (table === 'groups') return report.groups!.map((g) => flatten({ [groupBy!]: g.group, ...g.figures }));
       return report.series!.map((bucket) => flatten(bucket));
     },

@@ -86,7 +86,7 @@ export const figureRoutes: RoutePlugin<{ figures: FigureService; streamPollMs?: 
         tags: ['figures'],
         summary: 'A table of the figures as CSV (streamed)',
         description:
-          'The same query as GET /figures plus `table`: `total`, `groups`, `series`, `overdue`, `moves` (per operator) or `tickets` ' +
+          'The same query as GET /figures plus `table`: `total`, `groups`, `series`, `overdue`, `lines`, `moves` (per operator) or `tickets` ' +
           '(the tickets behind `figure`, at most 5,000, blind rules as GET /figures/tickets). Nested figures are ' +
           'columns named by their path (`firstResponse.medianMs`). UTF-8 with a byte-order mark, for spreadsheets.',
         querystring: figuresCsvQuery,

@@ -93,9 +93,9 @@ export const figuresCsvQuery = {
     ...groupingProperties,
     table: {
       type: 'string',
-      enum: ['total', 'groups', 'series', 'overdue', 'moves', 'tickets'],
+      enum: ['total', 'groups', 'series', 'overdue', 'lines', 'moves', 'tickets'],
       description:
-        'Which table: the desk as a whole (one row), per group (needs groupBy), per interval (needs interval), overdue per reason, skips, reassignments, returns and transfers per operator (moves), or the tickets behind `figure`',
+        'Which table: the desk as a whole (one row), per group (needs groupBy), per interval (needs interval), overdue per reason, business time per support line (lines), skips, reassignments, returns and transfers per operator (moves), or the tickets behind `figure`',
     },
     figure: { type: 'string', enum: drillableFigures, description: 'For table=tickets: whose tickets' },
   },
