@@ -15,6 +15,8 @@ export interface ActivityDependencies {
   publicUrl: string;
   /** Asked for a ranking at intake when configured (CLASSIFIER_URL). */
   classifier?: ExternalClassifier;
+  /** The desk's time zone (DESK_TIME_ZONE): the managers' digest cuts its days and weeks in it. */
+  timeZone?: string;
   /** How late an SLA alarm fired after the instant it was due (the worker's metrics). */
   observeTimerLag?: (alarm: 'warning' | 'breach' | 'escalation', seconds: number) => void;
 }

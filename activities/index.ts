@@ -1,6 +1,7 @@
 import { createCallActivities } from './calls';
 import { createClientConfirmationActivities } from './client-confirmation';
 import type { ActivityDependencies } from './context';
+import { createDigestActivities } from './digest';
 import { createIntakeActivities } from './intake';
 import { createNotifyActivities } from './notify';
 import { createRetrainingActivities } from './retraining';
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createStatusAnswerActivities(deps),
     ...createCallActivities(deps),
     ...createClientConfirmationActivities(deps),
+    ...createDigestActivities(deps),
   };
 }
 

@@ -8,6 +8,7 @@ import { acceptedEvent, moveEvent, perRound, resolvedEvent, workRecordedEvent } 
 import { threadingSecretOf } from '../src/repositories/inbound-mail';
 import { clientMessageId, redactLinkTokens } from '../src/repositories/outbox';
 import { teamCalendarOfTicket } from '../src/repositories/calendars';
+import { writeFirstResponseBusiness, writeResolutionTimes } from '../src/repositories/ticket-times';
 import { closeOpenOffers } from '../src/repositories/operators';
 import { loadTicketDetails } from '../src/repositories/tickets';
 import {
@@ -103,6 +104,7 @@ export function createWorkActivities({
             ? quoteFromCatalog({ price: row.price, normHours: row.normHours }, acceptedAt, calendar)
             : null;
         await writeAccepted(tx, input.ticketId, input.operatorId, acceptedAt, quote);
+        await writeFirstResponseBusiness(tx, input.ticketId, calendar);
         await closeOpenOffers(tx, input.ticketId, input.operatorId);
         await recordTicketEvent(
           tx,
@@ -202,6 +204,7 @@ export function createWorkActivities({
       const resolvedAt = await db.transaction(async (tx) => {
         const at = await writeResolved(tx, input.ticketId, input);
         await recordTicketEvent(tx, resolvedEvent(input.ticketId, input, at));
+        await writeResolutionTimes(tx, input.ticketId);
         return at;
       });
       ticketLog(input.ticketId).info({ operatorId: input.operatorId }, 'ticket resolved');

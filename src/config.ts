@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { isValidTimeZone } from './domain/calendar';
+import { digestKinds, type DigestKind } from './domain/figures-digest';
 import { phoneCountryCodes, type PhoneCountry } from './domain/phone';
 
 /** Durations in config are written as `30s`, `15m`, `2h`, `7d` or plain milliseconds. */
@@ -139,6 +140,20 @@ export const configSchema = z.object({
   INTAKE_WAIT: duration('10s'),
   OFFER_TTL: duration('60s'),
   RETRAIN_EVERY: duration('6h'),
+  /** The managers' e-mailed digest of the figures: `daily`, `weekly` (Mondays), both (`daily,weekly`) or `off`. */
+  FIGURES_DIGEST: z
+    .string()
+    .default('daily')
+    .transform((text) => (text.trim() === 'off' ? [] : [...new Set(text.split(',').map((kind) => kind.trim()))]))
+    .refine((kinds) => kinds.every((kind) => (digestKinds as readonly string[]).includes(kind)), {
+      message: 'must be daily, weekly, daily,weekly or off',
+    })
+    .transform((kinds) => kinds as DigestKind[]),
+  /** When the digest goes out, local time in DESK_TIME_ZONE. */
+  FIGURES_DIGEST_AT: z
+    .string()
+    .default('08:00')
+    .refine((clock) => /^([01]\d|2[0-3]):[0-5]\d$/.test(clock), { message: 'must be a time of day HH:MM, e.g. 08:00' }),
   SEED_DEMO: booleanText(true),
   /** The labelled file a desk with no category model first trains on (relative to the project); `off`: none. */
   STARTING_CORPUS: z.string().default('data/tickets-labelled.jsonl'),

@@ -34,6 +34,8 @@ import { createFigureService } from './services/figure-service';
 import { createProcessService } from './services/process-service';
 import { createQueueService, type QueueService } from './services/queue-service';
 import { createRulesService, ensureRetrainSchedule } from './services/rules-service';
+import { ensureDigestSchedules } from './services/figures-digest';
+import type { DigestKind } from './domain/figures-digest';
 import { createStatusQuestions } from './services/status-questions';
 import { createIdentityService, type IdentityOptions } from './services/identity-service';
 import { createLdapSignIn, type LdapOptions } from './services/ldap-sign-in';
@@ -70,6 +72,8 @@ export interface DeskOptions {
   offerTtlMs?: number;
   /** Retrain the category model on a Temporal schedule this often; none when absent. */
   retrainEveryMs?: number;
+  /** The managers' digest schedules (FIGURES_DIGEST, FIGURES_DIGEST_AT): kinds and local time; left as they are when absent. */
+  figuresDigest?: { kinds: readonly DigestKind[]; at: string };
   seedDemo: boolean;
   /**
    * A labelled file (data/tickets-labelled.jsonl's format) the category model is first trained
@@ -216,6 +220,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     logger,
     publicUrl: options.publicUrl,
     classifier,
+    timeZone: options.deskTimeZone,
     observeTimerLag: (alarm, seconds) => metrics.observeTimerLag?.(alarm, seconds),
   });
   const activities = options.wrapActivities ? options.wrapActivities(built) : built;
@@ -343,6 +348,12 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     : undefined;
   resendTimer?.unref();
   if (options.retrainEveryMs) await ensureRetrainSchedule(temporal, options.taskQueue, options.retrainEveryMs);
+  // Made where the workflows run: an API process alone does not change the schedules.
+  if (options.figuresDigest && workerParts)
+    await ensureDigestSchedules(temporal, options.taskQueue, {
+      ...options.figuresDigest,
+      timeZone: options.deskTimeZone ?? 'Europe/Moscow',
+    });
   const operations = createOperationsService({
     db,
     temporal: connection,

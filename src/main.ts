@@ -163,6 +163,7 @@ async function main() {
       intakeWaitMs: config.INTAKE_WAIT,
       offerTtlMs: config.OFFER_TTL,
       retrainEveryMs: config.RETRAIN_EVERY,
+      figuresDigest: { kinds: config.FIGURES_DIGEST, at: config.FIGURES_DIGEST_AT },
       seedDemo: config.SEED_DEMO,
       startingCorpus: config.startingCorpus,
       classifier:

@@ -50,6 +50,8 @@ describe('loadConfig', () => {
       INTAKE_WAIT: 10_000,
       OFFER_TTL: 60_000,
       RETRAIN_EVERY: 6 * 3_600_000,
+      FIGURES_DIGEST: ['daily'],
+      FIGURES_DIGEST_AT: '08:00',
       SEED_DEMO: true,
       STARTING_CORPUS: 'data/tickets-labelled.jsonl',
       CLASSIFIER_URL: undefined,
@@ -250,6 +252,11 @@ describe('loadConfig', () => {
     expectInvalid({ REQUEST_TIMEOUT: 'never' }, 'REQUEST_TIMEOUT');
     expect(load({ DESK_TIME_ZONE: 'Asia/Yekaterinburg' }).DESK_TIME_ZONE).toBe('Asia/Yekaterinburg');
     expectInvalid({ DESK_TIME_ZONE: 'Mars/Olympus' }, 'DESK_TIME_ZONE');
+    expect(load({ FIGURES_DIGEST: 'weekly, daily' }).FIGURES_DIGEST).toEqual(['weekly', 'daily']);
+    expect(load({ FIGURES_DIGEST: 'off' }).FIGURES_DIGEST).toEqual([]);
+    expectInvalid({ FIGURES_DIGEST: 'hourly' }, 'FIGURES_DIGEST');
+    expect(load({ FIGURES_DIGEST_AT: '07:30' }).FIGURES_DIGEST_AT).toBe('07:30');
+    expectInvalid({ FIGURES_DIGEST_AT: '7:30' }, 'FIGURES_DIGEST_AT');
   });
 
   describe('single sign-on (off by default)', () => {

@@ -122,11 +122,19 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the manager dashboard
       overdue: String(total.overdueByReason.reduce((a: number, r: { count: number }) => a + r.count, 0)),
       firstResponse: String(total.firstResponse.medianMs),
       resolution: String(total.resolution.medianMs),
+      firstResponseBusiness: String(total.firstResponseBusiness.medianMs),
+      firstResolutionBusiness: String(total.firstResolutionBusiness.medianMs),
+      resolutionBusiness: String(total.resolutionBusiness.medianMs),
+      waitingForClient: String(total.waitingForClient.medianMs),
+      queueWaitBusiness: String(total.queueWaitBusiness.medianMs),
+      workVsNorm: String(total.workVsNorm.ratio),
       slaAchievedPercent: String(total.slaAchievedPercent),
       csatMean: String(total.csatMean),
       csatTop2BoxPercent: String(total.csatTop2BoxPercent),
       reopenRatePercent: String(total.reopenRatePercent),
       npsScore: String(total.npsScore),
+      csi: String(total.csi),
+      nrrPercent: String(total.nrrPercent),
       fcrPercent: String(total.fcrPercent),
     });
     expect(total.registered).toBe(3);
@@ -147,6 +155,27 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the manager dashboard
         String(g.figures.registered),
         String(g.figures.backlog),
       ]),
+    );
+    // The support lines' table holds the total's perSupportLineBusiness.
+    const lines = await page.$$eval('#lines-table tbody tr', (trs) =>
+      trs.map((tr) => [
+        tr.getAttribute('data-line'),
+        tr.querySelector('[data-figure="medianMs"]')!.getAttribute('data-value'),
+      ]),
+    );
+    expect(lines).toEqual(
+      total.perSupportLineBusiness.map((l: { supportLine: number; medianMs: number | null }) => [
+        String(l.supportLine),
+        String(l.medianMs),
+      ]),
+    );
+    // The skips and hand-offs table holds GET /figures?groupBy=operator's operatorMoves.
+    const byOperator = await api(`${period}&groupBy=operator`);
+    const moves = await page.$$eval('#moves-table tbody tr', (trs) =>
+      trs.map((tr) => [tr.getAttribute('data-operator'), tr.querySelector('[data-figure="skipped"]')!.textContent]),
+    );
+    expect(moves).toEqual(
+      byOperator.operatorMoves.map((m: { operator: string; skipped: number }) => [m.operator, String(m.skipped)]),
     );
     // Every chart drew (ECharts renders SVG here).
     expect(await page.locator('.chart svg').count()).toBe(6);

@@ -69,11 +69,34 @@
     ['overdue', 'Решено с просрочкой / Resolved late', (t) => sumBy(t.overdueByReason), fmt.count, 'overdue'],
     ['firstResponse', 'Медиана реакции / Median first response', (t) => t.firstResponse.medianMs, fmt.duration],
     ['resolution', 'Медиана решения / Median resolution', (t) => t.resolution.medianMs, fmt.duration],
+    [
+      'firstResponseBusiness',
+      'Реакция, раб. время / First response, business',
+      (t) => t.firstResponseBusiness.medianMs,
+      fmt.duration,
+    ],
+    [
+      'firstResolutionBusiness',
+      'Первое решение, раб. / First resolution, business',
+      (t) => t.firstResolutionBusiness.medianMs,
+      fmt.duration,
+    ],
+    [
+      'resolutionBusiness',
+      'Решение, раб. время / Resolution, business',
+      (t) => t.resolutionBusiness.medianMs,
+      fmt.duration,
+    ],
+    ['waitingForClient', 'Ожидание клиента / Waiting for the client', (t) => t.waitingForClient.medianMs, fmt.duration],
+    ['queueWaitBusiness', 'В очереди, раб. / In a queue, business', (t) => t.queueWaitBusiness.medianMs, fmt.duration],
+    ['workVsNorm', 'Факт / норма · Actual / norm', (t) => t.workVsNorm.ratio, fmt.score],
     ['slaAchievedPercent', 'SLA выполнен / SLA achieved', (t) => t.slaAchievedPercent, fmt.percent],
     ['csatMean', 'CSAT (1–5)', (t) => t.csatMean, fmt.score],
     ['csatTop2BoxPercent', 'CSAT 4–5', (t) => t.csatTop2BoxPercent, fmt.percent],
     ['reopenRatePercent', 'Доля переоткрытых / Reopen rate', (t) => t.reopenRatePercent, fmt.percent],
     ['npsScore', 'NPS (−100…100)', (t) => t.npsScore, fmt.score],
+    ['csi', 'CSI (0–100)', (t) => t.csi, fmt.score],
+    ['nrrPercent', 'Негативные ответы / NRR', (t) => t.nrrPercent, fmt.percent],
     ['fcrPercent', 'Решено с первого обращения / FCR', (t) => t.fcrPercent, fmt.percent],
   ];
   const sum = (counts) => Object.values(counts).reduce((a, b) => a + b, 0);
@@ -203,6 +226,9 @@
           Viewer.text('td', String(f.backlog), { class: 'num', 'data-figure': 'backlog' }),
           Viewer.text('td', fmt.percent(f.slaAchievedPercent), { class: 'num' }),
           Viewer.text('td', fmt.duration(f.resolution.medianMs), { class: 'num' }),
+          Viewer.text('td', fmt.duration(f.resolutionBusiness.medianMs), { class: 'num' }),
+          Viewer.text('td', fmt.duration(f.waitingForClient.totalMs || null), { class: 'num' }),
+          Viewer.text('td', fmt.score(f.workVsNorm.ratio), { class: 'num' }),
           Viewer.text('td', fmt.score(f.csatMean), { class: 'num' }),
         );
         return row;
@@ -323,6 +349,51 @@
     link('csv-queues', { table: 'groups', groupBy: 'queue' });
     link('csv-operators', { table: 'groups', groupBy: 'operator' });
     link('csv-overdue', { table: 'overdue' });
+    link('csv-moves', { table: 'moves' });
+    link('csv-lines', { table: 'lines' });
+  }
+
+  /** The counted business time of the period's resolved tickets on each support line they were on. */
+  function drawLines(lines) {
+    const table = document.getElementById('lines-table');
+    table.title = definition('perSupportLineBusiness');
+    table.querySelector('tbody').replaceChildren(
+      ...lines.map((l) => {
+        const row = document.createElement('tr');
+        row.dataset.line = String(l.supportLine);
+        row.append(
+          Viewer.text('td', String(l.supportLine)),
+          Viewer.text('td', String(l.count), { class: 'num' }),
+          Viewer.text('td', fmt.duration(l.medianMs), {
+            class: 'num',
+            'data-figure': 'medianMs',
+            'data-value': String(l.medianMs),
+          }),
+          Viewer.text('td', fmt.duration(l.p90Ms), { class: 'num' }),
+        );
+        return row;
+      }),
+    );
+  }
+
+  /** Skips (with reasons), reassignments, returns and transfers per operator in the period. */
+  function drawMoves(moves) {
+    document.querySelector('#moves-table tbody').replaceChildren(
+      ...moves.map((m) => {
+        const row = document.createElement('tr');
+        row.dataset.operator = m.operator;
+        const reasons = m.skipReasons.map((r) => `${r.reason ?? '—'}: ${r.count}`).join('; ');
+        row.append(
+          Viewer.text('td', m.operator),
+          Viewer.text('td', String(m.skipped), { class: 'num', 'data-figure': 'skipped' }),
+          Viewer.text('td', reasons),
+          Viewer.text('td', String(m.reassignedAway), { class: 'num' }),
+          Viewer.text('td', String(m.returnedToQueue), { class: 'num' }),
+          Viewer.text('td', String(m.transferred), { class: 'num' }),
+        );
+        return row;
+      }),
+    );
   }
 
   /** The tickets behind a count: subject and client for managers only (the API decides). */
@@ -371,6 +442,8 @@
     drawSeries(report.series);
     drawQueues(byQueue.groups);
     drawOperators(byOperator.groups);
+    drawMoves(byOperator.operatorMoves ?? []);
+    drawLines(report.total.perSupportLineBusiness);
     drawOverdue(report.total);
     drawAgeing(report.total);
     document.body.dataset.loadedAt = report.now;

@@ -135,3 +135,10 @@ export interface StatusQuestion {
   /** The client's message, already an article of the ticket. */
   articleId: number;
 }
+
+/** A digest run: its period and the managers it was sent to now (a copy sent before is not counted again). */
+export interface FiguresDigestSent {
+  from: string;
+  to: string;
+  sent: string[];
+}

@@ -111,7 +111,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-interface TicketState {
+/** Where a ticket was between two of its events. */
+export interface TicketState {
   elementId: string | null;
   queue: string | null;
   supportLine: number;
@@ -121,8 +122,14 @@ interface TicketState {
   resolved: boolean;
 }
 
-/** Where the ticket was after each event that moves it: a list of (from, state). */
-function statesOf(inputs: TimelineInputs): { from: number; state: TicketState }[] {
+/**
+ * Where the ticket was after each event that moves it: a list of (from, state). The one walk of
+ * the record for the timelines and the managers' business-time figures (./ticket-times).
+ */
+export function ticketStates(
+  events: readonly Pick<AuditEvent, 'at' | 'processId' | 'elementId' | 'action' | 'actor' | 'data'>[],
+  queues: ReadonlyMap<string, { supportLine: number }>,
+): { from: number; state: TicketState }[] {
   let state: TicketState = {
     elementId: null,
     queue: null,
@@ -133,7 +140,7 @@ function statesOf(inputs: TimelineInputs): { from: number; state: TicketState }[
     resolved: false,
   };
   const states: { from: number; state: TicketState }[] = [];
-  for (const e of inputs.events) {
+  for (const e of events) {
     const next = { ...state };
     const lifecycle = e.processId !== ESCALATION_PROCESS_ID;
     if (lifecycle) next.elementId = e.elementId;
@@ -158,7 +165,7 @@ function statesOf(inputs: TimelineInputs): { from: number; state: TicketState }[
       case 'transferred': {
         const queue = str(e.data.toQueue);
         next.queue = queue ?? next.queue;
-        next.supportLine = (queue && inputs.queues.get(queue)?.supportLine) || next.supportLine;
+        next.supportLine = (queue && queues.get(queue)?.supportLine) || next.supportLine;
         next.holder = null;
         next.accepted = false;
         break;
@@ -455,7 +462,7 @@ const countedAfter = (intervals: TimelineInterval[], from: number) =>
 
 /** Every SLA target of the ticket with its timeline, and for each breached one why. */
 export function targetTimelines(inputs: TimelineInputs): TargetTimeline[] {
-  const states = statesOf(inputs);
+  const states = ticketStates(inputs.events, inputs.queues);
   return targetRuns(inputs).map((run) => {
     const calendar = run.kind === 'handover' ? inputs.calendars.handover : inputs.calendars.agreement;
     const intervals = intervalsOf(run, states, calendar);

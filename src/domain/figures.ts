@@ -1,11 +1,14 @@
 /**
  * Managers' figures over a period (DOMAIN.md, "What managers look at"; issue #14): pure rules over
  * rows of tickets, each figure published with its definition in Russian and English, so the API's
- * description and any page showing the number say the same thing. Times are wall time.
+ * description and any page showing the number say the same thing. Times are wall time, and
+ * business time on the servicing team's calendar where the name says so (./ticket-times).
  */
 import { instantOfLocal, localDateOf } from './calendar';
 import { intakeChannels, type IntakeChannel } from './enums';
 import type { TicketStage } from './process';
+import { COMPLAINT_CSAT_AT_MOST } from './survey';
+import type { TicketTimes } from './ticket-times';
 
 /** Escalations by level; `manual`: escalated by hand (no level). */
 export const escalationLevels = ['level1', 'level2', 'level3', 'manual'] as const;
@@ -34,6 +37,14 @@ export interface FigureTicket {
   overdueReason: string | null;
   /** Its escalations (at least those within the period asked for): when and at which level. */
   escalations: readonly { at: Date; level: EscalationLevel }[];
+  /** Registration to acceptance in business time on the servicing team's calendar; null while not accepted. */
+  firstResponseBusinessMs: number | null;
+  /** Its business times from the record (ticketTimes); null when not resolved, or not read for the period. */
+  times: TicketTimes | null;
+  /** Minutes of work entered against it. */
+  workMinutes: number;
+  /** The catalog service's norm quoted at acceptance, in minutes; null: none quoted. */
+  normMinutes: number | null;
 }
 
 /** [from, to): `from` inclusive, `to` exclusive. */
@@ -68,6 +79,13 @@ export const figureNames = [
   'registeredPerChannel',
   'firstResponse',
   'resolution',
+  'firstResponseBusiness',
+  'firstResolutionBusiness',
+  'resolutionBusiness',
+  'waitingForClient',
+  'queueWaitBusiness',
+  'perSupportLineBusiness',
+  'workVsNorm',
   'slaAchievedPercent',
   'csatMean',
   'csatTop2BoxPercent',
@@ -75,10 +93,13 @@ export const figureNames = [
   'reopenRatePercent',
   'npsScore',
   'npsResponses',
+  'csi',
+  'nrrPercent',
   'fcrPercent',
   'escalations',
   'overdueByReason',
   'openAtEnd',
+  'operatorMoves',
 ] as const;
 export type FigureName = (typeof figureNames)[number];
 
@@ -124,6 +145,34 @@ export const figureDefinitions: Readonly<Record<FigureName, { en: string; ru: st
     en: 'Wall time from registration to resolution, over tickets resolved in the period: median and 90th percentile (linear interpolation), ms.',
     ru: 'Календарное время от регистрации до решения по заявкам, решённым в периоде: медиана и 90-й процентиль (линейная интерполяция), мс.',
   },
+  firstResponseBusiness: {
+    en: 'Business time from registration to acceptance on the servicing team’s calendar (its queue’s group’s, else the desk’s default: working hours, holidays and moved days off), over tickets accepted in the period: median and 90th percentile, ms.',
+    ru: 'Рабочее время от регистрации до принятия в работу по календарю обслуживающей группы (группы очереди заявки, иначе календарь деска по умолчанию: рабочие часы, праздники и переносы), по заявкам, принятым в периоде: медиана и 90-й процентиль, мс.',
+  },
+  firstResolutionBusiness: {
+    en: 'Business time on the servicing team’s calendar from registration to the first resolution, time waiting for the client not counted, over tickets resolved in the period: median and 90th percentile, ms.',
+    ru: 'Рабочее время по календарю обслуживающей группы от регистрации до первого решения без времени ожидания клиента, по заявкам, решённым в периоде: медиана и 90-й процентиль, мс.',
+  },
+  resolutionBusiness: {
+    en: 'Full resolution: business time on the servicing team’s calendar from registration to the latest resolution, not counting time waiting for the client nor the time between a resolution and its reopening (as the resolution clock counts), over tickets resolved in the period: median and 90th percentile, ms.',
+    ru: 'Полное решение: рабочее время по календарю обслуживающей группы от регистрации до последнего решения без времени ожидания клиента и времени между решением и переоткрытием (как считают часы SLA решения), по заявкам, решённым в периоде: медиана и 90-й процентиль, мс.',
+  },
+  waitingForClient: {
+    en: 'Wall time waiting for the client (from wait-for-client to its resume or the resolution), over the tickets resolved in the period that waited: median and 90th percentile, ms; totalMs over them all. It is what the business-time resolution leaves out.',
+    ru: 'Календарное время ожидания клиента (от «ждём клиента» до возобновления или решения) по решённым в периоде заявкам, которые ждали клиента: медиана и 90-й процентиль, мс; totalMs — сумма по ним. Именно это время не входит в рабочее время решения.',
+  },
+  queueWaitBusiness: {
+    en: 'Business time on the servicing team’s calendar a ticket spent in a queue not accepted by anyone (after queuing, a return to the queue, a transfer or an escalation that moved it), up to its latest resolution, over tickets resolved in the period: median and 90th percentile, ms.',
+    ru: 'Рабочее время по календарю обслуживающей группы, которое заявка провела в очереди непринятой (после постановки в очередь, возврата, передачи или эскалации с переводом), до последнего решения, по заявкам, решённым в периоде: медиана и 90-й процентиль, мс.',
+  },
+  perSupportLineBusiness: {
+    en: 'Per support line: the business time (as resolutionBusiness counts it) the tickets resolved in the period spent on that line, over those that were on it: tickets, median and 90th percentile, ms.',
+    ru: 'По линиям поддержки: рабочее время (как в resolutionBusiness), проведённое решёнными в периоде заявками на линии, по заявкам, побывавшим на ней: число заявок, медиана и 90-й процентиль, мс.',
+  },
+  workVsNorm: {
+    en: 'Actual work against the catalog norm over the tickets resolved in the period that had a norm quoted: minutes of work entered, norm minutes (the service’s norm hours quoted at acceptance) and their ratio actual/norm to two decimals (over 1: more work than the norm). Null ratio when none had a norm.',
+    ru: 'Фактические трудозатраты против нормы каталога по решённым в периоде заявкам с нормой: минуты по записям о работе, минуты нормы (нормо-часы услуги при принятии) и их отношение факт/норма с точностью до сотых (больше 1 — работы больше нормы). Null, если нормы не было ни у одной.',
+  },
   slaAchievedPercent: {
     en: 'Of the tickets resolved in the period that had a resolution deadline, the share resolved by it, %. Null when none had one.',
     ru: 'Доля заявок, решённых в срок, среди решённых в периоде и имеющих срок решения, %. Null, если таких нет.',
@@ -152,6 +201,14 @@ export const figureDefinitions: Readonly<Record<FigureName, { en: string; ru: st
     en: 'How many of the tickets resolved in the period have an answer to the 0–10 question (the NPS is over these).',
     ru: 'Число решённых в периоде заявок с ответом на вопрос 0–10 (по ним считается NPS).',
   },
+  csi: {
+    en: 'Customer Satisfaction Index: the survey scores (1–5) of the tickets resolved in the period that were answered, each put on 0–100 as (score − 1) / 4 × 100, averaged, to one decimal (1 → 0, 3 → 50, 5 → 100). Null when none was answered.',
+    ru: 'Индекс удовлетворённости клиентов (CSI): оценки опроса (1–5) по решённым в периоде заявкам с ответом, каждая переведена в шкалу 0–100 как (оценка − 1) / 4 × 100, среднее с точностью до десятой (1 → 0, 3 → 50, 5 → 100). Null, если ответов нет.',
+  },
+  nrrPercent: {
+    en: 'Negative response rate (NRR): of the survey answers of the tickets resolved in the period, the share scoring 1 or 2 (the scores the desk treats as a complaint), %. Null when none was answered.',
+    ru: 'Доля негативных ответов (NRR): доля оценок 1 и 2 (их деск считает жалобой) среди ответов на опрос по решённым в периоде заявкам, %. Null, если ответов нет.',
+  },
   fcrPercent: {
     en: 'First-contact resolution (HDI: resolved at the first contact, with no escalation, transfer or callback), as the desk can record it: of the tickets resolved in the period, the share resolved on the first support line with no escalation, reassignment, return to the queue or transfer ever on record, and never reopened, %. Per channel with groupBy=channel. Null when none was resolved.',
     ru: 'Решение с первого обращения (по HDI: решено при первом обращении, без эскалации, передачи и повторного контакта) в том виде, в каком его фиксирует деск: доля заявок, решённых на первой линии без эскалаций, переназначений, возвратов в очередь и передач и ни разу не переоткрытых, среди решённых в периоде, %. По каналам — groupBy=channel. Null, если решённых нет.',
@@ -163,6 +220,10 @@ export const figureDefinitions: Readonly<Record<FigureName, { en: string; ru: st
   overdueByReason: {
     en: 'Tickets resolved in the period after their resolution deadline, per recorded overdue reason (null: none recorded), with each reason’s share of them, %.',
     ru: 'Заявки, решённые в периоде позже срока решения, по указанной причине просрочки (null — причина не указана), с долей каждой причины, %.',
+  },
+  operatorMoves: {
+    en: 'With groupBy=operator, per operator, what was recorded in the period: offers they skipped (with each reason given), their tickets reassigned to someone else, returned to the queue and transferred to another queue (the operator holding the ticket then; a transfer of a ticket nobody held counts for whoever made it). Filters narrow it by the ticket’s queue, category etc. now.',
+    ru: 'При groupBy=operator по каждому оператору — что записано в периоде: пропущенные им предложения (с каждой указанной причиной), его заявки, переназначенные другому, возвращённые в очередь и переданные в другую очередь (оператор, державший заявку; передачу никем не принятой заявки — тому, кто её передал). Фильтры сужают по текущей очереди, категории и т. д. заявки.',
   },
   openAtEnd: {
     en: 'In a series: tickets open at the end of the interval, i.e. registered before it and not resolved (by the latest resolution) nor, if never resolved, closed before it.',
@@ -192,6 +253,13 @@ export interface Figures {
   registeredPerChannel: Record<IntakeChannel, number>;
   firstResponse: DurationFigure;
   resolution: DurationFigure;
+  firstResponseBusiness: DurationFigure;
+  firstResolutionBusiness: DurationFigure;
+  resolutionBusiness: DurationFigure;
+  waitingForClient: DurationFigure & { totalMs: number };
+  queueWaitBusiness: DurationFigure;
+  perSupportLineBusiness: ({ supportLine: number } & DurationFigure)[];
+  workVsNorm: WorkVsNorm;
   slaAchievedPercent: number | null;
   csatMean: number | null;
   csatTop2BoxPercent: number | null;
@@ -199,9 +267,18 @@ export interface Figures {
   reopenRatePercent: number | null;
   npsScore: number | null;
   npsResponses: number;
+  csi: number | null;
+  nrrPercent: number | null;
   fcrPercent: number | null;
   escalations: Record<EscalationLevel, number>;
   overdueByReason: { reason: string | null; count: number; percent: number }[];
+}
+
+export interface WorkVsNorm {
+  tickets: number;
+  workMinutes: number;
+  normMinutes: number;
+  ratio: number | null;
 }
 
 const within = (at: Date | null, { from, to }: Period) => at !== null && at >= from && at < to;
@@ -250,6 +327,8 @@ export function computeFigures(tickets: readonly FigureTicket[], period: Period,
   for (const t of registered) registeredPerChannel[t.channel]++;
 
   const withDue = resolved.filter((t) => t.resolutionDueAt !== null);
+  const times = resolved.flatMap((t) => (t.times === null ? [] : [t.times]));
+  const waited = times.filter((t) => t.waitingForClientMs > 0).map((t) => t.waitingForClientMs);
   const scores = resolved.flatMap((t) => (t.csat === null ? [] : [t.csat]));
   const recommendations = resolved.flatMap((t) => (t.nps === null ? [] : [t.nps]));
   return {
@@ -263,6 +342,15 @@ export function computeFigures(tickets: readonly FigureTicket[], period: Period,
     registeredPerChannel,
     firstResponse: durations(accepted.map((t) => t.acceptedAt!.getTime() - t.registeredAt.getTime())),
     resolution: durations(resolved.map((t) => t.resolvedAt!.getTime() - t.registeredAt.getTime())),
+    firstResponseBusiness: durations(
+      accepted.flatMap((t) => (t.firstResponseBusinessMs === null ? [] : [t.firstResponseBusinessMs])),
+    ),
+    firstResolutionBusiness: durations(times.map((t) => t.firstResolutionMs)),
+    resolutionBusiness: durations(times.map((t) => t.resolutionMs)),
+    waitingForClient: { ...durations(waited), totalMs: waited.reduce((a, b) => a + b, 0) },
+    queueWaitBusiness: durations(times.map((t) => t.queueWaitMs)),
+    perSupportLineBusiness: perSupportLine(times),
+    workVsNorm: workVsNorm(resolved),
     slaAchievedPercent: percent(withDue.filter((t) => t.resolvedAt! <= t.resolutionDueAt!).length, withDue.length),
     csatMean: scores.length === 0 ? null : Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 100) / 100,
     csatTop2BoxPercent: percent(scores.filter((s) => s >= 4).length, scores.length),
@@ -270,6 +358,8 @@ export function computeFigures(tickets: readonly FigureTicket[], period: Period,
     reopenRatePercent: percent(resolved.filter((t) => t.reopenings.length > 0).length, resolved.length),
     npsScore: netPromoterScore(recommendations),
     npsResponses: recommendations.length,
+    csi: satisfactionIndex(scores),
+    nrrPercent: percent(scores.filter((s) => s <= COMPLAINT_CSAT_AT_MOST).length, scores.length),
     fcrPercent: percent(resolved.filter(isFirstContactResolution).length, resolved.length),
     escalations: countEscalations(tickets, period),
     overdueByReason: overdueByReason(withDue.filter((t) => t.resolvedAt! > t.resolutionDueAt!)),
@@ -282,6 +372,40 @@ export function netPromoterScore(answers: readonly number[]): number | null {
   const promoters = answers.filter((a) => a >= 9).length;
   const detractors = answers.filter((a) => a <= 6).length;
   return Math.round(((promoters - detractors) / answers.length) * 1000) / 10;
+}
+
+/** CSI: each 1–5 score on 0–100, averaged, to one decimal; null for no answer. */
+export function satisfactionIndex(scores: readonly number[]): number | null {
+  if (scores.length === 0) return null;
+  const points = scores.reduce((sum, s) => sum + ((s - 1) / 4) * 100, 0);
+  return Math.round((points / scores.length) * 10) / 10;
+}
+
+/** Actual/norm over the tickets with a norm: sums first, so a long ticket weighs as much as its minutes. */
+export function workVsNorm(resolved: readonly Pick<FigureTicket, 'workMinutes' | 'normMinutes'>[]): WorkVsNorm {
+  const normed = resolved.filter((t) => t.normMinutes !== null && t.normMinutes > 0);
+  const workMinutes = normed.reduce((sum, t) => sum + t.workMinutes, 0);
+  const normMinutes = normed.reduce((sum, t) => sum + t.normMinutes!, 0);
+  return {
+    tickets: normed.length,
+    workMinutes,
+    normMinutes,
+    ratio: normMinutes === 0 ? null : Math.round((workMinutes / normMinutes) * 100) / 100,
+  };
+}
+
+/** Each line's counted time, over the tickets that were on it, lines in order. */
+function perSupportLine(times: readonly TicketTimes[]): Figures['perSupportLineBusiness'] {
+  const lines = new Map<number, number[]>();
+  for (const t of times)
+    for (const [line, ms] of Object.entries(t.perSupportLineMs)) {
+      const values = lines.get(Number(line));
+      if (values) values.push(ms);
+      else lines.set(Number(line), [ms]);
+    }
+  return [...lines.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([supportLine, values]) => ({ supportLine, ...durations(values) }));
 }
 
 /** Resolved on the first line, never handed on, never reopened. */
@@ -442,7 +566,11 @@ export type DrillableFigure = (typeof drillableFigures)[number];
  * Whether a ticket is behind a figure of the period: the same rules as the counts above
  * (`escalated`: escalated in the period; `overdue`: resolved in it after its resolution deadline).
  */
-export function isBehind(figure: DrillableFigure, t: FigureTicket, period: Period): boolean {
+export function isBehind(
+  figure: DrillableFigure,
+  t: Omit<FigureTicket, 'firstResponseBusinessMs' | 'times'>,
+  period: Period,
+): boolean {
   switch (figure) {
     case 'registered':
       return within(t.registeredAt, period);
@@ -461,4 +589,56 @@ export function isBehind(figure: DrillableFigure, t: FigureTicket, period: Perio
     case 'overdue':
       return within(t.resolvedAt, period) && t.resolutionDueAt !== null && t.resolvedAt! > t.resolutionDueAt;
   }
+}
+
+/** What one operator's tickets and offers went through, as recorded (the operator resolved by the repository). */
+export interface OperatorMove {
+  action: 'skipped' | 'reassigned' | 'returned_to_queue' | 'transferred';
+  operator: string | null;
+  reason: string | null;
+}
+
+export interface OperatorMoves {
+  operator: string;
+  skipped: number;
+  /** Skips per reason given, most frequent first (ties by reason, none last). */
+  skipReasons: { reason: string | null; count: number }[];
+  reassignedAway: number;
+  returnedToQueue: number;
+  transferred: number;
+}
+
+/** Skips, reassignments, returns and transfers per operator, operators in order; moves of nobody's are left out. */
+export function operatorMoves(moves: readonly OperatorMove[]): OperatorMoves[] {
+  const byOperator = new Map<string, OperatorMoves & { reasons: Map<string | null, number> }>();
+  for (const move of moves) {
+    if (move.operator === null) continue;
+    let row = byOperator.get(move.operator);
+    if (!row) {
+      row = {
+        operator: move.operator,
+        skipped: 0,
+        skipReasons: [],
+        reassignedAway: 0,
+        returnedToQueue: 0,
+        transferred: 0,
+        reasons: new Map(),
+      };
+      byOperator.set(move.operator, row);
+    }
+    if (move.action === 'skipped') {
+      row.skipped++;
+      row.reasons.set(move.reason, (row.reasons.get(move.reason) ?? 0) + 1);
+    } else if (move.action === 'reassigned') row.reassignedAway++;
+    else if (move.action === 'returned_to_queue') row.returnedToQueue++;
+    else row.transferred++;
+  }
+  return [...byOperator.values()]
+    .sort((a, b) => a.operator.localeCompare(b.operator))
+    .map(({ reasons, ...row }) => ({
+      ...row,
+      skipReasons: [...reasons.entries()]
+        .sort(([a, x], [b, y]) => y - x || (a === null ? 1 : b === null ? -1 : a.localeCompare(b)))
+        .map(([reason, count]) => ({ reason, count })),
+    }));
 }

@@ -1,8 +1,12 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import type { EscalationLevel, FigureFilters, FigureTicket, Period } from '../domain/figures';
+import { businessCalendars, queues } from '../db/schema';
+import type { BusinessCalendar } from '../domain/calendar';
+import type { EscalationLevel, FigureFilters, FigureTicket, OperatorMove, Period } from '../domain/figures';
 import type { IntakeChannel } from '../domain/enums';
-import type { TicketStage } from '../domain/process';
+import { TicketElement, type TicketStage } from '../domain/process';
+import { timeEventActions, type TicketTimes, type TimeEvent } from '../domain/ticket-times';
+import { DEFAULT_CALENDAR_CODE, toBusinessCalendar } from './calendars';
 
 /** A ticket as the figures read it, with the keys it may be grouped by. */
 export interface FigureRow extends FigureTicket {
@@ -14,6 +18,25 @@ export interface FigureRow extends FigureTicket {
   operator: string | null;
   service: string | null;
 }
+
+/**
+ * A ticket as stored: its business times as kept on it (migration 0020), and for an older ticket
+ * what they are counted from: its team's calendar and, resolved in the period, the events that move it.
+ */
+export type FigureRecord = Omit<FigureRow, 'firstResponseBusinessMs' | 'times'> & {
+  storedFirstResponseBusinessMs: number | null;
+  storedTimes: TicketTimes | null;
+  /** The servicing team's calendar (its queue's group's); null: the desk's default. */
+  calendarId: number | null;
+  /** Resolved in the period (and asked for) with no times stored: its events that move it, oldest first; else null. */
+  timeEvents: TimeEvent[] | null;
+};
+
+/** The events the business-time figures walk (ticketStates): where the ticket was, who held it, pauses, resolutions. */
+const TIME_ACTIONS = sql`(${sql.join(
+  timeEventActions.map((action) => sql`${action}`),
+  sql`, `,
+)})`;
 
 const date = (v: Date | string | null) => (v === null ? null : new Date(v));
 const instant = (at: Date) => sql`${at.toISOString()}::timestamptz`;
@@ -37,7 +60,7 @@ const joins = sql`
     left join catalog_services s on s.id = t.service_id`;
 
 /** The query of figureTickets, apart so its plan can be checked (test/figures.test.ts). */
-export function figureTicketsSql(period: Period, filters: FigureFilters = {}): SQL {
+export function figureTicketsSql(period: Period, filters: FigureFilters = {}, withTimes = true): SQL {
   const from = instant(period.from);
   const to = instant(period.to);
   return sql`
@@ -54,10 +77,28 @@ export function figureTicketsSql(period: Period, filters: FigureFilters = {}): S
            t.closed_at as "closedAt", t.resolution_due_at as "resolutionDueAt", t.stage, t.channel, t.csat,
            t.overdue_reason as "overdueReason", q.code as queue, t.category, c.category as "clientCategory",
            t.support_line as "supportLine", t.assignee_id as operator, s.code as service,
-           t.nps, t.solved_line as "solvedLine", r.reopenings, r.handoffs, x.escalations
+           t.nps, t.solved_line as "solvedLine", r.reopenings, r.handoffs, x.escalations,
+           g.calendar_id as "calendarId", round(t.quoted_norm_hours * 60)::int as "normMinutes",
+           (select coalesce(sum(w.minutes), 0)::int from ticket_work_entries w where w.ticket_id = t.id) as "workMinutes",
+           t.first_response_business_ms as "firstResponseBusinessMs", t.business_times as "businessTimes",
+           case when ${withTimes ? sql`true` : sql`false`} and t.business_times is null
+                 and t.resolved_at >= ${from} and t.resolved_at < ${to}
+             then coalesce(m.moves, '[]'::json) end as moves
     from touched
     join tickets t on t.id = touched.id
     ${joins}
+    left join operator_groups g on g.id = q.group_id
+    left join lateral (
+      select json_agg(json_build_object('at', e.at, 'processId', e.process_id, 'elementId', e.element_id,
+               'action', e.action, 'actor', e.actor,
+               'data', jsonb_strip_nulls(jsonb_build_object('supportLine', e.data->'supportLine', 'queue', e.data->'queue',
+                 'to', e.data->'to', 'toQueue', e.data->'toQueue', 'moved', e.data->'moved', 'toLine', e.data->'toLine')))
+             order by e.at, e.id) as moves
+      from ticket_events e
+      where ${withTimes ? sql`true` : sql`false`} and t.business_times is null
+        and t.resolved_at >= ${from} and t.resolved_at < ${to}
+        and e.ticket_id = t.id and e.action in ${TIME_ACTIONS}
+    ) m on true
     left join lateral (
       select json_agg(e.at order by e.at) filter (where e.action = 'reopened') as reopenings,
              count(*) filter (where e.action <> 'reopened') as handoffs
@@ -79,7 +120,12 @@ export function figureTicketsSql(period: Period, filters: FigureFilters = {}): S
  * Each condition is a range of one index (migration 0014), the open ones a partial index.
  * Reopenings and escalations come from the durable record (ticket_events), the rest from the ticket row.
  */
-export async function figureTickets(db: Database, period: Period, filters: FigureFilters = {}): Promise<FigureRow[]> {
+export async function figureTickets(
+  db: Database,
+  period: Period,
+  filters: FigureFilters = {},
+  { withTimes = true } = {},
+): Promise<FigureRecord[]> {
   const rows = await db.execute<{
     id: number | string;
     registeredAt: Date | string;
@@ -102,7 +148,13 @@ export async function figureTickets(db: Database, period: Period, filters: Figur
     solvedLine: number | null;
     handoffs: number | string;
     escalations: { at: string; level: number | null }[] | null;
-  }>(figureTicketsSql(period, filters));
+    calendarId: number | null;
+    normMinutes: number | null;
+    workMinutes: number;
+    firstResponseBusinessMs: number | string | null;
+    businessTimes: TicketTimes | null;
+    moves: (Omit<TimeEvent, 'at'> & { at: string })[] | null;
+  }>(figureTicketsSql(period, filters, withTimes));
   return [...rows].map((r) => ({
     id: Number(r.id),
     registeredAt: new Date(r.registeredAt),
@@ -128,7 +180,31 @@ export async function figureTickets(db: Database, period: Period, filters: Figur
       at: new Date(e.at),
       level: (e.level === null ? 'manual' : `level${Math.min(3, Math.max(1, e.level))}`) as EscalationLevel,
     })),
+    storedFirstResponseBusinessMs: r.firstResponseBusinessMs === null ? null : Number(r.firstResponseBusinessMs),
+    storedTimes: r.businessTimes,
+    calendarId: r.calendarId,
+    normMinutes: r.normMinutes,
+    workMinutes: r.workMinutes,
+    timeEvents: r.moves === null ? null : r.moves.map((e) => ({ ...e, at: new Date(e.at) })),
   }));
+}
+
+/** Every business calendar by id, holidays for the years around `at`, and which is the desk's default. */
+export async function figureCalendars(
+  db: Database,
+  at: Date,
+): Promise<{ byId: Map<number, BusinessCalendar>; defaultId: number | null }> {
+  const rows = await db.select().from(businessCalendars);
+  return {
+    byId: new Map(rows.map((row) => [row.id, toBusinessCalendar(row, at)])),
+    defaultId: rows.find((row) => row.code === DEFAULT_CALENDAR_CODE)?.id ?? null,
+  };
+}
+
+/** Each queue's support line, by code: a transfer names the queue it went to. */
+export async function queueLines(db: Pick<Database, 'select'>): Promise<Map<string, { supportLine: number }>> {
+  const rows = await db.select({ code: queues.code, supportLine: queues.supportLine }).from(queues);
+  return new Map(rows.map((q) => [q.code, { supportLine: q.supportLine }]));
 }
 
 /** Tickets open at an instant: registered before it, neither resolved (latest resolution) nor closed before it. */
@@ -208,4 +284,29 @@ export async function operatorLoads(db: Database, at: Date): Promise<Map<string,
              where t.offered_to = o.id and t.offer_expires_at > ${instant(at)} and t.stage = 'queued') as offered
     from operators o`);
   return new Map([...rows].map((r) => [r.id, { limit: r.limit, offered: Number(r.offered) }]));
+}
+
+/**
+ * Skips, reassignments, returns to the queue and transfers recorded in the period, each with the
+ * operator it was of (the skipper; the holder the ticket was taken from; a transfer's holder, else
+ * who made it). Two ranges of ticket_events_element_at_idx: the queue and accept elements these are at.
+ */
+export async function operatorMovesIn(
+  db: Database,
+  period: Period,
+  filters: FigureFilters = {},
+): Promise<OperatorMove[]> {
+  const rows = await db.execute<{ action: OperatorMove['action']; operator: string | null; reason: string | null }>(sql`
+    select e.action,
+           case e.action when 'skipped' then e.actor
+                         when 'transferred' then coalesce(e.data->>'fromAssignee', e.actor)
+                         else e.data->>'from' end as operator,
+           e.data->>'reason' as reason
+    from ticket_events e
+    join tickets t on t.id = e.ticket_id
+    ${joins}
+    where e.element_id in (${TicketElement.queue}, ${TicketElement.accept}) and e.at >= ${instant(period.from)} and e.at < ${instant(period.to)}
+      and e.action in ('skipped', 'reassigned', 'returned_to_queue', 'transferred')
+      and ${filterClause(filters)}`);
+  return [...rows];
 }

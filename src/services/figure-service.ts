@@ -1,11 +1,14 @@
 import type { Database } from '../db/client';
 import { isManager, type Actor } from '../domain/access';
+import { businessTimeBetween } from '../domain/calendar';
+import { ticketTimes } from '../domain/ticket-times';
 import {
   computeFigures,
   figureFilterNames,
   figureSeries,
   figuresByGroup,
   isBehind,
+  operatorMoves,
   LONGEST_PERIOD_DAYS,
   LONGEST_SERIES,
   LONGEST_TICKET_LIST,
@@ -18,11 +21,15 @@ import {
 } from '../domain/figures';
 import { flatten } from '../domain/figure-tables';
 import {
+  figureCalendars,
   figureTicketList,
   figureTickets,
   latestEventId,
   openTicketsAt,
   operatorLoads,
+  operatorMovesIn,
+  queueLines,
+  type FigureRecord,
   type FigureRow,
 } from '../repositories/figures';
 import { DeskError } from './errors';
@@ -50,6 +57,48 @@ function periodOf(query: { from: string; to: string }): Period {
 
 const filtersOf = (query: FigureFilters): FigureFilters =>
   Object.fromEntries(figureFilterNames.flatMap((name) => (query[name] === undefined ? [] : [[name, query[name]]])));
+
+/**
+ * The tickets with their business times: as kept on the ticket (migration 0020), else counted here
+ * on the team's calendar now — the first response of those accepted in the period, the resolution
+ * times of those resolved in it (from their events).
+ */
+async function withBusinessTimes(db: Database, records: FigureRecord[], period: Period): Promise<FigureRow[]> {
+  const older = records.some(
+    (r) => (r.storedFirstResponseBusinessMs === null && r.acceptedAt !== null) || r.timeEvents !== null,
+  );
+  const [calendars, queues] = older
+    ? await Promise.all([figureCalendars(db, period.from), queueLines(db)])
+    : [undefined, undefined];
+  return records.map(({ calendarId, timeEvents, storedFirstResponseBusinessMs, storedTimes, ...ticket }) => {
+    const calendarOf = () => {
+      const calendar = calendars!.byId.get(calendarId ?? calendars!.defaultId ?? -1);
+      if (!calendar) throw new Error(`the calendar of ticket ${ticket.id} is missing`);
+      return calendar;
+    };
+    const acceptedInPeriod =
+      ticket.acceptedAt !== null && ticket.acceptedAt >= period.from && ticket.acceptedAt < period.to;
+    return {
+      ...ticket,
+      firstResponseBusinessMs: !acceptedInPeriod
+        ? null
+        : (storedFirstResponseBusinessMs ?? businessTimeBetween(calendarOf(), ticket.registeredAt, ticket.acceptedAt!)),
+      times:
+        ticket.resolvedAt === null
+          ? null
+          : (storedTimes ??
+            (timeEvents
+              ? ticketTimes({
+                  registeredAt: ticket.registeredAt,
+                  resolvedAt: ticket.resolvedAt,
+                  events: timeEvents,
+                  queues: queues!,
+                  calendar: calendarOf(),
+                })
+              : null)),
+    };
+  });
+}
 
 /**
  * Managers' figures over a period, for the whole desk, per group and per interval, in the desk's
@@ -80,7 +129,7 @@ export function createFigureService({
       if (buckets && buckets.length > LONGEST_SERIES)
         throw new DeskError('VALIDATION', `querystring.interval: at most ${LONGEST_SERIES} intervals`);
       const at = now();
-      const tickets = await figureTickets(db, period, filters);
+      const tickets = await withBusinessTimes(db, await figureTickets(db, period, filters), period);
       const groupBy = query.groupBy;
       let groups = groupBy ? figuresByGroup(tickets, (t: FigureRow) => t[groupBy], period, at) : undefined;
       if (groups && groupBy === 'operator') {
@@ -96,15 +145,10 @@ export function createFigureService({
         to: period.to.toISOString(),
         now: at.toISOString(),
         timeZone,
-
-        /** Checks a period to watch, for the live stream. */
-        watchedPeriod: (query: { from: string; to: string }) => periodOf(query),
-
-        /** Changes when the record does (the live stream tells pages to read their figures again). */
-        version: () => latestEventId(db),
         filters,
         total: computeFigures(tickets, period, at),
         ...(groupBy ? { groupBy, groups } : {}),
+        ...(groupBy === 'operator' ? { operatorMoves: operatorMoves(await operatorMovesIn(db, period, filters)) } : {}),
         ...(buckets
           ? {
               interval: query.interval,
@@ -124,7 +168,7 @@ export function createFigureService({
           'NOT_PERMITTED',
           'querystring.clientCategory: only managers may list the tickets behind a figure by client category',
         );
-      const ids = (await figureTickets(db, period, filters))
+      const ids = (await figureTickets(db, period, filters, { withTimes: false }))
         .filter((t) => isBehind(query.figure, t, period))
         .map((t) => t.id)
         .sort((a, b) => a - b);
@@ -140,7 +184,7 @@ export function createFigureService({
     async table(
       viewer: Pick<Actor, 'role'>,
       query: FigureQuery & {
-        table: 'total' | 'groups' | 'series' | 'overdue' | 'tickets';
+        table: 'total' | 'groups' | 'series' | 'overdue' | 'lines' | 'moves' | 'tickets';
         groupBy?: FigureGrouping;
         interval?: SeriesInterval;
         figure?: DrillableFigure;
@@ -157,9 +201,18 @@ export function createFigureService({
         throw new DeskError('VALIDATION', 'querystring.groupBy is required for table=groups');
       if (table === 'series' && !interval)
         throw new DeskError('VALIDATION', 'querystring.interval is required for table=series');
+      if (table === 'moves') {
+        // Skip reasons are a list: one column of "reason: count" pairs.
+        const { operatorMoves: moves } = await this.figures({ ...rest, groupBy: 'operator' });
+        return moves!.map(({ skipReasons, ...row }) => ({
+          ...row,
+          skipReasons: skipReasons.map((r) => `${r.reason ?? '—'}: ${r.count}`).join('; '),
+        }));
+      }
       const report = await this.figures({ ...rest, groupBy, interval });
       if (table === 'total') return [flatten(report.total)];
       if (table === 'overdue') return report.total.overdueByReason.map((r) => ({ ...r }));
+      if (table === 'lines') return report.total.perSupportLineBusiness.map((l) => ({ ...l }));
       if (table === 'groups') return report.groups!.map((g) => flatten({ [groupBy!]: g.group, ...g.figures }));
       return report.series!.map((bucket) => flatten(bucket));
     },

@@ -10,6 +10,8 @@ import {
   figureNames,
   figuresByGroup,
   quantile,
+  satisfactionIndex,
+  operatorMoves,
   type FigureTicket,
 } from '../../src/domain/figures';
 
@@ -32,6 +34,10 @@ const ticket = (t: Partial<FigureTicket> & Pick<FigureTicket, 'registeredAt'>): 
   nps: null,
   solvedLine: null,
   handedOn: false,
+  firstResponseBusinessMs: null,
+  times: null,
+  workMinutes: 0,
+  normMinutes: null,
   ...t,
 });
 
@@ -47,6 +53,8 @@ const fixture: Record<string, FigureTicket> = {
     csat: 5,
     nps: 10,
     solvedLine: 1,
+    workMinutes: 90,
+    normMinutes: 60,
   }),
   b: ticket({
     registeredAt: at('2026-01-02T00:00'),
@@ -58,6 +66,8 @@ const fixture: Record<string, FigureTicket> = {
     csat: 2,
     nps: 3,
     solvedLine: 1,
+    // Work without a norm quoted: left out of actual/norm.
+    workMinutes: 30,
     reopenings: [at('2026-01-03T05:00')],
     overdueReason: 'waiting_for_parts',
     escalations: [
@@ -70,6 +80,8 @@ const fixture: Record<string, FigureTicket> = {
     acceptedAt: at('2026-01-03T02:00'),
     resolvedAt: at('2026-01-03T10:00'),
     solvedLine: 2,
+    workMinutes: 120,
+    normMinutes: 60,
     stage: 'awaiting_survey',
     channel: 'email',
   }),
@@ -116,6 +128,15 @@ describe('managers’ figures', () => {
       firstResponse: { count: 4, medianMs: 2.5 * HOUR, p90Ms: 18_360_000 },
       // 5, 10, 24, 24 h: median 17 h, p90 24 h.
       resolution: { count: 4, medianMs: 17 * HOUR, p90Ms: 24 * HOUR },
+      // The business times are counted on the record (ticketTimes) and none is given here.
+      firstResponseBusiness: { count: 0, medianMs: null, p90Ms: null },
+      firstResolutionBusiness: { count: 0, medianMs: null, p90Ms: null },
+      resolutionBusiness: { count: 0, medianMs: null, p90Ms: null },
+      waitingForClient: { count: 0, medianMs: null, p90Ms: null, totalMs: 0 },
+      queueWaitBusiness: { count: 0, medianMs: null, p90Ms: null },
+      perSupportLineBusiness: [],
+      // a (90 of 60) and c (120 of 60); b has no norm: 210 / 120.
+      workVsNorm: { tickets: 2, workMinutes: 210, normMinutes: 120, ratio: 1.75 },
       // a and g met (g exactly at the deadline), b missed, c had none: 2 of 3.
       slaAchievedPercent: 66.7,
       // 5, 2, 4 answered of 4 resolved.
@@ -126,12 +147,112 @@ describe('managers’ figures', () => {
       // 10 and 9 promote, 3 detracts: (2 − 1) / 3.
       npsScore: 33.3,
       npsResponses: 3,
+      // 5, 2, 4 on 0–100: 100, 25, 75 → 66.7; one of three (2) negative.
+      csi: 66.7,
+      nrrPercent: 33.3,
       // a alone: b was reopened, c solved on the second line, g handed on.
       fcrPercent: 25,
       escalations: { level1: 1, level2: 1, level3: 0, manual: 0 },
       // b alone was resolved after its deadline.
       overdueByReason: [{ reason: 'waiting_for_parts', count: 1, percent: 100 }],
     });
+  });
+
+  it('aggregates the business times of the tickets resolved (first response: accepted) in the period', () => {
+    const times = (resolutionH: number, waitH: number, queueH: number, lines: Record<number, number>) => ({
+      firstResolutionMs: (resolutionH - 1) * HOUR,
+      resolutionMs: resolutionH * HOUR,
+      waitingForClientMs: waitH * HOUR,
+      queueWaitMs: queueH * HOUR,
+      perSupportLineMs: Object.fromEntries(Object.entries(lines).map(([line, h]) => [line, h * HOUR])),
+    });
+    const resolved = {
+      stage: 'resolved',
+      acceptedAt: at('2026-01-02T00:00'),
+      resolvedAt: at('2026-01-03T00:00'),
+    } as const;
+    const figures = computeFigures(
+      [
+        ticket({
+          registeredAt: at('2026-01-01T00:00'),
+          ...resolved,
+          firstResponseBusinessMs: 2 * HOUR,
+          times: times(4, 0, 1, { 1: 4 }),
+        }),
+        ticket({
+          registeredAt: at('2026-01-01T00:00'),
+          ...resolved,
+          firstResponseBusinessMs: 4 * HOUR,
+          times: times(8, 10, 3, { 1: 2, 2: 6 }),
+        }),
+        ticket({
+          registeredAt: at('2026-01-01T00:00'),
+          ...resolved,
+          firstResponseBusinessMs: 6 * HOUR,
+          times: times(12, 20, 5, { 2: 12 }),
+        }),
+        // Accepted in the period, resolved after it: only its first response counts.
+        ticket({
+          registeredAt: at('2026-01-01T00:00'),
+          acceptedAt: at('2026-01-02T00:00'),
+          stage: 'in_work',
+          firstResponseBusinessMs: 8 * HOUR,
+        }),
+      ],
+      period,
+      now,
+    );
+    // 2, 4, 6, 8 h: median 5 h; p90 at rank 2.7: 6 + 0.7 × 2 = 7.4 h.
+    expect(figures.firstResponseBusiness).toEqual({ count: 4, medianMs: 5 * HOUR, p90Ms: 7.4 * HOUR });
+    // 4, 8, 12 h: p90 at rank 1.8: 8 + 0.8 × 4 = 11.2 h.
+    expect(figures.resolutionBusiness).toEqual({ count: 3, medianMs: 8 * HOUR, p90Ms: 11.2 * HOUR });
+    expect(figures.firstResolutionBusiness).toEqual({ count: 3, medianMs: 7 * HOUR, p90Ms: 10.2 * HOUR });
+    // Two of the three waited: 10 and 20 h.
+    expect(figures.waitingForClient).toEqual({ count: 2, medianMs: 15 * HOUR, p90Ms: 19 * HOUR, totalMs: 30 * HOUR });
+    // 1, 3, 5 h: p90 at rank 1.8: 3 + 0.8 × 2 = 4.6 h.
+    expect(figures.queueWaitBusiness).toEqual({ count: 3, medianMs: 3 * HOUR, p90Ms: 16_560_000 });
+    expect(figures.perSupportLineBusiness).toEqual([
+      { supportLine: 1, count: 2, medianMs: 3 * HOUR, p90Ms: 3.8 * HOUR },
+      { supportLine: 2, count: 2, medianMs: 9 * HOUR, p90Ms: 11.4 * HOUR },
+    ]);
+  });
+
+  it('scores CSI on 0–100 and counts 1 and 2 as negative answers', () => {
+    expect([satisfactionIndex([]), satisfactionIndex([1]), satisfactionIndex([3]), satisfactionIndex([5, 4])]).toEqual([
+      null,
+      0,
+      50,
+      87.5,
+    ]);
+  });
+
+  it('counts skips with their reasons, reassignments, returns and transfers per operator', () => {
+    expect(
+      operatorMoves([
+        { action: 'skipped', operator: 'petrov', reason: 'Нет компетенции' },
+        { action: 'skipped', operator: 'petrov', reason: null },
+        { action: 'skipped', operator: 'petrov', reason: 'Нет компетенции' },
+        { action: 'skipped', operator: 'petrov', reason: 'Обед' },
+        { action: 'reassigned', operator: 'ivanova', reason: 'Отпуск' },
+        { action: 'returned_to_queue', operator: 'ivanova', reason: null },
+        { action: 'transferred', operator: 'ivanova', reason: null },
+        { action: 'transferred', operator: null, reason: null },
+      ]),
+    ).toEqual([
+      { operator: 'ivanova', skipped: 0, skipReasons: [], reassignedAway: 1, returnedToQueue: 1, transferred: 1 },
+      {
+        operator: 'petrov',
+        skipped: 4,
+        skipReasons: [
+          { reason: 'Нет компетенции', count: 2 },
+          { reason: 'Обед', count: 1 },
+          { reason: null, count: 1 },
+        ],
+        reassignedAway: 0,
+        returnedToQueue: 0,
+        transferred: 0,
+      },
+    ]);
   });
 
   it('excludes what happens exactly at the end of the period', () => {

@@ -30,7 +30,8 @@ export const figureRoutes: RoutePlugin<{ figures: FigureService; streamPollMs?: 
         tags: ['figures'],
         summary: "Managers' figures over a period: volume, backlog, times, SLA, escalations, CSAT, reopen rate",
         description:
-          'Each figure’s description is its definition (English / Russian). Times are wall time. Counts and ' +
+          'Each figure’s description is its definition (English / Russian). Times are wall time, those named …Business in ' +
+          'business time on the servicing team’s calendar. Counts and ' +
           'percentiles are exact, computed from the tickets and their recorded reopenings and escalations. ' +
           'Filters narrow every figure; `groupBy` adds the figures per group, `interval` a series per day, ISO week ' +
           'or month in the desk’s time zone. The glossary page (/glossary.html) shows the same definitions.',
@@ -85,7 +86,7 @@ export const figureRoutes: RoutePlugin<{ figures: FigureService; streamPollMs?: 
         tags: ['figures'],
         summary: 'A table of the figures as CSV (streamed)',
         description:
-          'The same query as GET /figures plus `table`: `total`, `groups`, `series`, `overdue` or `tickets` ' +
+          'The same query as GET /figures plus `table`: `total`, `groups`, `series`, `overdue`, `lines`, `moves` (per operator) or `tickets` ' +
           '(the tickets behind `figure`, at most 5,000, blind rules as GET /figures/tickets). Nested figures are ' +
           'columns named by their path (`firstResponse.medianMs`). UTF-8 with a byte-order mark, for spreadsheets.',
         querystring: figuresCsvQuery,

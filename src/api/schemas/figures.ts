@@ -34,6 +34,8 @@ const duration = (name: FigureName) =>
     },
   }) as const;
 
+const durationProperties = duration('firstResponse').properties;
+
 const filterProperties = {
   queue: { type: 'string', minLength: 1, maxLength: 64, description: 'Only tickets in this queue (code) now' },
   category: { type: 'string', minLength: 1, maxLength: 100, description: 'Only tickets of this category' },
@@ -91,9 +93,9 @@ export const figuresCsvQuery = {
     ...groupingProperties,
     table: {
       type: 'string',
-      enum: ['total', 'groups', 'series', 'overdue', 'tickets'],
+      enum: ['total', 'groups', 'series', 'overdue', 'lines', 'moves', 'tickets'],
       description:
-        'Which table: the desk as a whole (one row), per group (needs groupBy), per interval (needs interval), overdue per reason, or the tickets behind `figure`',
+        'Which table: the desk as a whole (one row), per group (needs groupBy), per interval (needs interval), overdue per reason, business time per support line (lines), skips, reassignments, returns and transfers per operator (moves), or the tickets behind `figure`',
     },
     figure: { type: 'string', enum: drillableFigures, description: 'For table=tickets: whose tickets' },
   },
@@ -154,6 +156,29 @@ const figureProperties = {
   registeredPerChannel: counts(intakeChannels, 'registeredPerChannel'),
   firstResponse: duration('firstResponse'),
   resolution: duration('resolution'),
+  firstResponseBusiness: duration('firstResponseBusiness'),
+  firstResolutionBusiness: duration('firstResolutionBusiness'),
+  resolutionBusiness: duration('resolutionBusiness'),
+  waitingForClient: {
+    ...duration('waitingForClient'),
+    properties: { ...durationProperties, totalMs: { type: 'integer', description: 'Summed over the tickets' } },
+  },
+  queueWaitBusiness: duration('queueWaitBusiness'),
+  perSupportLineBusiness: {
+    type: 'array',
+    description: defined('perSupportLineBusiness'),
+    items: { type: 'object', properties: { supportLine: { type: 'integer' }, ...durationProperties } },
+  },
+  workVsNorm: {
+    type: 'object',
+    description: defined('workVsNorm'),
+    properties: {
+      tickets: { type: 'integer', description: 'Tickets with a norm quoted' },
+      workMinutes: { type: 'integer' },
+      normMinutes: { type: 'integer' },
+      ratio: { type: ['number', 'null'] },
+    },
+  },
   slaAchievedPercent: share('slaAchievedPercent'),
   csatMean: share('csatMean'),
   csatTop2BoxPercent: share('csatTop2BoxPercent'),
@@ -161,6 +186,8 @@ const figureProperties = {
   reopenRatePercent: share('reopenRatePercent'),
   npsScore: share('npsScore'),
   npsResponses: count('npsResponses'),
+  csi: share('csi'),
+  nrrPercent: share('nrrPercent'),
   fcrPercent: share('fcrPercent'),
   escalations: counts(escalationLevels, 'escalations'),
   overdueByReason: {
@@ -224,6 +251,27 @@ export const figuresReport = {
               'With groupBy=operator: the operator’s load now — tickets held (open, assigned to them), offers open to them, and their ticket limit (held + offered stop `next` at the limit) / Загрузка оператора сейчас: заявки в работе, открытые предложения и лимит',
             properties: { held: { type: 'integer' }, offered: { type: 'integer' }, limit: { type: 'integer' } },
           },
+        },
+      },
+    },
+    operatorMoves: {
+      type: 'array',
+      description: defined('operatorMoves'),
+      items: {
+        type: 'object',
+        properties: {
+          operator: { type: 'string' },
+          skipped: { type: 'integer' },
+          skipReasons: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { reason: { type: ['string', 'null'] }, count: { type: 'integer' } },
+            },
+          },
+          reassignedAway: { type: 'integer' },
+          returnedToQueue: { type: 'integer' },
+          transferred: { type: 'integer' },
         },
       },
     },

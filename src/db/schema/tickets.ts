@@ -25,6 +25,7 @@ import { queues } from './queues';
 import { operators } from './staff';
 import { timestamps } from './columns';
 import type { IntakeChannel, TicketPriority } from '../../domain/enums';
+import type { TicketTimes } from '../../domain/ticket-times';
 
 /** Ticket numbers are handed out before the workflow starts: the workflow id is `ticket-<number>`. */
 export const ticketNumbers = pgSequence('ticket_number_seq', { startWith: 1001 });
@@ -87,6 +88,13 @@ export const tickets = pgTable(
     /** Work logged against the catalog norm: actual minutes / norm minutes. */
     workNormRatio: numeric('work_norm_ratio', { precision: 8, scale: 3 }),
     checklistDone: jsonb('checklist_done').$type<string[]>().notNull().default([]),
+    /**
+     * The managers' business-time figures, kept as the ticket moves (repositories/ticket-times.ts):
+     * registration to acceptance on the team's calendar, written at each accept; the resolution's
+     * times walked from the record, written at each resolution. Null on tickets older than 0020.
+     */
+    firstResponseBusinessMs: bigint('first_response_business_ms', { mode: 'number' }),
+    businessTimes: jsonb('business_times').$type<TicketTimes>(),
     resolution: text('resolution'),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     /** SHA-256 (hex) of the token in the client's survey link (src/domain/client-link.ts); never the token. */
