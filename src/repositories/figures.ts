@@ -20,7 +20,7 @@ export interface FigureRow extends FigureTicket {
 }
 
 /**
- * A ticket as stored: its business times as kept on it (migration 0020), and for an older ticket
+ * A ticket as stored: its business times as kept on it (migration 0021), and for an older ticket
  * what they are counted from: its team's calendar and, resolved in the period, the events that move it.
  */
 export type FigureRecord = Omit<FigureRow, 'firstResponseBusinessMs' | 'times'> & {

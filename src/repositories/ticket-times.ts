@@ -11,7 +11,7 @@ type Executor = Pick<Database, 'select' | 'update'>;
 /**
  * The managers' business times kept on the ticket as it moves, so the figures of a period read a
  * column instead of walking every ticket's events (GET /figures walks them only for tickets older
- * than migration 0020). On the servicing team's calendar at the moment written; a retry writes the same.
+ * than migration 0021). On the servicing team's calendar at the moment written; a retry writes the same.
  */
 /** Registration to acceptance on the team's calendar (the accept's), written with each accept. */
 export async function writeFirstResponseBusiness(

@@ -59,7 +59,7 @@ const filtersOf = (query: FigureFilters): FigureFilters =>
   Object.fromEntries(figureFilterNames.flatMap((name) => (query[name] === undefined ? [] : [[name, query[name]]])));
 
 /**
- * The tickets with their business times: as kept on the ticket (migration 0020), else counted here
+ * The tickets with their business times: as kept on the ticket (migration 0021), else counted here
  * on the team's calendar now — the first response of those accepted in the period, the resolution
  * times of those resolved in it (from their events).
  */

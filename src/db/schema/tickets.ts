@@ -91,7 +91,7 @@ export const tickets = pgTable(
     /**
      * The managers' business-time figures, kept as the ticket moves (repositories/ticket-times.ts):
      * registration to acceptance on the team's calendar, written at each accept; the resolution's
-     * times walked from the record, written at each resolution. Null on tickets older than 0020.
+     * times walked from the record, written at each resolution. Null on tickets older than 0021.
      */
     firstResponseBusinessMs: bigint('first_response_business_ms', { mode: 'number' }),
     businessTimes: jsonb('business_times').$type<TicketTimes>(),
