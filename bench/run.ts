@@ -20,6 +20,8 @@ const usage = `usage: npm run bench -- [${scenarioNames.join('|')} …] [options
   --rows N           tickets seeded for listing (${defaultOptions.listingRows})
   --requests N       requests per listing query (${defaultOptions.listingRequests})
   --auth-requests N  rounds of the auth scenario, one request of each kind (${defaultOptions.authRequests})
+  --mails N          e-mails through the SMTP receiver in channels, half replies (${defaultOptions.mails})
+  --updates N        Telegram updates through the webhook in channels (${defaultOptions.updates})
   --warmup N         untimed warm-up per phase (${defaultOptions.warmup})
   --seed N           generator seed (${defaultOptions.seed})
   --pairs N          interleaved floor/pipeline pairs in pairs (${defaultOptions.pairs})
@@ -42,6 +44,8 @@ function parseArgs(argv: string[]): { scenarios: ScenarioName[]; options: BenchO
     '--rows': 'listingRows',
     '--requests': 'listingRequests',
     '--auth-requests': 'authRequests',
+    '--mails': 'mails',
+    '--updates': 'updates',
     '--warmup': 'warmup',
     '--seed': 'seed',
     '--pairs': 'pairs',
