@@ -22,6 +22,8 @@ export interface BenchOptions {
   mails: number;
   /** Telegram updates through the webhook in the channels scenario (some sent twice). */
   updates: number;
+  /** E-mails a second the channels scenario sends at; 0: as fast as its SMTP connections go. */
+  mailRate: number;
   /** Untimed warm-up before each timed phase. */
   warmup: number;
   seed: number;
@@ -47,6 +49,7 @@ export const defaultOptions: BenchOptions = {
   authRequests: 2000,
   mails: 1000,
   updates: 1000,
+  mailRate: 0,
   warmup: 20,
   seed: 42,
   pairs: 5,

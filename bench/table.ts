@@ -132,7 +132,7 @@ export function formatReport(report: BenchReport): string {
     add(
       'channels',
       `e-mails through the SMTP receiver (${mail.byKind.new} new, ${mail.byKind.reply_to_notice} replies to the resolution notice, ${mail.byKind.follow_up} follow-ups, ${mail.byKind.subject_tag} [#n] in the subject)`,
-      `${mail.perSecond}/s answered 250 · SMTP ${lat(mail.smtpLatencyMs)}`,
+      `${mail.perSecond}/s answered 250 (${mail.paced ? `paced at ${mail.paced}/s` : 'as fast as 10 connections go'}) · SMTP ${lat(mail.smtpLatencyMs)}`,
     );
     add(
       'channels',
@@ -148,6 +148,11 @@ export function formatReport(report: BenchReport): string {
       'channels',
       'e-mail stored → on its ticket: new tickets · replies, p50 / p99',
       `${mail.receiptToTicketMs.newTickets.p50} / ${mail.receiptToTicketMs.newTickets.p99} ms · ${mail.receiptToTicketMs.replies.p50} / ${mail.receiptToTicketMs.replies.p99} ms`,
+    );
+    add(
+      'channels',
+      'e-mails the desk settled per second (first stored → last on its ticket): new · replies',
+      `${mail.processedPerSecond.newTickets}/s · ${mail.processedPerSecond.replies}/s`,
     );
     add(
       'channels',

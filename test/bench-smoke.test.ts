@@ -115,6 +115,9 @@ describe('npm run bench, every scenario at a tiny size', () => {
     expect(mail.threaded.byRule).toEqual({ new_ticket: 5, signed_reference: 1, message_id: 2, subject_number: 2 });
     expect(mail.reopened).toBe(1);
     expect(mail.receiptToTicketMs.all.count).toBe(10);
+    expect(mail.paced).toBeNull();
+    expect(mail.processedPerSecond.newTickets).toBeGreaterThan(0);
+    expect(mail.processedPerSecond.replies).toBeGreaterThan(0);
     expect(telegram).toMatchObject({ updates: 12, chats: 3, stored: 12, lost: 0, duplicated: 0 });
     expect(telegram.posts).toBeGreaterThan(12);
     expect(telegram.webhook.byStatus).toEqual({ 200: telegram.posts });

@@ -49,6 +49,10 @@ export interface ChannelsResult {
     smtpLatencyMs: LatencySummary;
     /** Mails answered 250 per second over the two sending phases. */
     perSecond: number;
+    /** Sending paced at this many mails a second (`--mail-rate`); null: as fast as the connections go. */
+    paced: number | null;
+    /** Mails the desk settled per second: first stored → last on its ticket, per phase. */
+    processedPerSecond: { newTickets: number; replies: number };
     threaded: { correct: number; total: number; wrong: string[]; byRule: Record<string, number> };
     /** Stored (inbound_messages.received_at) → its article on its ticket (ticket_articles.created_at). */
     receiptToTicketMs: { all: LatencySummary; newTickets: LatencySummary; replies: LatencySummary };
@@ -182,6 +186,7 @@ async function runMail(
     const started = process.hrtime.bigint();
     await runClosedLoop(mails.length, SMTP_CONNECTIONS, async (i) => {
       const { mail, record } = mails[i]!;
+      if (options.mailRate > 0) await sleep((i * 1000) / options.mailRate - elapsedMs(started));
       const t = process.hrtime.bigint();
       try {
         const info = await smtp.sendMail(mail);
@@ -293,9 +298,12 @@ async function runMail(
     const all = sent.map((s) => s.messageId);
     await waitForArticles(all);
 
-    const rows = await sql<Array<{ messageId: string; ticketId: number; rule: string | null; latencyMs: number }>>`
+    const rows = await sql<
+      Array<{ messageId: string; ticketId: number; rule: string | null; storedAt: number; attachedAt: number }>
+    >`
       select a.message_id as "messageId", a.ticket_id::int as "ticketId", m.note as rule,
-             extract(epoch from (a.created_at - m.received_at)) * 1000 as "latencyMs"
+             extract(epoch from m.received_at) * 1000 as "storedAt",
+             extract(epoch from a.created_at) * 1000 as "attachedAt"
       from ticket_articles a join inbound_messages m on m.id = a.inbound_message_id
       where a.channel = 'email' and a.message_id = any(${all})`;
     const byMessage = new Map(rows.map((row) => [row.messageId, row]));
@@ -318,12 +326,21 @@ async function runMail(
           `${mail.kind} ${mail.messageId}: meant ${mail.intended ?? 'a new ticket'}, got ${row ? `${row.ticketId} (${row.rule})` : 'nothing'}`,
         );
     }
+    const settledOf = (kind: (k: MailKind) => boolean) =>
+      sent
+        .filter((m) => kind(m.kind))
+        .flatMap((m) => {
+          const row = byMessage.get(m.messageId);
+          return row ? [{ storedAt: Number(row.storedAt), attachedAt: Number(row.attachedAt) }] : [];
+        });
     const latencies = (kind: (k: MailKind) => boolean) =>
-      summarize(
-        sent
-          .filter((m) => kind(m.kind))
-          .flatMap((m) => (byMessage.has(m.messageId) ? [Number(byMessage.get(m.messageId)!.latencyMs)] : [])),
-      );
+      summarize(settledOf(kind).map((r) => r.attachedAt - r.storedAt));
+    const processedPerSecond = (kind: (k: MailKind) => boolean) => {
+      const settled = settledOf(kind);
+      if (settled.length === 0) return 0;
+      const ms = Math.max(...settled.map((r) => r.attachedAt)) - Math.min(...settled.map((r) => r.storedAt));
+      return round(settled.length / (ms / 1000), 2);
+    };
     const [{ reopened }] = await sql<[{ reopened: number }]>`
       select count(*)::int as reopened from ticket_events where action = 'reopened'`;
     const byKind = { new: 0, reply_to_notice: 0, follow_up: 0, subject_tag: 0 };
@@ -334,6 +351,11 @@ async function runMail(
       smtp: outcomes.toJSON(),
       smtpLatencyMs: summarize(smtpLatencies),
       perSecond: round(sent.length / (sendingMs / 1000), 2),
+      paced: options.mailRate > 0 ? options.mailRate : null,
+      processedPerSecond: {
+        newTickets: processedPerSecond((k) => k === 'new'),
+        replies: processedPerSecond((k) => k !== 'new'),
+      },
       threaded: { correct, total: options.mails, wrong, byRule },
       receiptToTicketMs: {
         all: latencies(() => true),
