@@ -43,6 +43,7 @@ export function createClientConfirmationActivities({ db, mailer, logger, publicU
       });
       const sent = await sendOnce(db, mailer, message, (tx) => redactLinkTokens(tx, input.ticketId, PURPOSE), {
         capped: true,
+        consent: true,
       });
       if (typeof sent === 'object') {
         log.warn({ reason: sent.skipped }, 'client confirmation not sent');

@@ -33,7 +33,9 @@ export interface NoticeSent {
  * e-mail. Each channel's copy is one outbox row, sent once. A 403 from the Bot API (the client
  * blocked the bot) marks the chat undeliverable, keeps the Telegram copy as skipped with the
  * reason, and sends the stored copy (its link and all) by e-mail if the client has an address.
- * Answers null when the client has no channel left.
+ * Answers null when the client has no channel left. A notice of a kind that waits for consent
+ * (src/domain/notice-consent.ts) to a client who withdrew it is kept skipped with the reason, on
+ * every channel.
  *
  * `firstStored` runs in the transaction that first stores the notice (a link's secret is issued
  * with the message that carries it); `onSent` in the one that marks it sent.
@@ -65,7 +67,8 @@ export async function sendClientNotice(
       transport,
       message,
       options.onSent && ((tx) => options.onSent!(tx, { channel, recipient })),
-      { capped: options.capped },
+      // Whether this kind of notice waits for the client's consent is the outbox's rule (src/domain/notice-consent.ts).
+      { capped: options.capped, consent: true },
     );
     return { channel, recipient, outcome };
   };

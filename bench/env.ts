@@ -6,7 +6,7 @@ import pino from 'pino';
 import postgres from 'postgres';
 import { runMigrations } from '../src/db/migrate';
 import { startDesk, type Desk } from '../src/desk';
-import type { WorkerTuning } from '../src/worker';
+import { bundleTicketWorkflowsApart, type WorkerTuning } from '../src/worker';
 import { createDatabase, dropDatabase, ensurePostgres, type PostgresEndpoint } from '../src/infra/postgres-server';
 import { ensureTemporal, freePort, SQLITE_PRAGMAS, type TemporalEndpoint } from '../src/infra/temporal-server';
 import type { ProgressFactory } from './progress';
@@ -46,6 +46,8 @@ export interface BenchEnvironment {
   desk: Desk;
   baseUrl: string;
   databaseUrl: string;
+  /** The ticket workflows, bundled once: scenarios that start a desk of their own (channels) reuse it. */
+  workflowBundle: { code: string } | { codePath: string };
   /** Unique per run, so runs against a shared server never see each other's work. */
   runId: string;
   dataDir: string;
@@ -116,6 +118,9 @@ export async function startBenchEnvironment(options: BenchInfraOptions): Promise
     await startTicketNumbersFresh(databaseUrl, options.temporalAddress !== undefined);
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
+    const workflowBundle = options.ticketBundlePath
+      ? { codePath: options.ticketBundlePath }
+      : await bundleTicketWorkflowsApart();
     log('starting the desk (worker + API)…');
     const desk = await startDesk({
       databaseUrl,
@@ -132,7 +137,7 @@ export async function startBenchEnvironment(options: BenchInfraOptions): Promise
       surveyTimeoutMs: 7 * 86_400_000,
       intakeWaitMs: 10_000,
       seedDemo: true,
-      workflowBundle: options.ticketBundlePath ? { codePath: options.ticketBundlePath } : undefined,
+      workflowBundle,
       workerTuning: options.workerTuning,
     });
     stack.push(() => desk.stop());
@@ -146,6 +151,7 @@ export async function startBenchEnvironment(options: BenchInfraOptions): Promise
       desk,
       baseUrl,
       databaseUrl,
+      workflowBundle,
       runId,
       dataDir,
       log,

@@ -1,6 +1,7 @@
 import { startBenchEnvironment, type BenchEnvironment, type BenchInfraOptions } from './env';
 import type { BenchOptions, ScenarioName } from './options';
 import { runAuth, type AuthResult } from './scenarios/auth';
+import { runChannels, type ChannelsResult } from './scenarios/channels';
 import { runFloor, startFloorRig, type FloorResult, type FloorRig } from './scenarios/floor';
 import { runHistory, type HistoryResult } from './scenarios/history';
 import { runLatency, type LatencyResult } from './scenarios/latency';
@@ -25,6 +26,7 @@ export interface BenchReport {
     open?: OpenResult;
     listing?: ListingResult;
     auth?: AuthResult;
+    channels?: ChannelsResult;
   };
   targets: TargetCheck[];
 }
@@ -69,6 +71,9 @@ export async function runBench(
           break;
         case 'auth':
           results.auth = await runAuth(env, options);
+          break;
+        case 'channels':
+          results.channels = await runChannels(env, options);
           break;
       }
     }

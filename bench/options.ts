@@ -18,6 +18,12 @@ export interface BenchOptions {
   listingRequests: number;
   /** Rounds of the auth scenario: one request of each kind per round. */
   authRequests: number;
+  /** E-mails through the SMTP receiver in the channels scenario, half of them replies. */
+  mails: number;
+  /** Telegram updates through the webhook in the channels scenario (some sent twice). */
+  updates: number;
+  /** E-mails a second the channels scenario sends at; 0: as fast as its SMTP connections go. */
+  mailRate: number;
   /** Untimed warm-up before each timed phase. */
   warmup: number;
   seed: number;
@@ -41,11 +47,24 @@ export const defaultOptions: BenchOptions = {
   listingRows: 1_000_000,
   listingRequests: 200,
   authRequests: 2000,
+  mails: 1000,
+  updates: 1000,
+  mailRate: 0,
   warmup: 20,
   seed: 42,
   pairs: 5,
   latencyPairs: 1,
 };
 
-export const scenarioNames = ['floor', 'throughput', 'pairs', 'latency', 'history', 'open', 'listing', 'auth'] as const;
+export const scenarioNames = [
+  'floor',
+  'throughput',
+  'pairs',
+  'latency',
+  'history',
+  'open',
+  'listing',
+  'auth',
+  'channels',
+] as const;
 export type ScenarioName = (typeof scenarioNames)[number];

@@ -20,6 +20,9 @@ const usage = `usage: npm run bench -- [${scenarioNames.join('|')} …] [options
   --rows N           tickets seeded for listing (${defaultOptions.listingRows})
   --requests N       requests per listing query (${defaultOptions.listingRequests})
   --auth-requests N  rounds of the auth scenario, one request of each kind (${defaultOptions.authRequests})
+  --mails N          e-mails through the SMTP receiver in channels, half replies (${defaultOptions.mails})
+  --updates N        Telegram updates through the webhook in channels (${defaultOptions.updates})
+  --mail-rate R      e-mails a second in channels; 0: as fast as 10 SMTP connections go (${defaultOptions.mailRate})
   --warmup N         untimed warm-up per phase (${defaultOptions.warmup})
   --seed N           generator seed (${defaultOptions.seed})
   --pairs N          interleaved floor/pipeline pairs in pairs (${defaultOptions.pairs})
@@ -42,6 +45,9 @@ function parseArgs(argv: string[]): { scenarios: ScenarioName[]; options: BenchO
     '--rows': 'listingRows',
     '--requests': 'listingRequests',
     '--auth-requests': 'authRequests',
+    '--mails': 'mails',
+    '--updates': 'updates',
+    '--mail-rate': 'mailRate',
     '--warmup': 'warmup',
     '--seed': 'seed',
     '--pairs': 'pairs',
@@ -66,7 +72,9 @@ function parseArgs(argv: string[]): { scenarios: ScenarioName[]; options: BenchO
         .map((r) => positive(arg, r));
     } else if (arg in numeric) {
       (options[numeric[arg]!] as number) =
-        arg === '--warmup' || arg === '--seed' ? nonNegative(arg, value()) : positive(arg, value());
+        arg === '--warmup' || arg === '--seed' || arg === '--mail-rate'
+          ? nonNegative(arg, value())
+          : positive(arg, value());
     } else if ((scenarioNames as readonly string[]).includes(arg)) scenarios.push(arg as ScenarioName);
     else fail(`unknown argument ${arg}`);
   }

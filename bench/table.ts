@@ -6,7 +6,7 @@ export function formatReport(report: BenchReport): string {
   const rows: Array<[string, string, string]> = [];
   const add = (scenario: string, figure: string, value: string) => rows.push([scenario, figure, value]);
   const lat = (l: LatencySummary) => `p50 ${l.p50} · p90 ${l.p90} · p99 ${l.p99} · max ${l.max} ms`;
-  const { floor, throughput, pairs, latency, history, open, listing, auth } = report.results;
+  const { floor, throughput, pairs, latency, history, open, listing, auth, channels } = report.results;
 
   if (floor) {
     for (const [shape, r] of Object.entries(floor.shapes))
@@ -126,6 +126,63 @@ export function formatReport(report: BenchReport): string {
       );
   }
 
+  if (channels) {
+    const { mail, telegram, memory } = channels;
+    const pct = (part: number, whole: number) => `${whole === 0 ? '—' : round1((part / whole) * 100)}%`;
+    add(
+      'channels',
+      `e-mails through the SMTP receiver (${mail.byKind.new} new, ${mail.byKind.reply_to_notice} replies to the resolution notice, ${mail.byKind.follow_up} follow-ups, ${mail.byKind.subject_tag} [#n] in the subject)`,
+      `${mail.perSecond}/s answered 250 (${mail.paced ? `paced at ${mail.paced}/s` : 'as fast as 10 connections go'}) · SMTP ${lat(mail.smtpLatencyMs)}`,
+    );
+    add(
+      'channels',
+      'e-mails threaded as intended',
+      `${mail.threaded.correct}/${mail.threaded.total} = ${pct(mail.threaded.correct, mail.threaded.total)} · by rule ${Object.entries(
+        mail.threaded.byRule,
+      )
+        .map(([rule, n]) => `${rule} ${n}`)
+        .join(', ')} · ${mail.reopened} reopened`,
+    );
+    add('channels', 'e-mail stored → article on its ticket, all', lat(mail.receiptToTicketMs.all));
+    add(
+      'channels',
+      'e-mail stored → on its ticket: new tickets · replies, p50 / p99',
+      `${mail.receiptToTicketMs.newTickets.p50} / ${mail.receiptToTicketMs.newTickets.p99} ms · ${mail.receiptToTicketMs.replies.p50} / ${mail.receiptToTicketMs.replies.p99} ms`,
+    );
+    add(
+      'channels',
+      'e-mails the desk settled per second (first stored → last on its ticket): new · replies',
+      `${mail.processedPerSecond.newTickets}/s · ${mail.processedPerSecond.replies}/s`,
+    );
+    add(
+      'channels',
+      `Telegram updates through the webhook (${telegram.updates} in ${telegram.chats} chats, ${telegram.posts} POSTs with redeliveries)`,
+      `answers ${Object.entries(telegram.webhook.byStatus)
+        .map(([status, n]) => `${status}×${n}`)
+        .join(' ')} · ${lat(telegram.webhookLatencyMs)}`,
+    );
+    add(
+      'channels',
+      'Telegram in the database: stored · lost · duplicated · statuses',
+      `${telegram.stored} · ${telegram.lost} lost · ${telegram.duplicated} duplicated · ${Object.entries(
+        telegram.statuses,
+      )
+        .map(([status, n]) => `${status} ${n}`)
+        .join(', ')}`,
+    );
+    add(
+      'channels',
+      'Telegram tickets · articles · bot answers duplicated / missing',
+      `${telegram.tickets.found}/${telegram.tickets.expected} · ${telegram.articles.found}/${telegram.articles.expected} · ${telegram.duplicateAnswers} / ${telegram.missingAnswers}`,
+    );
+    add('channels', 'Telegram update stored → processed', lat(telegram.receiptToProcessedMs));
+    add(
+      'channels',
+      'bench process RSS (both desks and the load): before · peak · after GC · heap after',
+      `${memory.rssBeforeMiB} · ${memory.peakRssMiB} · ${memory.rssAfterMiB} · ${memory.heapUsedAfterMiB} MiB`,
+    );
+  }
+
   const env = report.environment;
   const lines = [
     `Benchmark ${report.startedAt} — ${env.machine.cpus} × ${env.machine.cpuModel}, ${env.machine.memoryGiB} GiB, load ${env.machine.loadAverage.join(' ')}, Node ${env.machine.node}`,
@@ -145,6 +202,8 @@ export function formatReport(report: BenchReport): string {
   }
   return lines.join('\n');
 }
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
 
 function markdownTable(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

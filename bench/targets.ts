@@ -13,7 +13,7 @@ const GiB = 1024;
 /** The issue's targets, judged on this run's figures. */
 export function evaluateTargets(results: BenchReport['results'], options: BenchOptions): TargetCheck[] {
   const checks: TargetCheck[] = [];
-  const { throughput, pairs, latency, history, open, listing } = results;
+  const { throughput, pairs, latency, history, open, listing, channels } = results;
   if (throughput) {
     const ratio = throughput.ratioToFloor;
     checks.push({
@@ -85,6 +85,25 @@ export function evaluateTargets(results: BenchReport['results'], options: BenchO
         met: full ? query.latencyMs.p99 <= 50 : null,
       });
     }
+  }
+  if (channels) {
+    const { mail, telegram } = channels;
+    checks.push({
+      target: 'e-mail: 100 % threaded as intended',
+      value: `${mail.threaded.correct}/${mail.threaded.total}`,
+      met: mail.threaded.correct === mail.threaded.total,
+    });
+    checks.push({
+      target: 'Telegram: 0 updates lost, 0 duplicated (rows, tickets, articles, answers)',
+      value: `${telegram.lost} lost, ${telegram.duplicated} duplicated rows; tickets ${telegram.tickets.found}/${telegram.tickets.expected}, articles ${telegram.articles.found}/${telegram.articles.expected}, answers ${telegram.duplicateAnswers} extra / ${telegram.missingAnswers} missing`,
+      met:
+        telegram.lost === 0 &&
+        telegram.duplicated === 0 &&
+        telegram.tickets.found === telegram.tickets.expected &&
+        telegram.articles.found === telegram.articles.expected &&
+        telegram.duplicateAnswers === 0 &&
+        telegram.missingAnswers === 0,
+    });
   }
   return checks;
 }

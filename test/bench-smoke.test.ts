@@ -24,6 +24,8 @@ describe('npm run bench, every scenario at a tiny size', () => {
       listingRows: 2_000,
       listingRequests: 10,
       authRequests: 10,
+      mails: 10,
+      updates: 12,
       warmup: 2,
       pairs: 2,
       latencyPairs: 2,
@@ -36,7 +38,7 @@ describe('npm run bench, every scenario at a tiny size', () => {
       log: () => {},
       progress: silentProgress,
     });
-    const { floor, throughput, pairs, latency, history, open, listing, auth } = report.results;
+    const { floor, throughput, pairs, latency, history, open, listing, auth, channels } = report.results;
 
     expect(Object.keys(floor!.shapes).sort()).toEqual([
       'emptyWorkflow',
@@ -104,6 +106,28 @@ describe('npm run bench, every scenario at a tiny size', () => {
     expect(auth!.probes.refused.outcomes.byStatus).toEqual({ 401: 10 });
     expect(auth!.probes.publicRoute.ratioP50).toBe(1);
     for (const probe of Object.values(auth!.probes)) expect(probe.latencyMs.count).toBe(10);
+
+    // Five new e-mails, five replies (one to the resolution notice, two follow-ups, two [#n]); 3 chats × 4 updates.
+    const { mail, telegram } = channels!;
+    expect(mail.byKind).toEqual({ new: 5, reply_to_notice: 1, follow_up: 2, subject_tag: 2 });
+    expect(mail.smtp.byStatus).toEqual({ 250: 10 });
+    expect(mail.threaded).toMatchObject({ correct: 10, total: 10, wrong: [] });
+    expect(mail.threaded.byRule).toEqual({ new_ticket: 5, signed_reference: 1, message_id: 2, subject_number: 2 });
+    expect(mail.reopened).toBe(1);
+    expect(mail.receiptToTicketMs.all.count).toBe(10);
+    expect(mail.paced).toBeNull();
+    expect(mail.processedPerSecond.newTickets).toBeGreaterThan(0);
+    expect(mail.processedPerSecond.replies).toBeGreaterThan(0);
+    expect(telegram).toMatchObject({ updates: 12, chats: 3, stored: 12, lost: 0, duplicated: 0 });
+    expect(telegram.posts).toBeGreaterThan(12);
+    expect(telegram.webhook.byStatus).toEqual({ 200: telegram.posts });
+    expect(telegram.statuses).toEqual({ processed: 12 });
+    expect([telegram.tickets, telegram.articles]).toEqual([
+      { expected: 3, found: 3 },
+      { expected: 9, found: 9 },
+    ]);
+    expect([telegram.duplicateAnswers, telegram.missingAnswers]).toEqual([0, 0]);
+    expect(channels!.memory.peakRssMiB).toBeGreaterThan(0);
 
     expect(report.targets.map((t) => t.target)).toEqual(
       expect.arrayContaining([expect.stringMatching(/throughput/), expect.stringMatching(/history events/)]),

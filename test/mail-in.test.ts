@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboundMessages, ticketArticles, tickets, undeliverableAddresses } from '../src/db/schema';
@@ -262,6 +262,35 @@ describe('e-mail in', () => {
     expect(outcome).toEqual({ status: 'ignored', reason: 'automatic (bulk) and about no ticket' });
     const [row] = await desk.db.select().from(inboundMessages).where(eq(inboundMessages.id, stored.id));
     expect([row!.status, row!.ticketId]).toEqual(['ignored', null]);
+  });
+
+  it('one pass processes a backlog larger than its batch: 250 messages stored at once are all settled', async () => {
+    const stored = [];
+    for (let n = 0; n < 250; n++)
+      stored.push(
+        await desk.mail.receive({
+          raw: rawMail({
+            from: `robot-${suffix}@example.org`,
+            subject: `Out of office ${n}`,
+            body: 'I am away',
+            messageId: id(`backlog-${n}`),
+            headers: { 'Auto-Submitted': 'auto-replied' },
+          }),
+          envelopeFrom: null,
+          envelopeTo: ['desk@desk.test'],
+        }),
+      );
+    await desk.mail.processPending();
+    const rows = await desk.db
+      .select({ status: inboundMessages.status })
+      .from(inboundMessages)
+      .where(
+        inArray(
+          inboundMessages.id,
+          stored.map((s) => s.id),
+        ),
+      );
+    expect(rows.map((r) => r.status)).toEqual(Array(250).fill('ignored'));
   });
 
   it('bytes that are no e-mail are stored inert: kept, never a ticket', async () => {

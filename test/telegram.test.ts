@@ -119,6 +119,44 @@ describe('telegram bot, long polling', () => {
     expect(offsets.at(-1)).toBeGreaterThan(first.update_id);
   });
 
+  it('a client who withdrew consent to notifications is not told of the acceptance (kept skipped with the reason), but is told the work is done', async () => {
+    const { chatId, chat } = await linkedChat();
+    const message = chat.text('Не работает мышь\nКурсор не двигается');
+    bot.push(message);
+    const ticketId = await settledTicketOf(chatId, message.update_id);
+    await bot.waitForMessage(chatId, (text) => text.includes(`№${ticketId} зарегистрирована`));
+    const [{ clientId }] = await desk.db
+      .select({ clientId: tickets.clientId })
+      .from(tickets)
+      .where(eq(tickets.id, ticketId));
+    const withdrawn = await call('PUT', `/clients/${clientId}/consents/notifications`, {
+      operator: 'ivanova',
+      body: { granted: false, at: '2026-11-20T10:00:00Z', source: 'звонок' },
+    });
+    expect(withdrawn.status, withdrawn.text).toBe(200);
+    const wrong = await call('PUT', `/clients/${clientId}/consents/notifications`, {
+      operator: 'ivanova',
+      body: { granted: 'no' },
+    });
+    expect(wrong.status).toBe(400);
+
+    await driver.reaches(ticketId, 'queued');
+    await driver.accept(ticketId, 'ivanova');
+    await eventually(async () =>
+      (await outboxOf(ticketId)).filter((m) => m.purpose === 'accepted').map((m) => [m.channel, m.status, m.lastError]),
+    ).toEqual([['telegram', 'skipped', 'the client withdrew consent to notifications on 2026-11-20']]);
+    await driver.resolve(ticketId, 'ivanova');
+    await bot.waitForMessage(chatId, (text) => text.startsWith(`Заявка №${ticketId} выполнена`));
+    expect(bot.sent.filter((m) => m.text.startsWith(`Заявка №${ticketId} принята`))).toEqual([]);
+    // The outbox's resend of accepted notices leaves it skipped, and no e-mail copy was made.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect((await outboxOf(ticketId)).map((m) => [m.purpose, m.channel, m.status]).sort()).toEqual([
+      ['accepted', 'telegram', 'skipped'],
+      ['registered', 'telegram', 'sent'],
+      ['resolution', 'telegram', 'sent'],
+    ]);
+  });
+
   it('/start welcomes in Russian and English and offers the request_contact button; someone else’s contact links nothing', async () => {
     const chatId = chatIdOf();
     const chat = updates(chatId);

@@ -104,6 +104,18 @@ export async function consentsNow(db: Reader, clientId: number) {
     .orderBy(asc(clientConsents.kind), desc(clientConsents.at), desc(clientConsents.id));
 }
 
+/** The consent to notifications of the ticket's client as it stands (their latest record); null: none recorded. */
+export async function notificationConsentOfTicket(db: Pick<Database, 'select'>, ticketId: number) {
+  const [row] = await db
+    .select({ granted: clientConsents.granted, at: clientConsents.at })
+    .from(clientConsents)
+    .innerJoin(tickets, eq(tickets.clientId, clientConsents.clientId))
+    .where(and(eq(tickets.id, ticketId), eq(clientConsents.kind, 'notifications')))
+    .orderBy(desc(clientConsents.at), desc(clientConsents.id))
+    .limit(1);
+  return row ?? null;
+}
+
 export const consentHistoryOf = (db: Reader, clientId: number) =>
   db
     .select()

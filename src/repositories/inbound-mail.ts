@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { deskSecrets, inboundMessages, ticketArticles, undeliverableAddresses, type InboundStatus } from '../db/schema';
 import type { IntakeChannel } from '../domain/enums';
@@ -33,12 +33,23 @@ export async function loadInbound(db: Database, id: number): Promise<InboundMess
   return row;
 }
 
-/** Messages stored but not yet processed, or whose processing failed: oldest first. */
-export async function pendingInboundIds(db: Database, channel: IntakeChannel, limit = 100): Promise<number[]> {
+/** Messages stored but not yet processed, or whose processing failed, after `afterId`: oldest first. */
+export async function pendingInboundIds(
+  db: Database,
+  channel: IntakeChannel,
+  afterId = 0,
+  limit = 100,
+): Promise<number[]> {
   const rows = await db
     .select({ id: inboundMessages.id })
     .from(inboundMessages)
-    .where(and(eq(inboundMessages.channel, channel), inArray(inboundMessages.status, ['received', 'failed'])))
+    .where(
+      and(
+        eq(inboundMessages.channel, channel),
+        inArray(inboundMessages.status, ['received', 'failed']),
+        gt(inboundMessages.id, afterId),
+      ),
+    )
     .orderBy(inboundMessages.id)
     .limit(limit);
   return rows.map((row) => row.id);

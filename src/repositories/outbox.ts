@@ -3,6 +3,8 @@ import type { OutgoingEmail } from '../channels/email';
 import { whenDatabaseAnswers, type Database } from '../db/client';
 import { outbox, type NotificationChannel } from '../db/schema';
 import { signedMessageId } from '../domain/mail-threading';
+import { consentReasonToSkip } from '../domain/notice-consent';
+import { notificationConsentOfTicket } from './client-profiles';
 import { isUndeliverable } from './inbound-mail';
 
 type Executor = Pick<Database, 'select' | 'insert' | 'update' | 'transaction'>;
@@ -55,10 +57,22 @@ const identityOf = (message: Pick<OutboxMessage, 'ticketId' | 'purpose' | 'chann
     eq(outbox.channel, channelOf(message)),
   );
 
-/** Why a message is not sent: its address bounced, or (`capped`) it had its day's automatic mail. */
-async function reasonToSkip(db: Executor, message: OutboxMessage, capped: boolean): Promise<string | null> {
+/**
+ * Why a message is not sent: its address bounced, (`consent`: a client's notice) its kind waits for
+ * the client's consent to notifications and they withdrew it (src/domain/notice-consent.ts), or
+ * (`capped`) it had its day's automatic mail.
+ */
+async function reasonToSkip(
+  db: Executor,
+  message: OutboxMessage,
+  options: { capped?: boolean; consent?: boolean },
+): Promise<string | null> {
   if (await isUndeliverable(db, message.recipient)) return `${message.recipient} is undeliverable (it bounced)`;
-  if (!capped) return null;
+  if (options.consent) {
+    const withdrawn = consentReasonToSkip(message.purpose, await notificationConsentOfTicket(db, message.ticketId));
+    if (withdrawn) return withdrawn;
+  }
+  if (!options.capped) return null;
   const [row] = await db
     .select({ sent: sql<number>`count(*)::int` })
     .from(outbox)
@@ -101,15 +115,16 @@ export class MessageBeingSent extends Error {
  * `onSent`'s writes in the same transaction). A retry after it was sent sends nothing; a failed
  * send lets it go at once; the mark waits for a database that is away (up to 30 s), so only a
  * crash between the server's acceptance and the mark, or a longer outage, can resend it, with
- * the same Message-ID. An undeliverable address, or (`capped`: a client's automatic notice) one
- * over its daily cap, is skipped and the reason kept on the message.
+ * the same Message-ID. An undeliverable address, (`consent`: a client's notice) a notice the
+ * client withdrew their consent to, or (`capped`: a client's automatic notice) one over its
+ * daily cap, is skipped and the reason kept on the message.
  */
 export async function sendOnce(
   db: Executor,
   transport: OutboxTransport,
   message: OutboxMessage,
   onSent?: (tx: Transaction) => Promise<void>,
-  options: { capped?: boolean } = {},
+  options: { capped?: boolean; consent?: boolean } = {},
 ): Promise<SendOutcome> {
   const channel = transport.channel ?? 'email';
   await db
@@ -137,7 +152,7 @@ export async function sendOnce(
     if (done?.status === 'sending') throw new MessageBeingSent(done.claimedUntil!);
     return done?.status === 'skipped' ? { skipped: done.lastError ?? 'skipped' } : 'already_sent';
   }
-  const skip = await reasonToSkip(db, claimed, options.capped ?? false);
+  const skip = await reasonToSkip(db, claimed, options);
   if (skip) {
     await db
       .update(outbox)

@@ -145,14 +145,16 @@ export function createMailIntake(deps: {
 
   const pending = createDrain(
     async (stopped) => {
-      for (let ids = await pendingInboundIds(db, 'email'); ids.length > 0; ids = await pendingInboundIds(db, 'email')) {
-        const before = ids.length;
+      // Each pending message once per pass, oldest first, past the last one tried: a message that keeps
+      // failing waits for the next pass (the next kick or start) without stopping the ones behind it.
+      // (Comparing the pending count with the batch's stopped a pass whenever more than a batch was waiting:
+      // in `npm run bench -- channels`, 500 mails received in 5 s left 298 unprocessed until the next one came.)
+      for (let ids = await pendingInboundIds(db, 'email'); ids.length > 0;) {
         for (const id of ids) {
           if (stopped()) return;
           await processInbound(id);
         }
-        // Messages that keep failing stay pending: stop rather than spin on them.
-        if ((await pendingInboundIds(db, 'email')).length >= before) break;
+        ids = await pendingInboundIds(db, 'email', ids.at(-1));
       }
     },
     (error) => logger.error({ err: error }, 'inbound e-mail processing stopped'),

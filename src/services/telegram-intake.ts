@@ -284,7 +284,10 @@ export function createTelegramIntake(deps: {
     };
     try {
       // A link's secret in it (the accepted notice's status link) is blanked in the stored copy once sent.
-      await sendOnce(db, deps.transport, stored, (tx) => redactLinkTokens(tx, message.ticketId, message.purpose));
+      await sendOnce(db, deps.transport, stored, (tx) => redactLinkTokens(tx, message.ticketId, message.purpose), {
+        // A notice resent from the outbox (the accepted one) still waits for consent (src/domain/notice-consent.ts).
+        consent: true,
+      });
     } catch (error) {
       if (!(error instanceof TelegramApiError && error.chatUnreachable)) throw error;
       await markChatBlocked(db, Number(message.recipient), `${error.errorCode} ${error.description}`);
