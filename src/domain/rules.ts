@@ -1,4 +1,4 @@
-import safeRegex from 'safe-regex2';
+import { RE2JS } from 're2js';
 import type { RuleKind } from './enums';
 import { normaliseText, stemWord } from './text';
 
@@ -119,7 +119,7 @@ interface CompiledRule {
   /** Only the conditions the rule gives: a thousand rules cost nothing for what they leave open. */
   checks: FactCheck[];
   words: WordTerm[];
-  pattern?: RegExp;
+  pattern?: RE2JS;
   sets: Array<keyof RuleOutcome>;
 }
 
@@ -179,30 +179,34 @@ function compileWord(source: string): WordTerm {
 }
 
 /**
- * Checks a regular expression before it is stored: a broken one is the caller's 400, not a 500
- * later, and one that can backtrack exponentially (a repeated group inside a repetition, such as
- * `(a+)+$`) is refused, since it would stall every intake on an unlucky text (ReDoS). The check
- * is safe-regex2's star-height test (the one Fastify's router uses); what it lets through runs on
- * at most PATTERN_TEXT_LIMIT characters, which bounds polynomial backtracking too.
+ * A rule's pattern runs on RE2 (re2js 2.10.0, RE2's own algorithm in JavaScript): matching takes
+ * time linear in the text whatever the pattern, so no pattern can stall intake (ReDoS). A star-height
+ * check (safe-regex2, used before) let through `(a|a)*$`, exponential on V8's backtracking engine.
+ * RE2's syntax is Perl's without backreferences and lookaround; a pattern it does not accept is
+ * the caller's 400 when stored, not a 500 later.
  */
 export function patternProblem(pattern: string): string | undefined {
   try {
-    new RegExp(pattern, 'u');
+    RE2JS.compile(pattern);
   } catch (error) {
-    return `is not a valid regular expression: ${(error as Error).message}`;
+    return `is not a regular expression RE2 accepts (Perl syntax without backreferences or lookaround): ${(error as Error).message}`;
   }
-  if (!safeRegex(pattern))
-    return 'may take exponential time on some texts (a repetition inside a repeated group, such as (a+)+): write it without nesting repetitions';
   return undefined;
 }
 
 /** How much of a ticket's text a rule's pattern reads: its start, where what matters is said. */
 export const PATTERN_TEXT_LIMIT = 2000;
 
-/** A stored pattern refused by today's check (kept from before it) fires for no ticket. */
-const NEVER = /(?!)/u;
+/** A stored pattern RE2 does not accept (kept from before it) fires for no ticket: no character is outside all of them. */
+const NEVER = RE2JS.compile('[^\\x{0}-\\x{10FFFF}]');
 
-const compilePattern = (pattern: string) => (patternProblem(pattern) ? NEVER : new RegExp(pattern, 'u'));
+const compilePattern = (pattern: string) => (patternProblem(pattern) ? NEVER : RE2JS.compile(pattern));
+
+/** The part of the text a pattern matched, or null. */
+function patternMatch(pattern: RE2JS, text: TextIndex): string | null {
+  const matcher = pattern.matcher(patternSubject(text));
+  return matcher.find() ? matcher.group() : null;
+}
 
 const patternSubject = (text: TextIndex) => text.normalised.slice(0, PATTERN_TEXT_LIMIT);
 
@@ -256,7 +260,7 @@ function fires(
     if (value == null || !check.values.has(value)) return false;
   }
   if (compiled.words.length > 0 && !compiled.words.some((term) => findTerm(text, term) >= 0)) return false;
-  if (compiled.pattern && !compiled.pattern.test(patternSubject(text))) return false;
+  if (compiled.pattern && patternMatch(compiled.pattern, text) === null) return false;
   return true;
 }
 
@@ -275,9 +279,7 @@ function firingReasons(
     because.push(`word "${term.source}" (in "${text.words.slice(at, at + length).join(' ')}")`);
   }
   if (compiled.pattern)
-    because.push(
-      `pattern /${compiled.rule.condition.pattern}/ matched "${compiled.pattern.exec(patternSubject(text))![0]}"`,
-    );
+    because.push(`pattern /${compiled.rule.condition.pattern}/ matched "${patternMatch(compiled.pattern, text)}"`);
   return because;
 }
 
