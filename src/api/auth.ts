@@ -77,11 +77,13 @@ const auth: FastifyPluginAsync<AuthOptions> = async (app, options) => {
   app.decorateRequest('credential', undefined);
 
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) {
-      if (method === 'HEAD' || method === 'OPTIONS') continue;
+    const methods = [route.method].flat().filter((method) => method !== 'HEAD' && method !== 'OPTIONS');
+    for (const method of methods)
       if (!routeAccess[accessKey(method, route.url)])
         throw new Error(`route ${method} ${route.url} has no entry in src/api/access-table.ts: say who may call it`);
-    }
+    // The OpenAPI document says so of a public route: it needs no credential (the document's default asks for one).
+    const entries = methods.map((method) => routeAccess[accessKey(method, route.url)]!);
+    if (route.schema && entries.length > 0 && entries.every((entry) => 'public' in entry)) route.schema.security = [];
   });
 
   /** `tokenOnly`: a cookie (or proxy) is not enough, e.g. where a page sends the request as the client. */
