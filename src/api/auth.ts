@@ -16,7 +16,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Who is asking, for routes that sign in and out and for the test desk, which issues its staff tokens. */
     identity: IdentityService;
-    sessionCookie: SessionCookie;
+    sessionCookie: SessionCookieAtSignIn;
     /** The state of an OpenID Connect sign-in under way, held by the browser that started it. */
     ssoStateCookie: SessionCookie;
   }
@@ -26,6 +26,11 @@ export interface SessionCookie {
   name: string;
   set(reply: FastifyReply, sessionId: string): void;
   clear(reply: FastifyReply): void;
+}
+
+/** The session cookie at a sign-in: the session this browser had before, if any, ends with it. */
+export interface SessionCookieAtSignIn extends SessionCookie {
+  signedIn(request: FastifyRequest, reply: FastifyReply, sessionId: string): Promise<void>;
 }
 
 export interface AuthOptions {
@@ -60,11 +65,17 @@ const auth: FastifyPluginAsync<AuthOptions> = async (app, options) => {
   });
 
   app.decorate('identity', identity);
+  const setSession = (reply: FastifyReply, sessionId: string) => void reply.setCookie(name, sessionId, cookieOptions);
   app.decorate('sessionCookie', {
     name,
-    set: (reply, sessionId) => void reply.setCookie(name, sessionId, cookieOptions),
+    set: setSession,
     clear: (reply) => void reply.clearCookie(name, cookieOptions),
-  } satisfies SessionCookie);
+    async signedIn(request, reply, sessionId) {
+      const before = request.cookies[name];
+      if (before && before !== sessionId) await identity.signOut(before);
+      setSession(reply, sessionId);
+    },
+  } satisfies SessionCookieAtSignIn);
   // SameSite=Lax: the provider's redirect back is a top-level GET from another site, which Lax lets carry it.
   const stateName = options.secureCookies ? '__Host-desk-sso-state' : 'desk-sso-state';
   app.decorate('ssoStateCookie', {

@@ -44,14 +44,13 @@ export async function setPasswordHash(db: Db, operatorId: string, passwordHash: 
 }
 
 /** Disabling an account ends its sessions in the same transaction; its tokens stop at the next request. */
-export async function setDisabled(db: Database, operatorId: string, disabled: boolean) {
-  await db.transaction(async (tx) => {
-    await tx
-      .update(operators)
-      .set({ disabledAt: disabled ? new Date() : null, updatedAt: new Date() })
-      .where(eq(operators.id, operatorId));
-    if (disabled) await tx.delete(staffSessions).where(eq(staffSessions.operatorId, operatorId));
-  });
+/** In the caller's transaction, with its audit row: a disabled account's sessions end with it. */
+export async function setDisabled(tx: Db, operatorId: string, disabled: boolean) {
+  await tx
+    .update(operators)
+    .set({ disabledAt: disabled ? new Date() : null, updatedAt: new Date() })
+    .where(eq(operators.id, operatorId));
+  if (disabled) await tx.delete(staffSessions).where(eq(staffSessions.operatorId, operatorId));
 }
 
 export async function insertToken(

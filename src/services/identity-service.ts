@@ -225,12 +225,15 @@ export function createIdentityService({
       if (!(await findOperator(db, operatorId))) throw new DeskError('NOT_FOUND', `no member of staff ${operatorId}`);
       if (operatorId === actor.id && !enabled)
         throw new DeskError('VALIDATION', 'you may not disable your own account');
-      await identity.setDisabled(db, operatorId, !enabled);
-      await recordAudit(db, {
-        actorId: actor.id,
-        action: enabled ? 'account_enabled' : 'account_disabled',
-        target: operatorId,
-        address: from.address,
+      // The change and its audit row together, as every audited change is.
+      await db.transaction(async (tx) => {
+        await identity.setDisabled(tx, operatorId, !enabled);
+        await recordAudit(tx, {
+          actorId: actor.id,
+          action: enabled ? 'account_enabled' : 'account_disabled',
+          target: operatorId,
+          address: from.address,
+        });
       });
       return { operatorId, enabled };
     },

@@ -28,7 +28,7 @@ export const authRoutes: RoutePlugin<object> = async (app) => {
     },
     async (request, reply) => {
       const { sessionId, operator } = await identity.signIn(request.body.login, request.body.password, request.ip);
-      sessionCookie.set(reply, sessionId);
+      await sessionCookie.signedIn(request, reply, sessionId);
       return { operator, csrfToken: reply.generateCsrf() };
     },
   );

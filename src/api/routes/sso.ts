@@ -73,7 +73,7 @@ export const ssoRoutes: RoutePlugin<{ oidc?: OidcSignIn; ldap?: LdapSignIn }> = 
         // The cookie is spent whatever happens: the state it holds works once.
         ssoStateCookie.clear(reply);
         const { sessionId, next } = await oidc.finish(request.query as Record<string, string>, stateCookie, request.ip);
-        sessionCookie.set(reply, sessionId);
+        await sessionCookie.signedIn(request, reply, sessionId);
         return reply.redirect(next, 303);
       },
     );
@@ -95,7 +95,7 @@ export const ssoRoutes: RoutePlugin<{ oidc?: OidcSignIn; ldap?: LdapSignIn }> = 
       },
       async (request, reply) => {
         const { sessionId, operator } = await ldap.signIn(request.body.login, request.body.password, request.ip);
-        sessionCookie.set(reply, sessionId);
+        await sessionCookie.signedIn(request, reply, sessionId);
         return { operator, csrfToken: reply.generateCsrf() };
       },
     );
