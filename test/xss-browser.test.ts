@@ -4,9 +4,10 @@
  * headless Chromium, runs no script and adds no element of the payload's; and every page is
  * served under a Content-Security-Policy whose scripts allow no 'unsafe-inline'.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { simpleParser } from 'mailparser';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -214,6 +215,34 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('stored XSS through ev
     expectInert(shown, 'client.html?id=');
     for (const where of ['legal', 'address', 'note', 'device', 'consent', 'article', 'subject'])
       expect(shown.text, where).toContain(`xss-${where} <img src=x`);
+  });
+
+  it('the dashboard with the tickets behind a count, the glossary, the calls page and the client’s status page run none of it', async () => {
+    const period = `from=${new Date(Date.now() - 86_400_000).toISOString()}&to=${new Date(Date.now() + 86_400_000).toISOString()}`;
+    const dashboard = await open(`/dashboard.html?${period}&interval=day`, async (p) => {
+      await p.waitForSelector('body[data-state="ready"]');
+      await p.click('a[data-drill="registered"]');
+      await p.waitForSelector(`#drill-tickets li[data-ticket-id="${ticketId}"]`);
+    });
+    expectInert(dashboard, 'dashboard.html');
+    // The subject is listed (to staff who may see it) as text.
+    expect(dashboard.text).toContain('xss-subject <img src=x');
+    expectInert(await open('/glossary.html', (p) => p.waitForSelector('body[data-state="ready"]')), 'glossary.html');
+    expectInert(await open('/calls.html'), 'calls.html');
+    // The client's live status page, opened with the link from the notice.
+    const folder = desk.mailer.target;
+    const notices = readdirSync(folder).filter((f) => f.startsWith(`ticket-${ticketId}.`) && f.endsWith('.eml'));
+    const texts = await Promise.all(
+      notices.map(async (f) => (await simpleParser(readFileSync(path.join(folder, f)))).text ?? ''),
+    );
+    const statusToken = texts
+      .flatMap((text) => [...text.matchAll(/\/status\/\d+#token=([\w-]+)/g)].map((m) => m[1]!))
+      .at(-1);
+    expect(statusToken).toBeDefined();
+    const status = await open(`/status/${ticketId}#token=${statusToken}`, (p) =>
+      p.waitForFunction('document.body.innerText.includes("xss-")'),
+    );
+    expectInert(status, 'status.html');
   });
 
   it('the client’s pages, the intake form, sign-in and the admin page run none of it', async () => {
