@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { recordTicketEvent } from '../src/db/events';
+import { recordedEvent, recordTicketEvent } from '../src/db/events';
 import { newLinkToken } from '../src/domain/client-link';
 import { acceptedNotice } from '../src/domain/notices';
 import { statusUrl } from '../src/domain/status-link';
@@ -202,6 +202,11 @@ export function createWorkActivities({
       overdueNote?: string;
     }): Promise<Resolved> {
       const resolvedAt = await db.transaction(async (tx) => {
+        // An attempt again after one that committed (its answer lost: a workflow task retried, a
+        // connection cut after COMMIT) writes nothing: the ticket may have moved on since (its
+        // survey requested), and a second write put it back to resolved (found by npm run chaos).
+        const done = await recordedEvent(tx, input.ticketId, perRound('resolve', input.round));
+        if (done) return done.at;
         const at = await writeResolved(tx, input.ticketId, input);
         await recordTicketEvent(tx, resolvedEvent(input.ticketId, input, at));
         await writeResolutionTimes(tx, input.ticketId);

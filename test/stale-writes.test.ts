@@ -40,4 +40,35 @@ describe('late writes', () => {
     const [row] = await desk.db.select({ stage: tickets.stage }).from(tickets).where(eq(tickets.id, id));
     expect(row!.stage).toBe('closed');
   });
+
+  it('a resolution written again after the survey was requested leaves the ticket awaiting its survey', async () => {
+    const id = await driver.register({
+      subject: 'Не печатает принтер',
+      description: 'Принтер в бухгалтерии пишет «нет связи»',
+      client: { email: `late-${Math.random().toString(36).slice(2, 8)}@example.com` },
+    });
+    await driver.accept(id, 'ivanova');
+    await driver.resolve(id, 'ivanova');
+    await driver.surveyToken(id);
+    const stageNow = async () =>
+      (await desk.db.select({ stage: tickets.stage }).from(tickets).where(eq(tickets.id, id)))[0]!.stage;
+    expect(await stageNow()).toBe('awaiting_survey');
+    // The resolve step's attempt again, as a retried workflow task runs it: same ticket, same round.
+    const again = await activities.resolveTicket({
+      ticketId: id,
+      operatorId: 'ivanova',
+      resolution: 'Другое',
+      round: 1,
+    });
+    expect(await stageNow()).toBe('awaiting_survey');
+    const [row] = await desk.db
+      .select({ resolution: tickets.resolution, resolvedAt: tickets.resolvedAt })
+      .from(tickets)
+      .where(eq(tickets.id, id));
+    expect(row!.resolution).toBe('Готово / Done');
+    expect(again.resolvedAt).toBe(row!.resolvedAt!.toISOString());
+    // The client can answer.
+    await driver.answer(id, { csat: 5 });
+    await driver.closed(id);
+  });
 });
