@@ -7,7 +7,7 @@ import {
   reopenedEvent,
   surveyAnsweredEvent,
 } from '../src/domain/ticket-events';
-import { writeClosed, writeReopened, writeSurveyAnswer } from '../src/repositories/ticket-writes';
+import { assigneeOf, writeClosed, writeReopened, writeSurveyAnswer } from '../src/repositories/ticket-writes';
 import type { ComplaintResolved, Reopened, SurveyAnswer } from '../workflows/types';
 import { ticketLogger, type ActivityDependencies } from './context';
 
@@ -19,8 +19,12 @@ export function createSurveyActivities({ db, logger }: Pick<ActivityDependencies
     /** The client or an operator reopens the resolved ticket: its assignee works it again. */
     async reopenTicket(input: { ticketId: number; round: number; by: string; reason: string }): Promise<Reopened> {
       const assigneeId = await db.transaction(async (tx) => {
+        // Run again after its first attempt committed (as a resolve may be): the ticket may be
+        // resolved again since, and a second write would put it back in work.
+        const event = reopenedEvent(input.ticketId, input);
+        if (await recordedEvent(tx, input.ticketId, event.dedupeKey)) return (await assigneeOf(tx, input.ticketId))!;
         const assignee = await writeReopened(tx, input.ticketId);
-        await recordTicketEvent(tx, reopenedEvent(input.ticketId, input));
+        await recordTicketEvent(tx, event);
         return assignee;
       });
       ticketLog(input.ticketId).info({ by: input.by, round: input.round }, 'ticket reopened');

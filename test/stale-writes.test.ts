@@ -71,4 +71,24 @@ describe('late writes', () => {
     await driver.answer(id, { csat: 5 });
     await driver.closed(id);
   });
+
+  it('a reopening written again after the ticket was resolved once more leaves it awaiting its survey', async () => {
+    const id = await driver.register({
+      subject: 'Не открывается почта',
+      description: 'Почтовый клиент не запускается',
+      client: { email: `late-${Math.random().toString(36).slice(2, 8)}@example.com` },
+    });
+    await driver.accept(id, 'ivanova');
+    await driver.resolve(id, 'ivanova');
+    await driver.reopenAsOperator(id, 'ivanova');
+    await driver.resolve(id, 'ivanova');
+    await driver.surveyToken(id);
+    const stageNow = async () =>
+      (await desk.db.select({ stage: tickets.stage }).from(tickets).where(eq(tickets.id, id)))[0]!.stage;
+    await expect.poll(stageNow).toBe('awaiting_survey');
+    // The reopening's attempt again (round 2, the one that ran): the ticket stays where it is.
+    const again = await activities.reopenTicket({ ticketId: id, round: 2, by: 'ivanova', reason: 'снова' });
+    expect(again).toEqual({ ticketId: id, round: 2, assigneeId: 'ivanova' });
+    expect(await stageNow()).toBe('awaiting_survey');
+  });
 });

@@ -181,6 +181,13 @@ export async function writeAwaitingSurvey(tx: Executor, ticketId: number) {
     .where(and(eq(tickets.id, ticketId), eq(tickets.stage, 'resolved')));
 }
 
+/** The ticket's assignee now. */
+export async function assigneeOf(tx: Executor, ticketId: number): Promise<string | null> {
+  const [row] = await tx.select({ assigneeId: tickets.assigneeId }).from(tickets).where(eq(tickets.id, ticketId));
+  if (!row) throw new Error(`ticket ${ticketId} is not registered`);
+  return row.assigneeId;
+}
+
 /** In work again; answers its assignee. */
 export async function writeReopened(tx: Executor, ticketId: number): Promise<string> {
   const [row] = await tx
