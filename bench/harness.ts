@@ -7,6 +7,7 @@ import { runLatency, type LatencyResult } from './scenarios/latency';
 import { runListing, type ListingResult } from './scenarios/listing';
 import { runOpen, type OpenResult } from './scenarios/open';
 import { runPairs, type PairsResult } from './scenarios/pairs';
+import { runScaleout, type ScaleoutResult } from './scenarios/scaleout';
 import { runThroughput, type ThroughputResult } from './scenarios/throughput';
 import { evaluateTargets, type TargetCheck } from './targets';
 
@@ -25,6 +26,7 @@ export interface BenchReport {
     open?: OpenResult;
     listing?: ListingResult;
     auth?: AuthResult;
+    scaleout?: ScaleoutResult;
   };
   targets: TargetCheck[];
 }
@@ -69,6 +71,11 @@ export async function runBench(
           break;
         case 'auth':
           results.auth = await runAuth(env, options);
+          break;
+        case 'scaleout':
+          // The floor beside it, if cheap: its ticket-like shape on the in-process floor worker (one worker).
+          results.floor ??= await runFloor(env, await floorRig(), options, ['threeLocalActivitiesWorkflow']);
+          results.scaleout = await runScaleout(env, options, results.floor);
           break;
       }
     }

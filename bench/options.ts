@@ -1,6 +1,6 @@
 /** What a run measures and how much; every figure has a default for the full benchmark. */
 export interface BenchOptions {
-  /** Workflows per floor shape and tickets for the throughput scenario. */
+  /** Workflows per floor shape and tickets for the throughput scenario (and per phase of scaleout). */
   n: number;
   /** Requests or workflows in flight in the closed-loop scenarios. */
   inFlight: number;
@@ -47,5 +47,15 @@ export const defaultOptions: BenchOptions = {
   latencyPairs: 1,
 };
 
-export const scenarioNames = ['floor', 'throughput', 'pairs', 'latency', 'history', 'open', 'listing', 'auth'] as const;
+export const scenarioNames = [
+  'floor',
+  'throughput',
+  'pairs',
+  'latency',
+  'history',
+  'open',
+  'listing',
+  'auth',
+  'scaleout',
+] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
