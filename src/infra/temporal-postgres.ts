@@ -109,11 +109,12 @@ export async function serverModuleDir(): Promise<string> {
   return dir;
 }
 
-/** Temporal's two databases; their names as compose and Temporal's own images use them. */
-export const TEMPORAL_DATABASES = [
-  { name: 'temporal', schema: 'temporal' },
-  { name: 'temporal_visibility', schema: 'visibility' },
-] as const;
+/** Temporal's two databases, by default named as compose and Temporal's own images name them. */
+export interface TemporalDatabases {
+  main: string;
+  visibility: string;
+}
+export const TEMPORAL_DATABASES: TemporalDatabases = { main: 'temporal', visibility: 'temporal_visibility' };
 
 interface SqlEndpoint {
   host: string;
@@ -133,7 +134,7 @@ function sqlEndpointOf(databaseUrl: string): SqlEndpoint {
 }
 
 /**
- * Creates `temporal` and `temporal_visibility` on DATABASE_URL's server if missing and brings
+ * Creates `temporal` and `temporal_visibility` (or the names given) on DATABASE_URL's server if missing and brings
  * their schemas to the module's version with temporal-sql-tool, as compose's temporal-schema
  * job does: safe to run on every start (an up-to-date schema is left alone).
  */
@@ -141,6 +142,7 @@ export async function prepareTemporalDatabases(
   sqlTool: string,
   moduleDir: string,
   databaseUrl: string,
+  databases: TemporalDatabases,
   log: (message: string) => void,
 ): Promise<void> {
   const pg = sqlEndpointOf(databaseUrl);
@@ -157,7 +159,11 @@ export async function prepareTemporalDatabases(
       });
     }
   };
-  for (const db of TEMPORAL_DATABASES) {
+  const schemas = [
+    { name: databases.main, schema: 'temporal' },
+    { name: databases.visibility, schema: 'visibility' },
+  ];
+  for (const db of schemas) {
     if (!(await databaseExists(databaseUrl, db.name))) {
       await tool(['--db', db.name, 'create']);
       log(`created database ${db.name}`);
@@ -209,6 +215,8 @@ export interface TemporalPostgresOptions {
   /** Fixed for the life of the cluster: changing it needs a new pair of databases. */
   numHistoryShards: number;
   namespace: string;
+  /** Database names other than `temporal` and `temporal_visibility` (tests). */
+  databases?: TemporalDatabases;
   log: (message: string) => void;
 }
 
@@ -227,11 +235,12 @@ export interface TemporalPostgresServer extends TemporalEndpoint {
 export async function startTemporalPostgres(opts: TemporalPostgresOptions): Promise<TemporalPostgresServer> {
   const binaries = await ensureTemporalServerBinaries(opts.toolsDir, opts.log);
   const moduleDir = await serverModuleDir();
-  await prepareTemporalDatabases(binaries.sqlTool, moduleDir, opts.databaseUrl, opts.log);
+  const databases = opts.databases ?? TEMPORAL_DATABASES;
+  await prepareTemporalDatabases(binaries.sqlTool, moduleDir, opts.databaseUrl, databases, opts.log);
 
   const port = opts.port || (await freePort());
   const address = `127.0.0.1:${port}`;
-  const configFile = await writeServerConfig(opts, port);
+  const configFile = await writeServerConfig(opts, databases, port);
   const logFile = path.join(path.resolve(opts.dataDir), 'temporal-server.log');
   const child = spawnLoggingTo(
     binaries.server,
@@ -277,7 +286,11 @@ export async function startTemporalPostgres(opts: TemporalPostgresOptions): Prom
  * persistence and services, every port but the frontend's chosen free (a shared machine has other
  * servers on 7233–7239), no metrics or pprof listener, no archival. JSON is YAML, so it is written as JSON.
  */
-async function writeServerConfig(opts: TemporalPostgresOptions, frontendPort: number): Promise<string> {
+async function writeServerConfig(
+  opts: TemporalPostgresOptions,
+  databases: TemporalDatabases,
+  frontendPort: number,
+): Promise<string> {
   const pg = sqlEndpointOf(opts.databaseUrl);
   const ports: number[] = [];
   while (ports.length < 8) {
@@ -318,7 +331,10 @@ async function writeServerConfig(opts: TemporalPostgresOptions, frontendPort: nu
       defaultStore: 'postgres-default',
       visibilityStore: 'postgres-visibility',
       numHistoryShards: opts.numHistoryShards,
-      datastores: { 'postgres-default': store('temporal', 20), 'postgres-visibility': store('temporal_visibility', 4) },
+      datastores: {
+        'postgres-default': store(databases.main, 20),
+        'postgres-visibility': store(databases.visibility, 4),
+      },
     },
     global: { membership: { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' } },
     services: {
