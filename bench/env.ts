@@ -144,6 +144,8 @@ export async function startBenchEnvironment(options: BenchInfraOptions): Promise
     await desk.app.listen({ host: '127.0.0.1', port });
 
     const system = await desk.temporal.connection.workflowService.getSystemInfo({});
+    // What a server of TEMPORAL_ADDRESS keeps its state in, as it says itself (the dev server: sqlite; ours: postgres12).
+    const cluster = await desk.temporal.connection.workflowService.getClusterInfo({});
     const [{ version }] = await withSql(databaseUrl, (sql) => sql<[{ version: string }]>`select version()`);
     return {
       temporal,
@@ -162,8 +164,8 @@ export async function startBenchEnvironment(options: BenchInfraOptions): Promise
           how: temporal.how,
           serverVersion: system.serverVersion ?? 'unknown',
           storage: options.temporalAddress
-            ? 'as configured on that server'
-            : `sqlite file, pragmas ${SQLITE_PRAGMAS.join(', ')}`,
+            ? `${cluster.persistenceStore || 'unknown store'}, visibility ${cluster.visibilityStore || 'unknown'}, ${cluster.historyShardCount} history shard(s)`
+            : `sqlite file, pragmas ${SQLITE_PRAGMAS.join(', ')}, ${cluster.historyShardCount} history shard(s)`,
         },
         postgres: { how: pg.how, version },
         worker: desk.worker ? describeWorkerOptions(desk.worker.options) : {},

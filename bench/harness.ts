@@ -8,6 +8,7 @@ import { runLatency, type LatencyResult } from './scenarios/latency';
 import { runListing, type ListingResult } from './scenarios/listing';
 import { runOpen, type OpenResult } from './scenarios/open';
 import { runPairs, type PairsResult } from './scenarios/pairs';
+import { runScaleout, type ScaleoutResult } from './scenarios/scaleout';
 import { runThroughput, type ThroughputResult } from './scenarios/throughput';
 import { evaluateTargets, type TargetCheck } from './targets';
 
@@ -27,6 +28,7 @@ export interface BenchReport {
     listing?: ListingResult;
     auth?: AuthResult;
     channels?: ChannelsResult;
+    scaleout?: ScaleoutResult;
   };
   targets: TargetCheck[];
 }
@@ -74,6 +76,11 @@ export async function runBench(
           break;
         case 'channels':
           results.channels = await runChannels(env, options);
+          break;
+        case 'scaleout':
+          // The floor beside it, if cheap: its ticket-like shape on the in-process floor worker (one worker).
+          results.floor ??= await runFloor(env, await floorRig(), options, ['threeLocalActivitiesWorkflow']);
+          results.scaleout = await runScaleout(env, options, results.floor);
           break;
       }
     }

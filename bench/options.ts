@@ -1,6 +1,6 @@
 /** What a run measures and how much; every figure has a default for the full benchmark. */
 export interface BenchOptions {
-  /** Workflows per floor shape and tickets for the throughput scenario. */
+  /** Workflows per floor shape and tickets for the throughput scenario (and per phase of scaleout). */
   n: number;
   /** Requests or workflows in flight in the closed-loop scenarios. */
   inFlight: number;
@@ -66,5 +66,6 @@ export const scenarioNames = [
   'listing',
   'auth',
   'channels',
+  'scaleout',
 ] as const;
 export type ScenarioName = (typeof scenarioNames)[number];

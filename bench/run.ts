@@ -11,7 +11,7 @@ import { stderrProgress } from './progress';
 import { formatReport } from './table';
 
 const usage = `usage: npm run bench -- [${scenarioNames.join('|')} …] [options]
-  --n N              workflows per floor shape and throughput tickets (${defaultOptions.n})
+  --n N              workflows per floor shape, throughput tickets, tickets per scaleout phase (${defaultOptions.n})
   --in-flight N      concurrent requests in closed-loop phases (${defaultOptions.inFlight})
   --rates A,B,C      open-loop rates for latency, tickets/s (${defaultOptions.rates.join(',')})
   --duration S       seconds per latency rate (${defaultOptions.durationS})

@@ -6,7 +6,7 @@ export function formatReport(report: BenchReport): string {
   const rows: Array<[string, string, string]> = [];
   const add = (scenario: string, figure: string, value: string) => rows.push([scenario, figure, value]);
   const lat = (l: LatencySummary) => `p50 ${l.p50} · p90 ${l.p90} · p99 ${l.p99} · max ${l.max} ms`;
-  const { floor, throughput, pairs, latency, history, open, listing, auth, channels } = report.results;
+  const { floor, throughput, pairs, latency, history, open, listing, auth, channels, scaleout } = report.results;
 
   if (floor) {
     for (const [shape, r] of Object.entries(floor.shapes))
@@ -180,6 +180,22 @@ export function formatReport(report: BenchReport): string {
       'channels',
       'bench process RSS (both desks and the load): before · peak · after GC · heap after',
       `${memory.rssBeforeMiB} · ${memory.peakRssMiB} · ${memory.rssAfterMiB} · ${memory.heapUsedAfterMiB} MiB`,
+    );
+  }
+
+  if (scaleout) {
+    for (const p of scaleout.phases)
+      add(
+        'scaleout',
+        `${p.workers} worker process(es): tickets registered→queued (${scaleout.n}, ${scaleout.inFlight} in flight)`,
+        `${p.perSecond}/s · queued ${p.queued}/${scaleout.n} · p50 ${p.latencyMs.p50} · p99 ${p.latencyMs.p99} ms · ` +
+          `workflow tasks per worker ${p.workflowTasksByWorker.join(' · ')} · ` +
+          `load ${p.loadAverage.start[0]}→${p.loadAverage.end[0]} (max ${p.loadAverage.max1m})`,
+      );
+    add(
+      'scaleout',
+      '2 workers ÷ 1 worker · floor threeLocalActivities (one in-process worker)',
+      `${scaleout.ratio === null ? '—' : `${Math.round(scaleout.ratio * 100)}%`} · ${scaleout.floorPerSecond ?? '—'}/s`,
     );
   }
 

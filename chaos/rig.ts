@@ -17,7 +17,7 @@ const rootDir = path.resolve(__dirname, '..');
  * `restart: unless-stopped` service would be: an exit nobody asked for is counted and the
  * process started again. Node with tsx's loader, not the tsx CLI, so SIGKILL reaches the desk itself.
  */
-class RoleProcess {
+export class RoleProcess {
   child?: ChildProcess;
   /** Exits nobody asked for (a crash, or giving up on a backend), with the last lines of output. */
   readonly unplannedExits: Array<{ at: number; code: number | string | null; tail: string }> = [];

@@ -12,7 +12,7 @@ import { formatReport } from '../bench/table';
  * the harness cannot rot silently. Speed is judged by `npm run bench`, never here.
  */
 describe('npm run bench, every scenario at a tiny size', () => {
-  it('produces a whole, sane report', { timeout: 240_000 }, async () => {
+  it('produces a whole, sane report', { timeout: 300_000 }, async () => {
     const options = {
       ...defaultOptions,
       n: 10,
@@ -38,7 +38,7 @@ describe('npm run bench, every scenario at a tiny size', () => {
       log: () => {},
       progress: silentProgress,
     });
-    const { floor, throughput, pairs, latency, history, open, listing, auth, channels } = report.results;
+    const { floor, throughput, pairs, latency, history, open, listing, auth, channels, scaleout } = report.results;
 
     expect(Object.keys(floor!.shapes).sort()).toEqual([
       'emptyWorkflow',
@@ -128,6 +128,17 @@ describe('npm run bench, every scenario at a tiny size', () => {
     ]);
     expect([telegram.duplicateAnswers, telegram.missingAnswers]).toEqual([0, 0]);
     expect(channels!.memory.peakRssMiB).toBeGreaterThan(0);
+    // 1, then 2 worker processes of their own (src/main.ts --role worker) behind an API-only desk.
+    expect(scaleout!.phases.map((p) => p.workers)).toEqual([1, 2]);
+    for (const p of scaleout!.phases) {
+      expect(p.outcomes.byStatus).toEqual({ 201: 10 });
+      expect(p.queued).toBe(10);
+      expect(p.workflowTasksByWorker).toHaveLength(p.workers);
+      expect(p.workflowTasksByWorker.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(10);
+      expect(p.loadAverage.start).toHaveLength(3);
+      expect(p.loadAverage.max1m).toBeGreaterThanOrEqual(p.loadAverage.start[0]!);
+    }
+    expect(scaleout!.ratio).toBeGreaterThan(0);
 
     expect(report.targets.map((t) => t.target)).toEqual(
       expect.arrayContaining([expect.stringMatching(/throughput/), expect.stringMatching(/history events/)]),

@@ -29,19 +29,44 @@ export async function runThroughput(
   options: BenchOptions,
   floor: FloorResult | undefined,
 ): Promise<ThroughputResult> {
-  const next = ticketGenerator(options.seed, 1);
+  const intake = await measureIntake(env, env.baseUrl, options, 'throughput');
+  const floorPerSecond = floor?.shapes.threeLocalActivitiesWorkflow?.perSecond ?? null;
+  return {
+    n: options.n,
+    inFlight: options.inFlight,
+    ...intake,
+    floorShape: 'threeLocalActivitiesWorkflow',
+    floorPerSecond,
+    ratioToFloor: floorPerSecond ? round(intake.perSecond / floorPerSecond, 3) : null,
+  };
+}
+
+export type IntakeMeasure = Pick<ThroughputResult, 'seconds' | 'perSecond' | 'queued' | 'outcomes' | 'latencyMs'>;
+
+/**
+ * The closed-loop intake load against the API at `baseUrl`: a warm-up, then `options.n` tickets
+ * `inFlight` at a time (seeded texts; another `stream` of the generator for each phase of one run).
+ */
+export async function measureIntake(
+  env: BenchEnvironment,
+  baseUrl: string,
+  options: BenchOptions,
+  label: string,
+  stream = 1,
+): Promise<IntakeMeasure> {
+  const next = ticketGenerator(options.seed, stream);
   await runClosedLoop(options.warmup, options.inFlight, async () => {
-    await callApi(env.baseUrl, 'POST', '/tickets', { body: next() });
+    await callApi(baseUrl, 'POST', '/tickets', { body: next() });
   });
   const outcomes = new Outcomes();
   const ids: number[] = [];
   const latencies: number[] = [];
-  const progress = env.progress('throughput', options.n);
+  const progress = env.progress(label, options.n);
   const started = process.hrtime.bigint();
   await runClosedLoop(options.n, options.inFlight, async () => {
     const t = process.hrtime.bigint();
     try {
-      const { status, body } = await callApi(env.baseUrl, 'POST', '/tickets', { body: next() });
+      const { status, body } = await callApi(baseUrl, 'POST', '/tickets', { body: next() });
       outcomes.record(status, body);
       if (status === 201) latencies.push(elapsedMs(t));
       if (typeof body?.id === 'number') ids.push(body.id);
@@ -52,20 +77,12 @@ export async function runThroughput(
   });
   const seconds = elapsedMs(started) / 1000;
   progress.done();
-  const queued = await countQueued(env, ids);
-  const perSecond = outcomes.count(201) / seconds;
-  const floorPerSecond = floor?.shapes.threeLocalActivitiesWorkflow?.perSecond ?? null;
   return {
-    n: options.n,
-    inFlight: options.inFlight,
     seconds: round(seconds),
-    perSecond: round(perSecond),
-    queued,
+    perSecond: round(outcomes.count(201) / seconds),
+    queued: await countQueued(env, ids),
     outcomes: outcomes.toJSON(),
     latencyMs: summarize(latencies),
-    floorShape: 'threeLocalActivitiesWorkflow',
-    floorPerSecond,
-    ratioToFloor: floorPerSecond ? round(perSecond / floorPerSecond, 3) : null,
   };
 }
 
