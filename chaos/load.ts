@@ -58,8 +58,15 @@ export function createLoad(opts: {
   log: (message: string) => void;
 }) {
   const { rig } = opts;
-  const call = async (run: TicketRun, method: string, route: string, body?: unknown, staff = true): Promise<Answer> => {
-    const headers: Record<string, string> = {};
+  const call = async (
+    run: TicketRun,
+    method: string,
+    route: string,
+    body?: unknown,
+    staff = true,
+    extra: Record<string, string> = {},
+  ): Promise<Answer> => {
+    const headers: Record<string, string> = { ...extra };
     if (staff) headers.authorization = `Bearer ${opts.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const answer = await fetch(`${rig.api.url}${route}`, {
@@ -180,7 +187,11 @@ export function createLoad(opts: {
       run,
       'worked',
       () => workRecorded(run, id),
-      () => call(run, 'POST', `/tickets/${id}/work`, { minutes: 15, note: `chaos ${run.marker}` }),
+      // As an operator's client would: one key for the one piece of work, however often it is sent.
+      () =>
+        call(run, 'POST', `/tickets/${id}/work`, { minutes: 15, note: `chaos ${run.marker}` }, true, {
+          'idempotency-key': `work-${run.marker}`,
+        }),
     );
     await step(
       run,

@@ -46,6 +46,8 @@ export const ErrorStatus = {
   NOT_IN_WORK: 409,
   NOT_AWAITING_SURVEY: 409,
   SURVEY_CLOSED: 409,
+  // An Idempotency-Key sent again with another request than the one it was first sent with.
+  IDEMPOTENCY_KEY_REUSED: 409,
   NO_OPEN_COMPLAINT: 409,
   NOT_WAITING_FOR_CLIENT: 409,
   ON_TOP_LINE: 409,

@@ -1,6 +1,14 @@
 import { and, asc, desc, eq, ilike, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { catalogServices, clientLinkTokens, clients, queues, ticketEvents, tickets } from '../db/schema';
+import {
+  catalogServices,
+  clientLinkTokens,
+  clients,
+  queues,
+  ticketEvents,
+  tickets,
+  ticketWorkEntries,
+} from '../db/schema';
 import { isManager, maySeeDetails, type Actor } from '../domain/access';
 import type { TicketDetails, TicketSummary } from '../domain/ticket-details';
 import { linkTokenHash } from '../domain/client-link';
@@ -239,4 +247,13 @@ export async function isStatusLinkToken(db: Database, ticketId: number, token: s
     .from(clientLinkTokens)
     .where(and(eq(clientLinkTokens.tokenHash, linkTokenHash(token)), eq(clientLinkTokens.ticketId, ticketId)));
   return row !== undefined;
+}
+
+/** A work entry by its id (an Idempotency-Key's, src/domain/idempotency.ts), if recorded. */
+export async function findWorkEntry(db: Database, entryId: string) {
+  const [row] = await db
+    .select({ minutes: ticketWorkEntries.minutes, note: ticketWorkEntries.note })
+    .from(ticketWorkEntries)
+    .where(eq(ticketWorkEntries.id, entryId));
+  return row;
 }

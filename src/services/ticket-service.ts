@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { keyedEntryId } from '../domain/idempotency';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
@@ -22,7 +23,13 @@ import { clientByContact, confirmationFactsOf, confirmTicketClient } from '../re
 import { findQueue } from '../repositories/queues';
 import { agreementById, agreementForTicket } from '../repositories/ticket-sla';
 import { findOperator, operatorCompetences, type OperatorIdentity } from '../repositories/staff';
-import { loadTicketFacts, nextTicketNumber, ticketExists, type TicketFacts } from '../repositories/tickets';
+import {
+  findWorkEntry,
+  loadTicketFacts,
+  nextTicketNumber,
+  ticketExists,
+  type TicketFacts,
+} from '../repositories/tickets';
 import { askClientConfirmationWorkflow } from '../../workflows/client-confirmation';
 import {
   acceptUpdate,
@@ -304,7 +311,18 @@ export function createTicketService(deps: {
       ticketId: number,
       operator: OperatorIdentity,
       work: { minutes: number; note: string; stepsDone?: string[] },
+      idempotencyKey?: string,
     ) {
+      // With a key the entry's id comes from it (the operator's own key, per ticket): a retry inserts nothing new.
+      const entryId = idempotencyKey ? keyedEntryId(ticketId, operator.id, idempotencyKey) : randomUUID();
+      if (idempotencyKey) {
+        const earlier = await findWorkEntry(db, entryId);
+        if (earlier && (earlier.minutes !== work.minutes || earlier.note !== work.note))
+          throw new DeskError(
+            'IDEMPOTENCY_KEY_REUSED',
+            `Idempotency-Key ${JSON.stringify(idempotencyKey)} was sent with other work on ticket ${ticketId} (${earlier.minutes} min); use a new key for new work`,
+          );
+      }
       if (work.stepsDone?.length) {
         const facts = await factsOf(ticketId);
         if (facts.assigneeId !== operator.id)
@@ -321,7 +339,11 @@ export function createTicketService(deps: {
           );
       }
       return update(ticketId, (h) =>
-        h.executeUpdate(recordWorkUpdate, { args: [{ entryId: randomUUID(), operatorId: operator.id, ...work }] }),
+        h.executeUpdate(recordWorkUpdate, {
+          args: [{ entryId, operatorId: operator.id, ...work }],
+          // Temporal answers an update sent again with its id as it answered the first.
+          ...(idempotencyKey ? { updateId: `work-${entryId}` } : {}),
+        }),
       );
     },
 

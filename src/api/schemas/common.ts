@@ -35,6 +35,15 @@ export const rowId = { type: 'integer', minimum: 1, maximum: 2147483647 } as con
  */
 export const logCursor = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
 
+/**
+ * `Idempotency-Key` (the IETF draft's header, as Stripe and others take it): a request sent again
+ * with the same key is answered as the first was and does nothing twice. Printable ASCII, at most 200.
+ */
+export const idempotencyHeaders = {
+  type: 'object',
+  properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$' } },
+} as const;
+
 /** `:id` of a ticket, a queue, a client, a rule or an offer. */
 export const idParams = {
   type: 'object',

@@ -1,6 +1,6 @@
 import type { RoutePlugin } from '../../type-provider';
 import type { TicketRouteDeps } from './index';
-import { errorResponses, idParams } from '../../schemas/common';
+import { errorResponses, idempotencyHeaders, idParams } from '../../schemas/common';
 import { resolveBody, resolved, workBody, workRecorded } from '../../schemas/tickets';
 
 const withTicket = { params: idParams } as const;
@@ -28,13 +28,25 @@ export const ticketWorkRoutes: RoutePlugin<TicketRouteDeps> = async (app, { tick
       schema: {
         tags: ['tickets'],
         summary: 'Record work on an accepted ticket',
+        description:
+          'Each call records one work entry. Send an Idempotency-Key to make a retry safe: the same key again records nothing more and answers as the first did; with another body, 409 IDEMPOTENCY_KEY_REUSED.',
         ...withTicket,
+        headers: idempotencyHeaders,
         body: workBody,
         response: { 201: workRecorded, ...errorResponses(400, 401, 403, 404, 409) },
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await tickets.recordWork(request.params.id, request.operator!, request.body)),
+      reply
+        .status(201)
+        .send(
+          await tickets.recordWork(
+            request.params.id,
+            request.operator!,
+            request.body,
+            request.headers['idempotency-key'],
+          ),
+        ),
   );
 
   app.post(
