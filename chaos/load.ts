@@ -215,10 +215,14 @@ export function createLoad(opts: {
       run.filing = await file(run);
       if (run.filing.outcome === 'registered') run.ticketId = run.filing.ticketId;
       else if (run.filing.outcome === 'error') {
-        // The caller got no answer: once the desk is back, it asks whether its ticket arrived.
+        // The caller got no answer: once the desk is back, it asks whether its ticket arrived, for
+        // a minute (a workflow started before the API died registers its ticket when it next runs).
         await rig.allReady(opts.ticketDeadlineMs);
-        await sleep(3_000);
-        const found = await opts.findByMarker(run.marker);
+        let found: number | undefined;
+        for (const lookUntil = Date.now() + 60_000; found === undefined && Date.now() < lookUntil;) {
+          await sleep(3_000);
+          found = await opts.findByMarker(run.marker);
+        }
         if (found === undefined) return;
         run.ticketId = found;
         run.adopted = true;
