@@ -35,6 +35,7 @@ beforeAll(async () => {
       });
     },
   });
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   db = openDatabase(inject('databaseUrl'), { max: 3 });

@@ -24,6 +24,9 @@ export async function startSmtpSink(port = 0, options: { beforeAccepting?: (mail
         .catch(done);
     },
   });
+  // A client gone mid-session (a worker killed by the chaos run) is its connection's error, not the sink's:
+  // without a listener smtp-server rethrows it and the test process dies.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const bound = (server.server.address() as AddressInfo).port;
   return {
