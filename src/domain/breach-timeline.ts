@@ -122,6 +122,17 @@ export interface TicketState {
   resolved: boolean;
 }
 
+/** Where a ticket is before its first event: nowhere yet, on the first line, held by nobody. */
+export const initialTicketState: Readonly<TicketState> = {
+  elementId: null,
+  queue: null,
+  supportLine: 1,
+  holder: null,
+  accepted: false,
+  waiting: false,
+  resolved: false,
+};
+
 /**
  * Where the ticket was after each event that moves it: a list of (from, state). The one walk of
  * the record for the timelines and the managers' business-time figures (./ticket-times).
@@ -130,15 +141,7 @@ export function ticketStates(
   events: readonly Pick<AuditEvent, 'at' | 'processId' | 'elementId' | 'action' | 'actor' | 'data'>[],
   queues: ReadonlyMap<string, { supportLine: number }>,
 ): { from: number; state: TicketState }[] {
-  let state: TicketState = {
-    elementId: null,
-    queue: null,
-    supportLine: 1,
-    holder: null,
-    accepted: false,
-    waiting: false,
-    resolved: false,
-  };
+  let state: TicketState = initialTicketState;
   const states: { from: number; state: TicketState }[] = [];
   for (const e of events) {
     const next = { ...state };

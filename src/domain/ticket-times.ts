@@ -3,7 +3,7 @@
  * events (the managers' business-time figures, ./figures): the walk of the record is the breach
  * timelines' (ticketStates), the arithmetic the calendar's (businessTimeBetween). Pure.
  */
-import { ticketStates, type AuditEvent, type TicketState } from './breach-timeline';
+import { initialTicketState, ticketStates, type AuditEvent } from './breach-timeline';
 import { businessTimeBetween, type BusinessCalendar } from './calendar';
 
 export type TimeEvent = Pick<AuditEvent, 'at' | 'processId' | 'elementId' | 'action' | 'actor' | 'data'>;
@@ -52,16 +52,7 @@ export function ticketTimes(input: {
   const start = input.registeredAt.getTime();
   const end = input.resolvedAt.getTime();
   const firstResolved = input.events.find((e) => e.action === 'resolved')?.at.getTime() ?? end;
-  const initial: TicketState = {
-    elementId: null,
-    queue: null,
-    supportLine: 1,
-    holder: null,
-    accepted: false,
-    waiting: false,
-    resolved: false,
-  };
-  const states = [{ from: start, state: initial }, ...ticketStates(input.events, input.queues)];
+  const states = [{ from: start, state: initialTicketState }, ...ticketStates(input.events, input.queues)];
   const times: TicketTimes = {
     firstResolutionMs: 0,
     resolutionMs: 0,
