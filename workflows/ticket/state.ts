@@ -36,6 +36,8 @@ export class TicketState {
   queueGroupId: number | undefined;
   supportLine = 1;
   resolved = false;
+  /** A resolve handler is running: a second resolve (a caller retrying) is refused until it is done. */
+  resolving = false;
   /** A reassign, return or transfer is being written: nothing else may start on the ticket meanwhile. */
   moving = false;
   answer: SurveyAnswer | undefined;
@@ -103,7 +105,8 @@ export class TicketState {
   }
 
   private refuseIfResolving(): void {
-    if (this.resolved) throw reject(TicketFailure.notInWork, `ticket ${this.ticketId} is being resolved`);
+    if (this.resolved || this.resolving)
+      throw reject(TicketFailure.notInWork, `ticket ${this.ticketId} is being resolved`);
   }
 
   /** `overdueAt`: the resolution deadline when it has passed (or 'breached'), null while in time or without SLA. */

@@ -115,6 +115,19 @@ export class TicketSteps {
   }
 
   async resolve({ operatorId, resolution, overdueReason, overdueNote }: ResolveRequest) {
+    // Set before the first await, so the validator of a second resolve sent meanwhile refuses it:
+    // the full chaos run had three accepted at once (a client retrying while the worker was down),
+    // and the ticket's history then failed to replay (an update completion where a timer was cancelled).
+    // Validators do not run on replay, so histories with such updates replay as they ran.
+    this.ticket.resolving = true;
+    try {
+      return await this.resolveNow({ operatorId, resolution, overdueReason, overdueNote });
+    } finally {
+      this.ticket.resolving = false;
+    }
+  }
+
+  private async resolveNow({ operatorId, resolution, overdueReason, overdueNote }: ResolveRequest) {
     return this.clock.exclusive(async () => {
       const result = await db.resolveTicket({
         ticketId: this.ticketId,
