@@ -26,3 +26,25 @@ describe('recorded ticket histories replay on the current workflow code', () => 
     );
   });
 });
+
+/**
+ * Found by the full chaos run of 2026-12-04 (seed 726240) and not fixed: a ticket with several
+ * updates accepted around a worker restart (three resolves, a client retrying) whose history the
+ * same code does not replay ("[TMPRL1100] Update machine does not handle this event: TimerCanceled").
+ * Kept here as it is: when it replays, this test fails, the cause is gone and the history moves
+ * to test/histories/.
+ */
+describe('histories of open bugs', () => {
+  const openDir = path.join(__dirname, 'histories-open');
+  const files = fs.readdirSync(openDir).filter((f) => f.endsWith('.json'));
+  it.each(files)('%s still fails to replay, with a nondeterminism error', async (file) => {
+    const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(openDir, file), 'utf8')));
+    await expect(
+      Worker.runReplayHistory(
+        { workflowBundle: { codePath: inject('workflowBundlePath') } },
+        history,
+        file.replace(/\.json$/, ''),
+      ),
+    ).rejects.toThrow(/Nondeterminism error/);
+  });
+});
