@@ -161,19 +161,20 @@ export async function listEscalations(db: Database, query: EscalationQuery): Pro
   });
 }
 
+/** The event columns a ticket's walk of its record reads (src/domain/breach-timeline.ts, ticketStates). */
+export const ticketStateColumns = {
+  at: ticketEvents.at,
+  processId: ticketEvents.processId,
+  elementId: ticketEvents.elementId,
+  action: ticketEvents.action,
+  actor: ticketEvents.actor,
+  data: ticketEvents.data,
+};
+
 /** What a ticket's SLA timeline is drawn from: its events, the queues, the agreements it was under, the staff notices sent. */
 export async function breachTimelineFacts(db: Database, ticketId: number) {
   const events: AuditEvent[] = await db
-    .select({
-      id: ticketEvents.id,
-      at: ticketEvents.at,
-      processId: ticketEvents.processId,
-      elementId: ticketEvents.elementId,
-      action: ticketEvents.action,
-      actor: ticketEvents.actor,
-      data: ticketEvents.data,
-      dedupeKey: ticketEvents.dedupeKey,
-    })
+    .select({ id: ticketEvents.id, ...ticketStateColumns, dedupeKey: ticketEvents.dedupeKey })
     .from(ticketEvents)
     .where(eq(ticketEvents.ticketId, ticketId))
     .orderBy(asc(ticketEvents.at), asc(ticketEvents.id));

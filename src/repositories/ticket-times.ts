@@ -1,3 +1,4 @@
+import { ticketStateColumns } from './breach-audit';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { ticketEvents, tickets } from '../db/schema';
@@ -39,14 +40,7 @@ export async function writeResolutionTimes(tx: Executor, ticketId: number): Prom
   if (!row?.resolvedAt) return;
   const [events, queues, calendar] = await Promise.all([
     tx
-      .select({
-        at: ticketEvents.at,
-        processId: ticketEvents.processId,
-        elementId: ticketEvents.elementId,
-        action: ticketEvents.action,
-        actor: ticketEvents.actor,
-        data: ticketEvents.data,
-      })
+      .select(ticketStateColumns)
       .from(ticketEvents)
       .where(and(eq(ticketEvents.ticketId, ticketId), inArray(ticketEvents.action, [...timeEventActions])))
       .orderBy(asc(ticketEvents.at), asc(ticketEvents.id)),
