@@ -64,9 +64,10 @@ it('backs up a stopped desk and restores it into an empty data directory: open t
   let driver = ticketDriver(desk, call);
   const surveyed = await driver.register(sampleTickets.phoneScreen);
   await driver.accept(surveyed, 'petrov');
+  // Before the resolve: the survey's timer starts after it, so this is a lower bound on its start.
+  const resolvedAt = Date.now();
   await driver.resolve(surveyed, 'petrov');
   await driver.surveyToken(surveyed);
-  const resolvedAt = Date.now();
   const queued = await driver.register(sampleTickets.invoice);
   await expect.poll(() => desk.temporal.workflow.getHandle(ticketWorkflowId(queued)).query(stageQuery)).toBe('queued');
 
