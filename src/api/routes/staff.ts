@@ -5,6 +5,8 @@ import {
   enabledBody,
   newStaffBody,
   operatorParams,
+  passwordResetBody,
+  passwordResetSchema,
   staffAccountSchema,
   staffChangeBody,
   staffListSchema,
@@ -76,6 +78,25 @@ export const staffRoutes: RoutePlugin<{ staff: StaffService }> = async (app, { s
     },
     async (request) =>
       identity.setEnabled(request.operator!, request.params.operatorId, request.body.enabled, {
+        address: request.ip,
+      }),
+  );
+
+  app.post(
+    '/staff/:operatorId/password',
+    {
+      schema: {
+        tags: ['auth'],
+        summary:
+          'Set a staff account’s password (administrators): the one given, or with {} a generated one shown once',
+        description: 'Every session of the account ends; its API tokens stay (revoke them at /auth/tokens).',
+        params: operatorParams,
+        body: passwordResetBody,
+        response: { 200: passwordResetSchema, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) =>
+      identity.resetPassword(request.operator!, request.params.operatorId, request.body.password, {
         address: request.ip,
       }),
   );
