@@ -119,11 +119,7 @@ describe('ticket articles', () => {
       pages.push(page.body.map((a: { body: string }) => a.body));
       after = page.body.at(-1).id;
     }
-    expect(pages).toEqual([
-      ['Сообщение 0', 'Сообщение 1'],
-      ['Сообщение 2', 'Сообщение 3'],
-      ['Сообщение 4'],
-    ]);
+    expect(pages).toEqual([['Сообщение 0', 'Сообщение 1'], ['Сообщение 2', 'Сообщение 3'], ['Сообщение 4']]);
     for (const [query, field] of [
       ['limit=0', 'querystring.limit'],
       ['limit=501', 'querystring.limit'],
