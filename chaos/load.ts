@@ -127,14 +127,20 @@ export function createLoad(opts: {
     return (answer.body as Array<{ action: string }>).some((event) => event.action === 'work_recorded');
   };
 
-  /** Until `done` says so: reads the ticket, acts if the step is not done, and waits out errors. */
+  /**
+   * Until `done` says so: reads the ticket, acts if the step is not done, and waits out errors.
+   * Each step has the whole deadline from when it starts: a ticket that lives through several
+   * faults (its notice retried after a Temporal restart, then PostgreSQL down) is late at every
+   * step, and a deadline from its filing gave up on it while the desk was still moving it (the
+   * clean-clone run of 387e772 left a ticket awaiting its survey, its notice sent, nobody to answer).
+   */
   async function step(
     run: TicketRun,
     name: TicketRun['reached'],
     done: () => Promise<boolean>,
     act?: () => Promise<Answer>,
   ) {
-    const deadline = run.filedAt + opts.ticketDeadlineMs;
+    const deadline = Date.now() + opts.ticketDeadlineMs;
     let lastError = '';
     while (Date.now() < deadline) {
       try {

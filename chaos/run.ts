@@ -25,7 +25,7 @@ export interface ChaosOptions {
   smtpDownMs: number;
   /** The shortest stretch of load per fault. */
   faultGapMs: number;
-  /** How long a ticket may take from filing to its end. */
+  /** How long the load waits for each step of a ticket (filed → queued → accepted → … → closed) before it gives up on it. */
   ticketDeadlineMs: number;
   /** Keep the servers' files (logs, data) after the run. */
   keep?: boolean;
