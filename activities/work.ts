@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { recordedEvent, recordTicketEvent } from '../src/db/events';
 import { newLinkToken } from '../src/domain/client-link';
-import { acceptedNotice } from '../src/domain/notices';
+import { acceptedNotice, acceptedSms } from '../src/domain/notices';
 import { statusUrl } from '../src/domain/status-link';
 import { quoteFromCatalog } from '../src/domain/quote';
 import { acceptedEvent, moveEvent, perRound, resolvedEvent, workRecordedEvent } from '../src/domain/ticket-events';
@@ -44,29 +44,36 @@ export function createWorkActivities({
   logger,
   mailer,
   telegram,
+  sms,
   publicUrl,
-}: Pick<ActivityDependencies, 'db' | 'logger' | 'mailer' | 'telegram' | 'publicUrl'>) {
+}: Pick<ActivityDependencies, 'db' | 'logger' | 'mailer' | 'telegram' | 'sms' | 'publicUrl'>) {
   const ticketLog = ticketLogger(logger);
   const threadingSecret = threadingSecretOf(db);
 
   /**
    * A client who came by Telegram is told in their chat that a specialist took the ticket, with
-   * price and due date (by e-mail if the chat is blocked). The acceptance never waits on it: a
-   * failed send stays in the outbox, which the bot's process sends again (src/services/telegram-intake.ts).
+   * price and due date; one who came by SMS or a call, by SMS; on their next channel if that one
+   * refuses (activities/client-notices.ts). A client who wrote by e-mail or the web is not: the
+   * status page shows it. The acceptance never waits on it: a failed send stays in the outbox,
+   * which the bot's process sends again (src/services/telegram-intake.ts; an SMS is not resent).
    */
   const tellClientAccepted = async (details: TicketDetails, acceptance: number | undefined) => {
-    if (!telegram || details.channel !== 'telegram') return;
+    const byChat = telegram && details.channel === 'telegram';
+    const byPhone = sms && (details.channel === 'sms' || details.channel === 'phone');
+    if (!byChat && !byPhone) return;
     const statusToken = newLinkToken();
-    const notice = acceptedNotice(details, statusUrl(publicUrl, details.id, statusToken));
+    const link = statusUrl(publicUrl, details.id, statusToken);
+    const notice = acceptedNotice(details, link);
     const purpose = perRound('accepted', acceptance);
     try {
       await sendClientNotice(
-        { db, mailer, telegram },
+        { db, mailer, telegram, sms },
         {
           ticketId: details.id,
           purpose,
           subject: notice.subject,
           body: notice.text,
+          sms: (language) => acceptedSms(details, link, language),
           messageId: clientMessageId(
             details.id,
             purpose,
@@ -74,7 +81,6 @@ export function createWorkActivities({
             await threadingSecret(),
           ),
         },
-        details.client.email,
         {
           capped: false,
           // The status link's secret is issued with the message that carries it, blanked once it is sent.

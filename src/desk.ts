@@ -27,6 +27,7 @@ import { createAuditService } from './services/audit-service';
 import { createCallService, type CtiOptions } from './services/call-service';
 import { createSmsIntake, type SmsIntake } from './services/sms-intake';
 import { smsProviders, type SmsProvider, type SmsProviderName, type SmsProviderOptions } from './channels/sms';
+import { smsTransport } from './channels/sms-notices';
 import { createCatalogService } from './services/catalog-service';
 import { createOperationsService, type OperationsService } from './services/operations-service';
 import { loadProcessCatalog } from './services/process-catalog';
@@ -128,7 +129,7 @@ export interface DeskOptions {
   imap?: { url: string; mailbox: string; sweepEveryMs: number };
   /** Phone calls from a PBX (CTI webhook and the operators' page), when CTI_TOKEN is set. */
   cti?: CtiOptions;
-  /** SMS: inbound at the webhook when `token` is set (SMS_TOKEN); a provider to send through when configured. */
+  /** SMS: inbound at the webhook when `token` is set (SMS_TOKEN); a provider to send client notices through when configured. */
   sms?: { token?: string; provider?: { name: SmsProviderName } & SmsProviderOptions };
   /** The country bare phone numbers are read in (PHONE_DEFAULT_COUNTRY, default RU). */
   phoneCountry?: PhoneCountry;
@@ -177,7 +178,7 @@ export interface Desk {
   queues: QueueService;
   mailer: Mailer;
   operations: OperationsService;
-  /** Inbound SMS and the configured SMS gateway, when set up (the notices do not send SMS yet). */
+  /** Inbound SMS and the configured SMS gateway (client notices go through it), when set up. */
   sms: { intake?: SmsIntake; provider?: SmsProvider };
   /** The in-process worker, when there is one (benchmarks record its options). */
   worker?: Worker;
@@ -211,12 +212,15 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       })
     : undefined;
   const telegramChannel = bot ? telegramTransport(bot) : undefined;
+  const smsProvider = options.sms?.provider ? smsProviders[options.sms.provider.name](options.sms.provider) : undefined;
+  const smsChannel = smsProvider ? smsTransport(smsProvider) : undefined;
   // The metrics are made further down; the activities report to them once they exist.
   const metrics: { observeTimerLag?: OperationsService['observeTimerLag'] } = {};
   const built = createActivities({
     db,
     mailer,
     telegram: telegramChannel,
+    sms: smsChannel,
     logger,
     publicUrl: options.publicUrl,
     classifier,
@@ -389,7 +393,6 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
           logger,
         })
       : undefined;
-  const smsProvider = options.sms?.provider ? smsProviders[options.sms.provider.name](options.sms.provider) : undefined;
   const fullApp = () =>
     buildApp({
       tracing: options.tracing,

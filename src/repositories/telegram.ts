@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { clients, outbox, telegramChats, telegramUpdates, tickets, type TelegramUpdateStatus } from '../db/schema';
 import type { TelegramUser } from '../domain/telegram';
@@ -176,18 +176,21 @@ export async function markChatBlocked(db: Pick<Database, 'update'>, chatId: numb
 }
 
 /**
- * The chat a ticket's notices go to: the ticket came by Telegram and its client has a linked
- * chat the bot may still write to (the most recently linked one).
+ * The chat a client's notices may go to: the most recently linked one the bot may still write to;
+ * when every linked chat blocked the bot, the newest of those (to say why it is passed over).
  */
-export async function noticeChatOfTicket(db: Reader, ticketId: number): Promise<number | null> {
+export async function noticeChatOfClient(
+  db: Reader,
+  clientId: number,
+): Promise<{ chatId: string } | { blockedChatId: string } | null> {
   const [row] = await db
-    .select({ chatId: telegramChats.chatId })
-    .from(tickets)
-    .innerJoin(telegramChats, eq(telegramChats.clientId, tickets.clientId))
-    .where(and(eq(tickets.id, ticketId), eq(tickets.channel, 'telegram'), isNull(telegramChats.blockedAt)))
-    .orderBy(desc(telegramChats.linkedAt))
+    .select({ chatId: telegramChats.chatId, blockedAt: telegramChats.blockedAt })
+    .from(telegramChats)
+    .where(eq(telegramChats.clientId, clientId))
+    .orderBy(sql`${telegramChats.blockedAt} is not null`, desc(telegramChats.linkedAt))
     .limit(1);
-  return row?.chatId ?? null;
+  if (!row) return null;
+  return row.blockedAt ? { blockedChatId: String(row.chatId) } : { chatId: String(row.chatId) };
 }
 
 /** The ticket, if it is this client's: what /status may tell and a rating button may answer. */
