@@ -28,6 +28,7 @@ import { createCallService, type CtiOptions } from './services/call-service';
 import { createSmsIntake, type SmsIntake } from './services/sms-intake';
 import { smsProviders, type SmsProvider, type SmsProviderName, type SmsProviderOptions } from './channels/sms';
 import { smsTransport } from './channels/sms-notices';
+import { createSmsDeliveries, type SmsDeliveries } from './services/sms-deliveries';
 import { createCatalogService } from './services/catalog-service';
 import { createOperationsService, type OperationsService } from './services/operations-service';
 import { loadProcessCatalog } from './services/process-catalog';
@@ -129,8 +130,12 @@ export interface DeskOptions {
   imap?: { url: string; mailbox: string; sweepEveryMs: number };
   /** Phone calls from a PBX (CTI webhook and the operators' page), when CTI_TOKEN is set. */
   cti?: CtiOptions;
-  /** SMS: inbound at the webhook when `token` is set (SMS_TOKEN); a provider to send client notices through when configured. */
-  sms?: { token?: string; provider?: { name: SmsProviderName } & SmsProviderOptions };
+  /**
+   * SMS: inbound at the webhook when `token` is set (SMS_TOKEN); a provider to send client notices
+   * through when configured, its delivery reports at `/channels/sms/<token>/status` and polled every
+   * `deliveryPollMs` (default a minute).
+   */
+  sms?: { token?: string; provider?: { name: SmsProviderName } & SmsProviderOptions; deliveryPollMs?: number };
   /** The country bare phone numbers are read in (PHONE_DEFAULT_COUNTRY, default RU). */
   phoneCountry?: PhoneCountry;
   /** The Telegram bot (TELEGRAM_BOT_TOKEN): its updates in by webhook or long polling, notices out to its chats. */
@@ -178,8 +183,8 @@ export interface Desk {
   queues: QueueService;
   mailer: Mailer;
   operations: OperationsService;
-  /** Inbound SMS and the configured SMS gateway (client notices go through it), when set up. */
-  sms: { intake?: SmsIntake; provider?: SmsProvider };
+  /** Inbound SMS, the configured SMS gateway (client notices go through it) and its delivery reports, when set up. */
+  sms: { intake?: SmsIntake; provider?: SmsProvider; deliveries?: SmsDeliveries };
   /** The in-process worker, when there is one (benchmarks record its options). */
   worker?: Worker;
   stop(): Promise<void>;
@@ -393,6 +398,12 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
           logger,
         })
       : undefined;
+  const smsDeliveries = smsProvider ? createSmsDeliveries({ db, provider: smsProvider, logger }) : undefined;
+  // The polling fallback for gateways whose delivery callbacks do not come (or are not set up).
+  const smsDeliveryTimer = smsDeliveries
+    ? setInterval(() => void smsDeliveries.poll(), options.sms?.deliveryPollMs ?? 60_000)
+    : undefined;
+  smsDeliveryTimer?.unref();
   const fullApp = () =>
     buildApp({
       tracing: options.tracing,
@@ -408,6 +419,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       clients: createClientService({ db, reads, articles, phoneCountry: options.phoneCountry ?? 'RU' }),
       calls,
       sms: smsIntake,
+      smsDeliveries,
       articles,
       clientStatus,
       statusPollMs: options.statusPollMs,
@@ -456,7 +468,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     queues: queueService,
     mailer,
     operations,
-    sms: { intake: smsIntake, provider: smsProvider },
+    sms: { intake: smsIntake, provider: smsProvider, deliveries: smsDeliveries },
     worker: workerParts?.worker,
     async stop() {
       clearInterval(foldTimer);
@@ -464,6 +476,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       await imapPoller?.stop();
       await mail.stop();
       clearInterval(resendTimer);
+      clearInterval(smsDeliveryTimer);
       await telegramPoller?.stop();
       await telegram?.stop();
       await app.close();

@@ -63,6 +63,7 @@ describe('client notices by SMS, with fallback between channels', () => {
       sms: {
         token: TOKEN,
         provider: { name: 'smsru', baseUrl: gateway.url, apiKey: SMS_RU_API_ID, from: 'Desk', allowPrivate: true },
+        deliveryPollMs: 300,
       },
       telegram: {
         token: botToken,
@@ -108,6 +109,33 @@ describe('client notices by SMS, with fallback between channels', () => {
     expect(copy!.providerId).toMatch(/^000000-\d+$/);
     expect(copy!.body).toContain('token=[redacted]');
     expect(await notifyEvents(ticketId)).toEqual([{ action: 'notified', data: { channel: 'sms', recipient: number } }]);
+
+    // Its delivery, polled from the gateway: on its way, then delivered.
+    gateway.statuses.set(copy!.providerId!, 102);
+    await eventually(async () => (await copies(ticketId, 'resolution'))[0]!.delivery).toBe('sent');
+    gateway.statuses.set(copy!.providerId!, 103);
+    await eventually(async () => (await copies(ticketId, 'resolution'))[0]!.delivery).toBe('delivered');
+  });
+
+  it('keeps the gateway’s delivery callback on the copy; an unknown id is not one, a bad report is a 400 naming the field', async () => {
+    const number = phone();
+    const ticketId = await bySms(number, 'Не работает мышь, курсор не двигается');
+    await driver.reaches(ticketId, 'queued');
+    await driver.accept(ticketId, 'ivanova');
+    await eventually(async () => (await copies(ticketId, 'accepted')).map((c) => c.status)).toEqual(['sent']);
+    const [accepted] = await copies(ticketId, 'accepted');
+    const report = (body: unknown, token = TOKEN) => call('POST', `/channels/sms/${token}/status`, { body });
+
+    expect((await report({ id: accepted!.providerId, status: 'failed' })).body).toEqual({ recorded: true });
+    expect((await copies(ticketId, 'accepted'))[0]!.delivery).toBe('failed');
+    // A final status stays: a late "sent" does not take it back.
+    expect((await report({ id: accepted!.providerId, status: 'sent' })).body).toEqual({ recorded: false });
+    expect((await report({ id: 'no-such-sms', status: 'delivered' })).body).toEqual({ recorded: false });
+
+    const bad = await report({ id: accepted!.providerId, status: 'read' });
+    expect([bad.status, bad.body.message]).toEqual([400, expect.stringContaining('body.status')]);
+    const wrong = await report({ id: accepted!.providerId, status: 'delivered' }, 'nope');
+    expect([wrong.status, wrong.body.code]).toEqual([403, 'BAD_SMS_TOKEN']);
   });
 
   it('a chat that blocked the bot falls back to SMS, and says so on the ticket', async () => {
