@@ -59,6 +59,13 @@ describe('SMS: gateways at a configurable base URL, inbound SMS threaded to the 
       delivery: 'queued',
     });
     expect(await generic.delivery('gw-1')).toBe('delivered');
+    // The desk's own id of the message goes with it, for a gateway that drops a resend.
+    await generic.send('+79161234567', 'hi again', '<ticket-1001.resolution@desk.test>');
+    expect(gateway.sent.at(-1)).toEqual({
+      to: '+79161234567',
+      text: 'hi again',
+      reference: '<ticket-1001.resolution@desk.test>',
+    });
     const wrongKey = createGenericSms({ baseUrl: `${gateway.url}/gw`, apiKey: 'nope', allowPrivate: true });
     await expect(wrongKey.send('+79161234567', 'hi')).rejects.toThrow(/HTTP 401/);
     await expect(wrongKey.send('+79161234567', 'hi')).rejects.toMatchObject({ permanent: true });

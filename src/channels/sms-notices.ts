@@ -11,7 +11,8 @@ export function smsTransport(provider: SmsProvider): OutboxTransport {
   return {
     channel: 'sms',
     async send(message) {
-      return provider.send(message.to, message.text);
+      // The outbox's Message-ID, the same on every attempt: a gateway that knows it drops a resend after a crash.
+      return provider.send(message.to, message.text, message.messageId);
     },
   };
 }

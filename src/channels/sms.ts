@@ -10,7 +10,11 @@ export type { SmsDelivery };
  */
 export interface SmsProvider {
   name: string;
-  send(to: string, text: string): Promise<{ providerId: string; delivery: SmsDelivery }>;
+  /**
+   * `reference`: the desk's own id of the message, the same on every attempt, for a gateway that
+   * drops a repeat of one it took (the generic gateway; SMS.ru's API has no such field).
+   */
+  send(to: string, text: string, reference?: string): Promise<{ providerId: string; delivery: SmsDelivery }>;
   delivery(providerId: string): Promise<SmsDelivery>;
 }
 
@@ -120,8 +124,9 @@ export function createSmsRu(options: SmsProviderOptions): SmsProvider {
 }
 
 /**
- * A gateway of the desk's own (or a bridge to one): `POST {base}/messages` `{"to","text","from"}`
- * with `Authorization: Bearer <key>` answers `{"id","status"}`; `GET`-like
+ * A gateway of the desk's own (or a bridge to one): `POST {base}/messages` `{"to","text","from",
+ * "reference"}` with `Authorization: Bearer <key>` answers `{"id","status"}` (a repeat of a
+ * `reference` it took should answer the first SMS's id, not send another); `GET`-like
  * `POST {base}/messages/status` `{"id"}` answers `{"status"}`; status one of queued, sent,
  * delivered, failed.
  */
@@ -135,11 +140,11 @@ export function createGenericSms(options: SmsProviderOptions): SmsProvider {
   };
   return {
     name: 'generic',
-    async send(to, text) {
+    async send(to, text, reference) {
       const answer = parsed<GenericAnswer>(
         await postJson(
           `${base}/messages`,
-          { to, text, ...(options.from ? { from: options.from } : {}) },
+          { to, text, ...(options.from ? { from: options.from } : {}), ...(reference ? { reference } : {}) },
           outbound(options, auth),
         ),
         'SMS send',
