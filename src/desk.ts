@@ -5,6 +5,7 @@ import type { Worker, WorkerOptions } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createActivities, type TicketActivities } from '../activities';
+import { createAcceptedNotices } from '../activities/accepted-notice';
 import { buildApp } from './api/app';
 import { buildOperationsApp } from './api/operations-app';
 import type { Tracing } from './infra/tracing';
@@ -133,7 +134,7 @@ export interface DeskOptions {
   /**
    * SMS: inbound at the webhook when `token` is set (SMS_TOKEN); a provider to send client notices
    * through when configured, its delivery reports at `/channels/sms/<token>/status` and polled every
-   * `deliveryPollMs` (default a minute).
+   * `deliveryPollMs` (default a minute), when accepted notices whose SMS is not sent yet are sent again.
    */
   sms?: { token?: string; provider?: { name: SmsProviderName } & SmsProviderOptions; deliveryPollMs?: number };
   /** The country bare phone numbers are read in (PHONE_DEFAULT_COUNTRY, default RU). */
@@ -399,9 +400,26 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
         })
       : undefined;
   const smsDeliveries = smsProvider ? createSmsDeliveries({ db, provider: smsProvider, logger }) : undefined;
-  // The polling fallback for gateways whose delivery callbacks do not come (or are not set up).
+  const acceptedBySms = smsChannel
+    ? createAcceptedNotices({
+        db,
+        logger,
+        mailer,
+        sms: smsChannel,
+        telegram: telegramChannel,
+        publicUrl: options.publicUrl,
+      })
+    : undefined;
+  const smsPollMs = options.sms?.deliveryPollMs ?? 60_000;
+  // The polling fallback for gateways whose delivery callbacks do not come (or are not set up), and
+  // the accepted notices whose SMS waits in the outbox (the acceptance does not wait on them).
   const smsDeliveryTimer = smsDeliveries
-    ? setInterval(() => void smsDeliveries.poll(), options.sms?.deliveryPollMs ?? 60_000)
+    ? setInterval(() => {
+        void smsDeliveries.poll();
+        void acceptedBySms!
+          .resendUnsent(smsPollMs)
+          .catch((error: unknown) => logger.warn({ err: error }, 'accepted SMS not resent; tried again later'));
+      }, smsPollMs)
     : undefined;
   smsDeliveryTimer?.unref();
   const fullApp = () =>

@@ -138,6 +138,24 @@ describe('client notices by SMS, with fallback between channels', () => {
     expect([wrong.status, wrong.body.code]).toEqual([403, 'BAD_SMS_TOKEN']);
   });
 
+  it('an accepted SMS waits in the outbox while the gateway is away, and goes once it is back; the acceptance does not wait', async () => {
+    const number = phone();
+    const ticketId = await bySms(number, 'Не работает клавиатура, не горит подсветка');
+    await driver.reaches(ticketId, 'queued');
+    gateway.setDown(true);
+    try {
+      await driver.accept(ticketId, 'ivanova');
+      await eventually(async () => (await copies(ticketId, 'accepted')).map((c) => [c.channel, c.status])).toEqual([
+        ['sms', 'pending'],
+      ]);
+      expect((await copies(ticketId, 'accepted'))[0]!.lastError).toMatch(/HTTP 503/);
+    } finally {
+      gateway.setDown(false);
+    }
+    await eventually(async () => (await copies(ticketId, 'accepted')).map((c) => c.status)).toEqual(['sent']);
+    expect(smsTo(number).filter((sms) => sms.msg!.startsWith(`Заявка №${ticketId} в работе.`))).toHaveLength(1);
+  });
+
   it('a chat that blocked the bot falls back to SMS, and says so on the ticket', async () => {
     const number = phone();
     const chatId = 20_000_000 + Math.floor(Math.random() * 70_000_000);

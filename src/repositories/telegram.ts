@@ -1,6 +1,14 @@
 import { and, desc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { clients, outbox, telegramChats, telegramUpdates, tickets, type TelegramUpdateStatus } from '../db/schema';
+import {
+  clients,
+  outbox,
+  telegramChats,
+  telegramUpdates,
+  tickets,
+  type NotificationChannel,
+  type TelegramUpdateStatus,
+} from '../db/schema';
 import type { TelegramUser } from '../domain/telegram';
 import { clientByContact, lockContactValue } from './clients';
 
@@ -83,17 +91,22 @@ export async function noteUpdateTicket(db: Pick<Database, 'update'>, id: number,
 }
 
 /**
- * Accepted notices to chats not sent yet (the send failed, or the process stopped): the oldest
- * first. Only those: the acceptance does not wait on its notice, while the other notices' senders
+ * Accepted notices to chats (or, `channel`, by SMS) not sent yet (the send failed, or the process
+ * stopped): the oldest first. Only those: the acceptance does not wait on its notice, while the other notices' senders
  * retry their own (and two senders of one row could both send it).
  */
-export async function unsentAcceptedNotices(db: Reader, olderThanMs: number, limit = 50) {
+export async function unsentAcceptedNotices(
+  db: Reader,
+  olderThanMs: number,
+  limit = 50,
+  channel: NotificationChannel = 'telegram',
+) {
   return db
     .select()
     .from(outbox)
     .where(
       and(
-        eq(outbox.channel, 'telegram'),
+        eq(outbox.channel, channel),
         sql`${outbox.purpose} like 'accepted%'`,
         inArray(outbox.status, ['pending', 'sending']),
         sql`${outbox.createdAt} < now() - make_interval(secs => ${olderThanMs / 1000})`,

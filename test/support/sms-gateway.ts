@@ -11,7 +11,12 @@ export const SMS_RU_API_ID = 'test-api-id';
 export function startSmsGateway() {
   const sent: Array<Record<string, string>> = [];
   const statuses = new Map<string, number>();
+  let down = false;
   const server = http.createServer((request, response) => {
+    if (down) {
+      response.statusCode = 503;
+      return void response.end('Service Unavailable');
+    }
     let body = '';
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => {
@@ -62,12 +67,20 @@ export function startSmsGateway() {
       response.end();
     });
   });
-  return new Promise<{ url: string; sent: typeof sent; statuses: typeof statuses; close(): Promise<void> }>((resolve) =>
+  return new Promise<{
+    url: string;
+    sent: typeof sent;
+    statuses: typeof statuses;
+    /** While down, every call answers 503 (a gateway away for a while). */
+    setDown(value: boolean): void;
+    close(): Promise<void>;
+  }>((resolve) =>
     server.listen(0, '127.0.0.1', () =>
       resolve({
         url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
         sent,
         statuses,
+        setDown: (value) => (down = value),
         close: () => new Promise((done) => server.close(() => done())),
       }),
     ),
