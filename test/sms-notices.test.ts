@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clients, outbox, ticketEvents, tickets } from '../src/db/schema';
+import { clients, outbox, ticketArticles, ticketEvents, tickets } from '../src/db/schema';
 import { MAX_SMS_PARTS, smsSegments } from '../src/domain/sms-text';
 import { startTestDesk } from './support/desk';
 import { failOnceAfterWrite } from './support/faults';
@@ -154,6 +154,28 @@ describe('client notices by SMS, with fallback between channels', () => {
     }
     await eventually(async () => (await copies(ticketId, 'accepted')).map((c) => c.status)).toEqual(['sent']);
     expect(smsTo(number).filter((sms) => sms.msg!.startsWith(`Заявка №${ticketId} в работе.`))).toHaveLength(1);
+  });
+
+  it('answers a status question about a ticket that came by SMS by SMS, and keeps what it said as the desk’s article', async () => {
+    const number = phone();
+    const ticketId = await bySms(number, 'Не работает мышь, не работает колесо');
+    await driver.reaches(ticketId, 'queued');
+    const asked = await call('POST', '/tickets', {
+      body: {
+        subject: `Заявка №${ticketId}: когда будет готово?`,
+        description: `Заявка №${ticketId}: когда будет готово?`,
+        client: { phone: number },
+      },
+    });
+    expect(asked.body).toMatchObject({ attached: true });
+    await eventually(() => smsTo(number).map((sms) => sms.msg!.split(' Статус:')[0])).toEqual([
+      `Заявка №${ticketId}: в очереди, ждёт специалиста.`,
+    ]);
+    await eventually(async () =>
+      (await desk.db.select().from(ticketArticles).where(eq(ticketArticles.ticketId, ticketId)))
+        .filter((a) => a.direction === 'out')
+        .map((a) => [a.channel, a.sender, a.body.replace(/token=\[redacted\]/, 'token=…').split('#')[1]]),
+    ).toEqual([['sms', number, 'token=…']]);
   });
 
   it('a chat that blocked the bot falls back to SMS, and says so on the ticket', async () => {
