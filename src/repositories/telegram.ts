@@ -110,6 +110,9 @@ export async function unsentAcceptedNotices(
         sql`${outbox.purpose} like 'accepted%'`,
         inArray(outbox.status, ['pending', 'sending']),
         sql`${outbox.createdAt} < now() - make_interval(secs => ${olderThanMs / 1000})`,
+        // A notice another channel carried meanwhile is sent: its copy left waiting here is not.
+        sql`not exists (select 1 from outbox sent where sent.ticket_id = ${outbox.ticketId}
+          and sent.purpose = ${outbox.purpose} and sent.status = 'sent')`,
       ),
     )
     .orderBy(outbox.id)
