@@ -10,6 +10,8 @@ export interface ActivityDependencies {
   mailer: Mailer;
   /** The Telegram bot's channel, when a bot is configured (TELEGRAM_BOT_TOKEN): notices of tickets that came by it. */
   telegram?: OutboxTransport;
+  /** The SMS gateway's channel, when one is configured (SMS_API_KEY): notices to clients reached by phone. */
+  sms?: OutboxTransport;
   logger: Logger;
   /** Base of links sent to clients (the survey page). */
   publicUrl: string;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { recordTicketEvent } from '../src/db/events';
-import { resolutionNotice } from '../src/domain/notices';
+import { resolutionNotice, resolutionSms } from '../src/domain/notices';
 import { notifyEvent, perRound, staffNoticeEvents, surveyRequestedEvent } from '../src/domain/ticket-events';
 import { staffAddresses } from '../src/repositories/operators';
 import { threadingSecretOf } from '../src/repositories/inbound-mail';
@@ -20,9 +20,10 @@ import { sendClientNotice } from './client-notices';
 import { ticketLogger, type ActivityDependencies } from './context';
 
 /** Notices to the client and to staff, each sent once through the outbox. */
-export function createNotifyActivities({ db, mailer, telegram, logger, publicUrl }: ActivityDependencies) {
+export function createNotifyActivities({ db, mailer, telegram, sms, logger, publicUrl }: ActivityDependencies) {
   const ticketLog = ticketLogger(logger);
   const threadingSecret = threadingSecretOf(db);
+  const deskChannels = ['e-mail', ...(telegram ? ['Telegram'] : []), ...(sms ? ['SMS'] : [])];
 
   /** The survey starts once the client has been told: the diagram's survey step begins here. */
   const markAwaitingSurvey = (ticketId: number, round: number | undefined) =>
@@ -41,22 +42,24 @@ export function createNotifyActivities({ db, mailer, telegram, logger, publicUrl
       const host = new URL(publicUrl).hostname || 'localhost';
       const token = newLinkToken();
       const statusToken = newLinkToken();
+      const link = statusUrl(publicUrl, input.ticketId, statusToken);
       const notice = resolutionNotice(
         details,
         // In the fragment: browsers never send it, so the token stays out of request logs and Referer headers.
         new URL(path.posix.join('/survey', String(input.ticketId)) + `#token=${token}`, publicUrl).toString(),
-        statusUrl(publicUrl, input.ticketId, statusToken),
+        link,
       );
       const sent = await sendClientNotice(
-        { db, mailer, telegram },
+        { db, mailer, telegram, sms },
         {
           ticketId: input.ticketId,
           purpose,
           subject: notice.subject,
           body: notice.text,
+          // The SMS carries the status link only: the client rates the work on the status page.
+          sms: (language) => resolutionSms(input.ticketId, link, language),
           messageId: clientMessageId(input.ticketId, purpose, host, await threadingSecret()),
         },
-        details.client.email,
         {
           // Not capped: one notice per resolution an operator made, not an automatic answer to mail.
           capped: false,
@@ -65,8 +68,16 @@ export function createNotifyActivities({ db, mailer, telegram, logger, publicUrl
             await issueSurveyToken(tx, input.ticketId, token);
             await issueStatusLinkToken(tx, input.ticketId, statusToken);
           },
-          onSent: async (tx, via) => {
-            await recordTicketEvent(tx, notifyEvent(input.ticketId, input.round, 'notified', via));
+          // The event says which channel carried the notice, and which were passed over and why.
+          onSent: async (tx, { channel, recipient, passedOver }) => {
+            await recordTicketEvent(
+              tx,
+              notifyEvent(input.ticketId, input.round, 'notified', {
+                channel,
+                recipient,
+                ...(passedOver.length ? { passedOver } : {}),
+              }),
+            );
             await redactLinkTokens(tx, input.ticketId, purpose);
           },
         },
@@ -75,9 +86,7 @@ export function createNotifyActivities({ db, mailer, telegram, logger, publicUrl
         await recordTicketEvent(
           db,
           notifyEvent(input.ticketId, input.round, 'not_notified', {
-            reason: telegram
-              ? 'the client has no e-mail address and no Telegram chat the bot may write to'
-              : 'the client has no e-mail address',
+            reason: `the client has no ${deskChannels.join(', ')} contact the desk may write to`,
             preferredChannel: details.client.preferredChannel,
           }),
         );
@@ -85,11 +94,16 @@ export function createNotifyActivities({ db, mailer, telegram, logger, publicUrl
         log.warn('client has no deliverable channel; nothing sent');
         return { channel: null, recipient: null, status: 'no_channel' };
       }
-      const { channel, recipient, outcome } = sent;
+      const { channel, recipient, outcome, passedOver } = sent;
       if (typeof outcome === 'object')
         await recordTicketEvent(
           db,
-          notifyEvent(input.ticketId, input.round, 'not_notified', { reason: outcome.skipped, recipient }),
+          notifyEvent(input.ticketId, input.round, 'not_notified', {
+            reason: outcome.skipped,
+            channel,
+            recipient,
+            ...(passedOver.length ? { passedOver } : {}),
+          }),
         );
       // Marking is idempotent: a retry after the send still starts the survey.
       await markAwaitingSurvey(input.ticketId, input.round);
@@ -101,7 +115,7 @@ export function createNotifyActivities({ db, mailer, telegram, logger, publicUrl
         log.info('resolution notice already sent');
         return { channel, recipient, status: 'already_sent' };
       }
-      log.info({ recipient, channel, via: channel === 'email' ? mailer.target : 'telegram' }, 'client notified');
+      log.info({ recipient, channel, via: channel === 'email' ? mailer.target : channel }, 'client notified');
       return { channel, recipient, status: 'sent' };
     },
 

@@ -1,12 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { recordedEvent, recordTicketEvent } from '../src/db/events';
-import { newLinkToken } from '../src/domain/client-link';
-import { acceptedNotice } from '../src/domain/notices';
-import { statusUrl } from '../src/domain/status-link';
 import { quoteFromCatalog } from '../src/domain/quote';
 import { acceptedEvent, moveEvent, perRound, resolvedEvent, workRecordedEvent } from '../src/domain/ticket-events';
-import { threadingSecretOf } from '../src/repositories/inbound-mail';
-import { clientMessageId, redactLinkTokens } from '../src/repositories/outbox';
 import { teamCalendarOfTicket } from '../src/repositories/calendars';
 import { writeFirstResponseBusiness, writeResolutionTimes } from '../src/repositories/ticket-times';
 import { closeOpenOffers } from '../src/repositories/operators';
@@ -22,7 +17,6 @@ import {
   writeReturnedToQueue,
   writeTransferred,
   writeWorkProgress,
-  issueStatusLinkToken,
 } from '../src/repositories/ticket-writes';
 import {
   TicketFailure,
@@ -35,7 +29,7 @@ import {
   type WorkRecorded,
   type WorkRequest,
 } from '../workflows/types';
-import { sendClientNotice } from './client-notices';
+import { createAcceptedNotices } from './accepted-notice';
 import { ticketLogger, type ActivityDependencies } from './context';
 
 /** Accept, the moves between hands and queues, work against the norm, and the resolution. */
@@ -44,48 +38,12 @@ export function createWorkActivities({
   logger,
   mailer,
   telegram,
+  sms,
   publicUrl,
-}: Pick<ActivityDependencies, 'db' | 'logger' | 'mailer' | 'telegram' | 'publicUrl'>) {
+}: Pick<ActivityDependencies, 'db' | 'logger' | 'mailer' | 'telegram' | 'sms' | 'publicUrl'>) {
   const ticketLog = ticketLogger(logger);
-  const threadingSecret = threadingSecretOf(db);
 
-  /**
-   * A client who came by Telegram is told in their chat that a specialist took the ticket, with
-   * price and due date (by e-mail if the chat is blocked). The acceptance never waits on it: a
-   * failed send stays in the outbox, which the bot's process sends again (src/services/telegram-intake.ts).
-   */
-  const tellClientAccepted = async (details: TicketDetails, acceptance: number | undefined) => {
-    if (!telegram || details.channel !== 'telegram') return;
-    const statusToken = newLinkToken();
-    const notice = acceptedNotice(details, statusUrl(publicUrl, details.id, statusToken));
-    const purpose = perRound('accepted', acceptance);
-    try {
-      await sendClientNotice(
-        { db, mailer, telegram },
-        {
-          ticketId: details.id,
-          purpose,
-          subject: notice.subject,
-          body: notice.text,
-          messageId: clientMessageId(
-            details.id,
-            purpose,
-            new URL(publicUrl).hostname || 'localhost',
-            await threadingSecret(),
-          ),
-        },
-        details.client.email,
-        {
-          capped: false,
-          // The status link's secret is issued with the message that carries it, blanked once it is sent.
-          firstStored: (tx) => issueStatusLinkToken(tx, details.id, statusToken),
-          onSent: (tx) => redactLinkTokens(tx, details.id, purpose),
-        },
-      );
-    } catch (error) {
-      ticketLog(details.id).warn({ err: error, purpose }, 'accepted notice not sent yet; it waits in the outbox');
-    }
-  };
+  const acceptedNotices = createAcceptedNotices({ db, logger, mailer, telegram, sms, publicUrl });
 
   return {
     /**
@@ -116,7 +74,7 @@ export function createWorkActivities({
       });
       ticketLog(input.ticketId).info({ operatorId: input.operatorId }, 'ticket accepted');
       const details = (await loadTicketDetails(db, input.ticketId))!;
-      await tellClientAccepted(details, input.acceptance);
+      await acceptedNotices.tell(details, input.acceptance);
       return details;
     },
 

@@ -5,6 +5,7 @@ import type { Worker, WorkerOptions } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createActivities, type TicketActivities } from '../activities';
+import { createAcceptedNotices } from '../activities/accepted-notice';
 import { buildApp } from './api/app';
 import { buildOperationsApp } from './api/operations-app';
 import type { Tracing } from './infra/tracing';
@@ -27,6 +28,8 @@ import { createAuditService } from './services/audit-service';
 import { createCallService, type CtiOptions } from './services/call-service';
 import { createSmsIntake, type SmsIntake } from './services/sms-intake';
 import { smsProviders, type SmsProvider, type SmsProviderName, type SmsProviderOptions } from './channels/sms';
+import { smsTransport } from './channels/sms-notices';
+import { createSmsDeliveries, type SmsDeliveries } from './services/sms-deliveries';
 import { createCatalogService } from './services/catalog-service';
 import { createOperationsService, type OperationsService } from './services/operations-service';
 import { loadProcessCatalog } from './services/process-catalog';
@@ -128,8 +131,12 @@ export interface DeskOptions {
   imap?: { url: string; mailbox: string; sweepEveryMs: number };
   /** Phone calls from a PBX (CTI webhook and the operators' page), when CTI_TOKEN is set. */
   cti?: CtiOptions;
-  /** SMS: inbound at the webhook when `token` is set (SMS_TOKEN); a provider to send through when configured. */
-  sms?: { token?: string; provider?: { name: SmsProviderName } & SmsProviderOptions };
+  /**
+   * SMS: inbound at the webhook when `token` is set (SMS_TOKEN); a provider to send client notices
+   * through when configured, its delivery reports at `/channels/sms/<token>/status` and polled every
+   * `deliveryPollMs` (default a minute), when accepted notices whose SMS is not sent yet are sent again.
+   */
+  sms?: { token?: string; provider?: { name: SmsProviderName } & SmsProviderOptions; deliveryPollMs?: number };
   /** The country bare phone numbers are read in (PHONE_DEFAULT_COUNTRY, default RU). */
   phoneCountry?: PhoneCountry;
   /** The Telegram bot (TELEGRAM_BOT_TOKEN): its updates in by webhook or long polling, notices out to its chats. */
@@ -177,8 +184,8 @@ export interface Desk {
   queues: QueueService;
   mailer: Mailer;
   operations: OperationsService;
-  /** Inbound SMS and the configured SMS gateway, when set up (the notices do not send SMS yet). */
-  sms: { intake?: SmsIntake; provider?: SmsProvider };
+  /** Inbound SMS, the configured SMS gateway (client notices go through it) and its delivery reports, when set up. */
+  sms: { intake?: SmsIntake; provider?: SmsProvider; deliveries?: SmsDeliveries };
   /** The in-process worker, when there is one (benchmarks record its options). */
   worker?: Worker;
   stop(): Promise<void>;
@@ -211,12 +218,15 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       })
     : undefined;
   const telegramChannel = bot ? telegramTransport(bot) : undefined;
+  const smsProvider = options.sms?.provider ? smsProviders[options.sms.provider.name](options.sms.provider) : undefined;
+  const smsChannel = smsProvider ? smsTransport(smsProvider) : undefined;
   // The metrics are made further down; the activities report to them once they exist.
   const metrics: { observeTimerLag?: OperationsService['observeTimerLag'] } = {};
   const built = createActivities({
     db,
     mailer,
     telegram: telegramChannel,
+    sms: smsChannel,
     logger,
     publicUrl: options.publicUrl,
     classifier,
@@ -389,7 +399,29 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
           logger,
         })
       : undefined;
-  const smsProvider = options.sms?.provider ? smsProviders[options.sms.provider.name](options.sms.provider) : undefined;
+  const smsDeliveries = smsProvider ? createSmsDeliveries({ db, provider: smsProvider, logger }) : undefined;
+  const acceptedBySms = smsChannel
+    ? createAcceptedNotices({
+        db,
+        logger,
+        mailer,
+        sms: smsChannel,
+        telegram: telegramChannel,
+        publicUrl: options.publicUrl,
+      })
+    : undefined;
+  const smsPollMs = options.sms?.deliveryPollMs ?? 60_000;
+  // The polling fallback for gateways whose delivery callbacks do not come (or are not set up), and
+  // the accepted notices whose SMS waits in the outbox (the acceptance does not wait on them).
+  const smsDeliveryTimer = smsDeliveries
+    ? setInterval(() => {
+        void smsDeliveries.poll();
+        void acceptedBySms!
+          .resendUnsent(smsPollMs)
+          .catch((error: unknown) => logger.warn({ err: error }, 'accepted SMS not resent; tried again later'));
+      }, smsPollMs)
+    : undefined;
+  smsDeliveryTimer?.unref();
   const fullApp = () =>
     buildApp({
       tracing: options.tracing,
@@ -405,6 +437,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       clients: createClientService({ db, reads, articles, phoneCountry: options.phoneCountry ?? 'RU' }),
       calls,
       sms: smsIntake,
+      smsDeliveries,
       articles,
       clientStatus,
       statusPollMs: options.statusPollMs,
@@ -453,7 +486,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     queues: queueService,
     mailer,
     operations,
-    sms: { intake: smsIntake, provider: smsProvider },
+    sms: { intake: smsIntake, provider: smsProvider, deliveries: smsDeliveries },
     worker: workerParts?.worker,
     async stop() {
       clearInterval(foldTimer);
@@ -461,6 +494,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       await imapPoller?.stop();
       await mail.stop();
       clearInterval(resendTimer);
+      clearInterval(smsDeliveryTimer);
       await telegramPoller?.stop();
       await telegram?.stop();
       await app.close();

@@ -36,7 +36,11 @@ describe('identity: sessions, tokens and the access table', () => {
       identity: { ...defaultIdentityOptions, sessionIdleMs: 1_500, signInLimit: 3 },
       // Every optional route group on, so the matrix covers it.
       cti: { token: 'matrix-cti-token-0123456789abcdef' },
-      sms: { token: 'matrix-sms-token-0123456789abcdef' },
+      // With a gateway (never called: no SMS notice is sent here), so its delivery reports' route is on too.
+      sms: {
+        token: 'matrix-sms-token-0123456789abcdef',
+        provider: { name: 'generic', baseUrl: 'http://127.0.0.1:1/sms', apiKey: 'matrix', allowPrivate: true },
+      },
       // Single sign-on on, at a provider and a directory that do not answer (port 1 on loopback).
       oidc: {
         issuer: 'http://127.0.0.1:1/realms/desk',

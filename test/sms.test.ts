@@ -1,84 +1,12 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGenericSms, SmsProviderError } from '../src/channels/sms';
 import { ticketArticles, tickets } from '../src/db/schema';
 import { startTestDesk } from './support/desk';
 import { listen } from './support/http';
+import { SMS_RU_API_ID as API_ID, startSmsGateway as startGateway } from './support/sms-gateway';
 
 const TOKEN = 'sms-test-secret-0123456789abcdef';
-const API_ID = 'test-api-id';
-
-/**
- * A local server speaking SMS.ru's HTTP API as its documentation (sms.ru/api/send,
- * sms.ru/api/status) describes it, `json=1` answers, and the generic gateway's two calls.
- */
-function startGateway() {
-  const sent: Array<Record<string, string>> = [];
-  const statuses = new Map<string, number>();
-  const server = http.createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => (body += chunk));
-    request.on('end', () => {
-      const json = (value: unknown) => {
-        response.setHeader('content-type', 'application/json');
-        response.end(JSON.stringify(value));
-      };
-      if (request.url === '/sms/send' || request.url === '/sms/status') {
-        const form = Object.fromEntries(new URLSearchParams(body));
-        if (form.api_id !== API_ID)
-          return json({ status: 'ERROR', status_code: 200, status_text: 'Неправильный api_id' });
-        if (request.url === '/sms/send') {
-          sent.push(form);
-          if (form.to!.startsWith('7000'))
-            return json({
-              status: 'OK',
-              status_code: 100,
-              sms: {
-                [form.to!]: { status: 'ERROR', status_code: 207, status_text: 'На этот номер нельзя отправлять' },
-              },
-              balance: 10,
-            });
-          const id = `000000-${10000000 + sent.length}`;
-          statuses.set(id, 100);
-          return json({
-            status: 'OK',
-            status_code: 100,
-            sms: { [form.to!]: { status: 'OK', status_code: 100, sms_id: id } },
-            balance: 10,
-          });
-        }
-        const code = statuses.get(form.sms_id!);
-        return json({
-          status: 'OK',
-          status_code: 100,
-          sms: {
-            [form.sms_id!]:
-              code === undefined ? { status: 'ERROR', status_code: -1 } : { status: 'OK', status_code: code },
-          },
-        });
-      }
-      if (request.url === '/gw/messages' && request.headers.authorization === 'Bearer gw-key') {
-        sent.push(JSON.parse(body));
-        return json({ id: `gw-${sent.length}`, status: 'queued' });
-      }
-      if (request.url === '/gw/messages/status') return json({ status: 'delivered' });
-      response.statusCode = 401;
-      response.end();
-    });
-  });
-  return new Promise<{ url: string; sent: typeof sent; statuses: typeof statuses; close(): Promise<void> }>((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        sent,
-        statuses,
-        close: () => new Promise((done) => server.close(() => done())),
-      }),
-    ),
-  );
-}
 
 describe('SMS: gateways at a configurable base URL, inbound SMS threaded to the open ticket', () => {
   let gateway: Awaited<ReturnType<typeof startGateway>>;
@@ -119,6 +47,8 @@ describe('SMS: gateways at a configurable base URL, inbound SMS threaded to the 
     gateway.statuses.set(sent.providerId, 104);
     expect(await provider.delivery(sent.providerId)).toBe('failed');
     await expect(provider.send('+70001112233', 'x')).rejects.toThrow(/SMS.ru refused the SMS: 207/);
+    // The gateway's refusal of a number is for good: a notice goes on by the client's next channel.
+    await expect(provider.send('+70001112233', 'x')).rejects.toMatchObject({ permanent: true });
     await expect(provider.delivery('000000-1')).rejects.toThrow(SmsProviderError);
   });
 
@@ -129,8 +59,16 @@ describe('SMS: gateways at a configurable base URL, inbound SMS threaded to the 
       delivery: 'queued',
     });
     expect(await generic.delivery('gw-1')).toBe('delivered');
+    // The desk's own id of the message goes with it, for a gateway that drops a resend.
+    await generic.send('+79161234567', 'hi again', '<ticket-1001.resolution@desk.test>');
+    expect(gateway.sent.at(-1)).toEqual({
+      to: '+79161234567',
+      text: 'hi again',
+      reference: '<ticket-1001.resolution@desk.test>',
+    });
     const wrongKey = createGenericSms({ baseUrl: `${gateway.url}/gw`, apiKey: 'nope', allowPrivate: true });
     await expect(wrongKey.send('+79161234567', 'hi')).rejects.toThrow(/HTTP 401/);
+    await expect(wrongKey.send('+79161234567', 'hi')).rejects.toMatchObject({ permanent: true });
   });
 
   it('refuses a gateway on a private address unless OUTBOUND_ALLOW_PRIVATE', async () => {

@@ -73,6 +73,10 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
     public: 'the SMS provider posts the SMS it received; the path carries the desk’s secret SMS_TOKEN',
     notRateLimited: 'a provider posts every client’s SMS from one address; the secret keeps strangers out',
   },
+  'POST /channels/sms/:token/status': {
+    public: 'the SMS provider reports where an SMS the desk sent is; the path carries the desk’s secret SMS_TOKEN',
+    notRateLimited: 'a provider reports every client’s SMS from one address; the secret keeps strangers out',
+  },
   'GET /calls/stream': read,
   'GET /calls/:callId': read,
   'POST /calls/:callId/ticket': act,

@@ -14,6 +14,7 @@ import type { ClientService } from '../services/client-service';
 import type { ClientStatus } from '../services/client-status';
 import type { AuditService } from '../services/audit-service';
 import type { CallService } from '../services/call-service';
+import type { SmsDeliveries } from '../services/sms-deliveries';
 import type { SmsIntake } from '../services/sms-intake';
 import type { CatalogService } from '../services/catalog-service';
 import type { IdentityService } from '../services/identity-service';
@@ -94,6 +95,8 @@ export interface AppDependencies {
   calls?: CallService;
   /** Inbound SMS, when SMS_TOKEN is set. */
   sms?: SmsIntake;
+  /** Delivery reports of the SMS the desk sends, when a gateway is configured too. */
+  smsDeliveries?: SmsDeliveries;
   /** The Telegram bot's webhook, when the bot runs in webhook mode (TELEGRAM_MODE=webhook). */
   telegramWebhook?: TelegramIntake;
   logger: Logger;
@@ -321,7 +324,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(olaRoutes, { catalog: deps.catalog });
   await app.register(overdueReasonRoutes, { catalog: deps.catalog });
   if (deps.calls) await app.register(callRoutes, { calls: deps.calls });
-  if (deps.sms) await app.register(smsRoutes, { sms: deps.sms });
+  if (deps.sms) await app.register(smsRoutes, { sms: deps.sms, deliveries: deps.smsDeliveries });
   if (deps.telegramWebhook) await app.register(telegramRoutes, { telegram: deps.telegramWebhook });
 
   if (deps.webDir) {

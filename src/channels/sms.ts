@@ -1,7 +1,7 @@
+import { smsDeliveries, type SmsDelivery } from '../domain/enums';
 import { postForm, postJson, type OutboundOptions } from '../infra/outbound-http';
 
-/** Where a sent SMS is: with the provider, delivered, or failed for good. */
-export type SmsDelivery = 'queued' | 'sent' | 'delivered' | 'failed';
+export type { SmsDelivery };
 
 /**
  * What the desk needs of an SMS gateway: send a text, and ask after it (the polling fallback
@@ -10,12 +10,27 @@ export type SmsDelivery = 'queued' | 'sent' | 'delivered' | 'failed';
  */
 export interface SmsProvider {
   name: string;
-  send(to: string, text: string): Promise<{ providerId: string; delivery: SmsDelivery }>;
+  /**
+   * `reference`: the desk's own id of the message, the same on every attempt, for a gateway that
+   * drops a repeat of one it took (the generic gateway; SMS.ru's API has no such field).
+   */
+  send(to: string, text: string, reference?: string): Promise<{ providerId: string; delivery: SmsDelivery }>;
   delivery(providerId: string): Promise<SmsDelivery>;
 }
 
+/**
+ * The gateway answered and refused. `permanent`: it refused this SMS (an error code for the number
+ * or the account, an HTTP 4xx) and will again, so a notice goes on by the client's next channel;
+ * otherwise (HTTP 5xx, 408, 429, an answer that is not the API's) the send is tried again later.
+ */
 export class SmsProviderError extends Error {
   override name = 'SmsProviderError';
+  constructor(
+    message: string,
+    readonly permanent = false,
+  ) {
+    super(message);
+  }
 }
 
 export interface SmsProviderOptions {
@@ -44,7 +59,11 @@ type SmsRuAnswer = (SmsRuResult & { sms?: Record<string, SmsRuResult> }) | null;
 type GenericAnswer = { id?: unknown; status?: unknown } | null;
 
 const parsed = <T>(answer: { status: number; text: string }, what: string): T => {
-  if (answer.status < 200 || answer.status >= 300) throw new SmsProviderError(`${what}: HTTP ${answer.status}`);
+  if (answer.status < 200 || answer.status >= 300)
+    throw new SmsProviderError(
+      `${what}: HTTP ${answer.status}`,
+      answer.status >= 400 && answer.status < 500 && answer.status !== 408 && answer.status !== 429,
+    );
   try {
     return JSON.parse(answer.text) as T;
   } catch {
@@ -82,6 +101,8 @@ export function createSmsRu(options: SmsProviderOptions): SmsProvider {
       if (answer?.status !== 'OK' || sms?.status !== 'OK' || typeof sms.sms_id !== 'string')
         throw new SmsProviderError(
           `SMS.ru refused the SMS: ${sms?.status_code ?? answer?.status_code} ${sms?.status_text ?? answer?.status_text ?? ''}`.trim(),
+          // An answer of the API (a code for the number or the account) is its decision; one that is not is not.
+          answer?.status === 'OK' || answer?.status === 'ERROR',
         );
       return { providerId: sms.sms_id, delivery: deliveryOf(Number(sms.status_code)) };
     },
@@ -103,32 +124,35 @@ export function createSmsRu(options: SmsProviderOptions): SmsProvider {
 }
 
 /**
- * A gateway of the desk's own (or a bridge to one): `POST {base}/messages` `{"to","text","from"}`
- * with `Authorization: Bearer <key>` answers `{"id","status"}`; `GET`-like
+ * A gateway of the desk's own (or a bridge to one): `POST {base}/messages` `{"to","text","from",
+ * "reference"}` with `Authorization: Bearer <key>` answers `{"id","status"}` (a repeat of a
+ * `reference` it took should answer the first SMS's id, not send another); `GET`-like
  * `POST {base}/messages/status` `{"id"}` answers `{"status"}`; status one of queued, sent,
  * delivered, failed.
  */
 export function createGenericSms(options: SmsProviderOptions): SmsProvider {
   const base = options.baseUrl.replace(/\/+$/, '');
   const auth = { authorization: `Bearer ${options.apiKey}` };
-  const deliveries: SmsDelivery[] = ['queued', 'sent', 'delivered', 'failed'];
   const deliveryOf = (status: unknown): SmsDelivery => {
-    if (!deliveries.includes(status as SmsDelivery)) throw new SmsProviderError(`unknown SMS status ${String(status)}`);
+    if (!smsDeliveries.includes(status as SmsDelivery))
+      throw new SmsProviderError(`unknown SMS status ${String(status)}`);
     return status as SmsDelivery;
   };
   return {
     name: 'generic',
-    async send(to, text) {
+    async send(to, text, reference) {
       const answer = parsed<GenericAnswer>(
         await postJson(
           `${base}/messages`,
-          { to, text, ...(options.from ? { from: options.from } : {}) },
+          { to, text, ...(options.from ? { from: options.from } : {}), ...(reference ? { reference } : {}) },
           outbound(options, auth),
         ),
         'SMS send',
       );
       if (typeof answer?.id !== 'string') throw new SmsProviderError('SMS send: the answer has no id');
-      return { providerId: answer.id, delivery: deliveryOf(answer.status) };
+      const delivery = deliveryOf(answer.status);
+      if (delivery === 'failed') throw new SmsProviderError(`SMS send: the gateway failed SMS ${answer.id}`, true);
+      return { providerId: answer.id, delivery };
     },
     async delivery(providerId) {
       const answer = parsed<GenericAnswer>(

@@ -11,6 +11,10 @@ export type IntakeChannel = (typeof intakeChannels)[number];
 export const notificationChannels = ['email', 'sms', 'telegram', 'phone'] as const;
 export type NotificationChannel = (typeof notificationChannels)[number];
 
+/** Where a sent SMS is, as its gateway reports it: with the provider, on its way, delivered, or failed for good. */
+export const smsDeliveries = ['queued', 'sent', 'delivered', 'failed'] as const;
+export type SmsDelivery = (typeof smsDeliveries)[number];
+
 export const ticketPriorities = ['low', 'normal', 'high', 'critical'] as const;
 export type TicketPriority = (typeof ticketPriorities)[number];
 

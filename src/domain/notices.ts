@@ -1,3 +1,4 @@
+import { firstFitting, type SmsLanguage } from './sms-text';
 import type { TicketDetails } from './ticket-details';
 
 /**
@@ -157,4 +158,48 @@ export function acceptedNotice(
       `The ticket's status: ${statusUrl}`,
     ].join('\n'),
   };
+}
+
+/**
+ * The resolution notice by SMS, in the client's language (src/domain/sms-text.ts): the number and
+ * the status link, where the client rates the work and reads the resolution. The filer's words are
+ * not quoted: an SMS has no room to mark them as theirs.
+ */
+export function resolutionSms(ticketId: number, statusUrl: string, language: SmsLanguage): string {
+  return language === 'ru'
+    ? firstFitting([
+        `Заявка №${ticketId} выполнена. Оценка и ответ: ${statusUrl}`,
+        `№${ticketId} выполнена: ${statusUrl}`,
+      ])
+    : firstFitting([
+        `Your ticket #${ticketId} is resolved. Please rate our work: ${statusUrl}`,
+        `Ticket #${ticketId} resolved: ${statusUrl}`,
+      ]);
+}
+
+/** The accepted notice by SMS: price and due date while they fit two parts, the status link always. */
+export function acceptedSms(
+  ticket: Pick<TicketDetails, 'id' | 'quotedPrice' | 'dueAt'>,
+  statusUrl: string,
+  language: SmsLanguage,
+): string {
+  const due = ticket.dueAt ? new Date(ticket.dueAt) : null;
+  if (language === 'ru') {
+    const price = ticket.quotedPrice !== null ? ` ${ticket.quotedPrice} ₽.` : '';
+    const moscow = due
+      ? ` До ${new Intl.DateTimeFormat('ru-RU', { timeZone: 'Europe/Moscow', day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' }).format(due).replace(',', '')} МСК.`
+      : '';
+    return firstFitting([
+      `Заявка №${ticket.id} в работе.${price}${moscow} Статус: ${statusUrl}`,
+      `Заявка №${ticket.id} в работе.${price} Статус: ${statusUrl}`,
+      `№${ticket.id} в работе: ${statusUrl}`,
+    ]);
+  }
+  const price = ticket.quotedPrice !== null ? ` Price ${ticket.quotedPrice} RUB.` : '';
+  const utc = due ? ` Due ${due.toISOString().replace('T', ' ').slice(0, 16)} UTC.` : '';
+  return firstFitting([
+    `A specialist has taken your ticket #${ticket.id}.${price}${utc} Status: ${statusUrl}`,
+    `Ticket #${ticket.id} accepted.${price} Status: ${statusUrl}`,
+    `Ticket #${ticket.id} accepted: ${statusUrl}`,
+  ]);
 }

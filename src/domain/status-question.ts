@@ -5,6 +5,7 @@
  */
 import { clientWords, greetingName } from './notices';
 import type { TicketStage } from './process';
+import { firstFitting, type SmsLanguage } from './sms-text';
 
 export interface OpenTicket {
   id: number;
@@ -119,4 +120,19 @@ export function statusAnswer(
       ...(statusUrl ? [`Follow your ticket: ${statusUrl}`] : []),
     ].join('\n'),
   };
+}
+
+/** The status answer by SMS, in the client's language: the stage in words and the status link. */
+export function statusAnswerSms(
+  ticket: Pick<OpenTicket, 'id' | 'stage'>,
+  statusUrl: string,
+  language: SmsLanguage,
+): string {
+  const stage = clientStageText[ticket.stage];
+  return language === 'ru'
+    ? firstFitting([`Заявка №${ticket.id}: ${stage.ru}. Статус: ${statusUrl}`, `№${ticket.id}: ${statusUrl}`])
+    : firstFitting([
+        `Your ticket #${ticket.id} is ${stage.en}. Status: ${statusUrl}`,
+        `Ticket #${ticket.id}: ${statusUrl}`,
+      ]);
 }

@@ -132,3 +132,19 @@ export async function confirmTicketClient(db: Pick<Database, 'update'>, ticketId
     .returning({ id: tickets.id });
   return confirmed.length > 0;
 }
+
+/** What a ticket's client notices are routed by: the ticket's channel and its client's contacts on file and preference. */
+export async function noticeContactsOfTicket(db: Reader, ticketId: number) {
+  const [row] = await db
+    .select({
+      came: tickets.channel,
+      clientId: clients.id,
+      preferred: clients.preferredChannel,
+      email: clients.email,
+      phone: clients.phone,
+    })
+    .from(tickets)
+    .innerJoin(clients, eq(clients.id, tickets.clientId))
+    .where(eq(tickets.id, ticketId));
+  return row;
+}

@@ -1,7 +1,8 @@
-import { and, eq, gt, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, notInArray, sql } from 'drizzle-orm';
 import type { OutgoingEmail } from '../channels/email';
 import { whenDatabaseAnswers, type Database } from '../db/client';
 import { outbox, type NotificationChannel } from '../db/schema';
+import type { SmsDelivery } from '../domain/enums';
 import { signedMessageId } from '../domain/mail-threading';
 import { consentReasonToSkip } from '../domain/notice-consent';
 import { notificationConsentOfTicket } from './client-profiles';
@@ -16,7 +17,7 @@ export interface OutboxMessage {
   purpose: string;
   /** `email` when not given. */
   channel?: NotificationChannel;
-  /** An e-mail address, or a Telegram chat id. */
+  /** An e-mail address, a Telegram chat id, or a phone number (E.164) for an SMS. */
   recipient: string;
   subject: string;
   body: string;
@@ -40,13 +41,23 @@ export const AUTOMATIC_MAIL_PER_ADDRESS_PER_DAY = 10;
  */
 const MARK_SENT_PATIENCE_MS = 30_000;
 
-export type SendOutcome = 'sent' | 'already_sent' | { skipped: string };
+/** `refused`: skipped because the channel will not carry it (a bounced address); the notice may go on another. */
+export type SendOutcome = 'sent' | 'already_sent' | { skipped: string; refused?: true };
 
-/** What carries a message on its channel: the mailer (e-mail), the bot (telegram, src/channels/telegram-notices.ts). */
+/** What a channel's provider gives back for a message it took: its id, to follow the delivery (SMS). */
+export interface ProviderReceipt {
+  providerId: string;
+  delivery: SmsDelivery;
+}
+
+/**
+ * What carries a message on its channel: the mailer (e-mail), the bot (telegram,
+ * src/channels/telegram-notices.ts), the SMS gateway (sms, src/channels/sms-notices.ts).
+ */
 export interface OutboxTransport {
   /** `email` when not given (the mailer). */
   readonly channel?: NotificationChannel;
-  send(message: OutgoingEmail, about: { ticketId: number; purpose: string }): Promise<void>;
+  send(message: OutgoingEmail, about: { ticketId: number; purpose: string }): Promise<void | ProviderReceipt>;
 }
 
 const channelOf = (message: Pick<OutboxMessage, 'channel'>): NotificationChannel => message.channel ?? 'email';
@@ -66,11 +77,12 @@ async function reasonToSkip(
   db: Executor,
   message: OutboxMessage,
   options: { capped?: boolean; consent?: boolean },
-): Promise<string | null> {
-  if (await isUndeliverable(db, message.recipient)) return `${message.recipient} is undeliverable (it bounced)`;
+): Promise<{ reason: string; refused?: true } | null> {
+  if (await isUndeliverable(db, message.recipient))
+    return { reason: `${message.recipient} is undeliverable (it bounced)`, refused: true };
   if (options.consent) {
     const withdrawn = consentReasonToSkip(message.purpose, await notificationConsentOfTicket(db, message.ticketId));
-    if (withdrawn) return withdrawn;
+    if (withdrawn) return { reason: withdrawn };
   }
   if (!options.capped) return null;
   const [row] = await db
@@ -84,7 +96,9 @@ async function reasonToSkip(
       ),
     );
   return (row?.sent ?? 0) >= AUTOMATIC_MAIL_PER_ADDRESS_PER_DAY
-    ? `${message.recipient} had ${AUTOMATIC_MAIL_PER_ADDRESS_PER_DAY} automatic messages in the last 24 hours`
+    ? {
+        reason: `${message.recipient} had ${AUTOMATIC_MAIL_PER_ADDRESS_PER_DAY} automatic messages in the last 24 hours`,
+      }
     : null;
 }
 
@@ -115,9 +129,10 @@ export class MessageBeingSent extends Error {
  * `onSent`'s writes in the same transaction). A retry after it was sent sends nothing; a failed
  * send lets it go at once; the mark waits for a database that is away (up to 30 s), so only a
  * crash between the server's acceptance and the mark, or a longer outage, can resend it, with
- * the same Message-ID. An undeliverable address, (`consent`: a client's notice) a notice the
- * client withdrew their consent to, or (`capped`: a client's automatic notice) one over its
- * daily cap, is skipped and the reason kept on the message.
+ * the same Message-ID (e-mail; an SMS gateway keeps no such id, so an SMS is sent again). The
+ * provider's id of what it took (SMS) is kept with the mark. An undeliverable address (`refused`),
+ * (`consent`: a client's notice) a notice the client withdrew their consent to, or (`capped`: a
+ * client's automatic notice) one over its daily cap, is skipped and the reason kept on the message.
  */
 export async function sendOnce(
   db: Executor,
@@ -150,18 +165,20 @@ export async function sendOnce(
   if (!claimed) {
     const [done] = await db.select().from(outbox).where(thisMessage);
     if (done?.status === 'sending') throw new MessageBeingSent(done.claimedUntil!);
-    return done?.status === 'skipped' ? { skipped: done.lastError ?? 'skipped' } : 'already_sent';
+    if (done?.status !== 'skipped') return 'already_sent';
+    return { skipped: done.lastError ?? 'skipped', ...(done.channelRefused ? { refused: true as const } : {}) };
   }
   const skip = await reasonToSkip(db, claimed, options);
   if (skip) {
     await db
       .update(outbox)
-      .set({ status: 'skipped', lastError: skip, claimedUntil: null })
+      .set({ status: 'skipped', lastError: skip.reason, channelRefused: skip.refused ?? false, claimedUntil: null })
       .where(eq(outbox.id, claimed.id));
-    return { skipped: skip };
+    return { skipped: skip.reason, ...(skip.refused ? { refused: true as const } : {}) };
   }
+  let receipt: void | ProviderReceipt;
   try {
-    await transport.send(
+    receipt = await transport.send(
       { to: claimed.recipient, subject: claimed.subject, text: claimed.body, messageId: claimed.messageId },
       { ticketId: claimed.ticketId, purpose: claimed.purpose },
     );
@@ -179,7 +196,13 @@ export async function sendOnce(
       db.transaction(async (tx) => {
         await tx
           .update(outbox)
-          .set({ status: 'sent', sentAt: new Date(), lastError: null, claimedUntil: null })
+          .set({
+            status: 'sent',
+            sentAt: new Date(),
+            lastError: null,
+            claimedUntil: null,
+            ...(receipt ? { providerId: receipt.providerId, delivery: receipt.delivery, deliveryAt: new Date() } : {}),
+          })
           .where(eq(outbox.id, claimed.id));
         await onSent?.(tx);
       }),
@@ -211,14 +234,74 @@ export async function storedMessage(
   return row;
 }
 
-/** A message its channel refused for good (a blocked bot): kept with the reason, never tried again. */
-export async function markSkipped(
+/**
+ * A message its channel refused for good (a blocked bot, an SMS gateway's permanent error): kept
+ * with the reason, never tried again; the notice goes on by the client's next channel.
+ */
+export async function markRefused(
   db: Pick<Database, 'update'>,
   message: Pick<OutboxMessage, 'ticketId' | 'purpose' | 'channel'>,
   reason: string,
 ) {
-  await db.update(outbox).set({ status: 'skipped', lastError: reason }).where(identityOf(message));
+  await db
+    .update(outbox)
+    .set({ status: 'skipped', lastError: reason, channelRefused: true, claimedUntil: null })
+    .where(identityOf(message));
 }
+
+/** Every channel's copy of one notice of a ticket. */
+export const copiesOfNotice = (db: Pick<Database, 'select'>, ticketId: number, purpose: string) =>
+  db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.ticketId, ticketId), eq(outbox.purpose, purpose)))
+    .orderBy(asc(outbox.id));
+
+/**
+ * What the provider says of a message it took (a delivery callback, a poll): kept on the message.
+ * A report that comes late never takes a final status back (`delivered`, `failed` stay).
+ * Answers the message's ticket and purpose, or null when the desk sent no such message.
+ */
+export async function recordDelivery(
+  db: Pick<Database, 'update'>,
+  channel: NotificationChannel,
+  providerId: string,
+  delivery: SmsDelivery,
+) {
+  const [row] = await db
+    .update(outbox)
+    .set({ delivery, deliveryAt: new Date() })
+    .where(
+      and(
+        eq(outbox.channel, channel),
+        eq(outbox.providerId, providerId),
+        sql`(${outbox.delivery} is null or ${outbox.delivery} in ('queued', 'sent'))`,
+      ),
+    )
+    .returning({ ticketId: outbox.ticketId, purpose: outbox.purpose, delivery: outbox.delivery });
+  return row ?? null;
+}
+
+/** Messages of a channel its provider took and has not reported delivered or failed, sent within `withinMs`. */
+export const messagesOnTheirWay = (
+  db: Pick<Database, 'select'>,
+  channel: NotificationChannel,
+  withinMs: number,
+  limit = 100,
+) =>
+  db
+    .select({ id: outbox.id, providerId: outbox.providerId, ticketId: outbox.ticketId, purpose: outbox.purpose })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.channel, channel),
+        isNotNull(outbox.providerId),
+        inArray(outbox.delivery, ['queued', 'sent']),
+        gt(outbox.sentAt, sql`now() - ${`${withinMs} milliseconds`}::interval`),
+      ),
+    )
+    .orderBy(asc(outbox.deliveryAt))
+    .limit(limit);
 
 /** Once a notice is sent, the link secrets in its stored copy are of no use to anyone: blanked. */
 export async function redactLinkTokens(db: Pick<Database, 'update'>, ticketId: number, purpose: string) {

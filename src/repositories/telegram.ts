@@ -1,6 +1,14 @@
-import { and, desc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { clients, outbox, telegramChats, telegramUpdates, tickets, type TelegramUpdateStatus } from '../db/schema';
+import {
+  clients,
+  outbox,
+  telegramChats,
+  telegramUpdates,
+  tickets,
+  type NotificationChannel,
+  type TelegramUpdateStatus,
+} from '../db/schema';
 import type { TelegramUser } from '../domain/telegram';
 import { clientByContact, lockContactValue } from './clients';
 
@@ -83,20 +91,28 @@ export async function noteUpdateTicket(db: Pick<Database, 'update'>, id: number,
 }
 
 /**
- * Accepted notices to chats not sent yet (the send failed, or the process stopped): the oldest
- * first. Only those: the acceptance does not wait on its notice, while the other notices' senders
+ * Accepted notices to chats (or, `channel`, by SMS) not sent yet (the send failed, or the process
+ * stopped): the oldest first. Only those: the acceptance does not wait on its notice, while the other notices' senders
  * retry their own (and two senders of one row could both send it).
  */
-export async function unsentAcceptedNotices(db: Reader, olderThanMs: number, limit = 50) {
+export async function unsentAcceptedNotices(
+  db: Reader,
+  olderThanMs: number,
+  limit = 50,
+  channel: NotificationChannel = 'telegram',
+) {
   return db
     .select()
     .from(outbox)
     .where(
       and(
-        eq(outbox.channel, 'telegram'),
+        eq(outbox.channel, channel),
         sql`${outbox.purpose} like 'accepted%'`,
         inArray(outbox.status, ['pending', 'sending']),
         sql`${outbox.createdAt} < now() - make_interval(secs => ${olderThanMs / 1000})`,
+        // A notice another channel carried meanwhile is sent: its copy left waiting here is not.
+        sql`not exists (select 1 from outbox sent where sent.ticket_id = ${outbox.ticketId}
+          and sent.purpose = ${outbox.purpose} and sent.status = 'sent')`,
       ),
     )
     .orderBy(outbox.id)
@@ -176,18 +192,21 @@ export async function markChatBlocked(db: Pick<Database, 'update'>, chatId: numb
 }
 
 /**
- * The chat a ticket's notices go to: the ticket came by Telegram and its client has a linked
- * chat the bot may still write to (the most recently linked one).
+ * The chat a client's notices may go to: the most recently linked one the bot may still write to;
+ * when every linked chat blocked the bot, the newest of those (to say why it is passed over).
  */
-export async function noticeChatOfTicket(db: Reader, ticketId: number): Promise<number | null> {
+export async function noticeChatOfClient(
+  db: Reader,
+  clientId: number,
+): Promise<{ chatId: string } | { blockedChatId: string } | null> {
   const [row] = await db
-    .select({ chatId: telegramChats.chatId })
-    .from(tickets)
-    .innerJoin(telegramChats, eq(telegramChats.clientId, tickets.clientId))
-    .where(and(eq(tickets.id, ticketId), eq(tickets.channel, 'telegram'), isNull(telegramChats.blockedAt)))
-    .orderBy(desc(telegramChats.linkedAt))
+    .select({ chatId: telegramChats.chatId, blockedAt: telegramChats.blockedAt })
+    .from(telegramChats)
+    .where(eq(telegramChats.clientId, clientId))
+    .orderBy(sql`${telegramChats.blockedAt} is not null`, desc(telegramChats.linkedAt))
     .limit(1);
-  return row?.chatId ?? null;
+  if (!row) return null;
+  return row.blockedAt ? { blockedChatId: String(row.chatId) } : { chatId: String(row.chatId) };
 }
 
 /** The ticket, if it is this client's: what /status may tell and a rating button may answer. */

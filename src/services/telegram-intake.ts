@@ -15,7 +15,7 @@ import {
 } from '../domain/telegram';
 import { deskSecret } from '../repositories/inbound-mail';
 import { openTicketsOfClient } from '../repositories/clients';
-import { markSkipped, redactLinkTokens, sendOnce, type OutboxTransport } from '../repositories/outbox';
+import { markRefused, redactLinkTokens, sendOnce, type OutboxTransport } from '../repositories/outbox';
 import {
   linkChatToPhone,
   loadUpdate,
@@ -291,7 +291,7 @@ export function createTelegramIntake(deps: {
     } catch (error) {
       if (!(error instanceof TelegramApiError && error.chatUnreachable)) throw error;
       await markChatBlocked(db, Number(message.recipient), `${error.errorCode} ${error.description}`);
-      await markSkipped(db, stored, `the chat cannot be written to (${error.errorCode} ${error.description})`);
+      await markRefused(db, stored, `the chat cannot be written to (${error.errorCode} ${error.description})`);
     }
   }
 
