@@ -1,6 +1,8 @@
 import type { TicketDetails } from '../src/domain/ticket-details';
 import { newLinkToken } from '../src/domain/client-link';
-import { acceptedNotice, acceptedSms } from '../src/domain/notices';
+import { acceptedSms } from '../src/domain/notices';
+import { acceptedNoticeFor } from '../src/domain/notice-templates';
+import { noticeTemplateOf } from '../src/repositories/notice-templates';
 import { statusUrl } from '../src/domain/status-link';
 import { perRound } from '../src/domain/ticket-events';
 import { threadingSecretOf } from '../src/repositories/inbound-mail';
@@ -39,7 +41,7 @@ export function createAcceptedNotices({
   async function send(details: TicketDetails, acceptance: number | undefined) {
     const statusToken = newLinkToken();
     const link = statusUrl(publicUrl, details.id, statusToken);
-    const notice = acceptedNotice(details, link);
+    const notice = acceptedNoticeFor(details, link, await noticeTemplateOf(db, 'accepted'));
     const purpose = perRound('accepted', acceptance);
     await sendClientNotice(
       { db, mailer, telegram, sms },

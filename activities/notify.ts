@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { recordTicketEvent } from '../src/db/events';
-import { resolutionNotice, resolutionSms } from '../src/domain/notices';
+import { resolutionSms } from '../src/domain/notices';
+import { resolutionNoticeFor } from '../src/domain/notice-templates';
+import { noticeTemplateOf } from '../src/repositories/notice-templates';
 import { notifyEvent, perRound, staffNoticeEvents, surveyRequestedEvent } from '../src/domain/ticket-events';
 import { staffAddresses } from '../src/repositories/operators';
 import { threadingSecretOf } from '../src/repositories/inbound-mail';
@@ -43,11 +45,14 @@ export function createNotifyActivities({ db, mailer, telegram, sms, logger, publ
       const token = newLinkToken();
       const statusToken = newLinkToken();
       const link = statusUrl(publicUrl, input.ticketId, statusToken);
-      const notice = resolutionNotice(
+      const notice = resolutionNoticeFor(
         details,
-        // In the fragment: browsers never send it, so the token stays out of request logs and Referer headers.
-        new URL(path.posix.join('/survey', String(input.ticketId)) + `#token=${token}`, publicUrl).toString(),
-        link,
+        {
+          // In the fragment: browsers never send it, so the token stays out of request logs and Referer headers.
+          survey: new URL(path.posix.join('/survey', String(input.ticketId)) + `#token=${token}`, publicUrl).toString(),
+          status: link,
+        },
+        await noticeTemplateOf(db, 'resolution'),
       );
       const sent = await sendClientNotice(
         { db, mailer, telegram, sms },

@@ -31,6 +31,7 @@ import { smsProviders, type SmsProvider, type SmsProviderName, type SmsProviderO
 import { smsTransport } from './channels/sms-notices';
 import { createSmsDeliveries, type SmsDeliveries } from './services/sms-deliveries';
 import { createCatalogService } from './services/catalog-service';
+import { createNoticeTemplateService } from './services/notice-template-service';
 import { createOperationsService, type OperationsService } from './services/operations-service';
 import { loadProcessCatalog } from './services/process-catalog';
 import { createFigureService } from './services/figure-service';
@@ -447,6 +448,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       queues: queueService,
       rules,
       catalog: createCatalogService({ db }),
+      noticeTemplates: createNoticeTemplateService({ db }),
       logger,
       webDir: options.webDir,
       publicUrl: options.publicUrl,

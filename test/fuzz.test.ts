@@ -96,6 +96,7 @@ function allowedBy(request: FuzzRequest, status: number, body: any): string[] {
   if (route === '/calendars/{code}') return [`calendar:${param(2)}`, reference];
   if (route === '/ola/{line}') return [`ola:${number(2)}`, reference];
   if (route === '/overdue-reasons/{code}') return [`reason:${param(2)}`, reference];
+  if (route === '/notice-templates/{purpose}') return ['notice_templates:*'];
   // Identity: a token issued or revoked, a session begun or ended, an account enabled or disabled.
   if (route === '/auth/tokens') return ['api_tokens:new'];
   if (route === '/auth/tokens/{id}') return [`token:${number(3)}`];

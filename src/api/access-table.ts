@@ -131,6 +131,9 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'PUT /ola/:line': catalog,
   'GET /overdue-reasons': read,
   'PUT /overdue-reasons/:code': catalog,
+  'GET /notice-templates': { capability: 'manage_notices' },
+  'PUT /notice-templates/:purpose': { capability: 'manage_notices' },
+  'DELETE /notice-templates/:purpose': { capability: 'manage_notices' },
   'POST /auth/sign-in': { public: 'signing in is how a person gets a session' },
   'POST /auth/sign-out': { public: 'signing out ends the session the cookie names, if any' },
   'GET /auth/methods': {

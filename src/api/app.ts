@@ -16,6 +16,7 @@ import type { AuditService } from '../services/audit-service';
 import type { CallService } from '../services/call-service';
 import type { SmsDeliveries } from '../services/sms-deliveries';
 import type { SmsIntake } from '../services/sms-intake';
+import type { NoticeTemplateService } from '../services/notice-template-service';
 import type { CatalogService } from '../services/catalog-service';
 import type { IdentityService } from '../services/identity-service';
 import type { LdapSignIn } from '../services/ldap-sign-in';
@@ -48,6 +49,7 @@ import { escalationRoutes } from './routes/escalations';
 import { figureRoutes } from './routes/figures';
 import { olaRoutes } from './routes/ola';
 import { operationsRoutes } from './routes/operations';
+import { noticeTemplateRoutes } from './routes/notice-templates';
 import { overdueReasonRoutes } from './routes/overdue-reasons';
 import { processRoutes } from './routes/processes';
 import { queueRoutes } from './routes/queues';
@@ -90,6 +92,7 @@ export interface AppDependencies {
   queues: QueueService;
   rules: RulesService;
   catalog: CatalogService;
+  noticeTemplates: NoticeTemplateService;
   operations: OperationsService;
   /** Phone calls (CTI webhook, operators' page), when CTI_TOKEN is set. */
   calls?: CallService;
@@ -323,6 +326,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(calendarRoutes, { catalog: deps.catalog });
   await app.register(olaRoutes, { catalog: deps.catalog });
   await app.register(overdueReasonRoutes, { catalog: deps.catalog });
+  await app.register(noticeTemplateRoutes, { noticeTemplates: deps.noticeTemplates });
   if (deps.calls) await app.register(callRoutes, { calls: deps.calls });
   if (deps.sms) await app.register(smsRoutes, { sms: deps.sms, deliveries: deps.smsDeliveries });
   if (deps.telegramWebhook) await app.register(telegramRoutes, { telegram: deps.telegramWebhook });

@@ -20,6 +20,8 @@ export const capabilities = [
   'manage_clients',
   /** Merge a duplicate client into another: every ticket, call and contact moves, for good. */
   'merge_clients',
+  /** Word the client notices (src/domain/notice-templates.ts). */
+  'manage_notices',
 ] as const;
 export type Capability = (typeof capabilities)[number];
 
@@ -37,6 +39,7 @@ export const roleCapabilities: Readonly<Record<OperatorRole, readonly Capability
     'manage_catalog',
     'manage_clients',
     'merge_clients',
+    'manage_notices',
   ],
   process_designer: ['read_ticket', 'see_analytics', 'design_processes'],
   administrator: capabilities,
@@ -58,6 +61,7 @@ export const scopeOf: Readonly<Record<Capability, TokenScope>> = {
   manage_staff: 'manage',
   manage_clients: 'act',
   merge_clients: 'act',
+  manage_notices: 'manage',
 };
 
 /** The acting member of staff as the rules need them. */

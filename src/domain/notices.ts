@@ -130,6 +130,18 @@ export function escalationNotice(
   };
 }
 
+/** A promised date as the accepted notice gives it: Moscow time, short; null without one. */
+export const dueInMoscow = (dueAt: string | null) =>
+  dueAt
+    ? new Intl.DateTimeFormat('ru-RU', { timeZone: 'Europe/Moscow', dateStyle: 'short', timeStyle: 'short' }).format(
+        new Date(dueAt),
+      )
+    : null;
+
+/** The same in UTC, to the minute ("2026-12-07 14:00"); null without one. */
+export const dueInUtc = (dueAt: string | null) =>
+  dueAt ? new Date(dueAt).toISOString().replace('T', ' ').slice(0, 16) : null;
+
 /** The message that tells a client a specialist took their ticket: the quoted price and due date, when there are. */
 export function acceptedNotice(
   ticket: Pick<TicketDetails, 'id' | 'subject' | 'quotedPrice' | 'dueAt'>,
@@ -139,11 +151,7 @@ export function acceptedNotice(
   text: string;
 } {
   const due = ticket.dueAt ? new Date(ticket.dueAt) : null;
-  const moscow = due
-    ? new Intl.DateTimeFormat('ru-RU', { timeZone: 'Europe/Moscow', dateStyle: 'short', timeStyle: 'short' }).format(
-        due,
-      )
-    : null;
+  const moscow = dueInMoscow(ticket.dueAt);
   return {
     subject: `Заявка №${ticket.id} принята в работу / Ticket №${ticket.id} accepted`,
     text: [
@@ -154,7 +162,7 @@ export function acceptedNotice(
       '',
       `A specialist has taken your ticket №${ticket.id} "${ticket.subject}".`,
       ...(ticket.quotedPrice !== null ? [`Price: ${ticket.quotedPrice} RUB`] : []),
-      ...(due ? [`Due: ${due.toISOString().replace('T', ' ').slice(0, 16)} UTC`] : []),
+      ...(due ? [`Due: ${dueInUtc(ticket.dueAt)} UTC`] : []),
       `The ticket's status: ${statusUrl}`,
     ].join('\n'),
   };

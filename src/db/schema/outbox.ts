@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, boolean, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { SmsDelivery } from '../../domain/enums';
+import type { NoticeTemplatePurpose } from '../../domain/notice-templates';
 import type { NotificationChannel } from './clients';
 
 /** `skipped`: not sent on purpose (an undeliverable address, a daily cap); the reason is in last_error. */
@@ -51,3 +52,15 @@ export const outbox = pgTable(
       .where(sql`${t.providerId} is not null and ${t.delivery} in ('queued', 'sent')`),
   ],
 );
+
+/**
+ * A client notice as a manager worded it (src/domain/notice-templates.ts); none: the desk's own
+ * text. One row per purpose, replaced whole; its changes are in the staff audit log.
+ */
+export const noticeTemplates = pgTable('notice_templates', {
+  purpose: text('purpose').$type<NoticeTemplatePurpose>().primaryKey(),
+  subject: text('subject').notNull(),
+  body: text('body').notNull(),
+  updatedBy: text('updated_by').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
