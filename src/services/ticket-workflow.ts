@@ -5,6 +5,8 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
+  ServiceError,
+  isGrpcServiceError,
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
@@ -53,14 +55,34 @@ export function createTicketWorkflows(deps: {
     return error;
   };
 
+  /**
+   * Runs `run` on the ticket's workflow. An update the engine refuses for now — the workflow's
+   * task failed (a worker died mid-task: the update it carried was aborted, and new ones are
+   * refused until a task completes) — is sent again, with the same update id, for up to
+   * `UPDATE_RETRY_MS`: the handler may have written before its task was lost, and only the update
+   * landing makes the workflow agree with what was written (the chaos run of dc1d4e9 had tickets
+   * whose accept was written, its update lost, and every later step refused as "queued").
+   */
   const update = async <T>(
     ticketId: number,
     run: (handle: WorkflowHandle<typeof ticketWorkflow>) => Promise<T>,
   ): Promise<T> => {
-    try {
-      return await run(handleOf(ticketId));
-    } catch (error) {
-      throw asDeskError(error, ticketId);
+    const handle = withUpdateId(handleOf(ticketId), randomUUID());
+    const deadline = Date.now() + UPDATE_RETRY_MS;
+    for (let pause = 250; ; pause = Math.min(2_000, pause * 2)) {
+      try {
+        return await run(handle);
+      } catch (error) {
+        if (!isRefusedForNow(error)) throw asDeskError(error, ticketId);
+        if (Date.now() + pause > deadline) {
+          deps.logger.warn({ err: error, ticketId }, 'update refused while the workflow task is failing');
+          throw new DeskError(
+            'ENGINE_UNAVAILABLE',
+            `ticket ${ticketId}'s workflow is recovering from a failed task; the action was not taken: retry in a few seconds`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
     }
   };
 
@@ -172,4 +194,32 @@ export function createTicketWorkflows(deps: {
   };
 
   return { update, start };
+}
+
+/** How long an update refused for now (the workflow's task failing) is sent again before the caller gets a 503. */
+const UPDATE_RETRY_MS = 15_000;
+
+/** The handle with every update it sends carrying `updateId`, so sending one again is the same update to the engine. */
+export function withUpdateId<W extends WorkflowHandle<typeof ticketWorkflow>>(handle: W, updateId: string): W {
+  const stable = Object.create(handle) as W;
+  stable.executeUpdate = ((definition: never, options?: { updateId?: string }) =>
+    handle.executeUpdate(definition, { updateId, ...options } as never)) as W['executeUpdate'];
+  return stable;
+}
+
+/**
+ * The engine's "not now" to an update: refused while the workflow's task is in a failed state
+ * (FAILED_PRECONDITION), or aborted with the task that carried it (ABORTED); gRPC status codes.
+ */
+const FAILED_PRECONDITION = 9;
+const ABORTED = 10;
+
+export function isRefusedForNow(error: unknown): boolean {
+  if (!(error instanceof ServiceError)) return false;
+  const cause = error.cause;
+  if (!isGrpcServiceError(cause)) return false;
+  return (
+    (cause.code === FAILED_PRECONDITION && /workflow task in failed state/i.test(cause.details ?? '')) ||
+    cause.code === ABORTED
+  );
 }
