@@ -1,13 +1,16 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { operatorGroupMembers, operatorGroups, operators } from '../db/schema';
-import type { OperatorRole } from '../domain/enums';
+import { operatorGroupMembers, operatorGroups, operators, queueAccess } from '../db/schema';
+import { higherLevel, type QueueGrants } from '../domain/access';
+import type { OperatorRole, QueueAccessLevel } from '../domain/enums';
 
 export interface OperatorIdentity {
   id: string;
   name: string;
   role: OperatorRole;
   groupIds: number[];
+  /** The highest level any of their groups holds, per queue. */
+  queueAccess: QueueGrants;
   disabled: boolean;
 }
 
@@ -34,7 +37,20 @@ export async function findOperator(
     role,
     disabled: disabledAt !== null,
     groupIds: rows.flatMap((r) => (r.groupId === null ? [] : [r.groupId])),
+    queueAccess: await queueGrantsOf(db, id),
   };
+}
+
+/** An operator's level on each queue: the highest their groups are granted there. */
+export async function queueGrantsOf(db: Pick<Database, 'select'>, operatorId: string): Promise<QueueGrants> {
+  const rows = await db
+    .select({ queueId: queueAccess.queueId, level: queueAccess.level })
+    .from(queueAccess)
+    .innerJoin(operatorGroupMembers, eq(operatorGroupMembers.groupId, queueAccess.groupId))
+    .where(eq(operatorGroupMembers.operatorId, operatorId));
+  const grants: Record<number, QueueAccessLevel> = {};
+  for (const { queueId, level } of rows) grants[queueId] = higherLevel(grants[queueId] ?? null, level)!;
+  return grants;
 }
 
 /** The competences an operator has (none for an unknown login). */
@@ -134,3 +150,4 @@ export async function updateStaffAccount(
       await tx.insert(operatorGroupMembers).values(groupIds.map((groupId) => ({ operatorId: id, groupId })));
   }
 }
+

@@ -4,7 +4,6 @@ import {
   catalogServices,
   clientLinkTokens,
   clients,
-  queues,
   ticketEvents,
   tickets,
   ticketWorkEntries,
@@ -104,8 +103,8 @@ const toSummary = (row: { createdAt: Date } & Omit<TicketSummary, 'createdAt'>):
 /** A ticket in a search or a client's list: its subject only for those who may see its contents. */
 export type TicketListItem = TicketSummary & { subject?: string };
 
-/** Who reads a list: managers and a ticket's assignee see its subject. */
-export type TicketListViewer = Pick<Actor, 'id' | 'role'>;
+/** Who reads a list: managers, a ticket's assignee and its queue's managers see its subject. */
+export type TicketListViewer = Pick<Actor, 'id' | 'role' | 'queueAccess'>;
 
 const listColumns = { ...summaryColumns, subject: tickets.subject };
 
@@ -204,8 +203,8 @@ export async function listTicketEvents(
 }
 
 /**
- * What the ticket service checks before it asks the workflow: the stage and holder, the queue's
- * group, and what the catalog service asks of whoever works it (competence, checklist).
+ * What the ticket service checks before it asks the workflow: the stage and holder, the queue,
+ * and what the catalog service asks of whoever works it (competence, checklist).
  */
 export async function loadTicketFacts(db: Database, ticketId: number) {
   const [row] = await db
@@ -214,12 +213,11 @@ export async function loadTicketFacts(db: Database, ticketId: number) {
       category: tickets.category,
       assigneeId: tickets.assigneeId,
       surveyToken: tickets.surveyToken,
-      queueGroupId: queues.groupId,
+      queueId: tickets.queueId,
       requiredCompetence: catalogServices.requiredCompetence,
       checklist: catalogServices.checklist,
     })
     .from(tickets)
-    .leftJoin(queues, eq(queues.id, tickets.queueId))
     .leftJoin(catalogServices, eq(catalogServices.id, tickets.serviceId))
     .where(eq(tickets.id, ticketId));
   return row;

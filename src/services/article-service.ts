@@ -51,7 +51,7 @@ export function createArticleService(deps: { db: Database; temporal: Client; log
     attachArticle,
 
     /** Blind rules: a ticket's messages are its contents, for its assignee and managers only. */
-    async list(viewer: Pick<Actor, 'id' | 'role'>, ticketId: number) {
+    async list(viewer: Pick<Actor, 'id' | 'role' | 'queueAccess'>, ticketId: number) {
       const summary = await loadTicketSummary(db, ticketId);
       if (!summary) throw notFound(`ticket ${ticketId}`);
       if (!maySeeDetails(viewer, summary))
