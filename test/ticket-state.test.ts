@@ -22,7 +22,10 @@ const refusal = (guard: () => void) => {
 };
 
 /** Queue access as the API sends it: grants per queue id, or a manager's every queue. */
-const grants = (queueAccess: Record<number, 'overview' | 'take' | 'act' | 'manage'>) => ({ seesAll: false, grants: queueAccess });
+const grants = (queueAccess: Record<number, 'overview' | 'take' | 'act' | 'manage'>) => ({
+  seesAll: false,
+  grants: queueAccess,
+});
 const manager = { seesAll: true, grants: {} };
 const move = { moveId: 'm1', actorId: 'petrov', actorAccess: grants({}), reason: 'load' };
 
@@ -57,7 +60,9 @@ describe("the ticket's guards refuse with the desk's codes, before anything is w
     ticket.claim('ivanov');
     ticket.stage = 'in_work';
     expect(refusal(() => ticket.mayMove(member, ['in_work']))).toBe(TicketFailure.noQueueAccess);
-    expect(refusal(() => ticket.mayMove({ ...move, actorAccess: grants({ 1: 'manage' }) }, ['in_work']))).toBeUndefined();
+    expect(
+      refusal(() => ticket.mayMove({ ...move, actorAccess: grants({ 1: 'manage' }) }, ['in_work'])),
+    ).toBeUndefined();
     expect(refusal(() => ticket.mayMove({ ...move, actorAccess: manager }, ['in_work']))).toBeUndefined();
     // The new assignee must be able to work the queue.
     const reassign = { ...move, actorAccess: manager, toOperatorId: 'sidorov' };

@@ -45,7 +45,9 @@ export interface AuthOptions {
 }
 
 export interface QueuePlaces {
-  placeOf(ticketId: number): Promise<{ queueId: number | null; queueCode: string | null; assigneeId: string | null } | undefined>;
+  placeOf(
+    ticketId: number,
+  ): Promise<{ queueId: number | null; queueCode: string | null; assigneeId: string | null } | undefined>;
   queueCode(queueId: number): Promise<string | undefined>;
 }
 

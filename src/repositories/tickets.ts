@@ -1,13 +1,6 @@
 import { and, asc, desc, eq, ilike, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import {
-  catalogServices,
-  clientLinkTokens,
-  clients,
-  ticketEvents,
-  tickets,
-  ticketWorkEntries,
-} from '../db/schema';
+import { catalogServices, clientLinkTokens, clients, ticketEvents, tickets, ticketWorkEntries } from '../db/schema';
 import { isManager, maySeeDetails, type Actor } from '../domain/access';
 import type { TicketDetails, TicketSummary } from '../domain/ticket-details';
 import { linkTokenHash } from '../domain/client-link';

@@ -11,7 +11,8 @@ export const queueRoutes: RoutePlugin<{ queues: QueueService }> = async (app, { 
       schema: {
         tags: ['queues'],
         summary: 'The queues I have access to, with my level and the number of tickets waiting',
-        description: 'A queue the caller has no access to (not even `overview`) is not listed; managers see every queue.',
+        description:
+          'A queue the caller has no access to (not even `overview`) is not listed; managers see every queue.',
         response: { 200: { type: 'array', items: queueSchema }, ...errorResponses(401) },
       },
     },
