@@ -160,6 +160,8 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'POST /staff': { capability: 'manage_staff' },
   'PATCH /staff/:operatorId': { capability: 'manage_staff' },
   'PUT /staff/:operatorId/enabled': { capability: 'manage_staff' },
+  'GET /staff/queue-access': { capability: 'manage_staff' },
+  'PUT /staff/groups/:id/queue-access': { capability: 'manage_staff' },
   'GET /audit-log': { capability: 'manage_staff' },
   'GET /health': { public: 'liveness for load balancers and process managers' },
   'GET /health/live': { public: 'liveness probe: the process answers' },

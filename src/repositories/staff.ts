@@ -1,6 +1,6 @@
-import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { operatorGroupMembers, operatorGroups, operators, queueAccess } from '../db/schema';
+import { operatorGroupMembers, operatorGroups, operators, queueAccess, queues } from '../db/schema';
 import { higherLevel, type QueueGrants } from '../domain/access';
 import type { OperatorRole, QueueAccessLevel } from '../domain/enums';
 
@@ -151,3 +151,54 @@ export async function updateStaffAccount(
   }
 }
 
+/** A group's level on a queue, as an administrator grants it. */
+export interface QueueGrant {
+  groupId: number;
+  queueId: number;
+  level: QueueAccessLevel;
+}
+
+export async function findGroup(db: Pick<Database, 'select'>, id: number) {
+  const [row] = await db
+    .select({ id: operatorGroups.id, code: operatorGroups.code, name: operatorGroups.name })
+    .from(operatorGroups)
+    .where(eq(operatorGroups.id, id));
+  return row;
+}
+
+/** Every queue with the group that owns it: what grants are given on. */
+export async function listQueuesToGrant(db: Pick<Database, 'select'>) {
+  return db
+    .select({ id: queues.id, code: queues.code, name: queues.name, groupId: queues.groupId })
+    .from(queues)
+    .orderBy(asc(queues.id));
+}
+
+/** Every grant, or one group's, by group then queue. */
+export async function listQueueGrants(db: Pick<Database, 'select'>, groupId?: number): Promise<QueueGrant[]> {
+  return db
+    .select({ groupId: queueAccess.groupId, queueId: queueAccess.queueId, level: queueAccess.level })
+    .from(queueAccess)
+    .where(groupId === undefined ? undefined : eq(queueAccess.groupId, groupId))
+    .orderBy(asc(queueAccess.groupId), asc(queueAccess.queueId));
+}
+
+/** The group's grants become these: a queue left out is no access; a level kept keeps its row. */
+export async function replaceQueueGrants(
+  tx: Pick<Database, 'insert' | 'delete'>,
+  groupId: number,
+  grants: { queueId: number; level: QueueAccessLevel }[],
+) {
+  const kept = grants.map((g) => g.queueId);
+  await tx
+    .delete(queueAccess)
+    .where(and(eq(queueAccess.groupId, groupId), kept.length ? notInArray(queueAccess.queueId, kept) : undefined));
+  if (grants.length)
+    await tx
+      .insert(queueAccess)
+      .values(grants.map((g) => ({ groupId, ...g })))
+      .onConflictDoUpdate({
+        target: [queueAccess.groupId, queueAccess.queueId],
+        set: { level: sql`excluded.level`, updatedAt: sql`now()` },
+      });
+}
