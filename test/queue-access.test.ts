@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
@@ -217,6 +218,16 @@ describe('access per queue', () => {
       ]);
       expect(hidden.status).toBe(404);
     }
+    // Nor is it in its client's list once taken; who overviews the queue sees it there, blind.
+    const taken = await acceptedBy(login('worker'), 'a');
+    const [{ clientId }] = (await desk.db.execute(
+      sql`select client_id as "clientId" from tickets where id = ${taken}`,
+    )) as unknown as [{ clientId: number }];
+    const listedTo = async (who: string) =>
+      ((await call('GET', `/clients/${clientId}/tickets`, { operator: login(who) })).body as any[]).map((t) => t.id);
+    expect(await listedTo('stranger')).not.toContain(taken);
+    expect(await listedTo('viewer')).toContain(taken);
+    expect(await listedTo('worker')).toContain(taken);
   });
 
   it('take but not act: accepts and pulls, but works on no ticket, their own or another’s', async () => {
@@ -292,23 +303,23 @@ describe('migration 0022 on a desk that never set grants', () => {
     const journal = JSON.parse(fs.readFileSync(journalFile, 'utf8'));
     journal.entries = journal.entries.filter((e: { tag: string }) => e.tag < '0022');
     fs.writeFileSync(journalFile, JSON.stringify(journal));
-    const sql = postgres(await createDatabase(admin, name), { max: 1, onnotice: () => {} });
+    const db = postgres(await createDatabase(admin, name), { max: 1, onnotice: () => {} });
     try {
-      await migrate(drizzle(sql), { migrationsFolder: before });
-      const [first] = await sql`insert into operator_groups (code, name) values ('first', 'First') returning id`;
-      const [second] = await sql`insert into operator_groups (code, name) values ('second', 'Second') returning id`;
+      await migrate(drizzle(db), { migrationsFolder: before });
+      const [first] = await db`insert into operator_groups (code, name) values ('first', 'First') returning id`;
+      const [second] = await db`insert into operator_groups (code, name) values ('second', 'Second') returning id`;
       const [general] =
-        await sql`insert into queues (code, name, group_id) values ('general', 'General', ${first!.id}) returning id`;
+        await db`insert into queues (code, name, group_id) values ('general', 'General', ${first!.id}) returning id`;
 
-      await migrate(drizzle(sql), { migrationsFolder });
+      await migrate(drizzle(db), { migrationsFolder });
       const grants =
-        await sql`select group_id as "groupId", queue_id as "queueId", level from queue_access order by group_id`;
+        await db`select group_id as "groupId", queue_id as "queueId", level from queue_access order by group_id`;
       expect(grants).toEqual([
         { groupId: first!.id, queueId: general!.id, level: 'act' },
         { groupId: second!.id, queueId: general!.id, level: 'overview' },
       ]);
     } finally {
-      await sql.end({ timeout: 5 });
+      await db.end({ timeout: 5 });
     }
   });
 });

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ilike, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { catalogServices, clientLinkTokens, clients, ticketEvents, tickets, ticketWorkEntries } from '../db/schema';
 import { isManager, maySeeDetails, type Actor } from '../domain/access';
@@ -140,7 +140,17 @@ export async function searchTickets(
   return listVisible(db, isManager(viewer) ? matches : and(matches, eq(tickets.assigneeId, viewer.id)), viewer, page);
 }
 
-/** A client's tickets, newest first; an operator's list leaves out those still waiting, as blind queues do. */
+/** Tickets in a queue the viewer has any access to, or that they hold. */
+const listableBy = (viewer: TicketListViewer) => {
+  const queueIds = Object.keys(viewer.queueAccess ?? {}).map(Number);
+  const held = eq(tickets.assigneeId, viewer.id);
+  return queueIds.length ? or(inArray(tickets.queueId, queueIds), held) : held;
+};
+
+/**
+ * A client's tickets, newest first; an operator's list leaves out those still waiting, as blind
+ * queues do, and those of queues they have no access to.
+ */
 export async function listClientTickets(
   db: Database,
   clientId: number,
@@ -148,7 +158,7 @@ export async function listClientTickets(
   page: { limit: number; offset: number },
 ) {
   const ofClient = eq(tickets.clientId, clientId);
-  return listVisible(db, isManager(viewer) ? ofClient : and(ofClient, waiting), viewer, page);
+  return listVisible(db, isManager(viewer) ? ofClient : and(ofClient, waiting, listableBy(viewer)), viewer, page);
 }
 
 /** Whether `eventId` is an event of the ticket: only such an event can be a page's cursor. */
