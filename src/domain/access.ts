@@ -1,7 +1,8 @@
 /**
  * Who may do what: the one home of these rules. The API's access table (src/api/access-table.ts)
- * names a capability per route; services, repositories (the blind listing) and the workflow's
- * validators ask here; see "Where a permission is enforced" in the README's layout section.
+ * names a capability per route and the level of queue access a queue's or a ticket's route needs;
+ * services, repositories (the blind listing) and the workflow's validators ask here; see "Where a
+ * permission is enforced" in the README's layout section.
  */
 import { queueAccessLevels, type OperatorRole, type QueueAccessLevel, type TokenScope } from './enums';
 

@@ -34,6 +34,10 @@ export class TicketState {
   /** The intake's answer, with the queue the ticket is in now. */
   queued: IntakeResult | undefined;
   assigneeId: string | undefined;
+  /**
+   * The group owning the queue. No guard reads it since access is per queue (`queued.queue.id`);
+   * kept, as it is part of the state a run continues as new with.
+   */
   queueGroupId: number | undefined;
   supportLine = 1;
   resolved = false;

@@ -161,7 +161,8 @@ const staffFields = {
     type: 'array',
     maxItems: 50,
     items: { type: 'integer', minimum: 1, maximum: 2147483647 },
-    description: 'Queue access: the groups whose queues the operator takes tickets from (replaces the groups)',
+    description:
+      "The operator's groups (replaces them): their access to each queue is their groups' (GET /staff/queue-access)",
   },
 } as const;
 
