@@ -224,7 +224,9 @@ async function main() {
     // Shown once: only its hash is stored. Lost, it is reset by deleting the row (see the README).
     const admin = desk.firstAdministrator;
     const firstStart = admin
-      ? [`First start: administrator "${admin.login}", password ${admin.password}  (shown once: keep it now)`]
+      ? [
+          `First start: administrator "${admin.login}", password ${admin.password}  (shown once: keep it now, or change it at /password.html)`,
+        ]
       : [];
 
     const lines =

@@ -99,4 +99,33 @@ describe('ticket articles', () => {
     const listed = await call('GET', `/tickets/${id}/articles`, { operator: 'ivanova' });
     expect(listed.body.map((a: { automatic: string | null }) => a.automatic)).toEqual(['auto_submitted', null]);
   });
+
+  it('pages through a long thread oldest first, `limit` at a time after the last id', async () => {
+    const id = await driver.register(invoice(4));
+    await driver.accept(id, 'ivanova');
+    for (let n = 0; n < 5; n++)
+      await desk.articles.attachArticle(
+        { ...reply(id, `page-${n}`), body: `Сообщение ${n}`, automatic: 'auto_submitted', public: false },
+        { mayReopen: false },
+      );
+    const pages: string[][] = [];
+    let after: number | undefined;
+    for (;;) {
+      const page = await call('GET', `/tickets/${id}/articles?limit=2${after ? `&after=${after}` : ''}`, {
+        operator: 'ivanova',
+      });
+      expect(page.status).toBe(200);
+      if (page.body.length === 0) break;
+      pages.push(page.body.map((a: { body: string }) => a.body));
+      after = page.body.at(-1).id;
+    }
+    expect(pages).toEqual([['Сообщение 0', 'Сообщение 1'], ['Сообщение 2', 'Сообщение 3'], ['Сообщение 4']]);
+    for (const [query, field] of [
+      ['limit=0', 'querystring.limit'],
+      ['limit=501', 'querystring.limit'],
+      ['after=-1', 'querystring.after'],
+      ['page=2', 'querystring.page'],
+    ])
+      expect((await call('GET', `/tickets/${id}/articles?${query}`, { operator: 'ivanova' })).body.field).toBe(field);
+  });
 });

@@ -13,7 +13,7 @@ import { sql } from 'drizzle-orm';
 import { operators } from '../src/db/schema';
 import { DEMO_PASSWORD } from '../src/db/seed';
 import { webDir } from '../src/desk';
-import { figureDefinitions } from '../src/domain/figures';
+import { figureDefinitions } from '../src/domain/figure-definitions';
 import { startTestDesk } from './support/desk';
 import { listen } from './support/http';
 import { sampleTickets, ticketDriver } from './support/tickets';

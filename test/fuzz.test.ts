@@ -102,6 +102,9 @@ function allowedBy(request: FuzzRequest, status: number, body: any): string[] {
   if (route === '/auth/sign-in') return ['staff_sessions:new', 'operators:*'];
   if (route.startsWith('/auth/sign-out')) return ['staff_sessions:*'];
   if (route === '/staff/{operatorId}/enabled') return [`staff:${param(2)}`, 'staff_sessions:*', 'api_tokens:*'];
+  // A password set by an administrator, or changed by its owner: the account's row and sessions.
+  if (route === '/staff/{operatorId}/password') return [`staff:${param(2)}`, 'staff_sessions:*'];
+  if (route === '/auth/password') return ['operators:*', 'staff_sessions:*'];
   if (route === '/staff') return ['operators:new', 'operator_group_members:new'];
   if (route === '/staff/{operatorId}') return [`staff:${param(2)}`];
   // Clients: a profile created or changed (its contacts, devices, consents), audited; a merge moves

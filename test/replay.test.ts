@@ -28,11 +28,13 @@ describe('recorded ticket histories replay on the current workflow code', () => 
 });
 
 /**
- * Found by the full chaos run of 2026-12-04 (seed 726240) and not fixed: a ticket with several
- * updates accepted around a worker restart (three resolves, a client retrying) whose history the
- * same code does not replay ("[TMPRL1100] Update machine does not handle this event: TimerCanceled").
- * Kept here as it is: when it replays, this test fails, the cause is gone and the history moves
- * to test/histories/.
+ * Found by the full chaos run of 2026-12-04 (seed 726240): a ticket with several updates
+ * accepted around a worker restart (three resolves, a client retrying) whose history the same
+ * code does not replay ("[TMPRL1100] Update machine does not handle this event: TimerCanceled").
+ * The cause: the handlers waiting for the clock's exclusive turn woke together and ran their
+ * local activities at once (test/exclusive-turn.test.ts; patch 'exclusive-in-turn'). A history
+ * recorded so keeps failing, as the code that made it replays it: kept here so that if it ever
+ * replays, this test says so.
  */
 describe('histories of open bugs', () => {
   const openDir = path.join(__dirname, 'histories-open');

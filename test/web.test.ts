@@ -18,6 +18,7 @@ const pages = [
   'ticket.html',
   'sign-in.html',
   'sign-out.html',
+  'password.html',
   'dashboard.html',
   'glossary.html',
   'calls.html',

@@ -253,6 +253,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('stored XSS through ev
     const adminPage = await open('/admin.html', (p) => p.locator('#audit tr').first().waitFor());
     expectInert(adminPage, 'admin.html');
     expect(adminPage.text).toContain('xss-staff');
+    expectInert(await open('/password.html'), 'password.html');
     // Last: it signs out.
     expectInert(await open('/sign-out.html'), 'sign-out.html');
   });

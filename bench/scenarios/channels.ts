@@ -205,8 +205,15 @@ async function runMail(
     sql<Array<{ messageId: string; ticketId: number }>>`
       select message_id as "messageId", ticket_id::int as "ticketId" from ticket_articles
       where channel = 'email' and message_id = any(${messageIds})`;
+  // An article is attached before its stored message is marked with the rule that threaded it: wait for both.
+  const settledCount = async (messageIds: string[]) => {
+    const [{ count }] = await sql<[{ count: number }]>`
+      select count(*)::int as count from ticket_articles a join inbound_messages m on m.id = a.inbound_message_id
+      where a.channel = 'email' and a.message_id = any(${messageIds}) and m.status = 'attached'`;
+    return count;
+  };
   const waitForArticles = async (messageIds: string[]) =>
-    until(async () => (await articleOf(messageIds)).length >= messageIds.length, 120_000 + 200 * messageIds.length);
+    until(async () => (await settledCount(messageIds)) >= messageIds.length, 120_000 + 200 * messageIds.length);
 
   try {
     // New requests, each from a client of its own.

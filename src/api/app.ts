@@ -242,9 +242,17 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     }
     if (error.validation) {
       const first = error.validation[0]!;
-      const missing = (first.params as { missingProperty?: string }).missingProperty;
-      const where = `${error.validationContext ?? 'request'}${first.instancePath.replace(/\//g, '.')}${missing ? `.${missing}` : ''}`;
-      const message = missing ? `${where} is required` : `${where} ${first.message ?? 'is invalid'}`;
+      const { missingProperty: missing, additionalProperty: extra } = first.params as {
+        missingProperty?: string;
+        additionalProperty?: string;
+      };
+      const within = `${error.validationContext ?? 'request'}${first.instancePath.replace(/\//g, '.')}`;
+      const where = `${within}${missing ? `.${missing}` : extra ? `.${extra}` : ''}`;
+      const message = missing
+        ? `${where} is required`
+        : extra
+          ? `${where} is not a field here (${within} must NOT have additional properties)`
+          : `${where} ${first.message ?? 'is invalid'}`;
       return reply.status(ErrorStatus.VALIDATION).send({
         statusCode: ErrorStatus.VALIDATION,
         error: httpReason(ErrorStatus.VALIDATION),

@@ -18,7 +18,7 @@ export interface StatusArticle {
 }
 
 /** Updates shown on the page: public messages only, the newest 20, each cut to 2,000 characters. */
-const UPDATES_SHOWN = 20;
+export const UPDATES_SHOWN = 20;
 const UPDATE_TEXT_LIMIT = 2_000;
 
 /**

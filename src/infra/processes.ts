@@ -105,3 +105,35 @@ export function sleep(ms: number): Promise<void> {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/**
+ * Polls `answers` until it resolves, for a server this process started: its exit during start-up,
+ * or no answer within `timeoutMs`, is an error naming `what` with the last lines of its log.
+ */
+export async function waitUntilAnswering(
+  what: string,
+  server: { address: string; exited: Promise<ExitInfo>; logFile: string },
+  answers: () => Promise<unknown>,
+  { timeoutMs, intervalMs }: { timeoutMs: number; intervalMs: number },
+): Promise<void> {
+  let exit: ExitInfo | undefined;
+  void server.exited.then((info) => (exit = info));
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (exit)
+      throw new Error(
+        `${what} exited during start-up (${describeExit(exit)}); last lines of ${relative(server.logFile)}:\n${tailOf(server.logFile)}`,
+      );
+    try {
+      await answers();
+      return;
+    } catch (error) {
+      lastError = error;
+    }
+    await sleep(intervalMs);
+  }
+  throw new Error(
+    `${what} did not answer on ${server.address} within ${timeoutMs / 1000} s (${errorMessage(lastError)}); last lines of ${relative(server.logFile)}:\n${tailOf(server.logFile)}`,
+  );
+}

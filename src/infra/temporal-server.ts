@@ -6,7 +6,6 @@ import { Connection } from '@temporalio/client';
 import {
   commandLineOf,
   isAlive,
-  describeExit,
   errorMessage,
   exitOf,
   readPidFile,
@@ -14,8 +13,8 @@ import {
   sleep,
   spawnLoggingTo,
   stopProcess,
-  tailOf,
   type ExitInfo,
+  waitUntilAnswering,
 } from './processes';
 import { resolveTemporalCli, type TemporalCli } from './temporal-cli';
 
@@ -140,7 +139,15 @@ async function startDevServer(cli: TemporalCli, opts: EnsureTemporalOptions): Pr
 
   opts.log(`starting Temporal dev server on ${address} (log: ${relative(logFile)})…`);
   try {
-    await waitUntilServing(address, opts.namespace, exited, logFile);
+    await waitUntilAnswering(
+      'Temporal dev server',
+      { address, exited, logFile },
+      () => describeNamespace(address, opts.namespace),
+      {
+        timeoutMs: READY_TIMEOUT_MS,
+        intervalMs: 250,
+      },
+    );
   } catch (err) {
     await stop();
     throw err;
@@ -202,35 +209,6 @@ function serverLogFile(opts: EnsureTemporalOptions): string {
   if (!opts.dbFile) return path.resolve(opts.toolsDir, '..', '.data', 'temporal-in-memory.log');
   const db = path.resolve(opts.dbFile);
   return path.join(path.dirname(db), `${path.basename(db, path.extname(db))}.log`);
-}
-
-async function waitUntilServing(
-  address: string,
-  namespace: string,
-  exited: Promise<ExitInfo>,
-  logFile: string,
-): Promise<void> {
-  let exit: ExitInfo | undefined;
-  void exited.then((info) => (exit = info));
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    if (exit) {
-      throw new Error(
-        `Temporal dev server exited during start-up (${describeExit(exit)}); last lines of ${relative(logFile)}:\n${tailOf(logFile)}`,
-      );
-    }
-    try {
-      await describeNamespace(address, namespace);
-      return;
-    } catch (err) {
-      lastError = err;
-    }
-    await sleep(250);
-  }
-  throw new Error(
-    `Temporal dev server did not answer on ${address} within ${READY_TIMEOUT_MS / 1000} s (${errorMessage(lastError)}); last lines of ${relative(logFile)}:\n${tailOf(logFile)}`,
-  );
 }
 
 /** Answers only once the frontend is up and our namespace has been registered. */

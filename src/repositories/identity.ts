@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { apiTokens, operators, signInFailures, staffSessions } from '../db/schema';
 import type { TokenScope } from '../domain/enums';
@@ -165,10 +165,15 @@ export async function deleteSession(db: Db, idHash: string) {
   await db.delete(staffSessions).where(eq(staffSessions.idHash, idHash));
 }
 
-export async function deleteSessionsOf(db: Db, operatorId: string): Promise<number> {
+/** Every session of an account, or every one but `keepIdHash` (the one a password was just changed from). */
+export async function deleteSessionsOf(db: Db, operatorId: string, keepIdHash?: string): Promise<number> {
   const rows = await db
     .delete(staffSessions)
-    .where(eq(staffSessions.operatorId, operatorId))
+    .where(
+      keepIdHash === undefined
+        ? eq(staffSessions.operatorId, operatorId)
+        : and(eq(staffSessions.operatorId, operatorId), ne(staffSessions.idHash, keepIdHash)),
+    )
     .returning({ idHash: staffSessions.idHash });
   return rows.length;
 }

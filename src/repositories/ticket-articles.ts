@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { clients, outbox, ticketArticles, tickets, type ArticleAttachment, type ArticleDirection } from '../db/schema';
 import type { IntakeChannel } from '../domain/enums';
@@ -37,12 +37,31 @@ export async function insertArticle(db: Database, article: NewArticle) {
   return { article: stored!, created: false };
 }
 
-export function listArticles(db: Database, ticketId: number) {
+/**
+ * A page of a ticket's articles, oldest first: those after article `after` (keyset on the
+ * ticket's index, so a ticket with thousands of messages — a mail loop stored — is read a page at a time).
+ */
+export function listArticles(db: Database, ticketId: number, page: { limit: number; after?: number }) {
+  const after =
+    page.after === undefined
+      ? undefined
+      : sql`(${ticketArticles.createdAt}, ${ticketArticles.id}) > (select created_at, id from ticket_articles where id = ${page.after} and ticket_id = ${ticketId})`;
   return db
     .select()
     .from(ticketArticles)
-    .where(eq(ticketArticles.ticketId, ticketId))
-    .orderBy(asc(ticketArticles.createdAt), asc(ticketArticles.id));
+    .where(and(eq(ticketArticles.ticketId, ticketId), after))
+    .orderBy(asc(ticketArticles.createdAt), asc(ticketArticles.id))
+    .limit(page.limit);
+}
+
+/** The newest public articles of a ticket, newest first: what its client's status page shows. */
+export function latestPublicArticles(db: Database, ticketId: number, limit: number) {
+  return db
+    .select()
+    .from(ticketArticles)
+    .where(and(eq(ticketArticles.ticketId, ticketId), eq(ticketArticles.public, true)))
+    .orderBy(desc(ticketArticles.createdAt), desc(ticketArticles.id))
+    .limit(limit);
 }
 
 /** The ticket one of these Message-IDs belongs to: an article of it, or a notice the desk sent. */

@@ -51,7 +51,11 @@ export function createArticleService(deps: { db: Database; temporal: Client; log
     attachArticle,
 
     /** Blind rules: a ticket's messages are its contents, for its assignee and managers only. */
-    async list(viewer: Pick<Actor, 'id' | 'role' | 'queueAccess'>, ticketId: number) {
+    async list(
+      viewer: Pick<Actor, 'id' | 'role' | 'queueAccess'>,
+      ticketId: number,
+      page: { limit: number; after?: number },
+    ) {
       const summary = await loadTicketSummary(db, ticketId);
       if (!summary) throw notFound(`ticket ${ticketId}`);
       if (!maySeeDetails(viewer, summary))
@@ -59,7 +63,7 @@ export function createArticleService(deps: { db: Database; temporal: Client; log
           'NOT_ASSIGNEE',
           `ticket ${ticketId}'s messages are shown to its assignee and managers once it is accepted`,
         );
-      return (await listArticles(db, ticketId)).map((article) => ({
+      return (await listArticles(db, ticketId, page)).map((article) => ({
         id: article.id,
         channel: article.channel,
         direction: article.direction,

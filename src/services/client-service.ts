@@ -89,6 +89,9 @@ function changedFields(before: ClientRow, change: ClientFields) {
  * Every change is written with its audit entry (client_audit_log) in one transaction. A merged
  * client is a tombstone: reading it answers 301 to the survivor, changing it 409.
  */
+/** The articles of each ticket a client's timeline holds; the rest page through GET /tickets/:id/articles. */
+export const TIMELINE_ARTICLES_PER_TICKET = 100;
+
 export function createClientService(deps: {
   db: Database;
   reads: TicketReads;
@@ -430,7 +433,8 @@ export function createClientService(deps: {
       for (const ticket of ticketPage) {
         entries.push({ kind: 'ticket', at: ticket.createdAt, ticketId: ticket.id, ticket });
         if (!maySeeDetails(viewer, ticket)) continue;
-        for (const article of await articles.list(viewer, ticket.id))
+        // A ticket's first articles; a ticket with more (a long thread, a loop stored) pages through GET /tickets/:id/articles.
+        for (const article of await articles.list(viewer, ticket.id, { limit: TIMELINE_ARTICLES_PER_TICKET }))
           entries.push({ kind: 'article', at: article.createdAt, ticketId: ticket.id, article });
       }
       entries.sort((a, b) => b.at.localeCompare(a.at) || (a.kind === b.kind ? 0 : a.kind === 'article' ? -1 : 1));

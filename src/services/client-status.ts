@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/client';
-import { clientStatusView } from '../domain/status-link';
-import { listArticles } from '../repositories/ticket-articles';
+import { clientStatusView, UPDATES_SHOWN } from '../domain/status-link';
+import { latestPublicArticles } from '../repositories/ticket-articles';
 import { isStatusLinkToken, loadTicketDetails } from '../repositories/tickets';
 import type { ArticleService } from './article-service';
 import { DeskError } from './errors';
@@ -34,7 +34,7 @@ export function createClientStatus(deps: { db: Database; articles: ArticleServic
 
     async view(ticketId: number, token: string) {
       const ticket = await checked(ticketId, token);
-      return clientStatusView(ticket, await listArticles(db, ticketId));
+      return clientStatusView(ticket, await latestPublicArticles(db, ticketId, UPDATES_SHOWN));
     },
 
     /**

@@ -5,20 +5,17 @@ import { ticketTimes } from '../domain/ticket-times';
 import {
   computeFigures,
   figureFilterNames,
-  figureSeries,
   figuresByGroup,
   isBehind,
   operatorMoves,
   LONGEST_PERIOD_DAYS,
-  LONGEST_SERIES,
   LONGEST_TICKET_LIST,
-  seriesBuckets,
   type DrillableFigure,
   type FigureFilters,
   type FigureGrouping,
   type Period,
-  type SeriesInterval,
 } from '../domain/figures';
+import { figureSeries, LONGEST_SERIES, seriesBuckets, type SeriesInterval } from '../domain/figure-series';
 import { flatten } from '../domain/figure-tables';
 import {
   figureCalendars,

@@ -55,6 +55,17 @@ export interface From {
 }
 const noAddress: From = { address: null };
 
+/**
+ * What a password may not be beyond its length (12 to 1,024, the request schemas'): the login
+ * in it, or the password it replaces.
+ */
+function refuseWeakPassword(login: string, password: string, field: string, current?: string) {
+  if (password.toLowerCase().includes(login.toLowerCase()))
+    throw new DeskError('VALIDATION', `${field}: a password may not contain the login`);
+  if (current !== undefined && password === current)
+    throw new DeskError('VALIDATION', `${field}: the new password is the current one`);
+}
+
 /** Who is asking: staff sign in with a password (a session) or show an API token. */
 export function createIdentityService({
   db,
@@ -236,6 +247,72 @@ export function createIdentityService({
         });
       });
       return { operatorId, enabled };
+    },
+
+    /**
+     * A member of staff changes their own password, from the session they are signed in with:
+     * the current password first (a wrong one counts as a failed sign-in, so this form is no
+     * way around the limit); every other session of the account ends, this one stays.
+     */
+    async changePassword(
+      actor: Actor,
+      change: { currentPassword: string; newPassword: string },
+      sessionId: string,
+      address: string,
+    ) {
+      const keys = [`account:${actor.id.toLowerCase()}`, `address:${address}`];
+      await countAttempt(keys, actor.id, 'password', address);
+      const account = await identity.accountForSignIn(db, actor.id);
+      if (!account?.passwordHash)
+        throw new DeskError(
+          'VALIDATION',
+          'body.currentPassword: this account has no desk password (it signs in through single sign-on or a proxy)',
+        );
+      if (!(await verify(account.passwordHash, change.currentPassword))) {
+        await recordFailedSignIn(actor.id, 'wrong password (password change)', 'password', address);
+        throw new DeskError('VALIDATION', 'body.currentPassword: this is not the account’s password');
+      }
+      await forgiveAttempt(keys);
+      refuseWeakPassword(actor.id, change.newPassword, 'body.newPassword', change.currentPassword);
+      const passwordHash = await hashPassword(change.newPassword);
+      return db.transaction(async (tx) => {
+        await identity.setPasswordHash(tx, actor.id, passwordHash);
+        const otherSessionsEnded = await identity.deleteSessionsOf(tx, actor.id, sha256(sessionId));
+        await recordAudit(tx, {
+          actorId: actor.id,
+          action: 'password_changed',
+          target: actor.id,
+          details: { otherSessionsEnded },
+          address,
+        });
+        return { operatorId: actor.id, otherSessionsEnded };
+      });
+    },
+
+    /**
+     * An administrator sets a member of staff's password (one they forgot, or a first one): the
+     * one given, or a generated one answered once. Every session of the account ends.
+     */
+    async resetPassword(actor: Actor, operatorId: string, password: string | undefined, from: From = noAddress) {
+      if (!hasCapability(actor, 'manage_staff'))
+        throw new DeskError('NOT_PERMITTED', `${actor.id} may not manage staff`);
+      if (!(await findOperator(db, operatorId))) throw new DeskError('NOT_FOUND', `no member of staff ${operatorId}`);
+      if (password !== undefined) refuseWeakPassword(operatorId, password, 'body.password');
+      const generated = password === undefined ? randomBytes(18).toString('base64url') : undefined;
+      const passwordHash = await hashPassword(password ?? generated!);
+      const sessionsEnded = await db.transaction(async (tx) => {
+        await identity.setPasswordHash(tx, operatorId, passwordHash);
+        const ended = await identity.deleteSessionsOf(tx, operatorId);
+        await recordAudit(tx, {
+          actorId: actor.id,
+          action: 'password_reset',
+          target: operatorId,
+          details: { generated: generated !== undefined, sessionsEnded: ended },
+          address: from.address,
+        });
+        return ended;
+      });
+      return { operatorId, sessionsEnded, ...(generated ? { password: generated } : {}) };
     },
 
     /**

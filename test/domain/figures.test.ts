@@ -1,19 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
   ageingBucket,
-  figureSeries,
   isBehind,
   netPromoterScore,
-  seriesBuckets,
   computeFigures,
-  figureDefinitions,
-  figureNames,
   figuresByGroup,
   quantile,
   satisfactionIndex,
   operatorMoves,
   type FigureTicket,
 } from '../../src/domain/figures';
+import { figureDefinitions, figureNames } from '../../src/domain/figure-definitions';
+import { figureSeries, seriesBuckets } from '../../src/domain/figure-series';
 
 const at = (iso: string) => new Date(`${iso}Z`);
 const HOUR = 3_600_000;

@@ -35,6 +35,12 @@ export const TicketPatch = {
    * timer can come in the same workflow task as the accept or the resolution (a worker was down).
    */
   slaLateAlarms: 'sla-late-alarms',
+  /**
+   * Sections of the clock's exclusive turn that wake together (two updates delivered in one
+   * workflow task, both waiting for the turn) take it one after the other: before it, both ran,
+   * and their local activities in flight at once made histories that do not replay.
+   */
+  exclusiveInTurn: 'exclusive-in-turn',
 } as const;
 
 /**
@@ -75,6 +81,10 @@ export class TicketVersion {
   /** Asked only when a target is met with a warning or breach due and not fired. */
   get slaLateAlarms(): boolean {
     return patched(TicketPatch.slaLateAlarms);
+  }
+  /** Asked only when a section woke for the clock's turn another had just taken. */
+  get exclusiveInTurn(): boolean {
+    return patched(TicketPatch.exclusiveInTurn);
   }
   /** Asked at a resolution that stops a running clock, and at a reopening of a clock so stopped. */
   get slaReopenRounds(): boolean {

@@ -60,6 +60,9 @@ export class SlaClock {
   async exclusive<T>(work: () => Promise<T>): Promise<T> {
     if (!this.patches.slaClocks) return work();
     await condition(() => !this.busy);
+    // Every waiter whose condition held woke in the same pass: the first to run took the turn,
+    // the others wait for the next one (tickets recorded before that ran them all at once).
+    while (this.busy && this.patches.exclusiveInTurn) await condition(() => !this.busy);
     this.busy = true;
     try {
       return await work();

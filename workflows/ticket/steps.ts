@@ -116,8 +116,7 @@ export class TicketSteps {
 
   async resolve({ operatorId, resolution, overdueReason, overdueNote }: ResolveRequest) {
     // Set before the first await, so the validator of a second resolve sent meanwhile refuses it:
-    // the full chaos run had three accepted at once (a client retrying while the worker was down),
-    // and the ticket's history then failed to replay (an update completion where a timer was cancelled).
+    // the full chaos run had three accepted at once (a client retrying while the worker was down).
     // Validators do not run on replay, so histories with such updates replay as they ran.
     this.ticket.resolving = true;
     try {

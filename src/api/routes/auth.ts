@@ -1,8 +1,11 @@
+import { DeskError } from '../../services/errors';
 import type { RoutePlugin } from '../type-provider';
 import { errorResponses, idParams } from '../schemas/common';
 import {
   newTokenBody,
   newTokenSchema,
+  passwordChangeBody,
+  passwordChangedSchema,
   sessionSchema,
   signedOut,
   signInBody,
@@ -63,6 +66,29 @@ export const authRoutes: RoutePlugin<object> = async (app) => {
     async (request, reply) => {
       sessionCookie.clear(reply);
       return { signedOut: await identity.signOutEverywhere(request.operator!.id) };
+    },
+  );
+
+  app.post(
+    '/auth/password',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Change your password: the current one first; your other sessions end',
+        description:
+          'Only from a signed-in session (not with an API token or through a proxy). A wrong current password counts as a failed sign-in (429 beyond the limit).',
+        body: passwordChangeBody,
+        response: { 200: passwordChangedSchema, ...errorResponses(400, 401, 403, 429) },
+      },
+    },
+    async (request) => {
+      const sessionId = request.cookies[sessionCookie.name];
+      if (request.credential?.kind !== 'session' || !sessionId)
+        throw new DeskError(
+          'NOT_PERMITTED',
+          'a password is changed from a signed-in session (/sign-in.html), not with an API token or through a proxy',
+        );
+      return identity.changePassword(request.operator!, request.body, sessionId, request.ip);
     },
   );
 

@@ -121,9 +121,9 @@ export const clientRoutes: RoutePlugin<{ reads: TicketReads; clients: ClientServ
     {
       schema: {
         tags: ['clients'],
-        summary: 'A client’s tickets and all their articles, across channels, in one timeline (a page of tickets)',
+        summary: 'A client’s tickets and their articles, across channels, in one timeline (a page of tickets)',
         description:
-          'Blind rules as in GET /clients/{id}/tickets: an operator is not shown tickets waiting in a queue, and sees the subject and articles only of tickets they hold.',
+          'Blind rules as in GET /clients/{id}/tickets: an operator is not shown tickets waiting in a queue, and sees the subject and articles only of tickets they hold. Each ticket’s first 100 articles; a ticket with more pages through GET /tickets/{id}/articles.',
         params: idParams,
         querystring: {
           ...pageQuery,

@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import type { RoutePlugin } from '../type-provider';
 import type { FigureService } from '../../services/figure-service';
 import { csvLines } from '../../domain/figure-tables';
-import { figureDefinitions } from '../../domain/figures';
+import { figureDefinitions } from '../../domain/figure-definitions';
 import { errorResponses } from '../schemas/common';
 import {
   figuresCsvQuery,

@@ -8,6 +8,8 @@ import {
   operatorParams,
   queueAccessSchema,
   queueGrantsBody,
+  passwordResetBody,
+  passwordResetSchema,
   staffAccountSchema,
   staffChangeBody,
   staffListSchema,
@@ -112,5 +114,24 @@ export const staffRoutes: RoutePlugin<{ staff: StaffService }> = async (app, { s
     },
     async (request) =>
       staff.setQueueAccess(request.operator!, request.params.id, request.body.grants, { address: request.ip }),
+  );
+
+  app.post(
+    '/staff/:operatorId/password',
+    {
+      schema: {
+        tags: ['auth'],
+        summary:
+          'Set a staff account’s password (administrators): the one given, or with {} a generated one shown once',
+        description: 'Every session of the account ends; its API tokens stay (revoke them at /auth/tokens).',
+        params: operatorParams,
+        body: passwordResetBody,
+        response: { 200: passwordResetSchema, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) =>
+      identity.resetPassword(request.operator!, request.params.operatorId, request.body.password, {
+        address: request.ip,
+      }),
   );
 };

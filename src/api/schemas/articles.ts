@@ -41,3 +41,16 @@ export const ticketArticle = {
     'createdAt',
   ],
 } as const;
+
+export const articlesQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+    after: {
+      type: 'integer',
+      minimum: 1,
+      description: 'The id of the last article of the previous page: the articles after it',
+    },
+  },
+} as const;

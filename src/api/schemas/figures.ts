@@ -4,14 +4,12 @@ import {
   ageingBuckets,
   drillableFigures,
   escalationLevels,
-  figureDefinitions,
   figureGroupings,
   LONGEST_PERIOD_DAYS,
-  LONGEST_SERIES,
   LONGEST_TICKET_LIST,
-  seriesIntervals,
-  type FigureName,
 } from '../../domain/figures';
+import { figureDefinitions, type FigureName } from '../../domain/figure-definitions';
+import { LONGEST_SERIES, seriesIntervals } from '../../domain/figure-series';
 import { stage } from './common';
 
 const defined = (name: FigureName) => `${figureDefinitions[name].en} / ${figureDefinitions[name].ru}`;

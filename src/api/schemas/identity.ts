@@ -138,6 +138,41 @@ export const operatorParams = {
   required: ['operatorId'],
 } as const;
 
+/** A new password: 12 to 1,024 characters, not containing the login (checked by the service). */
+const newPassword = { type: 'string', minLength: 12, maxLength: 1024 } as const;
+
+export const passwordChangeBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { currentPassword: { type: 'string', minLength: 1, maxLength: 1024 }, newPassword },
+  required: ['currentPassword', 'newPassword'],
+} as const;
+
+export const passwordChangedSchema = {
+  type: 'object',
+  properties: {
+    operatorId: { type: 'string' },
+    otherSessionsEnded: { type: 'integer', description: 'The account’s other sessions, ended by the change' },
+  },
+  required: ['operatorId', 'otherSessionsEnded'],
+} as const;
+
+export const passwordResetBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { password: { ...newPassword, description: 'Optional: without one the desk generates one' } },
+} as const;
+
+export const passwordResetSchema = {
+  type: 'object',
+  properties: {
+    operatorId: { type: 'string' },
+    sessionsEnded: { type: 'integer' },
+    password: { type: 'string', description: 'The generated password, shown this once (absent when one was given)' },
+  },
+  required: ['operatorId', 'sessionsEnded'],
+} as const;
+
 export const enabledBody = {
   type: 'object',
   additionalProperties: false,
@@ -238,7 +273,7 @@ export const auditEntrySchema = {
     action: {
       type: 'string',
       description:
-        'account_created, account_changed, account_enabled, account_disabled, queue_access_changed (target group:<code>, details.queues: per queue code its old and new level), token_issued, token_revoked, signed_in, sign_in_failed (details.method: password, oidc or ldap), sso_linked',
+        'account_created, account_changed, account_enabled, account_disabled, password_changed, password_reset, queue_access_changed (target group:<code>, details.queues: per queue code its old and new level), token_issued, token_revoked, signed_in, sign_in_failed (details.method: password, oidc or ldap), sso_linked',
     },
     target: { type: 'string', description: 'The login changed, or token:<id>' },
     details: { type: 'object', additionalProperties: true },
