@@ -288,6 +288,28 @@ describe('access per queue', () => {
       `${lead} has "act" access to queue ${queue.b.code} and needs "manage"`,
     ]);
   });
+
+  it('manage: the SLA and the escalation of another’s ticket are the lead’s, not a colleague’s', async () => {
+    const lead = login('lead');
+    const id = await acceptedBy(login('worker'), 'a');
+    const [{ agreementId }] = (await desk.db.execute(
+      sql`select id as "agreementId" from sla_agreements order by id limit 1`,
+    )) as unknown as [{ agreementId: number }];
+    const bySla = (operator: string) => call('POST', `/tickets/${id}/sla`, { operator, body: { agreementId } });
+    const colleague = await bySla(login('worker2'));
+    expect([colleague.status, colleague.body.code]).toEqual([403, 'NO_QUEUE_ACCESS']);
+    // The lead passes; the ticket's own state answers (it runs under no agreement, or takes this one).
+    const byLead = await bySla(lead);
+    expect(byLead.body.code, byLead.text).not.toBe('NO_QUEUE_ACCESS');
+    expect(byLead.status).not.toBe(403);
+
+    const escalate = (operator: string) =>
+      call('POST', `/tickets/${id}/escalate`, { operator, body: { reason: 'needs the next line' } });
+    const notTheirs = await escalate(login('worker2'));
+    expect([notTheirs.status, notTheirs.body.code]).toEqual([403, 'NO_QUEUE_ACCESS']);
+    const escalated = await escalate(lead);
+    expect(escalated.status, escalated.text).toBe(200);
+  });
 });
 
 describe('migration 0022 on a desk that never set grants', () => {
