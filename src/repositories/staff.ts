@@ -14,43 +14,34 @@ export interface OperatorIdentity {
   disabled: boolean;
 }
 
+/** One query per request (the access hook asks it for every caller): the account, its groups and its grants. */
 export async function findOperator(
   db: Pick<Database, 'select'>,
   operatorId: string,
 ): Promise<OperatorIdentity | undefined> {
-  const rows = await db
+  const [row] = await db
     .select({
       id: operators.id,
       name: operators.name,
       role: operators.role,
       disabledAt: operators.disabledAt,
-      groupId: operatorGroupMembers.groupId,
+      groupIds: accountColumns.groupIds,
+      grants: sql<[number, QueueAccessLevel][]>`coalesce((select json_agg(json_build_array(a.queue_id, a.level))
+        from queue_access a join operator_group_members m on m.group_id = a.group_id
+        where m.operator_id = ${operators.id}), '[]')`,
     })
     .from(operators)
-    .leftJoin(operatorGroupMembers, eq(operatorGroupMembers.operatorId, operators.id))
     .where(eq(operators.id, operatorId));
-  if (rows.length === 0) return undefined;
-  const { id, name, role, disabledAt } = rows[0]!;
-  return {
-    id,
-    name,
-    role,
-    disabled: disabledAt !== null,
-    groupIds: rows.flatMap((r) => (r.groupId === null ? [] : [r.groupId])),
-    queueAccess: await queueGrantsOf(db, id),
-  };
+  if (!row) return undefined;
+  const { disabledAt, grants, ...identity } = row;
+  return { ...identity, disabled: disabledAt !== null, queueAccess: highestPerQueue(grants) };
 }
 
 /** An operator's level on each queue: the highest their groups are granted there. */
-export async function queueGrantsOf(db: Pick<Database, 'select'>, operatorId: string): Promise<QueueGrants> {
-  const rows = await db
-    .select({ queueId: queueAccess.queueId, level: queueAccess.level })
-    .from(queueAccess)
-    .innerJoin(operatorGroupMembers, eq(operatorGroupMembers.groupId, queueAccess.groupId))
-    .where(eq(operatorGroupMembers.operatorId, operatorId));
-  const grants: Record<number, QueueAccessLevel> = {};
-  for (const { queueId, level } of rows) grants[queueId] = higherLevel(grants[queueId] ?? null, level)!;
-  return grants;
+function highestPerQueue(grants: [number, QueueAccessLevel][]): QueueGrants {
+  const highest: Record<number, QueueAccessLevel> = {};
+  for (const [queueId, level] of grants) highest[queueId] = higherLevel(highest[queueId] ?? null, level)!;
+  return highest;
 }
 
 /** The competences an operator has (none for an unknown login). */
