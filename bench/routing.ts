@@ -195,7 +195,10 @@ async function contentionBench() {
     const start = performance.now();
     await Promise.all(
       ids.map(async (id) => {
-        const operator = { id, name: id, role: 'operator' as const, groupIds: [group!.id], disabled: false };
+        const operator = {
+          ...{ id, name: id, role: 'operator' as const, groupIds: [group!.id], disabled: false },
+          queueAccess: { [queue!.id]: 'take' as const },
+        };
         for (;;) {
           const offer = await service.next(operator, queue!.id);
           if (!offer) return;

@@ -170,6 +170,7 @@ describe('identity: sessions, tokens and the access table', () => {
       secureCookies: false,
       trustedProxies: [],
       identityHeader: 'x-remote-user',
+      places: { placeOf: async () => undefined, queueCode: async () => undefined },
     });
     expect(() => app.get('/unlisted', async () => 'ok')).toThrow(/no entry in src\/api\/access-table.ts/);
     await app.close();

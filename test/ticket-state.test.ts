@@ -21,15 +21,21 @@ const refusal = (guard: () => void) => {
   return undefined;
 };
 
-const move = { moveId: 'm1', actorId: 'petrov', actorIsManager: false, actorGroupIds: [] as number[], reason: 'load' };
+/** Queue access as the API sends it: grants per queue id, or a manager's every queue. */
+const grants = (queueAccess: Record<number, 'overview' | 'take' | 'act' | 'manage'>) => ({
+  seesAll: false,
+  grants: queueAccess,
+});
+const manager = { seesAll: true, grants: {} };
+const move = { moveId: 'm1', actorId: 'petrov', actorAccess: grants({}), reason: 'load' };
 
 describe("the ticket's guards refuse with the desk's codes, before anything is written", () => {
-  it('accept: only a member of the queue group, only once', () => {
+  it('accept: only with `take` on the queue the ticket is in now, only once', () => {
     const ticket = queuedTicket();
-    expect(refusal(() => ticket.mayAccept({ operatorId: 'ivanov', operatorGroupIds: [3] }))).toBe(
-      TicketFailure.notInQueueGroup,
+    expect(refusal(() => ticket.mayAccept({ operatorId: 'ivanov', access: grants({ 1: 'overview', 2: 'act' }) }))).toBe(
+      TicketFailure.noQueueAccess,
     );
-    expect(refusal(() => ticket.mayAccept({ operatorId: 'ivanov', operatorGroupIds: [7] }))).toBeUndefined();
+    expect(refusal(() => ticket.mayAccept({ operatorId: 'ivanov', access: grants({ 1: 'take' }) }))).toBeUndefined();
     expect(ticket.claim('ivanov')).toBe(1);
     expect(refusal(() => ticket.claim('petrov'))).toBe(TicketFailure.alreadyAccepted);
   });
@@ -43,30 +49,43 @@ describe("the ticket's guards refuse with the desk's codes, before anything is w
     expect(refusal(() => ticket.mayWork('ivanov'))).toBeUndefined();
   });
 
-  it('moves: the queue’s group triages a waiting ticket; once in work only the assignee or a manager', () => {
+  it('moves: `act` triages a waiting ticket; once in work only the assignee or who manages the queue', () => {
     const ticket = queuedTicket();
-    const member = { ...move, actorGroupIds: [7] };
+    const member = { ...move, actorAccess: grants({ 1: 'act' }) };
+    expect(refusal(() => ticket.mayTransfer({ ...move, actorAccess: grants({ 1: 'take' }), toQueueId: 2 }))).toBe(
+      TicketFailure.noQueueAccess,
+    );
     expect(refusal(() => ticket.mayTransfer({ ...member, toQueueId: 2 }))).toBeUndefined();
     expect(refusal(() => ticket.mayTransfer({ ...member, toQueueId: 1 }))).toBe(TicketFailure.invalidRequest);
     ticket.claim('ivanov');
     ticket.stage = 'in_work';
-    expect(refusal(() => ticket.mayMove(member, ['in_work']))).toBe(TicketFailure.notAllowed);
-    expect(refusal(() => ticket.mayMove({ ...move, actorIsManager: true }, ['in_work']))).toBeUndefined();
-    expect(refusal(() => ticket.mayMove({ ...move, actorId: 'ivanov', reason: ' ' }, ['in_work']))).toBe(
+    expect(refusal(() => ticket.mayMove(member, ['in_work']))).toBe(TicketFailure.noQueueAccess);
+    expect(
+      refusal(() => ticket.mayMove({ ...move, actorAccess: grants({ 1: 'manage' }) }, ['in_work'])),
+    ).toBeUndefined();
+    expect(refusal(() => ticket.mayMove({ ...move, actorAccess: manager }, ['in_work']))).toBeUndefined();
+    // The new assignee must be able to work the queue.
+    const reassign = { ...move, actorAccess: manager, toOperatorId: 'sidorov' };
+    expect(refusal(() => ticket.mayReassign({ ...reassign, toOperatorAccess: grants({ 1: 'take' }) }))).toBe(
+      TicketFailure.noQueueAccess,
+    );
+    expect(refusal(() => ticket.mayReassign({ ...reassign, toOperatorAccess: grants({ 1: 'act' }) }))).toBeUndefined();
+    expect(refusal(() => ticket.mayMove({ ...member, actorId: 'ivanov', reason: ' ' }, ['in_work']))).toBe(
       TicketFailure.invalidRequest,
     );
     ticket.moving = true;
     expect(refusal(() => ticket.mayMove({ ...move, actorId: 'ivanov' }, ['in_work']))).toBe(TicketFailure.notInWork);
   });
 
-  it('escalation: the assignee or a manager, with a reason, below the third line', () => {
+  it('escalation: the assignee or who manages the queue, with a reason, below the third line', () => {
     const ticket = queuedTicket();
-    const request = { operatorId: 'petrov', isManager: false, reason: 'needs soldering' };
+    const request = { operatorId: 'petrov', access: grants({ 1: 'act' }), reason: 'needs soldering' };
     expect(refusal(() => ticket.mayEscalate(request, false))).toBe(TicketFailure.noSla);
-    expect(refusal(() => ticket.mayEscalate(request, true))).toBe(TicketFailure.notAssignee);
-    expect(refusal(() => ticket.mayEscalate({ ...request, isManager: true }, true))).toBeUndefined();
+    expect(refusal(() => ticket.mayEscalate(request, true))).toBe(TicketFailure.noQueueAccess);
+    expect(refusal(() => ticket.mayEscalate({ ...request, access: grants({ 1: 'manage' }) }, true))).toBeUndefined();
+    expect(refusal(() => ticket.mayEscalate({ ...request, access: manager }, true))).toBeUndefined();
     ticket.supportLine = 3;
-    expect(refusal(() => ticket.mayEscalate({ ...request, isManager: true }, true))).toBe(TicketFailure.topLine);
+    expect(refusal(() => ticket.mayEscalate({ ...request, access: manager }, true))).toBe(TicketFailure.topLine);
   });
 
   it('a resolution past its deadline needs the overdue reason', () => {

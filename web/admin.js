@@ -1,12 +1,15 @@
-// The administrators' page: staff accounts and the audit log. Everything the API returns is
+// The administrators' page: staff accounts, the groups' access to queues and the audit log. Everything the API returns is
 // written as text (textContent, input values), never as markup: the CSP allows no inline script,
 // and a name or a detail that looks like HTML stays text.
 'use strict';
 (() => {
   const roles = ['operator', 'line_lead', 'manager', 'process_designer', 'administrator'];
+  const levels = ['overview', 'take', 'act', 'manage'];
   const message = document.getElementById('message');
   const staffBody = document.getElementById('staff');
   const auditBody = document.getElementById('audit');
+  const accessHead = document.getElementById('queue-access-head');
+  const accessBody = document.getElementById('queue-access');
   const more = document.getElementById('more');
   let csrfToken = '';
   let groups = [];
@@ -90,6 +93,44 @@
     return row;
   }
 
+  /** A group's row: a level (or none) per queue, saved together (the API replaces the group's grants). */
+  function accessRow(group, queues, grants) {
+    const row = document.createElement('tr');
+    cell(row, `${group.code} (${group.name})`);
+    const pickers = queues.map((queue) => {
+      const held = grants.find((g) => g.groupId === group.id && g.queueId === queue.id);
+      const picker = select(['—', ...levels], held ? held.level : '—');
+      picker.setAttribute('aria-label', `${group.code} → ${queue.code}`);
+      cell(row, picker);
+      return { queue, picker };
+    });
+    const save = document.createElement('button');
+    save.type = 'button';
+    save.textContent = 'Сохранить · Save';
+    save.addEventListener('click', () =>
+      act(() =>
+        api('PUT', `/staff/groups/${group.id}/queue-access`, {
+          grants: pickers
+            .filter(({ picker }) => levels.includes(picker.value))
+            .map(({ queue, picker }) => ({ queueId: queue.id, level: picker.value })),
+        }),
+      ),
+    );
+    cell(row, save);
+    return row;
+  }
+
+  async function loadQueueAccess() {
+    const access = await api('GET', '/staff/queue-access');
+    const heads = access.queues.map((queue) => {
+      const th = document.createElement('th');
+      th.textContent = `${queue.code} (${queue.name})`;
+      return th;
+    });
+    accessHead.replaceChildren(accessHead.firstElementChild, ...heads, document.createElement('th'));
+    accessBody.replaceChildren(...access.groups.map((group) => accessRow(group, access.queues, access.grants)));
+  }
+
   function auditRow(entry) {
     const row = document.createElement('tr');
     cell(row, new Date(entry.at).toLocaleString());
@@ -121,7 +162,7 @@
     try {
       await change();
       say('Сохранено. · Saved.');
-      await Promise.all([loadStaff(), loadAudit(true)]);
+      await Promise.all([loadStaff(), loadQueueAccess(), loadAudit(true)]);
     } catch (error) {
       say(error.message, true);
     }
@@ -148,6 +189,7 @@
     }
     csrfToken = (await session.json()).csrfToken;
     await loadStaff();
+    await loadQueueAccess();
     await loadAudit(true);
   })().catch((error) => say(error.message, true));
 })();

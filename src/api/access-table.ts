@@ -1,14 +1,22 @@
-import type { Capability } from '../domain/access';
+import type { Capability, TicketNeed } from '../domain/access';
+import type { QueueAccessLevel } from '../domain/enums';
 
 /**
  * What each route needs, by method and URL pattern: a capability (its token scope follows from
- * it, src/domain/access.ts), or `public` with the reason anyone may call it. The access hook
- * (src/api/auth.ts) decides every request from here; a route missing from this table stops the
- * app from starting. Per-queue rules (the queue's group, the assignee, blindness) are decided
- * after this, in the services, on the ticket itself.
+ * it, src/domain/access.ts), or `public` with the reason anyone may call it; and for a route
+ * whose `:id` is a ticket or a queue, the level of queue access it needs there. The access hooks
+ * (src/api/auth.ts) decide every request from here; a route missing from this table stops the
+ * app from starting. What only the ticket's state can tell (its assignee, its stage) the
+ * workflow decides; blindness (who sees a ticket's contents) the services.
  */
 export type RouteAccess =
-  | { capability: Capability }
+  | {
+      capability: Capability;
+      /** The level needed on the queue of the ticket `:id` (src/domain/access.ts levelNeeded). */
+      ticketQueue?: TicketNeed;
+      /** The level needed on the queue `:id`. */
+      queue?: QueueAccessLevel;
+    }
   /** `identifies`: staff who send an API token are known to the route; others call it anonymously. */
   | {
       public: string;
@@ -34,23 +42,23 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
     identifies: true,
   },
   'GET /tickets': read,
-  'GET /tickets/:id': read,
-  'GET /tickets/:id/events': read,
+  'GET /tickets/:id': { ...read, ticketQueue: 'overview' },
+  'GET /tickets/:id/events': { ...read, ticketQueue: 'overview' },
   'GET /tickets/:id/trail': analytics,
   'GET /tickets/:id/breaches': analytics,
-  'GET /tickets/:id/articles': read,
-  'POST /tickets/:id/accept': act,
-  'POST /tickets/:id/work': act,
-  'POST /tickets/:id/resolve': act,
-  'POST /tickets/:id/reassign': act,
-  'POST /tickets/:id/return': act,
-  'POST /tickets/:id/transfer': act,
-  'POST /tickets/:id/category': act,
-  'GET /tickets/:id/sla': read,
-  'POST /tickets/:id/sla': act,
-  'POST /tickets/:id/wait-for-client': act,
-  'POST /tickets/:id/resume': act,
-  'POST /tickets/:id/escalate': act,
+  'GET /tickets/:id/articles': { ...read, ticketQueue: 'overview' },
+  'POST /tickets/:id/accept': { ...act, ticketQueue: 'take' },
+  'POST /tickets/:id/work': { ...act, ticketQueue: 'act' },
+  'POST /tickets/:id/resolve': { ...act, ticketQueue: 'act' },
+  'POST /tickets/:id/reassign': { ...act, ticketQueue: 'move' },
+  'POST /tickets/:id/return': { ...act, ticketQueue: 'move' },
+  'POST /tickets/:id/transfer': { ...act, ticketQueue: 'move' },
+  'POST /tickets/:id/category': { ...act, ticketQueue: 'act' },
+  'GET /tickets/:id/sla': { ...read, ticketQueue: 'overview' },
+  'POST /tickets/:id/sla': { ...act, ticketQueue: 'manage' },
+  'POST /tickets/:id/wait-for-client': { ...act, ticketQueue: 'act' },
+  'POST /tickets/:id/resume': { ...act, ticketQueue: 'act' },
+  'POST /tickets/:id/escalate': { ...act, ticketQueue: 'steer' },
   'POST /tickets/:id/reopen': {
     public: 'the client reopens with the survey token; staff are identified by their API token if they send one',
     identifies: true,
@@ -86,8 +94,8 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
     notRateLimited: 'Telegram posts every chat’s updates from its own addresses; the two secrets keep strangers out',
   },
   'GET /queues': read,
-  'GET /queues/:id/tickets': read,
-  'POST /queues/:id/next': act,
+  'GET /queues/:id/tickets': { ...read, queue: 'overview' },
+  'POST /queues/:id/next': { ...act, queue: 'take' },
   'POST /offers/:id/skip': act,
   'GET /clients': read,
   'POST /clients': manageClients,
@@ -160,6 +168,8 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'POST /staff': { capability: 'manage_staff' },
   'PATCH /staff/:operatorId': { capability: 'manage_staff' },
   'PUT /staff/:operatorId/enabled': { capability: 'manage_staff' },
+  'GET /staff/queue-access': { capability: 'manage_staff' },
+  'PUT /staff/groups/:id/queue-access': { capability: 'manage_staff' },
   'POST /staff/:operatorId/password': { capability: 'manage_staff' },
   'GET /audit-log': { capability: 'manage_staff' },
   'GET /health': { public: 'liveness for load balancers and process managers' },

@@ -167,6 +167,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     secureCookies: deps.publicUrl?.startsWith('https:') ?? false,
     trustedProxies: deps.trustedProxies ?? [],
     identityHeader: (deps.identityHeader ?? 'x-remote-user').toLowerCase(),
+    places: deps.queues,
   });
 
   await app.register(fastifySwagger, {

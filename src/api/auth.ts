@@ -2,8 +2,8 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCsrfProtection from '@fastify/csrf-protection';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { mayUse, type Credential } from '../domain/access';
-import { DeskError } from '../services/errors';
+import { levelNeeded, mayOnQueue, mayUse, missingQueueAccess, queueAccessOf, type Credential } from '../domain/access';
+import { DeskError, notFound } from '../services/errors';
 import type { IdentityService, OperatorIdentity } from '../services/identity-service';
 import { accessKey, routeAccess } from './access-table';
 
@@ -40,6 +40,15 @@ export interface AuthOptions {
   /** Addresses of authenticating proxies whose identity header is believed; none by default. */
   trustedProxies: readonly string[];
   identityHeader: string;
+  /** Where tickets and queues are, for the routes that need a level of queue access (the queue service). */
+  places: QueuePlaces;
+}
+
+export interface QueuePlaces {
+  placeOf(
+    ticketId: number,
+  ): Promise<{ queueId: number | null; queueCode: string | null; assigneeId: string | null } | undefined>;
+  queueCode(queueId: number): Promise<string | undefined>;
 }
 
 /** As long as a sign-in at the provider may take (SSO_LOGIN_TTL_MS). */
@@ -147,6 +156,37 @@ const auth: FastifyPluginAsync<AuthOptions> = async (app, options) => {
     const decision = mayUse(caller.operator, caller.credential, access.capability);
     if (!decision.ok) throw new DeskError('NOT_PERMITTED', decision.reason);
     Object.assign(request, caller);
+  });
+
+  // The queue access a route needs (the table's `queue` or `ticketQueue`), once `:id` is validated.
+  // A ticket the caller may not even overview gets the answer of a ticket that does not exist.
+  app.addHook('preHandler', async (request) => {
+    const access = routeAccess[accessKey(request.method, request.routeOptions.url ?? '')];
+    if (!access || 'public' in access || !request.operator) return;
+    if (access.queue === undefined && access.ticketQueue === undefined) return;
+    const { operator } = request;
+    const id = (request.params as { id: number }).id;
+    const held = queueAccessOf(operator);
+    if (access.queue !== undefined) {
+      const code = await options.places.queueCode(id);
+      if (code === undefined) throw notFound(`queue ${id}`);
+      if (!mayOnQueue(held, id, access.queue))
+        throw new DeskError('NO_QUEUE_ACCESS', missingQueueAccess(operator.id, held, { id, code }, access.queue));
+    }
+    if (access.ticketQueue !== undefined) {
+      const place = await options.places.placeOf(id);
+      if (!place) throw notFound(`ticket ${id}`);
+      // Not in a queue yet (registering): blind to all staff as before, and the workflow refuses every action.
+      if (place.queueId === null) return;
+      if (place.assigneeId !== operator.id && !mayOnQueue(held, place.queueId, 'overview'))
+        throw notFound(`ticket ${id}`);
+      const needed = levelNeeded(access.ticketQueue, operator.id, place);
+      if (!mayOnQueue(held, place.queueId, needed))
+        throw new DeskError(
+          'NO_QUEUE_ACCESS',
+          missingQueueAccess(operator.id, held, { id: place.queueId, code: place.queueCode ?? undefined }, needed),
+        );
+    }
   });
 
   // A browser sends the cookie (or passes the proxy) with any request a page elsewhere makes: a write

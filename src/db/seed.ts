@@ -14,14 +14,16 @@ import {
   operatorGroups,
   operators,
   overdueReasons,
+  queueAccess,
   queues,
   slaAgreements,
 } from './schema';
 
 /**
- * A small demo desk: three support lines with a queue each, three operators, a catalog with
- * prices and norm hours, SLA per service × client category on the RU office calendar, OLA per
- * line, overdue reasons, and clients of every category. Safe to run on every start.
+ * A small demo desk: three support lines with a queue each and their groups' access to each,
+ * three operators, a catalog with prices and norm hours, SLA per service × client category on the
+ * RU office calendar, OLA per line, overdue reasons, and clients of every category. Safe to run
+ * on every start.
  */
 /**
  * Petrov: the workshop's categories (auto-assignment reads them) and soldering, which phone-screen
@@ -118,6 +120,22 @@ export async function seedDemoData(db: Database): Promise<void> {
         },
       ])
       .onConflictDoNothing();
+
+    // Each queue's own group works it and the others overview it (the triggers of migration 0024); the
+    // experts lead the lines below. A grant an administrator has changed since it was made stays as set.
+    const queueRows = await tx.select({ id: queues.id, code: queues.code }).from(queues);
+    const queueId = (code: string) => queueRows.find((q) => q.code === code)!.id;
+    await tx
+      .insert(queueAccess)
+      .values([
+        { groupId: groupId('experts'), queueId: queueId('general'), level: 'manage' as const },
+        { groupId: groupId('experts'), queueId: queueId('repairs'), level: 'manage' as const },
+      ])
+      .onConflictDoUpdate({
+        target: [queueAccess.groupId, queueAccess.queueId],
+        set: { level: sql`excluded.level` },
+        where: sql`${queueAccess.updatedAt} = ${queueAccess.createdAt}`,
+      });
 
     await tx
       .insert(operators)

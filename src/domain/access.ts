@@ -1,9 +1,10 @@
 /**
  * Who may do what: the one home of these rules. The API's access table (src/api/access-table.ts)
- * names a capability per route; services, repositories (the blind listing) and the workflow's
- * validators ask here; see "Where a permission is enforced" in the README's layout section.
+ * names a capability per route and the level of queue access a queue's or a ticket's route needs;
+ * services, repositories (the blind listing) and the workflow's validators ask here; see "Where a
+ * permission is enforced" in the README's layout section.
  */
-import type { OperatorRole, TokenScope } from './enums';
+import { queueAccessLevels, type OperatorRole, type QueueAccessLevel, type TokenScope } from './enums';
 
 /** Named permissions. Roles bundle them; a route needs one. */
 export const capabilities = [
@@ -64,11 +65,19 @@ export const scopeOf: Readonly<Record<Capability, TokenScope>> = {
   manage_notices: 'manage',
 };
 
+/**
+ * A member of staff's levels per queue id: for each queue, the highest level any of their groups
+ * is granted there (`queue_access`, src/db/schema/queues.ts). A queue missing is no access.
+ */
+export type QueueGrants = Readonly<Record<number, QueueAccessLevel>>;
+
 /** The acting member of staff as the rules need them. */
 export interface Actor {
   id: string;
   role: OperatorRole;
   groupIds: readonly number[];
+  /** Absent: no grants (their role may still see every queue, as managers do). */
+  queueAccess?: QueueGrants;
 }
 
 /** How the caller proved who they are: a signed-in session (all the role allows) or a scoped token. */
@@ -103,30 +112,86 @@ export const mayManageTokensOf = (actor: Pick<Actor, 'id' | 'role'>, ownerId: st
 /** Managers (and administrators) audit and steer: they see every ticket and may act on any of them. */
 export const isManager = (actor: Pick<Actor, 'role'>): boolean => hasCapability(actor, 'see_all_tickets');
 
-/** The ticket's assignee, or a manager: who sees a ticket's contents and acts on it as its holder. */
-export const isAssigneeOrManager = (
-  actor: Pick<Actor, 'id' | 'role'>,
-  ticket: { assigneeId: string | null | undefined },
-): boolean => isManager(actor) || (ticket.assigneeId != null && ticket.assigneeId === actor.id);
+/**
+ * What the caller may do on queues, as the ticket's workflow is told it with a request: the
+ * workflow decides on the queue the ticket is in when the request arrives, which may have
+ * changed since the API looked.
+ */
+export interface QueueAccess {
+  /** A role that oversees every ticket (managers, administrators): `manage` on every queue. */
+  seesAll: boolean;
+  grants: QueueGrants;
+}
 
-/** Blind queues: a ticket's subject, description and client are shown only to its assignee and managers. */
-export const maySeeDetails = isAssigneeOrManager;
+export const queueAccessOf = (actor: Pick<Actor, 'role' | 'queueAccess'>): QueueAccess => ({
+  seesAll: isManager(actor),
+  grants: actor.queueAccess ?? {},
+});
 
-/** An operator takes work only from the queues of their groups. */
-export const isInQueueGroup = (actor: Pick<Actor, 'groupIds'>, queueGroupId: number | null | undefined): boolean =>
-  queueGroupId != null && actor.groupIds.includes(queueGroupId);
+const rank = (level: QueueAccessLevel | null | undefined): number => (level ? queueAccessLevels.indexOf(level) : -1);
+
+/** The higher of two levels; what a member of several groups holds on a queue. */
+export const higherLevel = (a: QueueAccessLevel | null, b: QueueAccessLevel | null): QueueAccessLevel | null =>
+  rank(a) >= rank(b) ? a : b;
+
+/** The level the caller holds on a queue; null: none (nor on a ticket not in any queue yet). */
+export function queueLevel(access: QueueAccess, queueId: number | null | undefined): QueueAccessLevel | null {
+  if (queueId == null) return null;
+  return access.seesAll ? 'manage' : (access.grants[queueId] ?? null);
+}
+
+/** Whether the caller holds at least `needed` on the queue. The one rule; the API and the workflow ask it. */
+export const mayOnQueue = (access: QueueAccess, queueId: number | null | undefined, needed: QueueAccessLevel) =>
+  rank(queueLevel(access, queueId)) >= rank(needed);
+
+/** What a refusal says: the level held and the level needed, nothing of the ticket. */
+export function missingQueueAccess(
+  who: string,
+  access: QueueAccess,
+  queue: { id: number; code?: string } | null,
+  needed: QueueAccessLevel,
+): string {
+  const held = queue ? queueLevel(access, queue.id) : null;
+  const name = queue ? `queue ${queue.code ?? queue.id}` : 'a ticket not in a queue yet';
+  return `${who} has ${held ? `"${held}"` : 'no'} access to ${name} and needs "${needed}"`;
+}
 
 /**
- * Who may reassign, return or transfer a ticket: its assignee, a manager, or — while the ticket
- * still waits in its queue (triage) — a member of that queue's group.
+ * What a ticket route asks on the ticket's queue: a level, or `move` (reassign, return,
+ * transfer) and `steer` (escalate), whose level depends on who holds the ticket.
  */
-export const mayMove = (
-  actor: { id: string; isManager: boolean; groupIds: readonly number[] },
-  ticket: { assigneeId: string | null | undefined; queued: boolean; queueGroupId: number | null | undefined },
+export type TicketNeed = QueueAccessLevel | 'move' | 'steer';
+
+/**
+ * The level a request needs on the ticket's queue. Moving one's own ticket, or triaging one still
+ * waiting, is the queue's `act`; moving someone else's is `manage`, a line lead's. Escalating is
+ * the holder's (`act`) or a lead's (`manage`).
+ */
+export function levelNeeded(
+  need: TicketNeed,
+  actorId: string,
+  ticket: { assigneeId: string | null | undefined },
+): QueueAccessLevel {
+  const own = ticket.assigneeId != null && ticket.assigneeId === actorId;
+  if (need === 'move') return own || ticket.assigneeId == null ? 'act' : 'manage';
+  if (need === 'steer') return own ? 'act' : 'manage';
+  return need;
+}
+
+/**
+ * The ticket's assignee, or whoever manages its queue (managers manage every queue): who sees a
+ * ticket's contents and acts on it as its holder. Without the ticket's queue, the role decides.
+ */
+export const isAssigneeOrManager = (
+  actor: Pick<Actor, 'id' | 'role' | 'queueAccess'>,
+  ticket: { assigneeId: string | null | undefined; queueId?: number | null },
 ): boolean =>
-  actor.isManager ||
-  (ticket.assigneeId != null && actor.id === ticket.assigneeId) ||
-  (ticket.queued && ticket.queueGroupId != null && actor.groupIds.includes(ticket.queueGroupId));
+  mayOnQueue(queueAccessOf(actor), ticket.queueId, 'manage') ||
+  isManager(actor) ||
+  (ticket.assigneeId != null && ticket.assigneeId === actor.id);
+
+/** Blind queues: a ticket's subject, description and client are shown only to its assignee and its queue's managers. */
+export const maySeeDetails = isAssigneeOrManager;
 
 /**
  * A catalog service may require a competence (e.g. `soldering`). The competence the operator

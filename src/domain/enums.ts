@@ -34,6 +34,16 @@ export type ConsentKind = (typeof consentKinds)[number];
 export const operatorRoles = ['operator', 'line_lead', 'manager', 'process_designer', 'administrator'] as const;
 export type OperatorRole = (typeof operatorRoles)[number];
 
+/**
+ * What a group may do on a queue, each level including the ones before it (as Zammad's group
+ * access and Znuny's ro/move_into/rw): `overview` sees the queue's blind listing and the blind
+ * summary of its tickets; `take` also accepts and pulls `next`; `act` also works, pauses and
+ * resolves the tickets it holds and triages waiting ones; `manage` also moves, escalates and
+ * changes the SLA of anyone's ticket there, and sees their contents (a line lead for that queue).
+ */
+export const queueAccessLevels = ['overview', 'take', 'act', 'manage'] as const;
+export type QueueAccessLevel = (typeof queueAccessLevels)[number];
+
 /** What an API token may be used for: reading, acting on tickets, managing the desk. */
 export const tokenScopes = ['read', 'act', 'manage'] as const;
 export type TokenScope = (typeof tokenScopes)[number];

@@ -22,8 +22,8 @@ export const ErrorStatus = {
   BAD_CSRF_TOKEN: 403,
   NOT_MANAGER: 403,
   NOT_ASSIGNEE: 403,
-  NOT_IN_QUEUE_GROUP: 403,
-  MOVE_NOT_ALLOWED: 403,
+  // The caller's groups lack the level of queue access the request needs (src/domain/access.ts).
+  NO_QUEUE_ACCESS: 403,
   MISSING_COMPETENCE: 403,
   BAD_SURVEY_TOKEN: 403,
   BAD_WEBHOOK_SECRET: 403,

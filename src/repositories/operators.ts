@@ -26,7 +26,8 @@ export async function heldFor(db: Pick<Database, 'select'>, ticketId: number): P
 }
 
 /**
- * The group's operator with the fewest tickets in work or on offer, below their limit and
+ * Of those who may work the queue (`act` or `manage`, src/db/schema/queues.ts queue_access), the
+ * operator with the fewest tickets in work or on offer, below their limit and
  * competent for the category (or with no competences listed) and having the competence the
  * ticket's catalog service requires, if any. One choice at a time per queue (a transaction lock):
  * two tickets arriving together do not both see the same lightest load.
@@ -34,13 +35,15 @@ export async function heldFor(db: Pick<Database, 'select'>, ticketId: number): P
 export async function chooseLeastLoaded(
   tx: Executor,
   ticket: { id: number; category: string; requiredCompetence: string | null },
-  queue: { id: number; groupId: number },
+  queue: { id: number },
 ): Promise<string | undefined> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext('auto-assign'), ${queue.id})`);
   const members = (await tx.execute(sql`
     select o.id, o.competences, o.ticket_limit as "limit", ${loadOf(sql`o.id`)} as load
     from operators o
-    join operator_group_members m on m.operator_id = o.id and m.group_id = ${queue.groupId}
+    where exists (
+      select 1 from operator_group_members m join queue_access a on a.group_id = m.group_id
+      where m.operator_id = o.id and a.queue_id = ${queue.id} and a.level in ('act', 'manage'))
     order by load, o.id`)) as unknown as Array<{ id: string; competences: string[]; limit: number; load: number }>;
   return members.find(
     (o) =>

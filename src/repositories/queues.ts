@@ -24,6 +24,16 @@ export async function listQueues(db: Database) {
   return rows.map((r) => ({ ...r, waiting: Number(r.waiting ?? 0) }));
 }
 
+/** The ticket's queue (with its code) and holder; undefined when there is no such ticket. */
+export async function ticketPlace(db: Database, ticketId: number) {
+  const [row] = await db
+    .select({ queueId: tickets.queueId, queueCode: queues.code, assigneeId: tickets.assigneeId })
+    .from(tickets)
+    .leftJoin(queues, eq(queues.id, tickets.queueId))
+    .where(eq(tickets.id, ticketId));
+  return row;
+}
+
 export async function findQueue(db: Database, queueId: number) {
   const [row] = await db.select().from(queues).where(eq(queues.id, queueId));
   return row;

@@ -1,40 +1,47 @@
-import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { operatorGroupMembers, operatorGroups, operators } from '../db/schema';
-import type { OperatorRole } from '../domain/enums';
+import { operatorGroupMembers, operatorGroups, operators, queueAccess, queues } from '../db/schema';
+import { higherLevel, type QueueGrants } from '../domain/access';
+import type { OperatorRole, QueueAccessLevel } from '../domain/enums';
 
 export interface OperatorIdentity {
   id: string;
   name: string;
   role: OperatorRole;
   groupIds: number[];
+  /** The highest level any of their groups holds, per queue. */
+  queueAccess: QueueGrants;
   disabled: boolean;
 }
 
+/** One query per request (the access hook asks it for every caller): the account, its groups and its grants. */
 export async function findOperator(
   db: Pick<Database, 'select'>,
   operatorId: string,
 ): Promise<OperatorIdentity | undefined> {
-  const rows = await db
+  const [row] = await db
     .select({
       id: operators.id,
       name: operators.name,
       role: operators.role,
       disabledAt: operators.disabledAt,
-      groupId: operatorGroupMembers.groupId,
+      groupIds: accountColumns.groupIds,
+      grants: sql<[number, QueueAccessLevel][]>`coalesce((select json_agg(json_build_array(a.queue_id, a.level))
+        from queue_access a join operator_group_members m on m.group_id = a.group_id
+        where m.operator_id = ${operators.id}), '[]')`,
     })
     .from(operators)
-    .leftJoin(operatorGroupMembers, eq(operatorGroupMembers.operatorId, operators.id))
     .where(eq(operators.id, operatorId));
-  if (rows.length === 0) return undefined;
-  const { id, name, role, disabledAt } = rows[0]!;
-  return {
-    id,
-    name,
-    role,
-    disabled: disabledAt !== null,
-    groupIds: rows.flatMap((r) => (r.groupId === null ? [] : [r.groupId])),
-  };
+  if (!row) return undefined;
+  const { disabledAt, grants, ...identity } = row;
+  return { ...identity, disabled: disabledAt !== null, queueAccess: highestPerQueue(grants) };
+}
+
+/** An operator's level on each queue: the highest their groups are granted there. */
+function highestPerQueue(grants: [number, QueueAccessLevel][]): QueueGrants {
+  const highest: Record<number, QueueAccessLevel> = {};
+  for (const [queueId, level] of grants) highest[queueId] = higherLevel(highest[queueId] ?? null, level)!;
+  return highest;
 }
 
 /** The competences an operator has (none for an unknown login). */
@@ -133,4 +140,56 @@ export async function updateStaffAccount(
     if (groupIds.length)
       await tx.insert(operatorGroupMembers).values(groupIds.map((groupId) => ({ operatorId: id, groupId })));
   }
+}
+
+/** A group's level on a queue, as an administrator grants it. */
+export interface QueueGrant {
+  groupId: number;
+  queueId: number;
+  level: QueueAccessLevel;
+}
+
+export async function findGroup(db: Pick<Database, 'select'>, id: number) {
+  const [row] = await db
+    .select({ id: operatorGroups.id, code: operatorGroups.code, name: operatorGroups.name })
+    .from(operatorGroups)
+    .where(eq(operatorGroups.id, id));
+  return row;
+}
+
+/** Every queue with the group that owns it: what grants are given on. */
+export async function listQueuesToGrant(db: Pick<Database, 'select'>) {
+  return db
+    .select({ id: queues.id, code: queues.code, name: queues.name, groupId: queues.groupId })
+    .from(queues)
+    .orderBy(asc(queues.id));
+}
+
+/** Every grant, or one group's, by group then queue. */
+export async function listQueueGrants(db: Pick<Database, 'select'>, groupId?: number): Promise<QueueGrant[]> {
+  return db
+    .select({ groupId: queueAccess.groupId, queueId: queueAccess.queueId, level: queueAccess.level })
+    .from(queueAccess)
+    .where(groupId === undefined ? undefined : eq(queueAccess.groupId, groupId))
+    .orderBy(asc(queueAccess.groupId), asc(queueAccess.queueId));
+}
+
+/** The group's grants become these: a queue left out is no access; a level kept keeps its row. */
+export async function replaceQueueGrants(
+  tx: Pick<Database, 'insert' | 'delete'>,
+  groupId: number,
+  grants: { queueId: number; level: QueueAccessLevel }[],
+) {
+  const kept = grants.map((g) => g.queueId);
+  await tx
+    .delete(queueAccess)
+    .where(and(eq(queueAccess.groupId, groupId), kept.length ? notInArray(queueAccess.queueId, kept) : undefined));
+  if (grants.length)
+    await tx
+      .insert(queueAccess)
+      .values(grants.map((g) => ({ groupId, ...g })))
+      .onConflictDoUpdate({
+        target: [queueAccess.groupId, queueAccess.queueId],
+        set: { level: sql`excluded.level`, updatedAt: sql`now()` },
+      });
 }

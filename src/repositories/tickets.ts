@@ -1,14 +1,6 @@
-import { and, asc, desc, eq, ilike, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import {
-  catalogServices,
-  clientLinkTokens,
-  clients,
-  queues,
-  ticketEvents,
-  tickets,
-  ticketWorkEntries,
-} from '../db/schema';
+import { catalogServices, clientLinkTokens, clients, ticketEvents, tickets, ticketWorkEntries } from '../db/schema';
 import { isManager, maySeeDetails, type Actor } from '../domain/access';
 import type { TicketDetails, TicketSummary } from '../domain/ticket-details';
 import { linkTokenHash } from '../domain/client-link';
@@ -104,8 +96,8 @@ const toSummary = (row: { createdAt: Date } & Omit<TicketSummary, 'createdAt'>):
 /** A ticket in a search or a client's list: its subject only for those who may see its contents. */
 export type TicketListItem = TicketSummary & { subject?: string };
 
-/** Who reads a list: managers and a ticket's assignee see its subject. */
-export type TicketListViewer = Pick<Actor, 'id' | 'role'>;
+/** Who reads a list: managers, a ticket's assignee and its queue's managers see its subject. */
+export type TicketListViewer = Pick<Actor, 'id' | 'role' | 'queueAccess'>;
 
 const listColumns = { ...summaryColumns, subject: tickets.subject };
 
@@ -148,7 +140,17 @@ export async function searchTickets(
   return listVisible(db, isManager(viewer) ? matches : and(matches, eq(tickets.assigneeId, viewer.id)), viewer, page);
 }
 
-/** A client's tickets, newest first; an operator's list leaves out those still waiting, as blind queues do. */
+/** Tickets in a queue the viewer has any access to, or that they hold. */
+const listableBy = (viewer: TicketListViewer) => {
+  const queueIds = Object.keys(viewer.queueAccess ?? {}).map(Number);
+  const held = eq(tickets.assigneeId, viewer.id);
+  return queueIds.length ? or(inArray(tickets.queueId, queueIds), held) : held;
+};
+
+/**
+ * A client's tickets, newest first; an operator's list leaves out those still waiting, as blind
+ * queues do, and those of queues they have no access to.
+ */
 export async function listClientTickets(
   db: Database,
   clientId: number,
@@ -156,7 +158,7 @@ export async function listClientTickets(
   page: { limit: number; offset: number },
 ) {
   const ofClient = eq(tickets.clientId, clientId);
-  return listVisible(db, isManager(viewer) ? ofClient : and(ofClient, waiting), viewer, page);
+  return listVisible(db, isManager(viewer) ? ofClient : and(ofClient, waiting, listableBy(viewer)), viewer, page);
 }
 
 /** Whether `eventId` is an event of the ticket: only such an event can be a page's cursor. */
@@ -204,8 +206,8 @@ export async function listTicketEvents(
 }
 
 /**
- * What the ticket service checks before it asks the workflow: the stage and holder, the queue's
- * group, and what the catalog service asks of whoever works it (competence, checklist).
+ * What the ticket service checks before it asks the workflow: the stage and holder, the queue,
+ * and what the catalog service asks of whoever works it (competence, checklist).
  */
 export async function loadTicketFacts(db: Database, ticketId: number) {
   const [row] = await db
@@ -214,12 +216,11 @@ export async function loadTicketFacts(db: Database, ticketId: number) {
       category: tickets.category,
       assigneeId: tickets.assigneeId,
       surveyToken: tickets.surveyToken,
-      queueGroupId: queues.groupId,
+      queueId: tickets.queueId,
       requiredCompetence: catalogServices.requiredCompetence,
       checklist: catalogServices.checklist,
     })
     .from(tickets)
-    .leftJoin(queues, eq(queues.id, tickets.queueId))
     .leftJoin(catalogServices, eq(catalogServices.id, tickets.serviceId))
     .where(eq(tickets.id, ticketId));
   return row;

@@ -51,7 +51,11 @@ export function createArticleService(deps: { db: Database; temporal: Client; log
     attachArticle,
 
     /** Blind rules: a ticket's messages are its contents, for its assignee and managers only. */
-    async list(viewer: Pick<Actor, 'id' | 'role'>, ticketId: number, page: { limit: number; after?: number }) {
+    async list(
+      viewer: Pick<Actor, 'id' | 'role' | 'queueAccess'>,
+      ticketId: number,
+      page: { limit: number; after?: number },
+    ) {
       const summary = await loadTicketSummary(db, ticketId);
       if (!summary) throw notFound(`ticket ${ticketId}`);
       if (!maySeeDetails(viewer, summary))

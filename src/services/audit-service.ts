@@ -13,7 +13,7 @@ import { agreementCalendar } from '../repositories/calendars';
 import { loadTicketSummary } from '../repositories/tickets';
 import { DeskError, notFound } from './errors';
 
-type Viewer = Pick<Actor, 'id' | 'role'>;
+type Viewer = Pick<Actor, 'id' | 'role' | 'queueAccess'>;
 
 const DAY_MS = 86_400_000;
 

@@ -37,7 +37,7 @@ import { DeskError, MovedError, notFound } from './errors';
 import type { From } from './identity-service';
 import type { TicketReads } from './ticket-reads';
 
-type Viewer = Pick<Actor, 'id' | 'role'>;
+type Viewer = Pick<Actor, 'id' | 'role' | 'queueAccess'>;
 type Page = { limit: number; offset: number };
 
 /** A profile's fields as the API takes them; `null` clears one. */

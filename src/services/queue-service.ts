@@ -1,5 +1,5 @@
 import type { Database } from '../db/client';
-import { isAtLimit, isInQueueGroup } from '../domain/access';
+import { isAtLimit, queueAccessOf, queueLevel, type Actor } from '../domain/access';
 import { operatorLoad } from '../repositories/operators';
 import {
   expireLapsedOffers,
@@ -13,7 +13,7 @@ import {
   skipOffer,
   type OfferRow,
 } from '../repositories/queue-offers';
-import { findQueue, listQueuedTickets, listQueues } from '../repositories/queues';
+import { findQueue, listQueuedTickets, listQueues, ticketPlace } from '../repositories/queues';
 import type { OperatorIdentity } from '../repositories/staff';
 import { DeskError, notFound } from './errors';
 
@@ -49,31 +49,34 @@ const toOffer = (row: OfferRow): Offer => ({
 
 /**
  * Pull, not pick: `next` offers the ticket to work next, reserved for one operator for a short
- * time (the SQL and its locks in repositories/queue-offers.ts); here the rules: the queue's
- * group, the ticket limit, an open offer offered again.
+ * time (the SQL and its locks in repositories/queue-offers.ts); here the rules: the ticket limit,
+ * an open offer offered again. Who may list a queue or pull from it (`overview`, `take`) the
+ * access table decides (src/api/access-table.ts).
  */
 export function createQueueService({ db, offerTtlMs }: { db: Database; offerTtlMs: number }) {
-  const queueOf = async (operator: OperatorIdentity, queueId: number) => {
-    const queue = await findQueue(db, queueId);
-    if (!queue) throw notFound(`queue ${queueId}`);
-    if (!isInQueueGroup(operator, queue.groupId))
-      throw new DeskError('NOT_IN_QUEUE_GROUP', `operator ${operator.id} is not in the group of queue ${queue.code}`);
-    return queue;
-  };
-
   return {
-    /** Queues with the number of tickets waiting in each. */
-    list: () => listQueues(db),
+    /** The queues the viewer has access to, each with the viewer's level and the number of tickets waiting. */
+    async list(viewer: Pick<Actor, 'role' | 'queueAccess'>) {
+      const access = queueAccessOf(viewer);
+      return (await listQueues(db)).flatMap((queue) => {
+        const level = queueLevel(access, queue.id);
+        return level ? [{ ...queue, access: level }] : [];
+      });
+    },
 
     /** A queue's waiting tickets, blind, in the order to work them. */
-    async waiting(queueId: number, page: { limit: number; offset: number }) {
-      if (!(await findQueue(db, queueId))) throw notFound(`queue ${queueId}`);
-      return listQueuedTickets(db, queueId, page);
+    waiting: (queueId: number, page: { limit: number; offset: number }) => listQueuedTickets(db, queueId, page),
+
+    /** Where a ticket is and who holds it, for the access check; undefined when there is no such ticket. */
+    placeOf: (ticketId: number) => ticketPlace(db, ticketId),
+
+    /** The queue's code (refusals name it); undefined when there is no such queue. */
+    async queueCode(queueId: number) {
+      return (await findQueue(db, queueId))?.code;
     },
 
     /** The ticket this operator should work next, reserved for them; undefined when the queue has nothing they can take. */
     async next(operator: OperatorIdentity, queueId: number): Promise<Offer | undefined> {
-      await queueOf(operator, queueId);
       return db.transaction(async (tx) => {
         const limit = await lockOperatorLimit(tx, operator.id);
         await expireLapsedOffers(tx, queueId);

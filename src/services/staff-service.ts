@@ -1,13 +1,17 @@
 import type { Database } from '../db/client';
 import { hasCapability, type Actor } from '../domain/access';
-import type { OperatorRole } from '../domain/enums';
+import type { OperatorRole, QueueAccessLevel } from '../domain/enums';
 import { listAudit, recordAudit } from '../repositories/audit-log';
 import {
   existingGroupIds,
+  findGroup,
   findStaffAccount,
   insertStaffAccount,
   listGroups,
+  listQueueGrants,
+  listQueuesToGrant,
   listStaff,
+  replaceQueueGrants,
   updateStaffAccount,
   type StaffAccount,
   type StaffChange,
@@ -26,7 +30,7 @@ function changedFields(before: StaffAccount, change: StaffChange) {
 }
 
 /**
- * Staff management: accounts, roles, queue access (groups), competences and ticket limits.
+ * Staff management: accounts, roles, groups and their access to queues, competences and ticket limits.
  * Every change is written with its audit record in one transaction, so the log never misses one.
  * Enabling and disabling, and tokens, are the identity service's (audited there too).
  */
@@ -108,6 +112,55 @@ export function createStaffService({ db }: { db: Database }) {
         });
       });
       return (await findStaffAccount(db, operatorId))!;
+    },
+
+    /** Every group's level on every queue it has access to, with the groups and queues to grant. */
+    async queueAccess(actor: Actor) {
+      mayManage(actor);
+      const [groups, queues, grants] = await Promise.all([listGroups(db), listQueuesToGrant(db), listQueueGrants(db)]);
+      return { groups, queues, grants };
+    },
+
+    /**
+     * The group's access becomes `grants` (a queue left out: no access), written with its audit
+     * record: for each queue whose level changed, the old and the new (null: none).
+     */
+    async setQueueAccess(
+      actor: Actor,
+      groupId: number,
+      grants: { queueId: number; level: QueueAccessLevel }[],
+      from: From,
+    ) {
+      mayManage(actor);
+      const group = await findGroup(db, groupId);
+      if (!group) throw notFound(`group ${groupId}`);
+      const queues = new Map((await listQueuesToGrant(db)).map((q) => [q.id, q.code]));
+      const given = new Set<number>();
+      grants.forEach(({ queueId }, i) => {
+        if (!queues.has(queueId)) throw new DeskError('VALIDATION', `body.grants[${i}].queueId: no queue ${queueId}`);
+        if (given.has(queueId))
+          throw new DeskError('VALIDATION', `body.grants[${i}].queueId: queue ${queueId} is given twice`);
+        given.add(queueId);
+      });
+      const before = new Map((await listQueueGrants(db, groupId)).map((g) => [g.queueId, g.level]));
+      const after = new Map(grants.map((g) => [g.queueId, g.level]));
+      const changed: Record<string, { from: QueueAccessLevel | null; to: QueueAccessLevel | null }> = {};
+      for (const [queueId, code] of queues) {
+        const [was, is] = [before.get(queueId) ?? null, after.get(queueId) ?? null];
+        if (was !== is) changed[code] = { from: was, to: is };
+      }
+      if (Object.keys(changed).length > 0)
+        await db.transaction(async (tx) => {
+          await replaceQueueGrants(tx, groupId, grants);
+          await recordAudit(tx, {
+            actorId: actor.id,
+            action: 'queue_access_changed',
+            target: `group:${group.code}`,
+            details: { queues: changed },
+            address: from.address,
+          });
+        });
+      return { groupId, grants: await listQueueGrants(db, groupId) };
     },
 
     async auditLog(actor: Actor, page: { limit: number; before?: number }) {

@@ -14,7 +14,7 @@ import {
 import { DeskError, notFound } from './errors';
 import type { ProcessCatalog } from './process-catalog';
 
-type Viewer = Pick<Actor, 'id' | 'role'>;
+type Viewer = Pick<Actor, 'id' | 'role' | 'queueAccess'>;
 type Page = { limit: number; offset: number };
 
 /** Reading tickets: the assignee and managers see contents (subject, text, client, event data), anyone else the summary. */

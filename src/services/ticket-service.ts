@@ -5,11 +5,12 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/client';
 import {
   isAssigneeOrManager,
-  isInQueueGroup,
   isManager,
+  mayOnQueue,
   maySeeDetails,
   mayUse,
   missingCompetence,
+  queueAccessOf,
   type Credential,
 } from '../domain/access';
 import { needsConfirmationLink } from '../domain/client-confirmation';
@@ -95,8 +96,7 @@ export function createTicketService(deps: {
   const move = (actor: OperatorIdentity, reason: string) => ({
     moveId: randomUUID(),
     actorId: actor.id,
-    actorIsManager: isManager(actor),
-    actorGroupIds: actor.groupIds,
+    actorAccess: queueAccessOf(actor),
     reason,
   });
 
@@ -249,13 +249,14 @@ export function createTicketService(deps: {
 
     /**
      * Only the operator a ticket is on offer to may accept it while the offer is open. Competence
-     * is asked only where the workflow would let them take it (queued, nobody on it, their
-     * queue's group), so "already accepted" or "not in the group" keep their answers; the refusal
-     * names the competence, nothing of the ticket.
+     * is asked only where the workflow would let them take it (queued, nobody on it, `take` on its
+     * queue), so "already accepted" or "no access" keep their answers; the refusal names the
+     * competence, nothing of the ticket.
      */
     async accept(ticketId: number, operator: OperatorIdentity) {
       const facts = await loadTicketFacts(db, ticketId);
-      if (facts?.stage === 'queued' && facts.assigneeId === null && isInQueueGroup(operator, facts.queueGroupId)) {
+      const access = queueAccessOf(operator);
+      if (facts?.stage === 'queued' && facts.assigneeId === null && mayOnQueue(access, facts.queueId, 'take')) {
         const missing = await competenceMissing(facts, operator.id);
         if (missing)
           throw new DeskError(
@@ -266,7 +267,7 @@ export function createTicketService(deps: {
       const release = deps.reserveForAccept ? await deps.reserveForAccept(operator, ticketId) : async () => {};
       try {
         return await update(ticketId, (h) =>
-          h.executeUpdate(acceptUpdate, { args: [{ operatorId: operator.id, operatorGroupIds: operator.groupIds }] }),
+          h.executeUpdate(acceptUpdate, { args: [{ operatorId: operator.id, access }] }),
         );
       } catch (error) {
         await release();
@@ -286,7 +287,7 @@ export function createTicketService(deps: {
         );
       return update(ticketId, (h) =>
         h.executeUpdate(reassignUpdate, {
-          args: [{ ...move(actor, reason), toOperatorId: to.id, toOperatorGroupIds: to.groupIds }],
+          args: [{ ...move(actor, reason), toOperatorId: to.id, toOperatorAccess: queueAccessOf(to) }],
         }),
       );
     },
@@ -375,13 +376,12 @@ export function createTicketService(deps: {
     escalate: (ticketId: number, operator: OperatorIdentity, reason: string) =>
       update(ticketId, (h) =>
         h.executeUpdate(escalateUpdate, {
-          args: [{ operatorId: operator.id, isManager: isManager(operator), reason }],
+          args: [{ operatorId: operator.id, access: queueAccessOf(operator), reason }],
         }),
       ),
 
+    /** Who may is the access table's: `manage` on the ticket's queue (managers manage every queue). */
     async changeSla(ticketId: number, operator: OperatorIdentity, agreementId: number) {
-      if (!isManager(operator))
-        throw new DeskError('NOT_MANAGER', `only a manager changes a ticket's SLA; ${operator.id} is not one`);
       // The workflow refuses an unknown agreement too, but cannot name the request's field.
       if (!(await agreementById(db, agreementId)))
         throw new DeskError('VALIDATION', `body.agreementId: no SLA agreement ${agreementId}`);
@@ -391,7 +391,7 @@ export function createTicketService(deps: {
     },
 
     /**
-     * The ticket's SLA clocks. Blind until accepted: anyone but the assignee and managers gets
+     * The ticket's SLA clocks. Blind until accepted: anyone but the assignee and the queue's managers gets
      * them without the agreement and the budgets, which the catalog maps to a service and a
      * client category.
      */

@@ -7,9 +7,7 @@ import {
   mayUse,
   isAssigneeOrManager,
   isAtLimit,
-  isInQueueGroup,
   isManager,
-  mayMove,
   maySeeDetails,
   missingCompetence,
 } from '../../src/domain/access';
@@ -31,19 +29,12 @@ describe('access rules', () => {
     expect(maySeeDetails(operator, { assigneeId: undefined })).toBe(false);
   });
 
-  it('queue groups: only a member takes work; a queue of no group is nobody’s', () => {
-    expect(isInQueueGroup(operator, 2)).toBe(true);
-    expect(isInQueueGroup(operator, 3)).toBe(false);
-    expect(isInQueueGroup(operator, null)).toBe(false);
-  });
-
-  it('moves: the assignee, a manager, or the queue’s group while the ticket still waits', () => {
-    const actor = { id: 'ivanov', isManager: false, groupIds: [1] };
-    expect(mayMove(actor, { assigneeId: 'ivanov', queued: false, queueGroupId: 9 })).toBe(true);
-    expect(mayMove(actor, { assigneeId: 'petrov', queued: false, queueGroupId: 1 })).toBe(false);
-    expect(mayMove(actor, { assigneeId: undefined, queued: true, queueGroupId: 1 })).toBe(true);
-    expect(mayMove(actor, { assigneeId: undefined, queued: true, queueGroupId: 2 })).toBe(false);
-    expect(mayMove({ ...actor, isManager: true }, { assigneeId: 'petrov', queued: false, queueGroupId: 2 })).toBe(true);
+  it('who manages the ticket’s queue sees its contents and acts as its holder', () => {
+    const lead = { ...operator, queueAccess: { 3: 'manage' as const, 4: 'act' as const } };
+    expect(maySeeDetails(lead, { assigneeId: 'petrov', queueId: 3 })).toBe(true);
+    expect(maySeeDetails(lead, { assigneeId: 'petrov', queueId: 4 })).toBe(false);
+    expect(maySeeDetails(lead, { assigneeId: 'petrov' })).toBe(false);
+    expect(isAssigneeOrManager(manager, { assigneeId: 'petrov', queueId: 4 })).toBe(true);
   });
 
   it('competence: the one the service requires and the operator lacks, else null', () => {

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import { isAssigneeOrManager, isInQueueGroup, mayMove } from '../../src/domain/access';
+import { levelNeeded, mayOnQueue, missingQueueAccess, type QueueAccess } from '../../src/domain/access';
+import type { QueueAccessLevel } from '../../src/domain/enums';
 import type { TicketStage } from '../../src/domain/process';
 import {
   TicketFailure,
@@ -33,6 +34,10 @@ export class TicketState {
   /** The intake's answer, with the queue the ticket is in now. */
   queued: IntakeResult | undefined;
   assigneeId: string | undefined;
+  /**
+   * The group owning the queue. No guard reads it since access is per queue (`queued.queue.id`);
+   * kept, as it is part of the state a run continues as new with.
+   */
   queueGroupId: number | undefined;
   supportLine = 1;
   resolved = false;
@@ -65,16 +70,19 @@ export class TicketState {
     };
   }
 
-  mayAccept({ operatorId, operatorGroupIds }: AcceptRequest): void {
+  mayAccept({ operatorId, access }: AcceptRequest): void {
     if (this.moving) throw reject(TicketFailure.notQueued, `ticket ${this.ticketId} is being moved`);
     this.refuseIfAccepted();
     if (this.stage !== 'queued')
       throw reject(TicketFailure.notQueued, `ticket ${this.ticketId} is ${this.stage}, not queued`);
-    if (!isInQueueGroup({ groupIds: operatorGroupIds }, this.queueGroupId))
-      throw reject(
-        TicketFailure.notInQueueGroup,
-        `operator ${operatorId} is not in the group of queue ${this.queueCode}`,
-      );
+    this.refuseWithout(operatorId, access, 'take');
+  }
+
+  /** The queue the ticket is in now decides, whatever queue the API saw it in. */
+  private refuseWithout(who: string, access: QueueAccess, needed: QueueAccessLevel): void {
+    const queue = this.queued?.queue ?? null;
+    if (!mayOnQueue(access, queue?.id, needed))
+      throw reject(TicketFailure.noQueueAccess, missingQueueAccess(who, access, queue, needed));
   }
 
   /** Claimed before the first await: a second accept in the same activation is refused. Returns the acceptance's number. */
@@ -121,20 +129,15 @@ export class TicketState {
       );
   }
 
-  /** The assignee or a manager may move a ticket; nobody moves one being resolved or already moving. */
-  mayMove({ actorId, actorIsManager, actorGroupIds, reason }: MoveRequest, stages: TicketStage[]): void {
+  /** The assignee or the queue's lead may move a ticket; nobody moves one being resolved or already moving. */
+  mayMove({ actorId, actorAccess, reason }: MoveRequest, stages: TicketStage[]): void {
     const accepting = this.stage === 'queued' && this.assigneeId !== undefined;
     if (this.moving || this.resolved || accepting || !stages.includes(this.stage))
       throw reject(
         TicketFailure.notInWork,
         `ticket ${this.ticketId} is ${this.moving ? 'being moved' : accepting ? 'being accepted' : this.stage}; it can be moved only when ${stages.join(' or ')}`,
       );
-    const ticket = { assigneeId: this.assigneeId, queued: this.stage === 'queued', queueGroupId: this.queueGroupId };
-    if (!mayMove({ id: actorId, isManager: actorIsManager, groupIds: actorGroupIds }, ticket))
-      throw reject(
-        TicketFailure.notAllowed,
-        `only the assignee, the queue's group or a manager may move ticket ${this.ticketId}`,
-      );
+    this.refuseWithout(actorId, actorAccess, levelNeeded('move', actorId, this));
     if (!reason?.trim()) throw reject(TicketFailure.invalidRequest, 'a reason is required');
   }
 
@@ -142,11 +145,7 @@ export class TicketState {
     this.mayMove(request, ['in_work']);
     if (request.toOperatorId === this.assigneeId)
       throw reject(TicketFailure.invalidRequest, `ticket ${this.ticketId} is already assigned to ${this.assigneeId}`);
-    if (!isInQueueGroup({ groupIds: request.toOperatorGroupIds }, this.queueGroupId))
-      throw reject(
-        TicketFailure.notInQueueGroup,
-        `operator ${request.toOperatorId} is not in the group of queue ${this.queueCode}`,
-      );
+    this.refuseWithout(request.toOperatorId, request.toOperatorAccess, 'act');
   }
 
   mayTransfer(request: TransferRequest): void {
@@ -169,18 +168,14 @@ export class TicketState {
     this.refuseUnlessAssignee(operatorId);
   }
 
-  mayEscalate({ operatorId, isManager, reason }: EscalateRequest, slaClocks: boolean): void {
+  mayEscalate({ operatorId, access, reason }: EscalateRequest, slaClocks: boolean): void {
     if (!slaClocks) throw reject(TicketFailure.noSla, `ticket ${this.ticketId} predates SLA clocks`);
     if (this.stage !== 'queued' && this.stage !== 'in_work')
       throw reject(
         TicketFailure.notInWork,
         `ticket ${this.ticketId} is ${this.stage}: only a queued or worked ticket is escalated`,
       );
-    if (!isAssigneeOrManager({ id: operatorId, role: isManager ? 'manager' : 'operator' }, this))
-      throw reject(
-        TicketFailure.notAssignee,
-        `only the assignee (${this.assigneeId ?? 'nobody yet'}) or a manager escalates ticket ${this.ticketId}`,
-      );
+    this.refuseWithout(operatorId, access, levelNeeded('steer', operatorId, this));
     if (!reason?.trim())
       throw reject(TicketFailure.invalidRequest, 'reason is required: why the ticket goes to the next line');
     if (this.supportLine >= 3)

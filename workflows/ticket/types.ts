@@ -1,4 +1,5 @@
 /** What the ticket workflow's updates, signal and queries carry: requests in, answers out. */
+import type { QueueAccess } from '../../src/domain/access';
 import type { SlaTargetKind, TicketPriority } from '../../src/domain/enums';
 import type { TicketStage } from '../../src/domain/process';
 import type { SlaTerms } from '../../src/domain/sla-plan';
@@ -15,24 +16,23 @@ export interface IntakeResult {
 
 export interface AcceptRequest {
   operatorId: string;
-  /** The operator's groups as the API found them; the queue's group must be among them. */
-  operatorGroupIds: number[];
+  /** The operator's queue access as the API found it: the ticket's queue must allow `take`. */
+  access: QueueAccess;
 }
 
 /** Who moves a ticket and why: reassign, return to queue, transfer. `moveId` keeps a retried step single. */
 export interface MoveRequest {
   moveId: string;
   actorId: string;
-  actorIsManager: boolean;
-  /** The actor's groups: a member of the queue's group may transfer a ticket still waiting in it (triage). */
-  actorGroupIds: number[];
+  /** The actor's queue access: `act` moves their own ticket or a waiting one (triage), `manage` anyone's. */
+  actorAccess: QueueAccess;
   reason: string;
 }
 
 export interface ReassignRequest extends MoveRequest {
   toOperatorId: string;
-  /** The new assignee's groups as the API found them; the queue's group must be among them. */
-  toOperatorGroupIds: number[];
+  /** The new assignee's queue access as the API found it: they must be able to work the queue (`act`). */
+  toOperatorAccess: QueueAccess;
 }
 
 export interface TransferRequest extends MoveRequest {
@@ -79,7 +79,8 @@ export interface PauseRequest {
 
 export interface EscalateRequest {
   operatorId: string;
-  isManager: boolean;
+  /** The holder escalates with `act` on the queue; anyone else needs `manage` there. */
+  access: QueueAccess;
   reason: string;
 }
 

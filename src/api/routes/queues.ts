@@ -10,11 +10,13 @@ export const queueRoutes: RoutePlugin<{ queues: QueueService }> = async (app, { 
     {
       schema: {
         tags: ['queues'],
-        summary: 'List queues with the number of tickets waiting',
+        summary: 'The queues I have access to, with my level and the number of tickets waiting',
+        description:
+          'A queue the caller has no access to (not even `overview`) is not listed; managers see every queue.',
         response: { 200: { type: 'array', items: queueSchema }, ...errorResponses(401) },
       },
     },
-    async () => queues.list(),
+    async (request) => queues.list(request.operator!),
   );
 
   app.get(
@@ -23,12 +25,13 @@ export const queueRoutes: RoutePlugin<{ queues: QueueService }> = async (app, { 
       schema: {
         tags: ['queues'],
         summary: "A queue's waiting tickets, in the order to work them",
-        description: 'Blind: only what is needed to choose (no subject, text or client) until a ticket is accepted.',
+        description:
+          'Blind: only what is needed to choose (no subject, text or client) until a ticket is accepted. Needs `overview` on the queue (403 NO_QUEUE_ACCESS).',
         params: idParams,
         querystring: pageQuery,
         response: {
           200: { type: 'array', items: { $ref: 'QueuedTicket#' } },
-          ...errorResponses(400, 401, 404),
+          ...errorResponses(400, 401, 403, 404),
         },
       },
     },
@@ -42,7 +45,7 @@ export const queueRoutes: RoutePlugin<{ queues: QueueService }> = async (app, { 
         tags: ['queues'],
         summary: 'Offer me the ticket to work next',
         description:
-          'By priority, then SLA due time, then age; reserved for the caller for a short time. 204 when there is nothing to offer; 409 AT_LIMIT at the ticket limit.',
+          'By priority, then SLA due time, then age; reserved for the caller for a short time. 204 when there is nothing to offer; 409 AT_LIMIT at the ticket limit; 403 NO_QUEUE_ACCESS without `take` on the queue.',
         params: idParams,
         response: {
           200: offerSchema,

@@ -1,10 +1,13 @@
 import type { RoutePlugin } from '../type-provider';
 import type { StaffService } from '../../services/staff-service';
-import { errorResponses } from '../schemas/common';
+import { errorResponses, idParams } from '../schemas/common';
 import {
   enabledBody,
+  groupQueueAccessSchema,
   newStaffBody,
   operatorParams,
+  queueAccessSchema,
+  queueGrantsBody,
   passwordResetBody,
   passwordResetSchema,
   staffAccountSchema,
@@ -12,7 +15,7 @@ import {
   staffListSchema,
 } from '../schemas/identity';
 
-/** `/staff`: accounts, roles, queue access (groups), competences, ticket limits, enabling (administrators). */
+/** `/staff`: accounts, roles, groups and their queue access, competences, ticket limits, enabling (administrators). */
 export const staffRoutes: RoutePlugin<{ staff: StaffService }> = async (app, { staff }) => {
   const { identity } = app;
 
@@ -80,6 +83,37 @@ export const staffRoutes: RoutePlugin<{ staff: StaffService }> = async (app, { s
       identity.setEnabled(request.operator!, request.params.operatorId, request.body.enabled, {
         address: request.ip,
       }),
+  );
+
+  app.get(
+    '/staff/queue-access',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: "Every group's access to each queue: overview, take, act, manage (administrators)",
+        description:
+          'A member of staff holds on a queue the highest level of their groups; managers and administrators manage every queue.',
+        response: { 200: queueAccessSchema, ...errorResponses(401, 403) },
+      },
+    },
+    async (request) => staff.queueAccess(request.operator!),
+  );
+
+  app.put(
+    '/staff/groups/:id/queue-access',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: "Set a group's access to the queues (administrators); recorded in the audit log",
+        description:
+          'Replaces the group’s grants: a queue left out is no access. The audit entry names each queue whose level changed, from and to.',
+        params: idParams,
+        body: queueGrantsBody,
+        response: { 200: groupQueueAccessSchema, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) =>
+      staff.setQueueAccess(request.operator!, request.params.id, request.body.grants, { address: request.ip }),
   );
 
   app.post(

@@ -1,5 +1,5 @@
 /** Sign-in, sessions and API tokens. */
-import { operatorRoles, tokenScopes } from '../../domain/enums';
+import { operatorRoles, queueAccessLevels, tokenScopes } from '../../domain/enums';
 import { logCursor } from './common';
 
 const login = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' } as const;
@@ -196,7 +196,8 @@ const staffFields = {
     type: 'array',
     maxItems: 50,
     items: { type: 'integer', minimum: 1, maximum: 2147483647 },
-    description: 'Queue access: the groups whose queues the operator takes tickets from (replaces the groups)',
+    description:
+      "The operator's groups (replaces them): their access to each queue is their groups' (GET /staff/queue-access)",
   },
 } as const;
 
@@ -272,11 +273,75 @@ export const auditEntrySchema = {
     action: {
       type: 'string',
       description:
-        'account_created, account_changed, account_enabled, account_disabled, password_changed, password_reset, token_issued, token_revoked, signed_in, sign_in_failed (details.method: password, oidc or ldap), sso_linked',
+        'account_created, account_changed, account_enabled, account_disabled, password_changed, password_reset, queue_access_changed (target group:<code>, details.queues: per queue code its old and new level), token_issued, token_revoked, signed_in, sign_in_failed (details.method: password, oidc or ldap), sso_linked',
     },
     target: { type: 'string', description: 'The login changed, or token:<id>' },
     details: { type: 'object', additionalProperties: true },
     address: { type: ['string', 'null'], description: 'The address the request came from' },
   },
   required: ['id', 'at', 'actorId', 'action', 'target', 'details', 'address'],
+} as const;
+
+const queueGrant = {
+  type: 'object',
+  properties: {
+    groupId: { type: 'integer' },
+    queueId: { type: 'integer' },
+    level: {
+      type: 'string',
+      enum: queueAccessLevels,
+      description: 'overview, take, act or manage: each includes the ones before it',
+    },
+  },
+  required: ['groupId', 'queueId', 'level'],
+} as const;
+
+export const queueAccessSchema = {
+  type: 'object',
+  properties: {
+    groups: staffListSchema.properties.groups,
+    queues: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'integer' },
+          code: { type: 'string' },
+          name: { type: 'string' },
+          groupId: { type: 'integer', description: 'The group that owns the queue (a new queue grants it act)' },
+        },
+        required: ['id', 'code', 'name', 'groupId'],
+      },
+    },
+    grants: { type: 'array', items: queueGrant },
+  },
+  required: ['groups', 'queues', 'grants'],
+} as const;
+
+export const groupQueueAccessSchema = {
+  type: 'object',
+  properties: { groupId: { type: 'integer' }, grants: { type: 'array', items: queueGrant } },
+  required: ['groupId', 'grants'],
+} as const;
+
+export const queueGrantsBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    grants: {
+      type: 'array',
+      maxItems: 1000,
+      description: "The group's access, replacing what it had: a queue left out is no access",
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          queueId: { type: 'integer', minimum: 1, maximum: 2147483647 },
+          level: queueGrant.properties.level,
+        },
+        required: ['queueId', 'level'],
+      },
+    },
+  },
+  required: ['grants'],
 } as const;

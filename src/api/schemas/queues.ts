@@ -1,4 +1,5 @@
 /** JSON schemas of `/queues` (listings, `next`) and `/offers`. */
+import { queueAccessLevels } from '../../domain/enums';
 
 export const queueSchema = {
   type: 'object',
@@ -9,6 +10,11 @@ export const queueSchema = {
     groupId: { type: 'integer' },
     categories: { type: 'array', items: { type: 'string' } },
     waiting: { type: 'integer' },
+    access: {
+      type: 'string',
+      enum: queueAccessLevels,
+      description: 'What the caller may do here: overview, take, act or manage (each including the ones before it)',
+    },
   },
 } as const;
 

@@ -1,4 +1,6 @@
-import { boolean, integer, pgTable, serial, smallint, text } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { boolean, check, integer, pgTable, primaryKey, serial, smallint, text } from 'drizzle-orm/pg-core';
+import type { QueueAccessLevel } from '../../domain/enums';
 import { timestamps } from './columns';
 import { operatorGroups } from './staff';
 
@@ -26,3 +28,28 @@ export const queues = pgTable('queues', {
   supportLine: smallint('support_line').notNull().default(1),
   ...timestamps,
 });
+
+/**
+ * Who may do what on a queue: a level (src/domain/enums.ts queueAccessLevels) per operator group ×
+ * queue, as Znuny's group permissions and Zammad's group access are granted to groups, not to
+ * each account; a member of staff holds on a queue the highest level of their groups. Triggers
+ * (migration 0024) give a new queue what it would have had before grants existed: `act` to its
+ * own group, `overview` to every other group; and a new group `overview` on every queue.
+ */
+export const queueAccess = pgTable(
+  'queue_access',
+  {
+    groupId: integer('group_id')
+      .notNull()
+      .references(() => operatorGroups.id, { onDelete: 'cascade' }),
+    queueId: integer('queue_id')
+      .notNull()
+      .references(() => queues.id, { onDelete: 'cascade' }),
+    level: text('level').$type<QueueAccessLevel>().notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.groupId, t.queueId] }),
+    check('queue_access_level', sql`${t.level} in ('overview', 'take', 'act', 'manage')`),
+  ],
+);
