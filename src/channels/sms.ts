@@ -35,7 +35,10 @@ export class SmsProviderError extends Error {
 
 export interface SmsProviderOptions {
   baseUrl: string;
+  /** SMS.ru's api_id; SMSC's password, or its API key when no login; SMS Aero's API key; the generic gateway's bearer key. */
   apiKey: string;
+  /** The account's login where the gateway has one: SMSC's login (optional), SMS Aero's account e-mail (required). */
+  login?: string;
   /** The sender name agreed with the provider; the provider's default when absent. */
   from?: string;
   timeoutMs?: number;
