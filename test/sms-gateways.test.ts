@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSmsAero } from '../src/channels/sms-aero';
 import { createSmsc, smscMessageId } from '../src/channels/smsc';
-import { SMSC_API_KEY, SMSC_LOGIN, SMSC_PASSWORD, startSmscGateway } from './support/sms-gateways';
+import {
+  SMS_AERO_EMAIL,
+  SMS_AERO_KEY,
+  SMSC_API_KEY,
+  SMSC_LOGIN,
+  SMSC_PASSWORD,
+  startSmsAeroGateway,
+  startSmscGateway,
+} from './support/sms-gateways';
 
 const TEXT = 'Заявка №1001 готова: ноутбук ждёт вас, 1 500 ₽';
 
@@ -94,5 +103,80 @@ describe('SMSC.ru: send.php and status.php against a local server speaking its A
 
   it('refuses a gateway on a private address unless OUTBOUND_ALLOW_PRIVATE', async () => {
     await expect(smsc({ allowPrivate: false }).send('+79161234567', 'x')).rejects.toThrow(/refused/);
+  });
+});
+
+describe('SMS Aero: API v2 against a local server speaking it', () => {
+  let gateway: Awaited<ReturnType<typeof startSmsAeroGateway>>;
+  const aero = (overrides: { apiKey?: string; from?: string; allowPrivate?: boolean } = {}) =>
+    createSmsAero({
+      baseUrl: gateway.url,
+      login: SMS_AERO_EMAIL,
+      apiKey: SMS_AERO_KEY,
+      allowPrivate: true,
+      ...overrides,
+    });
+
+  beforeAll(async () => {
+    gateway = await startSmsAeroGateway();
+  });
+  afterAll(() => gateway?.close());
+
+  it('sends with basic auth, a Cyrillic text intact, its free sign unless SMS_FROM names one', async () => {
+    const sent = await aero().send('+79161234567', TEXT);
+    expect(sent).toEqual({ providerId: expect.stringMatching(/^\d+$/), delivery: 'queued' });
+    expect(gateway.sent.at(-1)).toEqual({ number: '79161234567', text: TEXT, sign: 'SMS Aero' });
+    await aero({ from: 'Desk' }).send('+79161234567', 'hi');
+    expect(gateway.sent.at(-1)).toMatchObject({ sign: 'Desk' });
+  });
+
+  it('follows the delivery by polling /v2/sms/status: queued, with the operator, delivered, failed', async () => {
+    const provider = aero();
+    const { providerId } = await provider.send('+79161234569', TEXT);
+    for (const [code, delivery] of [
+      [0, 'queued'],
+      [8, 'queued'],
+      [3, 'sent'],
+      [4, 'sent'],
+      [1, 'delivered'],
+      [2, 'failed'],
+      [6, 'failed'],
+    ] as const) {
+      gateway.statuses.set(providerId, code);
+      expect(await provider.delivery(providerId)).toBe(delivery);
+    }
+    await expect(provider.delivery('424242')).rejects.toThrow(/Message not found/);
+  });
+
+  it('a number it refuses (HTTP 400) is refused for good; HTTP 5xx is tried again', async () => {
+    await expect(aero().send('+70001112233', 'x')).rejects.toMatchObject({
+      permanent: true,
+      message: expect.stringMatching(/SMS Aero refused: Validation error/),
+    });
+    gateway.setDown(true);
+    try {
+      await expect(aero().send('+79161234567', 'x')).rejects.toMatchObject({
+        permanent: false,
+        message: expect.stringMatching(/HTTP 503/),
+      });
+    } finally {
+      gateway.setDown(false);
+    }
+  });
+
+  it('wrong credentials are a clear, permanent error naming the variables; no e-mail, no adapter', async () => {
+    await expect(aero({ apiKey: 'wrong' }).send('+79161234567', 'x')).rejects.toMatchObject({
+      permanent: true,
+      message: expect.stringMatching(
+        /SMS Aero refused the credentials \(Your request was made with invalid credentials\.\).*SMS_LOGIN/,
+      ),
+    });
+    expect(() => createSmsAero({ baseUrl: gateway.url, apiKey: SMS_AERO_KEY, allowPrivate: true })).toThrow(
+      /SMS_LOGIN/,
+    );
+  });
+
+  it('refuses a gateway on a private address unless OUTBOUND_ALLOW_PRIVATE', async () => {
+    await expect(aero({ allowPrivate: false }).send('+79161234567', 'x')).rejects.toThrow(/refused/);
   });
 });

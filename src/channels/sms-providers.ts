@@ -1,10 +1,12 @@
 import { createGenericSms, createSmsRu } from './sms';
+import { createSmsAero } from './sms-aero';
 import { createSmsc } from './smsc';
 
 /** The gateways SMS_PROVIDER names, each behind the same SmsProvider interface. */
 export const smsProviders = {
   smsru: createSmsRu,
   smsc: createSmsc,
+  smsaero: createSmsAero,
   generic: createGenericSms,
 } as const;
 export type SmsProviderName = keyof typeof smsProviders;
@@ -13,5 +15,6 @@ export type SmsProviderName = keyof typeof smsProviders;
 export const smsDefaultBaseUrls: Record<SmsProviderName, string> = {
   smsru: 'https://sms.ru',
   smsc: 'https://smsc.ru',
+  smsaero: 'https://gate.smsaero.ru',
   generic: '',
 };

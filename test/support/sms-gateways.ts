@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 export const SMSC_LOGIN = 'desk';
 export const SMSC_PASSWORD = 'smsc-password';
 export const SMSC_API_KEY = 'smsc-api-key';
+export const SMS_AERO_EMAIL = 'desk@example.com';
+export const SMS_AERO_KEY = 'aero-key';
 
 type Answer = { status?: number; body: unknown };
 type Handler = (path: string, body: Buffer, headers: http.IncomingHttpHeaders) => Answer;
@@ -93,6 +95,49 @@ export async function startSmscGateway() {
       return { body: status === undefined ? { status: -3 } : { status, last_timestamp: 1765000000, err: 0 } };
     }
     return { status: 404, body: 'Not Found' };
+  });
+  return { ...server, sent, statuses };
+}
+
+/**
+ * A local server speaking SMS Aero's API v2 (`/v2/sms/send`, `/v2/sms/status`, HTTP basic auth
+ * e-mail:key, `{"success", "data", "message"}`). A number starting 7000 is refused as invalid
+ * (HTTP 400, "Validation error."). `statuses` holds each SMS's status code, 0 (queued) at first.
+ */
+export async function startSmsAeroGateway() {
+  const sent: Array<Record<string, unknown>> = [];
+  const statuses = new Map<string, number>();
+  const credentials = `Basic ${Buffer.from(`${SMS_AERO_EMAIL}:${SMS_AERO_KEY}`).toString('base64')}`;
+  const server = await serve((path, body, headers) => {
+    if (headers.authorization !== credentials)
+      return {
+        status: 401,
+        body: { success: false, data: null, message: 'Your request was made with invalid credentials.' },
+      };
+    const json = JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>;
+    const message = (id: string) => ({
+      id: Number(id),
+      from: 'SMS Aero',
+      number: '',
+      status: statuses.get(id),
+      extendStatus: 'queue',
+      channel: 'FREE SIGN',
+    });
+    if (path === '/v2/sms/send') {
+      const number = String(json.number ?? '');
+      sent.push(json);
+      if (!/^\d{10,15}$/.test(number) || !json.text || number.startsWith('7000'))
+        return { status: 400, body: { success: false, data: null, message: 'Validation error.' } };
+      const id = String(1000 + sent.length);
+      statuses.set(id, 0);
+      return { body: { success: true, data: { ...message(id), number, text: json.text }, message: null } };
+    }
+    if (path === '/v2/sms/status') {
+      const id = String(json.id);
+      if (!statuses.has(id)) return { body: { success: false, data: null, message: 'Message not found.' } };
+      return { body: { success: true, data: message(id), message: null } };
+    }
+    return { status: 404, body: { success: false, data: null, message: 'Not Found' } };
   });
   return { ...server, sent, statuses };
 }
