@@ -155,6 +155,7 @@ async function main() {
               name: config.SMS_PROVIDER,
               baseUrl: config.SMS_BASE_URL ?? smsDefaultBaseUrls[config.SMS_PROVIDER],
               apiKey: config.SMS_API_KEY,
+              login: config.SMS_LOGIN,
               from: config.SMS_FROM,
               allowPrivate: config.OUTBOUND_ALLOW_PRIVATE,
             }
