@@ -1,6 +1,11 @@
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSmsAero } from '../src/channels/sms-aero';
 import { createSmsc, smscMessageId } from '../src/channels/smsc';
+import type { SmsProviderName } from '../src/channels/sms-providers';
+import { clients, outbox, tickets } from '../src/db/schema';
+import { startTestDesk } from './support/desk';
+import { listen } from './support/http';
 import {
   SMS_AERO_EMAIL,
   SMS_AERO_KEY,
@@ -10,6 +15,8 @@ import {
   startSmsAeroGateway,
   startSmscGateway,
 } from './support/sms-gateways';
+import { eventually } from './support/telegram';
+import { ticketDriver } from './support/tickets';
 
 const TEXT = 'Заявка №1001 готова: ноутбук ждёт вас, 1 500 ₽';
 
@@ -178,5 +185,113 @@ describe('SMS Aero: API v2 against a local server speaking it', () => {
 
   it('refuses a gateway on a private address unless OUTBOUND_ALLOW_PRIVATE', async () => {
     await expect(aero({ allowPrivate: false }).send('+79161234567', 'x')).rejects.toThrow(/refused/);
+  });
+});
+
+/**
+ * Client notices through each gateway, as test/sms-notices.test.ts follows them through SMS.ru:
+ * a number refused for good falls back to e-mail; an SMS the gateway did not take while it was
+ * away waits in the outbox and goes once it is back; its delivery is polled to the end.
+ */
+const gateways = {
+  smsc: {
+    start: startSmscGateway,
+    provider: { login: SMSC_LOGIN, apiKey: SMSC_PASSWORD },
+    recipient: (sms: Record<string, unknown>) => String(sms.phones),
+    text: (sms: Record<string, unknown>) => String(sms.mes),
+    delivered: 1,
+  },
+  smsaero: {
+    start: startSmsAeroGateway,
+    provider: { login: SMS_AERO_EMAIL, apiKey: SMS_AERO_KEY },
+    recipient: (sms: Record<string, unknown>) => `+${String(sms.number)}`,
+    text: (sms: Record<string, unknown>) => String(sms.text),
+    delivered: 1,
+  },
+} satisfies Partial<Record<SmsProviderName, unknown>>;
+
+describe.each(Object.keys(gateways) as Array<keyof typeof gateways>)('client notices through %s', (name) => {
+  const TOKEN = `sms-${name}-secret-0123456789abcdef`;
+  const spec = gateways[name];
+  const phone = (prefix = '+7999') => `${prefix}${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+  let gateway: Awaited<ReturnType<typeof spec.start>>;
+  let desk: Awaited<ReturnType<typeof startTestDesk>>;
+  let call: Awaited<ReturnType<typeof listen>>['call'];
+  let driver: ReturnType<typeof ticketDriver>;
+
+  const smsTo = (number: string) =>
+    (gateway.sent as Array<Record<string, unknown>>).filter((sms) => spec.recipient(sms) === number).map(spec.text);
+  const copies = (ticketId: number, purpose: string) =>
+    desk.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.ticketId, ticketId), eq(outbox.purpose, purpose)))
+      .orderBy(outbox.id);
+
+  beforeAll(async () => {
+    gateway = await spec.start();
+    desk = await startTestDesk({
+      sms: {
+        token: TOKEN,
+        provider: { name, baseUrl: gateway.url, ...spec.provider, allowPrivate: true },
+        deliveryPollMs: 300,
+      },
+    });
+    ({ call } = await listen(desk.app));
+    driver = ticketDriver(desk, call);
+  });
+  afterAll(async () => {
+    await desk?.stop();
+    await gateway?.close();
+  });
+
+  it('a number the gateway refuses for good falls back to e-mail', async () => {
+    const number = phone('+7000');
+    const email = `refused-${name}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    const ticketId = await driver.register({
+      subject: 'Не работает мышь',
+      description: 'Колесо не крутится',
+      client: { phone: number, email },
+    });
+    const [{ clientId }] = await desk.db
+      .select({ clientId: tickets.clientId })
+      .from(tickets)
+      .where(eq(tickets.id, ticketId));
+    await desk.db.update(clients).set({ preferredChannel: 'sms' }).where(eq(clients.id, clientId!));
+    await driver.reaches(ticketId, 'queued');
+    await driver.accept(ticketId, 'ivanova');
+    await driver.resolve(ticketId, 'ivanova');
+    await driver.reaches(ticketId, 'awaiting_survey');
+    const resolution = await copies(ticketId, 'resolution');
+    expect(resolution.map((c) => [c.channel, c.status, c.channelRefused])).toEqual([
+      ['sms', 'skipped', true],
+      ['email', 'sent', false],
+    ]);
+    expect(smsTo(number)).toHaveLength(1);
+  });
+
+  it('an SMS waits in the outbox while the gateway is away (HTTP 503), goes once it is back, and its delivery is polled', async () => {
+    const number = phone();
+    const filed = await call('POST', `/channels/sms/${TOKEN}`, {
+      body: { id: `in-${number}`, from: number, text: 'Не работает клавиатура, не горит подсветка' },
+    });
+    expect(filed.status, filed.text).toBe(200);
+    const ticketId = filed.body.ticketId as number;
+    await driver.reaches(ticketId, 'queued');
+    gateway.setDown(true);
+    try {
+      await driver.accept(ticketId, 'ivanova');
+      await eventually(async () => (await copies(ticketId, 'accepted')).map((c) => [c.status, c.lastError])).toEqual([
+        ['pending', expect.stringMatching(/HTTP 503/)],
+      ]);
+    } finally {
+      gateway.setDown(false);
+    }
+    await eventually(async () => (await copies(ticketId, 'accepted')).map((c) => c.status)).toEqual(['sent']);
+    const sent = smsTo(number).filter((text) => text.startsWith(`Заявка №${ticketId} в работе.`));
+    expect(sent).toHaveLength(1);
+    const [copy] = await copies(ticketId, 'accepted');
+    gateway.statuses.set(copy!.providerId!, spec.delivered);
+    await eventually(async () => (await copies(ticketId, 'accepted'))[0]!.delivery).toBe('delivered');
   });
 });
