@@ -72,6 +72,9 @@ function refusal(what: string, answer: NonNullable<SmscAnswer>, transient: Set<n
  * 200 either way. `POST {base}/sys/status.php` with `phone` and `id` answers `{"status", …}`.
  * The number goes with its `+`: SMSC "corrects" a number given without it.
  * The provider's id kept for the SMS is `<id>/<number>`, as status.php asks for both.
+ * SMSC can also call a handler URL set in the account's settings after each delivery status
+ * (smscentre.com/api/http/miscellaneous/callback/); the stored copy of that page stops before the
+ * fields it posts, so no handler of that format is built and the desk polls status.php instead.
  */
 export function createSmsc(options: SmsProviderOptions): SmsProvider {
   const base = options.baseUrl.replace(/\/+$/, '');
