@@ -6,7 +6,9 @@ type AeroAnswer = { success?: unknown; data?: AeroMessage | null; message?: unkn
 
 /**
  * SMS Aero's message statuses (`data.status`): 0 in its queue, 8 on moderation, 3 handed to the
- * operator, 4 waiting for the operator's report, 1 delivered, 2 not delivered, 6 refused.
+ * operator, 4 waiting for the operator's report, 1 delivered, 2 not delivered, 6 refused. Only 0
+ * ("queue") and 1 ("delivery") are confirmed by the answers its official client's comments show;
+ * the others are from its status list, whose page was not among the copies read.
  */
 const AERO_DELIVERY: Record<number, SmsDelivery> = {
   0: 'queued',
@@ -45,14 +47,15 @@ function answered(answer: { status: number; text: string }, what: string): AeroM
 }
 
 /**
- * SMS Aero's API v2 as smsaero.ru/integration/documentation/api/ describes it (that page itself is
- * not in the stored copies the search tool holds; followed through what its published client
- * libraries' pages show, e.g. npm's @hqdaemon/smsaero and smsaero-api-v2, and packagist's
- * smsaero/smsaero_api): `{base}/v2/sms/send` with HTTP basic auth `<e-mail>:<API key>`, `number`
- * (digits, no +), `text`, `sign` (the sender name; "SMS Aero", its free one, by default) answers
- * `{"success": true, "data": {"id", "status", "extendStatus", …}}`; `{base}/v2/sms/status` with
- * `id` answers the same `data`. Parameters go as a JSON body. Its `callbackUrl` is not given: the
- * format of what it posts there is not on the pages read, so the desk polls the status.
+ * SMS Aero's API v2 as smsaero.ru/integration/documentation/api/ describes it. That page is not in
+ * the stored copies the search tool holds; followed instead through SMS Aero's own Python client
+ * (github.com/smsaero/smsaero_python, smsaero/__init__.py: every call a POST of a JSON body to
+ * `gate.smsaero.ru/v2/<call>` with the e-mail and API key as basic auth, `sign` "SMS Aero" by
+ * default, the answer's `success`, `data`, `message`) and npm's @hqdaemon/smsaero page (the same
+ * answers). `v2/sms/send` takes `number` (digits, no +), `text`, `sign` and answers `data` `{"id",
+ * "status", "extendStatus", …}`; `v2/sms/status` takes `{"id"}` and answers the same `data`. Its
+ * `callbackUrl` is not given: what SMS Aero posts there is not shown in what was read, so the desk
+ * polls the status.
  */
 export function createSmsAero(options: SmsProviderOptions): SmsProvider {
   if (!options.login) throw new Error('SMS Aero needs the account’s e-mail (SMS_LOGIN) with its API key');
