@@ -126,12 +126,17 @@ export const configSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{24,200}$/, 'must be 24–200 letters, digits, _ or - (e.g. openssl rand -hex 16)')
     .optional(),
-  /** The gateway SMS go out through: smsru (SMS.ru's HTTP API) or generic; used only with SMS_API_KEY. */
-  SMS_PROVIDER: z.enum(['smsru', 'generic']).default('smsru'),
-  /** The gateway's base URL (SMS.ru: https://sms.ru); required for generic. */
+  /**
+   * The gateway SMS go out through: smsru (SMS.ru's HTTP API), smsc (SMSC.ru's), smsaero (SMS Aero's
+   * API v2) or generic; used only with SMS_API_KEY.
+   */
+  SMS_PROVIDER: z.enum(['smsru', 'smsc', 'smsaero', 'generic']).default('smsru'),
+  /** The gateway's base URL (https://sms.ru, https://smsc.ru, https://gate.smsaero.ru); required for generic. */
   SMS_BASE_URL: optionalUrl(['http:', 'https:']),
-  /** The gateway's key (SMS.ru: api_id); no SMS gateway when unset. */
+  /** The gateway's key (SMS.ru: api_id; SMSC: the password, or its API key without SMS_LOGIN; SMS Aero: the API key); no SMS gateway when unset. */
   SMS_API_KEY: z.string().optional(),
+  /** The gateway account's login: SMSC's (optional, with its password as SMS_API_KEY), SMS Aero's e-mail (required). */
+  SMS_LOGIN: z.string().min(1).max(200).optional(),
   /** The sender name agreed with the gateway; its default when unset. */
   SMS_FROM: z.string().max(11).optional(),
   /** The country phone numbers written without + are read in (RU: 8 912 … is +7912…). */
@@ -364,6 +369,10 @@ export function loadConfig(
   if (parsed.data.SMS_API_KEY && parsed.data.SMS_PROVIDER === 'generic' && !parsed.data.SMS_BASE_URL)
     throw new ConfigError(
       'Invalid configuration:\n  SMS_BASE_URL: required with SMS_PROVIDER=generic (the gateway to send through)',
+    );
+  if (parsed.data.SMS_API_KEY && parsed.data.SMS_PROVIDER === 'smsaero' && !parsed.data.SMS_LOGIN)
+    throw new ConfigError(
+      'Invalid configuration:\n  SMS_LOGIN: required with SMS_PROVIDER=smsaero (the account’s e-mail, with its API key as SMS_API_KEY)',
     );
   if (parsed.data.TELEGRAM_BOT_TOKEN && parsed.data.TELEGRAM_MODE === 'webhook' && !parsed.data.PUBLIC_URL)
     throw new ConfigError(

@@ -9,6 +9,7 @@ import { lockDataDir } from './infra/run-lock';
 import { defaultIdentityOptions } from './services/identity-service';
 import { ensureTemporal, freePort, type TemporalEndpoint } from './infra/temporal-server';
 import { createLogger } from './logger';
+import { smsDefaultBaseUrls } from './channels/sms-providers';
 import type { Tracing } from './infra/tracing';
 
 /**
@@ -152,8 +153,9 @@ async function main() {
         provider: config.SMS_API_KEY
           ? {
               name: config.SMS_PROVIDER,
-              baseUrl: config.SMS_BASE_URL ?? 'https://sms.ru',
+              baseUrl: config.SMS_BASE_URL ?? smsDefaultBaseUrls[config.SMS_PROVIDER],
               apiKey: config.SMS_API_KEY,
+              login: config.SMS_LOGIN,
               from: config.SMS_FROM,
               allowPrivate: config.OUTBOUND_ALLOW_PRIVATE,
             }

@@ -339,6 +339,13 @@ describe('loadConfig', () => {
     expectInvalid({ SMS_TOKEN: 'short' }, 'SMS_TOKEN');
     expectInvalid({ SMS_API_KEY: 'k', SMS_PROVIDER: 'generic' }, 'SMS_BASE_URL');
     expect(load({ SMS_API_KEY: 'k' }).SMS_PROVIDER).toBe('smsru');
+    // SMSC signs in with its API key alone, or with a login and password; SMS Aero always with its account's e-mail.
+    expect(load({ SMS_API_KEY: 'k', SMS_PROVIDER: 'smsc' }).SMS_PROVIDER).toBe('smsc');
+    expectInvalid({ SMS_API_KEY: 'k', SMS_PROVIDER: 'smsaero' }, 'SMS_LOGIN');
+    expect(load({ SMS_API_KEY: 'k', SMS_PROVIDER: 'smsaero', SMS_LOGIN: 'desk@example.com' }).SMS_LOGIN).toBe(
+      'desk@example.com',
+    );
+    expectInvalid({ SMS_PROVIDER: 'smsaero.ru' }, 'SMS_PROVIDER');
   });
 
   it('names PORT alone when only PORT is wrong', () => {

@@ -35,14 +35,18 @@ export class SmsProviderError extends Error {
 
 export interface SmsProviderOptions {
   baseUrl: string;
+  /** SMS.ru's api_id; SMSC's password, or its API key when no login; SMS Aero's API key; the generic gateway's bearer key. */
   apiKey: string;
+  /** The account's login where the gateway has one: SMSC's login (optional), SMS Aero's account e-mail (required). */
+  login?: string;
   /** The sender name agreed with the provider; the provider's default when absent. */
   from?: string;
   timeoutMs?: number;
   allowPrivate: boolean;
 }
 
-const outbound = (options: SmsProviderOptions, headers?: Record<string, string>): OutboundOptions => ({
+/** The outbound request every adapter makes: bounded in time and size, guarded by OUTBOUND_ALLOW_PRIVATE. */
+export const smsOutbound = (options: SmsProviderOptions, headers?: Record<string, string>): OutboundOptions => ({
   timeoutMs: options.timeoutMs ?? 10_000,
   allowPrivate: options.allowPrivate,
   maxResponseBytes: 65_536,
@@ -58,7 +62,8 @@ interface SmsRuResult {
 type SmsRuAnswer = (SmsRuResult & { sms?: Record<string, SmsRuResult> }) | null;
 type GenericAnswer = { id?: unknown; status?: unknown } | null;
 
-const parsed = <T>(answer: { status: number; text: string }, what: string): T => {
+/** The gateway's JSON answer; an HTTP error or an answer that is not JSON thrown as SmsProviderError. */
+export const parsedAnswer = <T>(answer: { status: number; text: string }, what: string): T => {
   if (answer.status < 200 || answer.status >= 300)
     throw new SmsProviderError(
       `${what}: HTTP ${answer.status}`,
@@ -89,11 +94,11 @@ export function createSmsRu(options: SmsProviderOptions): SmsProvider {
     name: 'smsru',
     async send(to, text) {
       const number = to.replace(/^\+/, '');
-      const answer = parsed<SmsRuAnswer>(
+      const answer = parsedAnswer<SmsRuAnswer>(
         await postForm(
           `${base}/sms/send`,
           { api_id: options.apiKey, to: number, msg: text, json: '1', ...(options.from ? { from: options.from } : {}) },
-          outbound(options),
+          smsOutbound(options),
         ),
         'SMS.ru send',
       );
@@ -107,11 +112,11 @@ export function createSmsRu(options: SmsProviderOptions): SmsProvider {
       return { providerId: sms.sms_id, delivery: deliveryOf(Number(sms.status_code)) };
     },
     async delivery(providerId) {
-      const answer = parsed<SmsRuAnswer>(
+      const answer = parsedAnswer<SmsRuAnswer>(
         await postForm(
           `${base}/sms/status`,
           { api_id: options.apiKey, sms_id: providerId, json: '1' },
-          outbound(options),
+          smsOutbound(options),
         ),
         'SMS.ru status',
       );
@@ -141,11 +146,11 @@ export function createGenericSms(options: SmsProviderOptions): SmsProvider {
   return {
     name: 'generic',
     async send(to, text, reference) {
-      const answer = parsed<GenericAnswer>(
+      const answer = parsedAnswer<GenericAnswer>(
         await postJson(
           `${base}/messages`,
           { to, text, ...(options.from ? { from: options.from } : {}), ...(reference ? { reference } : {}) },
-          outbound(options, auth),
+          smsOutbound(options, auth),
         ),
         'SMS send',
       );
@@ -155,14 +160,11 @@ export function createGenericSms(options: SmsProviderOptions): SmsProvider {
       return { providerId: answer.id, delivery };
     },
     async delivery(providerId) {
-      const answer = parsed<GenericAnswer>(
-        await postJson(`${base}/messages/status`, { id: providerId }, outbound(options, auth)),
+      const answer = parsedAnswer<GenericAnswer>(
+        await postJson(`${base}/messages/status`, { id: providerId }, smsOutbound(options, auth)),
         'SMS status',
       );
       return deliveryOf(answer?.status);
     },
   };
 }
-
-export const smsProviders = { smsru: createSmsRu, generic: createGenericSms } as const;
-export type SmsProviderName = keyof typeof smsProviders;
