@@ -90,6 +90,24 @@
       ),
     );
     cell(row, save);
+    const password = document.createElement('button');
+    password.type = 'button';
+    password.textContent = 'Новый пароль · New password';
+    password.addEventListener('click', async () => {
+      if (!window.confirm(`${account.id}: новый пароль, сеансы завершатся? · a new password, their sessions end?`))
+        return;
+      try {
+        const answer = await api('POST', `/staff/${encodeURIComponent(account.id)}/password`, {});
+        say(
+          `${account.id}: ${answer.password} — передайте сотруднику, больше не показывается; сеансов завершено: ${answer.sessionsEnded}. · ` +
+            `hand it over, it is not shown again; sessions ended: ${answer.sessionsEnded}.`,
+        );
+        await loadAudit(true);
+      } catch (error) {
+        say(error.message, true);
+      }
+    });
+    cell(row, password);
     return row;
   }
 
