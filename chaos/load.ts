@@ -142,17 +142,29 @@ export function createLoad(opts: {
   ) {
     const deadline = Date.now() + opts.ticketDeadlineMs;
     let lastError = '';
+    // After "retry later" (or no answer) the action is sent again before the ticket is read: the
+    // row may already show it (its write committed) while the ticket's workflow never took it, as
+    // after a worker killed mid-task. A well-behaved client does what the 503 says; the desk makes
+    // the resend safe (an accept by the same operator, a resolve of the same round, write once).
+    let resend = false;
     while (Date.now() < deadline) {
       try {
-        if (await done()) {
+        if (!resend && (await done())) {
           run.reached = name;
           return;
         }
+        resend = false;
         if (act) {
-          const answer = await act();
-          // Accepted or refused, the ticket is read again before anything else is sent.
-          if (answer.status >= 400) lastError = `${answer.status} ${JSON.stringify(answer.body)}`;
-          else continue;
+          let answer: Answer;
+          try {
+            answer = await act();
+          } catch (error) {
+            resend = true;
+            throw error;
+          }
+          if (answer.status < 400) continue;
+          lastError = `${answer.status} ${JSON.stringify(answer.body)}`;
+          resend = TRANSIENT.has(answer.status);
         }
       } catch (error) {
         lastError = String(error);

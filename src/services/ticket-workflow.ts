@@ -78,7 +78,7 @@ export function createTicketWorkflows(deps: {
           deps.logger.warn({ err: error, ticketId }, 'update refused while the workflow task is failing');
           throw new DeskError(
             'ENGINE_UNAVAILABLE',
-            `ticket ${ticketId}'s workflow is recovering from a failed task; the action was not taken: retry in a few seconds`,
+            `ticket ${ticketId}'s workflow is recovering from a failed task and did not take the action (the ticket may show it already): send it again in a few seconds`,
           );
         }
         await new Promise((resolve) => setTimeout(resolve, pause));
