@@ -19,6 +19,8 @@ const usage = `usage: npm run bench -- [${scenarioNames.join('|')} …] [options
   --accepts N        waiting tickets accepted afterwards (${defaultOptions.accepts})
   --rows N           tickets seeded for listing (${defaultOptions.listingRows})
   --requests N       requests per listing query (${defaultOptions.listingRequests})
+  --figures-tickets N   tickets (with their events) seeded for figures (${defaultOptions.figuresTickets})
+  --figures-requests N  requests per figures and audit query (${defaultOptions.figuresRequests})
   --auth-requests N  rounds of the auth scenario, one request of each kind (${defaultOptions.authRequests})
   --mails N          e-mails through the SMTP receiver in channels, half replies (${defaultOptions.mails})
   --updates N        Telegram updates through the webhook in channels (${defaultOptions.updates})
@@ -44,6 +46,8 @@ function parseArgs(argv: string[]): { scenarios: ScenarioName[]; options: BenchO
     '--accepts': 'accepts',
     '--rows': 'listingRows',
     '--requests': 'listingRequests',
+    '--figures-tickets': 'figuresTickets',
+    '--figures-requests': 'figuresRequests',
     '--auth-requests': 'authRequests',
     '--mails': 'mails',
     '--updates': 'updates',
