@@ -30,7 +30,7 @@ const usage = `usage: npm run bench -- [${scenarioNames.join('|')} …] [options
   --pairs N          interleaved floor/pipeline pairs in pairs (${defaultOptions.pairs})
   --latency-pairs N  interleaved floor/ticket rounds per rate in latency (${defaultOptions.latencyPairs}; 5 for the figures)
   --cache N          the worker's workflow cache, workflows (the desk's own choice)
-  --profile DIR      CPU profile of this process per timed phase of pairs, into DIR
+  --profile DIR      CPU profile of this process per timed phase of pairs, and of three year-by-operator figures, into DIR
   --keep             keep the run's databases
 Uses TEMPORAL_ADDRESS and DATABASE_URL when set; otherwise starts both under .data/.`;
 

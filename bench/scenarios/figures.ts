@@ -10,6 +10,7 @@ import { breachTimelineFacts, listEscalations } from '../../src/repositories/bre
 import { figureTicketsSql } from '../../src/repositories/figures';
 import type { BenchEnvironment } from '../env';
 import { callApi, Outcomes } from '../http';
+import { startProfile } from '../meter';
 import type { BenchOptions } from '../options';
 import { elapsedMs, summarize, type LatencySummary } from '../stats';
 import { round } from './floor';
@@ -127,6 +128,13 @@ export async function runFigures(env: BenchEnvironment, options: BenchOptions): 
     const yearTotal = (queries['figures year']!.body as { total?: Record<string, unknown> } | undefined)?.total ?? {};
     const yearFigures = Object.fromEntries(HEADLINE.map((key) => [key, yearTotal[key]]));
     for (const q of Object.values(queries)) delete q.body;
+    if (options.profileDir) {
+      // The API serves from this process: a CPU profile over a few of the year's answers by operator says where their time goes.
+      const stop = await startProfile(path.join(options.profileDir, 'figures-year-by-operator.cpuprofile'));
+      for (let i = 0; i < 3; i++)
+        await callApi(baseUrl, 'GET', paths['figures year by operator']!, { operator: MANAGER });
+      await stop();
+    }
 
     const plans: FiguresPlan[] = [];
     const db = drizzle(sql) as unknown as Database;
