@@ -132,7 +132,7 @@ export async function runFigures(env: BenchEnvironment, options: BenchOptions): 
       // The API serves from this process: a CPU profile over a few of the year's answers by operator says where their time goes.
       const stop = await startProfile(path.join(options.profileDir, 'figures-year-by-operator.cpuprofile'));
       for (let i = 0; i < 3; i++)
-        await callApi(baseUrl, 'GET', paths['figures year by operator']!, { operator: MANAGER });
+        await callApi(baseUrl, 'GET', paths['figures year by operator']!, { operator: MANAGER }).catch(() => undefined);
       await stop();
     }
 
@@ -576,7 +576,8 @@ async function timeQuery(
   path: string,
 ): Promise<FiguresQueryResult> {
   // A year's figures take seconds at full size: a few warm-up requests, not the listing's twenty.
-  for (let i = 0; i < Math.min(options.warmup, 3); i++) await callApi(baseUrl, 'GET', path, { operator: MANAGER });
+  for (let i = 0; i < Math.min(options.warmup, 3); i++)
+    await callApi(baseUrl, 'GET', path, { operator: MANAGER }).catch(() => undefined);
   const outcomes = new Outcomes();
   const latencies: number[] = [];
   let rows = 0;
@@ -585,7 +586,11 @@ async function timeQuery(
   const progress = env.progress(`figures: ${label}`, options.figuresRequests);
   for (let i = 0; i < options.figuresRequests; i++) {
     const t = process.hrtime.bigint();
-    const { status, body } = await callApi(baseUrl, 'GET', path, { operator: MANAGER });
+    // The desk closes a request it has not answered in REQUEST_TIMEOUT (30 s): counted as a failure, the run goes on.
+    const { status, body } = await callApi(baseUrl, 'GET', path, { operator: MANAGER }).catch((error: unknown) => ({
+      status: 'error' as const,
+      body: new Error(`after ${Math.round(elapsedMs(t))} ms: ${String((error as Error).cause ?? error)}`),
+    }));
     const ms = elapsedMs(t);
     outcomes.record(status, body);
     if (status === 200) {
