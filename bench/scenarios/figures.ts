@@ -338,7 +338,8 @@ async function seedFigures(env: BenchEnvironment, sql: postgres.Sql, tickets: nu
           .join(' ')} else ${QUEUES.length - 1} end)
         join clients c on c.id = ${firstClient} + (d.g::bigint * 7919) % ${clients}
       ),
-      agreed as (
+      -- Materialized: inlined, each draw's expression would be copied into every later use and computed there again.
+      agreed as materialized (
         select b.*, a.id as agreement_id, a.response_seconds, a.resolution_seconds, s.norm_hours,
                -- Wait in the queue: exponential, 30 min on average, within the response target unless it breaches.
                case when b.breach_draw < 0.03 then a.response_seconds * (1.05 + 0.5 * ${u(10)})
@@ -354,7 +355,7 @@ async function seedFigures(env: BenchEnvironment, sql: postgres.Sql, tickets: nu
                created + make_interval(secs => greatest(resolution_seconds, wait_s + 3600)) as resolution_due
         from agreed
       ),
-      timed as (
+      timed as materialized (
         select *, case when breach_draw >= 0.03 and breach_draw < 0.10
                        then resolution_due + make_interval(secs => -4 * 3600 * ln(1 - ${u(11)}))
                        else accept_at + (resolution_due - accept_at) * (0.1 + 0.8 * ${u(11)}) end as resolve_at
@@ -374,7 +375,7 @@ async function seedFigures(env: BenchEnvironment, sql: postgres.Sql, tickets: nu
                closed_at is not null and ${u(13)} < 0.35 as surveyed
         from clocked
       ),
-      levelled as (
+      levelled as materialized (
         select *, (select count(*) from unnest(array[${LEVEL_AFTER_S.join(', ')}]) k(after)
                    where (response_breached and response_due + make_interval(secs => k.after + 1) < coalesce(accepted_at, ${nowSql}))
                       or (resolution_breached and resolution_due + make_interval(secs => k.after + 1) < coalesce(resolved_at, ${nowSql})))::int as levels
