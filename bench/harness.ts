@@ -2,6 +2,7 @@ import { startBenchEnvironment, type BenchEnvironment, type BenchInfraOptions } 
 import type { BenchOptions, ScenarioName } from './options';
 import { runAuth, type AuthResult } from './scenarios/auth';
 import { runChannels, type ChannelsResult } from './scenarios/channels';
+import { runFigures, type FiguresResult } from './scenarios/figures';
 import { runFloor, startFloorRig, type FloorResult, type FloorRig } from './scenarios/floor';
 import { runHistory, type HistoryResult } from './scenarios/history';
 import { runLatency, type LatencyResult } from './scenarios/latency';
@@ -26,6 +27,7 @@ export interface BenchReport {
     history?: HistoryResult;
     open?: OpenResult;
     listing?: ListingResult;
+    figures?: FiguresResult;
     auth?: AuthResult;
     channels?: ChannelsResult;
     scaleout?: ScaleoutResult;
@@ -70,6 +72,9 @@ export async function runBench(
           break;
         case 'listing':
           results.listing = await runListing(env, options);
+          break;
+        case 'figures':
+          results.figures = await runFigures(env, options);
           break;
         case 'auth':
           results.auth = await runAuth(env, options);

@@ -41,7 +41,7 @@ async function backendPids(env: BenchEnvironment): Promise<number[]> {
 }
 
 /** A CPU profile of this process over one phase, written to `file` when it stops (inspect it in Chrome's DevTools). */
-async function startProfile(file: string): Promise<() => Promise<void>> {
+export async function startProfile(file: string): Promise<() => Promise<void>> {
   const session = new inspector.Session();
   session.connect();
   const post = <T>(method: string, params?: object) =>

@@ -16,6 +16,10 @@ export interface BenchOptions {
   listingRows: number;
   /** Requests per listing query. */
   listingRequests: number;
+  /** Tickets seeded straight into PostgreSQL, with their events, for the figures scenario. */
+  figuresTickets: number;
+  /** Timed requests per figures and audit query. */
+  figuresRequests: number;
   /** Rounds of the auth scenario: one request of each kind per round. */
   authRequests: number;
   /** E-mails through the SMTP receiver in the channels scenario, half of them replies. */
@@ -46,6 +50,8 @@ export const defaultOptions: BenchOptions = {
   accepts: 100,
   listingRows: 1_000_000,
   listingRequests: 200,
+  figuresTickets: 1_000_000,
+  figuresRequests: 20,
   authRequests: 2000,
   mails: 1000,
   updates: 1000,
@@ -64,6 +70,7 @@ export const scenarioNames = [
   'history',
   'open',
   'listing',
+  'figures',
   'auth',
   'channels',
   'scaleout',

@@ -19,6 +19,8 @@ const usage = `usage: npm run bench -- [${scenarioNames.join('|')} …] [options
   --accepts N        waiting tickets accepted afterwards (${defaultOptions.accepts})
   --rows N           tickets seeded for listing (${defaultOptions.listingRows})
   --requests N       requests per listing query (${defaultOptions.listingRequests})
+  --figures-tickets N   tickets (with their events) seeded for figures (${defaultOptions.figuresTickets})
+  --figures-requests N  requests per figures and audit query (${defaultOptions.figuresRequests})
   --auth-requests N  rounds of the auth scenario, one request of each kind (${defaultOptions.authRequests})
   --mails N          e-mails through the SMTP receiver in channels, half replies (${defaultOptions.mails})
   --updates N        Telegram updates through the webhook in channels (${defaultOptions.updates})
@@ -28,7 +30,7 @@ const usage = `usage: npm run bench -- [${scenarioNames.join('|')} …] [options
   --pairs N          interleaved floor/pipeline pairs in pairs (${defaultOptions.pairs})
   --latency-pairs N  interleaved floor/ticket rounds per rate in latency (${defaultOptions.latencyPairs}; 5 for the figures)
   --cache N          the worker's workflow cache, workflows (the desk's own choice)
-  --profile DIR      CPU profile of this process per timed phase of pairs, into DIR
+  --profile DIR      CPU profile of this process per timed phase of pairs, and of three year-by-operator figures, into DIR
   --keep             keep the run's databases
 Uses TEMPORAL_ADDRESS and DATABASE_URL when set; otherwise starts both under .data/.`;
 
@@ -44,6 +46,8 @@ function parseArgs(argv: string[]): { scenarios: ScenarioName[]; options: BenchO
     '--accepts': 'accepts',
     '--rows': 'listingRows',
     '--requests': 'listingRequests',
+    '--figures-tickets': 'figuresTickets',
+    '--figures-requests': 'figuresRequests',
     '--auth-requests': 'authRequests',
     '--mails': 'mails',
     '--updates': 'updates',

@@ -6,7 +6,8 @@ export function formatReport(report: BenchReport): string {
   const rows: Array<[string, string, string]> = [];
   const add = (scenario: string, figure: string, value: string) => rows.push([scenario, figure, value]);
   const lat = (l: LatencySummary) => `p50 ${l.p50} · p90 ${l.p90} · p99 ${l.p99} · max ${l.max} ms`;
-  const { floor, throughput, pairs, latency, history, open, listing, auth, channels, scaleout } = report.results;
+  const { floor, throughput, pairs, latency, history, open, listing, figures, auth, channels, scaleout } =
+    report.results;
 
   if (floor) {
     for (const [shape, r] of Object.entries(floor.shapes))
@@ -117,6 +118,30 @@ export function formatReport(report: BenchReport): string {
       add('listing', `${name} (${q.requests} requests, ~${q.meanRows} rows each)`, lat(q.latencyMs));
   }
 
+  if (figures) {
+    add(
+      'figures',
+      `${figures.tickets} tickets, ${figures.events} events seeded`,
+      `in ${figures.seedSeconds} s · ${figures.breached} breached · ${figures.reopened} reopened · ${figures.surveys} surveys · ` +
+        `${figures.workEntries} work entries · database ${figures.databaseMiB} MiB`,
+    );
+    for (const [name, q] of Object.entries(figures.queries))
+      add(
+        'figures',
+        `${name} (${q.requests} requests, ${q.rows} rows, ${Math.round(q.bytes / 1024)} KiB)`,
+        `${lat(q.latencyMs)}${q.outcomes.failures.length > 0 ? ` · ${q.outcomes.failures[0]}` : ''}`,
+      );
+    const y = figures.yearFigures as Record<string, number | null>;
+    add(
+      'figures',
+      'the year as the API counts it',
+      `registered ${y.registered} · resolved ${y.resolved} · backlog ${y.backlog} · SLA achieved ${y.slaAchievedPercent}% · ` +
+        `reopen rate ${y.reopenRatePercent}% · CSAT ${y.csatMean} · NPS ${y.npsScore} · FCR ${y.fcrPercent}%`,
+    );
+    for (const p of figures.plans)
+      add('figures', `SQL of ${p.label}`, `${p.executionMs ?? '—'} ms in PostgreSQL · ${p.rows ?? '—'} rows out`);
+  }
+
   if (auth) {
     for (const probe of Object.values(auth.probes))
       add(
@@ -216,6 +241,7 @@ export function formatReport(report: BenchReport): string {
     for (const [name, q] of Object.entries(listing.queries))
       lines.push('', `Plan of ${name}:`, ...q.plan.map((l) => `  ${l}`));
   }
+  for (const p of figures?.plans ?? []) lines.push('', `Plan of ${p.label}:`, ...p.plan.map((l) => `  ${l}`));
   return lines.join('\n');
 }
 

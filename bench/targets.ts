@@ -13,7 +13,7 @@ const GiB = 1024;
 /** The issue's targets, judged on this run's figures. */
 export function evaluateTargets(results: BenchReport['results'], options: BenchOptions): TargetCheck[] {
   const checks: TargetCheck[] = [];
-  const { throughput, pairs, latency, history, open, listing, channels } = results;
+  const { throughput, pairs, latency, history, open, listing, figures, channels } = results;
   if (throughput) {
     const ratio = throughput.ratioToFloor;
     checks.push({
@@ -86,6 +86,19 @@ export function evaluateTargets(results: BenchReport['results'], options: BenchO
       });
     }
   }
+  if (figures) {
+    const full = options.figuresTickets >= 1_000_000;
+    const size = `at ${figures.tickets.toLocaleString('en')} tickets`;
+    for (const [name, query] of Object.entries(figures.queries)) {
+      const limit = name.startsWith('figures') ? 200 : name.startsWith('audit') ? 100 : 20;
+      const ok = query.outcomes.failures.length === 0 && query.latencyMs.p99 <= limit;
+      checks.push({
+        target: `${name} p99 ≤ ${limit} ms over 1M tickets`,
+        value: `${query.latencyMs.p99} ms ${size}${query.latencyMs.p99 > limit ? ` (${round1(query.latencyMs.p99 / limit)}× the target)` : ''}`,
+        met: full ? ok : null,
+      });
+    }
+  }
   if (channels) {
     const { mail, telegram } = channels;
     checks.push({
@@ -107,3 +120,5 @@ export function evaluateTargets(results: BenchReport['results'], options: BenchO
   }
   return checks;
 }
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
