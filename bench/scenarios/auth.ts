@@ -1,10 +1,7 @@
-import path from 'node:path';
-import pino from 'pino';
 import { DEMO_PASSWORD } from '../../src/db/seed';
-import { startDesk } from '../../src/desk';
-import { freePort } from '../../src/infra/temporal-server';
 import type { BenchEnvironment } from '../env';
 import { Outcomes } from '../http';
+import { startScratchApiDesk } from '../scratch-desk';
 import type { BenchOptions } from '../options';
 import { elapsedMs, summarize, type LatencySummary } from '../stats';
 import { round } from './floor';
@@ -36,28 +33,8 @@ const OPERATOR = 'sidorova';
  * session or token, the account's row and groups).
  */
 export async function runAuth(env: BenchEnvironment, options: BenchOptions): Promise<AuthResult> {
-  const url = await env.createScratchDatabase('auth');
-  const port = await freePort();
-  const desk = await startDesk({
-    databaseUrl: url,
-    temporalAddress: env.temporal.address,
-    namespace: env.temporal.namespace,
-    taskQueue: `bench-auth-${env.runId}`,
-    logger: pino(
-      { level: 'warn' },
-      pino.destination({ dest: path.join(env.dataDir, 'auth.log'), mkdir: true, sync: false }),
-    ),
-    publicUrl: `http://127.0.0.1:${port}`,
-    mailFrom: 'Service Desk <desk@bench.local>',
-    mailDropDir: path.join(env.dataDir, 'mail'),
-    surveyTimeoutMs: 86_400_000,
-    intakeWaitMs: 10_000,
-    seedDemo: true,
-    role: 'api',
-  });
+  const { desk, baseUrl } = await startScratchApiDesk(env, 'auth');
   try {
-    await desk.app.listen({ host: '127.0.0.1', port });
-    const baseUrl = `http://127.0.0.1:${port}`;
     const signIn = await fetch(`${baseUrl}/auth/sign-in`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

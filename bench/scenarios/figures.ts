@@ -1,16 +1,14 @@
 import path from 'node:path';
 import { sql as drizzleSql, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
-import pino from 'pino';
 import postgres from 'postgres';
 import type { Database } from '../../src/db/client';
-import { startDesk } from '../../src/desk';
-import { freePort } from '../../src/infra/temporal-server';
 import { breachTimelineFacts, listEscalations } from '../../src/repositories/breach-audit';
 import { figureTicketsSql } from '../../src/repositories/figures';
 import type { BenchEnvironment } from '../env';
 import { callApi, Outcomes } from '../http';
 import { startProfile } from '../meter';
+import { explainCaptured, startScratchApiDesk } from '../scratch-desk';
 import type { BenchOptions } from '../options';
 import { elapsedMs, summarize, type LatencySummary } from '../stats';
 import { round } from './floor';
@@ -79,31 +77,12 @@ const DAY_MS = 86_400_000;
  * their own; then GET /figures, GET /escalations and GET /tickets/:id/breaches timed over HTTP.
  */
 export async function runFigures(env: BenchEnvironment, options: BenchOptions): Promise<FiguresResult> {
-  const url = await env.createScratchDatabase('figures');
-  const port = await freePort();
-  const desk = await startDesk({
-    databaseUrl: url,
-    temporalAddress: env.temporal.address,
-    namespace: env.temporal.namespace,
-    taskQueue: `bench-figures-${env.runId}`,
-    logger: pino(
-      { level: 'warn' },
-      pino.destination({ dest: path.join(env.dataDir, 'figures.log'), mkdir: true, sync: false }),
-    ),
-    publicUrl: `http://127.0.0.1:${port}`,
-    mailFrom: 'Service Desk <desk@bench.local>',
-    mailDropDir: path.join(env.dataDir, 'mail'),
-    surveyTimeoutMs: 86_400_000,
-    intakeWaitMs: 10_000,
-    seedDemo: true,
-    role: 'api',
+  const { url, desk, baseUrl } = await startScratchApiDesk(env, 'figures', {
     // A year's figures over a million tickets take longer than the desk's REQUEST_TIMEOUT (30 s): let them finish, to time them.
     requestTimeoutMs: 600_000,
   });
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
-    await desk.app.listen({ host: '127.0.0.1', port });
-    const baseUrl = `http://127.0.0.1:${port}`;
     const now = new Date();
     const seeded = await seedFigures(env, sql, options.figuresTickets, options.seed, now);
 
@@ -146,10 +125,12 @@ export async function runFigures(env: BenchEnvironment, options: BenchOptions): 
     }
     const month = { from: new Date(periods.month[0]!), to: new Date(periods.month[1]!) };
     plans.push(
-      await explainCaptured(url, 'audit month (listEscalations)', (d) => listEscalations(d, { ...month, limit: 100 })),
+      await explainRepository(url, 'audit month (listEscalations)', (d) =>
+        listEscalations(d, { ...month, limit: 100 }),
+      ),
     );
     plans.push(
-      await explainCaptured(url, 'breach timeline: the ticket’s events', (d) =>
+      await explainRepository(url, 'breach timeline: the ticket’s events', (d) =>
         breachTimelineFacts(d, seeded.timelineTicket),
       ),
     );
@@ -632,29 +613,11 @@ async function explainSql(db: Database, label: string, query: SQL): Promise<Figu
   );
 }
 
-/** The plan of the first statement a repository function sends (captured from drizzle), with EXPLAIN ANALYZE. */
-async function explainCaptured(
+/** The plan of the first statement a repository function sends, with its facts. */
+async function explainRepository(
   url: string,
   label: string,
   run: (db: Database) => Promise<unknown>,
 ): Promise<FiguresPlan> {
-  const client = postgres(url, { max: 1, onnotice: () => {} });
-  let captured: { query: string; params: unknown[] } | undefined;
-  try {
-    const db = drizzle(client, {
-      logger: { logQuery: (query, params) => (captured ??= { query, params }) },
-    }) as Database;
-    await run(db);
-    if (!captured) return planFacts(label, ['(no query captured)']);
-    const plan = await client.unsafe(
-      `explain (analyze, buffers) ${captured.query}`,
-      captured.params as postgres.ParameterOrJSON<never>[],
-    );
-    return planFacts(
-      label,
-      plan.map((row) => String(row['QUERY PLAN'])),
-    );
-  } finally {
-    await client.end({ timeout: 5 });
-  }
+  return planFacts(label, await explainCaptured(url, run));
 }

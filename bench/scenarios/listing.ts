@@ -1,15 +1,10 @@
-import path from 'node:path';
-import { drizzle } from 'drizzle-orm/postgres-js';
-import pino from 'pino';
 import postgres from 'postgres';
-import type { Database } from '../../src/db/client';
-import { startDesk } from '../../src/desk';
-import { freePort } from '../../src/infra/temporal-server';
 import { listQueuedTickets } from '../../src/repositories/queues';
 import { listClientTickets, searchTickets } from '../../src/repositories/tickets';
 import type { BenchEnvironment } from '../env';
 import { models, texts } from '../generator';
 import { callApi, Outcomes } from '../http';
+import { explainCaptured, startScratchApiDesk } from '../scratch-desk';
 import type { BenchOptions } from '../options';
 import { elapsedMs, summarize, type LatencySummary } from '../stats';
 import { round } from './floor';
@@ -39,29 +34,9 @@ const OPERATOR = 'sidorova';
  * then the API's three list queries timed over HTTP, with their query plans.
  */
 export async function runListing(env: BenchEnvironment, options: BenchOptions): Promise<ListingResult> {
-  const url = await env.createScratchDatabase('listing');
-  const port = await freePort();
-  const desk = await startDesk({
-    databaseUrl: url,
-    temporalAddress: env.temporal.address,
-    namespace: env.temporal.namespace,
-    taskQueue: `bench-listing-${env.runId}`,
-    logger: pino(
-      { level: 'warn' },
-      pino.destination({ dest: path.join(env.dataDir, 'listing.log'), mkdir: true, sync: false }),
-    ),
-    publicUrl: `http://127.0.0.1:${port}`,
-    mailFrom: 'Service Desk <desk@bench.local>',
-    mailDropDir: path.join(env.dataDir, 'mail'),
-    surveyTimeoutMs: 86_400_000,
-    intakeWaitMs: 10_000,
-    seedDemo: true,
-    role: 'api',
-  });
+  const { url, desk, baseUrl } = await startScratchApiDesk(env, 'listing');
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
-    await desk.app.listen({ host: '127.0.0.1', port });
-    const baseUrl = `http://127.0.0.1:${port}`;
     const seeded = await seedTickets(env, sql, options.listingRows);
 
     const queueIds = seeded.queueIds;
@@ -77,7 +52,7 @@ export async function runListing(env: BenchEnvironment, options: BenchOptions): 
       options,
       (i) => `/queues/${queueIds[i % queueIds.length]}/tickets?limit=50&offset=${(i * 50) % 500}`,
     );
-    queueListing.plan = await explain(url, (db) => listQueuedTickets(db, queueIds[0]!, page));
+    queueListing.plan = await explainCaptured(url, (db) => listQueuedTickets(db, queueIds[0]!, page));
     const search = await timeQuery(
       env,
       baseUrl,
@@ -87,9 +62,9 @@ export async function runListing(env: BenchEnvironment, options: BenchOptions): 
     );
     // A rare term (a serial number) and a common word take different plans: both are shown.
     search.plan = [
-      ...(await explain(url, (db) => searchTickets(db, terms[0]!, viewer, page))),
+      ...(await explainCaptured(url, (db) => searchTickets(db, terms[0]!, viewer, page))),
       '',
-      ...(await explain(url, (db) => searchTickets(db, 'ноутбук', viewer, page))),
+      ...(await explainCaptured(url, (db) => searchTickets(db, 'ноутбук', viewer, page))),
     ];
     const clientTickets = await timeQuery(
       env,
@@ -98,7 +73,7 @@ export async function runListing(env: BenchEnvironment, options: BenchOptions): 
       options,
       (i) => `/clients/${clientId(i)}/tickets?limit=50`,
     );
-    clientTickets.plan = await explain(url, (db) => listClientTickets(db, clientId(0), viewer, page));
+    clientTickets.plan = await explainCaptured(url, (db) => listClientTickets(db, clientId(0), viewer, page));
 
     const [{ bytes }] = await sql<[{ bytes: string }]>`select pg_total_relation_size('tickets')::bigint as bytes`;
     return {
@@ -199,22 +174,4 @@ async function timeQuery(
     meanRows: round(rows / Math.max(1, latencies.length), 1),
     plan: [],
   };
-}
-
-/** The plan of the exact SQL the repository sends (captured from drizzle), run with EXPLAIN ANALYZE. */
-async function explain(url: string, run: (db: Database) => Promise<unknown>): Promise<string[]> {
-  const client = postgres(url, { max: 1, onnotice: () => {} });
-  let captured: { query: string; params: unknown[] } | undefined;
-  try {
-    const db = drizzle(client, { logger: { logQuery: (query, params) => (captured = { query, params }) } }) as Database;
-    await run(db);
-    if (!captured) return ['(no query captured)'];
-    const plan = await client.unsafe(
-      `explain (analyze, buffers) ${captured.query}`,
-      captured.params as postgres.ParameterOrJSON<never>[],
-    );
-    return plan.map((row) => String(row['QUERY PLAN']));
-  } finally {
-    await client.end({ timeout: 5 });
-  }
 }
