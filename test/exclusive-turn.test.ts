@@ -3,7 +3,7 @@ import postgres from 'postgres';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { ticketWorkflowId } from '../src/domain/process';
 import { TicketPatch } from '../workflows/ticket/patches';
-import { startTestDesk } from './support/desk';
+import { startSplitDesk, type startTestDesk } from './support/desk';
 import { recordHistory } from './support/histories';
 import { listen } from './support/http';
 import { ticketDriver } from './support/tickets';
@@ -28,9 +28,7 @@ describe('two updates delivered in one workflow task', () => {
   });
 
   it('write one after the other, and the history replays', async () => {
-    const taskQueue = `tickets-turn-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-    const api = await startTestDesk({ role: 'api', taskQueue });
-    const worker = await startTestDesk({ role: 'worker', taskQueue });
+    const { api, worker, startWorker } = await startSplitDesk('turn');
     desks.push(api, worker);
     const { call } = await listen(api.app);
     const driver = ticketDriver(api, call);
@@ -56,7 +54,7 @@ describe('two updates delivered in one workflow task', () => {
     await sql.begin(async (tx) => {
       const [{ holder }] = await tx<[{ holder: number }]>`
         select pg_backend_pid() as holder from tickets where id = ${id} for update`;
-      desks.push(await startTestDesk({ role: 'worker', taskQueue }));
+      desks.push(await startWorker());
       await expect.poll(() => blocked(holder), { timeout: 30_000, interval: 100 }).toBeGreaterThan(0);
       // Long enough for a second local activity, had it started, to reach the lock too.
       for (let i = 0; i < 20; i++) {

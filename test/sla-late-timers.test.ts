@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { EscalationElement } from '../src/domain/process';
-import { startTestDesk } from './support/desk';
+import { startSplitDesk, type startTestDesk } from './support/desk';
 import { listen } from './support/http';
 import { recordHistory } from './support/histories';
 import { runId, slaProbe } from './support/sla-probe';
@@ -20,9 +20,7 @@ describe('an SLA deadline that passes while the worker is down', () => {
   });
 
   it('is breached, late, before the accept that comes with its timer meets the response', async () => {
-    const taskQueue = `tickets-late-${process.pid}-${runId()}`;
-    const api = await startTestDesk({ role: 'api', taskQueue });
-    const worker = await startTestDesk({ role: 'worker', taskQueue });
+    const { api, worker, startWorker } = await startSplitDesk('late');
     desks.push(api, worker);
     const { call } = await listen(api.app);
     const { serviceWithSla, register, events } = slaProbe(() => call, `zl${runId()}`);
@@ -38,7 +36,7 @@ describe('an SLA deadline that passes while the worker is down', () => {
     // Sent while no worker runs: it waits in the engine with the fired timer.
     const accepting = call('POST', `/tickets/${id}/accept`, { operator: 'sidorova' });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const again = await startTestDesk({ role: 'worker', taskQueue });
+    const again = await startWorker();
     desks.push(again);
     const accepted = await accepting;
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);

@@ -3,7 +3,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { ticketWorkflowId } from '../src/domain/process';
 import { stageQuery, surveyAnsweredSignal } from '../workflows/ticket';
-import { startTestDesk } from './support/desk';
+import { startSplitDesk, type startTestDesk } from './support/desk';
 import { listen } from './support/http';
 import { ticketDriver } from './support/tickets';
 
@@ -24,9 +24,7 @@ describe('an update sent while the workflow’s task is failing', () => {
   });
 
   it('is sent again until a worker takes it: one work entry, answered 201', async () => {
-    const taskQueue = `tickets-retry-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-    const api = await startTestDesk({ role: 'api', taskQueue });
-    const worker = await startTestDesk({ role: 'worker', taskQueue });
+    const { taskQueue, api, worker, startWorker } = await startSplitDesk('retry');
     desks.push(api, worker);
     const { call } = await listen(api.app);
     const driver = ticketDriver(api, call);
@@ -72,7 +70,7 @@ describe('an update sent while the workflow’s task is failing', () => {
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       broken.shutdown();
       await running;
-      desks.push(await startTestDesk({ role: 'worker', taskQueue }));
+      desks.push(await startWorker());
       const answer = await recording;
       expect(answer.status, JSON.stringify(answer.body)).toBe(201);
     } finally {

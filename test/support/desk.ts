@@ -54,3 +54,14 @@ export async function startTestDeskAlone(
     },
   };
 }
+
+/**
+ * An API desk and a worker desk on a task queue of their own, for a test that stops the worker
+ * and starts another (`startWorker`) while the API keeps answering.
+ */
+export async function startSplitDesk(topic: string) {
+  const taskQueue = `tickets-${topic}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const api = await startTestDesk({ role: 'api', taskQueue });
+  const worker = await startTestDesk({ role: 'worker', taskQueue });
+  return { taskQueue, api, worker, startWorker: () => startTestDesk({ role: 'worker', taskQueue }) };
+}
