@@ -5,16 +5,16 @@ import type { Worker, WorkerOptions } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createActivities, type TicketActivities } from '../activities';
-import { createAcceptedNotices } from '../activities/accepted-notice';
 import { buildApp } from './api/app';
 import { buildOperationsApp } from './api/operations-app';
+import { startIntakeChannels } from './desk-channels';
 import type { Tracing } from './infra/tracing';
 import { createMailer, type Mailer } from './channels/email';
-import { startImapPoller, type ImapPoller } from './channels/imap-poller';
-import { startSmtpReceiver, type SmtpReceiver } from './channels/smtp-receiver';
+import type { ImapPoller } from './channels/imap-poller';
+import type { SmtpReceiver } from './channels/smtp-receiver';
 import { createTelegramBotApi } from './channels/telegram-bot-api';
 import { telegramTransport } from './channels/telegram-notices';
-import { startTelegramPoller, type TelegramPoller } from './channels/telegram-poller';
+import type { TelegramPoller } from './channels/telegram-poller';
 import { closeDatabase, openDatabase, type Database } from './db/client';
 import { runMigrations } from './db/migrate';
 import { DEMO_PASSWORD, demoStaff, seedDemoData } from './db/seed';
@@ -26,11 +26,11 @@ import { createArticleService, type ArticleService } from './services/article-se
 import { createClientStatus } from './services/client-status';
 import { createAuditService } from './services/audit-service';
 import { createCallService, type CtiOptions } from './services/call-service';
-import { createSmsIntake, type SmsIntake } from './services/sms-intake';
+import type { SmsIntake } from './services/sms-intake';
 import type { SmsProvider, SmsProviderOptions } from './channels/sms';
 import { smsProviders, type SmsProviderName } from './channels/sms-providers';
 import { smsTransport } from './channels/sms-notices';
-import { createSmsDeliveries, type SmsDeliveries } from './services/sms-deliveries';
+import type { SmsDeliveries } from './services/sms-deliveries';
 import { createCatalogService } from './services/catalog-service';
 import { createNoticeTemplateService } from './services/notice-template-service';
 import { createOperationsService, type OperationsService } from './services/operations-service';
@@ -49,9 +49,8 @@ import { createStaffService } from './services/staff-service';
 import { createClientService } from './services/client-service';
 import { createTicketReads } from './services/ticket-reads';
 import { createTicketService, type TicketService } from './services/ticket-service';
-import { createMailIntake, type MailIntake } from './services/mail-intake';
-import { createTelegramIntake, type TelegramIntake } from './services/telegram-intake';
-import { bareAddress } from './domain/mail-text';
+import type { MailIntake } from './services/mail-intake';
+import type { TelegramIntake } from './services/telegram-intake';
 import type { PhoneCountry } from './domain/phone';
 import { createTicketWorker, installTemporalRuntime, type WorkerTuning } from './worker';
 
@@ -285,80 +284,18 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       logger,
     }),
   });
-  const deskAddress = bareAddress(options.mailFrom);
-  const deskLocal = deskAddress.slice(0, deskAddress.lastIndexOf('@'));
-  const mailDomains = [
-    ...new Set([deskAddress.slice(deskAddress.lastIndexOf('@') + 1), options.mailReceiver?.domain?.toLowerCase()]),
-  ].filter((domain): domain is string => Boolean(domain));
-  const mail = createMailIntake({
+  const channels = await startIntakeChannels({
+    options,
+    role,
     db,
+    logger,
+    mailer,
     tickets,
     articles,
-    mailbox: { ownDomains: mailDomains, loopMarker: deskAddress },
-    logger,
+    telegram: bot && telegramChannel ? { bot, transport: telegramChannel } : undefined,
+    sms: smsProvider && smsChannel ? { provider: smsProvider, transport: smsChannel } : undefined,
   });
-  const receivingDomain = options.mailReceiver?.domain?.toLowerCase() ?? mailDomains[0];
-  const mailReceiver =
-    options.mailReceiver && role !== 'worker'
-      ? await startSmtpReceiver({
-          ...options.mailReceiver,
-          // The desk's address and its plus-addresses (desk+t1001.<signature>@…) at the receiving domain.
-          acceptsRecipient: (address) => {
-            const at = address.lastIndexOf('@');
-            return address.slice(at + 1) === receivingDomain && address.slice(0, at).split('+')[0] === deskLocal;
-          },
-          store: (message) => mail.receive(message),
-          onStored: () => void mail.processPending(),
-          logger,
-        })
-      : undefined;
-  const imapPoller =
-    options.imap && role !== 'worker'
-      ? await startImapPoller({
-          ...options.imap,
-          store: (message) => mail.receive(message),
-          onStored: () => void mail.processPending(),
-          logger,
-        })
-      : undefined;
-  // Messages stored before a stop (or whose processing failed) are processed again.
-  if (mailReceiver || imapPoller) void mail.processPending();
-  const telegram =
-    bot && telegramChannel && role !== 'worker'
-      ? createTelegramIntake({ db, bot, transport: telegramChannel, tickets, articles, logger })
-      : undefined;
-  if (telegram && options.telegram?.mode === 'webhook')
-    await telegram
-      .registerWebhook(options.publicUrl)
-      .catch((error: unknown) =>
-        logger.error({ err: error }, 'telegram setWebhook failed; no updates arrive until it is set'),
-      );
-  const telegramPoller =
-    telegram && options.telegram?.mode === 'polling'
-      ? startTelegramPoller({
-          bot: bot!,
-          pollTimeoutSeconds: options.telegram.pollTimeoutSeconds,
-          standbyMs: options.telegram.standbyMs ?? 5_000,
-          lock: () => telegram.pollerLock(),
-          nextOffset: () => telegram.nextOffset(),
-          store: (raw) => telegram.receive(raw),
-          onStored: () => void telegram.processPending(),
-          logger: logger.child({ channel: 'telegram' }),
-        })
-      : undefined;
-  if (telegram) void telegram.processPending();
-  const resendEveryMs = options.telegram?.resendEveryMs ?? 30_000;
-  // Updates whose processing failed (Telegram or the engine away for a while) and accepted notices
-  // not sent are tried again on this beat, not only when the next update arrives.
-  const resendTimer = telegram
-    ? setInterval(() => {
-        void telegram.processPending();
-        void telegram
-          .resendUnsent(resendEveryMs)
-          .catch((error: unknown) => logger.warn({ err: error }, 'telegram notices not resent; tried again later'));
-      }, resendEveryMs)
-    : undefined;
-  resendTimer?.unref();
+  const { mail, mailReceiver, imapPoller, telegram, telegramPoller, smsIntake, smsDeliveries } = channels;
   if (options.retrainEveryMs) await ensureRetrainSchedule(temporal, options.taskQueue, options.retrainEveryMs);
   // Made where the workflows run: an API process alone does not change the schedules.
   if (options.figuresDigest && workerParts)
@@ -390,40 +327,6 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
           logger,
         })
       : undefined;
-  const smsIntake =
-    options.sms?.token && role !== 'worker'
-      ? createSmsIntake({
-          db,
-          token: options.sms.token,
-          phoneCountry: options.phoneCountry ?? 'RU',
-          tickets,
-          articles,
-          logger,
-        })
-      : undefined;
-  const smsDeliveries = smsProvider ? createSmsDeliveries({ db, provider: smsProvider, logger }) : undefined;
-  const acceptedBySms = smsChannel
-    ? createAcceptedNotices({
-        db,
-        logger,
-        mailer,
-        sms: smsChannel,
-        telegram: telegramChannel,
-        publicUrl: options.publicUrl,
-      })
-    : undefined;
-  const smsPollMs = options.sms?.deliveryPollMs ?? 60_000;
-  // The polling fallback for gateways whose delivery callbacks do not come (or are not set up), and
-  // the accepted notices whose SMS waits in the outbox (the acceptance does not wait on them).
-  const smsDeliveryTimer = smsDeliveries
-    ? setInterval(() => {
-        void smsDeliveries.poll();
-        void acceptedBySms!
-          .resendUnsent(smsPollMs)
-          .catch((error: unknown) => logger.warn({ err: error }, 'accepted SMS not resent; tried again later'));
-      }, smsPollMs)
-    : undefined;
-  smsDeliveryTimer?.unref();
   const fullApp = () =>
     buildApp({
       tracing: options.tracing,
@@ -493,13 +396,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     worker: workerParts?.worker,
     async stop() {
       clearInterval(foldTimer);
-      await mailReceiver?.close();
-      await imapPoller?.stop();
-      await mail.stop();
-      clearInterval(resendTimer);
-      clearInterval(smsDeliveryTimer);
-      await telegramPoller?.stop();
-      await telegram?.stop();
+      await channels.stop();
       await app.close();
       await folding;
       if (workerParts) {
