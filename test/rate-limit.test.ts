@@ -1,16 +1,28 @@
-/** The routes anyone may call are limited per address (PUBLIC_RATE_LIMIT); staff routes are not. */
+/**
+ * The routes anyone may call are limited per address (PUBLIC_RATE_LIMIT); staff routes are not.
+ * The count lives in the database, so every API process of a desk shares it.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
-import { startTestDesk } from './support/desk';
+import { closeDatabase, openDatabase, type Database } from '../src/db/client';
+import { countPublicWrite, forgetPublicWrites } from '../src/repositories/identity';
+import { startTestDesk, startTestDeskAlone } from './support/desk';
+import { closableRoad } from './support/closable-road';
 import { listen } from './support/http';
 
 describe('public rate limit', () => {
-  let desk: Awaited<ReturnType<typeof startTestDesk>>;
+  let desk: Awaited<ReturnType<typeof startTestDeskAlone>>;
+  let second: Awaited<ReturnType<typeof startTestDesk>>;
   let call: Awaited<ReturnType<typeof listen>>['call'];
+  let callSecond: Awaited<ReturnType<typeof listen>>['call'];
+  let db: Database;
   const suffix = Math.random().toString(36).slice(2, 8);
+  const taskQueue = `tickets-rate-limit-${process.pid}-${suffix}`;
 
   beforeAll(async () => {
-    desk = await startTestDesk({
+    // A database of its own: every test's requests come from 127.0.0.1, and the count is per address.
+    desk = await startTestDeskAlone('rate_limit', {
+      taskQueue,
       publicRateLimit: 3,
       // Starting single sign-on stores the sign-in under way: it counts like a public write.
       oidc: {
@@ -22,30 +34,91 @@ describe('public rate limit', () => {
         providerName: 'Limit SSO',
       },
     });
+    // A second API process of the same desk: same database, same task queue.
+    second = await startTestDesk({
+      role: 'api',
+      databaseUrl: desk.databaseUrl,
+      taskQueue,
+      publicRateLimit: 3,
+    });
     ({ call } = await listen(desk.app));
+    ({ call: callSecond } = await listen(second.app));
+    db = openDatabase(desk.databaseUrl, { max: 4 });
   });
-  afterAll(() => desk?.stop());
+  afterAll(async () => {
+    if (db) await closeDatabase(db);
+    await second?.stop();
+    await desk?.stop();
+  });
 
-  it('answers 429 past the limit, naming it and when to retry, and counts every public write', async () => {
+  it('answers 429 past the limit, naming it and when to retry, and counts every public write of every API process', async () => {
     const ticket = (n: number) => ({
       subject: 'Не работает интернет',
       description: 'Роутер не раздаёт wifi',
       client: { email: `limit-${suffix}-${n}@example.com` },
     });
     expect((await call('POST', '/tickets', { body: ticket(1) })).status).toBe(201);
-    expect((await call('POST', '/tickets', { body: ticket(2) })).status).toBe(201);
-    // A survey answer is a public write too: it counts against the same address.
+    // The other API process counts against the same address.
+    expect((await callSecond('POST', '/tickets', { body: ticket(2) })).status).toBe(201);
+    // A survey answer is a public write too.
     expect((await call('POST', '/tickets/1/survey', { body: { token: 'guess', csat: 5 } })).status).toBe(403);
-    const refused = await call('POST', '/tickets', { body: ticket(3) });
-    expect(refused.status).toBe(429);
-    expect(refused.body).toMatchObject({
-      code: 'RATE_LIMITED',
-      message: expect.stringMatching(/more than 3 requests a minute.*retry in/),
-    });
+    for (const caller of [callSecond, call]) {
+      const refused = await caller('POST', '/tickets', { body: ticket(3) });
+      expect(refused.status).toBe(429);
+      expect(refused.body).toMatchObject({
+        code: 'RATE_LIMITED',
+        message: expect.stringMatching(/more than 3 requests a minute.*retry in/),
+      });
+    }
     expect((await call('GET', '/auth/oidc/start')).status).toBe(429);
     // Staff routes and reading pages are not limited.
     for (let i = 0; i < 5; i++) expect((await call('GET', '/queues', { operator: 'ivanova' })).status).toBe(200);
     expect((await call('GET', '/health')).status).not.toBe(429);
+  });
+
+  it('counts atomically under concurrency, starts a new window when one ends and sweeps the ended ones', async () => {
+    const address = `203.0.113.${Math.floor(Math.random() * 250)}-${suffix}`;
+    const counts = await Promise.all(Array.from({ length: 20 }, () => countPublicWrite(db, address, 60_000)));
+    expect(counts.map((c) => c.requests).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    for (const { windowLeftMs } of counts) {
+      expect(windowLeftMs).toBeGreaterThan(50_000);
+      expect(windowLeftMs).toBeLessThanOrEqual(60_000);
+    }
+
+    const brief = `${address}-brief`;
+    expect((await countPublicWrite(db, brief, 1_000)).requests).toBe(1);
+    expect((await countPublicWrite(db, brief, 1_000)).requests).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const fresh = await countPublicWrite(db, brief, 1_000);
+    expect(fresh.requests).toBe(1);
+    expect(fresh.windowLeftMs).toBeGreaterThan(0);
+
+    const recent = `${address}-recent`;
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await countPublicWrite(db, recent, 1_000);
+    // Swept: the windows that started 1 s ago or more (brief's second, and the minute's rows of
+    // this test, whose window here is 1 s too); kept: the one that has just started.
+    expect(await forgetPublicWrites(db, 1_000)).toBeGreaterThanOrEqual(2);
+    expect((await countPublicWrite(db, brief, 1_000)).requests).toBe(1);
+    expect((await countPublicWrite(db, recent, 1_000)).requests).toBe(2);
+  });
+
+  it('answers 503 when the count cannot be had (the database away): not 500, and never uncounted', async () => {
+    const road = await closableRoad(new URL(desk.databaseUrl));
+    const cut = await startTestDesk({ role: 'api', databaseUrl: road.url, taskQueue, publicRateLimit: 3 });
+    try {
+      const { call: callCut } = await listen(cut.app);
+      road.shut();
+      const answer = await callCut('POST', '/tickets', {
+        body: { subject: 'Нет связи', description: 'База недоступна', client: { email: `cut-${suffix}@example.com` } },
+      });
+      expect(answer.status).toBe(503);
+      expect(answer.body).toMatchObject({ statusCode: 503 });
+    } finally {
+      await road.open();
+      await cut.stop();
+      await road.close();
+    }
   });
 
   it('is 60 a minute unless set; 0 turns it off; nonsense is refused naming the variable', () => {

@@ -39,6 +39,7 @@ import { ssoRoutes } from './routes/sso';
 import { requestLogged } from './request-log';
 import { refuseUnstorableText } from './stored-text';
 import { httpMetricsPlugin } from './http-metrics';
+import { sharedRateLimitStore } from './public-rate-limit';
 import { calendarRoutes } from './routes/calendars';
 import { callRoutes } from './routes/calls';
 import { smsRoutes } from './routes/sms';
@@ -220,11 +221,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   if (deps.publicRateLimit) {
     const max = deps.publicRateLimit;
     // Staff routes are behind sign-in; what anyone may send (a ticket, a survey answer) is limited
-    // per address, so a script cannot flood intake or guess links. In this process's memory: each
-    // API process counts for itself.
+    // per address, so a script cannot flood intake or guess links. Counted in the database, so every
+    // API process of a desk shares one count. If the count cannot be had (the database away), the
+    // request is refused, 503 like every request that meets the outage: never let through uncounted.
     await app.register(fastifyRateLimit, {
       max,
       timeWindow: 60_000,
+      store: sharedRateLimitStore(deps.identity.countPublicWrite),
       allowList: (request) => !isPublicWrite(request.method, request.routeOptions.url),
       errorResponseBuilder: (_request, context) =>
         new DeskError(

@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { apiTokens, operators, signInFailures, staffSessions } from '../db/schema';
+import { apiTokens, operators, publicWriteCounts, signInFailures, staffSessions } from '../db/schema';
 import type { TokenScope } from '../domain/enums';
 import { findOperator, type OperatorIdentity } from './staff';
 
@@ -201,6 +201,44 @@ export async function countFailure(db: Db, keys: string[], windowMs: number): Pr
     highest = Math.max(highest, row!.failures);
   }
   return highest;
+}
+
+/**
+ * Counts one request of an address to the public routes that write and returns its count in the
+ * current window and how long that window has left: one upsert, atomic across processes.
+ */
+export async function countPublicWrite(
+  db: Db,
+  address: string,
+  windowMs: number,
+): Promise<{ requests: number; windowLeftMs: number }> {
+  const window = sql`${`${windowMs} milliseconds`}::interval`;
+  const [row] = await db
+    .insert(publicWriteCounts)
+    .values({ address, windowStart: sql`now()` as unknown as Date, requests: 1 })
+    .onConflictDoUpdate({
+      target: publicWriteCounts.address,
+      set: {
+        requests: sql`case when ${publicWriteCounts.windowStart} > now() - ${window}
+          then ${publicWriteCounts.requests} + 1 else 1 end`,
+        windowStart: sql`case when ${publicWriteCounts.windowStart} > now() - ${window}
+          then ${publicWriteCounts.windowStart} else now() end`,
+      },
+    })
+    .returning({
+      requests: publicWriteCounts.requests,
+      windowLeftMs: sql<number>`greatest(0, extract(epoch from ${publicWriteCounts.windowStart} + ${window} - now()) * 1000)::float8`,
+    });
+  return { requests: row!.requests, windowLeftMs: Math.ceil(row!.windowLeftMs) };
+}
+
+/** The counts of windows that have ended: nothing reads them again. */
+export async function forgetPublicWrites(db: Db, windowMs: number): Promise<number> {
+  const rows = await db
+    .delete(publicWriteCounts)
+    .where(sql`${publicWriteCounts.windowStart} <= now() - ${`${windowMs} milliseconds`}::interval`)
+    .returning({ address: publicWriteCounts.address });
+  return rows.length;
 }
 
 /** One counted attempt taken back (a sign-in that succeeded). */

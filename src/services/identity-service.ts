@@ -75,6 +75,7 @@ export function createIdentityService({
   options?: IdentityOptions;
 }) {
   const timeouts = { idleMs: options.sessionIdleMs, absoluteMs: options.sessionAbsoluteMs };
+  let lastPublicSweep = 0;
 
   /** A failed sign-in in the audit log, by any method; never the password. */
   const recordFailedSignIn = (target: string, reason: string, method: SignInMethod, address: string) =>
@@ -313,6 +314,19 @@ export function createIdentityService({
         return ended;
       });
       return { operatorId, sessionsEnded, ...(generated ? { password: generated } : {}) };
+    },
+
+    /**
+     * One request of an address to the public routes that write, counted in the database every API
+     * process shares (PUBLIC_RATE_LIMIT); the windows that have ended are swept at most once a window.
+     */
+    async countPublicWrite(address: string, windowMs: number) {
+      const now = Date.now();
+      if (now - lastPublicSweep >= windowMs) {
+        lastPublicSweep = now;
+        await identity.forgetPublicWrites(db, windowMs);
+      }
+      return identity.countPublicWrite(db, address, windowMs);
     },
 
     /**

@@ -56,6 +56,21 @@ export const signInFailures = pgTable('sign_in_failures', {
 });
 
 /**
+ * Requests to the public routes that write (PUBLIC_RATE_LIMIT), counted per address in fixed
+ * windows, atomically, in the one database every API process shares: a desk of three API
+ * processes allows an address the limit, not three times it.
+ */
+export const publicWriteCounts = pgTable(
+  'public_write_counts',
+  {
+    address: text('address').primaryKey(),
+    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+    requests: integer('requests').notNull(),
+  },
+  (t) => [index('public_write_counts_window_idx').on(t.windowStart)],
+);
+
+/**
  * Every change to who may do what (accounts, roles, groups, competences, limits, enabling,
  * tokens) and every failed sign-in: who did it, what, when and from which address. Appended
  * only; the actor is kept as a login, not a reference, so a record outlives the account.
