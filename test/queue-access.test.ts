@@ -230,17 +230,22 @@ describe('access per queue', () => {
     expect(await listedTo('worker')).toContain(taken);
   });
 
-  it('take but not act: accepts and pulls, but works on no ticket, their own or another’s', async () => {
+  it('take but not act: accepts, pulls and finishes what they took, but works on no other ticket', async () => {
     const taker = login('taker');
     const own = await acceptedBy(taker, 'a');
     const work = await call('POST', `/tickets/${own}/work`, { operator: taker, body: { minutes: 5, note: 'x' } });
-    expect([work.status, work.body.code, work.body.message]).toEqual([
+    expect(work.status, work.text).toBe(201);
+    const resolve = await call('POST', `/tickets/${own}/resolve`, { operator: taker, body: { resolution: 'done' } });
+    expect(resolve.status, resolve.text).toBe(200);
+    expect((await call('GET', `/tickets/${own}`, { operator: taker })).body.stage).toBe('resolved');
+    // Moving it is act's: a take-only holder cannot hand it on or put it back.
+    const kept = await acceptedBy(taker, 'a');
+    const back = await call('POST', `/tickets/${kept}/return`, { operator: taker, body: { reason: 'not mine' } });
+    expect([back.status, back.body.code, back.body.message]).toEqual([
       403,
       'NO_QUEUE_ACCESS',
       `${taker} has "take" access to queue ${queue.a.code} and needs "act"`,
     ]);
-    const resolve = await call('POST', `/tickets/${own}/resolve`, { operator: taker, body: { resolution: 'done' } });
-    expect([resolve.status, resolve.body.code]).toEqual([403, 'NO_QUEUE_ACCESS']);
     const others = await acceptedBy(login('worker'), 'a');
     const onOthers = await call('POST', `/tickets/${others}/work`, {
       operator: taker,

@@ -163,9 +163,11 @@ export function missingQueueAccess(
 export type TicketNeed = QueueAccessLevel | 'move' | 'steer';
 
 /**
- * The level a request needs on the ticket's queue. Moving one's own ticket, or triaging one still
- * waiting, is the queue's `act`; moving someone else's is `manage`, a line lead's. Escalating is
- * the holder's (`act`) or a lead's (`manage`).
+ * The level a request needs on the ticket's queue. Working, pausing and resolving a ticket one took
+ * is `take`'s: whoever may accept a ticket may finish it (else it would sit with a holder who can do
+ * nothing with it until a lead moves it). Moving one's own ticket, or triaging one still waiting, is
+ * the queue's `act`; moving someone else's is `manage`, a line lead's. Escalating is the holder's
+ * (`act`) or a lead's (`manage`).
  */
 export function levelNeeded(
   need: TicketNeed,
@@ -175,6 +177,7 @@ export function levelNeeded(
   const own = ticket.assigneeId != null && ticket.assigneeId === actorId;
   if (need === 'move') return own || ticket.assigneeId == null ? 'act' : 'manage';
   if (need === 'steer') return own ? 'act' : 'manage';
+  if (need === 'act' && own) return 'take';
   return need;
 }
 

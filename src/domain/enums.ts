@@ -37,8 +37,9 @@ export type OperatorRole = (typeof operatorRoles)[number];
 /**
  * What a group may do on a queue, each level including the ones before it (as Zammad's group
  * access and Znuny's ro/move_into/rw): `overview` sees the queue's blind listing and the blind
- * summary of its tickets; `take` also accepts and pulls `next`; `act` also works, pauses and
- * resolves the tickets it holds and triages waiting ones; `manage` also moves, escalates and
+ * summary of its tickets; `take` also accepts and pulls `next`, and works, pauses and resolves the
+ * tickets it took; `act` also moves its own and triages waiting ones, and may be given a ticket;
+ * `manage` also moves, escalates and
  * changes the SLA of anyone's ticket there, and sees their contents (a line lead for that queue).
  */
 export const queueAccessLevels = ['overview', 'take', 'act', 'manage'] as const;

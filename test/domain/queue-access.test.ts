@@ -57,6 +57,10 @@ describe('access per queue: overview, take, act, manage', () => {
     expect(levelNeeded('steer', 'ivanov', { assigneeId: null })).toBe('manage');
     expect(levelNeeded('steer', 'ivanov', { assigneeId: 'petrov' })).toBe('manage');
     for (const level of queueAccessLevels) expect(levelNeeded(level, 'ivanov', { assigneeId: 'petrov' })).toBe(level);
+    // Working on what one took needs only take; on a waiting ticket or another's, the route's level.
+    expect(levelNeeded('act', 'ivanov', { assigneeId: 'ivanov' })).toBe('take');
+    expect(levelNeeded('act', 'ivanov', { assigneeId: null })).toBe('act');
+    expect(levelNeeded('manage', 'ivanov', { assigneeId: 'ivanov' })).toBe('manage');
   });
 
   it('a refusal names the level held and the level needed, and the queue', () => {
