@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +19,14 @@ const cookieOf = (response: Response) =>
     .getSetCookie()
     .map((c) => c.split(';')[0])
     .join('; ');
+
+/** What the README's security suite says of the matrix: "(N behind sign-in)", "(N answers)", "(N, all 401)". */
+function readmeSays(pattern: RegExp): number {
+  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8').replace(/\s+/g, ' ');
+  const found = pattern.exec(readme);
+  expect(found, `README.md states ${pattern}`).not.toBeNull();
+  return Number(found![1]!.replace(/,/g, ''));
+}
 
 describe('identity: sessions, tokens and the access table', () => {
   let desk: Awaited<ReturnType<typeof startTestDesk>>;
@@ -222,8 +232,10 @@ describe('identity: sessions, tokens and the access table', () => {
     // A stream never ends: its answer is the status and headers, then it is let go.
     const streams = new Set(['GET /calls/stream', 'GET /figures/stream']);
     let cases = 0;
+    let protectedRoutes = 0;
     for (const { key, method, url, access } of await documentedRoutes()) {
       if ('public' in access) continue;
+      protectedRoutes++;
       const body = probeBody(method);
       const anonymous = await raw(method, url, { body });
       expect(anonymous.status, `${key} anonymous`).toBe(401);
@@ -252,6 +264,9 @@ describe('identity: sessions, tokens and the access table', () => {
       }
     }
     expect(cases).toBeGreaterThan(300);
+    // The README's figures are this test's own counts.
+    expect(readmeSays(/OpenAPI document \((\d+) behind sign-in\)/), 'routes behind sign-in').toBe(protectedRoutes);
+    expect(readmeSays(/route's scope \(([\d,]+) answers\)/), 'answers of the role matrix').toBe(cases);
   });
 
   it('authorization matrix: the sign-on routes are public, each answering an anonymous caller with what it is for', async () => {
@@ -326,6 +341,7 @@ describe('identity: sessions, tokens and the access table', () => {
       }
     }
     expect(cases).toBeGreaterThanOrEqual(200);
+    expect(readmeSays(/revoked token \(([\d,]+), all 401\)/), 'answers to bad credentials').toBe(cases);
   });
 
   it('blind queues, re-checked through every ticket route under every role: nothing of a ticket not theirs', async () => {
