@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDeskAlone } from './support/desk';
 import { listen } from './support/http';
@@ -41,10 +40,6 @@ describe('client notices in a manager’s wording', () => {
 
   beforeAll(async () => {
     desk = await startTestDeskAlone('notice_templates');
-    // Its ticket numbers far from the shared database's: workflow ids (ticket-<n>) share one Temporal namespace.
-    await desk.db.execute(
-      sql`select setval('ticket_number_seq', ${900_000_000 + Math.floor(Math.random() * 1_000_000)})`,
-    );
     ({ call } = await listen(desk.app));
     driver = ticketDriver(desk, call);
   });

@@ -9,37 +9,25 @@ import os from 'node:os';
 import path from 'node:path';
 import { and, count, eq } from 'drizzle-orm';
 import pino from 'pino';
-import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase } from '../src/db/client';
-import { runMigrations } from '../src/db/migrate';
 import { categoryCorpus, categoryModels, ticketEvents } from '../src/db/schema';
 import { trainOnStartingCorpus } from '../src/desk';
 import { parseLabelled } from '../src/domain/evaluation';
-import { createDatabase, dropDatabase } from '../src/infra/postgres-server';
 import { retrainCategoryModel } from '../src/repositories/routing';
-import { startTestDesk } from './support/desk';
+import { createTestDatabase, startTestDesk } from './support/desk';
 import { listen } from './support/http';
 
 const corpusFile = path.resolve(__dirname, '..', 'data', 'tickets-labelled.jsonl');
 const corpus = parseLabelled(fs.readFileSync(corpusFile, 'utf8'), corpusFile);
-const databaseName = `desk_starting_model_${process.pid}`;
 const quiet = pino({ level: 'silent' });
 let databaseUrl: string;
+let dropTestDatabase: () => Promise<void>;
 
 beforeAll(async () => {
-  const admin = inject('adminDatabaseUrl');
-  await dropDatabase(admin, databaseName);
-  databaseUrl = await createDatabase(admin, databaseName);
-  // Workflow ids are ticket numbers: start far from the shared database's, which share the Temporal server.
-  await runMigrations(databaseUrl);
-  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-  await sql.unsafe(
-    `alter sequence ticket_number_seq restart with ${(Math.floor(Date.now() / 1000) % 2_000_000) * 1000 + 700_000_001}`,
-  );
-  await sql.end();
+  ({ databaseUrl, drop: dropTestDatabase } = await createTestDatabase('starting_model'));
 });
-afterAll(() => dropDatabase(inject('adminDatabaseUrl'), databaseName));
+afterAll(() => dropTestDatabase?.());
 
 describe('the starting corpus', () => {
   it('refuses a bad file before storing anything, naming the line', async () => {

@@ -6,17 +6,13 @@
  */
 import path from 'node:path';
 import { and, count, eq } from 'drizzle-orm';
-import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runMigrations } from '../src/db/migrate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clients, outbox, ticketArticles, tickets } from '../src/db/schema';
-import { createDatabase, dropDatabase } from '../src/infra/postgres-server';
-import { startTestDesk } from './support/desk';
+import { startTestDeskAlone } from './support/desk';
 import { listen } from './support/http';
 import { startSmtpSink } from './support/smtp';
 import { ticketDriver } from './support/tickets';
 
-const databaseName = `desk_status_questions_${process.pid}`;
 const suffix = Math.random().toString(36).slice(2, 8);
 const laptopOwner = `laptop-${suffix}@example.com`;
 const laptop = {
@@ -33,25 +29,14 @@ const readyYet = {
 };
 
 describe('status questions', () => {
-  let desk: Awaited<ReturnType<typeof startTestDesk>>;
+  let desk: Awaited<ReturnType<typeof startTestDeskAlone>>;
   let call: Awaited<ReturnType<typeof listen>>['call'];
   let driver: ReturnType<typeof ticketDriver>;
   let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 
   beforeAll(async () => {
-    const admin = inject('adminDatabaseUrl');
-    await dropDatabase(admin, databaseName);
-    const databaseUrl = await createDatabase(admin, databaseName);
-    await runMigrations(databaseUrl);
-    // Workflow ids are ticket numbers: start far from the shared database's, which share the Temporal server.
-    const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-    await sql.unsafe(
-      `alter sequence ticket_number_seq restart with ${(Math.floor(Date.now() / 1000) % 2_000_000) * 1000 + 800_000_001}`,
-    );
-    await sql.end();
     smtp = await startSmtpSink();
-    desk = await startTestDesk({
-      databaseUrl,
+    desk = await startTestDeskAlone('status_questions', {
       smtpUrl: smtp.url,
       startingCorpus: path.resolve(__dirname, '..', 'data', 'tickets-labelled.jsonl'),
     });
@@ -61,7 +46,6 @@ describe('status questions', () => {
   afterAll(async () => {
     await desk?.stop();
     await smtp?.close();
-    await dropDatabase(inject('adminDatabaseUrl'), databaseName);
   });
 
   const ticketsOf = async (email: string) =>

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
+import postgres from 'postgres';
 import { inject } from 'vitest';
+import { runMigrations } from '../../src/db/migrate';
 import { startDesk, type Desk, type DeskOptions } from '../../src/desk';
 import { createDatabase, dropDatabase } from '../../src/infra/postgres-server';
 
@@ -32,6 +34,28 @@ export async function startTestDesk(overrides: Partial<DeskOptions> = {}): Promi
 }
 
 /**
+ * A database of the run's PostgreSQL for one test file, migrated, with ticket numbers of its own:
+ * workflow ids are ticket numbers (ticket-<n>) in the one Temporal namespace every database of the
+ * run shares, so its numbers start far from the shared database's and from each other's.
+ */
+export async function createTestDatabase(name: string): Promise<{ databaseUrl: string; drop(): Promise<void> }> {
+  const admin = inject('adminDatabaseUrl');
+  const databaseName = `desk_${name}_${process.pid}`;
+  await dropDatabase(admin, databaseName);
+  const databaseUrl = await createDatabase(admin, databaseName);
+  await runMigrations(databaseUrl);
+  // nextTicketNumber reads the sequence as an int: 10,000 slots of 100,000 numbers in 1e9..2e9.
+  const firstNumber = 1_000_000_000 + Math.floor(Math.random() * 10_000) * 100_000;
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe(`alter sequence ticket_number_seq restart with ${firstNumber}`);
+  } finally {
+    await sql.end();
+  }
+  return { databaseUrl, drop: () => dropDatabase(admin, databaseName) };
+}
+
+/**
  * A test desk on a database of its own, dropped by its stop(): for a file whose writes must not
  * reach the other files' desks — sign-in failures are counted per address (127.0.0.1 for every
  * test), staff it adds, reference data it changes.
@@ -40,17 +64,14 @@ export async function startTestDeskAlone(
   name: string,
   overrides: Partial<DeskOptions> = {},
 ): Promise<Desk & { logFile: string; databaseUrl: string }> {
-  const admin = inject('adminDatabaseUrl');
-  const databaseName = `desk_${name}_${process.pid}`;
-  await dropDatabase(admin, databaseName);
-  const databaseUrl = await createDatabase(admin, databaseName);
+  const { databaseUrl, drop } = await createTestDatabase(name);
   const desk = await startTestDesk({ databaseUrl, ...overrides });
   return {
     ...desk,
     databaseUrl,
     async stop() {
       await desk.stop();
-      await dropDatabase(admin, databaseName);
+      await drop();
     },
   };
 }
