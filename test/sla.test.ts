@@ -147,11 +147,16 @@ describe('SLA clocks: warning, breach, escalation, waiting for the client, an SL
     expect(
       (await call('POST', `/tickets/${id}/wait-for-client`, { operator: 'ivanova', body: { reason: ' ' } })).status,
     ).toBe(400);
+    const resolutionOf = (status: { targets: { kind: string; running: boolean }[] }) =>
+      status.targets.find((t) => t.kind === 'resolution')!;
+    // Read just before the pause, so the answer is still fresh after it: the pause is seen at once all the same.
+    expect(resolutionOf((await call('GET', `/tickets/${id}/sla`, { operator: 'ivanova' })).body).running).toBe(true);
     const paused = await call('POST', `/tickets/${id}/wait-for-client`, {
       operator: 'ivanova',
       body: { reason: 'Ждём фото серийного номера' },
     });
     expect(paused.status).toBe(200);
+    expect(resolutionOf((await call('GET', `/tickets/${id}/sla`, { operator: 'ivanova' })).body).running).toBe(false);
     const used = paused.body.targets.find((t: { kind: string }) => t.kind === 'resolution').usedMs;
     expect(used).toBeGreaterThanOrEqual(900);
     expect(used).toBeLessThan(3_000);

@@ -74,6 +74,8 @@ export const ErrorStatus = {
   // The engine or the database does not answer.
   ENGINE_TIMEOUT: 503,
   ENGINE_UNAVAILABLE: 503,
+  // Too many reads of tickets' workflows (SLA clocks) in flight in this API process: retry in a moment.
+  ENGINE_BUSY: 503,
   BACKEND_UNAVAILABLE: 503,
   // The sign-in provider (OIDC) or the directory (LDAP) does not answer.
   SSO_UNAVAILABLE: 503,

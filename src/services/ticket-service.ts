@@ -44,7 +44,6 @@ import {
   returnToQueueUpdate,
   transferUpdate,
   resumeUpdate,
-  slaQuery,
   surveyAnsweredSignal,
   waitForClientUpdate,
 } from '../../workflows/ticket';
@@ -82,7 +81,7 @@ export function createTicketService(deps: {
   phoneCountry?: PhoneCountry;
 }) {
   const { db } = deps;
-  const { update, start } = createTicketWorkflows(deps);
+  const { update, readSla, start } = createTicketWorkflows(deps);
   /** The status page's link answers the survey too (the client holds it from every notice). */
   const statusLinkOpens = async (ticketId: number, token: string) =>
     (await deps.statusLinks?.opens(ticketId, token)) ?? false;
@@ -397,7 +396,7 @@ export function createTicketService(deps: {
      */
     async sla(ticketId: number, viewer: OperatorIdentity) {
       const facts = await factsOf(ticketId);
-      const status = await update(ticketId, (h) => h.query(slaQuery));
+      const status = await readSla(ticketId);
       if (maySeeDetails(viewer, facts)) return status;
       return {
         supportLine: status.supportLine,

@@ -14,9 +14,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { isErrorCode } from '../domain/errors';
 import { ticketWorkflowId } from '../domain/process';
-import { intakeUpdate, ticketWorkflow } from '../../workflows/ticket';
-import type { IntakeResult, TicketWorkflowInput } from '../../workflows/types';
+import { intakeUpdate, slaQuery, ticketWorkflow } from '../../workflows/ticket';
+import type { IntakeResult, SlaStatus, TicketWorkflowInput } from '../../workflows/types';
 import type { NewTicket } from '../api/schemas/tickets';
+import { boundedReads } from './bounded-reads';
 import { DeskError, notFound } from './errors';
 
 /** A ticket a channel registers: the intake's fields, and the catalog service the channel asks for (a missed call's call-back). */
@@ -63,7 +64,7 @@ export function createTicketWorkflows(deps: {
    * landing makes the workflow agree with what was written (the chaos run of dc1d4e9 had tickets
    * whose accept was written, its update lost, and every later step refused as "queued").
    */
-  const update = async <T>(
+  const onWorkflow = async <T>(
     ticketId: number,
     run: (handle: WorkflowHandle<typeof ticketWorkflow>) => Promise<T>,
   ): Promise<T> => {
@@ -85,6 +86,25 @@ export function createTicketWorkflows(deps: {
       }
     }
   };
+
+  const slaReads = boundedReads<number, SlaStatus>({
+    ...SLA_READS,
+    onBusy: () =>
+      new DeskError(
+        'ENGINE_BUSY',
+        `more than ${SLA_READS.maxInFlight} tickets' SLA clocks are being read from their workflows at once: retry in a second`,
+      ),
+  });
+
+  /** An update to the ticket's workflow; the SLA clocks read before it are not reused after it. */
+  const update: typeof onWorkflow = (ticketId, run) =>
+    onWorkflow(ticketId, run).finally(() => slaReads.forget(ticketId));
+
+  /**
+   * The ticket's SLA clocks as its workflow holds them: a query, so bounded (services/bounded-reads.ts)
+   * — shared by the callers asking at once and reused for a second, the desk's own changes excepted.
+   */
+  const readSla = (ticketId: number) => slaReads.read(ticketId, () => onWorkflow(ticketId, (h) => h.query(slaQuery)));
 
   /**
    * Whether the ticket's workflow exists, asked until the engine answers or `forMs` has passed
@@ -193,11 +213,18 @@ export function createTicketWorkflows(deps: {
     }
   };
 
-  return { update, start };
+  return { update, readSla, start };
 }
 
 /** How long an update refused for now (the workflow's task failing) is sent again before the caller gets a 503. */
 const UPDATE_RETRY_MS = 15_000;
+
+/**
+ * How an API process bounds its reads of the SLA clocks from the tickets' workflows: a second's
+ * reuse of an answer (a timer's warning or breach shows at most that late; an update this process
+ * sends is seen at once), 8 queries in flight, 5 s of waiting for a place before a 503.
+ */
+export const SLA_READS = { freshForMs: 1_000, maxInFlight: 8, waitMs: 5_000 } as const;
 
 /** The handle with every update it sends carrying `updateId`, so sending one again is the same update to the engine. */
 export function withUpdateId<W extends WorkflowHandle<typeof ticketWorkflow>>(handle: W, updateId: string): W {

@@ -2,6 +2,7 @@ import type { RoutePlugin } from '../../type-provider';
 import type { TicketRouteDeps } from './index';
 import { errorResponses, idParams, reasonBody } from '../../schemas/common';
 import { changeSlaBody, escalatedSchema, slaStatusSchema } from '../../schemas/sla';
+import { SLA_READS } from '../../../services/ticket-workflow';
 
 const withTicket = { params: idParams } as const;
 
@@ -14,9 +15,12 @@ export const ticketSlaRoutes: RoutePlugin<TicketRouteDeps> = async (app, { ticke
         tags: ['sla'],
         summary: "The ticket's SLA clocks as its workflow holds them",
         description:
-          'The agreement and the budgets only to the assignee and managers: they tell what a blind ticket is about.',
+          'The agreement and the budgets only to the assignee and managers: they tell what a blind ticket is about. ' +
+          'A query of the workflow, bounded per API process: callers asking at once share one answer, reused for ' +
+          `${SLA_READS.freshForMs} ms (a change this process made is seen at once); past ${SLA_READS.maxInFlight} ` +
+          `queries in flight a read waits up to ${SLA_READS.waitMs} ms, then 503 ENGINE_BUSY.`,
         ...withTicket,
-        response: { 200: slaStatusSchema, ...errorResponses(400, 401, 404) },
+        response: { 200: slaStatusSchema, ...errorResponses(400, 401, 404, 503) },
       },
     },
     async (request) => tickets.sla(request.params.id, request.operator!),
