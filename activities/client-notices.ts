@@ -65,8 +65,9 @@ function refusalOf(channel: NoticeChannel, error: unknown): string | null {
  * marked so; a bounced address; an SMS gateway's permanent error) keeps its copy skipped with the
  * reason (`channel_refused`) and the notice goes on to the next channel; any other failure is
  * thrown, for the activity to be retried. A notice of a kind that waits for consent
- * (src/domain/notice-consent.ts) to a client who withdrew it is kept skipped, and goes nowhere
- * else. Answers null when the client has no channel at all.
+ * (src/domain/notice-consent.ts) is kept skipped on a channel the client withdrew it on, and goes
+ * on to the next when they still consent on another (`channel_refused`), else nowhere.
+ * Answers null when the client has no channel at all.
  *
  * `firstStored` runs in the transaction that first stores a channel's copy (a link's secret is
  * issued with the message that carries it); `onSent` in the one that marks a copy sent.

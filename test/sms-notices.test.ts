@@ -304,4 +304,41 @@ describe('client notices by SMS, with fallback between channels', () => {
       `Заявка №${ticketId} выполнена.`,
     ]);
   });
+
+  it('a client who withdrew consent to notifications by SMS only is told of the acceptance by e-mail', async () => {
+    const number = phone();
+    const email = `no-sms-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    const ticketId = await bySms(number, 'Не печатает принтер, полосы на листе');
+    const clientId = await clientOf(ticketId);
+    // The client has an address on file too.
+    await desk.db.update(clients).set({ email }).where(eq(clients.id, clientId));
+    const wrong = await call('PUT', `/clients/${clientId}/consents/notifications`, {
+      operator: 'ivanova',
+      body: { granted: false, channel: 'phone' },
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.message).toMatch(/channel/);
+    const withdrawn = await call('PUT', `/clients/${clientId}/consents/notifications`, {
+      operator: 'ivanova',
+      body: { granted: false, at: '2026-11-22T10:00:00Z', source: 'звонок', channel: 'sms' },
+    });
+    expect(withdrawn.status, withdrawn.text).toBe(200);
+    expect(withdrawn.body[0]).toMatchObject({ kind: 'notifications', granted: false, channel: 'sms' });
+    const profile = await call('GET', `/clients/${clientId}`, { operator: 'sidorova' });
+    expect(profile.body.consents.notifications).toMatchObject({
+      granted: false,
+      channel: 'sms',
+      channels: { sms: { granted: false, channel: 'sms' }, email: null, telegram: null },
+    });
+
+    await acceptAndResolve(ticketId);
+    const accepted = await copies(ticketId, 'accepted');
+    expect(accepted.map((c) => [c.channel, c.status, c.channelRefused, c.lastError])).toEqual([
+      ['sms', 'skipped', true, 'the client withdrew consent to notifications by SMS on 2026-11-22'],
+      ['email', 'sent', false, null],
+    ]);
+    // The resolution needs no consent: it goes by SMS, the channel the client wrote on.
+    expect((await copies(ticketId, 'resolution')).map((c) => [c.channel, c.status])).toEqual([['sms', 'sent']]);
+    expect(smsTo(number)).toHaveLength(1);
+  });
 });

@@ -125,11 +125,25 @@
       [
         ['notifications', 'Уведомления / Notifications'],
         ['marketing', 'Реклама / Marketing'],
-      ].map(([kind, name]) => {
+      ].flatMap(([kind, name]) => {
         const c = client.consents[kind];
-        return c
-          ? row(name, c.granted ? 'да / yes' : 'отозвано / withdrawn', Viewer.when(c.at), c.source || '')
-          : row(name, 'не спрашивали / never asked', '—', '');
+        if (!c) return [row(name, 'не спрашивали / never asked', '—', '')];
+        // The consent now on each channel: the latest record naming it or none.
+        return [
+          ['email', 'e-mail'],
+          ['sms', 'SMS'],
+          ['telegram', 'Telegram'],
+        ].map(([channel, label]) => {
+          const d = c.channels[channel];
+          return d
+            ? row(
+                `${name}: ${label}`,
+                d.granted ? 'да / yes' : 'отозвано / withdrawn',
+                Viewer.when(d.at),
+                d.source || '',
+              )
+            : row(`${name}: ${label}`, 'не спрашивали / never asked', '—', '');
+        });
       }),
       '',
     );

@@ -11,6 +11,13 @@ export type IntakeChannel = (typeof intakeChannels)[number];
 export const notificationChannels = ['email', 'sms', 'telegram', 'phone'] as const;
 export type NotificationChannel = (typeof notificationChannels)[number];
 
+/**
+ * The channels the desk writes to a client on by itself (a call is not one it makes): where a
+ * notice can go, and what a consent may be limited to.
+ */
+export const noticeChannels = ['email', 'sms', 'telegram'] as const satisfies readonly NotificationChannel[];
+export type NoticeChannel = (typeof noticeChannels)[number];
+
 /** Where a sent SMS is, as its gateway reports it: with the provider, on its way, delivered, or failed for good. */
 export const smsDeliveries = ['queued', 'sent', 'delivered', 'failed'] as const;
 export type SmsDelivery = (typeof smsDeliveries)[number];

@@ -1,7 +1,6 @@
-import type { IntakeChannel, NotificationChannel } from './enums';
+import type { IntakeChannel, NoticeChannel, NotificationChannel } from './enums';
 
-/** The channels a client's notices can go on (`phone`, a call, is not one the desk makes by itself). */
-export type NoticeChannel = Exclude<NotificationChannel, 'phone'>;
+export type { NoticeChannel } from './enums';
 
 /** What the desk knows of a client's reach on each channel when a notice is to go. */
 export interface NoticeReach {
@@ -43,8 +42,9 @@ const noticeChannelOf = (channel: IntakeChannel | NotificationChannel): NoticeCh
  * reached on, e-mail, Telegram, SMS. A channel the client has no contact on is not a channel; a
  * chat that blocked the bot is passed over with the reason. A channel that refuses when tried (an
  * address that bounced, an SMS gateway's permanent error) makes the sender go on down the order.
- * Consent is not decided here: a notice that waits for it is held on every channel alike
- * (src/domain/notice-consent.ts), so it never falls back.
+ * Consent is not decided here but by the outbox on each channel (src/domain/notice-consent.ts):
+ * withdrawn on one channel, the notice goes on to the next as from a refusal; withdrawn on every
+ * channel, it is held.
  */
 export function noticeRoute(reach: NoticeReach): NoticeRoute {
   const route: NoticeRoute = { order: [], passedOver: [] };

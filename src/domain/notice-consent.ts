@@ -1,3 +1,5 @@
+import { noticeChannels, type NoticeChannel } from './enums';
+
 /**
  * Which of a client's notices wait for their consent to notifications (#13). A service desk
  * must still tell a client what the service they asked for needs them to know, and must answer
@@ -34,17 +36,56 @@ export function needsNotificationConsent(purpose: string): boolean {
   return kind === null || kind === 'progress';
 }
 
-/** The latest consent record of its kind, as the client profile keeps it; none: never asked. */
+/** A consent record as the client profile keeps it: given or withdrawn, on one channel or (null) on every one. */
 export interface ConsentRecord {
   granted: boolean;
   at: Date;
+  channel: NoticeChannel | null;
 }
 
 /**
- * Why a notice is not sent, or null to send it. With no record the desk sends as it always did
- * (consent to service notices is part of filing a request); only a withdrawal recorded stops them.
+ * The record that decides a kind of consent on a channel: the latest (by its date, then as
+ * recorded) that names the channel or names none. So "no notifications" then "SMS is fine" leaves
+ * SMS given and the others withdrawn; "no SMS" then "everything is fine" gives SMS again.
+ * `records` of one kind, in any order; null: never asked on that channel.
  */
-export function consentReasonToSkip(purpose: string, notifications: ConsentRecord | null): string | null {
-  if (!needsNotificationConsent(purpose) || !notifications || notifications.granted) return null;
-  return `the client withdrew consent to notifications on ${notifications.at.toISOString().slice(0, 10)}`;
+export function consentOn<R extends ConsentRecord & { id?: number }>(
+  records: readonly R[],
+  channel: NoticeChannel,
+): R | null {
+  let deciding: R | null = null;
+  for (const record of records) {
+    if (record.channel !== null && record.channel !== channel) continue;
+    if (
+      !deciding ||
+      record.at.getTime() > deciding.at.getTime() ||
+      (record.at.getTime() === deciding.at.getTime() && (record.id ?? 0) > (deciding.id ?? 0))
+    )
+      deciding = record;
+  }
+  return deciding;
+}
+
+const channelNames: Record<NoticeChannel, string> = { email: 'e-mail', sms: 'SMS', telegram: 'Telegram' };
+
+/**
+ * Why a notice is not sent on a channel, or null to send it there. With no record the desk sends
+ * as it always did (consent to service notices is part of filing a request); only a withdrawal
+ * recorded stops them, on the channels it covers. `goesOn`: the client still consents on another
+ * channel, so the notice goes on there (the sender's next channel) instead of being held.
+ */
+export function consentReasonToSkip(
+  purpose: string,
+  notifications: readonly ConsentRecord[],
+  channel: NoticeChannel,
+): { reason: string; goesOn: boolean } | null {
+  if (!needsNotificationConsent(purpose)) return null;
+  const withdrawnOn = (c: NoticeChannel) => consentOn(notifications, c)?.granted === false;
+  if (!withdrawnOn(channel)) return null;
+  const deciding = consentOn(notifications, channel)!;
+  const on = deciding.channel === null ? '' : ` by ${channelNames[deciding.channel]}`;
+  return {
+    reason: `the client withdrew consent to notifications${on} on ${deciding.at.toISOString().slice(0, 10)}`,
+    goesOn: noticeChannels.some((other) => other !== channel && !withdrawnOn(other)),
+  };
 }

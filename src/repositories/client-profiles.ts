@@ -12,6 +12,7 @@ import {
   type ConsentKind,
 } from '../db/schema';
 import type { ContactKind } from '../domain/contacts';
+import type { NoticeChannel } from '../domain/enums';
 
 export { lockContactValue } from './clients';
 
@@ -95,25 +96,18 @@ export const contactsOf = (db: Reader, clientId: number) =>
 export const devicesOf = (db: Reader, clientId: number) =>
   db.select().from(clientDevices).where(eq(clientDevices.clientId, clientId)).orderBy(asc(clientDevices.id));
 
-/** Each kind's latest record: the consent as it stands. */
-export async function consentsNow(db: Reader, clientId: number) {
+/** Every record of the ticket's client's consent to notifications (src/domain/notice-consent.ts decides from them). */
+export async function notificationConsentsOfTicket(db: Pick<Database, 'select'>, ticketId: number) {
   return db
-    .selectDistinctOn([clientConsents.kind])
-    .from(clientConsents)
-    .where(eq(clientConsents.clientId, clientId))
-    .orderBy(asc(clientConsents.kind), desc(clientConsents.at), desc(clientConsents.id));
-}
-
-/** The consent to notifications of the ticket's client as it stands (their latest record); null: none recorded. */
-export async function notificationConsentOfTicket(db: Pick<Database, 'select'>, ticketId: number) {
-  const [row] = await db
-    .select({ granted: clientConsents.granted, at: clientConsents.at })
+    .select({
+      id: clientConsents.id,
+      granted: clientConsents.granted,
+      at: clientConsents.at,
+      channel: clientConsents.channel,
+    })
     .from(clientConsents)
     .innerJoin(tickets, eq(tickets.clientId, clientConsents.clientId))
-    .where(and(eq(tickets.id, ticketId), eq(clientConsents.kind, 'notifications')))
-    .orderBy(desc(clientConsents.at), desc(clientConsents.id))
-    .limit(1);
-  return row ?? null;
+    .where(and(eq(tickets.id, ticketId), eq(clientConsents.kind, 'notifications')));
 }
 
 export const consentHistoryOf = (db: Reader, clientId: number) =>
@@ -185,6 +179,7 @@ export async function insertConsent(
     kind: ConsentKind;
     granted: boolean;
     at: Date;
+    channel?: NoticeChannel | null;
     source?: string | null;
     recordedBy: string;
   },

@@ -5,7 +5,7 @@ import { outbox, type NotificationChannel } from '../db/schema';
 import type { SmsDelivery } from '../domain/enums';
 import { signedMessageId } from '../domain/mail-threading';
 import { consentReasonToSkip } from '../domain/notice-consent';
-import { notificationConsentOfTicket } from './client-profiles';
+import { notificationConsentsOfTicket } from './client-profiles';
 import { isUndeliverable } from './inbound-mail';
 
 type Executor = Pick<Database, 'select' | 'insert' | 'update' | 'transaction'>;
@@ -81,8 +81,13 @@ async function reasonToSkip(
   if (await isUndeliverable(db, message.recipient))
     return { reason: `${message.recipient} is undeliverable (it bounced)`, refused: true };
   if (options.consent) {
-    const withdrawn = consentReasonToSkip(message.purpose, await notificationConsentOfTicket(db, message.ticketId));
-    if (withdrawn) return { reason: withdrawn };
+    const channel = message.channel ?? 'email';
+    const withdrawn =
+      channel === 'phone'
+        ? null
+        : consentReasonToSkip(message.purpose, await notificationConsentsOfTicket(db, message.ticketId), channel);
+    // Withdrawn on this channel only: the notice goes on to the next, as from a channel that refused.
+    if (withdrawn) return { reason: withdrawn.reason, ...(withdrawn.goesOn ? { refused: true as const } : {}) };
   }
   if (!options.capped) return null;
   const [row] = await db

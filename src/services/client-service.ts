@@ -1,12 +1,19 @@
 import type { Database } from '../db/client';
-import type { ClientCategory, ClientKind, ConsentKind, NotificationChannel } from '../domain/enums';
+import {
+  noticeChannels,
+  type ClientCategory,
+  type ClientKind,
+  type ConsentKind,
+  type NoticeChannel,
+  type NotificationChannel,
+} from '../domain/enums';
+import { consentOn } from '../domain/notice-consent';
 import { maySeeDetails, type Actor } from '../domain/access';
 import { imeiProblem, legalDetailsProblems } from '../domain/client-legal';
 import { normalizeContactOf, type ContactKind } from '../domain/contacts';
 import { DEFAULT_PHONE_COUNTRY, type PhoneCountry } from '../domain/phone';
 import {
   consentHistoryOf,
-  consentsNow,
   contactOwner,
   contactsOf,
   deleteContact,
@@ -36,6 +43,15 @@ import type { ArticleService } from './article-service';
 import { DeskError, MovedError, notFound } from './errors';
 import type { From } from './identity-service';
 import type { TicketReads } from './ticket-reads';
+
+/** A consent record as the API shows it. */
+const consentRecordOf = (c: {
+  granted: boolean;
+  at: Date;
+  channel: NoticeChannel | null;
+  source: string | null;
+  recordedBy: string | null;
+}) => ({ granted: c.granted, at: c.at.toISOString(), channel: c.channel, source: c.source, recordedBy: c.recordedBy });
 
 type Viewer = Pick<Actor, 'id' | 'role' | 'queueAccess'>;
 type Page = { limit: number; offset: number };
@@ -173,14 +189,22 @@ export function createClientService(deps: {
     const [contacts, devices, consents, chats] = await Promise.all([
       contactsOf(db, row.id),
       devicesOf(db, row.id),
-      consentsNow(db, row.id),
+      consentHistoryOf(db, row.id),
       telegramChatsOf(db, row.id),
     ]);
     const consentOf = (kind: ConsentKind) => {
-      const latest = consents.find((c) => c.kind === kind);
-      return latest
-        ? { granted: latest.granted, at: latest.at.toISOString(), source: latest.source, recordedBy: latest.recordedBy }
-        : null;
+      const records = consents.filter((c) => c.kind === kind);
+      const latest = records[0];
+      if (!latest) return null;
+      return {
+        ...consentRecordOf(latest),
+        channels: Object.fromEntries(
+          noticeChannels.map((channel) => {
+            const deciding = consentOn(records, channel);
+            return [channel, deciding && consentRecordOf(deciding)];
+          }),
+        ),
+      };
     };
     return {
       ...summaryOf(row),
@@ -383,7 +407,7 @@ export function createClientService(deps: {
       actor: Viewer,
       clientId: number,
       kind: ConsentKind,
-      input: { granted: boolean; at?: string; source?: string },
+      input: { granted: boolean; at?: string; source?: string; channel?: NoticeChannel },
       from: From,
     ) {
       const at = input.at === undefined ? new Date() : new Date(input.at);
@@ -395,22 +419,17 @@ export function createClientService(deps: {
           kind,
           granted: input.granted,
           at,
+          channel: input.channel ?? null,
           source: input.source ?? null,
           recordedBy: actor.id,
         });
         return {
           result: undefined,
           action: input.granted ? 'consent_given' : 'consent_withdrawn',
-          details: { kind, at: at.toISOString(), source: input.source ?? null },
+          details: { kind, at: at.toISOString(), channel: input.channel ?? null, source: input.source ?? null },
         };
       });
-      return (await consentHistoryOf(db, clientId)).map((c) => ({
-        kind: c.kind,
-        granted: c.granted,
-        at: c.at.toISOString(),
-        source: c.source,
-        recordedBy: c.recordedBy,
-      }));
+      return (await consentHistoryOf(db, clientId)).map((c) => ({ kind: c.kind, ...consentRecordOf(c) }));
     },
 
     /**

@@ -1,5 +1,5 @@
 /** JSON schemas of `/clients`: profiles, search, contacts, devices, consents, the timeline, merging. */
-import { clientCategories, clientKinds, consentKinds, notificationChannels } from '../../domain/enums';
+import { clientCategories, clientKinds, consentKinds, noticeChannels, notificationChannels } from '../../domain/enums';
 import { contactKinds } from '../../domain/contacts';
 import { ticketArticle } from './articles';
 import { logCursor, nullableString, pageQuery, rowId } from './common';
@@ -119,16 +119,40 @@ export const clientDevice = {
   required: ['id', 'model', 'serial', 'imei', 'note', 'createdAt'],
 } as const;
 
-const consentState = {
-  type: ['object', 'null'],
-  description: 'The latest record of this kind; null when never asked',
+const consentChannel = {
+  type: ['string', 'null'],
+  enum: [...noticeChannels, null],
+  description: 'The one channel it was given or withdrawn on; null: every channel',
+} as const;
+
+const consentRecord = {
+  type: 'object',
   properties: {
     granted: { type: 'boolean' },
     at: { type: 'string', format: 'date-time', description: 'When it was given or withdrawn' },
+    channel: consentChannel,
     source: nullableString,
     recordedBy: nullableString,
   },
-  required: ['granted', 'at'],
+  required: ['granted', 'at', 'channel'],
+} as const;
+
+const consentState = {
+  type: ['object', 'null'],
+  description:
+    'The latest record of this kind; null when never asked. `channels`: the consent now on each channel the desk ' +
+    'writes on — the latest record naming that channel or none (null: never asked there)',
+  properties: {
+    ...consentRecord.properties,
+    channels: {
+      type: 'object',
+      properties: Object.fromEntries(
+        noticeChannels.map((channel) => [channel, { ...consentRecord, type: ['object', 'null'] }]),
+      ),
+      required: [...noticeChannels],
+    },
+  },
+  required: [...consentRecord.required, 'channels'],
 } as const;
 
 const legalDetails = {
@@ -213,6 +237,11 @@ export const consentBody = {
     granted: { type: 'boolean', description: 'true: given; false: withdrawn' },
     at: { type: 'string', format: 'date-time', description: 'When the client gave or withdrew it; now when absent' },
     source: { type: 'string', minLength: 1, maxLength: 200, description: 'How: a signed form, a call, the website…' },
+    channel: {
+      type: 'string',
+      enum: noticeChannels,
+      description: 'Given or withdrawn on this channel only; absent: on every channel',
+    },
   },
   required: ['granted'],
 } as const;
@@ -229,12 +258,9 @@ export const consentHistory = {
     type: 'object',
     properties: {
       kind: { type: 'string', enum: consentKinds },
-      granted: { type: 'boolean' },
-      at: { type: 'string', format: 'date-time' },
-      source: nullableString,
-      recordedBy: nullableString,
+      ...consentRecord.properties,
     },
-    required: ['kind', 'granted', 'at'],
+    required: ['kind', ...consentRecord.required],
   },
 } as const;
 

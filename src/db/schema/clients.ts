@@ -13,7 +13,7 @@ import {
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 import { timestamps } from './columns';
-import type { ClientCategory, ClientKind, ConsentKind, NotificationChannel } from '../../domain/enums';
+import type { ClientCategory, ClientKind, ConsentKind, NoticeChannel, NotificationChannel } from '../../domain/enums';
 import type { ContactKind } from '../../domain/contacts';
 
 export {
@@ -112,7 +112,8 @@ export const clientDevices = pgTable(
 
 /**
  * Consent to notifications and to marketing, as a history: each row is a consent given or
- * withdrawn on a date; the client's consent now is the latest row of its kind.
+ * withdrawn on a date, on every channel or on one; the client's consent on a channel now is the
+ * latest row of its kind that names that channel or none (src/domain/notice-consent.ts).
  */
 export const clientConsents = pgTable(
   'client_consents',
@@ -123,6 +124,8 @@ export const clientConsents = pgTable(
       .references(() => clients.id),
     kind: text('kind').$type<ConsentKind>().notNull(),
     granted: boolean('granted').notNull(),
+    /** The one channel it is given or withdrawn on (migration 0026); null: every channel. */
+    channel: text('channel').$type<NoticeChannel>(),
     /** When the client gave or withdrew it (as they said, or when it was recorded). */
     at: timestamp('at', { withTimezone: true }).notNull(),
     /** How it was given: a signed form, a call, the website… */
