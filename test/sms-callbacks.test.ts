@@ -6,16 +6,24 @@ import type { SmsDelivery } from '../src/domain/enums';
 import { startTestDesk } from './support/desk';
 import { listen } from './support/http';
 import { SMS_RU_API_ID, startSmsGateway } from './support/sms-gateway';
+import {
+  SMS_AERO_EMAIL,
+  SMS_AERO_KEY,
+  SMSC_LOGIN,
+  SMSC_PASSWORD,
+  startSmsAeroGateway,
+  startSmscGateway,
+} from './support/sms-gateways';
 import { eventually } from './support/telegram';
 import { ticketDriver } from './support/tickets';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 /**
- * Each gateway's own delivery callback, as a local server speaking its API would post it: the
- * status code it posts for each of the desk's statuses, its callback of an SMS it took (from its
- * `statuses`), the answer it waits for, and a form that is not its callback with the field the
- * desk names for it.
+ * Each gateway's own delivery callback (SMS Aero's is not read: below), as a local server speaking
+ * its API would post it: the status code it posts for each of the desk's statuses, its callback of
+ * an SMS it took (from its `statuses`), the answer it waits for, forms that are not its callback
+ * with the field the desk names for each, and a form it posts of no SMS the desk sent.
  */
 const gateways = {
   smsru: {
@@ -28,6 +36,25 @@ const gateways = {
       ['msg=hello', 'body.data[0] is required'],
       [`data[0]=${encodeURIComponent('sms_status\n000000-1\nlost')}`, 'body.data[0] is not "sms_status"'],
     ],
+    // Several SMS in one post, and a line of another kind (a call check's status).
+    ignored: new URLSearchParams({
+      'data[0]': 'sms_status\n000000-99999998\n103\n1765000000',
+      'data[1]': 'callcheck_status\n201737-542\n401\n1765000000',
+    }).toString(),
+  },
+  smsc: {
+    start: startSmscGateway,
+    provider: { login: SMSC_LOGIN, apiKey: SMSC_PASSWORD },
+    codes: { queued: -1, sent: 0, delivered: 1, failed: 20 } satisfies Record<SmsDelivery, number>,
+    answer: 'OK',
+    unknownId: '999999/+79990000000',
+    malformed: [
+      ['id=1&phone=79990000000', 'body.status is required'],
+      ['id=abc&phone=79990000000&status=1', 'body.id must be'],
+      ['id=1&phone=79990000000&status=delivered', 'body.status must be'],
+    ],
+    // An SMS the account's number received, posted to the same handler.
+    ignored: 'phone=79990000000&mes=%D0%9F%D1%80%D0%B8%D0%B2%D0%B5%D1%82&to=79991112233',
   },
 } satisfies Partial<Record<SmsProviderName, unknown>>;
 
@@ -115,6 +142,12 @@ describe.each(Object.keys(gateways) as Array<keyof typeof gateways>)('%s deliver
     expect(await delivery()).toBe('delivered');
   });
 
+  it('answers a form of no SMS the desk sent (another kind of report, an inbound SMS) and keeps nothing of it', async () => {
+    const answer = await post(spec.ignored);
+    expect([answer.status, answer.text]).toEqual([200, spec.answer]);
+    expect(await delivery()).toBe('delivered');
+  });
+
   it('refuses a form that is not the gateway’s callback with a 400 naming the field; a wrong path with a 403', async () => {
     for (const [form, message] of spec.malformed) {
       const answer = await post(form);
@@ -139,5 +172,40 @@ describe.each(Object.keys(gateways) as Array<keyof typeof gateways>)('%s deliver
       raw: 'id=1&from=%2B79990000000&text=hi',
     });
     expect(inbound.status).toBe(415);
+  });
+});
+
+describe('a gateway whose callback the desk does not read (SMS Aero): polled, and the generic JSON alone', () => {
+  const TOKEN = 'sms-callback-smsaero-0123456789abcdef';
+  let gateway: Awaited<ReturnType<typeof startSmsAeroGateway>>;
+  let desk: Awaited<ReturnType<typeof startTestDesk>>;
+  let call: Awaited<ReturnType<typeof listen>>['call'];
+
+  beforeAll(async () => {
+    gateway = await startSmsAeroGateway();
+    desk = await startTestDesk({
+      sms: {
+        token: TOKEN,
+        provider: {
+          name: 'smsaero',
+          baseUrl: gateway.url,
+          login: SMS_AERO_EMAIL,
+          apiKey: SMS_AERO_KEY,
+          allowPrivate: true,
+        },
+      },
+    });
+    ({ call } = await listen(desk.app));
+  });
+  afterAll(async () => {
+    await desk?.stop();
+    await gateway?.close();
+  });
+
+  it('answers a form at the status URL 415, and takes the generic JSON report there', async () => {
+    const form = await call('POST', `/channels/sms/${TOKEN}/status`, { headers: FORM, raw: 'id=1&status=1' });
+    expect(form.status).toBe(415);
+    const generic = await call('POST', `/channels/sms/${TOKEN}/status`, { body: { id: '1001', status: 'sent' } });
+    expect([generic.status, generic.body]).toEqual([200, { recorded: false }]);
   });
 });
