@@ -162,11 +162,17 @@ describe.each(Object.keys(gateways) as Array<keyof typeof gateways>)('%s deliver
     expect(await delivery()).toBe('delivered');
   });
 
-  it('still takes the generic JSON report on the same URL, and forms only there', async () => {
+  it('still takes the generic JSON report on the same URL, documents both, and takes forms only there', async () => {
     const generic = await call('POST', `/channels/sms/${TOKEN}/status`, {
       body: { id: 'no-such-sms', status: 'sent' },
     });
     expect([generic.status, generic.body]).toEqual([200, { recorded: false }]);
+    const document = JSON.parse((await desk.app.inject({ method: 'GET', url: '/docs/json' })).body) as {
+      paths: Record<string, { post: { requestBody: { content: object }; responses: { 200: { content: object } } } }>;
+    };
+    const route = document.paths['/channels/sms/{token}/status']!.post;
+    expect(Object.keys(route.requestBody.content)).toEqual(['application/json', FORM['content-type']]);
+    expect(Object.keys(route.responses[200].content)).toEqual(['application/json', 'text/plain']);
     const inbound = await call('POST', `/channels/sms/${TOKEN}`, {
       headers: FORM,
       raw: 'id=1&from=%2B79990000000&text=hi',

@@ -46,7 +46,7 @@ const answers = {
     type: 'object',
     properties: { recorded: { type: 'boolean', description: 'false: the desk sent no SMS of this id' } },
   },
-  gateway: { type: 'string', description: 'The answer the gateway waits for (SMS.ru: 100)' },
+  gateway: { type: 'string', description: 'The answer the gateway waits for (SMS.ru: 100, SMSC: OK)' },
 } as const;
 
 /**
