@@ -36,6 +36,12 @@ const gateways = {
       ['msg=hello', 'body.data[0] is required'],
       [`data[0]=${encodeURIComponent('sms_status\n000000-1\nlost')}`, 'body.data[0] is not "sms_status"'],
     ],
+    // A post whose second report is not one: refused whole, the first not kept either.
+    halfBad: (providerId: string) =>
+      new URLSearchParams({
+        'data[0]': `sms_status\n${providerId}\n102\n1765000000`,
+        'data[1]': 'sms_status\n\n103',
+      }).toString(),
     // Several SMS in one post, and a line of another kind (a call check's status).
     ignored: new URLSearchParams({
       'data[0]': 'sms_status\n000000-99999998\n103\n1765000000',
@@ -118,6 +124,11 @@ describe.each(Object.keys(gateways) as Array<keyof typeof gateways>)('%s deliver
     await eventually(async () => (await accepted()).map((c) => [c.channel, c.status])).toEqual([['sms', 'sent']]);
     providerId = (await accepted())[0]!.providerId!;
     expect(await delivery()).toBe('queued');
+    if ('halfBad' in spec) {
+      const refused = await post(spec.halfBad(providerId));
+      expect([refused.status, refused.body?.message]).toEqual([400, expect.stringContaining('body.data[1]')]);
+      expect(await delivery()).toBe('queued');
+    }
     const answer = await gatewayReports('sent');
     expect([answer.status, answer.text]).toEqual([200, spec.answer]);
     expect(await delivery()).toBe('sent');
