@@ -8,7 +8,7 @@ export type CallbackFields = Readonly<Record<string, string | string[] | undefin
 
 /**
  * A delivery callback in a gateway's own format, read: where each SMS it names is (the gateway's
- * id, as `send` gave it), and the body the gateway takes as "received" (else it posts again).
+ * id, as `send` gave it), and the body the gateway takes as "received".
  */
 export interface DeliveryCallback {
   reports: Array<{ providerId: string; delivery: SmsDelivery }>;
@@ -105,9 +105,9 @@ export const parsedAnswer = <T>(answer: { status: number; text: string }, what: 
  * 100 and `sms_id` when taken. `POST {base}/sms/status` with `sms_id`: status_code 100–102
  * queued and on its way, 103 delivered, 104–108 and 150 not delivered, 110 read.
  *
- * Its callback (sms.ru/api/callback, a URL added in the account; the page itself is not in the
- * stored copies the search tool holds — joomla.sms.ru/api/status recommends it over polling):
- * a form of fields `data[0]`, `data[1]`, …, each lines joined by "\n", a status one being
+ * Its callback (sms.ru/api/callback, a URL added in the account; that page was not found among
+ * the stored copies the search tool holds — joomla.sms.ru/api/status recommends it over polling):
+ * a form of fields `data[0]`, `data[1]`, …, each a few lines joined by "\n", a status one being
  * `sms_status`, the SMS's id, its status code (the same codes as sms/status), and a time;
  * SMS.ru wants the answer `100` to it. The format followed as two independent handlers of it
  * read it (both answer `100`): a C# client's CallbackHandler (github.com/VodovozOrganization/SmsRu,

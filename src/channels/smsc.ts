@@ -76,12 +76,12 @@ function refusal(what: string, answer: NonNullable<SmscAnswer>, transient: Set<n
  *
  * SMSC also posts each delivery status to a handler URL set in the account's settings
  * (smsc.ru/api/http/miscellaneous/callback/, in English smscentre.com/api/http/miscellaneous/callback/).
- * The stored copies of that page (and of m.smsc.ru's, and of its reseller smstraf.ru's) stop
- * before the fields it posts; they are followed as two independent handlers of it read them,
- * which agree: a form with the SMS's `id`, `phone` and `status` (status.php's codes), among
- * others (`err`, `time`, `type`), and an `md5` of `id:phone:status:<secret>` when a secret is set
- * in the account — not checked here: the path's SMS_TOKEN is the desk's check, as for every
- * webhook. The handlers: github.com/C0deWiser/laravel-smscenter-mailer (src/SmsCenterService.php,
+ * What the search tool shows of that page (smsc.ru's, m.smsc.ru's and its reseller smstraf.ru's
+ * copies) stops before the fields it posts; they are followed as two independent handlers of it
+ * read them, which agree: a form with the SMS's `id`, `phone` and `status` (status.php's codes),
+ * among others (`err`, `time`, `type`), and an `md5` of `id:phone:status:<secret>` when a secret
+ * is set in the account — not checked here: the path's SMS_TOKEN is the desk's check, as for
+ * every webhook. The handlers: github.com/C0deWiser/laravel-smscenter-mailer (src/SmsCenterService.php,
  * webhookStatus, citing that page), and one found by the search tool's string search for
  * "id:phone:status:", whose notes compare the phone by its digits without + and answer an
  * unknown id with HTTP 200 so that SMSC does not post it again. The same URL gets the SMS the
