@@ -53,9 +53,13 @@ function answered(answer: { status: number; text: string }, what: string): AeroM
  * `gate.smsaero.ru/v2/<call>` with the e-mail and API key as basic auth, `sign` "SMS Aero" by
  * default, the answer's `success`, `data`, `message`) and npm's @hqdaemon/smsaero page (the same
  * answers). `v2/sms/send` takes `number` (digits, no +), `text`, `sign` and answers `data` `{"id",
- * "status", "extendStatus", …}`; `v2/sms/status` takes `{"id"}` and answers the same `data`. Its
- * `callbackUrl` is not given: what SMS Aero posts there is not shown in what was read, so the desk
- * polls the status.
+ * "status", "extendStatus", …}`; `v2/sms/status` takes `{"id"}` and answers the same `data`.
+ * No delivery callback is read: `v2/sms/send` takes a `callbackUrl` ("the URL to which the server
+ * will send a request when the message status changes", smsaero_python's send_sms) and a
+ * `callbackFormat`, but what SMS Aero posts there is in none of the stored copies searched (its
+ * API page is not among them; its clients smsaero_python, smsaero_golang and smsaero_api_v2, and
+ * izatop/smsaero-v2, only pass the URL), and a format is not guessed: the desk sends no
+ * `callbackUrl` and polls `v2/sms/status` (services/sms-deliveries.ts).
  */
 export function createSmsAero(options: SmsProviderOptions): SmsProvider {
   if (!options.login) throw new Error('SMS Aero needs the account’s e-mail (SMS_LOGIN) with its API key');

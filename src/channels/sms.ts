@@ -3,6 +3,23 @@ import { postForm, postJson, type OutboundOptions } from '../infra/outbound-http
 
 export type { SmsDelivery };
 
+/** A form a gateway posted, field by field (src/api/form-fields.ts; a repeated `x[]` as a list). */
+export type CallbackFields = Readonly<Record<string, string | string[] | undefined>>;
+
+/**
+ * A delivery callback in a gateway's own format, read: where each SMS it names is (the gateway's
+ * id, as `send` gave it), and the body the gateway takes as "received".
+ */
+export interface DeliveryCallback {
+  reports: Array<{ providerId: string; delivery: SmsDelivery }>;
+  answer: string;
+}
+
+/** A callback that is not the gateway's format; the message names the field at fault. */
+export class SmsCallbackError extends Error {
+  override name = 'SmsCallbackError';
+}
+
 /**
  * What the desk needs of an SMS gateway: send a text, and ask after it (the polling fallback
  * when delivery callbacks do not come). Inbound SMS arrive at the desk's webhook
@@ -16,6 +33,12 @@ export interface SmsProvider {
    */
   send(to: string, text: string, reference?: string): Promise<{ providerId: string; delivery: SmsDelivery }>;
   delivery(providerId: string): Promise<SmsDelivery>;
+  /**
+   * The gateway's delivery callback, a form it posts to the desk's status URL, read (throws
+   * SmsCallbackError when it is not that format). Absent: the gateway has no callback of its own
+   * the desk reads, and reports in the generic JSON format or is polled.
+   */
+  parseDeliveryCallback?(fields: CallbackFields): DeliveryCallback;
 }
 
 /**
@@ -81,6 +104,15 @@ export const parsedAnswer = <T>(answer: { status: number; text: string }, what: 
  * `api_id`, `to` (digits, no +), `msg`, `from`; the answer's `sms[<number>]` has `status_code`
  * 100 and `sms_id` when taken. `POST {base}/sms/status` with `sms_id`: status_code 100–102
  * queued and on its way, 103 delivered, 104–108 and 150 not delivered, 110 read.
+ *
+ * Its callback (sms.ru/api/callback, a URL added in the account; that page was not found among
+ * the stored copies the search tool holds — joomla.sms.ru/api/status recommends it over polling):
+ * a form of fields `data[0]`, `data[1]`, …, each a few lines joined by "\n", a status one being
+ * `sms_status`, the SMS's id, its status code (the same codes as sms/status), and a time;
+ * SMS.ru wants the answer `100` to it. The format followed as two independent handlers of it
+ * read it (both answer `100`): a C# client's CallbackHandler (github.com/VodovozOrganization/SmsRu,
+ * SmsRu/Handlers/CallbackHandler.cs, citing sms.ru's callback panel) and the smster gem's
+ * SmsruController#callback (rubydoc.info/gems/smster/0.6.0/Smster/SmsruController).
  */
 export function createSmsRu(options: SmsProviderOptions): SmsProvider {
   const base = options.baseUrl.replace(/\/+$/, '');
@@ -124,6 +156,22 @@ export function createSmsRu(options: SmsProviderOptions): SmsProvider {
       if (answer?.status !== 'OK' || sms?.status !== 'OK')
         throw new SmsProviderError(`SMS.ru knows no SMS ${providerId} (${sms?.status_code ?? answer?.status_code})`);
       return deliveryOf(Number(sms.status_code));
+    },
+    parseDeliveryCallback(fields) {
+      const entries = Object.entries(fields).filter(([name]) => /^data\[\d+\]$/.test(name));
+      if (entries.length === 0)
+        throw new SmsCallbackError('body.data[0] is required: SMS.ru posts its callback as fields data[0], data[1], …');
+      const reports: DeliveryCallback['reports'] = [];
+      for (const [name, value] of entries) {
+        if (typeof value !== 'string') throw new SmsCallbackError(`body.${name} is given more than once`);
+        const [kind, id, code] = value.split('\n').map((line) => line.trim());
+        // Its other kinds of line (a call check's status, …) are of no SMS the desk sent.
+        if (kind !== 'sms_status') continue;
+        if (!id || id.length > 128 || !/^-?\d+$/.test(code ?? ''))
+          throw new SmsCallbackError(`body.${name} is not "sms_status", an SMS id and a status code, one a line`);
+        reports.push({ providerId: id, delivery: deliveryOf(Number(code)) });
+      }
+      return { reports, answer: '100' };
     },
   };
 }

@@ -3,6 +3,7 @@ import { postForm } from '../infra/outbound-http';
 import {
   parsedAnswer,
   smsOutbound,
+  SmsCallbackError,
   SmsProviderError,
   type SmsDelivery,
   type SmsProvider,
@@ -72,9 +73,21 @@ function refusal(what: string, answer: NonNullable<SmscAnswer>, transient: Set<n
  * 200 either way. `POST {base}/sys/status.php` with `phone` and `id` answers `{"status", …}`.
  * The number goes with its `+`: SMSC "corrects" a number given without it.
  * The provider's id kept for the SMS is `<id>/<number>`, as status.php asks for both.
- * SMSC can also call a handler URL set in the account's settings after each delivery status
- * (smscentre.com/api/http/miscellaneous/callback/); the stored copy of that page stops before the
- * fields it posts, so no handler of that format is built and the desk polls status.php instead.
+ *
+ * SMSC also posts each delivery status to a handler URL set in the account's settings
+ * (smsc.ru/api/http/miscellaneous/callback/, in English smscentre.com/api/http/miscellaneous/callback/).
+ * What the search tool shows of that page (smsc.ru's, m.smsc.ru's and its reseller smstraf.ru's
+ * copies) stops before the fields it posts; they are followed as two independent handlers of it
+ * read them, which agree: a form with the SMS's `id`, `phone` and `status` (status.php's codes),
+ * among others (`err`, `time`, `type`), and an `md5` of `id:phone:status:<secret>` when a secret
+ * is set in the account — not checked here: the path's SMS_TOKEN is the desk's check, as for
+ * every webhook. The handlers: github.com/C0deWiser/laravel-smscenter-mailer (src/SmsCenterService.php,
+ * webhookStatus, citing that page), and one found by the search tool's string search for
+ * "id:phone:status:", whose notes compare the phone by its digits without + and answer an
+ * unknown id with HTTP 200 so that SMSC does not post it again. The same URL gets the SMS the
+ * account's numbers receive (`mes`, no `status`): not a delivery report, answered and passed over
+ * (inbound SMS come to the generic webhook). A status code SMSC_DELIVERY does not map is passed
+ * over too, and the poll follows that SMS. The answer is `OK`, HTTP 200.
  */
 export function createSmsc(options: SmsProviderOptions): SmsProvider {
   const base = options.baseUrl.replace(/\/+$/, '');
@@ -120,6 +133,23 @@ export function createSmsc(options: SmsProviderOptions): SmsProvider {
       const delivery = SMSC_DELIVERY[Number(answer?.status)];
       if (!delivery) throw new SmsProviderError(`SMSC status of ${providerId}: ${String(answer?.status)}`);
       return delivery;
+    },
+    parseDeliveryCallback(fields) {
+      if (fields.status === undefined && fields.mes !== undefined) return { reports: [], answer: 'OK' };
+      const field = (name: string) => {
+        const value = fields[name];
+        if (typeof value !== 'string' || value === '')
+          throw new SmsCallbackError(`body.${name} is required: SMSC posts the SMS's id, phone and status`);
+        return value;
+      };
+      const id = field('id');
+      const phone = field('phone').replace(/\D/g, '');
+      const status = field('status');
+      if (!/^\d{1,10}$/.test(id)) throw new SmsCallbackError('body.id must be the number SMSC gave the SMS');
+      if (!/^\d{1,20}$/.test(phone)) throw new SmsCallbackError('body.phone must be the number the SMS went to');
+      if (!/^-?\d{1,4}$/.test(status)) throw new SmsCallbackError('body.status must be an SMSC status code');
+      const delivery = SMSC_DELIVERY[Number(status)];
+      return { reports: delivery ? [{ providerId: `${id}/+${phone}`, delivery }] : [], answer: 'OK' };
     },
   };
 }

@@ -264,8 +264,11 @@ export const copiesOfNotice = (db: Pick<Database, 'select'>, ticketId: number, p
 
 /**
  * What the provider says of a message it took (a delivery callback, a poll): kept on the message.
- * A report that comes late never takes a final status back (`delivered`, `failed` stay).
- * Answers the message's ticket and purpose, or null when the desk sent no such message.
+ * A report that comes late never takes a status back: `delivered` and `failed` stay, `sent` does
+ * not return to `queued` (callbacks come out of order). The same status again is kept (its
+ * delivery_at moves on: the poll takes the longest unasked first).
+ * Answers the message's ticket and purpose, or null when the desk sent no such message or the
+ * report would take its status back.
  */
 export async function recordDelivery(
   db: Pick<Database, 'update'>,
@@ -280,7 +283,7 @@ export async function recordDelivery(
       and(
         eq(outbox.channel, channel),
         eq(outbox.providerId, providerId),
-        sql`(${outbox.delivery} is null or ${outbox.delivery} in ('queued', 'sent'))`,
+        sql`(${outbox.delivery} is null or ${outbox.delivery} = 'queued' or (${outbox.delivery} = 'sent' and ${delivery} <> 'queued'))`,
       ),
     )
     .returning({ ticketId: outbox.ticketId, purpose: outbox.purpose, delivery: outbox.delivery });

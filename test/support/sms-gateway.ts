@@ -67,10 +67,22 @@ export function startSmsGateway() {
       response.end();
     });
   });
+  /**
+   * The callback SMS.ru posts of these SMS (sms.ru/api/callback): a form of `data[0]`, `data[1]`, …,
+   * each `sms_status`, the SMS's id, its status code and a Unix time, one a line.
+   */
+  const callbackFor = (...ids: string[]) =>
+    new URLSearchParams(
+      ids.map((id, i): [string, string] => [
+        `data[${i}]`,
+        ['sms_status', id, String(statuses.get(id)), '1765000000'].join('\n'),
+      ]),
+    ).toString();
   return new Promise<{
     url: string;
     sent: typeof sent;
     statuses: typeof statuses;
+    callbackFor: typeof callbackFor;
     /** While down, every call answers 503 (a gateway away for a while). */
     setDown(value: boolean): void;
     close(): Promise<void>;
@@ -80,6 +92,7 @@ export function startSmsGateway() {
         url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
         sent,
         statuses,
+        callbackFor,
         setDown: (value) => (down = value),
         close: () => new Promise((done) => server.close(() => done())),
       }),

@@ -96,7 +96,22 @@ export async function startSmscGateway() {
     }
     return { status: 404, body: 'Not Found' };
   });
-  return { ...server, sent, statuses };
+  /**
+   * What SMSC posts to the status handler set in the account (smsc.ru/api/http/miscellaneous/callback/,
+   * as the handlers of it read it): the SMS's `id`, `phone` (digits, no +), `status` (status.php's
+   * codes), `err` and `time`. `providerId` is the adapter's `<id>/<number>`.
+   */
+  const callbackFor = (providerId: string) => {
+    const [id, number] = providerId.split('/') as [string, string];
+    return new URLSearchParams({
+      id,
+      phone: number.replace(/^\+/, ''),
+      status: String(statuses.get(providerId)),
+      err: '0',
+      time: '1765000000',
+    }).toString();
+  };
+  return { ...server, sent, statuses, callbackFor };
 }
 
 /**

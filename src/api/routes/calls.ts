@@ -1,19 +1,9 @@
 import type { ServerResponse } from 'node:http';
+import { formFields } from '../form-fields';
 import type { CallService } from '../../services/call-service';
 import type { RoutePlugin } from '../type-provider';
 import { callCard, callIdParams, callTicket, ctiEventBody, ctiTokenParams } from '../schemas/calls';
 import { errorResponses } from '../schemas/common';
-
-/** A form's fields as an object; a repeated field (`user[]`) as a list. */
-function formFields(text: string): Record<string, string | string[]> {
-  const fields: Record<string, string | string[]> = {};
-  for (const [rawName, value] of new URLSearchParams(text)) {
-    const name = rawName.endsWith('[]') ? rawName.slice(0, -2) : rawName;
-    const before = fields[name];
-    fields[name] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value];
-  }
-  return fields;
-}
 
 const HEARTBEAT_MS = 15_000;
 
