@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SmsProviderName } from '../src/channels/sms-providers';
 import { outbox } from '../src/db/schema';
 import type { SmsDelivery } from '../src/domain/enums';
-import { startTestDesk } from './support/desk';
+import { startTestDesk, startTestDeskAlone } from './support/desk';
 import { listen } from './support/http';
 import { SMS_RU_API_ID, startSmsGateway } from './support/sms-gateway';
 import {
@@ -69,7 +69,7 @@ describe.each(Object.keys(gateways) as Array<keyof typeof gateways>)('%s deliver
   const spec = gateways[name];
   const phone = () => `+7999${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
   let gateway: Awaited<ReturnType<typeof spec.start>>;
-  let desk: Awaited<ReturnType<typeof startTestDesk>>;
+  let desk: Awaited<ReturnType<typeof startTestDeskAlone>>;
   let call: Awaited<ReturnType<typeof listen>>['call'];
   let providerId: string;
 
@@ -90,7 +90,9 @@ describe.each(Object.keys(gateways) as Array<keyof typeof gateways>)('%s deliver
 
   beforeAll(async () => {
     gateway = await spec.start();
-    desk = await startTestDesk({
+    // A database of its own: another file's desk resending the SMS it finds unsent in a shared
+    // outbox would claim this one's and send it through its own gateway.
+    desk = await startTestDeskAlone(`sms_callbacks_${name}`, {
       sms: {
         token: TOKEN,
         provider: { name, baseUrl: gateway.url, ...spec.provider, allowPrivate: true },
