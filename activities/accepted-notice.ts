@@ -79,6 +79,12 @@ export function createAcceptedNotices({
       }
     },
 
+    /** The notice sent again, as stored, and on down the client's channels past those that refused or failed. */
+    async sendAgain(ticketId: number, purpose: string) {
+      const details = await loadTicketDetails(db, ticketId);
+      if (details) await send(details, acceptanceOf(purpose));
+    },
+
     /**
      * Accepted notices whose SMS waits in the outbox (the gateway was away), at least `olderThanMs`
      * old: sent again as stored, and on down the client's channels if the gateway now refuses it.

@@ -58,6 +58,20 @@ function refusalOf(channel: NoticeChannel, error: unknown): string | null {
 }
 
 /**
+ * A copy sent that its provider reported it could not deliver (an SMS the gateway gave up on): the
+ * client did not get it, so it is not the notice sent, and the notice goes on down the channels
+ * (activities/undelivered-notices.ts sends it on when the report comes).
+ */
+export const reportedUndelivered = (copy: { status: string; delivery: string | null }) =>
+  copy.status === 'sent' && copy.delivery === 'failed';
+
+const UNDELIVERED: Record<NoticeChannel, string> = {
+  email: 'the mail server reported it undelivered',
+  sms: 'the SMS gateway reported it undelivered',
+  telegram: 'Telegram reported it undelivered',
+};
+
+/**
  * A client's notice on their channel (#13): the order is src/domain/notice-channels.ts's — the
  * channel the ticket came by, the preferred one, then e-mail, Telegram, SMS, each where the client
  * has a contact. Each channel's copy is one outbox row, sent once; once one copy is sent the notice
@@ -86,7 +100,7 @@ export async function sendClientNotice(
 ): Promise<NoticeSent | null> {
   const { db } = deps;
   const copies = await copiesOfNotice(db, notice.ticketId, notice.purpose);
-  const sent = copies.find((copy) => copy.status === 'sent');
+  const sent = copies.find((copy) => copy.status === 'sent' && !reportedUndelivered(copy));
   if (sent)
     return {
       channel: sent.channel as NoticeChannel,
@@ -119,6 +133,10 @@ export async function sendClientNotice(
     const stored = copies.find((copy) => copy.channel === channel);
     if (stored?.status === 'skipped' && stored.channelRefused) {
       refusals.push({ channel, recipient: stored.recipient, reason: stored.lastError ?? 'refused' });
+      continue;
+    }
+    if (stored && reportedUndelivered(stored)) {
+      refusals.push({ channel, recipient: stored.recipient, reason: UNDELIVERED[channel] });
       continue;
     }
     const message = {

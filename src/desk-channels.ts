@@ -6,6 +6,7 @@
  */
 import type { Logger } from 'pino';
 import { createAcceptedNotices } from '../activities/accepted-notice';
+import { createUndeliveredNotices } from '../activities/undelivered-notices';
 import type { Mailer } from './channels/email';
 import { startImapPoller } from './channels/imap-poller';
 import type { OutboxTransport } from './repositories/outbox';
@@ -127,16 +128,19 @@ export async function startIntakeChannels(deps: {
           logger,
         })
       : undefined;
-  const smsDeliveries = deps.sms ? createSmsDeliveries({ db, provider: deps.sms.provider, logger }) : undefined;
-  const acceptedBySms = deps.sms
-    ? createAcceptedNotices({
-        db,
-        logger,
-        mailer,
-        sms: deps.sms.transport,
-        telegram: deps.telegram?.transport,
-        publicUrl: options.publicUrl,
-      })
+  const smsNoticeDeps = deps.sms && {
+    db,
+    logger,
+    mailer,
+    sms: deps.sms.transport,
+    telegram: deps.telegram?.transport,
+    publicUrl: options.publicUrl,
+  };
+  const acceptedBySms = smsNoticeDeps && createAcceptedNotices(smsNoticeDeps);
+  // An SMS the gateway reports it gave up on: its notice goes on by the client's next channel.
+  const undeliveredSms = smsNoticeDeps && createUndeliveredNotices(smsNoticeDeps);
+  const smsDeliveries = deps.sms
+    ? createSmsDeliveries({ db, provider: deps.sms.provider, logger, onUndelivered: undeliveredSms!.passOn })
     : undefined;
   const smsPollMs = options.sms?.deliveryPollMs ?? 60_000;
   // The polling fallback for gateways whose delivery callbacks do not come (or are not set up), and
@@ -147,6 +151,9 @@ export async function startIntakeChannels(deps: {
         void acceptedBySms!
           .resendUnsent(smsPollMs)
           .catch((error: unknown) => logger.warn({ err: error }, 'accepted SMS not resent; tried again later'));
+        void undeliveredSms!
+          .sweep()
+          .catch((error: unknown) => logger.warn({ err: error }, 'undelivered SMS not sent on; tried again later'));
       }, smsPollMs)
     : undefined;
   smsDeliveryTimer?.unref();

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clients, outbox, ticketArticles, ticketEvents, tickets } from '../src/db/schema';
 import { MAX_SMS_PARTS, smsSegments } from '../src/domain/sms-text';
-import { startTestDesk } from './support/desk';
+import { startTestDeskAlone } from './support/desk';
 import { failOnceAfterWrite } from './support/faults';
 import { listen } from './support/http';
 import { SMS_RU_API_ID, startSmsGateway } from './support/sms-gateway';
@@ -24,7 +24,7 @@ describe('client notices by SMS, with fallback between channels', () => {
   const calls: Record<string, number> = {};
   let gateway: Awaited<ReturnType<typeof startSmsGateway>>;
   let bot: FakeBotApi;
-  let desk: Awaited<ReturnType<typeof startTestDesk>>;
+  let desk: Awaited<ReturnType<typeof startTestDeskAlone>>;
   let call: Awaited<ReturnType<typeof listen>>['call'];
   let driver: ReturnType<typeof ticketDriver>;
 
@@ -59,7 +59,9 @@ describe('client notices by SMS, with fallback between channels', () => {
   beforeAll(async () => {
     gateway = await startSmsGateway();
     bot = await startFakeBotApi(botToken);
-    desk = await startTestDesk({
+    // A database of its own: the desks of other files sweep the outbox they see for SMS to resend or
+    // send on, and would take this file's copies through their own gateways.
+    desk = await startTestDeskAlone('sms_notices', {
       sms: {
         token: TOKEN,
         provider: { name: 'smsru', baseUrl: gateway.url, apiKey: SMS_RU_API_ID, from: 'Desk', allowPrivate: true },
@@ -340,5 +342,72 @@ describe('client notices by SMS, with fallback between channels', () => {
     // The resolution needs no consent: it goes by SMS, the channel the client wrote on.
     expect((await copies(ticketId, 'resolution')).map((c) => [c.channel, c.status])).toEqual([['sms', 'sent']]);
     expect(smsTo(number)).toHaveLength(1);
+  });
+
+  /** SMS.ru's status code for an SMS it could not deliver (the phone off past its retries). */
+  const SMS_RU_UNDELIVERED = 104;
+
+  it('an SMS the gateway reports undelivered after taking it: the resolution notice goes on by e-mail, once', async () => {
+    const number = phone();
+    const email = `undelivered-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    const ticketId = await bySms(number, 'Не печатает принтер, мнёт бумагу');
+    await desk.db
+      .update(clients)
+      .set({ email })
+      .where(eq(clients.id, await clientOf(ticketId)));
+    await acceptAndResolve(ticketId);
+    const [sms] = await copies(ticketId, 'resolution');
+    expect(sms).toMatchObject({ channel: 'sms', status: 'sent' });
+    // The delivery poll (every 300 ms here) asks the gateway, which has given up on the phone.
+    gateway.statuses.set(sms!.providerId!, SMS_RU_UNDELIVERED);
+    await eventually(async () =>
+      (await copies(ticketId, 'resolution')).map((c) => [c.channel, c.status, c.delivery]),
+    ).toEqual([
+      ['sms', 'sent', 'failed'],
+      ['email', 'sent', null],
+    ]);
+    expect((await copies(ticketId, 'resolution'))[1]).toMatchObject({ recipient: email, channelRefused: false });
+    // The trail keeps one notify event a round: the first copy's (the outbox rows show the rest).
+    expect((await notifyEvents(ticketId)).map((e) => [e.action, e.data.channel])).toEqual([['notified', 'sms']]);
+    // Further polls and sweeps send nothing more; the survey still awaits the client.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await copies(ticketId, 'resolution')).toHaveLength(2);
+    expect(smsTo(number).filter((m) => m.msg!.startsWith(`Заявка №${ticketId} выполнена.`))).toHaveLength(1);
+    expect((await desk.db.select().from(tickets).where(eq(tickets.id, ticketId)))[0]!.stage).toBe('awaiting_survey');
+  });
+
+  it('a failure recorded whose sending on a crash cut short is sent on by the next sweep', async () => {
+    const number = phone();
+    const email = `swept-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    const ticketId = await bySms(number, 'Не печатает принтер, нет тонера');
+    await desk.db
+      .update(clients)
+      .set({ email })
+      .where(eq(clients.id, await clientOf(ticketId)));
+    await acceptAndResolve(ticketId);
+    // As a process that recorded the report and died before it sent the notice on leaves it.
+    const [sms] = await copies(ticketId, 'resolution');
+    await desk.db.update(outbox).set({ delivery: 'failed', deliveryAt: new Date() }).where(eq(outbox.id, sms!.id));
+    await eventually(async () => (await copies(ticketId, 'resolution')).map((c) => [c.channel, c.status])).toEqual([
+      ['sms', 'sent'],
+      ['email', 'sent'],
+    ]);
+  });
+
+  it('an acceptance SMS reported undelivered once the work is done is not sent on: the resolution told the client', async () => {
+    const number = phone();
+    const ticketId = await bySms(number, 'Не печатает принтер, горит ошибка');
+    await desk.db
+      .update(clients)
+      .set({ email: `late-${Math.random().toString(36).slice(2, 8)}@example.com` })
+      .where(eq(clients.id, await clientOf(ticketId)));
+    await acceptAndResolve(ticketId);
+    const [acceptedSms] = await copies(ticketId, 'accepted');
+    gateway.statuses.set(acceptedSms!.providerId!, SMS_RU_UNDELIVERED);
+    await eventually(async () => (await copies(ticketId, 'accepted')).map((c) => [c.channel, c.delivery])).toEqual([
+      ['sms', 'failed'],
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect((await copies(ticketId, 'accepted')).map((c) => c.channel)).toEqual(['sms']);
   });
 });

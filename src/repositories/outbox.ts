@@ -290,6 +290,34 @@ export async function recordDelivery(
   return row ?? null;
 }
 
+/**
+ * Copies of a channel sent that their provider reported undelivered (`failed`) within `withinMs`,
+ * whose notice has no other copy sent and not reported undelivered: the notices still to go on
+ * down the client's channels.
+ */
+export const undeliveredNotices = (
+  db: Pick<Database, 'select'>,
+  channel: NotificationChannel,
+  withinMs: number,
+  limit = 100,
+) =>
+  db
+    .select({ ticketId: outbox.ticketId, purpose: outbox.purpose })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.channel, channel),
+        eq(outbox.status, 'sent'),
+        eq(outbox.delivery, 'failed'),
+        gt(outbox.deliveryAt, sql`now() - ${`${withinMs} milliseconds`}::interval`),
+        sql`not exists (select 1 from ${outbox} other
+              where other.ticket_id = ${outbox.ticketId} and other.purpose = ${outbox.purpose}
+                and other.id <> ${outbox.id} and other.status = 'sent' and other.delivery is distinct from 'failed')`,
+      ),
+    )
+    .orderBy(asc(outbox.deliveryAt))
+    .limit(limit);
+
 /** Messages of a channel its provider took and has not reported delivered or failed, sent within `withinMs`. */
 export const messagesOnTheirWay = (
   db: Pick<Database, 'select'>,
