@@ -50,6 +50,10 @@ export const outbox = pgTable(
     index('outbox_delivery_pending_idx')
       .on(t.sentAt)
       .where(sql`${t.providerId} is not null and ${t.delivery} in ('queued', 'sent')`),
+    // The sweep of copies reported undelivered, still to go on by the next channel (migration 0026).
+    index('outbox_undelivered_idx')
+      .on(t.deliveryAt)
+      .where(sql`${t.status} = 'sent' and ${t.delivery} = 'failed'`),
   ],
 );
 
