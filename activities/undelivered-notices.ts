@@ -23,7 +23,7 @@ const STILL_NEEDED: Record<string, readonly TicketStage[]> = {
 
 /**
  * A client's notice whose copy the provider reported undelivered after it took it (an SMS the
- * gateway gave up on: the phone is off for days, the number is dead): sent on down the client's
+ * gateway gave up on: the phone is off for days, the number is dead; an e-mail that bounced): sent on down the client's
  * channels (activities/client-notices.ts passes over the failed copy), as a notice refused at once
  * is — but only while the ticket still is where the notice speaks of it (the resolution while its
  * survey is awaited, the acceptance while in work) and no later round's notice was made; else the
@@ -59,7 +59,7 @@ export function createUndeliveredNotices(
   return {
     passOn,
     async sweep() {
-      for (const copy of await undeliveredNotices(db, 'sms', PASSED_ON_WITHIN_MS))
+      for (const copy of await undeliveredNotices(db, PASSED_ON_WITHIN_MS))
         await passOn(copy).catch((error: unknown) =>
           ticketLog(copy.ticketId).warn({ err: error, purpose: copy.purpose }, 'undelivered notice not sent on yet'),
         );

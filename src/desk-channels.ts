@@ -41,12 +41,32 @@ export async function startIntakeChannels(deps: {
   const mailDomains = [
     ...new Set([deskAddress.slice(deskAddress.lastIndexOf('@') + 1), options.mailReceiver?.domain?.toLowerCase()]),
   ].filter((domain): domain is string => Boolean(domain));
+  // A notice the provider reports undelivered after taking it (a bounce, an SMS the gateway gave up
+  // on) goes on by the client's next channel; the sweep sends on what a crash cut short.
+  const undelivered = createUndeliveredNotices({
+    db,
+    logger,
+    mailer,
+    sms: deps.sms?.transport,
+    telegram: deps.telegram?.transport,
+    publicUrl: options.publicUrl,
+  });
+  const undeliveredSweepMs = options.sms?.deliveryPollMs ?? 60_000;
+  const undeliveredTimer = setInterval(
+    () =>
+      void undelivered
+        .sweep()
+        .catch((error: unknown) => logger.warn({ err: error }, 'undelivered notices not sent on; tried again later')),
+    undeliveredSweepMs,
+  );
+  undeliveredTimer.unref();
   const mail = createMailIntake({
     db,
     tickets,
     articles,
     mailbox: { ownDomains: mailDomains, loopMarker: deskAddress },
     logger,
+    onUndelivered: undelivered.passOn,
   });
   const receivingDomain = options.mailReceiver?.domain?.toLowerCase() ?? mailDomains[0];
   const mailReceiver =
@@ -137,10 +157,8 @@ export async function startIntakeChannels(deps: {
     publicUrl: options.publicUrl,
   };
   const acceptedBySms = smsNoticeDeps && createAcceptedNotices(smsNoticeDeps);
-  // An SMS the gateway reports it gave up on: its notice goes on by the client's next channel.
-  const undeliveredSms = smsNoticeDeps && createUndeliveredNotices(smsNoticeDeps);
   const smsDeliveries = deps.sms
-    ? createSmsDeliveries({ db, provider: deps.sms.provider, logger, onUndelivered: undeliveredSms!.passOn })
+    ? createSmsDeliveries({ db, provider: deps.sms.provider, logger, onUndelivered: undelivered.passOn })
     : undefined;
   const smsPollMs = options.sms?.deliveryPollMs ?? 60_000;
   // The polling fallback for gateways whose delivery callbacks do not come (or are not set up), and
@@ -151,9 +169,6 @@ export async function startIntakeChannels(deps: {
         void acceptedBySms!
           .resendUnsent(smsPollMs)
           .catch((error: unknown) => logger.warn({ err: error }, 'accepted SMS not resent; tried again later'));
-        void undeliveredSms!
-          .sweep()
-          .catch((error: unknown) => logger.warn({ err: error }, 'undelivered SMS not sent on; tried again later'));
       }, smsPollMs)
     : undefined;
   smsDeliveryTimer?.unref();
@@ -172,6 +187,7 @@ export async function startIntakeChannels(deps: {
       await mail.stop();
       clearInterval(resendTimer);
       clearInterval(smsDeliveryTimer);
+      clearInterval(undeliveredTimer);
       await telegramPoller?.stop();
       await telegram?.stop();
     },

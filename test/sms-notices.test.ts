@@ -376,6 +376,55 @@ describe('client notices by SMS, with fallback between channels', () => {
     expect((await desk.db.select().from(tickets).where(eq(tickets.id, ticketId)))[0]!.stage).toBe('awaiting_survey');
   });
 
+  it('a resolution e-mail that bounces after it was sent goes on by SMS', async () => {
+    const number = phone();
+    const email = `bounces-later-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    const ticketId = await driver.register({
+      subject: 'Не работает сканер',
+      description: 'Сканер шумит и не сканирует',
+      client: { phone: number, email },
+    });
+    await acceptAndResolve(ticketId);
+    const [mailed] = await copies(ticketId, 'resolution');
+    expect(mailed).toMatchObject({ channel: 'email', recipient: email, status: 'sent' });
+    // The receiving server took it, then bounced it: the DSN carries the returned message's headers.
+    const bounce = [
+      'From: MAILER-DAEMON@mx.example.com',
+      'To: desk@desk.test',
+      'Subject: Undelivered Mail Returned to Sender',
+      `Message-ID: <late-bounce-${ticketId}@mx.example.com>`,
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
+      '',
+      '--B',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.example.com',
+      '',
+      `Final-Recipient: rfc822; ${email}`,
+      'Action: failed',
+      'Status: 5.2.2',
+      '',
+      '--B',
+      'Content-Type: text/rfc822-headers',
+      '',
+      `Message-ID: ${mailed!.messageId}`,
+      `To: ${email}`,
+      '',
+      '--B--',
+      '',
+    ].join('\r\n');
+    await desk.mail.receive({ raw: Buffer.from(bounce), envelopeFrom: '', envelopeTo: ['desk@desk.test'] });
+    await desk.mail.processPending();
+    await eventually(async () =>
+      (await copies(ticketId, 'resolution')).map((c) => [c.channel, c.status, c.delivery]),
+    ).toEqual([
+      ['email', 'sent', 'failed'],
+      ['sms', 'sent', 'queued'],
+    ]);
+    expect(smsTo(number).filter((m) => m.msg!.startsWith(`Заявка №${ticketId} выполнена.`))).toHaveLength(1);
+  });
+
   it('a failure recorded whose sending on a crash cut short is sent on by the next sweep', async () => {
     const number = phone();
     const email = `swept-${Math.random().toString(36).slice(2, 8)}@example.com`;

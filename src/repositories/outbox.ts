@@ -291,22 +291,37 @@ export async function recordDelivery(
 }
 
 /**
- * Copies of a channel sent that their provider reported undelivered (`failed`) within `withinMs`,
- * whose notice has no other copy sent and not reported undelivered: the notices still to go on
- * down the client's channels.
+ * An e-mail the desk sent that came back (a bounce naming its Message-ID): reported undelivered
+ * (`delivery = failed`), once. Answers its ticket and purpose, or null when the desk sent no such
+ * e-mail or it was reported already.
  */
-export const undeliveredNotices = (
-  db: Pick<Database, 'select'>,
-  channel: NotificationChannel,
-  withinMs: number,
-  limit = 100,
-) =>
+export async function recordBounced(db: Pick<Database, 'update'>, messageId: string) {
+  const [row] = await db
+    .update(outbox)
+    .set({ delivery: 'failed', deliveryAt: new Date() })
+    .where(
+      and(
+        eq(outbox.channel, 'email'),
+        eq(outbox.messageId, messageId),
+        eq(outbox.status, 'sent'),
+        sql`${outbox.delivery} is distinct from 'failed'`,
+      ),
+    )
+    .returning({ ticketId: outbox.ticketId, purpose: outbox.purpose });
+  return row ?? null;
+}
+
+/**
+ * Copies sent that their provider reported undelivered (`failed`: an SMS the gateway gave up on, an
+ * e-mail that bounced) within `withinMs`, whose notice has no other copy sent and not reported
+ * undelivered: the notices still to go on down the client's channels.
+ */
+export const undeliveredNotices = (db: Pick<Database, 'select'>, withinMs: number, limit = 100) =>
   db
     .select({ ticketId: outbox.ticketId, purpose: outbox.purpose })
     .from(outbox)
     .where(
       and(
-        eq(outbox.channel, channel),
         eq(outbox.status, 'sent'),
         eq(outbox.delivery, 'failed'),
         gt(outbox.deliveryAt, sql`now() - ${`${withinMs} milliseconds`}::interval`),

@@ -18,6 +18,7 @@ import {
   type InboundMessage,
 } from '../repositories/inbound-mail';
 import { addressesOfTicket, ticketByMessageId } from '../repositories/ticket-articles';
+import { recordBounced } from '../repositories/outbox';
 import type { ArticleService } from './article-service';
 import type { TicketService } from './ticket-service';
 import { createDrain } from './drain';
@@ -50,6 +51,8 @@ export function createMailIntake(deps: {
   articles: ArticleService;
   mailbox: DeskMailbox;
   logger: Logger;
+  /** A client notice's e-mail came back: sent on by the client's next channel (activities/undelivered-notices.ts). */
+  onUndelivered?: (copy: { ticketId: number; purpose: string }) => Promise<void>;
 }) {
   const { db, logger } = deps;
   const threadingSecret = threadingSecretOf(db);
@@ -78,8 +81,17 @@ export function createMailIntake(deps: {
     if (known !== null) return { status: 'attached', ticketId: known, by: 'duplicate', automatic: null };
 
     const automatic = automaticKind(mail, deps.mailbox);
-    if (automatic === 'bounce')
+    if (automatic === 'bounce') {
       for (const failed of failedRecipients(mail.text)) await markUndeliverable(db, failed, row.id);
+      const returned = mail.returnedMessageId && (await recordBounced(db, mail.returnedMessageId));
+      // In the background, as an SMS's report: the mailbox is not held up by the notice's next channel.
+      if (returned && deps.onUndelivered)
+        void deps
+          .onUndelivered(returned)
+          .catch((error: unknown) =>
+            logger.warn({ err: error, ticketId: returned.ticketId }, 'bounced notice not sent on yet'),
+          );
+    }
     const thread = await findThread(
       {
         references: [...mail.references, ...(mail.returnedMessageId ? [mail.returnedMessageId] : [])],
