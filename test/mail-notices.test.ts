@@ -5,6 +5,7 @@ import { inboundMessages, outbox, ticketEvents } from '../src/db/schema';
 import { ticketOfSignedMessageId } from '../src/domain/mail-threading';
 import { deskSecret, THREADING_SECRET } from '../src/repositories/inbound-mail';
 import { AUTOMATIC_MAIL_PER_ADDRESS_PER_DAY, sendOnce } from '../src/repositories/outbox';
+import { bounceMail } from './support/bounce';
 import { startTestDesk } from './support/desk';
 import { listen } from './support/http';
 import { startSmtpSink } from './support/smtp';
@@ -86,26 +87,7 @@ describe('notices by e-mail', () => {
       text: 'Не работает колесо',
       messageId: `<m2-${suffix}@example.com>`,
     });
-    const bounce = [
-      'From: MAILER-DAEMON@mx.example.com',
-      'To: desk@desk.test',
-      'Subject: Undelivered Mail',
-      `Message-ID: <bounce2-${suffix}@mx.example.com>`,
-      'MIME-Version: 1.0',
-      'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
-      '',
-      '--B',
-      'Content-Type: message/delivery-status',
-      '',
-      'Reporting-MTA: dns; mx.example.com',
-      '',
-      `Final-Recipient: rfc822; ${address(2)}`,
-      'Action: failed',
-      'Status: 5.1.1',
-      '',
-      '--B--',
-      '',
-    ].join('\r\n');
+    const bounce = bounceMail({ messageId: `<bounce2-${suffix}@mx.example.com>`, recipient: address(2) });
     await client.sendMail({ envelope: { from: '', to: 'desk@desk.test' }, raw: bounce });
     await expect
       .poll(

@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clients, outbox, ticketArticles, ticketEvents, tickets } from '../src/db/schema';
 import { MAX_SMS_PARTS, smsSegments } from '../src/domain/sms-text';
+import { bounceMail } from './support/bounce';
 import { startTestDeskAlone } from './support/desk';
 import { failOnceAfterWrite } from './support/faults';
 import { listen } from './support/http';
@@ -228,26 +229,7 @@ describe('client notices by SMS, with fallback between channels', () => {
       description: 'Сканер не видит документ',
       client: { phone: number, email },
     });
-    const bounce = [
-      'From: MAILER-DAEMON@mx.example.com',
-      'To: desk@desk.test',
-      'Subject: Undelivered Mail',
-      `Message-ID: <bounce-${ticketId}@mx.example.com>`,
-      'MIME-Version: 1.0',
-      'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
-      '',
-      '--B',
-      'Content-Type: message/delivery-status',
-      '',
-      'Reporting-MTA: dns; mx.example.com',
-      '',
-      `Final-Recipient: rfc822; ${email}`,
-      'Action: failed',
-      'Status: 5.1.1',
-      '',
-      '--B--',
-      '',
-    ].join('\r\n');
+    const bounce = bounceMail({ messageId: `<bounce-${ticketId}@mx.example.com>`, recipient: email });
     await desk.mail.receive({ raw: Buffer.from(bounce), envelopeFrom: '', envelopeTo: ['desk@desk.test'] });
     await desk.mail.processPending();
 
@@ -347,15 +329,21 @@ describe('client notices by SMS, with fallback between channels', () => {
   /** SMS.ru's status code for an SMS it could not deliver (the phone off past its retries). */
   const SMS_RU_UNDELIVERED = 104;
 
-  it('an SMS the gateway reports undelivered after taking it: the resolution notice goes on by e-mail, once', async () => {
+  /** A ticket filed by SMS from a client with an address on file too, done and awaiting its survey. */
+  const resolvedBySmsWithEmail = async (text: string) => {
     const number = phone();
-    const email = `undelivered-${Math.random().toString(36).slice(2, 8)}@example.com`;
-    const ticketId = await bySms(number, 'Не печатает принтер, мнёт бумагу');
+    const email = `late-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    const ticketId = await bySms(number, text);
     await desk.db
       .update(clients)
       .set({ email })
       .where(eq(clients.id, await clientOf(ticketId)));
     await acceptAndResolve(ticketId);
+    return { number, email, ticketId };
+  };
+
+  it('an SMS the gateway reports undelivered after taking it: the resolution notice goes on by e-mail, once', async () => {
+    const { number, email, ticketId } = await resolvedBySmsWithEmail('Не печатает принтер, мнёт бумагу');
     const [sms] = await copies(ticketId, 'resolution');
     expect(sms).toMatchObject({ channel: 'sms', status: 'sent' });
     // The delivery poll (every 300 ms here) asks the gateway, which has given up on the phone.
@@ -388,32 +376,13 @@ describe('client notices by SMS, with fallback between channels', () => {
     const [mailed] = await copies(ticketId, 'resolution');
     expect(mailed).toMatchObject({ channel: 'email', recipient: email, status: 'sent' });
     // The receiving server took it, then bounced it: the DSN carries the returned message's headers.
-    const bounce = [
-      'From: MAILER-DAEMON@mx.example.com',
-      'To: desk@desk.test',
-      'Subject: Undelivered Mail Returned to Sender',
-      `Message-ID: <late-bounce-${ticketId}@mx.example.com>`,
-      'MIME-Version: 1.0',
-      'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
-      '',
-      '--B',
-      'Content-Type: message/delivery-status',
-      '',
-      'Reporting-MTA: dns; mx.example.com',
-      '',
-      `Final-Recipient: rfc822; ${email}`,
-      'Action: failed',
-      'Status: 5.2.2',
-      '',
-      '--B',
-      'Content-Type: text/rfc822-headers',
-      '',
-      `Message-ID: ${mailed!.messageId}`,
-      `To: ${email}`,
-      '',
-      '--B--',
-      '',
-    ].join('\r\n');
+    const bounce = bounceMail({
+      messageId: `<late-bounce-${ticketId}@mx.example.com>`,
+      recipient: email,
+      status: '5.2.2',
+      subject: 'Undelivered Mail Returned to Sender',
+      returnedMessageId: mailed!.messageId,
+    });
     await desk.mail.receive({ raw: Buffer.from(bounce), envelopeFrom: '', envelopeTo: ['desk@desk.test'] });
     await desk.mail.processPending();
     await eventually(async () =>
@@ -426,14 +395,7 @@ describe('client notices by SMS, with fallback between channels', () => {
   });
 
   it('a failure recorded whose sending on a crash cut short is sent on by the next sweep', async () => {
-    const number = phone();
-    const email = `swept-${Math.random().toString(36).slice(2, 8)}@example.com`;
-    const ticketId = await bySms(number, 'Не печатает принтер, нет тонера');
-    await desk.db
-      .update(clients)
-      .set({ email })
-      .where(eq(clients.id, await clientOf(ticketId)));
-    await acceptAndResolve(ticketId);
+    const { ticketId } = await resolvedBySmsWithEmail('Не печатает принтер, нет тонера');
     // As a process that recorded the report and died before it sent the notice on leaves it.
     const [sms] = await copies(ticketId, 'resolution');
     await desk.db.update(outbox).set({ delivery: 'failed', deliveryAt: new Date() }).where(eq(outbox.id, sms!.id));
@@ -444,13 +406,7 @@ describe('client notices by SMS, with fallback between channels', () => {
   });
 
   it('an acceptance SMS reported undelivered once the work is done is not sent on: the resolution told the client', async () => {
-    const number = phone();
-    const ticketId = await bySms(number, 'Не печатает принтер, горит ошибка');
-    await desk.db
-      .update(clients)
-      .set({ email: `late-${Math.random().toString(36).slice(2, 8)}@example.com` })
-      .where(eq(clients.id, await clientOf(ticketId)));
-    await acceptAndResolve(ticketId);
+    const { ticketId } = await resolvedBySmsWithEmail('Не печатает принтер, горит ошибка');
     const [acceptedSms] = await copies(ticketId, 'accepted');
     gateway.statuses.set(acceptedSms!.providerId!, SMS_RU_UNDELIVERED);
     await eventually(async () => (await copies(ticketId, 'accepted')).map((c) => [c.channel, c.delivery])).toEqual([
