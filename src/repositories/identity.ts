@@ -225,9 +225,11 @@ export async function countPublicWrite(
           then ${publicWriteCounts.windowStart} else now() end`,
       },
     })
+    // now() is each transaction's start: a window another request opened a moment after this one
+    // began, committed first, would seem to start in the future, so what is left is capped at the window.
     .returning({
       requests: publicWriteCounts.requests,
-      windowLeftMs: sql<number>`greatest(0, extract(epoch from ${publicWriteCounts.windowStart} + ${window} - now()) * 1000)::float8`,
+      windowLeftMs: sql<number>`least(${windowMs}, greatest(0, extract(epoch from ${publicWriteCounts.windowStart} + ${window} - now()) * 1000))::float8`,
     });
   return { requests: row!.requests, windowLeftMs: Math.ceil(row!.windowLeftMs) };
 }
