@@ -127,22 +127,37 @@ export function percent(part: number, whole: number): number | null {
 
 /** The q-quantile (0–1) with linear interpolation between ranks, as percentile_cont; null for none. */
 export function quantile(values: readonly number[], q: number): number | null {
-  if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
-  const rank = q * (sorted.length - 1);
+  return quantileOfSorted(sorted.length, q, (rank) => sorted[rank]!);
+}
+
+/** The q-quantile of `count` values in order, each read by its rank (0-based) with `valueAt`: only two are read. */
+export function quantileOfSorted(count: number, q: number, valueAt: (rank: number) => number): number | null {
+  if (count === 0) return null;
+  const rank = q * (count - 1);
   const low = Math.floor(rank);
   const high = Math.ceil(rank);
-  return sorted[low]! + (sorted[high]! - sorted[low]!) * (rank - low);
+  return valueAt(low) + (valueAt(high) - valueAt(low)) * (rank - low);
+}
+
+/** A duration figure of `count` values in order, read by rank as quantileOfSorted reads them. */
+export function durationOfSorted(count: number, valueAt: (rank: number) => number): DurationFigure {
+  const round = (v: number | null) => (v === null ? null : Math.round(v));
+  return {
+    count,
+    medianMs: round(quantileOfSorted(count, 0.5, valueAt)),
+    p90Ms: round(quantileOfSorted(count, 0.9, valueAt)),
+  };
 }
 
 function durations(values: readonly number[]): DurationFigure {
-  const round = (v: number | null) => (v === null ? null : Math.round(v));
-  return { count: values.length, medianMs: round(quantile(values, 0.5)), p90Ms: round(quantile(values, 0.9)) };
+  const sorted = [...values].sort((a, b) => a - b);
+  return durationOfSorted(sorted.length, (rank) => sorted[rank]!);
 }
 
 /** Open now: neither resolved nor closed (a reopened ticket is open again). */
-export const isBacklog = (t: Pick<FigureTicket, 'stage'>) =>
-  t.stage === 'registering' || t.stage === 'queued' || t.stage === 'in_work' || t.stage === 'waiting_for_client';
+export const backlogStages: readonly TicketStage[] = ['registering', 'queued', 'in_work', 'waiting_for_client'];
+export const isBacklog = (t: Pick<FigureTicket, 'stage'>) => backlogStages.includes(t.stage);
 
 export function ageingBucket(ageMs: number): AgeingBucket {
   if (ageMs < DAY_MS) return 'under1d';
@@ -205,17 +220,41 @@ export function computeFigures(tickets: readonly FigureTicket[], period: Period,
 
 /** Promoters (9–10) minus detractors (0–6), in points to one decimal; null for no answer. */
 export function netPromoterScore(answers: readonly number[]): number | null {
-  if (answers.length === 0) return null;
-  const promoters = answers.filter((a) => a >= 9).length;
-  const detractors = answers.filter((a) => a <= 6).length;
-  return Math.round(((promoters - detractors) / answers.length) * 1000) / 10;
+  return netPromoterScoreOf(answers.map((a) => [a, 1]));
+}
+
+/** netPromoterScore over answers counted by value ([answer, how many]). */
+export function netPromoterScoreOf(answers: Iterable<readonly [number, number]>): number | null {
+  let all = 0;
+  let promoters = 0;
+  let detractors = 0;
+  for (const [answer, count] of answers) {
+    all += count;
+    if (answer >= 9) promoters += count;
+    if (answer <= 6) detractors += count;
+  }
+  if (all === 0) return null;
+  return Math.round(((promoters - detractors) / all) * 1000) / 10;
 }
 
 /** CSI: each 1–5 score on 0–100, averaged, to one decimal; null for no answer. */
 export function satisfactionIndex(scores: readonly number[]): number | null {
-  if (scores.length === 0) return null;
-  const points = scores.reduce((sum, s) => sum + ((s - 1) / 4) * 100, 0);
-  return Math.round((points / scores.length) * 10) / 10;
+  return satisfactionIndexOf(scores.map((s) => [s, 1]));
+}
+
+/**
+ * satisfactionIndex over scores counted by value ([score, how many]). Each score's points are
+ * whole (0, 25, 50, 75, 100), so the sum is exact in any order.
+ */
+export function satisfactionIndexOf(scores: Iterable<readonly [number, number]>): number | null {
+  let all = 0;
+  let points = 0;
+  for (const [score, count] of scores) {
+    all += count;
+    points += ((score - 1) / 4) * 100 * count;
+  }
+  if (all === 0) return null;
+  return Math.round((points / all) * 10) / 10;
 }
 
 /** Actual/norm over the tickets with a norm: sums first, so a long ticket weighs as much as its minutes. */
@@ -258,9 +297,15 @@ function countEscalations(tickets: readonly FigureTicket[], period: Period): Rec
 function overdueByReason(overdue: readonly FigureTicket[]): Figures['overdueByReason'] {
   const counts = new Map<string | null, number>();
   for (const t of overdue) counts.set(t.overdueReason, (counts.get(t.overdueReason) ?? 0) + 1);
+  return overdueByReasonOf(counts);
+}
+
+/** overdueByReason over the overdue tickets counted by reason. */
+export function overdueByReasonOf(counts: ReadonlyMap<string | null, number>): Figures['overdueByReason'] {
+  const overdue = [...counts.values()].reduce((a, b) => a + b, 0);
   return [...counts.entries()]
-    .sort(([a, x], [b, y]) => y - x || (a === null ? 1 : b === null ? -1 : a.localeCompare(b)))
-    .map(([reason, count]) => ({ reason, count, percent: percent(count, overdue.length)! }));
+    .sort(([a, x], [b, y]) => y - x || byGroupKey(a, b))
+    .map(([reason, count]) => ({ reason, count, percent: percent(count, overdue)! }));
 }
 
 /** The same figures per group (queue, category, channel, operator); tickets without one group under null. */
@@ -278,9 +323,13 @@ export function figuresByGroup<T extends FigureTicket>(
     else groups.set(key, [t]);
   }
   return [...groups.entries()]
-    .sort(([a], [b]) => (a === null ? 1 : b === null ? -1 : a.localeCompare(b)))
+    .sort(([a], [b]) => byGroupKey(a, b))
     .map(([group, members]) => ({ group, figures: computeFigures(members, period, now) }));
 }
+
+/** The order of groups: by key, none last. */
+export const byGroupKey = (a: string | null, b: string | null) =>
+  a === null ? 1 : b === null ? -1 : a.localeCompare(b);
 
 /** What the figures may be narrowed to: the ticket's queue (code), category, client category, channel, support line, assignee, catalog service (code). */
 export interface FigureFilters {

@@ -39,10 +39,10 @@ const TIME_ACTIONS = sql`(${sql.join(
 )})`;
 
 const date = (v: Date | string | null) => (v === null ? null : new Date(v));
-const instant = (at: Date) => sql`${at.toISOString()}::timestamptz`;
+export const instant = (at: Date) => sql`${at.toISOString()}::timestamptz`;
 
 /** The filters as SQL over `t` (tickets), `q` (queues), `c` (clients), `s` (catalog_services). */
-function filterClause(filters: FigureFilters): SQL {
+export function filterClause(filters: FigureFilters): SQL {
   const parts: SQL[] = [sql`true`];
   if (filters.queue !== undefined) parts.push(sql`q.code = ${filters.queue}`);
   if (filters.category !== undefined) parts.push(sql`t.category = ${filters.category}`);
@@ -54,7 +54,7 @@ function filterClause(filters: FigureFilters): SQL {
   return sql.join(parts, sql` and `);
 }
 
-const joins = sql`
+export const joins = sql`
     left join queues q on q.id = t.queue_id
     join clients c on c.id = t.client_id
     left join catalog_services s on s.id = t.service_id`;

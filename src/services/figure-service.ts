@@ -2,7 +2,9 @@ import type { Database } from '../db/client';
 import { isManager, type Actor } from '../domain/access';
 import { businessTimeBetween } from '../domain/calendar';
 import { ticketTimes } from '../domain/ticket-times';
+import { figuresOfTally } from '../domain/figure-tally';
 import {
+  byGroupKey,
   computeFigures,
   figureFilterNames,
   figuresByGroup,
@@ -15,7 +17,7 @@ import {
   type FigureGrouping,
   type Period,
 } from '../domain/figures';
-import { figureSeries, LONGEST_SERIES, seriesBuckets, type SeriesInterval } from '../domain/figure-series';
+import { figureSeries, LONGEST_SERIES, seriesBuckets, seriesOf, type SeriesInterval } from '../domain/figure-series';
 import { flatten } from '../domain/figure-tables';
 import {
   figureCalendars,
@@ -29,6 +31,7 @@ import {
   type FigureRecord,
   type FigureRow,
 } from '../repositories/figures';
+import { figureTally, needsWalkedTimes } from '../repositories/figure-tally';
 import { DeskError } from './errors';
 
 const DAY_MS = 86_400_000;
@@ -97,6 +100,54 @@ async function withBusinessTimes(db: Database, records: FigureRecord[], period: 
   });
 }
 
+interface FigureParts {
+  groupBy: FigureGrouping | undefined;
+  buckets: Period[] | undefined;
+  openAtStart: number;
+  now: Date;
+}
+
+/** The figures counted in PostgreSQL: every ticket of the period keeps its business times (test/figure-tally.test.ts holds the two ways equal). */
+export async function talliedFigures(
+  db: Database,
+  period: Period,
+  filters: FigureFilters,
+  { groupBy, buckets, openAtStart, now }: FigureParts,
+) {
+  const tally = await figureTally(db, period, filters, { groupBy, starts: buckets?.map((b) => b.from), now });
+  return {
+    total: figuresOfTally(tally.total),
+    groups: groupBy
+      ? [...tally.groups.entries()]
+          .sort(([a], [b]) => byGroupKey(a, b))
+          .map(([group, counted]) => ({ group, figures: figuresOfTally(counted) }))
+      : undefined,
+    series: buckets
+      ? seriesOf(
+          buckets,
+          tally.intervals.map(figuresOfTally),
+          tally.intervals.map((t) => t.done),
+          openAtStart,
+        )
+      : undefined,
+  };
+}
+
+/** The figures over every ticket of the period, some of whose business times are walked here from their events. */
+export async function walkedFigures(
+  db: Database,
+  period: Period,
+  filters: FigureFilters,
+  { groupBy, buckets, openAtStart, now }: FigureParts,
+) {
+  const tickets = await withBusinessTimes(db, await figureTickets(db, period, filters), period);
+  return {
+    total: computeFigures(tickets, period, now),
+    groups: groupBy ? figuresByGroup(tickets, (t: FigureRow) => t[groupBy], period, now) : undefined,
+    series: buckets ? figureSeries(tickets, buckets, openAtStart, now) : undefined,
+  };
+}
+
 /**
  * Managers' figures over a period, for the whole desk, per group and per interval, in the desk's
  * time zone (DESK_TIME_ZONE); and the tickets behind each count.
@@ -126,9 +177,13 @@ export function createFigureService({
       if (buckets && buckets.length > LONGEST_SERIES)
         throw new DeskError('VALIDATION', `querystring.interval: at most ${LONGEST_SERIES} intervals`);
       const at = now();
-      const tickets = await withBusinessTimes(db, await figureTickets(db, period, filters), period);
       const groupBy = query.groupBy;
-      let groups = groupBy ? figuresByGroup(tickets, (t: FigureRow) => t[groupBy], period, at) : undefined;
+      const openAtStart = buckets ? await openTicketsAt(db, period.from, filters) : 0;
+      const parts = { groupBy, buckets, openAtStart, now: at };
+      const counted = (await needsWalkedTimes(db, period, filters))
+        ? await walkedFigures(db, period, filters, parts)
+        : await talliedFigures(db, period, filters, parts);
+      let groups = counted.groups;
       if (groups && groupBy === 'operator') {
         // Load now beside the figures: held (the backlog), offers open to them, against their limit.
         const loads = await operatorLoads(db, at);
@@ -143,15 +198,10 @@ export function createFigureService({
         now: at.toISOString(),
         timeZone,
         filters,
-        total: computeFigures(tickets, period, at),
+        total: counted.total,
         ...(groupBy ? { groupBy, groups } : {}),
         ...(groupBy === 'operator' ? { operatorMoves: operatorMoves(await operatorMovesIn(db, period, filters)) } : {}),
-        ...(buckets
-          ? {
-              interval: query.interval,
-              series: figureSeries(tickets, buckets, await openTicketsAt(db, period.from, filters), at),
-            }
-          : {}),
+        ...(buckets ? { interval: query.interval, series: counted.series } : {}),
       };
     },
 
