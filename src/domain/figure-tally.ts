@@ -18,7 +18,6 @@ import {
   type EscalationLevel,
   type Figures,
 } from './figures';
-import { COMPLAINT_CSAT_AT_MOST } from './survey';
 
 /** Values as the database ranks them: how many, their sum, and those at the ranks (0-based, ascending) asked for. */
 export interface RankedValues {
@@ -51,9 +50,10 @@ export interface FigureTally {
   late: number;
   /** The late ones by recorded reason. */
   overdueReasons: Map<string | null, number>;
-  /** Survey scores (1–5) and 0–10 answers of the resolved, each value with how many gave it. */
-  csatScores: Map<number, number>;
-  npsAnswers: Map<number, number>;
+  /** Survey scores (1–5) of the resolved: how many, their sum, how many top-2-box, how many a complaint's. */
+  csat: { answered: number; sum: number; topBox: number; complaints: number };
+  /** 0–10 answers of the resolved: how many, promoters, detractors. */
+  nps: { answered: number; promoters: number; detractors: number };
   /** Resolved tickets ever reopened; resolved first-contact resolutions. */
   reopenedEver: number;
   firstContact: number;
@@ -84,8 +84,8 @@ export function emptyTally(): FigureTally {
     onTime: 0,
     late: 0,
     overdueReasons: new Map(),
-    csatScores: new Map(),
-    npsAnswers: new Map(),
+    csat: { answered: 0, sum: 0, topBox: 0, complaints: 0 },
+    nps: { answered: 0, promoters: 0, detractors: 0 },
     reopenedEver: 0,
     firstContact: 0,
     normed: 0,
@@ -104,17 +104,13 @@ function durationOf(values: RankedValues): DurationFigure {
   });
 }
 
-const sumOf = (counts: Map<number, number>, keep: (value: number) => boolean) =>
-  [...counts].reduce((sum, [value, count]) => sum + (keep(value) ? count : 0), 0);
-
 /** The figures of a tally, as computeFigures gives them over the same tickets. */
 export function figuresOfTally(tally: FigureTally): Figures {
   const registeredPerChannel = Object.fromEntries(intakeChannels.map((c) => [c, 0])) as Record<IntakeChannel, number>;
   for (const [channel, count] of tally.registeredPerChannel) registeredPerChannel[channel as IntakeChannel] = count;
   const registered = [...tally.registeredPerChannel.values()].reduce((a, b) => a + b, 0);
   const resolved = tally.resolution.count;
-  const answered = sumOf(tally.csatScores, () => true);
-  const scorePoints = [...tally.csatScores].reduce((sum, [score, count]) => sum + score * count, 0);
+  const { answered } = tally.csat;
   return {
     registered,
     accepted: tally.firstResponse.count,
@@ -141,20 +137,14 @@ export function figuresOfTally(tally: FigureTally): Figures {
       ratio: tally.normMinutes === 0 ? null : Math.round((tally.workMinutes / tally.normMinutes) * 100) / 100,
     },
     slaAchievedPercent: percent(tally.onTime, tally.onTime + tally.late),
-    csatMean: answered === 0 ? null : Math.round((scorePoints / answered) * 100) / 100,
-    csatTop2BoxPercent: percent(
-      sumOf(tally.csatScores, (s) => s >= 4),
-      answered,
-    ),
+    csatMean: answered === 0 ? null : Math.round((tally.csat.sum / answered) * 100) / 100,
+    csatTop2BoxPercent: percent(tally.csat.topBox, answered),
     surveyResponseRatePercent: percent(answered, resolved),
     reopenRatePercent: percent(tally.reopenedEver, resolved),
-    npsScore: netPromoterScoreOf(tally.npsAnswers),
-    npsResponses: sumOf(tally.npsAnswers, () => true),
-    csi: satisfactionIndexOf(tally.csatScores),
-    nrrPercent: percent(
-      sumOf(tally.csatScores, (s) => s <= COMPLAINT_CSAT_AT_MOST),
-      answered,
-    ),
+    npsScore: netPromoterScoreOf(tally.nps.promoters, tally.nps.detractors, tally.nps.answered),
+    npsResponses: tally.nps.answered,
+    csi: satisfactionIndexOf(tally.csat.sum, answered),
+    nrrPercent: percent(tally.csat.complaints, answered),
     fcrPercent: percent(tally.firstContact, resolved),
     escalations: { ...tally.escalations },
     overdueByReason: overdueByReasonOf(tally.overdueReasons),

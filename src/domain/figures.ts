@@ -205,7 +205,7 @@ export function computeFigures(tickets: readonly FigureTicket[], period: Period,
     workVsNorm: workVsNorm(resolved),
     slaAchievedPercent: percent(withDue.filter((t) => t.resolvedAt! <= t.resolutionDueAt!).length, withDue.length),
     csatMean: scores.length === 0 ? null : Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 100) / 100,
-    csatTop2BoxPercent: percent(scores.filter((s) => s >= 4).length, scores.length),
+    csatTop2BoxPercent: percent(scores.filter((s) => s >= CSAT_TOP_BOX_AT_LEAST).length, scores.length),
     surveyResponseRatePercent: percent(scores.length, resolved.length),
     reopenRatePercent: percent(resolved.filter((t) => t.reopenings.length > 0).length, resolved.length),
     npsScore: netPromoterScore(recommendations),
@@ -218,43 +218,41 @@ export function computeFigures(tickets: readonly FigureTicket[], period: Period,
   };
 }
 
+/** The survey's bounds: a top-2-box score (of 1–5), an NPS promoter and detractor (of 0–10). */
+export const CSAT_TOP_BOX_AT_LEAST = 4;
+export const NPS_PROMOTER_AT_LEAST = 9;
+export const NPS_DETRACTOR_AT_MOST = 6;
+
 /** Promoters (9–10) minus detractors (0–6), in points to one decimal; null for no answer. */
 export function netPromoterScore(answers: readonly number[]): number | null {
-  return netPromoterScoreOf(answers.map((a) => [a, 1]));
+  return netPromoterScoreOf(
+    answers.filter((a) => a >= NPS_PROMOTER_AT_LEAST).length,
+    answers.filter((a) => a <= NPS_DETRACTOR_AT_MOST).length,
+    answers.length,
+  );
 }
 
-/** netPromoterScore over answers counted by value ([answer, how many]). */
-export function netPromoterScoreOf(answers: Iterable<readonly [number, number]>): number | null {
-  let all = 0;
-  let promoters = 0;
-  let detractors = 0;
-  for (const [answer, count] of answers) {
-    all += count;
-    if (answer >= 9) promoters += count;
-    if (answer <= 6) detractors += count;
-  }
-  if (all === 0) return null;
-  return Math.round(((promoters - detractors) / all) * 1000) / 10;
+/** netPromoterScore from its counts. */
+export function netPromoterScoreOf(promoters: number, detractors: number, answers: number): number | null {
+  if (answers === 0) return null;
+  return Math.round(((promoters - detractors) / answers) * 1000) / 10;
 }
 
 /** CSI: each 1–5 score on 0–100, averaged, to one decimal; null for no answer. */
 export function satisfactionIndex(scores: readonly number[]): number | null {
-  return satisfactionIndexOf(scores.map((s) => [s, 1]));
+  return satisfactionIndexOf(
+    scores.reduce((sum, s) => sum + s, 0),
+    scores.length,
+  );
 }
 
 /**
- * satisfactionIndex over scores counted by value ([score, how many]). Each score's points are
- * whole (0, 25, 50, 75, 100), so the sum is exact in any order.
+ * satisfactionIndex from the sum of the scores and their number: each score's points,
+ * (score − 1) / 4 × 100, are 25 × (score − 1) exactly, so their sum is 25 × (sum − answers).
  */
-export function satisfactionIndexOf(scores: Iterable<readonly [number, number]>): number | null {
-  let all = 0;
-  let points = 0;
-  for (const [score, count] of scores) {
-    all += count;
-    points += ((score - 1) / 4) * 100 * count;
-  }
-  if (all === 0) return null;
-  return Math.round((points / all) * 10) / 10;
+export function satisfactionIndexOf(scoreSum: number, answers: number): number | null {
+  if (answers === 0) return null;
+  return Math.round(((25 * (scoreSum - answers)) / answers) * 10) / 10;
 }
 
 /** Actual/norm over the tickets with a norm: sums first, so a long ticket weighs as much as its minutes. */
