@@ -12,6 +12,7 @@ import { seriesBuckets } from '../src/domain/figure-series';
 import { figureGroupings, type FigureFilters, type Period } from '../src/domain/figures';
 import { intakeChannels } from '../src/domain/enums';
 import { needsWalkedTimes } from '../src/repositories/figure-tally';
+import { operatorLoads } from '../src/repositories/figures';
 import { talliedFigures, walkedFigures } from '../src/services/figure-service';
 
 const DAY = 86_400_000;
@@ -181,6 +182,21 @@ describe('figures counted in PostgreSQL', () => {
       walkedFigures(db, empty, filters, parts),
     ]);
     expect(JSON.stringify(tallied)).toBe(JSON.stringify(walked));
+  });
+
+  it('counts each operator’s open offers: queued, offered to them, not expired', async () => {
+    const operator = `${category}-2`;
+    await db.execute(sql`
+      update tickets set stage = 'queued', offered_to = ${operator},
+             offer_expires_at = ${now.toISOString()}::timestamptz + (case when id % 3 = 0 then -1 else 1 end) * interval '1 minute'
+      where id in (select id from tickets where category = ${category} and stage = 'queued' order by id limit 6)`);
+    const [expected] = await db.execute<{ offered: number }>(sql`
+      select count(*)::int as offered from tickets
+      where offered_to = ${operator} and stage = 'queued' and offer_expires_at > ${now.toISOString()}::timestamptz`);
+    expect(expected!.offered).toBeGreaterThan(0);
+    const loads = await operatorLoads(db, now);
+    expect(loads.get(operator)).toEqual({ limit: 5, offered: expected!.offered });
+    expect(loads.get(`${category}-1`)).toEqual({ limit: 5, offered: 0 });
   });
 
   it('walks the times when a ticket of the period keeps none', async () => {

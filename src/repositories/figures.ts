@@ -276,13 +276,17 @@ export async function latestEventId(db: Database): Promise<number> {
   return Number(row!.id ?? 0);
 }
 
-/** Each operator's ticket limit and the offers open to them now (the queue's `next`), by operator id. */
+/**
+ * Each operator's ticket limit and the offers open to them now (the queue's `next`), by operator id.
+ * The open offers counted in one read of the open tickets (tickets_open_idx), not one per operator.
+ */
 export async function operatorLoads(db: Database, at: Date): Promise<Map<string, { limit: number; offered: number }>> {
   const rows = await db.execute<{ id: string; limit: number; offered: number | string }>(sql`
-    select o.id, o.ticket_limit as "limit",
-           (select count(*) from tickets t
-             where t.offered_to = o.id and t.offer_expires_at > ${instant(at)} and t.stage = 'queued') as offered
-    from operators o`);
+    select o.id, o.ticket_limit as "limit", coalesce(f.offered, 0) as offered
+    from operators o
+    left join (select t.offered_to, count(*) as offered from tickets t
+               where t.stage <> 'closed' and t.stage = 'queued' and t.offer_expires_at > ${instant(at)}
+               group by t.offered_to) f on f.offered_to = o.id`);
   return new Map([...rows].map((r) => [r.id, { limit: r.limit, offered: Number(r.offered) }]));
 }
 

@@ -202,6 +202,11 @@ export const ticketEvents = pgTable(
     index('ticket_events_handoffs_idx')
       .on(t.ticketId, t.action)
       .where(sql`${t.action} in ('reopened', 'sla_escalated', 'reassigned', 'returned_to_queue', 'transferred')`),
+    // Skips, reassignments, returns and transfers of a period, per operator (operatorMovesIn): the
+    // element's index read every accept of the period too (migration 0026).
+    index('ticket_events_moves_at_idx')
+      .on(t.at)
+      .where(sql`${t.action} in ('skipped', 'reassigned', 'returned_to_queue', 'transferred')`),
   ],
 );
 
