@@ -207,7 +207,7 @@ export async function queueLines(db: Pick<Database, 'select'>): Promise<Map<stri
   return new Map(rows.map((q) => [q.code, { supportLine: q.supportLine }]));
 }
 
-/** Tickets open at an instant: registered before it, neither resolved (latest resolution) nor closed before it. */
+/** Tickets open at an instant: registered before it, neither resolved (latest resolution) nor closed before it (a range of tickets_done_idx). */
 export async function openTicketsAt(db: Database, at: Date, filters: FigureFilters = {}): Promise<number> {
   const [row] = await db.execute<{ open: number | string }>(sql`
     select count(*) as open from tickets t ${joins}

@@ -131,6 +131,9 @@ export const tickets = pgTable(
     // Tickets accepted or resolved with no business times kept (older than migration 0021): a period
     // holding one has its figures walked in the API (needsWalkedTimes). Nearly empty, so the question
     // is one probe rather than a walk of the period's range (migration 0026).
+    // Open at an instant (openTicketsAt, a series' start): done — latest resolution, else closing — at
+    // or after it, registered before it. A range of this instead of every ticket registered before (migration 0026).
+    index('tickets_done_idx').on(sql`coalesce(${t.resolvedAt}, ${t.closedAt}, 'infinity'::timestamptz)`, t.createdAt),
     index('tickets_untimed_accepted_idx')
       .on(t.acceptedAt)
       .where(sql`${t.acceptedAt} is not null and ${t.firstResponseBusinessMs} is null`),
