@@ -17,6 +17,8 @@ import { filterClause, instant, joins } from './figures';
 
 const DAY_MS = 86_400_000;
 
+type Executor = Pick<Database, 'execute'>;
+
 /** Each grouping's key, as figureTickets names it on the ticket (a support line as text). */
 const groupKey: Record<FigureGrouping, SQL> = {
   queue: sql`q.code`,
@@ -69,7 +71,7 @@ function rankedValues({ n, sum, ranks }: Ranked): RankedValues {
 }
 
 /** Whether a period's figures need business times walked from events in the API: a ticket accepted or resolved in it keeps none (older than migration 0021). */
-export async function needsWalkedTimes(db: Database, period: Period, filters: FigureFilters): Promise<boolean> {
+export async function needsWalkedTimes(db: Executor, period: Period, filters: FigureFilters): Promise<boolean> {
   const from = instant(period.from);
   const to = instant(period.to);
   const [row] = await db.execute<{ walked: boolean }>(sql`
@@ -256,20 +258,24 @@ export function figureTallySql(
     )}`;
 }
 
-type Executor = Pick<Database, 'execute'>;
-
 /**
  * Runs figureTallySql as the API does. Its plan has no use for JIT (compiling took a quarter of
  * the year's statement at 100,000 tickets: 5.3 s of 21.6 s, bench); the sorts of a year's times
  * fit in memory at 64 MB (at the default 4 MB they went to disk).
  */
 export function inTallySettings<T>(db: Database, run: (tx: Executor) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`set local jit = off`);
-    await tx.execute(sql`set local work_mem = '64MB'`);
-    return run(tx);
-  });
+  // One snapshot (repeatable read) for the check of needsWalkedTimes and the tally: a ticket resolved
+  // in between, its times not yet written, would otherwise be counted without them.
+  return db.transaction(
+    async (tx) => {
+      await tx.execute(sql`set local jit = off`);
+      await tx.execute(sql`set local work_mem = '64MB'`);
+      return run(tx);
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
 }
+
 export interface FigureTallies {
   total: FigureTally;
   groups: Map<string | null, FigureTally>;
@@ -279,15 +285,21 @@ export interface FigureTallies {
 
 /**
  * The tallies of the period's figures for the desk, per group and per interval, counted in
- * PostgreSQL: for periods whose tickets keep their business times (needsWalkedTimes is false).
+ * PostgreSQL; null when a ticket of the period keeps no business times (needsWalkedTimes): then
+ * the figures are computed over every ticket, walking its events.
  */
 export async function figureTally(
   db: Database,
   period: Period,
   filters: FigureFilters,
   options: { groupBy?: FigureGrouping; starts?: readonly Date[]; now: Date },
-): Promise<FigureTallies> {
-  const rows = await inTallySettings(db, (tx) => tx.execute<TallyRow>(figureTallySql(period, filters, options)));
+): Promise<FigureTallies | null> {
+  const rows = await inTallySettings(db, async (tx) =>
+    (await needsWalkedTimes(tx, period, filters))
+      ? null
+      : tx.execute<TallyRow>(figureTallySql(period, filters, options)),
+  );
+  if (rows === null) return null;
   const tallies: FigureTallies = {
     total: emptyTally(),
     groups: new Map(),

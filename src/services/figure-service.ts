@@ -31,7 +31,7 @@ import {
   type FigureRecord,
   type FigureRow,
 } from '../repositories/figures';
-import { figureTally, needsWalkedTimes } from '../repositories/figure-tally';
+import { figureTally } from '../repositories/figure-tally';
 import { DeskError } from './errors';
 
 const DAY_MS = 86_400_000;
@@ -107,7 +107,10 @@ interface FigureParts {
   now: Date;
 }
 
-/** The figures counted in PostgreSQL: every ticket of the period keeps its business times (test/figure-tally.test.ts holds the two ways equal). */
+/**
+ * The figures counted in PostgreSQL; null when a ticket of the period keeps no business times
+ * (test/figure-tally.test.ts holds the two ways equal).
+ */
 export async function talliedFigures(
   db: Database,
   period: Period,
@@ -115,6 +118,7 @@ export async function talliedFigures(
   { groupBy, buckets, openAtStart, now }: FigureParts,
 ) {
   const tally = await figureTally(db, period, filters, { groupBy, starts: buckets?.map((b) => b.from), now });
+  if (tally === null) return null;
   return {
     total: figuresOfTally(tally.total),
     groups: groupBy
@@ -180,9 +184,8 @@ export function createFigureService({
       const groupBy = query.groupBy;
       const openAtStart = buckets ? await openTicketsAt(db, period.from, filters) : 0;
       const parts = { groupBy, buckets, openAtStart, now: at };
-      const counted = (await needsWalkedTimes(db, period, filters))
-        ? await walkedFigures(db, period, filters, parts)
-        : await talliedFigures(db, period, filters, parts);
+      const counted =
+        (await talliedFigures(db, period, filters, parts)) ?? (await walkedFigures(db, period, filters, parts));
       let groups = counted.groups;
       if (groups && groupBy === 'operator') {
         // Load now beside the figures: held (the backlog), offers open to them, against their limit.
