@@ -9,10 +9,10 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeDatabase, openDatabase, type Database } from '../src/db/client';
 import { seriesBuckets } from '../src/domain/figure-series';
-import { figureGroupings, type FigureFilters, type Period } from '../src/domain/figures';
+import { drillableFigures, figureGroupings, isBehind, type FigureFilters, type Period } from '../src/domain/figures';
 import { intakeChannels } from '../src/domain/enums';
 import { needsWalkedTimes } from '../src/repositories/figure-tally';
-import { operatorLoads } from '../src/repositories/figures';
+import { figureTickets, operatorLoads, ticketsBehindIds } from '../src/repositories/figures';
 import { talliedFigures, walkedFigures } from '../src/services/figure-service';
 
 const DAY = 86_400_000;
@@ -183,6 +183,25 @@ describe('figures counted in PostgreSQL', () => {
       walkedFigures(db, empty, filters, parts),
     ]);
     expect(JSON.stringify(tallied)).toBe(JSON.stringify(walked));
+  });
+
+  it('lists the tickets behind each count as isBehind picks them from every ticket of the period', async () => {
+    const every = await figureTickets(db, period, filters, { withTimes: false });
+    for (const figure of drillableFigures) {
+      const expected = every
+        .filter((t) => isBehind(figure, t, period))
+        .map((t) => t.id)
+        .sort((a, b) => a - b);
+      expect(expected.length, figure).toBeGreaterThan(3);
+      expect(await ticketsBehindIds(db, figure, period, filters, 5_000), figure).toEqual({
+        total: expected.length,
+        ids: expected,
+      });
+      expect(await ticketsBehindIds(db, figure, period, filters, 3), figure).toEqual({
+        total: expected.length,
+        ids: expected.slice(0, 3),
+      });
+    }
   });
 
   it('counts each operator’s open offers: queued, offered to them, not expired', async () => {

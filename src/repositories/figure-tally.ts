@@ -13,7 +13,7 @@ import {
   type Period,
 } from '../domain/figures';
 import { COMPLAINT_CSAT_AT_MOST } from '../domain/survey';
-import { filterClause, instant, joins } from './figures';
+import { filterClause, instant, joins, wholeMs } from './figures';
 
 const DAY_MS = 86_400_000;
 
@@ -30,8 +30,7 @@ const groupKey: Record<FigureGrouping, SQL> = {
   service: sql`s.code`,
 };
 
-/** An instant in whole milliseconds, as the API's Date holds it (truncated: PostgreSQL keeps microseconds). */
-const ms = (column: SQL) => sql`floor(extract(epoch from ${column}) * 1000)`;
+const ms = wholeMs;
 const list = (items: readonly string[]) =>
   sql`(${sql.join(
     items.map((item) => sql`${item}`),

@@ -2,7 +2,15 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { businessCalendars, queues } from '../db/schema';
 import type { BusinessCalendar } from '../domain/calendar';
-import type { EscalationLevel, FigureFilters, FigureTicket, OperatorMove, Period } from '../domain/figures';
+import {
+  backlogStages,
+  type DrillableFigure,
+  type EscalationLevel,
+  type FigureFilters,
+  type FigureTicket,
+  type OperatorMove,
+  type Period,
+} from '../domain/figures';
 import type { IntakeChannel } from '../domain/enums';
 import { TicketElement, type TicketStage } from '../domain/process';
 import { timeEventActions, type TicketTimes, type TimeEvent } from '../domain/ticket-times';
@@ -39,6 +47,8 @@ const TIME_ACTIONS = sql`(${sql.join(
 )})`;
 
 const date = (v: Date | string | null) => (v === null ? null : new Date(v));
+/** An instant in whole milliseconds, as the API's Date holds it (truncated: PostgreSQL keeps microseconds). */
+export const wholeMs = (column: SQL) => sql`floor(extract(epoch from ${column}) * 1000)`;
 export const instant = (at: Date) => sql`${at.toISOString()}::timestamptz`;
 
 /** The filters as SQL over `t` (tickets), `q` (queues), `c` (clients), `s` (catalog_services). */
@@ -214,6 +224,48 @@ export async function openTicketsAt(db: Database, at: Date, filters: FigureFilte
     where t.created_at < ${instant(at)} and coalesce(t.resolved_at, t.closed_at, 'infinity') >= ${instant(at)}
       and ${filterClause(filters)}`);
   return Number(row!.open);
+}
+
+/**
+ * The tickets behind a count (isBehind's rules, as SQL): how many, and the first `limit` ids in order.
+ * Each figure is one range of an index, as figureTickets reads the period.
+ */
+export async function ticketsBehindIds(
+  db: Database,
+  figure: DrillableFigure,
+  period: Period,
+  filters: FigureFilters,
+  limit: number,
+): Promise<{ total: number; ids: number[] }> {
+  const from = instant(period.from);
+  const to = instant(period.to);
+  const range = (column: SQL) => sql`${column} >= ${from} and ${column} < ${to}`;
+  const eventIn = (action: 'reopened' | 'sla_escalated') => sql`t.id in (
+      select e.ticket_id from ticket_events e
+      where e.action in ('reopened', 'sla_escalated') and e.action = ${action} and ${range(sql`e.at`)})`;
+  const backlog = sql`(${sql.join(
+    backlogStages.map((stage) => sql`${stage}`),
+    sql`, `,
+  )})`;
+  const behind: Record<DrillableFigure, SQL> = {
+    registered: range(sql`t.created_at`),
+    accepted: range(sql`t.accepted_at`),
+    resolved: range(sql`t.resolved_at`),
+    closed: range(sql`t.closed_at`),
+    reopened: eventIn('reopened'),
+    backlog: sql`t.stage <> 'closed' and t.stage in ${backlog}`,
+    escalated: eventIn('sla_escalated'),
+    overdue: sql`${range(sql`t.resolved_at`)} and t.resolution_due_at is not null
+                 and ${wholeMs(sql`t.resolved_at`)} > ${wholeMs(sql`t.resolution_due_at`)}`,
+  };
+  const where = sql`${behind[figure]} and ${filterClause(filters)}`;
+  const [[count], rows] = await Promise.all([
+    db.execute<{ total: number }>(sql`select count(*)::int as total from tickets t ${joins} where ${where}`),
+    db.execute<{ id: number | string }>(
+      sql`select t.id from tickets t ${joins} where ${where} order by t.id limit ${limit}`,
+    ),
+  ]);
+  return { total: count!.total, ids: [...rows].map((r) => Number(r.id)) };
 }
 
 export interface FigureTicketListed {

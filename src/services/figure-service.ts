@@ -8,7 +8,6 @@ import {
   computeFigures,
   figureFilterNames,
   figuresByGroup,
-  isBehind,
   operatorMoves,
   LONGEST_PERIOD_DAYS,
   LONGEST_TICKET_LIST,
@@ -28,6 +27,7 @@ import {
   operatorLoads,
   operatorMovesIn,
   queueLines,
+  ticketsBehindIds,
   type FigureRecord,
   type FigureRow,
 } from '../repositories/figures';
@@ -218,16 +218,9 @@ export function createFigureService({
           'NOT_PERMITTED',
           'querystring.clientCategory: only managers may list the tickets behind a figure by client category',
         );
-      const ids = (await figureTickets(db, period, filters, { withTimes: false }))
-        .filter((t) => isBehind(query.figure, t, period))
-        .map((t) => t.id)
-        .sort((a, b) => a - b);
       const limit = Math.min(query.limit ?? 100, LONGEST_TICKET_LIST);
-      return {
-        figure: query.figure,
-        total: ids.length,
-        tickets: await figureTicketList(db, ids.slice(0, limit), isManager(viewer)),
-      };
+      const { total, ids } = await ticketsBehindIds(db, query.figure, period, filters, limit);
+      return { figure: query.figure, total, tickets: await figureTicketList(db, ids, isManager(viewer)) };
     },
 
     /** One of the figures' tables as flat rows (CSV): bounded by the groups, the intervals or LONGEST_TICKET_LIST. */
