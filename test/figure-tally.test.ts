@@ -167,11 +167,19 @@ describe('figures counted in PostgreSQL', () => {
       const { tallied, walked } = await both(filters, { groupBy, buckets: undefined, openAtStart: 0, now });
       expect(tallied, groupBy).toBe(walked);
     }
-    const { tallied, walked } = await both(
+    for (const narrowed of [
       { ...filters, channel: 'email' },
-      { groupBy: 'queue', buckets: undefined, openAtStart: 0, now },
-    );
-    expect(tallied).toBe(walked);
+      { ...filters, clientCategory: 'regular' },
+    ]) {
+      const { tallied, walked, total } = await both(narrowed, {
+        groupBy: 'queue',
+        buckets: undefined,
+        openAtStart: 0,
+        now,
+      });
+      expect(tallied).toBe(walked);
+      expect(total.registered).toBeGreaterThan(0);
+    }
   });
 
   it('an empty period: zeros and nulls both ways', async () => {
