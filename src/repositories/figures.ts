@@ -134,6 +134,7 @@ export function figureTicketsSql(period: Period, filters: FigureFilters = {}, wi
  * escalated in it, and every open one (the backlog is as of now), narrowed by the filters.
  * Each condition is a range of one index (migration 0014), the open ones a partial index.
  * Reopenings and escalations come from the durable record (ticket_events), the rest from the ticket row.
+ * Read only when a ticket of the period keeps no business times (else figureTally counts the figures in SQL).
  */
 export async function figureTickets(
   db: Database,
