@@ -30,7 +30,6 @@ const groupKey: Record<FigureGrouping, SQL> = {
   service: sql`s.code`,
 };
 
-const ms = wholeMs;
 const list = (items: readonly string[]) =>
   sql`(${sql.join(
     items.map((item) => sql`${item}`),
@@ -143,13 +142,13 @@ export function figureTallySql(
     from ticket_events e join tickets t on t.id = e.ticket_id ${joins}
     where e.action in ('reopened', 'sla_escalated') and e.action = ${action}
       and e.at >= ${from} and e.at < ${to} and ${where}`;
-  const late = sql`${ms(sql`t.resolved_at`)} > ${ms(sql`t.resolution_due_at`)}`;
+  const late = sql`${wholeMs(sql`t.resolved_at`)} > ${wholeMs(sql`t.resolution_due_at`)}`;
   const nowMs = sql`${now.getTime()}::numeric`;
-  const age = (days: number) => sql`${nowMs} - ${ms(sql`t.created_at`)} < ${days * DAY_MS}`;
+  const age = (days: number) => sql`${nowMs} - ${wholeMs(sql`t.created_at`)} < ${days * DAY_MS}`;
   return sql`
     with resolved as materialized (
       select ${group} as grp, ${bucketOf(sql`t.resolved_at`)} as bucket,
-             (${ms(sql`t.resolved_at`)} - ${ms(sql`t.created_at`)})::float8 as wall,
+             (${wholeMs(sql`t.resolved_at`)} - ${wholeMs(sql`t.created_at`)})::float8 as wall,
              (t.business_times->>'firstResolutionMs')::float8 as first_resolution,
              (t.business_times->>'resolutionMs')::float8 as resolution,
              (t.business_times->>'queueWaitMs')::float8 as queue_wait,
@@ -182,7 +181,7 @@ export function figureTallySql(
       tickets(
         sql`t.accepted_at`,
         sql`t.accepted_at >= ${from} and t.accepted_at < ${to}`,
-        sql`(${ms(sql`t.accepted_at`)} - ${ms(sql`t.created_at`)})::float8 as wall,
+        sql`(${wholeMs(sql`t.accepted_at`)} - ${wholeMs(sql`t.created_at`)})::float8 as wall,
             t.first_response_business_ms::float8 as business`,
       ),
     )}
