@@ -4,6 +4,7 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import type { Database } from '../../src/db/client';
 import { breachTimelineFacts, listEscalations } from '../../src/repositories/breach-audit';
+import { figureTallySql, inTallySettings } from '../../src/repositories/figure-tally';
 import { figureTicketsSql } from '../../src/repositories/figures';
 import type { BenchEnvironment } from '../env';
 import { callApi, Outcomes } from '../http';
@@ -121,8 +122,20 @@ export async function runFigures(env: BenchEnvironment, options: BenchOptions): 
     const db = drizzle(sql) as unknown as Database;
     for (const p of ['year', 'month', 'day'] as const) {
       const period = { from: new Date(periods[p][0]!), to: new Date(periods[p][1]!) };
-      plans.push(await explainSql(db, `figures ${p} (figureTicketsSql)`, figureTicketsSql(period)));
+      plans.push(
+        await inTallySettings(db, (tx) =>
+          explainSql(tx, `figures ${p} (figureTallySql)`, figureTallySql(period, {}, { now: new Date() })),
+        ),
+      );
     }
+    // The tickets one by one: what the figures read when a ticket of the period keeps no business times, and the drill-down.
+    plans.push(
+      await explainSql(
+        db,
+        'figures day (figureTicketsSql)',
+        figureTicketsSql({ from: new Date(periods.day[0]!), to: new Date(periods.day[1]!) }),
+      ),
+    );
     const month = { from: new Date(periods.month[0]!), to: new Date(periods.month[1]!) };
     plans.push(
       await explainRepository(url, 'audit month (listEscalations)', (d) =>
@@ -603,7 +616,7 @@ function planFacts(label: string, plan: string[]): FiguresPlan {
   return { label, executionMs: execution ? Number(execution[1]) : null, rows: top ? Number(top[1]) : null, plan };
 }
 
-async function explainSql(db: Database, label: string, query: SQL): Promise<FiguresPlan> {
+async function explainSql(db: Pick<Database, 'execute'>, label: string, query: SQL): Promise<FiguresPlan> {
   const rows = (await db.execute(drizzleSql`explain (analyze, buffers) ${query}`)) as unknown as {
     'QUERY PLAN': string;
   }[];

@@ -61,9 +61,27 @@ export function figureSeries(
     const done = indexOf(doneAt(t));
     if (done >= 0) doneIn[done]!++;
   }
+  return seriesOf(
+    buckets,
+    buckets.map((bucket, i) => computeFigures(members[i]!, bucket, now)),
+    doneIn,
+    openAtStart,
+  );
+}
+
+/**
+ * The series from each interval's figures and how many tickets left the backlog for good in it
+ * (`doneIn`); `openAtStart` as figureSeries has it.
+ */
+export function seriesOf(
+  buckets: readonly Period[],
+  figuresIn: readonly Figures[],
+  doneIn: readonly number[],
+  openAtStart: number,
+): (IntervalFigures & { from: string; to: string })[] {
   let open = openAtStart;
   return buckets.map((bucket, i) => {
-    const { backlog: _backlog, backlogAgeing: _ageing, ...figures } = computeFigures(members[i]!, bucket, now);
+    const { backlog: _backlog, backlogAgeing: _ageing, ...figures } = figuresIn[i]!;
     open += figures.registered - doneIn[i]!;
     return { from: bucket.from.toISOString(), to: bucket.to.toISOString(), ...figures, openAtEnd: open };
   });

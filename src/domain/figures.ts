@@ -127,22 +127,37 @@ export function percent(part: number, whole: number): number | null {
 
 /** The q-quantile (0–1) with linear interpolation between ranks, as percentile_cont; null for none. */
 export function quantile(values: readonly number[], q: number): number | null {
-  if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
-  const rank = q * (sorted.length - 1);
+  return quantileOfSorted(sorted.length, q, (rank) => sorted[rank]!);
+}
+
+/** The q-quantile of `count` values in order, each read by its rank (0-based) with `valueAt`: only two are read. */
+export function quantileOfSorted(count: number, q: number, valueAt: (rank: number) => number): number | null {
+  if (count === 0) return null;
+  const rank = q * (count - 1);
   const low = Math.floor(rank);
   const high = Math.ceil(rank);
-  return sorted[low]! + (sorted[high]! - sorted[low]!) * (rank - low);
+  return valueAt(low) + (valueAt(high) - valueAt(low)) * (rank - low);
+}
+
+/** A duration figure of `count` values in order, read by rank as quantileOfSorted reads them. */
+export function durationOfSorted(count: number, valueAt: (rank: number) => number): DurationFigure {
+  const round = (v: number | null) => (v === null ? null : Math.round(v));
+  return {
+    count,
+    medianMs: round(quantileOfSorted(count, 0.5, valueAt)),
+    p90Ms: round(quantileOfSorted(count, 0.9, valueAt)),
+  };
 }
 
 function durations(values: readonly number[]): DurationFigure {
-  const round = (v: number | null) => (v === null ? null : Math.round(v));
-  return { count: values.length, medianMs: round(quantile(values, 0.5)), p90Ms: round(quantile(values, 0.9)) };
+  const sorted = [...values].sort((a, b) => a - b);
+  return durationOfSorted(sorted.length, (rank) => sorted[rank]!);
 }
 
 /** Open now: neither resolved nor closed (a reopened ticket is open again). */
-export const isBacklog = (t: Pick<FigureTicket, 'stage'>) =>
-  t.stage === 'registering' || t.stage === 'queued' || t.stage === 'in_work' || t.stage === 'waiting_for_client';
+export const backlogStages: readonly TicketStage[] = ['registering', 'queued', 'in_work', 'waiting_for_client'];
+export const isBacklog = (t: Pick<FigureTicket, 'stage'>) => backlogStages.includes(t.stage);
 
 export function ageingBucket(ageMs: number): AgeingBucket {
   if (ageMs < DAY_MS) return 'under1d';
@@ -190,7 +205,7 @@ export function computeFigures(tickets: readonly FigureTicket[], period: Period,
     workVsNorm: workVsNorm(resolved),
     slaAchievedPercent: percent(withDue.filter((t) => t.resolvedAt! <= t.resolutionDueAt!).length, withDue.length),
     csatMean: scores.length === 0 ? null : Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 100) / 100,
-    csatTop2BoxPercent: percent(scores.filter((s) => s >= 4).length, scores.length),
+    csatTop2BoxPercent: percent(scores.filter((s) => s >= CSAT_TOP_BOX_AT_LEAST).length, scores.length),
     surveyResponseRatePercent: percent(scores.length, resolved.length),
     reopenRatePercent: percent(resolved.filter((t) => t.reopenings.length > 0).length, resolved.length),
     npsScore: netPromoterScore(recommendations),
@@ -203,19 +218,41 @@ export function computeFigures(tickets: readonly FigureTicket[], period: Period,
   };
 }
 
+/** The survey's bounds: a top-2-box score (of 1–5), an NPS promoter and detractor (of 0–10). */
+export const CSAT_TOP_BOX_AT_LEAST = 4;
+export const NPS_PROMOTER_AT_LEAST = 9;
+export const NPS_DETRACTOR_AT_MOST = 6;
+
 /** Promoters (9–10) minus detractors (0–6), in points to one decimal; null for no answer. */
 export function netPromoterScore(answers: readonly number[]): number | null {
-  if (answers.length === 0) return null;
-  const promoters = answers.filter((a) => a >= 9).length;
-  const detractors = answers.filter((a) => a <= 6).length;
-  return Math.round(((promoters - detractors) / answers.length) * 1000) / 10;
+  return netPromoterScoreOf(
+    answers.filter((a) => a >= NPS_PROMOTER_AT_LEAST).length,
+    answers.filter((a) => a <= NPS_DETRACTOR_AT_MOST).length,
+    answers.length,
+  );
+}
+
+/** netPromoterScore from its counts. */
+export function netPromoterScoreOf(promoters: number, detractors: number, answers: number): number | null {
+  if (answers === 0) return null;
+  return Math.round(((promoters - detractors) / answers) * 1000) / 10;
 }
 
 /** CSI: each 1–5 score on 0–100, averaged, to one decimal; null for no answer. */
 export function satisfactionIndex(scores: readonly number[]): number | null {
-  if (scores.length === 0) return null;
-  const points = scores.reduce((sum, s) => sum + ((s - 1) / 4) * 100, 0);
-  return Math.round((points / scores.length) * 10) / 10;
+  return satisfactionIndexOf(
+    scores.reduce((sum, s) => sum + s, 0),
+    scores.length,
+  );
+}
+
+/**
+ * satisfactionIndex from the sum of the scores and their number: each score's points,
+ * (score − 1) / 4 × 100, are 25 × (score − 1) exactly, so their sum is 25 × (sum − answers).
+ */
+export function satisfactionIndexOf(scoreSum: number, answers: number): number | null {
+  if (answers === 0) return null;
+  return Math.round(((25 * (scoreSum - answers)) / answers) * 10) / 10;
 }
 
 /** Actual/norm over the tickets with a norm: sums first, so a long ticket weighs as much as its minutes. */
@@ -258,9 +295,15 @@ function countEscalations(tickets: readonly FigureTicket[], period: Period): Rec
 function overdueByReason(overdue: readonly FigureTicket[]): Figures['overdueByReason'] {
   const counts = new Map<string | null, number>();
   for (const t of overdue) counts.set(t.overdueReason, (counts.get(t.overdueReason) ?? 0) + 1);
+  return overdueByReasonOf(counts);
+}
+
+/** overdueByReason over the overdue tickets counted by reason. */
+export function overdueByReasonOf(counts: ReadonlyMap<string | null, number>): Figures['overdueByReason'] {
+  const overdue = [...counts.values()].reduce((a, b) => a + b, 0);
   return [...counts.entries()]
-    .sort(([a, x], [b, y]) => y - x || (a === null ? 1 : b === null ? -1 : a.localeCompare(b)))
-    .map(([reason, count]) => ({ reason, count, percent: percent(count, overdue.length)! }));
+    .sort(([a, x], [b, y]) => y - x || byGroupKey(a, b))
+    .map(([reason, count]) => ({ reason, count, percent: percent(count, overdue)! }));
 }
 
 /** The same figures per group (queue, category, channel, operator); tickets without one group under null. */
@@ -278,9 +321,13 @@ export function figuresByGroup<T extends FigureTicket>(
     else groups.set(key, [t]);
   }
   return [...groups.entries()]
-    .sort(([a], [b]) => (a === null ? 1 : b === null ? -1 : a.localeCompare(b)))
+    .sort(([a], [b]) => byGroupKey(a, b))
     .map(([group, members]) => ({ group, figures: computeFigures(members, period, now) }));
 }
+
+/** The order of groups: by key, none last. */
+export const byGroupKey = (a: string | null, b: string | null) =>
+  a === null ? 1 : b === null ? -1 : a.localeCompare(b);
 
 /** What the figures may be narrowed to: the ticket's queue (code), category, client category, channel, support line, assignee, catalog service (code). */
 export interface FigureFilters {

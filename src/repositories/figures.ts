@@ -2,7 +2,15 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { businessCalendars, queues } from '../db/schema';
 import type { BusinessCalendar } from '../domain/calendar';
-import type { EscalationLevel, FigureFilters, FigureTicket, OperatorMove, Period } from '../domain/figures';
+import {
+  backlogStages,
+  type DrillableFigure,
+  type EscalationLevel,
+  type FigureFilters,
+  type FigureTicket,
+  type OperatorMove,
+  type Period,
+} from '../domain/figures';
 import type { IntakeChannel } from '../domain/enums';
 import { TicketElement, type TicketStage } from '../domain/process';
 import { timeEventActions, type TicketTimes, type TimeEvent } from '../domain/ticket-times';
@@ -39,10 +47,12 @@ const TIME_ACTIONS = sql`(${sql.join(
 )})`;
 
 const date = (v: Date | string | null) => (v === null ? null : new Date(v));
-const instant = (at: Date) => sql`${at.toISOString()}::timestamptz`;
+/** An instant in whole milliseconds, as the API's Date holds it (truncated: PostgreSQL keeps microseconds). */
+export const wholeMs = (column: SQL) => sql`floor(extract(epoch from ${column}) * 1000)`;
+export const instant = (at: Date) => sql`${at.toISOString()}::timestamptz`;
 
 /** The filters as SQL over `t` (tickets), `q` (queues), `c` (clients), `s` (catalog_services). */
-function filterClause(filters: FigureFilters): SQL {
+export function filterClause(filters: FigureFilters): SQL {
   const parts: SQL[] = [sql`true`];
   if (filters.queue !== undefined) parts.push(sql`q.code = ${filters.queue}`);
   if (filters.category !== undefined) parts.push(sql`t.category = ${filters.category}`);
@@ -54,9 +64,14 @@ function filterClause(filters: FigureFilters): SQL {
   return sql.join(parts, sql` and `);
 }
 
-const joins = sql`
+/**
+ * What the filters and groupings may read beside the ticket. All left joins, so PostgreSQL leaves
+ * out those a query does not read; the client's is one for every ticket (client_id: not null, a
+ * foreign key), so left or inner is the same rows.
+ */
+export const joins = sql`
     left join queues q on q.id = t.queue_id
-    join clients c on c.id = t.client_id
+    left join clients c on c.id = t.client_id
     left join catalog_services s on s.id = t.service_id`;
 
 /** The query of figureTickets, apart so its plan can be checked (test/figures.test.ts). */
@@ -119,6 +134,7 @@ export function figureTicketsSql(period: Period, filters: FigureFilters = {}, wi
  * escalated in it, and every open one (the backlog is as of now), narrowed by the filters.
  * Each condition is a range of one index (migration 0014), the open ones a partial index.
  * Reopenings and escalations come from the durable record (ticket_events), the rest from the ticket row.
+ * Read only when a ticket of the period keeps no business times (else figureTally counts the figures in SQL).
  */
 export async function figureTickets(
   db: Database,
@@ -207,13 +223,55 @@ export async function queueLines(db: Pick<Database, 'select'>): Promise<Map<stri
   return new Map(rows.map((q) => [q.code, { supportLine: q.supportLine }]));
 }
 
-/** Tickets open at an instant: registered before it, neither resolved (latest resolution) nor closed before it. */
+/** Tickets open at an instant: registered before it, neither resolved (latest resolution) nor closed before it (a range of tickets_done_idx). */
 export async function openTicketsAt(db: Database, at: Date, filters: FigureFilters = {}): Promise<number> {
   const [row] = await db.execute<{ open: number | string }>(sql`
     select count(*) as open from tickets t ${joins}
     where t.created_at < ${instant(at)} and coalesce(t.resolved_at, t.closed_at, 'infinity') >= ${instant(at)}
       and ${filterClause(filters)}`);
   return Number(row!.open);
+}
+
+/**
+ * The tickets behind a count (isBehind's rules, as SQL): how many, and the first `limit` ids in order.
+ * Each figure is one range of an index, as figureTickets reads the period.
+ */
+export async function ticketsBehindIds(
+  db: Database,
+  figure: DrillableFigure,
+  period: Period,
+  filters: FigureFilters,
+  limit: number,
+): Promise<{ total: number; ids: number[] }> {
+  const from = instant(period.from);
+  const to = instant(period.to);
+  const range = (column: SQL) => sql`${column} >= ${from} and ${column} < ${to}`;
+  const eventIn = (action: 'reopened' | 'sla_escalated') => sql`t.id in (
+      select e.ticket_id from ticket_events e
+      where e.action in ('reopened', 'sla_escalated') and e.action = ${action} and ${range(sql`e.at`)})`;
+  const backlog = sql`(${sql.join(
+    backlogStages.map((stage) => sql`${stage}`),
+    sql`, `,
+  )})`;
+  const behind: Record<DrillableFigure, SQL> = {
+    registered: range(sql`t.created_at`),
+    accepted: range(sql`t.accepted_at`),
+    resolved: range(sql`t.resolved_at`),
+    closed: range(sql`t.closed_at`),
+    reopened: eventIn('reopened'),
+    backlog: sql`t.stage <> 'closed' and t.stage in ${backlog}`,
+    escalated: eventIn('sla_escalated'),
+    overdue: sql`${range(sql`t.resolved_at`)} and t.resolution_due_at is not null
+                 and ${wholeMs(sql`t.resolved_at`)} > ${wholeMs(sql`t.resolution_due_at`)}`,
+  };
+  const where = sql`${behind[figure]} and ${filterClause(filters)}`;
+  const [[count], rows] = await Promise.all([
+    db.execute<{ total: number }>(sql`select count(*)::int as total from tickets t ${joins} where ${where}`),
+    db.execute<{ id: number | string }>(
+      sql`select t.id from tickets t ${joins} where ${where} order by t.id limit ${limit}`,
+    ),
+  ]);
+  return { total: count!.total, ids: [...rows].map((r) => Number(r.id)) };
 }
 
 export interface FigureTicketListed {
@@ -276,13 +334,17 @@ export async function latestEventId(db: Database): Promise<number> {
   return Number(row!.id ?? 0);
 }
 
-/** Each operator's ticket limit and the offers open to them now (the queue's `next`), by operator id. */
+/**
+ * Each operator's ticket limit and the offers open to them now (the queue's `next`), by operator id.
+ * The open offers counted in one read of the open tickets (tickets_open_idx), not one per operator.
+ */
 export async function operatorLoads(db: Database, at: Date): Promise<Map<string, { limit: number; offered: number }>> {
   const rows = await db.execute<{ id: string; limit: number; offered: number | string }>(sql`
-    select o.id, o.ticket_limit as "limit",
-           (select count(*) from tickets t
-             where t.offered_to = o.id and t.offer_expires_at > ${instant(at)} and t.stage = 'queued') as offered
-    from operators o`);
+    select o.id, o.ticket_limit as "limit", coalesce(f.offered, 0) as offered
+    from operators o
+    left join (select t.offered_to, count(*) as offered from tickets t
+               where t.stage <> 'closed' and t.stage = 'queued' and t.offer_expires_at > ${instant(at)}
+               group by t.offered_to) f on f.offered_to = o.id`);
   return new Map([...rows].map((r) => [r.id, { limit: r.limit, offered: Number(r.offered) }]));
 }
 

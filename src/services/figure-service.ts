@@ -2,11 +2,12 @@ import type { Database } from '../db/client';
 import { isManager, type Actor } from '../domain/access';
 import { businessTimeBetween } from '../domain/calendar';
 import { ticketTimes } from '../domain/ticket-times';
+import { figuresOfTally } from '../domain/figure-tally';
 import {
+  byGroupKey,
   computeFigures,
   figureFilterNames,
   figuresByGroup,
-  isBehind,
   operatorMoves,
   LONGEST_PERIOD_DAYS,
   LONGEST_TICKET_LIST,
@@ -15,7 +16,7 @@ import {
   type FigureGrouping,
   type Period,
 } from '../domain/figures';
-import { figureSeries, LONGEST_SERIES, seriesBuckets, type SeriesInterval } from '../domain/figure-series';
+import { figureSeries, LONGEST_SERIES, seriesBuckets, seriesOf, type SeriesInterval } from '../domain/figure-series';
 import { flatten } from '../domain/figure-tables';
 import {
   figureCalendars,
@@ -26,9 +27,11 @@ import {
   operatorLoads,
   operatorMovesIn,
   queueLines,
+  ticketsBehindIds,
   type FigureRecord,
   type FigureRow,
 } from '../repositories/figures';
+import { figureTally } from '../repositories/figure-tally';
 import { DeskError } from './errors';
 
 const DAY_MS = 86_400_000;
@@ -97,6 +100,58 @@ async function withBusinessTimes(db: Database, records: FigureRecord[], period: 
   });
 }
 
+interface FigureParts {
+  groupBy: FigureGrouping | undefined;
+  buckets: Period[] | undefined;
+  openAtStart: number;
+  now: Date;
+}
+
+/**
+ * The figures counted in PostgreSQL; null when a ticket of the period keeps no business times
+ * (test/figure-tally.test.ts holds the two ways equal).
+ */
+export async function talliedFigures(
+  db: Database,
+  period: Period,
+  filters: FigureFilters,
+  { groupBy, buckets, openAtStart, now }: FigureParts,
+) {
+  const tally = await figureTally(db, period, filters, { groupBy, starts: buckets?.map((b) => b.from), now });
+  if (tally === null) return null;
+  return {
+    total: figuresOfTally(tally.total),
+    groups: groupBy
+      ? [...tally.groups.entries()]
+          .sort(([a], [b]) => byGroupKey(a, b))
+          .map(([group, counted]) => ({ group, figures: figuresOfTally(counted) }))
+      : undefined,
+    series: buckets
+      ? seriesOf(
+          buckets,
+          tally.intervals.map(figuresOfTally),
+          tally.intervals.map((t) => t.done),
+          openAtStart,
+        )
+      : undefined,
+  };
+}
+
+/** The figures over every ticket of the period, some of whose business times are walked here from their events. */
+export async function walkedFigures(
+  db: Database,
+  period: Period,
+  filters: FigureFilters,
+  { groupBy, buckets, openAtStart, now }: FigureParts,
+) {
+  const tickets = await withBusinessTimes(db, await figureTickets(db, period, filters), period);
+  return {
+    total: computeFigures(tickets, period, now),
+    groups: groupBy ? figuresByGroup(tickets, (t: FigureRow) => t[groupBy], period, now) : undefined,
+    series: buckets ? figureSeries(tickets, buckets, openAtStart, now) : undefined,
+  };
+}
+
 /**
  * Managers' figures over a period, for the whole desk, per group and per interval, in the desk's
  * time zone (DESK_TIME_ZONE); and the tickets behind each count.
@@ -126,9 +181,12 @@ export function createFigureService({
       if (buckets && buckets.length > LONGEST_SERIES)
         throw new DeskError('VALIDATION', `querystring.interval: at most ${LONGEST_SERIES} intervals`);
       const at = now();
-      const tickets = await withBusinessTimes(db, await figureTickets(db, period, filters), period);
       const groupBy = query.groupBy;
-      let groups = groupBy ? figuresByGroup(tickets, (t: FigureRow) => t[groupBy], period, at) : undefined;
+      const openAtStart = buckets ? await openTicketsAt(db, period.from, filters) : 0;
+      const parts = { groupBy, buckets, openAtStart, now: at };
+      const counted =
+        (await talliedFigures(db, period, filters, parts)) ?? (await walkedFigures(db, period, filters, parts));
+      let groups = counted.groups;
       if (groups && groupBy === 'operator') {
         // Load now beside the figures: held (the backlog), offers open to them, against their limit.
         const loads = await operatorLoads(db, at);
@@ -143,15 +201,10 @@ export function createFigureService({
         now: at.toISOString(),
         timeZone,
         filters,
-        total: computeFigures(tickets, period, at),
+        total: counted.total,
         ...(groupBy ? { groupBy, groups } : {}),
         ...(groupBy === 'operator' ? { operatorMoves: operatorMoves(await operatorMovesIn(db, period, filters)) } : {}),
-        ...(buckets
-          ? {
-              interval: query.interval,
-              series: figureSeries(tickets, buckets, await openTicketsAt(db, period.from, filters), at),
-            }
-          : {}),
+        ...(buckets ? { interval: query.interval, series: counted.series } : {}),
       };
     },
 
@@ -165,16 +218,9 @@ export function createFigureService({
           'NOT_PERMITTED',
           'querystring.clientCategory: only managers may list the tickets behind a figure by client category',
         );
-      const ids = (await figureTickets(db, period, filters, { withTimes: false }))
-        .filter((t) => isBehind(query.figure, t, period))
-        .map((t) => t.id)
-        .sort((a, b) => a - b);
       const limit = Math.min(query.limit ?? 100, LONGEST_TICKET_LIST);
-      return {
-        figure: query.figure,
-        total: ids.length,
-        tickets: await figureTicketList(db, ids.slice(0, limit), isManager(viewer)),
-      };
+      const { total, ids } = await ticketsBehindIds(db, query.figure, period, filters, limit);
+      return { figure: query.figure, total, tickets: await figureTicketList(db, ids, isManager(viewer)) };
     },
 
     /** One of the figures' tables as flat rows (CSV): bounded by the groups, the intervals or LONGEST_TICKET_LIST. */

@@ -128,6 +128,18 @@ export const tickets = pgTable(
     index('tickets_open_idx')
       .on(t.id)
       .where(sql`${t.stage} <> 'closed'`),
+    // Tickets accepted or resolved with no business times kept (older than migration 0021): a period
+    // holding one has its figures walked in the API (needsWalkedTimes). Nearly empty, so the question
+    // is one probe rather than a walk of the period's range (migration 0027).
+    // Open at an instant (openTicketsAt, a series' start): done — latest resolution, else closing — at
+    // or after it, registered before it. A range of this instead of every ticket registered before (migration 0027).
+    index('tickets_done_idx').on(sql`coalesce(${t.resolvedAt}, ${t.closedAt}, 'infinity'::timestamptz)`, t.createdAt),
+    index('tickets_untimed_accepted_idx')
+      .on(t.acceptedAt)
+      .where(sql`${t.acceptedAt} is not null and ${t.firstResponseBusinessMs} is null`),
+    index('tickets_untimed_resolved_idx')
+      .on(t.resolvedAt)
+      .where(sql`${t.resolvedAt} is not null and ${t.businessTimes} is null`),
   ],
 );
 
@@ -188,6 +200,16 @@ export const ticketEvents = pgTable(
     index('ticket_events_figures_at_idx')
       .on(t.at, t.ticketId)
       .where(sql`${t.action} in ('reopened', 'sla_escalated')`),
+    // Whether a ticket was ever reopened or handed on (the reopen rate, FCR): read from this index
+    // alone, a few entries per ticket instead of all its events (migration 0027).
+    index('ticket_events_handoffs_idx')
+      .on(t.ticketId, t.action)
+      .where(sql`${t.action} in ('reopened', 'sla_escalated', 'reassigned', 'returned_to_queue', 'transferred')`),
+    // Skips, reassignments, returns and transfers of a period, per operator (operatorMovesIn): the
+    // element's index read every accept of the period too (migration 0027).
+    index('ticket_events_moves_at_idx')
+      .on(t.at)
+      .where(sql`${t.action} in ('skipped', 'reassigned', 'returned_to_queue', 'transferred')`),
   ],
 );
 

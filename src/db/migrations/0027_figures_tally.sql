@@ -1,0 +1,5 @@
+CREATE INDEX "ticket_events_handoffs_idx" ON "ticket_events" USING btree ("ticket_id","action") WHERE "ticket_events"."action" in ('reopened', 'sla_escalated', 'reassigned', 'returned_to_queue', 'transferred');--> statement-breakpoint
+CREATE INDEX "ticket_events_moves_at_idx" ON "ticket_events" USING btree ("at") WHERE "ticket_events"."action" in ('skipped', 'reassigned', 'returned_to_queue', 'transferred');--> statement-breakpoint
+CREATE INDEX "tickets_done_idx" ON "tickets" USING btree (coalesce("resolved_at", "closed_at", 'infinity'::timestamptz),"created_at");--> statement-breakpoint
+CREATE INDEX "tickets_untimed_accepted_idx" ON "tickets" USING btree ("accepted_at") WHERE "tickets"."accepted_at" is not null and "tickets"."first_response_business_ms" is null;--> statement-breakpoint
+CREATE INDEX "tickets_untimed_resolved_idx" ON "tickets" USING btree ("resolved_at") WHERE "tickets"."resolved_at" is not null and "tickets"."business_times" is null;
