@@ -6,7 +6,7 @@
  * resolutions with and without a reason, surveys, norms, open and closed tickets.
  */
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase, type Database } from '../src/db/client';
 import { seriesBuckets } from '../src/domain/figure-series';
 import { drillableFigures, figureGroupings, isBehind, type FigureFilters, type Period } from '../src/domain/figures';
@@ -14,6 +14,7 @@ import { intakeChannels } from '../src/domain/enums';
 import { needsWalkedTimes } from '../src/repositories/figure-tally';
 import { figureTickets, operatorLoads, ticketsBehindIds } from '../src/repositories/figures';
 import { talliedFigures, walkedFigures } from '../src/services/figure-service';
+import { createTestDatabase } from './support/desk';
 
 const DAY = 86_400_000;
 const period: Period = { from: new Date('2031-03-01T00:00:00Z'), to: new Date('2031-03-15T00:00:00Z') };
@@ -31,11 +32,15 @@ function random(seed: number) {
 
 describe('figures counted in PostgreSQL', () => {
   let db: Database;
+  let dropTestDatabase: () => Promise<void>;
   const category = `tally-${Date.now()}`;
   const filters: FigureFilters = { category };
 
   beforeAll(async () => {
-    db = openDatabase(inject('databaseUrl'), { max: 2 });
+    // A database of its own: its open tickets, queues and operators would be in the other files' figures.
+    const own = await createTestDatabase('figure_tally');
+    dropTestDatabase = own.drop;
+    db = openDatabase(own.databaseUrl, { max: 2 });
     const next = random(14);
     const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
     // Queues, services and operators of this file's own (the database may hold none yet).
@@ -133,6 +138,7 @@ describe('figures counted in PostgreSQL', () => {
   });
   afterAll(async () => {
     if (db) await closeDatabase(db);
+    await dropTestDatabase?.();
   });
 
   const both = async (query: FigureFilters, parts: Parameters<typeof talliedFigures>[3]) => {
