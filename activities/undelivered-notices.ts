@@ -43,8 +43,11 @@ export function createUndeliveredNotices(
     const needed = STILL_NEEDED[key];
     if (!needed) return;
     const details = await loadTicketDetails(db, copy.ticketId);
-    const later = await copiesOfNotice(db, copy.ticketId, perRound(key, round + 1));
-    if (!details || !needed.includes(details.stage) || later.length > 0) {
+    const stillNeeded =
+      details !== undefined &&
+      needed.includes(details.stage) &&
+      (await copiesOfNotice(db, copy.ticketId, perRound(key, round + 1))).length === 0;
+    if (!stillNeeded) {
       ticketLog(copy.ticketId).info(
         { purpose: copy.purpose },
         'notice reported undelivered; the ticket has moved on, not sent on',

@@ -43,14 +43,16 @@ export async function startIntakeChannels(deps: {
   ].filter((domain): domain is string => Boolean(domain));
   // A notice the provider reports undelivered after taking it (a bounce, an SMS the gateway gave up
   // on) goes on by the client's next channel; the sweep sends on what a crash cut short.
-  const undelivered = createUndeliveredNotices({
+  // What a client notice sent outside a workflow (sent again, sent on) goes through: the desk's channels.
+  const noticeDeps = {
     db,
     logger,
     mailer,
     sms: deps.sms?.transport,
     telegram: deps.telegram?.transport,
     publicUrl: options.publicUrl,
-  });
+  };
+  const undelivered = createUndeliveredNotices(noticeDeps);
   const undeliveredSweepMs = options.sms?.deliveryPollMs ?? 60_000;
   const undeliveredTimer = setInterval(
     () =>
@@ -148,15 +150,7 @@ export async function startIntakeChannels(deps: {
           logger,
         })
       : undefined;
-  const smsNoticeDeps = deps.sms && {
-    db,
-    logger,
-    mailer,
-    sms: deps.sms.transport,
-    telegram: deps.telegram?.transport,
-    publicUrl: options.publicUrl,
-  };
-  const acceptedBySms = smsNoticeDeps && createAcceptedNotices(smsNoticeDeps);
+  const acceptedBySms = deps.sms && createAcceptedNotices(noticeDeps);
   const smsDeliveries = deps.sms
     ? createSmsDeliveries({ db, provider: deps.sms.provider, logger, onUndelivered: undelivered.passOn })
     : undefined;

@@ -81,8 +81,8 @@ export function consentReasonToSkip(
 ): { reason: string; goesOn: boolean } | null {
   if (!needsNotificationConsent(purpose)) return null;
   const withdrawnOn = (c: NoticeChannel) => consentOn(notifications, c)?.granted === false;
-  if (!withdrawnOn(channel)) return null;
-  const deciding = consentOn(notifications, channel)!;
+  const deciding = consentOn(notifications, channel);
+  if (!deciding || deciding.granted) return null;
   const on = deciding.channel === null ? '' : ` by ${channelNames[deciding.channel]}`;
   return {
     reason: `the client withdrew consent to notifications${on} on ${deciding.at.toISOString().slice(0, 10)}`,
