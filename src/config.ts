@@ -171,6 +171,8 @@ export const configSchema = z.object({
   OUTBOUND_ALLOW_PRIVATE: booleanText(false),
   /** Requests a minute one address may send to the public routes that write (intake, survey, sign-in); 0: no limit. */
   PUBLIC_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(60),
+  /** Requests a minute one address may send to the channels' webhooks (CTI, SMS, Telegram); 0: no limit. */
+  WEBHOOK_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(6000),
   SESSION_IDLE: duration('30m'),
   SESSION_MAX: duration('12h'),
   /** Comma-separated `name` or `name:port` Host values answered to besides PUBLIC_URL's and loopback on PORT. */

@@ -118,6 +118,8 @@ export interface DeskOptions {
   identityHeader?: string;
   /** Requests a minute per address to the public routes that write; none: unlimited (PUBLIC_RATE_LIMIT). */
   publicRateLimit?: number;
+  /** Requests a minute per address to the channels' webhooks; none: unlimited (WEBHOOK_RATE_LIMIT). */
+  webhookRateLimit?: number;
   /** The zone the figures' days, weeks and months follow (DESK_TIME_ZONE); Moscow when not given. */
   deskTimeZone?: string;
   /** The desk as its own MX: an SMTP receiver for its addresses, when configured (SMTP_RECEIVER_PORT). */
@@ -336,6 +338,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       trustedProxies: options.trustedProxies,
       identityHeader: options.identityHeader,
       publicRateLimit: options.publicRateLimit,
+      webhookRateLimit: options.webhookRateLimit,
       tickets,
       staff: createStaffService({ db }),
       reads,

@@ -211,6 +211,7 @@ async function main() {
       trustedProxies: config.TRUSTED_PROXIES,
       identityHeader: config.IDENTITY_HEADER,
       publicRateLimit: config.PUBLIC_RATE_LIMIT || undefined,
+      webhookRateLimit: config.WEBHOOK_RATE_LIMIT || undefined,
       deskTimeZone: config.DESK_TIME_ZONE,
       webDir,
       allowedHosts: allowedHosts({ publicUrl: baseUrl, extra: config.ALLOWED_HOSTS, port: config.PORT }),

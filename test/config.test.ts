@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       PORT: 3000,
       PUBLIC_URL: undefined,
       PUBLIC_RATE_LIMIT: 60,
+      WEBHOOK_RATE_LIMIT: 6000,
       LOG_LEVEL: 'info',
       ACCESS_LOG: 'info',
       DATA_DIR: '.data',

@@ -1,5 +1,6 @@
 /**
- * The routes anyone may call are limited per address (PUBLIC_RATE_LIMIT); staff routes are not.
+ * The routes anyone may call are limited per address (PUBLIC_RATE_LIMIT), the channels' webhooks
+ * at their own limit (WEBHOOK_RATE_LIMIT); staff routes are not.
  * The count lives in the database, so every API process of a desk shares it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +25,8 @@ describe('public rate limit', () => {
     desk = await startTestDeskAlone('rate_limit', {
       taskQueue,
       publicRateLimit: 3,
+      webhookRateLimit: 2,
+      cti: { token: 'cti-limit-secret-0123456789abcdef' },
       // Starting single sign-on stores the sign-in under way: it counts like a public write.
       oidc: {
         issuer: 'http://127.0.0.1:1',
@@ -40,6 +43,8 @@ describe('public rate limit', () => {
       databaseUrl: desk.databaseUrl,
       taskQueue,
       publicRateLimit: 3,
+      webhookRateLimit: 2,
+      cti: { token: 'cti-limit-secret-0123456789abcdef' },
     });
     ({ call } = await listen(desk.app));
     ({ call: callSecond } = await listen(second.app));
@@ -74,6 +79,25 @@ describe('public rate limit', () => {
     // Staff routes and reading pages are not limited.
     for (let i = 0; i < 5; i++) expect((await call('GET', '/queues', { operator: 'ivanova' })).status).toBe(200);
     expect((await call('GET', '/health')).status).not.toBe(429);
+  });
+
+  it('holds the channels’ webhooks to their own limit and count, shared by the API processes', async () => {
+    // The public routes' count of this address is spent (above); the webhooks' is apart.
+    expect((await call('POST', '/tickets', { body: { subject: 'x', description: 'y' } })).status).toBe(429);
+    const cti = await call('POST', '/channels/cti/not-the-secret', { body: { event: 'newCall', callId: 'c-1' } });
+    expect(cti.status).not.toBe(429);
+    expect([401, 403, 404]).toContain(cti.status);
+    // The other API process counts against the same address's webhook count.
+    const second = await callSecond('POST', '/channels/cti/not-the-secret', {
+      body: { event: 'answer', callId: 'c-1' },
+    });
+    expect(second.status).not.toBe(429);
+    const refused = await call('POST', '/channels/cti/not-the-secret', { body: { event: 'hangup', callId: 'c-1' } });
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({
+      code: 'RATE_LIMITED',
+      message: expect.stringMatching(/more than 2 webhook requests a minute .*WEBHOOK_RATE_LIMIT.*retry in/),
+    });
   });
 
   it('counts atomically under concurrency, starts a new window when one ends and sweeps the ended ones', async () => {
@@ -121,10 +145,13 @@ describe('public rate limit', () => {
     }
   });
 
-  it('is 60 a minute unless set; 0 turns it off; nonsense is refused naming the variable', () => {
+  it('is 60 a minute (webhooks 6,000) unless set; 0 turns it off; nonsense is refused naming the variable', () => {
     expect(loadConfig({}).PUBLIC_RATE_LIMIT).toBe(60);
     expect(loadConfig({ PUBLIC_RATE_LIMIT: '0' }).PUBLIC_RATE_LIMIT).toBe(0);
     expect(() => loadConfig({ PUBLIC_RATE_LIMIT: 'lots' })).toThrow(/PUBLIC_RATE_LIMIT/);
     expect(() => loadConfig({ PUBLIC_RATE_LIMIT: '-1' })).toThrow(/PUBLIC_RATE_LIMIT/);
+    expect(loadConfig({}).WEBHOOK_RATE_LIMIT).toBe(6000);
+    expect(loadConfig({ WEBHOOK_RATE_LIMIT: '0' }).WEBHOOK_RATE_LIMIT).toBe(0);
+    expect(() => loadConfig({ WEBHOOK_RATE_LIMIT: 'many' })).toThrow(/WEBHOOK_RATE_LIMIT/);
   });
 });

@@ -21,8 +21,11 @@ export type RouteAccess =
   | {
       public: string;
       identifies?: true;
-      /** Why the route is left out of PUBLIC_RATE_LIMIT (a machine with a secret, not anyone's browser). */
-      notRateLimited?: string;
+      /**
+       * Why the route is held to WEBHOOK_RATE_LIMIT rather than PUBLIC_RATE_LIMIT: a channel's machine
+       * posting with the desk's secret, for every client at once, not anyone's browser.
+       */
+      webhook?: string;
       /** What a GET route stores: it is held to PUBLIC_RATE_LIMIT like the public routes that write. */
       writes?: string;
     };
@@ -75,15 +78,15 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'POST /tickets/:id/status/reply': { public: 'the client writes from the status page, with the per-ticket token' },
   'POST /channels/cti/:token': {
     public: 'the PBX posts call events; the path carries the desk’s secret CTI_TOKEN (compared in constant time)',
-    notRateLimited: 'a PBX sends three events a call for every caller from one address; the secret keeps strangers out',
+    webhook: 'a PBX sends three events a call for every caller from one address; the secret keeps strangers out',
   },
   'POST /channels/sms/:token': {
     public: 'the SMS provider posts the SMS it received; the path carries the desk’s secret SMS_TOKEN',
-    notRateLimited: 'a provider posts every client’s SMS from one address; the secret keeps strangers out',
+    webhook: 'a provider posts every client’s SMS from one address; the secret keeps strangers out',
   },
   'POST /channels/sms/:token/status': {
     public: 'the SMS provider reports where an SMS the desk sent is; the path carries the desk’s secret SMS_TOKEN',
-    notRateLimited: 'a provider reports every client’s SMS from one address; the secret keeps strangers out',
+    webhook: 'a provider reports every client’s SMS from one address; the secret keeps strangers out',
   },
   'GET /calls/stream': read,
   'GET /calls/:callId': read,
@@ -91,7 +94,7 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
   'POST /channels/telegram/:pathSecret': {
     public:
       'Telegram calls the bot’s webhook; the random path and the X-Telegram-Bot-Api-Secret-Token header (the desk’s secrets, given to Telegram by setWebhook) are its proof',
-    notRateLimited: 'Telegram posts every chat’s updates from its own addresses; the two secrets keep strangers out',
+    webhook: 'Telegram posts every chat’s updates from its own addresses; the two secrets keep strangers out',
   },
   'GET /queues': read,
   'GET /queues/:id/tickets': { ...read, queue: 'overview' },

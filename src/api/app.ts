@@ -2,10 +2,16 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifyHelmet from '@fastify/helmet';
-import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyRateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { Tracing } from '../infra/tracing';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify';
 import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from '../infra/database-errors';
 import { ErrorStatus, type ErrorCode } from '../domain/errors';
@@ -76,6 +82,8 @@ export interface AppDependencies {
   trustedProxies?: readonly string[];
   /** Requests a minute one address may make to the public routes that write (intake, survey); none: no limit. */
   publicRateLimit?: number;
+  /** Requests a minute per address to the channels' webhooks (WEBHOOK_RATE_LIMIT); none: unlimited. */
+  webhookRateLimit?: number;
   /** The header such a proxy names the signed-in login in. */
   identityHeader?: string;
   tickets: TicketService;
@@ -121,13 +129,18 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 const bpmnJsDist = path.join(path.dirname(require.resolve('bpmn-js/package.json')), 'dist');
 const echartsDist = path.join(path.dirname(require.resolve('echarts/package.json')), 'dist');
 
-/** A route anyone may call that changes something: limited per address (PUBLIC_RATE_LIMIT). */
-const isPublicWrite = (method: string, url: string | undefined) => {
-  if (url === undefined) return false;
+/**
+ * The per-address limit a request is held to: `public` for a route anyone may call that changes
+ * something (PUBLIC_RATE_LIMIT), `webhook` for a channel's machine posting with the desk's secret
+ * (WEBHOOK_RATE_LIMIT, higher: one provider speaks for every client); none for the rest.
+ */
+const limitOf = (method: string, url: string | undefined): 'public' | 'webhook' | undefined => {
+  if (url === undefined) return undefined;
   const access = routeAccess[accessKey(method, url)];
-  if (access === undefined || !('public' in access)) return false;
-  if (method === 'GET' || method === 'HEAD') return access.writes !== undefined;
-  return !access.notRateLimited;
+  if (access === undefined || !('public' in access)) return undefined;
+  if (access.webhook) return 'webhook';
+  if (method === 'GET' || method === 'HEAD') return access.writes === undefined ? undefined : 'public';
+  return 'public';
 };
 
 /** The HTTP face of the desk: thin routes over the ticket service, every route with schemas. */
@@ -218,21 +231,33 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     },
   });
   await app.register(fastifyHelmet, { contentSecurityPolicy: { directives: contentSecurityPolicy } });
-  if (deps.publicRateLimit) {
-    const max = deps.publicRateLimit;
+  const limits = { public: deps.publicRateLimit, webhook: deps.webhookRateLimit };
+  if (limits.public || limits.webhook) {
+    const limitFor = (request: FastifyRequest) => limitOf(request.method, request.routeOptions.url);
     // Staff routes are behind sign-in; what anyone may send (a ticket, a survey answer) is limited
-    // per address, so a script cannot flood intake or guess links. Counted in the database, so every
-    // API process of a desk shares one count. If the count cannot be had (the database away), the
-    // request is refused, 503 like every request that meets the outage: never let through uncounted.
+    // per address, so a script cannot flood intake or guess links, and so are the channels'
+    // webhooks, at their own higher limit and count. Counted in the database, so every API process
+    // of a desk shares one count. If the count cannot be had (the database away), the request is
+    // refused, 503 like every request that meets the outage: never let through uncounted.
     await app.register(fastifyRateLimit, {
-      max,
+      max: (request) => limits[limitFor(request)!]!,
       timeWindow: 60_000,
       store: sharedRateLimitStore(deps.identity.countPublicWrite),
-      allowList: (request) => !isPublicWrite(request.method, request.routeOptions.url),
-      errorResponseBuilder: (_request, context) =>
+      // The plugin's own key (the address, IPv6 by its /64), the webhooks' counted apart.
+      keyGenerator: (request) => {
+        const address = normalizeIP(request.ip);
+        return limitFor(request) === 'webhook' ? `webhook ${address}` : address;
+      },
+      allowList: (request) => {
+        const limit = limitFor(request);
+        return limit === undefined || !limits[limit];
+      },
+      errorResponseBuilder: (request, context) =>
         new DeskError(
           'RATE_LIMITED',
-          `more than ${max} requests a minute from this address to the desk's public routes; retry in ${context.after}`,
+          limitFor(request) === 'webhook'
+            ? `more than ${context.max} webhook requests a minute from this address (WEBHOOK_RATE_LIMIT); retry in ${context.after}`
+            : `more than ${context.max} requests a minute from this address to the desk's public routes; retry in ${context.after}`,
         ),
     });
   }
