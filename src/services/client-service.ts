@@ -1,60 +1,44 @@
 import type { Database } from '../db/client';
 import {
-  noticeChannels,
   type ClientCategory,
   type ClientKind,
   type ConsentKind,
   type NoticeChannel,
   type NotificationChannel,
 } from '../domain/enums';
-import { consentOn } from '../domain/notice-consent';
-import { maySeeDetails, type Actor } from '../domain/access';
+import { maySeeDetails } from '../domain/access';
 import { imeiProblem, legalDetailsProblems } from '../domain/client-legal';
 import { normalizeContactOf, type ContactKind } from '../domain/contacts';
 import { DEFAULT_PHONE_COUNTRY, type PhoneCountry } from '../domain/phone';
 import {
   consentHistoryOf,
   contactOwner,
-  contactsOf,
   deleteContact,
   deleteContactValue,
   deleteDevice,
-  devicesOf,
   findClient,
   insertClient,
   insertConsent,
   insertContact,
   insertDevice,
   listClientAudit,
-  lockClient,
   lockClients,
   lockContactValue,
   markMerged,
   moveClientReferences,
   recordClientAudit,
   searchClients,
-  telegramChatsOf,
   updateClient,
   type ClientFields,
   type ClientRow,
   type Tx,
 } from '../repositories/client-profiles';
 import type { ArticleService } from './article-service';
-import { DeskError, MovedError, notFound } from './errors';
+import { DeskError, invalid, notFound } from './errors';
 import type { From } from './identity-service';
 import type { TicketReads } from './ticket-reads';
-
-/** A consent record as the API shows it. */
-const consentRecordOf = (c: {
-  granted: boolean;
-  at: Date;
-  channel: NoticeChannel | null;
-  source: string | null;
-  recordedBy: string | null;
-}) => ({ granted: c.granted, at: c.at.toISOString(), channel: c.channel, source: c.source, recordedBy: c.recordedBy });
-
-type Viewer = Pick<Actor, 'id' | 'role' | 'queueAccess'>;
-type Page = { limit: number; offset: number };
+import { auditedChange, readableClient, type Page, type Viewer } from './clients/live-client';
+import { consentRecordOf, contactOf, deviceOf, legalFields, profileOf, summaryOf } from './clients/profile-view';
 
 /** A profile's fields as the API takes them; `null` clears one. */
 export interface ClientInput {
@@ -75,21 +59,6 @@ export interface ClientInput {
   bankCorrAccount?: string | null;
   note?: string | null;
 }
-
-const legalFields = [
-  'legalName',
-  'inn',
-  'kpp',
-  'ogrn',
-  'legalAddress',
-  'bankName',
-  'bankBik',
-  'bankAccount',
-  'bankCorrAccount',
-] as const;
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-const invalid = (message: string) => new DeskError('VALIDATION', message);
 
 /** The fields a change names whose value differs from the stored one: what is written and audited. */
 function changedFields(before: ClientRow, change: ClientFields) {
@@ -116,29 +85,8 @@ export function createClientService(deps: {
 }) {
   const { db, reads, articles } = deps;
   const country = deps.phoneCountry ?? DEFAULT_PHONE_COUNTRY;
-
-  const movedError = (row: ClientRow) =>
-    new MovedError(`client ${row.id} was merged into client ${row.mergedInto}`, `/clients/${row.mergedInto}`);
-
-  /** The live client to read; 404 if none, 301 to the survivor if it was merged. */
-  const readable = async (clientId: number) => {
-    const row = await findClient(db, clientId);
-    if (!row) throw notFound(`client ${clientId}`);
-    if (row.mergedInto !== null) throw movedError(row);
-    return row;
-  };
-
-  /** The live client locked for a change; 404 if none, 409 if it was merged. */
-  const lockedLive = async (tx: Tx, clientId: number) => {
-    const row = await lockClient(tx, clientId);
-    if (!row) throw notFound(`client ${clientId}`);
-    if (row.mergedInto !== null)
-      throw new DeskError(
-        'CLIENT_MERGED',
-        `client ${clientId} was merged into client ${row.mergedInto}: change that one`,
-      );
-    return row;
-  };
+  const readable = (clientId: number) => readableClient(db, clientId);
+  const profile = (row: ClientRow) => profileOf(db, row);
 
   const contactValue = (field: string, kind: ContactKind, value: string) => {
     const normalized = normalizeContactOf(kind, value, country);
@@ -185,91 +133,6 @@ export function createClientService(deps: {
     if (fields.email) await claimContact(tx, 'body.email', 'email', fields.email, clientId, promote);
   };
 
-  async function profile(row: ClientRow) {
-    const [contacts, devices, consents, chats] = await Promise.all([
-      contactsOf(db, row.id),
-      devicesOf(db, row.id),
-      consentHistoryOf(db, row.id),
-      telegramChatsOf(db, row.id),
-    ]);
-    const consentOf = (kind: ConsentKind) => {
-      const records = consents.filter((c) => c.kind === kind);
-      const latest = records[0];
-      if (!latest) return null;
-      return {
-        ...consentRecordOf(latest),
-        channels: Object.fromEntries(
-          noticeChannels.map((channel) => {
-            const deciding = consentOn(records, channel);
-            return [channel, deciding && consentRecordOf(deciding)];
-          }),
-        ),
-      };
-    };
-    return {
-      ...summaryOf(row),
-      legal: Object.fromEntries(legalFields.map((f) => [f, row[f]])),
-      note: row.note,
-      version: row.version,
-      contacts: contacts.map((c) => ({
-        id: c.id,
-        kind: c.kind,
-        value: c.value,
-        label: c.label,
-        createdAt: c.createdAt.toISOString(),
-      })),
-      telegramChats: chats.map((c) => ({ ...c, linkedAt: iso(c.linkedAt), blockedAt: iso(c.blockedAt) })),
-      devices: devices.map(deviceOf),
-      consents: { notifications: consentOf('notifications'), marketing: consentOf('marketing') },
-      updatedAt: row.updatedAt.toISOString(),
-    };
-  }
-
-  const summaryOf = (row: ClientRow) => ({
-    id: row.id,
-    kind: row.kind,
-    name: row.name,
-    legalName: row.legalName,
-    inn: row.inn,
-    phone: row.phone,
-    email: row.email,
-    category: row.category,
-    preferredChannel: row.preferredChannel,
-    createdAt: row.createdAt.toISOString(),
-  });
-
-  const deviceOf = (d: Awaited<ReturnType<typeof devicesOf>>[number]) => ({
-    id: d.id,
-    model: d.model,
-    serial: d.serial,
-    imei: d.imei,
-    note: d.note,
-    createdAt: d.createdAt.toISOString(),
-  });
-
-  const audited = async <T>(
-    actor: Viewer,
-    from: From,
-    clientId: number,
-    run: (
-      tx: Tx,
-      row: ClientRow,
-    ) => Promise<{ result: T; action: string; details: Record<string, unknown> } | { result: T }>,
-  ): Promise<T> =>
-    db.transaction(async (tx) => {
-      const row = await lockedLive(tx, clientId);
-      const outcome = await run(tx, row);
-      if ('action' in outcome)
-        await recordClientAudit(tx, {
-          actorId: actor.id,
-          action: outcome.action,
-          clientId,
-          details: outcome.details,
-          address: from.address,
-        });
-      return outcome.result;
-    });
-
   return {
     /** 404 for no such client, 301 to the survivor for a merged one. */
     ensureReadable: async (clientId: number) => {
@@ -312,7 +175,7 @@ export function createClientService(deps: {
     /** Only the fields given change; with `version`, a change made against an older profile is refused (409). */
     async update(actor: Viewer, clientId: number, input: ClientInput & { version?: number }, from: From) {
       const { version, ...change } = input;
-      await audited(actor, from, clientId, async (tx, before) => {
+      await auditedChange(db, actor, from, clientId, async (tx, before) => {
         if (version !== undefined && version !== before.version)
           throw new DeskError(
             'STALE_VERSION',
@@ -343,22 +206,15 @@ export function createClientService(deps: {
       from: From,
     ) {
       const value = contactValue('body.value', input.kind, input.value);
-      return audited(actor, from, clientId, async (tx) => {
+      return auditedChange(db, actor, from, clientId, async (tx) => {
         await claimContact(tx, 'body.value', input.kind, value, clientId);
         const row = await insertContact(tx, { clientId, kind: input.kind, value, label: input.label ?? null });
-        const contact = {
-          id: row.id,
-          kind: row.kind,
-          value: row.value,
-          label: row.label,
-          createdAt: row.createdAt.toISOString(),
-        };
-        return { result: contact, action: 'contact_added', details: { kind: row.kind, value: row.value } };
+        return { result: contactOf(row), action: 'contact_added', details: { kind: row.kind, value: row.value } };
       });
     },
 
     async removeContact(actor: Viewer, clientId: number, contactId: number, from: From) {
-      return audited(actor, from, clientId, async (tx) => {
+      return auditedChange(db, actor, from, clientId, async (tx) => {
         const row = await deleteContact(tx, clientId, contactId);
         if (!row) throw notFound(`contact ${contactId} of client ${clientId}`);
         return { result: { removed: true }, action: 'contact_removed', details: { kind: row.kind, value: row.value } };
@@ -374,7 +230,7 @@ export function createClientService(deps: {
       const imei = input.imei?.replace(/[\s-]/g, '');
       const problem = imei === undefined ? null : imeiProblem(imei);
       if (problem) throw invalid(`body.imei: ${problem}`);
-      return audited(actor, from, clientId, async (tx) => {
+      return auditedChange(db, actor, from, clientId, async (tx) => {
         const row = await insertDevice(tx, {
           clientId,
           model: input.model.trim(),
@@ -391,7 +247,7 @@ export function createClientService(deps: {
     },
 
     async removeDevice(actor: Viewer, clientId: number, deviceId: number, from: From) {
-      return audited(actor, from, clientId, async (tx) => {
+      return auditedChange(db, actor, from, clientId, async (tx) => {
         const row = await deleteDevice(tx, clientId, deviceId);
         if (!row) throw notFound(`device ${deviceId} of client ${clientId}`);
         return {
@@ -413,7 +269,7 @@ export function createClientService(deps: {
       const at = input.at === undefined ? new Date() : new Date(input.at);
       if (Number.isNaN(at.getTime())) throw invalid('body.at: is not a usable date-time');
       if (at.getTime() > Date.now() + 60_000) throw invalid('body.at: is in the future');
-      await audited(actor, from, clientId, async (tx) => {
+      await auditedChange(db, actor, from, clientId, async (tx) => {
         await insertConsent(tx, {
           clientId,
           kind,
