@@ -1,29 +1,14 @@
 import type { Database } from '../db/client';
-import {
-  type ClientCategory,
-  type ClientKind,
-  type ConsentKind,
-  type NoticeChannel,
-  type NotificationChannel,
-} from '../domain/enums';
+import { type ClientCategory, type ClientKind, type NotificationChannel } from '../domain/enums';
 import { maySeeDetails } from '../domain/access';
-import { imeiProblem, legalDetailsProblems } from '../domain/client-legal';
+import { legalDetailsProblems } from '../domain/client-legal';
 import { normalizeContactOf, type ContactKind } from '../domain/contacts';
 import { DEFAULT_PHONE_COUNTRY, type PhoneCountry } from '../domain/phone';
 import {
-  consentHistoryOf,
-  contactOwner,
-  deleteContact,
-  deleteContactValue,
-  deleteDevice,
   findClient,
   insertClient,
-  insertConsent,
-  insertContact,
-  insertDevice,
   listClientAudit,
   lockClients,
-  lockContactValue,
   markMerged,
   moveClientReferences,
   recordClientAudit,
@@ -37,8 +22,11 @@ import type { ArticleService } from './article-service';
 import { DeskError, invalid, notFound } from './errors';
 import type { From } from './identity-service';
 import type { TicketReads } from './ticket-reads';
+import { claimContact, contactValue, createClientContacts } from './clients/contacts';
+import { createClientConsents } from './clients/consents';
+import { createClientDevices } from './clients/devices';
 import { auditedChange, readableClient, type Page, type Viewer } from './clients/live-client';
-import { consentRecordOf, contactOf, deviceOf, legalFields, profileOf, summaryOf } from './clients/profile-view';
+import { legalFields, profileOf, summaryOf } from './clients/profile-view';
 
 /** A profile's fields as the API takes them; `null` clears one. */
 export interface ClientInput {
@@ -88,39 +76,11 @@ export function createClientService(deps: {
   const readable = (clientId: number) => readableClient(db, clientId);
   const profile = (row: ClientRow) => profileOf(db, row);
 
-  const contactValue = (field: string, kind: ContactKind, value: string) => {
-    const normalized = normalizeContactOf(kind, value, country);
-    if ('problem' in normalized) throw invalid(`${field}: ${normalized.problem}`);
-    return normalized.value;
-  };
-
-  /** The contact must be nobody else's; held (advisory lock) until the transaction ends. */
-  const claimContact = async (
-    tx: Tx,
-    field: string,
-    kind: ContactKind,
-    value: string,
-    clientId: number | null,
-    options: { promote?: boolean } = {},
-  ) => {
-    await lockContactValue(tx, kind, value);
-    const owner = await contactOwner(tx, kind, value);
-    if (owner === undefined) return;
-    // The client's own further contact made its primary one: it moves rather than doubles.
-    if (owner === clientId && options.promote && (await deleteContactValue(tx, owner, kind, value))) return;
-    throw new DeskError(
-      'CONTACT_TAKEN',
-      owner === clientId
-        ? `${field}: ${value} is already a contact of this client`
-        : `${field}: ${value} is a contact of client ${owner}`,
-    );
-  };
-
   /** The input as stored: contacts normalised, legal details checked against the profile they make. */
   const fieldsOf = (input: ClientInput, before?: ClientRow): ClientFields => {
     const fields: ClientFields = { ...input };
-    if (input.phone) fields.phone = contactValue('body.phone', 'phone', input.phone);
-    if (input.email) fields.email = contactValue('body.email', 'email', input.email);
+    if (input.phone) fields.phone = contactValue(country, 'body.phone', 'phone', input.phone);
+    if (input.email) fields.email = contactValue(country, 'body.email', 'email', input.email);
     const after = { kind: 'person' as ClientKind, ...before, ...fields };
     const [problem] = legalDetailsProblems(after);
     if (problem) throw invalid(`body.${problem}`);
@@ -134,6 +94,10 @@ export function createClientService(deps: {
   };
 
   return {
+    ...createClientContacts({ db, country }),
+    ...createClientDevices({ db }),
+    ...createClientConsents({ db }),
+
     /** 404 for no such client, 301 to the survivor for a merged one. */
     ensureReadable: async (clientId: number) => {
       await readable(clientId);
@@ -197,95 +161,6 @@ export function createClientService(deps: {
         return { result: undefined, action: 'client_changed', details: changed };
       });
       return profile((await findClient(db, clientId))!);
-    },
-
-    async addContact(
-      actor: Viewer,
-      clientId: number,
-      input: { kind: ContactKind; value: string; label?: string },
-      from: From,
-    ) {
-      const value = contactValue('body.value', input.kind, input.value);
-      return auditedChange(db, actor, from, clientId, async (tx) => {
-        await claimContact(tx, 'body.value', input.kind, value, clientId);
-        const row = await insertContact(tx, { clientId, kind: input.kind, value, label: input.label ?? null });
-        return { result: contactOf(row), action: 'contact_added', details: { kind: row.kind, value: row.value } };
-      });
-    },
-
-    async removeContact(actor: Viewer, clientId: number, contactId: number, from: From) {
-      return auditedChange(db, actor, from, clientId, async (tx) => {
-        const row = await deleteContact(tx, clientId, contactId);
-        if (!row) throw notFound(`contact ${contactId} of client ${clientId}`);
-        return { result: { removed: true }, action: 'contact_removed', details: { kind: row.kind, value: row.value } };
-      });
-    },
-
-    async addDevice(
-      actor: Viewer,
-      clientId: number,
-      input: { model: string; serial?: string; imei?: string; note?: string },
-      from: From,
-    ) {
-      const imei = input.imei?.replace(/[\s-]/g, '');
-      const problem = imei === undefined ? null : imeiProblem(imei);
-      if (problem) throw invalid(`body.imei: ${problem}`);
-      return auditedChange(db, actor, from, clientId, async (tx) => {
-        const row = await insertDevice(tx, {
-          clientId,
-          model: input.model.trim(),
-          serial: input.serial?.trim() ?? null,
-          imei: imei ?? null,
-          note: input.note ?? null,
-        });
-        return {
-          result: deviceOf(row),
-          action: 'device_added',
-          details: { id: row.id, model: row.model, serial: row.serial, imei: row.imei },
-        };
-      });
-    },
-
-    async removeDevice(actor: Viewer, clientId: number, deviceId: number, from: From) {
-      return auditedChange(db, actor, from, clientId, async (tx) => {
-        const row = await deleteDevice(tx, clientId, deviceId);
-        if (!row) throw notFound(`device ${deviceId} of client ${clientId}`);
-        return {
-          result: { removed: true },
-          action: 'device_removed',
-          details: { id: row.id, model: row.model, imei: row.imei },
-        };
-      });
-    },
-
-    /** Consent given or withdrawn, on the date the client gave it (now when not said); the history is kept. */
-    async recordConsent(
-      actor: Viewer,
-      clientId: number,
-      kind: ConsentKind,
-      input: { granted: boolean; at?: string; source?: string; channel?: NoticeChannel },
-      from: From,
-    ) {
-      const at = input.at === undefined ? new Date() : new Date(input.at);
-      if (Number.isNaN(at.getTime())) throw invalid('body.at: is not a usable date-time');
-      if (at.getTime() > Date.now() + 60_000) throw invalid('body.at: is in the future');
-      await auditedChange(db, actor, from, clientId, async (tx) => {
-        await insertConsent(tx, {
-          clientId,
-          kind,
-          granted: input.granted,
-          at,
-          channel: input.channel ?? null,
-          source: input.source ?? null,
-          recordedBy: actor.id,
-        });
-        return {
-          result: undefined,
-          action: input.granted ? 'consent_given' : 'consent_withdrawn',
-          details: { kind, at: at.toISOString(), channel: input.channel ?? null, source: input.source ?? null },
-        };
-      });
-      return (await consentHistoryOf(db, clientId)).map((c) => ({ kind: c.kind, ...consentRecordOf(c) }));
     },
 
     /**
