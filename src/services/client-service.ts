@@ -8,9 +8,6 @@ import {
   findClient,
   insertClient,
   listClientAudit,
-  lockClients,
-  markMerged,
-  moveClientReferences,
   recordClientAudit,
   searchClients,
   updateClient,
@@ -25,8 +22,9 @@ import type { TicketReads } from './ticket-reads';
 import { claimContact, contactValue, createClientContacts } from './clients/contacts';
 import { createClientConsents } from './clients/consents';
 import { createClientDevices } from './clients/devices';
+import { createClientMerge } from './clients/merge';
 import { auditedChange, readableClient, type Page, type Viewer } from './clients/live-client';
-import { legalFields, profileOf, summaryOf } from './clients/profile-view';
+import { profileOf, summaryOf } from './clients/profile-view';
 
 /** A profile's fields as the API takes them; `null` clears one. */
 export interface ClientInput {
@@ -97,6 +95,7 @@ export function createClientService(deps: {
     ...createClientContacts({ db, country }),
     ...createClientDevices({ db }),
     ...createClientConsents({ db }),
+    ...createClientMerge({ db }),
 
     /** 404 for no such client, 301 to the survivor for a merged one. */
     ensureReadable: async (clientId: number) => {
@@ -189,58 +188,6 @@ export function createClientService(deps: {
       }
       entries.sort((a, b) => b.at.localeCompare(a.at) || (a.kind === b.kind ? 0 : a.kind === 'article' ? -1 : 1));
       return { clientId, tickets: ticketPage.length, hasMore: ticketPage.length === page.limit, entries };
-    },
-
-    /**
-     * Merges the duplicate `fromId` into `clientId`, in one transaction with both rows locked:
-     * every ticket, call, Telegram chat, contact, device and consent record moves to the survivor,
-     * which also takes the duplicate's name and legal details where it has none. The duplicate is
-     * kept as a tombstone (merged_into): its id answers 301 to the survivor from then on.
-     */
-    async merge(actor: Viewer, clientId: number, fromId: number, from: From) {
-      if (fromId === clientId) throw invalid('body.from: a client cannot be merged into itself');
-      const counts = await db.transaction(async (tx) => {
-        const locked = await lockClients(tx, [clientId, fromId]);
-        const survivor = locked.find((r) => r.id === clientId);
-        const duplicate = locked.find((r) => r.id === fromId);
-        if (!survivor) throw notFound(`client ${clientId}`);
-        if (!duplicate) throw notFound(`client ${fromId} (body.from)`);
-        for (const [row, role] of [
-          [survivor, 'the survivor'],
-          [duplicate, 'body.from'],
-        ] as const)
-          if (row.mergedInto !== null)
-            throw new DeskError(
-              'CLIENT_MERGED',
-              `${role}: client ${row.id} was already merged into client ${row.mergedInto}`,
-            );
-        const gaps: ClientFields = {};
-        if (!survivor.name && duplicate.name) gaps.name = duplicate.name;
-        if (!survivor.inn && duplicate.inn && duplicate.kind === 'company') {
-          gaps.kind = 'company';
-          for (const field of legalFields) if (duplicate[field] !== null) gaps[field] = duplicate[field];
-        }
-        const moved = await moveClientReferences(tx, survivor, duplicate);
-        await markMerged(tx, duplicate.id, survivor.id);
-        await updateClient(tx, survivor.id, gaps);
-        const details = { from: duplicate.id, moved, filled: Object.keys(gaps) };
-        await recordClientAudit(tx, {
-          actorId: actor.id,
-          action: 'client_merged',
-          clientId,
-          details,
-          address: from.address,
-        });
-        await recordClientAudit(tx, {
-          actorId: actor.id,
-          action: 'merged_into',
-          clientId: duplicate.id,
-          details: { into: survivor.id, moved },
-          address: from.address,
-        });
-        return moved;
-      });
-      return { client: await profile((await findClient(db, clientId))!), moved: counts };
     },
 
     async auditLog(clientId: number, page: { limit: number; before?: number }) {
