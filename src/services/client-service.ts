@@ -1,13 +1,11 @@
 import type { Database } from '../db/client';
 import { type ClientCategory, type ClientKind, type NotificationChannel } from '../domain/enums';
-import { maySeeDetails } from '../domain/access';
 import { legalDetailsProblems } from '../domain/client-legal';
 import { normalizeContactOf, type ContactKind } from '../domain/contacts';
 import { DEFAULT_PHONE_COUNTRY, type PhoneCountry } from '../domain/phone';
 import {
   findClient,
   insertClient,
-  listClientAudit,
   recordClientAudit,
   searchClients,
   updateClient,
@@ -16,12 +14,13 @@ import {
   type Tx,
 } from '../repositories/client-profiles';
 import type { ArticleService } from './article-service';
-import { DeskError, invalid, notFound } from './errors';
+import { DeskError, invalid } from './errors';
 import type { From } from './identity-service';
 import type { TicketReads } from './ticket-reads';
 import { claimContact, contactValue, createClientContacts } from './clients/contacts';
 import { createClientConsents } from './clients/consents';
 import { createClientDevices } from './clients/devices';
+import { createClientHistory } from './clients/history';
 import { createClientMerge } from './clients/merge';
 import { auditedChange, readableClient, type Page, type Viewer } from './clients/live-client';
 import { profileOf, summaryOf } from './clients/profile-view';
@@ -60,9 +59,6 @@ function changedFields(before: ClientRow, change: ClientFields) {
  * Every change is written with its audit entry (client_audit_log) in one transaction. A merged
  * client is a tombstone: reading it answers 301 to the survivor, changing it 409.
  */
-/** The articles of each ticket a client's timeline holds; the rest page through GET /tickets/:id/articles. */
-export const TIMELINE_ARTICLES_PER_TICKET = 100;
-
 export function createClientService(deps: {
   db: Database;
   reads: TicketReads;
@@ -96,6 +92,7 @@ export function createClientService(deps: {
     ...createClientDevices({ db }),
     ...createClientConsents({ db }),
     ...createClientMerge({ db }),
+    ...createClientHistory({ db, reads, articles }),
 
     /** 404 for no such client, 301 to the survivor for a merged one. */
     ensureReadable: async (clientId: number) => {
@@ -160,39 +157,6 @@ export function createClientService(deps: {
         return { result: undefined, action: 'client_changed', details: changed };
       });
       return profile((await findClient(db, clientId))!);
-    },
-
-    /**
-     * The client's tickets (a page, newest first) and every article of each, across channels, as one
-     * timeline, newest first. Blind rules as everywhere: the ticket list is the one of
-     * GET /clients/:id/tickets (an operator is not shown tickets waiting in a queue, nor the subject
-     * of one they do not hold), and a ticket's articles are read through the article service,
-     * only for the tickets whose contents the viewer may see.
-     */
-    async timeline(viewer: Viewer, clientId: number, page: Page) {
-      await readable(clientId);
-      const ticketPage = await reads.clientTickets(viewer, clientId, page);
-      const entries: {
-        kind: 'ticket' | 'article';
-        at: string;
-        ticketId: number;
-        ticket?: unknown;
-        article?: unknown;
-      }[] = [];
-      for (const ticket of ticketPage) {
-        entries.push({ kind: 'ticket', at: ticket.createdAt, ticketId: ticket.id, ticket });
-        if (!maySeeDetails(viewer, ticket)) continue;
-        // A ticket's first articles; a ticket with more (a long thread, a loop stored) pages through GET /tickets/:id/articles.
-        for (const article of await articles.list(viewer, ticket.id, { limit: TIMELINE_ARTICLES_PER_TICKET }))
-          entries.push({ kind: 'article', at: article.createdAt, ticketId: ticket.id, article });
-      }
-      entries.sort((a, b) => b.at.localeCompare(a.at) || (a.kind === b.kind ? 0 : a.kind === 'article' ? -1 : 1));
-      return { clientId, tickets: ticketPage.length, hasMore: ticketPage.length === page.limit, entries };
-    },
-
-    async auditLog(clientId: number, page: { limit: number; before?: number }) {
-      if (!(await findClient(db, clientId))) throw notFound(`client ${clientId}`);
-      return listClientAudit(db, clientId, page);
     },
   };
 }
