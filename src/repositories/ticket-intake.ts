@@ -29,8 +29,8 @@ export async function findOrCreateClient(tx: Executor, received: ReceivedTicket)
   const findClient = () => clientByContact(tx, { phone, email });
   const found = await findClient();
   if (found) return { client: found, newClient: false };
-  // A new client's contacts are claimed as staff claim a further contact (client-service.ts), so
-  // one value never ends up with two clients; found again under the lock.
+  // A new client's contacts are claimed as staff claim a further contact (services/clients/contacts.ts),
+  // so one value never ends up with two clients; found again under the lock.
   if (phone) await lockContactValue(tx, 'phone', phone);
   if (email) await lockContactValue(tx, 'email', email);
   const claimed = await findClient();

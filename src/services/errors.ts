@@ -14,6 +14,7 @@ export class DeskError extends Error {
 }
 
 export const notFound = (what: string) => new DeskError('NOT_FOUND', `${what} not found`);
+export const invalid = (message: string) => new DeskError('VALIDATION', message);
 
 /** A read of something that has moved for good (a merged client): answered 301 with its new Location. */
 export class MovedError extends DeskError {
