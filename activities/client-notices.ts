@@ -32,6 +32,8 @@ export interface ChannelPassedOver {
   channel: NoticeChannel;
   recipient: string;
   reason: string;
+  /** The channel carried it, and its provider reported afterwards that it did not reach the client. */
+  undelivered?: true;
 }
 
 export interface NoticeSent {
@@ -136,7 +138,7 @@ export async function sendClientNotice(
       continue;
     }
     if (stored && reportedUndelivered(stored)) {
-      refusals.push({ channel, recipient: stored.recipient, reason: UNDELIVERED[channel] });
+      refusals.push({ channel, recipient: stored.recipient, reason: UNDELIVERED[channel], undelivered: true });
       continue;
     }
     const message = {

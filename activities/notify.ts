@@ -3,7 +3,13 @@ import { recordTicketEvent } from '../src/db/events';
 import { resolutionSms } from '../src/domain/notices';
 import { resolutionNoticeFor } from '../src/domain/notice-templates';
 import { noticeTemplateOf } from '../src/repositories/notice-templates';
-import { notifyEvent, perRound, staffNoticeEvents, surveyRequestedEvent } from '../src/domain/ticket-events';
+import {
+  noticeSentOnEvent,
+  notifyEvent,
+  perRound,
+  staffNoticeEvents,
+  surveyRequestedEvent,
+} from '../src/domain/ticket-events';
 import { staffAddresses } from '../src/repositories/operators';
 import { threadingSecretOf } from '../src/repositories/inbound-mail';
 import { newLinkToken } from '../src/domain/client-link';
@@ -73,15 +79,18 @@ export function createNotifyActivities({ db, mailer, telegram, sms, logger, publ
             await issueSurveyToken(tx, input.ticketId, token);
             await issueStatusLinkToken(tx, input.ticketId, statusToken);
           },
-          // The event says which channel carried the notice, and which were passed over and why.
+          // The event says which channel carried the notice, and which were passed over and why; a
+          // copy sent on after one was reported undelivered has its own (the notify step's is the first's).
           onSent: async (tx, { channel, recipient, passedOver }) => {
             await recordTicketEvent(
               tx,
-              notifyEvent(input.ticketId, input.round, 'notified', {
-                channel,
-                recipient,
-                ...(passedOver.length ? { passedOver } : {}),
-              }),
+              passedOver.some((step) => step.undelivered)
+                ? noticeSentOnEvent(input.ticketId, input.round, { channel, recipient, passedOver })
+                : notifyEvent(input.ticketId, input.round, 'notified', {
+                    channel,
+                    recipient,
+                    ...(passedOver.length ? { passedOver } : {}),
+                  }),
             );
             await redactLinkTokens(tx, input.ticketId, purpose);
           },

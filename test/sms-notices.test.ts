@@ -1,6 +1,7 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clients, outbox, ticketArticles, ticketEvents, tickets } from '../src/db/schema';
+import { clients, outbox, ticketArticles, ticketElementVisits, ticketEvents, tickets } from '../src/db/schema';
+import { TICKET_PROCESS_ID } from '../src/domain/process';
 import { MAX_SMS_PARTS, smsSegments } from '../src/domain/sms-text';
 import { bounceMail } from './support/bounce';
 import { startTestDeskAlone } from './support/desk';
@@ -41,6 +42,27 @@ describe('client notices by SMS, with fallback between channels', () => {
       .select({ action: ticketEvents.action, data: ticketEvents.data })
       .from(ticketEvents)
       .where(and(eq(ticketEvents.ticketId, ticketId), eq(ticketEvents.elementId, 'notify')));
+  /** The notices sent on after a copy was reported undelivered, and the step the ticket is at. */
+  const sentOn = async (ticketId: number) => ({
+    events: (
+      await desk.db
+        .select({ element: ticketEvents.elementId, data: ticketEvents.data })
+        .from(ticketEvents)
+        .where(and(eq(ticketEvents.ticketId, ticketId), eq(ticketEvents.action, 'notice_sent_on')))
+    ).map(({ element, data }) => ({ element, ...(data as { channel?: string; passedOver?: unknown[] }) })),
+    at: (
+      await desk.db
+        .select({ element: ticketElementVisits.elementId })
+        .from(ticketElementVisits)
+        .where(
+          and(
+            eq(ticketElementVisits.ticketId, ticketId),
+            eq(ticketElementVisits.processId, TICKET_PROCESS_ID),
+            isNull(ticketElementVisits.leftAt),
+          ),
+        )
+    ).map((v) => v.element),
+  });
   const clientOf = async (ticketId: number) =>
     (await desk.db.select({ clientId: tickets.clientId }).from(tickets).where(eq(tickets.id, ticketId)))[0]!.clientId!;
   const bySms = async (number: string, text: string) => {
@@ -355,8 +377,23 @@ describe('client notices by SMS, with fallback between channels', () => {
       ['email', 'sent', null],
     ]);
     expect((await copies(ticketId, 'resolution'))[1]).toMatchObject({ recipient: email, channelRefused: false });
-    // The trail keeps one notify event a round: the first copy's (the outbox rows show the rest).
+    // The notify step keeps the first copy's event; the e-mail that followed has its own, on the
+    // survey step where the ticket waits (it does not move back to notify).
     expect((await notifyEvents(ticketId)).map((e) => [e.action, e.data.channel])).toEqual([['notified', 'sms']]);
+    expect(await sentOn(ticketId)).toEqual({
+      events: [
+        {
+          element: 'survey',
+          round: 1,
+          channel: 'email',
+          recipient: email,
+          passedOver: [
+            { channel: 'sms', recipient: number, reason: 'the SMS gateway reported it undelivered', undelivered: true },
+          ],
+        },
+      ],
+      at: ['survey'],
+    });
     // Further polls and sweeps send nothing more; the survey still awaits the client.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(await copies(ticketId, 'resolution')).toHaveLength(2);
@@ -392,6 +429,13 @@ describe('client notices by SMS, with fallback between channels', () => {
       ['sms', 'sent', 'queued'],
     ]);
     expect(smsTo(number).filter((m) => m.msg!.startsWith(`Заявка №${ticketId} выполнена.`))).toHaveLength(1);
+    expect((await sentOn(ticketId)).events.map((e) => [e.element, e.channel, e.passedOver])).toEqual([
+      [
+        'survey',
+        'sms',
+        [{ channel: 'email', recipient: email, reason: 'the mail server reported it undelivered', undelivered: true }],
+      ],
+    ]);
   });
 
   it('a failure recorded whose sending on a crash cut short is sent on by the next sweep', async () => {

@@ -181,6 +181,24 @@ export const notifyEvent = (
   dedupeKey: perRound('notify', round),
 });
 
+/**
+ * The resolution notice sent on to another channel after the copy that told the client was reported
+ * undelivered (an e-mail that bounced, an SMS the gateway gave up on) while the survey waits: on the
+ * survey step, where the ticket is (the notify step is behind it), one per round and channel it went
+ * on to, with the channels passed over and why.
+ */
+export const noticeSentOnEvent = (
+  ticketId: number,
+  round: number | undefined,
+  data: { channel: string; recipient: string; passedOver: readonly unknown[] },
+): TicketEventRecord => ({
+  ticketId,
+  elementId: TicketElement.survey,
+  action: 'notice_sent_on',
+  data: { round: round ?? 1, ...data },
+  dedupeKey: `${perRound('notify', round)}:sent-on:${data.channel}`,
+});
+
 export const surveyRequestedEvent = (ticketId: number, round: number | undefined): TicketEventRecord => ({
   ticketId,
   elementId: TicketElement.survey,
