@@ -7,7 +7,8 @@ import { ticketWorkflowId } from '../domain/process';
 import type { RoutingFacts } from '../domain/rules';
 import { statusQuestionTarget } from '../domain/status-question';
 import type { NewTicket } from '../api/schemas/tickets';
-import { clientByContact, openTicketsOfClient } from '../repositories/clients';
+import type { ClientRow } from '../repositories/client-profiles';
+import { openTicketsOfClient } from '../repositories/clients';
 import { answerStatusQuestionWorkflow } from '../../workflows/status-answer';
 import type { ArticleService } from './article-service';
 
@@ -43,10 +44,13 @@ export function createStatusQuestions(deps: {
       .digest('base64url');
 
   return {
-    async attachIfAbout(message: NewTicket, receivedAt = new Date()): Promise<AttachedQuestion | undefined> {
+    /** `client`: the one the message's contact names (clientByContact), looked up once by the intake that asks. */
+    async attachIfAbout(
+      message: NewTicket,
+      client: ClientRow,
+      receivedAt = new Date(),
+    ): Promise<AttachedQuestion | undefined> {
       const { phone, email } = normalizedContact(message.client);
-      const client = await clientByContact(db, { phone, email });
-      if (!client) return undefined;
       const openTickets = await openTicketsOfClient(db, client.id);
       if (openTickets.length === 0) return undefined;
       const channel = message.channel ?? 'api';

@@ -20,6 +20,7 @@ import { DEFAULT_PHONE_COUNTRY, type PhoneCountry } from '../domain/phone';
 import { ticketWorkflowId } from '../domain/process';
 import type { NewTicket } from '../api/schemas/tickets';
 import { listOverdueReasons } from '../repositories/catalog';
+import type { ClientRow } from '../repositories/client-profiles';
 import { clientByContact, confirmationFactsOf, confirmTicketClient } from '../repositories/clients';
 import { findQueue } from '../repositories/queues';
 import { agreementById, agreementForTicket } from '../repositories/ticket-sla';
@@ -145,10 +146,9 @@ export function createTicketService(deps: {
    * contact on file, to confirm it (a workflow of its own, so the mail survives the mail server
    * being down). The ticket is registered whatever happens here.
    */
-  const askConfirmationIfKnown = async (ticketId: number, ticket: NewTicket) => {
+  const askConfirmationIfKnown = async (ticketId: number, client: ClientRow) => {
     try {
-      const client = await clientByContact(db, normalizedContact(ticket.client));
-      if (!client || !needsConfirmationLink({ clientConfirmed: false }, client)) return;
+      if (!needsConfirmationLink({ clientConfirmed: false }, client)) return;
       await deps.temporal.workflow.start(askClientConfirmationWorkflow, {
         workflowId: `${ticketWorkflowId(ticketId)}-client-confirmation`,
         taskQueue: deps.taskQueue,
@@ -211,13 +211,17 @@ export function createTicketService(deps: {
       const ticket = withContactChecked(received);
       const identifiedBy =
         filedBy && mayUse(filedBy.operator, filedBy.credential, 'act_on_ticket').ok ? filedBy.operator.id : undefined;
-      const attached = await deps.statusQuestions?.attachIfAbout(ticket);
+      // The client the contact names before this ticket, if any, looked up once: a status question
+      // about their open ticket, or the confirmation an anonymous filer's ticket needs. A client this
+      // ticket's own intake creates needs neither (it has no other ticket, and no one to ask).
+      const known = await clientByContact(db, normalizedContact(ticket.client));
+      const attached = known && (await deps.statusQuestions?.attachIfAbout(ticket, known));
       if (attached) return attached;
       for (let attempt = 1; ; attempt++) {
         const ticketId = await nextTicketNumber(db);
         try {
           const registration = await start(ticketId, ticket, identifiedBy);
-          if (!identifiedBy) await askConfirmationIfKnown(ticketId, ticket);
+          if (!identifiedBy && known) await askConfirmationIfKnown(ticketId, known);
           return registration;
         } catch (error) {
           if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
