@@ -139,6 +139,11 @@ export const configSchema = z.object({
   SMS_LOGIN: z.string().min(1).max(200).optional(),
   /** The sender name agreed with the gateway; its default when unset. */
   SMS_FROM: z.string().max(11).optional(),
+  /**
+   * The secret SMSC signs its callbacks with (the md5 of each callback's fields and it, set in
+   * SMSC's account); when set, a callback in SMSC's format without that signature is refused (403).
+   */
+  SMS_CALLBACK_SECRET: z.string().min(1).max(200).optional(),
   /** The country phone numbers written without + are read in (RU: 8 912 … is +7912…). */
   PHONE_DEFAULT_COUNTRY: z.enum(phoneCountryCodes as [PhoneCountry, ...PhoneCountry[]]).default('RU'),
   SURVEY_TIMEOUT: duration('7d'),
@@ -375,6 +380,11 @@ export function loadConfig(
   if (parsed.data.SMS_API_KEY && parsed.data.SMS_PROVIDER === 'smsaero' && !parsed.data.SMS_LOGIN)
     throw new ConfigError(
       'Invalid configuration:\n  SMS_LOGIN: required with SMS_PROVIDER=smsaero (the account’s e-mail, with its API key as SMS_API_KEY)',
+    );
+  // Set for another gateway, it would check nothing: say so rather than seem to.
+  if (parsed.data.SMS_CALLBACK_SECRET && parsed.data.SMS_PROVIDER !== 'smsc')
+    throw new ConfigError(
+      'Invalid configuration:\n  SMS_CALLBACK_SECRET: only SMSC signs its callbacks (SMS_PROVIDER=smsc); unset it for the others',
     );
   if (parsed.data.TELEGRAM_BOT_TOKEN && parsed.data.TELEGRAM_MODE === 'webhook' && !parsed.data.PUBLIC_URL)
     throw new ConfigError(

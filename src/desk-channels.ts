@@ -20,6 +20,7 @@ import { bareAddress } from './domain/mail-text';
 import type { ArticleService } from './services/article-service';
 import { createMailIntake } from './services/mail-intake';
 import { createSmsDeliveries } from './services/sms-deliveries';
+import { createSmsGatewayCallbacks } from './services/sms-gateway-callbacks';
 import { createSmsIntake } from './services/sms-intake';
 import { createTelegramIntake } from './services/telegram-intake';
 import type { TicketService } from './services/ticket-service';
@@ -154,6 +155,10 @@ export async function startIntakeChannels(deps: {
   const smsDeliveries = deps.sms
     ? createSmsDeliveries({ db, provider: deps.sms.provider, logger, onUndelivered: undelivered.passOn })
     : undefined;
+  const smsCallbacks =
+    deps.sms && smsIntake && smsDeliveries
+      ? createSmsGatewayCallbacks({ provider: deps.sms.provider, intake: smsIntake, deliveries: smsDeliveries, logger })
+      : undefined;
   const smsPollMs = options.sms?.deliveryPollMs ?? 60_000;
   // The polling fallback for gateways whose delivery callbacks do not come (or are not set up), and
   // the accepted notices whose SMS waits in the outbox (the acceptance does not wait on them).
@@ -175,6 +180,7 @@ export async function startIntakeChannels(deps: {
     telegramPoller,
     smsIntake,
     smsDeliveries,
+    smsCallbacks,
     async stop() {
       await mailReceiver?.close();
       await imapPoller?.stop();

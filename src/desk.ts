@@ -297,7 +297,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
     telegram: bot && telegramChannel ? { bot, transport: telegramChannel } : undefined,
     sms: smsProvider && smsChannel ? { provider: smsProvider, transport: smsChannel } : undefined,
   });
-  const { mail, mailReceiver, imapPoller, telegram, telegramPoller, smsIntake, smsDeliveries } = channels;
+  const { mail, mailReceiver, imapPoller, telegram, telegramPoller, smsIntake, smsDeliveries, smsCallbacks } = channels;
   if (options.retrainEveryMs) await ensureRetrainSchedule(temporal, options.taskQueue, options.retrainEveryMs);
   // Made where the workflows run: an API process alone does not change the schedules.
   if (options.figuresDigest && workerParts)
@@ -346,6 +346,7 @@ export async function startDesk(options: DeskOptions): Promise<Desk> {
       calls,
       sms: smsIntake,
       smsDeliveries,
+      smsCallbacks,
       articles,
       clientStatus,
       statusPollMs: options.statusPollMs,

@@ -157,6 +157,7 @@ async function main() {
               apiKey: config.SMS_API_KEY,
               login: config.SMS_LOGIN,
               from: config.SMS_FROM,
+              callbackSecret: config.SMS_CALLBACK_SECRET,
               allowPrivate: config.OUTBOUND_ALLOW_PRIVATE,
             }
           : undefined,

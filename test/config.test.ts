@@ -347,6 +347,12 @@ describe('loadConfig', () => {
       'desk@example.com',
     );
     expectInvalid({ SMS_PROVIDER: 'smsaero.ru' }, 'SMS_PROVIDER');
+    // SMSC's callback signature: checked only for SMSC, the only gateway that signs them.
+    expect(load({ SMS_API_KEY: 'k', SMS_PROVIDER: 'smsc', SMS_CALLBACK_SECRET: 's3cret' }).SMS_CALLBACK_SECRET).toBe(
+      's3cret',
+    );
+    expectInvalid({ SMS_API_KEY: 'k', SMS_CALLBACK_SECRET: 's3cret' }, 'SMS_CALLBACK_SECRET');
+    expectInvalid({ SMS_PROVIDER: 'smsc', SMS_CALLBACK_SECRET: 'x'.repeat(201) }, 'SMS_CALLBACK_SECRET');
   });
 
   it('names PORT alone when only PORT is wrong', () => {

@@ -21,6 +21,7 @@ import type { ClientStatus } from '../services/client-status';
 import type { AuditService } from '../services/audit-service';
 import type { CallService } from '../services/call-service';
 import type { SmsDeliveries } from '../services/sms-deliveries';
+import type { SmsGatewayCallbacks } from '../services/sms-gateway-callbacks';
 import type { SmsIntake } from '../services/sms-intake';
 import type { NoticeTemplateService } from '../services/notice-template-service';
 import type { CatalogService } from '../services/catalog-service';
@@ -109,6 +110,8 @@ export interface AppDependencies {
   sms?: SmsIntake;
   /** Delivery reports of the SMS the desk sends, when a gateway is configured too. */
   smsDeliveries?: SmsDeliveries;
+  /** What that gateway posts in its own format (delivery callbacks, inbound SMS), with both of the above. */
+  smsCallbacks?: SmsGatewayCallbacks;
   /** The Telegram bot's webhook, when the bot runs in webhook mode (TELEGRAM_MODE=webhook). */
   telegramWebhook?: TelegramIntake;
   logger: Logger;
@@ -357,7 +360,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(overdueReasonRoutes, { catalog: deps.catalog });
   await app.register(noticeTemplateRoutes, { noticeTemplates: deps.noticeTemplates });
   if (deps.calls) await app.register(callRoutes, { calls: deps.calls });
-  if (deps.sms) await app.register(smsRoutes, { sms: deps.sms, deliveries: deps.smsDeliveries });
+  if (deps.sms)
+    await app.register(smsRoutes, { sms: deps.sms, deliveries: deps.smsDeliveries, callbacks: deps.smsCallbacks });
   if (deps.telegramWebhook) await app.register(telegramRoutes, { telegram: deps.telegramWebhook });
 
   if (deps.webDir) {

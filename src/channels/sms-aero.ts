@@ -59,7 +59,10 @@ function answered(answer: { status: number; text: string }, what: string): AeroM
  * `callbackFormat`, but what SMS Aero posts there is in none of the stored copies searched (its
  * API page is not among them; its clients smsaero_python, smsaero_golang and smsaero_api_v2, and
  * izatop/smsaero-v2, only pass the URL), and a format is not guessed: the desk sends no
- * `callbackUrl` and polls `v2/sms/status` (services/sms-deliveries.ts).
+ * `callbackUrl` and polls `v2/sms/status` (services/sms-deliveries.ts). Nor is an incoming-SMS
+ * callback read: its client has calls for sending, statuses, lists, contacts, groups, the blacklist,
+ * HLR and Viber, none for SMS its numbers receive, and no copy read names one; inbound SMS come in
+ * the desk's generic JSON (from a bridge).
  */
 export function createSmsAero(options: SmsProviderOptions): SmsProvider {
   if (!options.login) throw new Error('SMS Aero needs the account’s e-mail (SMS_LOGIN) with its API key');

@@ -6,12 +6,22 @@ export type { SmsDelivery };
 /** A form a gateway posted, field by field (src/api/form-fields.ts; a repeated `x[]` as a list). */
 export type CallbackFields = Readonly<Record<string, string | string[] | undefined>>;
 
+/** An SMS the desk's number received, as the gateway (or a bridge) hands it to the desk. */
+export interface InboundSms {
+  /** The gateway's id of the message: a redelivery carries the same one. */
+  id: string;
+  from: string;
+  text: string;
+}
+
 /**
- * A delivery callback in a gateway's own format, read: where each SMS it names is (the gateway's
- * id, as `send` gave it), and the body the gateway takes as "received".
+ * A gateway's own callback form, read: where each SMS it names is (the gateway's id, as `send`
+ * gave it), an SMS the desk's number received when the form is one (SMSC posts both to one handler
+ * URL), and the body the gateway takes as "received".
  */
-export interface DeliveryCallback {
+export interface GatewayCallback {
   reports: Array<{ providerId: string; delivery: SmsDelivery }>;
+  inbound?: InboundSms;
   answer: string;
 }
 
@@ -20,10 +30,16 @@ export class SmsCallbackError extends Error {
   override name = 'SmsCallbackError';
 }
 
+/** A callback whose signature is missing or wrong while the gateway's callback secret is set (SMS_CALLBACK_SECRET). */
+export class SmsSignatureError extends Error {
+  override name = 'SmsSignatureError';
+}
+
 /**
- * What the desk needs of an SMS gateway: send a text, and ask after it (the polling fallback
- * when delivery callbacks do not come). Inbound SMS arrive at the desk's webhook
- * (services/sms-intake.ts), whatever the provider.
+ * What the desk needs of an SMS gateway: send a text, ask after it (the polling fallback when
+ * delivery callbacks do not come), and read what the gateway posts to the desk in its own format
+ * where it has one: delivery callbacks, and the SMS its numbers receive. Inbound SMS in the
+ * desk's generic JSON arrive at the same webhook (services/sms-intake.ts), whatever the provider.
  */
 export interface SmsProvider {
   name: string;
@@ -38,7 +54,14 @@ export interface SmsProvider {
    * SmsCallbackError when it is not that format). Absent: the gateway has no callback of its own
    * the desk reads, and reports in the generic JSON format or is polled.
    */
-  parseDeliveryCallback?(fields: CallbackFields): DeliveryCallback;
+  parseDeliveryCallback?(fields: CallbackFields): GatewayCallback;
+  /**
+   * The gateway's callback of an SMS its number received, a form it posts to the desk's inbound
+   * URL, read (throws SmsCallbackError naming the field when it is not that format, SmsSignatureError
+   * when its signature does not check out). Absent: the gateway publishes no such callback, and
+   * inbound SMS come in the generic JSON format (from a bridge).
+   */
+  parseInboundCallback?(fields: CallbackFields): GatewayCallback;
 }
 
 /**
@@ -64,6 +87,8 @@ export interface SmsProviderOptions {
   login?: string;
   /** The sender name agreed with the provider; the provider's default when absent. */
   from?: string;
+  /** The secret the gateway signs its callbacks with (SMSC's md5), checked when set. */
+  callbackSecret?: string;
   timeoutMs?: number;
   allowPrivate: boolean;
 }
@@ -113,6 +138,9 @@ export const parsedAnswer = <T>(answer: { status: number; text: string }, what: 
  * read it (both answer `100`): a C# client's CallbackHandler (github.com/VodovozOrganization/SmsRu,
  * SmsRu/Handlers/CallbackHandler.cs, citing sms.ru's callback panel) and the smster gem's
  * SmsruController#callback (rubydoc.info/gems/smster/0.6.0/Smster/SmsruController).
+ * No incoming-SMS callback is read: the kinds of line the handlers found read are `sms_status` and
+ * `callcheck_status` (a call check), none an SMS SMS.ru's numbers received, and no copy read
+ * publishes one; inbound SMS come in the desk's generic JSON (from a bridge).
  */
 export function createSmsRu(options: SmsProviderOptions): SmsProvider {
   const base = options.baseUrl.replace(/\/+$/, '');
@@ -161,7 +189,7 @@ export function createSmsRu(options: SmsProviderOptions): SmsProvider {
       const entries = Object.entries(fields).filter(([name]) => /^data\[\d+\]$/.test(name));
       if (entries.length === 0)
         throw new SmsCallbackError('body.data[0] is required: SMS.ru posts its callback as fields data[0], data[1], …');
-      const reports: DeliveryCallback['reports'] = [];
+      const reports: GatewayCallback['reports'] = [];
       for (const [name, value] of entries) {
         if (typeof value !== 'string') throw new SmsCallbackError(`body.${name} is given more than once`);
         const [kind, id, code] = value.split('\n').map((line) => line.trim());

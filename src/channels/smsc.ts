@@ -1,10 +1,13 @@
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { postForm } from '../infra/outbound-http';
 import {
   parsedAnswer,
   smsOutbound,
   SmsCallbackError,
   SmsProviderError,
+  SmsSignatureError,
+  type CallbackFields,
+  type GatewayCallback,
   type SmsDelivery,
   type SmsProvider,
   type SmsProviderOptions,
@@ -74,20 +77,7 @@ function refusal(what: string, answer: NonNullable<SmscAnswer>, transient: Set<n
  * The number goes with its `+`: SMSC "corrects" a number given without it.
  * The provider's id kept for the SMS is `<id>/<number>`, as status.php asks for both.
  *
- * SMSC also posts each delivery status to a handler URL set in the account's settings
- * (smsc.ru/api/http/miscellaneous/callback/, in English smscentre.com/api/http/miscellaneous/callback/).
- * What the search tool shows of that page (smsc.ru's, m.smsc.ru's and its reseller smstraf.ru's
- * copies) stops before the fields it posts; they are followed as two independent handlers of it
- * read them, which agree: a form with the SMS's `id`, `phone` and `status` (status.php's codes),
- * among others (`err`, `time`, `type`), and an `md5` of `id:phone:status:<secret>` when a secret
- * is set in the account — not checked here: the path's SMS_TOKEN is the desk's check, as for
- * every webhook. The handlers: github.com/C0deWiser/laravel-smscenter-mailer (src/SmsCenterService.php,
- * webhookStatus, citing that page), and one found by the search tool's string search for
- * "id:phone:status:", whose notes compare the phone by its digits without + and answer an
- * unknown id with HTTP 200 so that SMSC does not post it again. The same URL gets the SMS the
- * account's numbers receive (`mes`, no `status`): not a delivery report, answered and passed over
- * (inbound SMS come to the generic webhook). A status code SMSC_DELIVERY does not map is passed
- * over too, and the poll follows that SMS. The answer is `OK`, HTTP 200.
+ * SMSC also posts to the desk (its callbacks: `readSmscCallback` below).
  */
 export function createSmsc(options: SmsProviderOptions): SmsProvider {
   const base = options.baseUrl.replace(/\/+$/, '');
@@ -134,22 +124,109 @@ export function createSmsc(options: SmsProviderOptions): SmsProvider {
       if (!delivery) throw new SmsProviderError(`SMSC status of ${providerId}: ${String(answer?.status)}`);
       return delivery;
     },
-    parseDeliveryCallback(fields) {
-      if (fields.status === undefined && fields.mes !== undefined) return { reports: [], answer: 'OK' };
-      const field = (name: string) => {
-        const value = fields[name];
-        if (typeof value !== 'string' || value === '')
-          throw new SmsCallbackError(`body.${name} is required: SMSC posts the SMS's id, phone and status`);
-        return value;
-      };
-      const id = field('id');
-      const phone = field('phone').replace(/\D/g, '');
-      const status = field('status');
-      if (!/^\d{1,10}$/.test(id)) throw new SmsCallbackError('body.id must be the number SMSC gave the SMS');
-      if (!/^\d{1,20}$/.test(phone)) throw new SmsCallbackError('body.phone must be the number the SMS went to');
-      if (!/^-?\d{1,4}$/.test(status)) throw new SmsCallbackError('body.status must be an SMSC status code');
-      const delivery = SMSC_DELIVERY[Number(status)];
-      return { reports: delivery ? [{ providerId: `${id}/+${phone}`, delivery }] : [], answer: 'OK' };
-    },
+    parseDeliveryCallback: (fields) => readSmscCallback(fields, options.callbackSecret, 'status'),
+    parseInboundCallback: (fields) => readSmscCallback(fields, options.callbackSecret, 'inbound'),
   };
+}
+
+/**
+ * SMSC's callbacks. One handler URL, set in the account's settings ("Настройки пользователя";
+ * smsc.ru/api/http/miscellaneous/callback/, in English smscentre.com/api/http/miscellaneous/callback/),
+ * gets the delivery status of each SMS the account sent and each SMS its numbers receive, so the
+ * desk reads both wherever it comes (its status URL or its inbound URL). What that page says in the
+ * stored copies the search tool holds: one handler for statuses, incoming SMS and call checks; its
+ * parameters in windows-1251 unless the handler URL carries `?charset=utf-8` (a text that is not
+ * UTF-8 is refused here, naming the fix); and a checksum "to protect the data from spoofing", md5,
+ * sha1 or crc32 as the handler URL asks — the copies stop before the fields and how the sum is made.
+ * Those are followed as two independent handlers of it read them, which agree where both read a kind:
+ * github.com/C0deWiser/laravel-smscenter-mailer (src/SmsCenterService.php, webhookStatus, citing that
+ * page) and a TypeScript SMSC client found by the search tool's string search for "id:phone:status:"
+ * (its repository not named there), with its notes on the callback: the secret is the one set in
+ * SMSC's settings, the phone compared by its digits, an unknown id answered HTTP 200 so that SMSC
+ * does not post it again.
+ *
+ * - a delivery status: `id` (SMSC's id of the SMS), `phone` (digits), `status` (status.php's codes),
+ *   `err`, `time`, …; signed md5(`id:phone:status:<secret>`) (both handlers).
+ * - an incoming SMS: `id` (SMSC's id of the message), `phone` (the sender), `mes` (the text), `to` (the
+ *   account's number it came to), `sent`, `time`, …, no `status`; signed md5(`phone:mes:to:<secret>`)
+ *   (the first handler alone reads this kind).
+ *
+ * The sum is checked only with SMS_CALLBACK_SECRET set (the path's SMS_TOKEN is the desk's check
+ * otherwise, as for every webhook): then a callback without it or with another is refused whole.
+ * sha1 is taken as md5 is (the same string); crc32, which the page offers too, is not read. SMSC
+ * waits for the answer `OK`, HTTP 200.
+ */
+export function readSmscCallback(
+  fields: CallbackFields,
+  secret: string | undefined,
+  at: 'status' | 'inbound',
+): GatewayCallback {
+  // A form of one kind is read as that kind; one of neither is named in the terms of the URL it came to.
+  const inbound =
+    at === 'inbound'
+      ? !(fields.status !== undefined && fields.mes === undefined)
+      : fields.status === undefined && fields.mes !== undefined;
+  return inbound ? smscInbound(fields, secret) : smscDelivery(fields, secret);
+}
+
+function field(fields: CallbackFields, name: string, what: string, optional = false): string {
+  const value = fields[name];
+  if (optional && value === undefined) return '';
+  if (typeof value !== 'string' || (!optional && value === ''))
+    throw new SmsCallbackError(`body.${name} is required: SMSC posts ${what}`);
+  return value;
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/** The callback's md5 (or sha1) against the one made of `parts` and the secret, in constant time. */
+function checkSignature(fields: CallbackFields, parts: string[], secret: string | undefined) {
+  if (!secret) return;
+  const algorithm = typeof fields.md5 === 'string' ? 'md5' : typeof fields.sha1 === 'string' ? 'sha1' : undefined;
+  if (!algorithm)
+    throw new SmsSignatureError(
+      'body.md5 is required: SMS_CALLBACK_SECRET is set, so each SMSC callback must be signed (ask for md5 in the handler URL set in SMSC)',
+    );
+  const given = (fields[algorithm] as string).trim().toLowerCase();
+  const expected = createHash(algorithm)
+    .update([...parts, secret].join(':'))
+    .digest('hex');
+  if (!timingSafeEqual(digest(given), digest(expected)))
+    throw new SmsSignatureError(
+      `body.${algorithm} is not SMSC's signature of this callback (check SMS_CALLBACK_SECRET)`,
+    );
+}
+
+function smscDelivery(fields: CallbackFields, secret: string | undefined): GatewayCallback {
+  const what = "the SMS's id, phone and status";
+  const id = field(fields, 'id', what);
+  const phone = field(fields, 'phone', what);
+  const status = field(fields, 'status', what);
+  checkSignature(fields, [id, phone, status], secret);
+  if (!/^\d{1,10}$/.test(id)) throw new SmsCallbackError('body.id must be the number SMSC gave the SMS');
+  const digits = phone.replace(/\D/g, '');
+  if (!/^\d{1,20}$/.test(digits)) throw new SmsCallbackError('body.phone must be the number the SMS went to');
+  if (!/^-?\d{1,4}$/.test(status)) throw new SmsCallbackError('body.status must be an SMSC status code');
+  const delivery = SMSC_DELIVERY[Number(status)];
+  return { reports: delivery ? [{ providerId: `${id}/+${digits}`, delivery }] : [], answer: 'OK' };
+}
+
+function smscInbound(fields: CallbackFields, secret: string | undefined): GatewayCallback {
+  const what = "an incoming SMS's id, phone (the sender) and mes (its text)";
+  const id = field(fields, 'id', what);
+  const phone = field(fields, 'phone', what);
+  const mes = fields.mes;
+  if (typeof mes !== 'string') throw new SmsCallbackError(`body.mes is required: SMSC posts ${what}`);
+  const to = field(fields, 'to', "the account's number the SMS came to", true);
+  checkSignature(fields, [phone, mes, to], secret);
+  if (id.length > 64 || !/^[\w.-]+$/.test(id)) throw new SmsCallbackError('body.id must be the id SMSC gave the SMS');
+  if (!/^\+?\d{10,15}$/.test(phone.trim()))
+    throw new SmsCallbackError("body.phone must be the sender's number, its country code and digits");
+  if (mes.length > 2000) throw new SmsCallbackError('body.mes must be at most 2000 characters');
+  if (mes.includes('\uFFFD'))
+    throw new SmsCallbackError(
+      "body.mes is not UTF-8: add ?charset=utf-8 to the handler URL in SMSC's settings (its default is windows-1251)",
+    );
+  // SMSC's own id, apart from the generic webhook's ids: a redelivery of it is the same message.
+  return { reports: [], inbound: { id: `smsc:${id}`, from: `+${phone.replace(/\D/g, '')}`, text: mes }, answer: 'OK' };
 }

@@ -32,6 +32,8 @@ export const ErrorStatus = {
   BAD_CTI_TOKEN: 403,
   // An SMS webhook whose path does not carry the desk's SMS_TOKEN.
   BAD_SMS_TOKEN: 403,
+  // An SMS gateway's callback without the signature its callback secret makes, or with another (SMS_CALLBACK_SECRET).
+  BAD_SMS_SIGNATURE: 403,
   BAD_CONFIRMATION_TOKEN: 403,
   // The provider or directory vouched for a person the desk does not let in: no verified e-mail, no
   // enabled staff account of theirs.

@@ -1,17 +1,16 @@
 import type { Logger } from 'pino';
-import { SmsCallbackError, type CallbackFields, type SmsProvider } from '../channels/sms';
+import type { GatewayCallback, SmsProvider } from '../channels/sms';
 import type { Database } from '../db/client';
 import type { SmsDelivery } from '../domain/enums';
 import { messagesOnTheirWay, recordDelivery } from '../repositories/outbox';
-import { DeskError } from './errors';
 
 /** How long an SMS is followed: gateways keep trying a phone that is off for a day or two. */
 const FOLLOWED_FOR_MS = 3 * 24 * 3_600_000;
 
 /**
  * Where the SMS the desk sent are: the gateway's delivery callback (`report` in the generic format,
- * `receiveCallback` in the gateway's own) and, for gateways whose callbacks do not come, a poll of
- * each one still on its way (`poll`). Kept on the outbox's copy (delivery, delivery_at), moving
+ * `keep` for the reports of one in the gateway's own) and, for gateways whose callbacks do not
+ * come, a poll of each one still on its way (`poll`). Kept on the outbox's copy (delivery, delivery_at), moving
  * only forward (recordDelivery). A failure reported after the gateway took an SMS (`failed`: it
  * gave up on the phone) is handed to `onUndelivered`, which sends the notice on by the client's
  * next channel (activities/undelivered-notices.ts), in the background: the gateway is answered at once.
@@ -58,29 +57,16 @@ export function createSmsDeliveries(deps: {
   return {
     report,
 
-    /** The gateway whose own callback format the status URL reads (a form it posts); none: the generic JSON alone. */
-    callbackFormat: deps.provider.parseDeliveryCallback ? deps.provider.name : undefined,
-
     /**
-     * A callback in the gateway's own format: each report in it kept as `report` keeps one (an id
-     * the desk did not send is passed over), and the answer the gateway waits for. A body not of its
-     * format is refused whole (400 naming the field), before anything is kept.
+     * The reports of a callback in the gateway's own format (services/sms-gateway-callbacks.ts),
+     * each kept as `report` keeps one (an id the desk did not send is passed over); how many were.
      */
-    async receiveCallback(fields: CallbackFields): Promise<string> {
-      if (!deps.provider.parseDeliveryCallback)
-        throw new DeskError('VALIDATION', `the ${deps.provider.name} gateway posts no callback of its own format`);
-      let callback;
-      try {
-        callback = deps.provider.parseDeliveryCallback(fields);
-      } catch (error) {
-        if (error instanceof SmsCallbackError) throw new DeskError('VALIDATION', error.message);
-        throw error;
-      }
+    async keep(reports: GatewayCallback['reports']): Promise<number> {
       let recorded = 0;
-      for (const { providerId, delivery } of callback.reports)
+      for (const { providerId, delivery } of reports)
         recorded += Number((await report({ id: providerId, status: delivery })).recorded);
-      log.debug({ reports: callback.reports.length, recorded }, 'SMS delivery callback');
-      return callback.answer;
+      log.debug({ reports: reports.length, recorded }, 'SMS delivery callback');
+      return recorded;
     },
 
     /** One pass over the SMS still on their way; a pass already running is waited for, not doubled. */

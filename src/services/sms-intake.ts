@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { InboundSms } from '../channels/sms';
 import type { Database } from '../db/client';
 import { normalizePhone, type PhoneCountry } from '../domain/phone';
 import { clientByContact, openTicketsOfClient } from '../repositories/clients';
@@ -7,14 +8,6 @@ import { loadInbound, markInbound, storeInbound, underMessageLock } from '../rep
 import type { ArticleService } from './article-service';
 import { DeskError } from './errors';
 import type { TicketService } from './ticket-service';
-
-/** An SMS the provider received for the desk. */
-export interface InboundSms {
-  /** The provider's id of the message: a redelivery carries the same one. */
-  id: string;
-  from: string;
-  text: string;
-}
 
 const SUBJECT_WORDS = 80;
 const sha256 = (text: string) => createHash('sha256').update(text).digest();

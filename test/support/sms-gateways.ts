@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -112,6 +113,28 @@ export async function startSmscGateway() {
     }).toString();
   };
   return { ...server, sent, statuses, callbackFor };
+}
+
+/**
+ * What SMSC posts to its handler URL of an SMS the account's number received (as the handlers
+ * cited in src/channels/smsc.ts read it): its `id`, `phone` (the sender, digits), `mes`, `to` (the
+ * account's number), `sent` and `time`, and with a secret the md5 of `phone:mes:to:<secret>`.
+ */
+export function smscInboundCallback(
+  sms: { id: string; phone: string; mes: string; to?: string },
+  secret?: string,
+): string {
+  const to = sms.to ?? '79991112233';
+  const form = new URLSearchParams({
+    id: sms.id,
+    phone: sms.phone,
+    mes: sms.mes,
+    to,
+    sent: '1765000000',
+    time: '1765000001',
+  });
+  if (secret) form.set('md5', createHash('md5').update(`${sms.phone}:${sms.mes}:${to}:${secret}`).digest('hex'));
+  return form.toString();
 }
 
 /**
