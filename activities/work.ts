@@ -1,7 +1,14 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { recordedEvent, recordTicketEvent } from '../src/db/events';
 import { quoteFromCatalog } from '../src/domain/quote';
-import { acceptedEvent, moveEvent, perRound, resolvedEvent, workRecordedEvent } from '../src/domain/ticket-events';
+import {
+  acceptedEvent,
+  acceptNotTakenEvent,
+  moveEvent,
+  perRound,
+  resolvedEvent,
+  workRecordedEvent,
+} from '../src/domain/ticket-events';
 import { teamCalendarOfTicket } from '../src/repositories/calendars';
 import { writeFirstResponseBusiness, writeResolutionTimes } from '../src/repositories/ticket-times';
 import { closeOpenOffers } from '../src/repositories/operators';
@@ -53,23 +60,38 @@ export function createWorkActivities({
     async acceptTicket(input: { ticketId: number; operatorId: string; acceptance?: number }): Promise<TicketDetails> {
       await db.transaction(async (tx) => {
         const row = await lockForAccept(tx, input.ticketId);
-        if (row.assigneeId && row.assigneeId !== input.operatorId)
-          throw new Error(`ticket ${input.ticketId} is assigned to ${row.assigneeId}`);
-        const acceptedAt = row.acceptedAt ?? new Date();
+        // The workflow gives the ticket only to one who may have it, so a row naming another
+        // operator is an accept whose update was lost after its write: the workflow's view wins.
+        const replacing = row.assigneeId && row.assigneeId !== input.operatorId ? row.assigneeId : null;
+        if (replacing) {
+          await recordTicketEvent(
+            tx,
+            acceptNotTakenEvent(input.ticketId, replacing, input.operatorId, input.acceptance),
+          );
+          ticketLog(input.ticketId).warn(
+            { heldBy: replacing, operatorId: input.operatorId },
+            'the row named an assignee the workflow never took; given to the one it did',
+          );
+        }
+        const acceptedAt = (!replacing && row.acceptedAt) || new Date();
         const calendar = await teamCalendarOfTicket(tx, input.ticketId, acceptedAt);
         const quote =
           row.price !== null && row.normHours !== null
             ? quoteFromCatalog({ price: row.price, normHours: row.normHours }, acceptedAt, calendar)
             : null;
-        await writeAccepted(tx, input.ticketId, input.operatorId, acceptedAt, quote);
+        await writeAccepted(tx, input.ticketId, input.operatorId, acceptedAt, quote, replacing);
         await writeFirstResponseBusiness(tx, input.ticketId, calendar);
         await closeOpenOffers(tx, input.ticketId, input.operatorId);
         await recordTicketEvent(
           tx,
-          acceptedEvent(input.ticketId, input.operatorId, input.acceptance, acceptedAt, {
-            price: quote?.price ?? null,
-            dueAt: quote?.dueAt.toISOString() ?? null,
-          }),
+          acceptedEvent(
+            input.ticketId,
+            input.operatorId,
+            input.acceptance,
+            acceptedAt,
+            { price: quote?.price ?? null, dueAt: quote?.dueAt.toISOString() ?? null },
+            replacing !== null,
+          ),
         );
       });
       ticketLog(input.ticketId).info({ operatorId: input.operatorId }, 'ticket accepted');

@@ -106,20 +106,50 @@ export const slaStartedEvents = (
 ];
 
 /** `acceptance` counts accepts: an escalated ticket is accepted again, stamped when it happens. */
+const acceptKey = (acceptance: number | undefined) => ((acceptance ?? 1) > 1 ? `accept:${acceptance}` : 'accept');
+
+/**
+ * `replaced`: the accept corrects a row that named someone else (acceptNotTakenEvent), whose event
+ * holds the acceptance's key, so this one's key names its operator.
+ */
 export const acceptedEvent = (
   ticketId: number,
   operatorId: string,
   acceptance: number | undefined,
   acceptedAt: Date,
   quote: { price: string | null; dueAt: string | null },
+  replaced = false,
 ): TicketEventRecord => ({
   ticketId,
   elementId: TicketElement.accept,
   action: 'accepted',
   actor: operatorId,
   data: quote,
-  dedupeKey: (acceptance ?? 1) > 1 ? `accept:${acceptance}` : 'accept',
-  at: (acceptance ?? 1) > 1 ? new Date() : acceptedAt,
+  dedupeKey: replaced ? `${acceptKey(acceptance)}:${operatorId}` : acceptKey(acceptance),
+  at: (acceptance ?? 1) > 1 || replaced ? new Date() : acceptedAt,
+});
+
+/**
+ * The row named `heldBy` as the ticket's assignee when the workflow gave it to another operator:
+ * an accept whose write committed while its update was lost (a worker killed mid-task; the API
+ * resends such an update only for a while, src/services/ticket-workflow.ts). The workflow's view
+ * wins; the trail says whose accept did not stand.
+ */
+export const acceptNotTakenEvent = (
+  ticketId: number,
+  heldBy: string,
+  to: string,
+  acceptance: number | undefined,
+): TicketEventRecord => ({
+  ticketId,
+  elementId: TicketElement.accept,
+  action: 'accept_not_taken',
+  actor: heldBy,
+  data: {
+    to,
+    reason: 'the ticket was given to another operator: this accept was written, its workflow never took it',
+  },
+  dedupeKey: `${acceptKey(acceptance)}:not-taken:${heldBy}`,
 });
 
 /** A move (reassign, return to queue, transfer): one key per move the workflow numbered. */

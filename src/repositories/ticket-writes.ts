@@ -24,13 +24,17 @@ export async function lockForAccept(tx: Executor, ticketId: number) {
   return row;
 }
 
-/** In work for the operator, with the quote; only while nobody else holds it and it is not resolved yet. */
+/**
+ * In work for the operator, with the quote; only while nobody else holds it (but `replacing`: the one
+ * the row names whose accept the workflow never took) and it is not resolved yet.
+ */
 export async function writeAccepted(
   tx: Executor,
   ticketId: number,
   operatorId: string,
   acceptedAt: Date,
   quote: { price: string; normHours: number; dueAt: Date } | null,
+  replacing: string | null = null,
 ) {
   await tx
     .update(tickets)
@@ -48,7 +52,11 @@ export async function writeAccepted(
     .where(
       and(
         eq(tickets.id, ticketId),
-        or(isNull(tickets.assigneeId), eq(tickets.assigneeId, operatorId)),
+        or(
+          isNull(tickets.assigneeId),
+          eq(tickets.assigneeId, operatorId),
+          replacing === null ? undefined : eq(tickets.assigneeId, replacing),
+        ),
         // A late attempt of an accept (its ticket resolved or closed since) never puts it back in work.
         notInArray(tickets.stage, ['resolved', 'awaiting_survey', 'complaint', 'closed']),
       ),
