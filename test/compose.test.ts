@@ -397,6 +397,8 @@ const NOT_SET_IN_COMPOSE: Record<string, string> = {
   SMS_API_KEY: 'an SMS gateway is opt-in; its key is a secret, so it belongs in .env',
   SMS_FROM: 'the sender name agreed with the SMS gateway, only with SMS_API_KEY',
   SMS_LOGIN: 'the SMS gateway account’s login (SMSC) or e-mail (SMS Aero), only with SMS_API_KEY',
+  SMS_CALLBACK_SECRET:
+    'SMSC’s callback signature is opt-in, only with SMS_PROVIDER=smsc; a secret, so it belongs in .env',
   TELEGRAM_BOT_TOKEN: 'a Telegram bot is opt-in and the desk owner’s own; its token is a secret, so it belongs in .env',
 };
 
