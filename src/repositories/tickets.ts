@@ -1,6 +1,15 @@
 import { and, asc, desc, eq, ilike, inArray, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { catalogServices, clientLinkTokens, clients, ticketEvents, tickets, ticketWorkEntries } from '../db/schema';
+import {
+  catalogServices,
+  clientLinkTokens,
+  clients,
+  intakeKeys,
+  queues,
+  ticketEvents,
+  tickets,
+  ticketWorkEntries,
+} from '../db/schema';
 import { isManager, maySeeDetails, type Actor } from '../domain/access';
 import type { TicketDetails, TicketSummary } from '../domain/ticket-details';
 import { linkTokenHash } from '../domain/client-link';
@@ -234,6 +243,49 @@ export async function nextTicketNumber(db: Database): Promise<number> {
     { ticketId: number },
   ];
   return ticketId;
+}
+
+/**
+ * The ticket number a filing's Idempotency-Key stands for (src/db/schema/tickets.ts intakeKeys): a
+ * number taken for it now (`fresh`), or the one the first request with the key took; `reused` when
+ * that request was another. Two requests with one key at once: the second waits for the first's row.
+ */
+export async function claimIntakeKey(
+  db: Database,
+  key: string,
+  requestHash: string,
+): Promise<{ ticketId: number; fresh: boolean } | 'reused'> {
+  const [taken] = await db
+    .insert(intakeKeys)
+    .values({ key, requestHash, ticketId: sql`nextval('ticket_number_seq')` })
+    .onConflictDoNothing()
+    .returning({ ticketId: intakeKeys.ticketId });
+  if (taken) return { ticketId: taken.ticketId, fresh: true };
+  const [earlier] = await db.select().from(intakeKeys).where(eq(intakeKeys.key, key));
+  if (!earlier) throw new Error('an Idempotency-Key neither taken nor found');
+  return earlier.requestHash === requestHash ? { ticketId: earlier.ticketId, fresh: false } : 'reused';
+}
+
+/** What the intake answered of a ticket, as its row now says (a filing sent again); none while it is registering. */
+export async function registrationOf(db: Database, ticketId: number) {
+  const [row] = await db
+    .select({
+      ticketId: tickets.id,
+      stage: tickets.stage,
+      category: tickets.category,
+      priority: tickets.priority,
+      serviceCode: catalogServices.code,
+      queueId: queues.id,
+      queueCode: queues.code,
+    })
+    .from(tickets)
+    .leftJoin(catalogServices, eq(catalogServices.id, tickets.serviceId))
+    .leftJoin(queues, eq(queues.id, tickets.queueId))
+    .where(eq(tickets.id, ticketId));
+  if (!row || row.stage === 'registering' || row.category === null || row.priority === null || row.queueId === null)
+    return undefined;
+  const { queueId, queueCode, category, priority, ...rest } = row;
+  return { ...rest, category, priority, queue: { id: queueId, code: queueCode! } };
 }
 
 export async function ticketExists(db: Database, ticketId: number): Promise<boolean> {

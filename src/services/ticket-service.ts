@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { keyedEntryId } from '../domain/idempotency';
+import { intakeKeyOf, keyedEntryId } from '../domain/idempotency';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
@@ -26,9 +26,11 @@ import { findQueue } from '../repositories/queues';
 import { agreementById, agreementForTicket } from '../repositories/ticket-sla';
 import { findOperator, operatorCompetences, type OperatorIdentity } from '../repositories/staff';
 import {
+  claimIntakeKey,
   findWorkEntry,
   loadTicketFacts,
   nextTicketNumber,
+  registrationOf,
   ticketExists,
   type TicketFacts,
 } from '../repositories/tickets';
@@ -160,6 +162,39 @@ export function createTicketService(deps: {
     }
   };
 
+  /** A filing with an Idempotency-Key (register): under the number its key stands for, started once. */
+  const registerKeyed = async (
+    ticket: NewTicket,
+    identifiedBy: string | undefined,
+    known: ClientRow | undefined,
+    idempotencyKey: string,
+  ): Promise<Registration | (Registration & { replayed: true })> => {
+    const { key, requestHash } = intakeKeyOf(ticket, identifiedBy, idempotencyKey);
+    const claim = await claimIntakeKey(db, key, requestHash);
+    if (claim === 'reused')
+      throw new DeskError(
+        'IDEMPOTENCY_KEY_REUSED',
+        `Idempotency-Key ${JSON.stringify(idempotencyKey)} was sent with another ticket; use a new key for a new ticket`,
+      );
+    const { ticketId, fresh } = claim;
+    if (!fresh) {
+      // Sent again: the ticket the first request filed, as its row says; or, if its start never
+      // landed (the engine was away), started now under its number.
+      const registered = await registrationOf(db, ticketId);
+      if (registered) return { ...registered, replayed: true };
+    }
+    try {
+      const registration = await start(ticketId, ticket, identifiedBy, key);
+      if (fresh && !identifiedBy && known) await askConfirmationIfKnown(ticketId, known);
+      return fresh ? registration : { ...registration, replayed: true };
+    } catch (error) {
+      // Temporal holds a ticket of this number the database does not (its data was reset).
+      if (error instanceof WorkflowExecutionAlreadyStartedError)
+        throw new DeskError('DUPLICATE', `ticket ${ticketId} already exists; send the ticket again with a new key`);
+      throw error;
+    }
+  };
+
   /** The client's category applies once confirmed: a ticket still in work moves to its agreement. */
   const applyClientAgreement = async (ticketId: number, actor: string) => {
     const facts = await confirmationFactsOf(db, ticketId);
@@ -204,10 +239,17 @@ export function createTicketService(deps: {
      * act on tickets; anyone else's ticket runs as a one-time client's until the client confirms
      * it through the link sent to the contact on file.
      */
+    /**
+     * `idempotencyKey`: the filing's Idempotency-Key. The same key again with the same request (a
+     * client whose answer was lost) files nothing more and answers with the ticket the first filed
+     * (`replayed`); with another request, 409. Keys are the filer's own: the client's contact, or
+     * the member of staff who files.
+     */
     async register(
       received: NewTicket,
       filedBy?: { operator: OperatorIdentity; credential: Credential },
-    ): Promise<Registration | AttachedQuestion> {
+      idempotencyKey?: string,
+    ): Promise<Registration | (Registration & { replayed: true }) | AttachedQuestion> {
       const ticket = withContactChecked(received);
       const identifiedBy =
         filedBy && mayUse(filedBy.operator, filedBy.credential, 'act_on_ticket').ok ? filedBy.operator.id : undefined;
@@ -217,6 +259,7 @@ export function createTicketService(deps: {
       const known = await clientByContact(db, normalizedContact(ticket.client));
       const attached = known && (await deps.statusQuestions?.attachIfAbout(ticket, known));
       if (attached) return attached;
+      if (idempotencyKey !== undefined) return registerKeyed(ticket, identifiedBy, known, idempotencyKey);
       for (let attempt = 1; ; attempt++) {
         const ticketId = await nextTicketNumber(db);
         try {

@@ -140,8 +140,16 @@ export function createTicketWorkflows(deps: {
    * A "retry later" is only said of a ticket the engine does not have: said of one it started
    * after all, the client's retry would register a second ticket.
    */
-  /** `identifiedBy`: the member of staff who filed the ticket or identified its filer. */
-  const start = async (ticketId: number, ticket: ChannelTicket, identifiedBy?: string): Promise<Registration> => {
+  /**
+   * `identifiedBy`: the member of staff who filed the ticket or identified its filer; `filing`: what
+   * names this filing (an Idempotency-Key's hash, the same when the request is sent again), else a new id.
+   */
+  const start = async (
+    ticketId: number,
+    ticket: ChannelTicket,
+    identifiedBy?: string,
+    filing: string = randomUUID(),
+  ): Promise<Registration> => {
     const workflowId = ticketWorkflowId(ticketId);
     const intake = {
       ticketId,
@@ -150,7 +158,6 @@ export function createTicketWorkflows(deps: {
       ...(identifiedBy ? { identifiedBy } : {}),
     };
     // Names this very request: a start whose answer was lost and retried finds its own workflow, not another's.
-    const filing = randomUUID();
     const options = {
       workflowId,
       taskQueue: deps.taskQueue,

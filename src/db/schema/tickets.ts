@@ -353,3 +353,16 @@ export const clientLinkTokens = pgTable(
   },
   (t) => [index('client_link_tokens_ticket_idx').on(t.ticketId)],
 );
+
+/**
+ * The Idempotency-Key a filing of `POST /tickets` came with, bound to the ticket number taken for
+ * it: the same key again (a client whose answer was lost) files nothing more and answers with that
+ * ticket; with another request, 409. `key` is a hash of the key and who sent it (the filer's
+ * contact, or the member of staff), so two clients' keys never meet; `requestHash` one of the request.
+ */
+export const intakeKeys = pgTable('intake_keys', {
+  key: text('key').primaryKey(),
+  requestHash: text('request_hash').notNull(),
+  ticketId: bigint('ticket_id', { mode: 'number' }).notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

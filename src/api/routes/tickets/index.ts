@@ -6,7 +6,7 @@ import type { AuditService } from '../../../services/audit-service';
 import type { TicketReads } from '../../../services/ticket-reads';
 import type { RulesService } from '../../../services/rules-service';
 import type { TicketService } from '../../../services/ticket-service';
-import { errorResponses, idParams, searchQuery } from '../../schemas/common';
+import { errorResponses, idempotencyHeaders, idParams, searchQuery } from '../../schemas/common';
 import {
   attachedQuestion,
   newTicketBody,
@@ -58,7 +58,11 @@ export const ticketRoutes: RoutePlugin<TicketRouteDeps> = async (app, deps) => {
           'the number of one) is attached to that ticket instead and answered 200: the ticket’s status goes to the ' +
           'contact on file, never in this answer. Filed without an account, a ticket giving a known client’s contact is ' +
           'routed and timed as a one-time client’s until the client confirms it (a link goes to the contact on file); ' +
-          'staff who send an API token (scope act) file it as the client’s.',
+          'staff who send an API token (scope act) file it as the client’s. Send an Idempotency-Key to make a ' +
+          'retry safe: the same key with the same ticket again files nothing more and answers with the ticket the ' +
+          'first request filed (header Idempotent-Replayed: true; 201 once registered); with another ticket, 409 ' +
+          'IDEMPOTENCY_KEY_REUSED. A key is its filer’s: the client’s contact, or the member of staff filing.',
+        headers: idempotencyHeaders,
         body: newTicketBody,
         response: {
           200: attachedQuestion,
@@ -73,6 +77,7 @@ export const ticketRoutes: RoutePlugin<TicketRouteDeps> = async (app, deps) => {
       const registration = await tickets.register(
         request.body,
         operator && credential ? { operator, credential } : undefined,
+        request.headers['idempotency-key'],
       );
       if ('attachedTo' in registration) {
         request.log.info(
@@ -85,9 +90,11 @@ export const ticketRoutes: RoutePlugin<TicketRouteDeps> = async (app, deps) => {
         { ticketId: registration.ticketId, workflowId: `ticket-${registration.ticketId}`, stage: registration.stage },
         'ticket registered',
       );
-      return reply
-        .status(registration.stage === 'queued' ? 201 : 202)
-        .send({ id: registration.ticketId, ...registration });
+      const { replayed, ...registered } = { replayed: false, ...registration };
+      if (replayed) reply.header('idempotent-replayed', 'true');
+      // Sent again after the ticket moved on: registered all the same.
+      const done = registered.stage === 'queued' || (replayed && registered.stage !== 'registering');
+      return reply.status(done ? 201 : 202).send({ id: registered.ticketId, ...registered });
     },
   );
 
