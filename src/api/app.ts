@@ -104,7 +104,7 @@ export interface AppDependencies {
   catalog: CatalogService;
   noticeTemplates: NoticeTemplateService;
   operations: OperationsService;
-  /** Phone calls (CTI webhook, operators' page), when CTI_TOKEN is set. */
+  /** Phone calls (CTI webhook, Zadarma's, operators' page), when CTI_TOKEN or ZADARMA_TOKEN is set. */
   calls?: CallService;
   /** Inbound SMS, when SMS_TOKEN is set. */
   sms?: SmsIntake;

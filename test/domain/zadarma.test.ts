@@ -39,8 +39,9 @@ describe('Zadarma’s call notifications read into the generic CTI format', () =
         },
       ],
     });
-    expect(signed({ ...start, event: 'NOTIFY_INTERNAL', internal: '101' }, 'caller_id', 'called_did', 'call_start'))
-      .toMatchObject({ events: [{ event: 'newCall', user: '101', direction: 'in' }] });
+    expect(
+      signed({ ...start, event: 'NOTIFY_INTERNAL', internal: '101' }, 'caller_id', 'called_did', 'call_start'),
+    ).toMatchObject({ events: [{ event: 'newCall', user: '101', direction: 'in' }] });
     const answer = { ...start, event: 'NOTIFY_ANSWER', destination: '101', internal: '101' };
     delete (answer as Partial<typeof answer>).called_did;
     expect(signed(answer, 'caller_id', 'destination', 'call_start')).toEqual({
