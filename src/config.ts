@@ -121,6 +121,13 @@ export const configSchema = z.object({
     .optional(),
   /** How long after a hangup with no answer a late `answer` event still counts before the call is missed. */
   CTI_LATE_ANSWER: duration('5s'),
+  /** The secret in the path of Zadarma's call notifications (`/channels/zadarma/<ZADARMA_TOKEN>`); off when unset. */
+  ZADARMA_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{24,200}$/, 'must be 24–200 letters, digits, _ or - (e.g. openssl rand -hex 16)')
+    .optional(),
+  /** The Zadarma account's API secret (its API keys' "Secret"): each notification's Signature is made with it. */
+  ZADARMA_SECRET: z.string().min(1).max(200).optional(),
   /** The secret an SMS provider puts in the inbound webhook's path (`/channels/sms/<SMS_TOKEN>`); off when unset. */
   SMS_TOKEN: z
     .string()
@@ -385,6 +392,15 @@ export function loadConfig(
   if (parsed.data.SMS_CALLBACK_SECRET && parsed.data.SMS_PROVIDER !== 'smsc')
     throw new ConfigError(
       'Invalid configuration:\n  SMS_CALLBACK_SECRET: only SMSC signs its callbacks (SMS_PROVIDER=smsc); unset it for the others',
+    );
+  // One without the other would take unsigned notifications, or none at all: say which is missing.
+  if (parsed.data.ZADARMA_TOKEN && !parsed.data.ZADARMA_SECRET)
+    throw new ConfigError(
+      'Invalid configuration:\n  ZADARMA_SECRET: required with ZADARMA_TOKEN (the API secret of the Zadarma account, its notifications are signed with)',
+    );
+  if (parsed.data.ZADARMA_SECRET && !parsed.data.ZADARMA_TOKEN)
+    throw new ConfigError(
+      'Invalid configuration:\n  ZADARMA_TOKEN: required with ZADARMA_SECRET (the secret path Zadarma posts its notifications to: openssl rand -hex 16)',
     );
   if (parsed.data.TELEGRAM_BOT_TOKEN && parsed.data.TELEGRAM_MODE === 'webhook' && !parsed.data.PUBLIC_URL)
     throw new ConfigError(

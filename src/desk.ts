@@ -132,7 +132,7 @@ export interface DeskOptions {
   };
   /** A mailbox the desk polls for mail (IMAP_URL), for a desk that is not its own MX. */
   imap?: { url: string; mailbox: string; sweepEveryMs: number };
-  /** Phone calls from a PBX (CTI webhook and the operators' page), when CTI_TOKEN is set. */
+  /** Phone calls from a PBX (CTI webhook, Zadarma's, and the operators' page), when CTI_TOKEN or ZADARMA_TOKEN is set. */
   cti?: CtiOptions;
   /**
    * SMS: inbound at the webhook when `token` is set (SMS_TOKEN); a provider to send client notices

@@ -146,7 +146,17 @@ async function main() {
           }
         : undefined,
       mailDropDir: path.join(config.dataDir, 'mail'),
-      cti: config.CTI_TOKEN ? { token: config.CTI_TOKEN, lateAnswerMs: config.CTI_LATE_ANSWER } : undefined,
+      cti:
+        config.CTI_TOKEN || config.ZADARMA_TOKEN
+          ? {
+              token: config.CTI_TOKEN,
+              zadarma:
+                config.ZADARMA_TOKEN && config.ZADARMA_SECRET
+                  ? { token: config.ZADARMA_TOKEN, secret: config.ZADARMA_SECRET }
+                  : undefined,
+              lateAnswerMs: config.CTI_LATE_ANSWER,
+            }
+          : undefined,
       phoneCountry: config.PHONE_DEFAULT_COUNTRY,
       sms: {
         token: config.SMS_TOKEN,

@@ -392,6 +392,8 @@ const NOT_SET_IN_COMPOSE: Record<string, string> = {
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'tracing is opt-in (or OTEL_EXPORTER_OTLP_ENDPOINT instead)',
   IMAP_URL: 'a mailbox to poll is the desk owner’s own; it carries credentials, so it belongs in .env',
   CTI_TOKEN: 'phone calls are opt-in: the secret of the PBX’s webhook path belongs in .env',
+  ZADARMA_TOKEN: 'Zadarma’s notifications are opt-in: the secret of their webhook path belongs in .env',
+  ZADARMA_SECRET: 'only with ZADARMA_TOKEN: the Zadarma account’s API secret, so it belongs in .env',
   SMS_TOKEN: 'inbound SMS are opt-in: the secret of the provider’s webhook path belongs in .env',
   SMS_BASE_URL: 'an SMS gateway is opt-in (SMS.ru’s https://sms.ru when SMS_API_KEY is set)',
   SMS_API_KEY: 'an SMS gateway is opt-in; its key is a secret, so it belongs in .env',

@@ -355,6 +355,17 @@ describe('loadConfig', () => {
     expectInvalid({ SMS_PROVIDER: 'smsc', SMS_CALLBACK_SECRET: 'x'.repeat(201) }, 'SMS_CALLBACK_SECRET');
   });
 
+  it('reads Zadarma’s connector: off unless both its path secret and its API secret are set', () => {
+    const zadarma = { ZADARMA_TOKEN: 'z'.repeat(32), ZADARMA_SECRET: 'api-secret' };
+    expect(load(zadarma)).toMatchObject(zadarma);
+    expect([load({}).ZADARMA_TOKEN, load({}).ZADARMA_SECRET]).toEqual([undefined, undefined]);
+    // Half-configured, it stops start-up naming the one that is missing.
+    expectInvalid({ ZADARMA_TOKEN: zadarma.ZADARMA_TOKEN }, 'ZADARMA_SECRET');
+    expectInvalid({ ZADARMA_SECRET: zadarma.ZADARMA_SECRET }, 'ZADARMA_TOKEN');
+    expectInvalid({ ...zadarma, ZADARMA_TOKEN: 'short' }, 'ZADARMA_TOKEN');
+    expectInvalid({ ...zadarma, ZADARMA_SECRET: 'x'.repeat(201) }, 'ZADARMA_SECRET');
+  });
+
   it('names PORT alone when only PORT is wrong', () => {
     expect(() => load({ PORT: 'abc' })).toThrow(/^Invalid configuration:\n {2}PORT: [^\n]+$/);
   });

@@ -45,7 +45,10 @@ describe('identity: sessions, tokens and the access table', () => {
     desk = await startTestDesk({
       identity: { ...defaultIdentityOptions, sessionIdleMs: 1_500, signInLimit: 3 },
       // Every optional route group on, so the matrix covers it.
-      cti: { token: 'matrix-cti-token-0123456789abcdef' },
+      cti: {
+        token: 'matrix-cti-token-0123456789abcdef',
+        zadarma: { token: 'matrix-zadarma-token-0123456789abcdef', secret: 'matrix-zadarma-secret' },
+      },
       // With a gateway (never called: no SMS notice is sent here), so its delivery reports' route is on too.
       sms: {
         token: 'matrix-sms-token-0123456789abcdef',
@@ -293,6 +296,43 @@ describe('identity: sessions, tokens and the access table', () => {
       oidc: { name: 'Matrix SSO', start: '/auth/oidc/start' },
       ldap: { name: 'Matrix LDAP', signIn: '/auth/ldap/sign-in' },
     });
+  });
+
+  it('authorization matrix: the channels’ webhooks are public, each refusing a caller without its secrets', async () => {
+    // A webhook's proof is the secret in its path (and a provider's signature): a stranger is refused before its body is read.
+    // Zadarma's as the form it posts; the others as JSON, which every one of them takes.
+    const rows: [string, string, Record<string, string> | undefined, number, string][] = [
+      ['POST', '/channels/cti/matrix-token', undefined, 403, 'BAD_CTI_TOKEN'],
+      ['POST', '/channels/sms/matrix-token', undefined, 403, 'BAD_SMS_TOKEN'],
+      ['POST', '/channels/sms/matrix-token/status', undefined, 403, 'BAD_SMS_TOKEN'],
+      ['POST', '/channels/zadarma/matrix-token', { event: 'NOTIFY_START' }, 403, 'BAD_ZADARMA_TOKEN'],
+      ['GET', '/channels/zadarma/matrix-token?zd_echo=matrix', undefined, 403, 'BAD_ZADARMA_TOKEN'],
+      // Zadarma's path alone is not enough: each notification must be signed with the account's API secret.
+      [
+        'POST',
+        '/channels/zadarma/matrix-zadarma-token-0123456789abcdef',
+        { event: 'NOTIFY_START', pbx_call_id: 'in_matrix', caller_id: '79161234567', called_did: '74951112233' },
+        401,
+        'ZADARMA_SIGNATURE_REQUIRED',
+      ],
+    ];
+    const webhooks = (await documentedRoutes()).filter(({ access }) => 'public' in access && access.webhook);
+    const covered = new Set<string>();
+    for (const [method, url, form, status, code] of rows) {
+      const key = accessKey(method, url.split('?')[0]!.replace(/^\/channels\/(\w+)\/[^/]+/, '/channels/$1/:token'));
+      expect(routeAccess[key], key).toMatchObject({ public: expect.any(String), webhook: expect.any(String) });
+      covered.add(key);
+      const response = form
+        ? await fetch(`${address}${url}`, {
+            method,
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams(form).toString(),
+          })
+        : await raw(method, url, { body: probeBody(method) });
+      expect([response.status, (await answerOf(response)).code], `${method} ${url}`).toEqual([status, code]);
+    }
+    // Every webhook this desk documents has its row (Telegram's is off here: its own test covers it).
+    expect(webhooks.map(({ key }) => key).filter((key) => !covered.has(key))).toEqual([]);
   });
 
   it('authorization matrix: a disabled account, an expired session and a revoked token get 401 on every route', async () => {

@@ -26,7 +26,10 @@ describe('public rate limit', () => {
       taskQueue,
       publicRateLimit: 3,
       webhookRateLimit: 2,
-      cti: { token: 'cti-limit-secret-0123456789abcdef' },
+      cti: {
+        token: 'cti-limit-secret-0123456789abcdef',
+        zadarma: { token: 'zadarma-limit-secret-0123456789abcdef', secret: 'limit-api-secret' },
+      },
       // Starting single sign-on stores the sign-in under way: it counts like a public write.
       oidc: {
         issuer: 'http://127.0.0.1:1',
@@ -98,6 +101,10 @@ describe('public rate limit', () => {
       code: 'RATE_LIMITED',
       message: expect.stringMatching(/more than 2 webhook requests a minute .*WEBHOOK_RATE_LIMIT.*retry in/),
     });
+    // Zadarma's notifications and its URL check are webhooks of the same count.
+    const zadarma = await call('POST', '/channels/zadarma/not-the-secret', { body: { event: 'NOTIFY_START' } });
+    expect([zadarma.status, zadarma.body.message]).toEqual([429, expect.stringMatching(/WEBHOOK_RATE_LIMIT/)]);
+    expect((await call('GET', '/channels/zadarma/not-the-secret?zd_echo=x')).status).toBe(429);
   });
 
   it('counts atomically under concurrency, starts a new window when one ends and sweeps the ended ones', async () => {

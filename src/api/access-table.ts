@@ -80,6 +80,16 @@ export const routeAccess: Readonly<Record<string, RouteAccess>> = {
     public: 'the PBX posts call events; the path carries the desk’s secret CTI_TOKEN (compared in constant time)',
     webhook: 'a PBX sends three events a call for every caller from one address; the secret keeps strangers out',
   },
+  'POST /channels/zadarma/:token': {
+    public:
+      'Zadarma posts call notifications; the path carries the desk’s secret ZADARMA_TOKEN and each is signed with the account’s API secret (ZADARMA_SECRET), both compared in constant time',
+    webhook:
+      'Zadarma sends four notifications a call for every caller from its own addresses; the secrets keep strangers out',
+  },
+  'GET /channels/zadarma/:token': {
+    public: 'Zadarma checks the notification URL with its zd_echo when it is set; the path carries ZADARMA_TOKEN',
+    webhook: 'Zadarma’s own check, from the addresses its notifications come from',
+  },
   'POST /channels/sms/:token': {
     public: 'the SMS provider posts the SMS it received; the path carries the desk’s secret SMS_TOKEN',
     webhook: 'a provider posts every client’s SMS from one address; the secret keeps strangers out',

@@ -104,7 +104,7 @@ export interface AppDependencies {
   catalog: CatalogService;
   noticeTemplates: NoticeTemplateService;
   operations: OperationsService;
-  /** Phone calls (CTI webhook, operators' page), when CTI_TOKEN is set. */
+  /** Phone calls (CTI webhook, Zadarma's, operators' page), when CTI_TOKEN or ZADARMA_TOKEN is set. */
   calls?: CallService;
   /** Inbound SMS, when SMS_TOKEN is set. */
   sms?: SmsIntake;
@@ -229,7 +229,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         { name: 'catalog', description: 'Service catalog, business calendars, SLA/OLA, overdue reasons' },
         { name: 'operations', description: 'Health probes and Prometheus metrics' },
         { name: 'sms', description: 'Inbound SMS: threaded to the sender’s open ticket' },
-        { name: 'calls', description: 'Phone calls: the CTI webhook, callers’ cards live, a ticket from a call' },
+        {
+          name: 'calls',
+          description: 'Phone calls: the CTI webhook, Zadarma’s, callers’ cards live, a ticket from a call',
+        },
       ],
     },
   });

@@ -15,6 +15,8 @@ export const ErrorStatus = {
   NOT_SIGNED_IN: 401,
   BAD_CREDENTIALS: 401,
   WEBHOOK_SECRET_REQUIRED: 401,
+  // A Zadarma notification without its Signature header (made with ZADARMA_SECRET).
+  ZADARMA_SIGNATURE_REQUIRED: 401,
   // The sign-in provider did not vouch for the person (it answered an error, or its tokens did not check out).
   SSO_FAILED: 401,
   // Who may do it.
@@ -32,6 +34,10 @@ export const ErrorStatus = {
   BAD_CTI_TOKEN: 403,
   // An SMS webhook whose path does not carry the desk's SMS_TOKEN.
   BAD_SMS_TOKEN: 403,
+  // A Zadarma webhook whose path does not carry the desk's ZADARMA_TOKEN.
+  BAD_ZADARMA_TOKEN: 403,
+  // A Zadarma notification whose Signature is not the one ZADARMA_SECRET makes of it.
+  BAD_ZADARMA_SIGNATURE: 403,
   // An SMS gateway's callback without the signature its callback secret makes, or with another (SMS_CALLBACK_SECRET).
   BAD_SMS_SIGNATURE: 403,
   BAD_CONFIRMATION_TOKEN: 403,

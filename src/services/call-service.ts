@@ -3,6 +3,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
 import type { Actor } from '../domain/access';
+import { readZadarmaNotification } from '../channels/zadarma';
 import { callTicket, callWorkflowId, readCtiEvent, type CallFacts } from '../domain/calls';
 import { normalizePhone, type PhoneCountry } from '../domain/phone';
 import { clientById } from '../repositories/clients';
@@ -22,8 +23,13 @@ import type { TicketService } from './ticket-service';
 type Viewer = Pick<Actor, 'id' | 'role'>;
 
 export interface CtiOptions {
-  /** The secret the PBX puts in the webhook's path (CTI_TOKEN). */
-  token: string;
+  /** The secret the PBX puts in the generic webhook's path (CTI_TOKEN); that webhook is off without it. */
+  token?: string;
+  /**
+   * Zadarma's call notifications (ZADARMA_TOKEN, ZADARMA_SECRET): the secret of their webhook's path,
+   * and the account's API secret their `Signature` is made with.
+   */
+  zadarma?: { token: string; secret: string };
   /** How long after an unanswered hangup a late answer still counts (default 5 s). */
   lateAnswerMs?: number;
   /** A call with no hangup is over for the desk after this long (default 4 h). */
@@ -49,7 +55,8 @@ export function createCallService(deps: {
   logger: Logger;
 }) {
   const { db } = deps;
-  const expected = sha256(deps.cti.token);
+  const expected = deps.cti.token === undefined ? undefined : sha256(deps.cti.token);
+  const zadarma = deps.cti.zadarma && { ...deps.cti.zadarma, expected: sha256(deps.cti.zadarma.token) };
 
   // One LISTEN per process, opened with the first page that subscribes; every page hears every call.
   const listeners = new Set<(callId: string) => void>();
@@ -70,43 +77,80 @@ export function createCallService(deps: {
     ...(row.cause ? { cause: row.cause } : {}),
   });
 
+  /**
+   * Stores the event (once per call and kind), then hands it to the call's workflow. Every event
+   * is signalled, a repeat too, so one whose signal failed is delivered by the PBX's retry; the
+   * workflow counts each kind once. An event after the call's workflow ended is kept, not acted on.
+   * `payload` is what the PBX sent, kept as sent (a connector's own fields).
+   */
+  async function receive(body: unknown, payload = body): Promise<{ stored: boolean }> {
+    const read = readCtiEvent(body, new Date(), (text) => normalizePhone(text, deps.phoneCountry));
+    if ('error' in read) throw new DeskError('VALIDATION', read.error);
+    const { event } = read;
+    const stored = await storeCtiEvent(db, event, payload as Record<string, unknown>);
+    try {
+      await deps.temporal.workflow.signalWithStart(callWorkflow, {
+        workflowId: callWorkflowId(event.callId),
+        taskQueue: deps.taskQueue,
+        args: [
+          {
+            callId: event.callId,
+            surveyTimeoutMs: deps.surveyTimeoutMs,
+            lateAnswerMs: deps.cti.lateAnswerMs ?? 5_000,
+            maxCallMs: deps.cti.maxCallMs ?? 4 * 3_600_000,
+          },
+        ],
+        signal: callEventSignal,
+        signalArgs: [event],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      deps.logger.info({ callId: event.callId, event: event.event }, 'CTI event after the call ended: kept only');
+    }
+    return { stored };
+  }
+
   return {
+    /** Which webhooks take calls: the generic CTI one (CTI_TOKEN), Zadarma's (ZADARMA_TOKEN). */
+    connectors: { generic: expected !== undefined, zadarma: zadarma !== undefined },
+
     /** The PBX's secret, compared in constant time (as digests, so its length tells nothing either). */
     checkToken(given: string) {
-      if (!timingSafeEqual(sha256(given), expected))
+      if (!expected || !timingSafeEqual(sha256(given), expected))
         throw new DeskError('BAD_CTI_TOKEN', 'this CTI webhook address is not the desk’s (check CTI_TOKEN)');
     },
 
+    receive,
+
+    /** The secret of Zadarma's webhook path, as checkToken compares CTI_TOKEN. */
+    checkZadarmaToken(given: string) {
+      if (!zadarma || !timingSafeEqual(sha256(given), zadarma.expected))
+        throw new DeskError(
+          'BAD_ZADARMA_TOKEN',
+          'this Zadarma webhook address is not the desk’s (check ZADARMA_TOKEN)',
+        );
+    },
+
     /**
-     * Stores the event (once per call and kind), then hands it to the call's workflow. Every event
-     * is signalled, a repeat too, so one whose signal failed is delivered by the PBX's retry; the
-     * workflow counts each kind once. An event after the call's workflow ended is kept, not acted on.
+     * One of Zadarma's notifications: its signature checked before anything is stored, then each
+     * generic event it stands for received as the CTI webhook's are, with Zadarma's form kept as
+     * the payload. A notification of no call's course (a recording, an IVR's step) is answered and let be.
      */
-    async receive(body: unknown): Promise<{ stored: boolean }> {
-      const read = readCtiEvent(body, new Date(), (text) => normalizePhone(text, deps.phoneCountry));
-      if ('error' in read) throw new DeskError('VALIDATION', read.error);
-      const { event } = read;
-      const stored = await storeCtiEvent(db, event, body as Record<string, unknown>);
-      try {
-        await deps.temporal.workflow.signalWithStart(callWorkflow, {
-          workflowId: callWorkflowId(event.callId),
-          taskQueue: deps.taskQueue,
-          args: [
-            {
-              callId: event.callId,
-              surveyTimeoutMs: deps.surveyTimeoutMs,
-              lateAnswerMs: deps.cti.lateAnswerMs ?? 5_000,
-              maxCallMs: deps.cti.maxCallMs ?? 4 * 3_600_000,
-            },
-          ],
-          signal: callEventSignal,
-          signalArgs: [event],
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        });
-      } catch (error) {
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-        deps.logger.info({ callId: event.callId, event: event.event }, 'CTI event after the call ended: kept only');
-      }
+    async receiveZadarma(fields: unknown, signature: string | undefined): Promise<{ stored: boolean }> {
+      const read = readZadarmaNotification(fields, signature, zadarma!.secret);
+      if ('error' in read)
+        throw new DeskError(
+          read.refusal === 'unsigned'
+            ? 'ZADARMA_SIGNATURE_REQUIRED'
+            : read.refusal === 'badSignature'
+              ? 'BAD_ZADARMA_SIGNATURE'
+              : 'VALIDATION',
+          read.error,
+        );
+      if ('ignored' in read) return { stored: false };
+      let stored = false;
+      for (const event of read.events) stored = (await receive(event, fields)).stored || stored;
       return { stored };
     },
 

@@ -2,7 +2,15 @@ import type { ServerResponse } from 'node:http';
 import { formFields } from '../form-fields';
 import type { CallService } from '../../services/call-service';
 import type { RoutePlugin } from '../type-provider';
-import { callCard, callIdParams, callTicket, ctiEventBody, ctiTokenParams } from '../schemas/calls';
+import {
+  callCard,
+  callIdParams,
+  callTicket,
+  ctiEventBody,
+  ctiTokenParams,
+  zadarmaEchoQuery,
+  zadarmaNotificationBody,
+} from '../schemas/calls';
 import { errorResponses } from '../schemas/common';
 
 const HEARTBEAT_MS = 15_000;
@@ -17,27 +25,64 @@ export const callRoutes: RoutePlugin<{ calls: CallService }> = async (app, { cal
     done(null, formFields(body as string)),
   );
 
-  app.post(
-    '/channels/cti/:token',
-    {
-      schema: {
-        tags: ['calls'],
-        summary: 'A PBX’s call event (generic CTI format); the path carries the desk’s CTI_TOKEN',
-        params: ctiTokenParams,
-        body: ctiEventBody,
-        response: {
-          200: {
-            type: 'object',
-            properties: { stored: { type: 'boolean', description: 'false for a repeated event' } },
-          },
-          ...errorResponses(400, 403, 415),
+  const stored = {
+    type: 'object',
+    properties: { stored: { type: 'boolean', description: 'false for a repeated event' } },
+  } as const;
+
+  if (calls.connectors.generic)
+    app.post(
+      '/channels/cti/:token',
+      {
+        schema: {
+          tags: ['calls'],
+          summary: 'A PBX’s call event (generic CTI format); the path carries the desk’s CTI_TOKEN',
+          params: ctiTokenParams,
+          body: ctiEventBody,
+          response: { 200: stored, ...errorResponses(400, 403, 415) },
         },
+        // The secret first: a stranger learns nothing of what a valid body is.
+        preValidation: async (request) => calls.checkToken(request.params.token),
       },
-      // The secret first: a stranger learns nothing of what a valid body is.
-      preValidation: async (request) => calls.checkToken(request.params.token),
-    },
-    async (request) => calls.receive(request.body),
-  );
+      async (request) => calls.receive(request.body),
+    );
+
+  if (calls.connectors.zadarma) {
+    app.post(
+      '/channels/zadarma/:token',
+      {
+        schema: {
+          tags: ['calls'],
+          summary: 'Zadarma’s PBX call notification (its own signed form); the path carries the desk’s ZADARMA_TOKEN',
+          params: ctiTokenParams,
+          body: zadarmaNotificationBody,
+          response: { 200: stored, ...errorResponses(400, 401, 403, 415) },
+        },
+        preValidation: async (request) => calls.checkZadarmaToken(request.params.token),
+      },
+      async (request) => {
+        const signature = request.headers.signature;
+        return calls.receiveZadarma(request.body, Array.isArray(signature) ? signature[0] : signature);
+      },
+    );
+
+    // Zadarma checks the URL when it is set: a GET with `zd_echo`, answered with its value.
+    app.get(
+      '/channels/zadarma/:token',
+      {
+        schema: {
+          tags: ['calls'],
+          summary: 'Zadarma’s check of the notification URL: answers its `zd_echo` as plain text',
+          params: ctiTokenParams,
+          querystring: zadarmaEchoQuery,
+          produces: ['text/plain'],
+          response: { 200: { type: 'string' }, ...errorResponses(400, 403) },
+        },
+        preValidation: async (request) => calls.checkZadarmaToken(request.params.token),
+      },
+      async (request, reply) => reply.type('text/plain; charset=utf-8').send(request.query.zd_echo),
+    );
+  }
 
   const streams = new Set<ServerResponse>();
   // Open streams would hold the server's close: ended before it, and the LISTEN after it.

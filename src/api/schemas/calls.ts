@@ -22,6 +22,35 @@ export const ctiEventBody = {
   },
 } as const;
 
+export const zadarmaNotificationBody = {
+  type: 'object',
+  description:
+    'Zadarma’s PBX call notification, the form it posts, signed in the `Signature` header with the account’s API secret: `event` (NOTIFY_START, NOTIFY_INTERNAL, NOTIFY_ANSWER, NOTIFY_END, NOTIFY_OUT_START, NOTIFY_OUT_END; NOTIFY_RECORD and NOTIFY_IVR are answered and let be), `pbx_call_id`, `call_start`, `caller_id`, `called_did`, `internal`, `destination`, `disposition`.',
+  properties: {
+    event: { type: 'string' },
+    pbx_call_id: { type: 'string' },
+    call_start: { type: 'string' },
+    caller_id: { type: 'string' },
+    called_did: { type: 'string' },
+    internal: { type: 'string' },
+    destination: { type: 'string' },
+    disposition: { type: 'string' },
+  },
+} as const;
+
+export const zadarmaEchoQuery = {
+  type: 'object',
+  properties: {
+    zd_echo: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 200,
+      description: 'What Zadarma asks the URL to answer with when it is set in its API settings',
+    },
+  },
+  required: ['zd_echo'],
+} as const;
+
 export const callIdParams = {
   type: 'object',
   properties: { callId: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:@-]+$' } },
