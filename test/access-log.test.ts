@@ -23,14 +23,21 @@ describe('access log', () => {
     await desk.app.inject({ method: 'GET', url: '/health' });
     await desk.app.inject({ method: 'GET', url: '/survey/12?token=s3cret-value' });
     await desk.app.inject({ method: 'GET', url: '/no/such/route' });
+    // A webhook's secret is its path (configured or not, answered or not).
+    await desk.app.inject({ method: 'POST', url: '/channels/cti/s3cret-cti', payload: {} });
+    await desk.app.inject({ method: 'POST', url: '/channels/sms/s3cret-sms/status?x=1', payload: {} });
     const lines = linesOf(desk);
-    expect(lines.map((l) => [l.msg, l.req.method, l.req.url, l.res.statusCode])).toEqual([
-      ['request', 'GET', '/health', 200],
-      ['request', 'GET', '/survey/12?token=[redacted]', 404],
-      ['request', 'GET', '/no/such/route', 404],
+    expect(lines.map((l) => [l.msg, l.req.method, l.req.url])).toEqual([
+      ['request', 'GET', '/health'],
+      ['request', 'GET', '/survey/12?token=[redacted]'],
+      ['request', 'GET', '/no/such/route'],
+      ['request', 'POST', '/channels/cti/[redacted]'],
+      ['request', 'POST', '/channels/sms/[redacted]/status?x=1'],
     ]);
+    expect(lines.slice(0, 3).map((l) => l.res.statusCode)).toEqual([200, 404, 404]);
     expect(lines.every((l) => l.level === 30 && typeof l.responseTime === 'number' && l.reqId)).toBe(true);
-    expect(fs.readFileSync(desk.logFile, 'utf8')).not.toContain('s3cret-value');
+    const log = fs.readFileSync(desk.logFile, 'utf8');
+    for (const secret of ['s3cret-value', 's3cret-cti', 's3cret-sms']) expect(log).not.toContain(secret);
   });
 
   it('writes none with ACCESS_LOG=off, and at debug with ACCESS_LOG=debug', async () => {
