@@ -42,7 +42,7 @@ const neverArrived = (error: unknown) => (error as { cause?: { code?: string } }
  * A client and an operator over HTTP: files tickets at a steady rate and drives each one through
  * accept, work, resolve and survey, as people would through faults: each step is retried after an
  * error, and redone only when the ticket, read again, shows it was not done (no step is sent twice
- * blindly, as the intake and the work log have no idempotency key).
+ * blindly), except the filing and the work, which carry an Idempotency-Key and are simply sent again.
  */
 export function createLoad(opts: {
   rig: Rig;
@@ -96,10 +96,12 @@ export function createLoad(opts: {
     for (let attempt = 1; ; attempt++) {
       let answer: Answer;
       try {
-        answer = await call(run, 'POST', '/tickets', body, false);
+        // The filing's Idempotency-Key: a request cut off mid-way (the API killed, a timeout) is
+        // sent again like one that never arrived, and answered with the ticket it filed, if any.
+        answer = await call(run, 'POST', '/tickets', body, false, { 'idempotency-key': run.marker });
       } catch (error) {
-        if (neverArrived(error) && attempt < 120) {
-          await sleep(500);
+        if (attempt < 120) {
+          await sleep(neverArrived(error) ? 500 : 1_000);
           continue;
         }
         return { outcome: 'error', error: String(error) };
