@@ -1,10 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calls, catalogServices, ctiEvents, tickets } from '../src/db/schema';
+import { calls, ctiEvents } from '../src/db/schema';
 import { callWorkflowId } from '../src/domain/calls';
 import type { CallOutcome } from '../workflows/call';
 import { startTestDesk } from './support/desk';
+import { queuedCallBackTicket } from './support/calls';
 import { listen } from './support/http';
 
 const TOKEN = 'zadarma-test-path-0123456789abcdef';
@@ -163,18 +164,9 @@ describe('phone calls from Zadarma: its signed notifications onto the call workf
     const outcome = await outcomeOf(id);
     expect(outcome).toMatchObject({ missed: true, callBackTicketId: expect.any(Number) });
     const ticketId = outcome.callBackTicketId!;
-    await expect
-      .poll(async () => (await desk.db.select().from(tickets).where(eq(tickets.id, ticketId)))[0]?.stage, {
-        timeout: 15_000,
-      })
-      .toBe('queued');
-    const [filed] = await desk.db
-      .select({ channel: tickets.channel, subject: tickets.subject, service: catalogServices.code })
-      .from(tickets)
-      .innerJoin(catalogServices, eq(catalogServices.id, tickets.serviceId))
-      .where(eq(tickets.id, ticketId));
+    const filed = await queuedCallBackTicket(desk.db, ticketId);
     expect(filed).toMatchObject({ channel: 'phone', service: 'call-back' });
-    expect(filed!.subject).toMatch(/пропущенный звонок с \+79990001133/);
+    expect(filed.subject).toMatch(/пропущенный звонок с \+79990001133/);
     expect(await card(id)).toMatchObject({ state: 'missed', cause: 'noAnswer', ticketId });
 
     const record = { event: 'NOTIFY_RECORD', pbx_call_id: id, call_id_with_rec: '1733650000.123' };

@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calls, catalogServices, ctiEvents, tickets } from '../src/db/schema';
+import { calls, ctiEvents, tickets } from '../src/db/schema';
 import { callWorkflowId } from '../src/domain/calls';
 import type { CallOutcome } from '../workflows/call';
 import { startTestDesk } from './support/desk';
+import { queuedCallBackTicket } from './support/calls';
 import { listen, operatorHeaders } from './support/http';
 
 const TOKEN = 'cti-test-secret-0123456789abcdef';
@@ -213,24 +214,10 @@ describe('phone calls: CTI webhook, callers pushed live, a ticket from a call', 
     const outcome = await outcomeOf(id);
     expect(outcome).toMatchObject({ missed: true, callBackTicketId: expect.any(Number) });
     const ticketId = outcome.callBackTicketId!;
-    await expect
-      .poll(async () => (await desk.db.select().from(tickets).where(eq(tickets.id, ticketId)))[0]?.stage, {
-        timeout: 15_000,
-      })
-      .toBe('queued');
-    const [filed] = await desk.db
-      .select({
-        channel: tickets.channel,
-        subject: tickets.subject,
-        service: catalogServices.code,
-        dueAt: tickets.responseDueAt,
-      })
-      .from(tickets)
-      .innerJoin(catalogServices, eq(catalogServices.id, tickets.serviceId))
-      .where(eq(tickets.id, ticketId));
+    const filed = await queuedCallBackTicket(desk.db, ticketId);
     expect(filed).toMatchObject({ channel: 'phone', service: 'call-back' });
-    expect(filed!.subject).toMatch(/^Перезвонить: пропущенный звонок с \+79990001122/);
-    expect(filed!.dueAt).not.toBeNull();
+    expect(filed.subject).toMatch(/^Перезвонить: пропущенный звонок с \+79990001122/);
+    expect(filed.dueAt).not.toBeNull();
     // Another hangup after the call is over, and a click on the call: still the one ticket.
     expect((await cti({ event: 'hangup', callId: id, cause: 'cancel' })).body).toEqual({ stored: false });
     expect((await http.call('POST', `/calls/${id}/ticket`, { operator: 'ivanova' })).body).toEqual({
