@@ -224,6 +224,8 @@ export function createTicketWorkflows(deps: {
 }
 
 /** How long an update refused for now (the workflow's task failing) is sent again before the caller gets a 503. */
+export type TicketWorkflows = ReturnType<typeof createTicketWorkflows>;
+
 const UPDATE_RETRY_MS = 15_000;
 
 /**
